@@ -1,0 +1,135 @@
+//! Calendar user addresses (RFC 5545 §3.3.3 CAL-ADDRESS, RFC 6047 §2.3).
+//!
+//! iMIP requires `mailto:` URIs for ORGANIZER and ATTENDEE. Real clients
+//! write `MAILTO:Dave@Example.COM`, percent-encode, or wrap the address in
+//! angle brackets; comparisons must not care. [`CalAddress`] holds the
+//! normalised form: the bare e-mail address, lower-cased, without scheme.
+
+use std::fmt;
+
+/// A normalised calendar user address: the e-mail address, lower-cased.
+///
+/// Equality and ordering are on the normalised form, so `MAILTO:A@X.org`
+/// and `mailto:a@x.org` are the same user (RFC 5321 §2.4 makes the local
+/// part case-sensitive in theory; every mail system in practice is not,
+/// and iTIP peers change case freely).
+///
+/// ```
+/// use imip_core::CalAddress;
+/// let a = CalAddress::parse("MAILTO:Dave@Example.COM").unwrap();
+/// assert_eq!(a.as_str(), "dave@example.com");
+/// assert_eq!(a.to_uri(), "mailto:dave@example.com");
+/// assert!(CalAddress::parse("urn:uuid:1234").is_none());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CalAddress(String);
+
+/// Longest address accepted (RFC 5321 §4.5.3.1.3: 256 octets for a path).
+const MAX_ADDRESS_LEN: usize = 254;
+
+impl CalAddress {
+    /// Parses a calendar address from a `mailto:` URI or a bare address.
+    ///
+    /// Accepts any case of the scheme, percent-encoding, surrounding
+    /// whitespace and angle brackets, and drops a `?query` part. Returns
+    /// `None` for non-mail URIs (`urn:`, `http:`, principal paths) and for
+    /// anything that is not `local@domain`.
+    pub fn parse(value: &str) -> Option<Self> {
+        let value = value.trim().trim_matches(|c| c == '<' || c == '>').trim();
+        let rest = match value.get(..7) {
+            Some(scheme) if scheme.eq_ignore_ascii_case("mailto:") => &value[7..],
+            _ if value.contains(':') => return None,
+            _ => value,
+        };
+        let rest = rest.split('?').next().unwrap_or_default();
+        let decoded = percent_decode(rest)?;
+        let address = decoded.trim().to_lowercase();
+        if address.len() > MAX_ADDRESS_LEN || !is_plausible_mailbox(&address) {
+            return None;
+        }
+        Some(CalAddress(address))
+    }
+
+    /// The bare, lower-cased e-mail address.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The `mailto:` URI form used in iCalendar (RFC 6047 §2.3).
+    pub fn to_uri(&self) -> String {
+        format!("mailto:{}", self.0)
+    }
+
+    /// The domain part, after the last `@`.
+    pub fn domain(&self) -> &str {
+        self.0.rsplit('@').next().unwrap_or_default()
+    }
+}
+
+impl fmt::Display for CalAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn is_plausible_mailbox(address: &str) -> bool {
+    let Some((local, domain)) = address.rsplit_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.is_empty()
+        && !address
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"'))
+}
+
+fn percent_decode(value: &str) -> Option<String> {
+    if !value.contains('%') {
+        return Some(value.to_string());
+    }
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = value.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_scheme_case_and_brackets() {
+        for raw in [
+            "mailto:a@example.com",
+            "MAILTO:A@Example.com",
+            " <a@EXAMPLE.com> ",
+            "mailto:a%40example.com",
+            "mailto:a@example.com?subject=x",
+        ] {
+            assert_eq!(CalAddress::parse(raw).unwrap().as_str(), "a@example.com", "{raw}");
+        }
+    }
+
+    #[test]
+    fn rejects_non_mail_addresses() {
+        for raw in ["", "urn:uuid:x", "/principals/users/a", "http://x/a", "a", "@x", "a@", "a b@x"] {
+            assert!(CalAddress::parse(raw).is_none(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn rejects_oversized_addresses() {
+        let long = format!("{}@example.com", "a".repeat(300));
+        assert!(CalAddress::parse(&long).is_none());
+    }
+}

@@ -1,0 +1,130 @@
+//! What the engine is asked to decide on: a received iTIP message, or an
+//! action by a local principal.
+
+use crate::CalAddress;
+use crate::model::{InstanceId, PartStat, SchedulingObject};
+
+/// One decision's input.
+#[derive(Debug, Clone)]
+pub enum Input {
+    /// An iTIP message received for a local principal (RFC 5546 §3).
+    Incoming(Incoming),
+    /// Something a local principal did (RFC 6638 §3.2: the change of a
+    /// stored copy that implicit scheduling turns into messages).
+    Local {
+        /// Who acted.
+        principal: CalAddress,
+        /// What they did.
+        action: LocalAction,
+    },
+}
+
+impl Input {
+    /// The principal whose store the decision reads and writes.
+    pub fn principal(&self) -> &CalAddress {
+        match self {
+            Input::Incoming(incoming) => &incoming.principal,
+            Input::Local { principal, .. } => principal,
+        }
+    }
+
+    /// The UID the decision is about: the one record the driver loads.
+    pub fn uid(&self) -> &str {
+        match self {
+            Input::Incoming(incoming) => incoming.message.uid(),
+            Input::Local { action, .. } => action.uid(),
+        }
+    }
+}
+
+/// An iTIP message with its envelope.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    /// The local calendar user the message is processed for.
+    pub principal: CalAddress,
+    /// Who sent the mail: the addresses of its `From:` and `Sender:`
+    /// headers (RFC 6047 §3). Empty when the caller has already
+    /// authenticated the message and wants no sender check.
+    pub senders: Vec<CalAddress>,
+    /// The iTIP message (it has a METHOD).
+    pub message: SchedulingObject,
+}
+
+/// A local principal's action.
+#[derive(Debug, Clone)]
+pub enum LocalAction {
+    /// Save a new version of an object: as organizer this sends REQUEST,
+    /// CANCEL and ADD as needed; as attendee it sends REPLY for changed
+    /// participation (RFC 6638 §3.2.1, §3.2.2).
+    Save(SchedulingObject),
+    /// Delete an object: the organizer cancels it, an attendee declines
+    /// (RFC 6638 §3.2.1.3, §3.2.2.4).
+    Delete {
+        /// The UID.
+        uid: String,
+    },
+    /// Answer an invitation, for the whole object or one instance
+    /// (RFC 5546 §3.2.3).
+    Respond {
+        /// The UID.
+        uid: String,
+        /// `None` for every instance; an instance for only that one.
+        instance: Option<InstanceId>,
+        /// The answer.
+        partstat: PartStat,
+        /// A COMMENT to send along.
+        comment: Option<String>,
+    },
+    /// Hand participation to someone else (RFC 5546 §2.1.2, §3.2.2.3).
+    Delegate {
+        /// The UID.
+        uid: String,
+        /// The delegate.
+        to: CalAddress,
+    },
+    /// Propose changes to the organizer (RFC 5546 §3.2.7).
+    Counter {
+        /// The proposed version (same UID, the new times or location).
+        proposal: SchedulingObject,
+        /// A COMMENT to send along.
+        comment: Option<String>,
+    },
+    /// Ask the organizer for the latest version (RFC 5546 §3.2.6).
+    Refresh {
+        /// The UID.
+        uid: String,
+    },
+    /// As organizer, accept an attendee's counter-proposal: apply it and
+    /// send the new version to everyone (RFC 5546 §3.2.7).
+    AcceptCounter {
+        /// The UID.
+        uid: String,
+        /// Whose proposal.
+        from: CalAddress,
+    },
+    /// As organizer, reject a counter-proposal (RFC 5546 §3.2.8).
+    DeclineCounter {
+        /// The UID.
+        uid: String,
+        /// Whose proposal.
+        from: CalAddress,
+        /// A COMMENT to send along.
+        comment: Option<String>,
+    },
+}
+
+impl LocalAction {
+    /// The UID concerned.
+    pub fn uid(&self) -> &str {
+        match self {
+            LocalAction::Save(object) => object.uid(),
+            LocalAction::Counter { proposal, .. } => proposal.uid(),
+            LocalAction::Delete { uid }
+            | LocalAction::Respond { uid, .. }
+            | LocalAction::Delegate { uid, .. }
+            | LocalAction::Refresh { uid }
+            | LocalAction::AcceptCounter { uid, .. }
+            | LocalAction::DeclineCounter { uid, .. } => uid,
+        }
+    }
+}

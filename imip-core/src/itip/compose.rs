@@ -1,0 +1,111 @@
+//! Building the iCalendar body of outgoing messages.
+//!
+//! Every body passes through here, so the transport rules hold for all:
+//! METHOD set, PRODID and VERSION present, VTIMEZONEs copied for every
+//! TZID used (RFC 5546 §3 tables), VALARMs left out (they are the
+//! sender's own), and RFC 6638 and imip bookkeeping parameters removed.
+
+use crate::Timestamp;
+use crate::model::component::{self, strip_for_transport};
+use crate::model::object::copy_missing_timezones;
+use crate::model::{InstanceId, Method, SchedulingObject};
+use calcard::icalendar::{
+    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarProperty, ICalendarValue,
+};
+
+/// Accumulates the components of one outgoing iTIP body.
+pub(crate) struct Composer<'a> {
+    source: &'a SchedulingObject,
+    calendar: ICalendar,
+    now: Timestamp,
+}
+
+impl<'a> Composer<'a> {
+    pub(crate) fn new(source: &'a SchedulingObject, method: Method, prodid: &str, now: Timestamp) -> Self {
+        let mut root = ICalendarComponent::new(ICalendarComponentType::VCalendar);
+        root.entries.push(text_entry(ICalendarProperty::Prodid, prodid));
+        root.entries.push(text_entry(ICalendarProperty::Version, "2.0"));
+        root.entries.push(ICalendarEntry {
+            name: ICalendarProperty::Method,
+            params: Vec::new(),
+            values: vec![ICalendarValue::Method(method.to_calcard())],
+        });
+        Composer { source, calendar: ICalendar { components: vec![root] }, now }
+    }
+
+    /// Adds a copy of one instance, with DTSTAMP set to now, then `edit`.
+    pub(crate) fn add(&mut self, id: InstanceId, edit: impl FnOnce(&mut ICalendarComponent)) {
+        let Some(component) = self.source.component(id) else {
+            return;
+        };
+        let mut copy = ICalendarComponent {
+            component_type: component.component_type.clone(),
+            entries: component.entries.clone(),
+            component_ids: Vec::new(),
+        };
+        component::set_dtstamp(&mut copy, self.now);
+        edit(&mut copy);
+        self.add_detached(copy);
+    }
+
+    /// Adds a component built elsewhere (sub-components are not kept).
+    pub(crate) fn add_detached(&mut self, mut component: ICalendarComponent) {
+        strip_for_transport(&mut component);
+        component.component_ids.clear();
+        let index = self.calendar.components.len() as u32;
+        self.calendar.components.push(component);
+        self.calendar.components[0].component_ids.push(index);
+    }
+
+    /// Whether nothing has been added.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.calendar.components.len() == 1
+    }
+
+    pub(crate) fn finish(mut self) -> ICalendar {
+        copy_missing_timezones(self.source.calendar(), &mut self.calendar);
+        self.calendar
+    }
+}
+
+fn text_entry(name: ICalendarProperty, value: &str) -> ICalendarEntry {
+    ICalendarEntry { name, params: Vec::new(), values: vec![ICalendarValue::Text(value.to_string())] }
+}
+
+/// Keeps, of a component's entries, only those `keep` accepts.
+pub(crate) fn keep_properties(component: &mut ICalendarComponent, keep: &[ICalendarProperty]) {
+    component.entries.retain(|e| keep.contains(&e.name));
+}
+
+/// The properties a REPLY, REFRESH or DECLINECOUNTER carries about the
+/// instance it answers (RFC 5546 §3.2.3, §3.2.6, §3.2.8 tables).
+pub(crate) const RESPONSE_PROPERTIES: &[ICalendarProperty] = &[
+    ICalendarProperty::Uid,
+    ICalendarProperty::RecurrenceId,
+    ICalendarProperty::Dtstart,
+    ICalendarProperty::Dtend,
+    ICalendarProperty::Duration,
+    ICalendarProperty::Summary,
+    ICalendarProperty::Organizer,
+    ICalendarProperty::Sequence,
+    ICalendarProperty::Dtstamp,
+];
+
+/// The human title of an object: its SUMMARY, or its UID.
+pub(crate) fn title(object: &SchedulingObject) -> String {
+    object
+        .main_component()
+        .property(&ICalendarProperty::Summary)
+        .and_then(|e| e.values.first())
+        .and_then(|v| v.as_text())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| object.uid().to_string())
+}
+
+/// Adds a COMMENT.
+pub(crate) fn add_comment(component: &mut ICalendarComponent, comment: Option<&str>) {
+    if let Some(comment) = comment.filter(|c| !c.trim().is_empty()) {
+        component.entries.push(text_entry(ICalendarProperty::Comment, comment));
+    }
+}

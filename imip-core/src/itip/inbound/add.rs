@@ -1,0 +1,128 @@
+//! ADD received by an attendee (RFC 5546 §3.2.4): new instances of a
+//! recurring event, each handled as an extra RDATE with its own data
+//! (ITIP-RID-7). For an unknown UID, ask the organizer with REFRESH
+//! (ITIP-ORD-11).
+
+use super::notice;
+use crate::itip::Ctx;
+use crate::itip::authority::check_organizer;
+use crate::itip::compose::{Composer, keep_properties};
+use crate::itip::ordering::{Freshness, compare};
+use crate::model::component::{self, instant};
+use crate::model::{InstanceId, Method, SchedulingObject};
+use crate::outcome::{
+    Applied, Disposition, Effect, NoticeKind, Outcome, PendingKind, PendingRequest, Unchanged,
+};
+use crate::{Incoming, ItipMessage, Violation};
+use calcard::icalendar::{ICalendarEntry, ICalendarProperty, ICalendarValue};
+
+pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
+    let message = &incoming.message;
+    let Some(organizer) = message.organizer() else {
+        return Outcome::refused(Violation::MissingOrganizer);
+    };
+    if &organizer.address == ctx.principal {
+        return Outcome::ignored(crate::Ignored::OwnMessage);
+    }
+    let Some(stored) = ctx.record.object.as_ref() else {
+        if let Err(violation) = check_organizer(ctx.config, &incoming.senders, &organizer) {
+            return Outcome::refused(violation);
+        }
+        return Outcome::unchanged(Unchanged::UnknownObject)
+            .with(Effect::Send(refresh(ctx, message, &organizer.address)))
+            .note("ADD for an unknown object: asked the organizer for it (REFRESH)");
+    };
+    let Some(stored_organizer) = stored.organizer() else {
+        return Outcome::refused(Violation::MissingOrganizer);
+    };
+    if stored_organizer.address != organizer.address {
+        return Outcome::refused(Violation::OrganizerMismatch {
+            stored: stored_organizer.address.to_string(),
+            claimed: organizer.address.to_string(),
+        });
+    }
+    if let Err(violation) = check_organizer(ctx.config, &incoming.senders, &stored_organizer) {
+        return Outcome::refused(violation);
+    }
+    let Some(received) = message.stamp(message.instance_ids().next().unwrap_or(InstanceId::Master)) else {
+        return Outcome::refused(Violation::NoComponent);
+    };
+    let Some(series) =
+        stored.stamp(InstanceId::Master).or_else(|| stored.stamp(stored.instance_ids().next()?))
+    else {
+        return Outcome::unchanged(Unchanged::UnknownObject);
+    };
+    match compare(series, received) {
+        Freshness::Newer => {}
+        Freshness::Same => return Outcome::unchanged(Unchanged::Duplicate),
+        Freshness::Older => {
+            return Outcome::unchanged(Unchanged::Stale {
+                instance: InstanceId::Master,
+                stored: series,
+                received,
+            });
+        }
+    }
+
+    let mut updated = stored.clone();
+    let mut added = 0;
+    for (_, component) in message.instances() {
+        let Some(dtstart) = component.property(&ICalendarProperty::Dtstart).cloned() else {
+            return Outcome::refused(Violation::MissingProperty { property: "DTSTART", method: "ADD" });
+        };
+        let Some(start) = instant(&dtstart, message.zones()) else {
+            return Outcome::refused(Violation::MissingProperty { property: "DTSTART", method: "ADD" });
+        };
+        let mut occurrence = component.clone();
+        occurrence.component_ids.clear();
+        let mut rid = dtstart.clone();
+        rid.name = ICalendarProperty::RecurrenceId;
+        occurrence.entries.push(rid);
+        updated.put_component(InstanceId::occurrence(start), occurrence);
+        if let Some(master) = updated.component_mut(InstanceId::Master) {
+            let mut rdate = dtstart;
+            rdate.name = ICalendarProperty::Rdate;
+            master.entries.push(rdate);
+            component::set_sequence(master, received.sequence);
+            if let Some(at) = received.dtstamp {
+                component::set_dtstamp(master, at);
+            }
+        }
+        added += 1;
+    }
+    if let Ok(reindexed) = SchedulingObject::from_calendar(updated.clone().into_calendar()) {
+        updated = reindexed;
+    }
+    let text = format!("{} has added {added} occurrence(s).", organizer.address);
+    Outcome::new(Disposition::Applied(Applied::InstancesAdded))
+        .with(Effect::Notify(notice(NoticeKind::Added, &updated, text)))
+        .with(Effect::Queue(PendingRequest { kind: PendingKind::Invitation, queued_at: ctx.now }))
+        .with(Effect::PutObject(updated))
+}
+
+/// A REFRESH asking the organizer for the current version (RFC 5546 §3.2.6).
+pub(crate) fn refresh(ctx: &Ctx<'_>, about: &SchedulingObject, organizer: &crate::CalAddress) -> ItipMessage {
+    let mut composer = Composer::new(about, Method::Refresh, &ctx.config.prodid, ctx.now);
+    let id = about.instance_ids().next().unwrap_or(InstanceId::Master);
+    let principal = ctx.principal.clone();
+    composer.add(id, |c| {
+        keep_properties(
+            c,
+            &[ICalendarProperty::Uid, ICalendarProperty::Organizer, ICalendarProperty::Dtstamp],
+        );
+        c.entries.push(
+            ICalendarEntry::new(ICalendarProperty::Attendee)
+                .with_value(ICalendarValue::Text(principal.to_uri())),
+        );
+    });
+    ItipMessage {
+        method: Method::Refresh,
+        from: ctx.principal.clone(),
+        to: vec![organizer.clone()],
+        uid: about.uid().to_string(),
+        title: crate::itip::compose::title(about),
+        significant: true,
+        explanation: "Please send the latest version of this event.".to_string(),
+        calendar: composer.finish(),
+    }
+}

@@ -1,0 +1,106 @@
+//! CANCEL received by an attendee (RFC 5546 §3.2.5): the whole event,
+//! some instances, or our own participation ("uninvited"). Nothing is
+//! deleted: the copy is marked STATUS:CANCELLED with the CANCEL's
+//! SEQUENCE, so older messages cannot revive it (ITIP-ORD-7).
+
+use super::{materialize, newer_instances, notice};
+use crate::itip::Ctx;
+use crate::itip::authority::check_organizer;
+use crate::model::component;
+use crate::model::{InstanceId, SchedulingObject};
+use crate::outcome::{Applied, Disposition, Effect, NoticeKind, Outcome, Unchanged};
+use crate::{Incoming, Violation};
+use calcard::icalendar::{ICalendarProperty, ICalendarStatus};
+
+pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
+    let message = &incoming.message;
+    let Some(organizer) = message.organizer() else {
+        return Outcome::refused(Violation::MissingOrganizer);
+    };
+    if &organizer.address == ctx.principal {
+        return Outcome::ignored(crate::Ignored::OwnMessage);
+    }
+    let Some(stored) = ctx.record.object.as_ref() else {
+        return Outcome::unchanged(Unchanged::UnknownObject);
+    };
+    let Some(stored_organizer) = stored.organizer() else {
+        return Outcome::refused(Violation::MissingOrganizer);
+    };
+    if stored_organizer.address != organizer.address {
+        return Outcome::refused(Violation::OrganizerMismatch {
+            stored: stored_organizer.address.to_string(),
+            claimed: organizer.address.to_string(),
+        });
+    }
+    if let Err(violation) = check_organizer(ctx.config, &incoming.senders, &stored_organizer) {
+        return Outcome::refused(violation);
+    }
+    let newer = match newer_instances(stored, message) {
+        Ok(newer) => newer,
+        Err(Unchanged::Duplicate) if stored.is_cancelled() => {
+            return Outcome::unchanged(Unchanged::AlreadyCancelled);
+        }
+        Err(unchanged) => return Outcome::unchanged(unchanged),
+    };
+
+    let mut updated = stored.clone();
+    let whole = newer.contains(&InstanceId::Master);
+    for id in &newer {
+        let Some(source) = message.component(*id) else { continue };
+        let sequence = component::sequence(source);
+        let dtstamp = component::dtstamp(source);
+        let mark = |c: &mut calcard::icalendar::ICalendarComponent| {
+            component::set_status(c, ICalendarStatus::Cancelled);
+            component::set_sequence(c, sequence);
+            if let Some(at) = dtstamp {
+                component::set_dtstamp(c, at);
+            }
+        };
+        if whole {
+            updated.edit_all(|_, c| mark(c));
+            break;
+        }
+        if updated.component(*id).is_none() {
+            let Some(rid) = source.property(&ICalendarProperty::RecurrenceId) else { continue };
+            match materialize(stored, *id, rid) {
+                Some(occurrence) => updated.put_component(*id, occurrence),
+                None => {
+                    updated.put_component_from(message, *id);
+                }
+            }
+        }
+        if let Some(c) = updated.component_mut(*id) {
+            mark(c);
+        }
+        if let InstanceId::Occurrence { start, this_and_future: true } = id {
+            // RANGE=THISANDFUTURE: later overrides go with it (RFC 5545 §3.2.13).
+            updated.edit_all(|other, c| {
+                if matches!(other, InstanceId::Occurrence { start: s, .. } if s > *start) {
+                    mark(c);
+                }
+            });
+        }
+    }
+    if let Ok(reindexed) = SchedulingObject::from_calendar(updated.clone().into_calendar()) {
+        updated = reindexed;
+    }
+
+    let uninvited = whole
+        && message
+            .component(InstanceId::Master)
+            .is_some_and(|c| !component::is_cancelled(c) && component::attendee(c, ctx.principal).is_some());
+    let text = if uninvited {
+        format!("{} has removed you from the attendees.", organizer.address)
+    } else if whole {
+        format!("{} has cancelled the event.", organizer.address)
+    } else {
+        format!("{} has cancelled {} occurrence(s).", organizer.address, newer.len())
+    };
+    let mut outcome = Outcome::new(Disposition::Applied(Applied::Cancelled));
+    if whole && ctx.record.pending.is_some() {
+        outcome = outcome.with(Effect::Dequeue);
+    }
+    outcome
+        .with(Effect::Notify(notice(NoticeKind::Cancellation, &updated, text)))
+        .with(Effect::PutObject(updated))
+}

@@ -1,0 +1,239 @@
+//! Received messages, one module per METHOD (RFC 5546 §3.2).
+//!
+//! Organizer-originated methods (PUBLISH, REQUEST, ADD, CANCEL,
+//! DECLINECOUNTER) are processed on the principal's copy as attendee or
+//! recipient; attendee-originated ones (REPLY, COUNTER, REFRESH) on the
+//! principal's organizer copy.
+
+mod add;
+
+pub(crate) use add::refresh as refresh_request;
+mod cancel;
+mod counter;
+mod declinecounter;
+mod publish;
+mod refresh;
+mod reply;
+mod request;
+
+use super::Ctx;
+use super::compose::{self, Composer, RESPONSE_PROPERTIES};
+use crate::model::component::{self, instant};
+use crate::model::{ComponentKind, InstanceId, Method, PartStat, SchedulingObject};
+use crate::outcome::{Ignored, Notice, NoticeKind, Outcome};
+use crate::{Incoming, ItipMessage, RequestStatus, Violation};
+use calcard::icalendar::{
+    ICalendarComponent, ICalendarDuration, ICalendarEntry, ICalendarParameterName, ICalendarProperty,
+    ICalendarValue,
+};
+
+/// Decides on one received iTIP message.
+pub(crate) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
+    let message = &incoming.message;
+    let Some(method) = message.method() else {
+        return Outcome::refused(Violation::MissingMethod);
+    };
+    if message.kind() != ComponentKind::Event {
+        return Outcome::ignored(Ignored::UnsupportedComponent(message.kind())).note(format!(
+            "{} {} is handled by a later release",
+            message.kind(),
+            method
+        ));
+    }
+    if let Err(violation) = check_limits(ctx, message) {
+        return Outcome::refused(violation);
+    }
+    match method {
+        Method::Request => request::handle(ctx, incoming),
+        Method::Add => add::handle(ctx, incoming),
+        Method::Cancel => cancel::handle(ctx, incoming),
+        Method::DeclineCounter => declinecounter::handle(ctx, incoming),
+        Method::Publish => publish::handle(ctx, incoming),
+        Method::Reply => reply::handle(ctx, incoming),
+        Method::Counter => counter::handle(ctx, incoming),
+        Method::Refresh => refresh::handle(ctx, incoming),
+    }
+}
+
+fn check_limits(ctx: &Ctx<'_>, message: &SchedulingObject) -> Result<(), Violation> {
+    let limits = ctx.config.limits;
+    if message.instance_ids().count() > limits.max_instances {
+        return Err(Violation::TooLarge("too many components"));
+    }
+    if message
+        .instances()
+        .any(|(_, c)| c.properties(&ICalendarProperty::Attendee).count() > limits.max_attendees)
+    {
+        return Err(Violation::TooLarge("too many attendees"));
+    }
+    Ok(())
+}
+
+/// The organizer copy check shared by REPLY, COUNTER and REFRESH: we hold
+/// the object and we organize it.
+fn organizer_copy<'a>(ctx: &'a Ctx<'_>) -> Result<&'a SchedulingObject, Outcome> {
+    let Some(stored) = ctx.record.object.as_ref() else {
+        return Err(Outcome::unchanged(crate::Unchanged::UnknownObject));
+    };
+    match stored.organizer() {
+        Some(organizer) if &organizer.address == ctx.principal => Ok(stored),
+        _ => Err(Outcome::refused(Violation::MethodNotForRole { method: "a response", role: "attendee" })),
+    }
+}
+
+/// A notice.
+fn notice(kind: NoticeKind, object: &SchedulingObject, text: String) -> Notice {
+    Notice { kind, title: compose::title(object), text }
+}
+
+/// The REPLY an attendee's agent sends when it cannot process a REQUEST
+/// from an authorized organizer (RFC 5546 §3.6, §4.4.10).
+fn error_reply(ctx: &Ctx<'_>, message: &SchedulingObject, violation: &Violation) -> Option<ItipMessage> {
+    let organizer = message.organizer()?;
+    let status = violation.request_status();
+    let mut composer = Composer::new(message, Method::Reply, &ctx.config.prodid, ctx.now);
+    let id = message.instance_ids().next()?;
+    let principal = ctx.principal.clone();
+    composer.add(id, |c| {
+        let own = component::attendee(c, &principal);
+        compose::keep_properties(c, RESPONSE_PROPERTIES);
+        let mut entry = ICalendarEntry::new(ICalendarProperty::Attendee)
+            .with_value(ICalendarValue::Text(principal.to_uri()));
+        component::set_partstat(&mut entry, own.map(|p| p.partstat).unwrap_or(PartStat::NeedsAction));
+        c.entries.push(entry);
+        c.entries.push(request_status_entry(status, violation));
+    });
+    Some(ItipMessage {
+        method: Method::Reply,
+        from: ctx.principal.clone(),
+        to: vec![organizer.address],
+        uid: message.uid().to_string(),
+        title: compose::title(message),
+        significant: true,
+        explanation: format!("Your request could not be processed: {violation}."),
+        calendar: composer.finish(),
+    })
+}
+
+fn request_status_entry(status: RequestStatus, violation: &Violation) -> ICalendarEntry {
+    ICalendarEntry {
+        name: ICalendarProperty::RequestStatus,
+        params: Vec::new(),
+        values: vec![
+            ICalendarValue::Text(status.code.to_string()),
+            ICalendarValue::Text(status.description.to_string()),
+            ICalendarValue::Text(violation.to_string()),
+        ],
+    }
+}
+
+/// Builds the component for one occurrence of a recurring object that
+/// has no override yet (RFC 5546 §3.7.1): a copy of the master without
+/// recurrence rules, starting at the occurrence, with the same duration.
+/// Used when a reply, counter or cancel addresses a single instance.
+pub(crate) fn materialize(
+    object: &SchedulingObject,
+    id: InstanceId,
+    recurrence_id: &ICalendarEntry,
+) -> Option<ICalendarComponent> {
+    let InstanceId::Occurrence { start, .. } = id else {
+        return None;
+    };
+    let master = object.master()?;
+    let zones = object.zones();
+    let master_start = master.property(&ICalendarProperty::Dtstart).and_then(|e| instant(e, zones));
+    let master_end = master.property(&ICalendarProperty::Dtend).and_then(|e| instant(e, zones));
+    let mut occurrence = ICalendarComponent {
+        component_type: master.component_type.clone(),
+        entries: master
+            .entries
+            .iter()
+            .filter(|e| {
+                !matches!(
+                    e.name,
+                    ICalendarProperty::Rrule
+                        | ICalendarProperty::Rdate
+                        | ICalendarProperty::Exdate
+                        | ICalendarProperty::Exrule
+                        | ICalendarProperty::RecurrenceId
+                        | ICalendarProperty::Dtstart
+                        | ICalendarProperty::Dtend
+                )
+            })
+            .cloned()
+            .collect(),
+        component_ids: Vec::new(),
+    };
+    let mut rid = recurrence_id.clone();
+    rid.params.retain(|p| p.name != ICalendarParameterName::Range);
+    let mut dtstart = rid.clone();
+    dtstart.name = ICalendarProperty::Dtstart;
+    occurrence.entries.push(dtstart);
+    if let (Some(ms), Some(me)) = (master_start, master_end) {
+        let length = me.seconds() - ms.seconds();
+        let is_date =
+            rid.values.first().and_then(|v| v.as_partial_date_time()).is_some_and(|d| d.hour.is_none());
+        let end = if is_date {
+            ICalendarEntry {
+                name: ICalendarProperty::Duration,
+                params: Vec::new(),
+                values: vec![ICalendarValue::Duration(ICalendarDuration::from_seconds(length))],
+            }
+        } else {
+            let at = crate::Timestamp::from_seconds(start.seconds() + length);
+            ICalendarEntry {
+                name: ICalendarProperty::Dtend,
+                params: Vec::new(),
+                values: vec![ICalendarValue::from(at.to_partial())],
+            }
+        };
+        occurrence.entries.push(end);
+    }
+    occurrence.entries.push(rid);
+    Some(occurrence)
+}
+
+/// The instances of `message` that supersede the stored copy
+/// (RFC 5546 §2.1.5), or why none does.
+///
+/// A message with a master is judged by its master: it replaces the whole
+/// series. Overrides alone are judged one by one, against the stored
+/// override, or, for an instance not yet overridden, against the series:
+/// an override must not be older than the SEQUENCE of its series.
+pub(crate) fn newer_instances(
+    stored: &SchedulingObject,
+    message: &SchedulingObject,
+) -> Result<Vec<InstanceId>, crate::Unchanged> {
+    use crate::itip::ordering::{Freshness, compare};
+    let ids: Vec<InstanceId> = if message.component(InstanceId::Master).is_some() {
+        vec![InstanceId::Master]
+    } else {
+        message.instance_ids().collect()
+    };
+    let series = stored.stamp(InstanceId::Master);
+    let mut newer = Vec::new();
+    let mut stale = None;
+    for id in ids {
+        let received = message.stamp(id).expect("listed instance");
+        let freshness = match (stored.stamp(id), series) {
+            (Some(current), _) => (compare(current, received), current),
+            (None, Some(series)) if received.sequence >= series.sequence => (Freshness::Newer, series),
+            (None, Some(series)) => (Freshness::Older, series),
+            (None, None) => (Freshness::Newer, received),
+        };
+        match freshness {
+            (Freshness::Newer, _) => newer.push(id),
+            (Freshness::Same, _) => {}
+            (Freshness::Older, current) => {
+                stale.get_or_insert(crate::Unchanged::Stale { instance: id, stored: current, received });
+            }
+        }
+    }
+    if newer.is_empty() {
+        return Err(stale.unwrap_or(crate::Unchanged::Duplicate));
+    }
+    if message.component(InstanceId::Master).is_some() {
+        return Ok(message.instance_ids().collect());
+    }
+    Ok(newer)
+}

@@ -1,0 +1,51 @@
+//! PUBLISH received (RFC 5546 §3.2.1): a one-way posting from its
+//! organizer. Stored without a queue entry; later PUBLISH, ADD or CANCEL
+//! messages update it.
+
+use super::{newer_instances, notice};
+use crate::itip::Ctx;
+use crate::itip::authority::check_organizer;
+use crate::outcome::{Applied, Disposition, Effect, NoticeKind, Outcome};
+use crate::{Incoming, Violation};
+
+pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
+    let message = &incoming.message;
+    let Some(organizer) = message.organizer() else {
+        return Outcome::refused(Violation::MissingOrganizer);
+    };
+    if &organizer.address == ctx.principal {
+        return Outcome::ignored(crate::Ignored::OwnMessage);
+    }
+    if let Err(violation) = check_organizer(ctx.config, &incoming.senders, &organizer) {
+        return Outcome::refused(violation);
+    }
+    let (object, applied) = match ctx.record.object.as_ref() {
+        None => (message.clone().without_method(), Applied::Created),
+        Some(stored) => {
+            let stored_organizer = stored.organizer().map(|o| o.address);
+            if stored_organizer.as_ref() != Some(&organizer.address) {
+                return Outcome::refused(Violation::OrganizerMismatch {
+                    stored: stored_organizer.map(|a| a.to_string()).unwrap_or_default(),
+                    claimed: organizer.address.to_string(),
+                });
+            }
+            let newer = match newer_instances(stored, message) {
+                Ok(newer) => newer,
+                Err(unchanged) => return Outcome::unchanged(unchanged),
+            };
+            if newer.contains(&crate::InstanceId::Master) {
+                (message.clone().without_method(), Applied::Updated)
+            } else {
+                let mut merged = stored.clone();
+                for id in newer {
+                    merged.put_component_from(message, id);
+                }
+                (merged, Applied::Updated)
+            }
+        }
+    };
+    let text = format!("{} has published this event.", organizer.address);
+    Outcome::new(Disposition::Applied(applied))
+        .with(Effect::Notify(notice(NoticeKind::Published, &object, text)))
+        .with(Effect::PutObject(object))
+}

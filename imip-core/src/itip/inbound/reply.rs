@@ -1,0 +1,260 @@
+//! REPLY received by the organizer (RFC 5546 §3.2.3): an attendee's
+//! answer, per instance, including from delegates and, by policy, from
+//! uninvited "party crashers". Replies are ordered per attendee and
+//! instance by SEQUENCE and DTSTAMP (RFC 5546 §2.1.5 (3)–(4)), so a late
+//! older reply never overwrites a newer answer.
+
+use super::{materialize, notice, organizer_copy};
+use crate::itip::Ctx;
+use crate::itip::authority::speaking_attendee;
+use crate::itip::ordering::{Freshness, compare};
+use crate::itip::outbound::request_to;
+use crate::model::component::{self, REPLY_DTSTAMP, REPLY_SEQUENCE, attendee, attendees};
+use crate::model::{InstanceId, PartStat, Participant, SchedulingObject, StampedSequence};
+use crate::outcome::{
+    Applied, Disposition, Effect, NoticeKind, Outcome, PendingKind, PendingRequest, Unchanged,
+};
+use crate::{CalAddress, Incoming, Timestamp, UninvitedReplies, Violation};
+use calcard::icalendar::{
+    ICalendarComponent, ICalendarEntry, ICalendarParameterName, ICalendarParameterValue, ICalendarProperty,
+    ICalendarValue,
+};
+
+pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
+    let message = &incoming.message;
+    let stored = match organizer_copy(ctx) {
+        Ok(stored) => stored,
+        Err(outcome) => return outcome,
+    };
+    if let Some(claimed) = message.organizer() {
+        if &claimed.address != ctx.principal {
+            return Outcome::refused(Violation::OrganizerMismatch {
+                stored: ctx.principal.to_string(),
+                claimed: claimed.address.to_string(),
+            });
+        }
+    }
+    let candidates = attendees(message.main_component());
+    let replier = match speaking_attendee(ctx.config, &incoming.senders, &candidates) {
+        Ok(replier) => replier.clone(),
+        Err(violation) => return Outcome::refused(violation),
+    };
+    if &replier.address == ctx.principal {
+        return Outcome::ignored(crate::Ignored::OwnMessage);
+    }
+    let invited = stored.attendee_addresses().contains(&replier.address);
+    let delegate = !invited && is_known_delegate(stored, &replier);
+    if !invited && !delegate {
+        match ctx.config.uninvited_replies {
+            UninvitedReplies::Refuse => {
+                return Outcome::refused(Violation::NotAnAttendee(replier.address.to_string()));
+            }
+            UninvitedReplies::Hold => {
+                let text =
+                    format!("{} replied without being invited; decide whether to add them.", replier.address);
+                return Outcome::new(Disposition::Applied(Applied::Held))
+                    .with(Effect::StoreCounter { from: replier.address.clone(), proposal: message.clone() })
+                    .with(Effect::Queue(PendingRequest {
+                        kind: PendingKind::UninvitedReply { from: replier.address.clone() },
+                        queued_at: ctx.now,
+                    }))
+                    .with(Effect::Notify(notice(NoticeKind::Reply, stored, text)));
+            }
+            UninvitedReplies::Accept => {}
+        }
+    }
+
+    let mut updated = stored.clone();
+    let mut applied = 0;
+    let mut skipped = None;
+    let mut follow_ups: Vec<CalAddress> = Vec::new();
+    for (id, component) in message.instances() {
+        let Some(line) = component
+            .properties(&ICalendarProperty::Attendee)
+            .find(|e| Participant::from_entry(e).is_some_and(|p| p.address == replier.address))
+        else {
+            continue;
+        };
+        let received = StampedSequence {
+            sequence: component::sequence(component),
+            dtstamp: component::dtstamp(component),
+        };
+        if updated.component(id).is_none() {
+            let Some(occurrence) = component
+                .property(&ICalendarProperty::RecurrenceId)
+                .and_then(|rid| materialize(stored, id, rid))
+            else {
+                skipped.get_or_insert(Unchanged::UnknownObject);
+                continue;
+            };
+            updated.put_component(id, occurrence);
+        }
+        let target = updated.component_mut(id).expect("present or materialized");
+        if received.sequence < component::sequence(target) {
+            skipped.get_or_insert(Unchanged::OutdatedResponse);
+            continue;
+        }
+        if let Some(previous) = last_reply(target, &replier.address) {
+            match compare(previous, received) {
+                Freshness::Newer => {}
+                Freshness::Same => {
+                    skipped.get_or_insert(Unchanged::Duplicate);
+                    continue;
+                }
+                Freshness::Older => {
+                    skipped.get_or_insert(Unchanged::Stale { instance: id, stored: previous, received });
+                    continue;
+                }
+            }
+        }
+        if attendee(target, &replier.address).is_none() {
+            target.entries.push(clean_line(line));
+        }
+        let status = request_status_codes(component);
+        let answer = Participant::from_entry(line).map(|p| p.partstat).unwrap_or(PartStat::NeedsAction);
+        let entry = component::attendee_entry_mut(target, &replier.address).expect("just ensured");
+        component::set_partstat(entry, answer);
+        component::set_schedule_status(entry, &status);
+        component::set_text_param(entry, REPLY_SEQUENCE, received.sequence.to_string());
+        if let Some(at) = received.dtstamp {
+            component::set_text_param(entry, REPLY_DTSTAMP, at.to_ical());
+        }
+        copy_delegation(entry, line);
+        if answer == PartStat::Delegated {
+            add_delegates(target, &replier, component);
+        }
+        if answer == PartStat::Declined {
+            // RFC 5546 §4.2.7 (ITIP-DEL-8): the delegator gets the event back.
+            for delegator in &replier.delegated_from {
+                if let Some(entry) = component::attendee_entry_mut(target, delegator) {
+                    component::set_partstat(entry, PartStat::NeedsAction);
+                    component::set_rsvp(entry, true);
+                    component::remove_param(entry, &ICalendarParameterName::DelegatedTo);
+                    if !follow_ups.contains(delegator) {
+                        follow_ups.push(delegator.clone());
+                    }
+                }
+            }
+        }
+        applied += 1;
+    }
+    if applied == 0 {
+        return Outcome::unchanged(skipped.unwrap_or(Unchanged::UnknownObject));
+    }
+    if let Ok(reindexed) = SchedulingObject::from_calendar(updated.clone().into_calendar()) {
+        updated = reindexed;
+    }
+    let comment = message
+        .main_component()
+        .property(&ICalendarProperty::Comment)
+        .and_then(|e| e.values.first())
+        .and_then(|v| v.as_text())
+        .map(|c| format!(" Comment: {c}"))
+        .unwrap_or_default();
+    let text = format!("{} has answered {}.{comment}", replier.address, describe(message, &replier.address));
+    let mut outcome = Outcome::new(Disposition::Applied(Applied::ReplyRecorded))
+        .with(Effect::Notify(notice(NoticeKind::Reply, &updated, text)));
+    for delegator in follow_ups {
+        let explanation =
+            format!("{} declined the delegation; the invitation is yours again.", replier.address);
+        if let Some(request) = request_to(ctx, &updated, &[delegator], &explanation) {
+            outcome = outcome.with(Effect::Send(request));
+        }
+    }
+    outcome.with(Effect::PutObject(updated))
+}
+
+/// Whether the replier is someone a stored attendee delegated to, or
+/// claims delegation from a stored attendee (RFC 5546 §5.2.2, ITIP-ORD-9).
+fn is_known_delegate(stored: &SchedulingObject, replier: &Participant) -> bool {
+    stored
+        .instances()
+        .flat_map(|(_, c)| attendees(c))
+        .any(|p| p.delegated_to.contains(&replier.address) || replier.delegated_from.contains(&p.address))
+}
+
+fn last_reply(target: &ICalendarComponent, address: &CalAddress) -> Option<StampedSequence> {
+    let entry = target
+        .properties(&ICalendarProperty::Attendee)
+        .find(|e| Participant::from_entry(e).is_some_and(|p| &p.address == address))?;
+    let sequence = component::text_param(entry, REPLY_SEQUENCE)?.parse().ok()?;
+    let dtstamp = component::text_param(entry, REPLY_DTSTAMP).and_then(Timestamp::parse_utc);
+    Some(StampedSequence { sequence, dtstamp })
+}
+
+/// RFC 6638 §4.2: SCHEDULE-STATUS takes the reply's REQUEST-STATUS codes,
+/// 2.0 when there are none.
+fn request_status_codes(component: &ICalendarComponent) -> String {
+    let codes: Vec<String> = component
+        .properties(&ICalendarProperty::RequestStatus)
+        .filter_map(|e| e.values.first().and_then(|v| v.as_text()).map(|c| c.trim().to_string()))
+        .filter(|c| !c.is_empty())
+        .collect();
+    if codes.is_empty() { "2.0".to_string() } else { codes.join(",") }
+}
+
+fn copy_delegation(entry: &mut ICalendarEntry, line: &ICalendarEntry) {
+    for name in [ICalendarParameterName::DelegatedTo, ICalendarParameterName::DelegatedFrom] {
+        let values: Vec<_> = line.params.iter().filter(|p| p.name == name).cloned().collect();
+        if !values.is_empty() {
+            entry.params.retain(|p| p.name != name);
+            entry.params.extend(values);
+        }
+    }
+}
+
+/// Adds the delegates named by a delegating reply (RFC 5546 §3.2.2.3).
+fn add_delegates(target: &mut ICalendarComponent, replier: &Participant, reply: &ICalendarComponent) {
+    for delegate in &replier.delegated_to {
+        if attendee(target, delegate).is_some() {
+            continue;
+        }
+        let line = reply
+            .properties(&ICalendarProperty::Attendee)
+            .find(|e| Participant::from_entry(e).is_some_and(|p| &p.address == delegate))
+            .map(clean_line)
+            .unwrap_or_else(|| {
+                let mut entry = ICalendarEntry::new(ICalendarProperty::Attendee)
+                    .with_value(ICalendarValue::Text(delegate.to_uri()));
+                component::set_param(
+                    &mut entry,
+                    ICalendarParameterName::DelegatedFrom,
+                    ICalendarParameterValue::Text(replier.address.to_uri()),
+                );
+                component::set_rsvp(&mut entry, true);
+                entry
+            });
+        let mut line = line;
+        if Participant::from_entry(&line).is_some_and(|p| p.partstat == PartStat::NeedsAction) {
+            component::set_partstat(&mut line, PartStat::NeedsAction);
+        }
+        target.entries.push(line);
+    }
+}
+
+fn clean_line(line: &ICalendarEntry) -> ICalendarEntry {
+    let mut line = line.clone();
+    line.params.retain(|p| {
+        !matches!(
+            p.name,
+            ICalendarParameterName::ScheduleStatus
+                | ICalendarParameterName::ScheduleAgent
+                | ICalendarParameterName::ScheduleForceSend
+        )
+    });
+    line
+}
+
+fn describe(message: &SchedulingObject, replier: &CalAddress) -> String {
+    let answers: Vec<String> = message
+        .instances()
+        .filter_map(|(id, c)| {
+            let partstat = attendee(c, replier)?.partstat;
+            Some(match id {
+                InstanceId::Master => partstat.to_string(),
+                other => format!("{partstat} for {other}"),
+            })
+        })
+        .collect();
+    answers.join(", ")
+}

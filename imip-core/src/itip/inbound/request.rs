@@ -1,0 +1,239 @@
+//! REQUEST received by an attendee (RFC 5546 §3.2.2): a new invitation,
+//! a reschedule, an update or reconfirmation, a delegation to us, or a
+//! new organizer taking over.
+
+use super::{error_reply, notice};
+use crate::itip::Ctx;
+use crate::itip::authority::check_organizer;
+use crate::model::component::{self, attendee};
+use crate::model::{InstanceId, PartStat, SchedulingObject};
+use crate::outcome::{
+    Applied, Disposition, Effect, NoticeKind, Outcome, PendingKind, PendingRequest, Unchanged,
+};
+use crate::{Incoming, OrganizerReplacement, Violation};
+use calcard::icalendar::{ICalendarComponentType, ICalendarProperty};
+
+pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
+    let message = &incoming.message;
+    let Some(organizer) = message.organizer() else {
+        return Outcome::refused(Violation::MissingOrganizer);
+    };
+    if &organizer.address == ctx.principal {
+        return Outcome::ignored(crate::Ignored::OwnMessage);
+    }
+    if !message.instances().any(|(_, c)| attendee(c, ctx.principal).is_some()) {
+        return Outcome::refused(Violation::NotAddressed(ctx.principal.to_string()));
+    }
+
+    // Who may send it: the organizer (or its SENT-BY), or an attendee
+    // delegating to us (RFC 5546 §3.2.2.3).
+    let delegator = message
+        .instances()
+        .flat_map(|(_, c)| component::attendees(c))
+        .find(|p| p.delegated_to.contains(ctx.principal) && incoming.senders.contains(&p.address));
+    if delegator.is_none() {
+        if let Err(violation) = check_organizer(ctx.config, &incoming.senders, &organizer) {
+            return Outcome::refused(violation);
+        }
+    }
+
+    // RFC 5546 §3 table: DTSTART is required in a REQUEST.
+    if message.instances().any(|(_, c)| !c.has_property(&ICalendarProperty::Dtstart)) {
+        let violation = Violation::MissingProperty { property: "DTSTART", method: "REQUEST" };
+        let mut outcome = Outcome::refused(violation.clone());
+        if let Some(reply) = error_reply(ctx, message, &violation) {
+            outcome = outcome.with(Effect::Send(reply));
+        }
+        return outcome;
+    }
+
+    match ctx.record.object.as_ref() {
+        None => create(ctx, message, delegator.is_some()),
+        Some(stored) => update(ctx, incoming, stored, delegator.is_some()),
+    }
+}
+
+fn create(ctx: &Ctx<'_>, message: &SchedulingObject, delegated: bool) -> Outcome {
+    let object = message.clone().without_method();
+    let mut outcome = Outcome::new(Disposition::Applied(Applied::Created));
+    let organizer = object.organizer().map(|o| o.address.to_string()).unwrap_or_default();
+    let text = if delegated {
+        format!("You have been delegated an invitation from {organizer}.")
+    } else {
+        format!("{organizer} invites you.")
+    };
+    outcome = queue_if_unanswered(ctx, &object, outcome);
+    outcome
+        .with(Effect::Notify(notice(NoticeKind::Invitation, &object, text)))
+        .with(Effect::PutObject(object))
+        .note("new invitation stored")
+}
+
+fn update(ctx: &Ctx<'_>, incoming: &Incoming, stored: &SchedulingObject, delegated: bool) -> Outcome {
+    let message = &incoming.message;
+    let new_organizer = message.organizer().map(|p| p.address);
+    let old_organizer = stored.organizer().map(|p| p.address);
+    let replaced = new_organizer != old_organizer;
+    if replaced {
+        if let Err(violation) = may_replace_organizer(ctx, stored, message) {
+            return Outcome::refused(violation);
+        }
+    }
+    if delegated && !replaced && !incoming.senders.iter().any(|s| Some(s) == old_organizer.as_ref()) {
+        // A delegation copy must not overwrite the organizer's version.
+        return Outcome::unchanged(Unchanged::Duplicate)
+            .note("delegated copy of an invitation we already hold");
+    }
+
+    if stored.is_cancelled() && message.max_sequence() <= stored.max_sequence() {
+        // RFC 5546 §4.2.9: nothing older than the CANCEL revives it.
+        return Outcome::unchanged(Unchanged::AlreadyCancelled);
+    }
+    let newer = match super::newer_instances(stored, message) {
+        Ok(newer) => newer,
+        Err(unchanged) => return Outcome::unchanged(unchanged),
+    };
+    let master_stamp = stored.stamp(InstanceId::Master);
+    let full = newer.contains(&InstanceId::Master);
+    let merged =
+        if full { replace_series(ctx, stored, message) } else { merge_instances(stored, message, &newer) };
+    let rescheduled = newer.iter().any(|id| {
+        let before = stored.stamp(*id).or(master_stamp).map(|s| s.sequence).unwrap_or(0);
+        message.stamp(*id).map(|s| s.sequence).unwrap_or(0) > before
+    });
+    let applied = if replaced {
+        Applied::OrganizerReplaced
+    } else if rescheduled {
+        Applied::Rescheduled
+    } else {
+        Applied::Updated
+    };
+    let mut outcome = Outcome::new(Disposition::Applied(applied));
+    let organizer = merged.organizer().map(|o| o.address.to_string()).unwrap_or_default();
+    let (kind, text) = if replaced {
+        (
+            NoticeKind::OrganizerChanged,
+            format!(
+                "{organizer} has taken over as organizer (was {}).",
+                old_organizer.map(|a| a.to_string()).unwrap_or_default()
+            ),
+        )
+    } else if rescheduled {
+        (NoticeKind::Update, format!("{organizer} has changed the invitation."))
+    } else {
+        (NoticeKind::Update, format!("{organizer} has sent an update."))
+    };
+    outcome = queue_if_unanswered(ctx, &merged, outcome);
+    outcome
+        .with(Effect::Notify(notice(kind, &merged, text)))
+        .with(Effect::PutObject(merged))
+        .note(format!("applied {} newer component(s)", newer.len()))
+}
+
+fn may_replace_organizer(
+    ctx: &Ctx<'_>,
+    stored: &SchedulingObject,
+    message: &SchedulingObject,
+) -> Result<(), Violation> {
+    let stored_org = stored.organizer().map(|p| p.address.to_string()).unwrap_or_default();
+    let new_org = message.organizer().map(|p| p.address);
+    let mismatch = || Violation::OrganizerMismatch {
+        stored: stored_org.clone(),
+        claimed: new_org.as_ref().map(|a| a.to_string()).unwrap_or_default(),
+    };
+    let allowed = match ctx.config.organizer_replacement {
+        OrganizerReplacement::Never => false,
+        OrganizerReplacement::ByAttendee => {
+            new_org.as_ref().is_some_and(|o| stored.attendee_addresses().contains(o))
+        }
+        OrganizerReplacement::Any => true,
+    };
+    // RFC 5546 §4.2.11: the replacement raises SEQUENCE.
+    let newer = message.max_sequence() > stored.max_sequence();
+    if allowed && newer { Ok(()) } else { Err(mismatch()) }
+}
+
+/// A REQUEST with the master replaces the whole series; overrides it does
+/// not repeat are dropped (RFC 5546 §4.4.7). The attendee's own alarms,
+/// and their answer when nothing was rescheduled, are kept.
+fn replace_series(ctx: &Ctx<'_>, stored: &SchedulingObject, message: &SchedulingObject) -> SchedulingObject {
+    let mut merged = message.clone().without_method();
+    let stored_sequence = stored.max_sequence();
+    let own_answer = stored
+        .master()
+        .and_then(|c| attendee(c, ctx.principal))
+        .map(|p| p.partstat)
+        .filter(|p| *p != PartStat::NeedsAction);
+    let keep_answer = message.max_sequence() <= stored_sequence;
+    let ids: Vec<InstanceId> = merged.instance_ids().collect();
+    for id in ids {
+        if keep_answer {
+            if let (Some(answer), Some(component)) = (own_answer, merged.component_mut(id)) {
+                if let Some(entry) = component::attendee_entry_mut(component, ctx.principal) {
+                    component::set_partstat(entry, answer);
+                }
+            }
+        }
+        copy_alarms(stored, id, &mut merged);
+    }
+    merged
+}
+
+fn merge_instances(
+    stored: &SchedulingObject,
+    message: &SchedulingObject,
+    newer: &[InstanceId],
+) -> SchedulingObject {
+    let mut merged = stored.clone();
+    for id in newer {
+        merged.put_component_from(message, *id);
+    }
+    merged
+}
+
+/// Keeps the attendee's VALARMs on an instance across an update.
+fn copy_alarms(stored: &SchedulingObject, id: InstanceId, merged: &mut SchedulingObject) {
+    let (Some(old_index), Some(new_index)) = (stored.component_index(id), merged.component_index(id)) else {
+        return;
+    };
+    let alarms: Vec<u32> = stored.calendar().components[old_index as usize]
+        .component_ids
+        .iter()
+        .copied()
+        .filter(|&i| {
+            stored.calendar().components[i as usize].component_type == ICalendarComponentType::VAlarm
+        })
+        .collect();
+    if alarms.is_empty() {
+        return;
+    }
+    let mut calendar = merged.clone().into_calendar();
+    let kept: Vec<u32> = calendar.components[new_index as usize]
+        .component_ids
+        .iter()
+        .copied()
+        .filter(|&i| calendar.components[i as usize].component_type != ICalendarComponentType::VAlarm)
+        .collect();
+    calendar.components[new_index as usize].component_ids = kept;
+    for alarm in alarms {
+        let copy = crate::model::object::copy_component(stored.calendar(), alarm, &mut calendar);
+        calendar.components[new_index as usize].component_ids.push(copy);
+    }
+    if let Ok(rebuilt) = SchedulingObject::from_calendar(calendar) {
+        *merged = rebuilt;
+    }
+}
+
+fn queue_if_unanswered(ctx: &Ctx<'_>, object: &SchedulingObject, outcome: Outcome) -> Outcome {
+    let unanswered = object
+        .instances()
+        .filter_map(|(_, c)| attendee(c, ctx.principal))
+        .any(|p| p.partstat == PartStat::NeedsAction);
+    if unanswered {
+        outcome.with(Effect::Queue(PendingRequest { kind: PendingKind::Invitation, queued_at: ctx.now }))
+    } else if ctx.record.pending.is_some() {
+        outcome.with(Effect::Dequeue)
+    } else {
+        outcome
+    }
+}

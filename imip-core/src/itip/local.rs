@@ -1,0 +1,325 @@
+//! A local principal's actions, turned into a new version of their copy
+//! and run through the outbound diff (RFC 6638 §3.2: implicit scheduling).
+
+use super::Ctx;
+use super::compose::{self, Composer, RESPONSE_PROPERTIES, add_comment, keep_properties};
+use super::outbound::{Scheduled, attendee_changes, message, organizer_changes};
+use crate::model::component::{self, COUNTER_SENT, attendee as find_attendee};
+use crate::model::{InstanceId, Method, PartStat, SchedulingObject};
+use crate::outcome::{Applied, Disposition, Effect, Outcome, PendingKind, Unchanged};
+use crate::{CalAddress, LocalAction, Violation};
+use calcard::icalendar::{
+    ICalendarEntry, ICalendarParameterName, ICalendarParameterValue, ICalendarProperty, ICalendarValue,
+};
+
+pub(crate) fn handle(ctx: &Ctx<'_>, action: &LocalAction) -> Outcome {
+    match run(ctx, action) {
+        Ok(outcome) => outcome,
+        Err(violation) => Outcome::refused(violation),
+    }
+}
+
+fn run(ctx: &Ctx<'_>, action: &LocalAction) -> Result<Outcome, Violation> {
+    let stored = ctx.record.object.as_ref();
+    match action {
+        LocalAction::Save(object) => save(ctx, stored, object.clone().without_method(), None),
+        LocalAction::Delete { uid } => {
+            let Some(old) = stored else { return Ok(Outcome::unchanged(Unchanged::UnknownObject)) };
+            let scheduled = if is_organizer(ctx, old) {
+                organizer_changes(ctx, Some(old), None)?
+            } else {
+                attendee_changes(ctx, old, None, None)?
+            };
+            let _ = uid;
+            Ok(finish(ctx, scheduled, Vec::new()))
+        }
+        LocalAction::Respond { instance, partstat, comment, .. } => {
+            let old = attendee_copy(ctx, stored)?;
+            let mut new = old.clone();
+            match instance {
+                None => new.edit_all(|_, c| {
+                    if let Some(entry) = component::attendee_entry_mut(c, ctx.principal) {
+                        component::set_partstat(entry, *partstat);
+                        component::remove_param(entry, &ICalendarParameterName::DelegatedTo);
+                    }
+                }),
+                Some(id) => {
+                    if new.component(*id).is_none() {
+                        let InstanceId::Occurrence { start, .. } = id else {
+                            return Err(Violation::NotAddressed(ctx.principal.to_string()));
+                        };
+                        let rid = ICalendarEntry::new(ICalendarProperty::RecurrenceId)
+                            .with_value(ICalendarValue::from(start.to_partial()));
+                        let occurrence = super::inbound::materialize(old, *id, &rid)
+                            .ok_or_else(|| Violation::NotAddressed(ctx.principal.to_string()))?;
+                        new.put_component(*id, occurrence);
+                    }
+                    if let Some(entry) =
+                        new.component_mut(*id).and_then(|c| component::attendee_entry_mut(c, ctx.principal))
+                    {
+                        component::set_partstat(entry, *partstat);
+                    }
+                }
+            }
+            let new = SchedulingObject::from_calendar(new.into_calendar())?;
+            let scheduled = attendee_changes(ctx, old, Some(new), comment.as_deref())?;
+            let mut extra = Vec::new();
+            if ctx.record.pending.as_ref().is_some_and(|p| p.kind == PendingKind::Invitation) {
+                extra.push(Effect::Dequeue);
+            }
+            Ok(finish(ctx, scheduled, extra))
+        }
+        LocalAction::Delegate { to, .. } => {
+            let old = attendee_copy(ctx, stored)?;
+            let mut new = old.clone();
+            new.edit_all(|_, c| delegate(c, ctx.principal, to));
+            let scheduled = attendee_changes(ctx, old, Some(new), None)?;
+            Ok(finish(ctx, scheduled, vec![Effect::Dequeue]))
+        }
+        LocalAction::Counter { proposal, comment } => counter(ctx, stored, proposal, comment.as_deref()),
+        LocalAction::Refresh { .. } => {
+            let old = attendee_copy(ctx, stored)?;
+            let organizer = old.organizer().ok_or(Violation::MissingOrganizer)?;
+            let refresh = super::inbound::refresh_request(ctx, old, &organizer.address);
+            Ok(Outcome::new(Disposition::Applied(Applied::Scheduled)).with(Effect::Send(refresh)))
+        }
+        LocalAction::AcceptCounter { from, .. } => {
+            let old = stored
+                .filter(|o| is_organizer(ctx, o))
+                .ok_or_else(|| Violation::NotOrganizer(ctx.principal.to_string()))?;
+            let proposal = ctx.record.counters.get(from).ok_or(Violation::NotAnAttendee(from.to_string()))?;
+            let new = apply_proposal(old, proposal);
+            let scheduled = organizer_changes(ctx, Some(old), Some(new))?;
+            Ok(finish(
+                ctx,
+                scheduled,
+                vec![Effect::DropCounters { from: Some(from.clone()) }, Effect::Dequeue],
+            ))
+        }
+        LocalAction::DeclineCounter { from, comment, .. } => {
+            let old = stored
+                .filter(|o| is_organizer(ctx, o))
+                .ok_or_else(|| Violation::NotOrganizer(ctx.principal.to_string()))?;
+            let proposal = ctx.record.counters.get(from).ok_or(Violation::NotAnAttendee(from.to_string()))?;
+            let decline = decline_counter(ctx, old, proposal, from, comment.as_deref());
+            Ok(Outcome::new(Disposition::Applied(Applied::Scheduled))
+                .with(Effect::Send(decline))
+                .with(Effect::DropCounters { from: Some(from.clone()) })
+                .with(Effect::Dequeue))
+        }
+    }
+}
+
+fn save(
+    ctx: &Ctx<'_>,
+    stored: Option<&SchedulingObject>,
+    new: SchedulingObject,
+    comment: Option<&str>,
+) -> Result<Outcome, Violation> {
+    let organizer = new.organizer();
+    let is_org = organizer.as_ref().is_some_and(|o| &o.address == ctx.principal);
+    let scheduled = if is_org || organizer.is_none() {
+        if organizer.is_none() {
+            // Not a scheduling object (RFC 6638 §3.1): just store it.
+            Scheduled { object: Some(new), messages: Vec::new() }
+        } else {
+            organizer_changes(ctx, stored, Some(new))?
+        }
+    } else if let Some(old) = stored {
+        attendee_changes(ctx, old, Some(new), comment)?
+    } else {
+        // An invitation imported by the user: stored, nothing sent.
+        Scheduled { object: Some(new), messages: Vec::new() }
+    };
+    Ok(finish(ctx, scheduled, Vec::new()))
+}
+
+fn finish(ctx: &Ctx<'_>, scheduled: Scheduled, extra: Vec<Effect>) -> Outcome {
+    let sends = !scheduled.messages.is_empty();
+    let mut outcome = Outcome::new(if sends {
+        Disposition::Applied(Applied::Scheduled)
+    } else {
+        Disposition::Unchanged(Unchanged::NothingToSend)
+    });
+    match scheduled.object {
+        Some(object) => outcome = outcome.with(Effect::PutObject(object)),
+        None if ctx.record.object.is_some() => {
+            outcome = outcome.with(Effect::DeleteObject {
+                uid: ctx.record.object.as_ref().map(|o| o.uid().to_string()).unwrap_or_default(),
+            })
+        }
+        None => {}
+    }
+    for message in scheduled.messages {
+        outcome = outcome.note(format!("{} to {}", message.method, join(&message.to)));
+        outcome = outcome.with(Effect::Send(message));
+    }
+    for effect in extra {
+        if matches!(effect, Effect::Dequeue) && ctx.record.pending.is_none() {
+            continue;
+        }
+        outcome = outcome.with(effect);
+    }
+    outcome
+}
+
+fn join(addresses: &[CalAddress]) -> String {
+    addresses.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+fn is_organizer(ctx: &Ctx<'_>, object: &SchedulingObject) -> bool {
+    object.organizer().is_some_and(|o| &o.address == ctx.principal)
+}
+
+fn attendee_copy<'a>(
+    ctx: &Ctx<'_>,
+    stored: Option<&'a SchedulingObject>,
+) -> Result<&'a SchedulingObject, Violation> {
+    stored
+        .filter(|o| o.attendee_addresses().contains(ctx.principal))
+        .ok_or_else(|| Violation::NotAnAttendee(ctx.principal.to_string()))
+}
+
+/// RFC 5546 §2.1.2: our line becomes DELEGATED with DELEGATED-TO, and the
+/// delegate is added with DELEGATED-FROM and our RSVP (ITIP-DEL-2, -4).
+fn delegate(c: &mut calcard::icalendar::ICalendarComponent, principal: &CalAddress, to: &CalAddress) {
+    let Some(mine) = find_attendee(c, principal) else { return };
+    if let Some(entry) = component::attendee_entry_mut(c, principal) {
+        component::set_partstat(entry, PartStat::Delegated);
+        component::set_param(
+            entry,
+            ICalendarParameterName::DelegatedTo,
+            ICalendarParameterValue::Text(to.to_uri()),
+        );
+    }
+    if find_attendee(c, to).is_none() {
+        let mut line =
+            ICalendarEntry::new(ICalendarProperty::Attendee).with_value(ICalendarValue::Text(to.to_uri()));
+        component::set_partstat(&mut line, PartStat::NeedsAction);
+        component::set_rsvp(&mut line, mine.rsvp || true);
+        component::set_param(
+            &mut line,
+            ICalendarParameterName::DelegatedFrom,
+            ICalendarParameterValue::Text(principal.to_uri()),
+        );
+        c.entries.push(line);
+    }
+}
+
+/// COUNTER (RFC 5546 §3.2.7): the complete proposed component, with the
+/// SEQUENCE of the version countered, sent to the organizer.
+fn counter(
+    ctx: &Ctx<'_>,
+    stored: Option<&SchedulingObject>,
+    proposal: &SchedulingObject,
+    comment: Option<&str>,
+) -> Result<Outcome, Violation> {
+    let old = attendee_copy(ctx, stored)?;
+    let organizer = old.organizer().ok_or(Violation::MissingOrganizer)?;
+    let sequence = old.max_sequence();
+    let mut composer = Composer::new(proposal, Method::Counter, &ctx.config.prodid, ctx.now);
+    for id in proposal.instance_ids() {
+        composer.add(id, |c| {
+            component::set_sequence(c, sequence);
+            component::remove_property(c, &ICalendarProperty::Organizer);
+            c.entries.push(
+                ICalendarEntry::new(ICalendarProperty::Organizer)
+                    .with_value(ICalendarValue::Text(organizer.address.to_uri())),
+            );
+            add_comment(c, comment);
+        });
+    }
+    let counter = message(
+        proposal,
+        Method::Counter,
+        ctx.principal,
+        std::slice::from_ref(&organizer.address),
+        "A change is proposed.",
+        composer,
+    );
+    let mut marked = old.clone();
+    let sent = ctx.now.to_ical();
+    marked.edit_all(|id, c| {
+        if id == marked_instance(proposal) {
+            component::set_x_property(c, COUNTER_SENT, Some(sent.clone()));
+        }
+    });
+    Ok(Outcome::new(Disposition::Applied(Applied::Scheduled))
+        .with(Effect::Send(counter))
+        .with(Effect::PutObject(marked)))
+}
+
+fn marked_instance(proposal: &SchedulingObject) -> InstanceId {
+    let _ = proposal;
+    InstanceId::Master
+}
+
+/// Accepting a COUNTER: the proposal's times, place and description
+/// replace the organizer's (RFC 5546 §3.2.7); attendees are kept.
+fn apply_proposal(old: &SchedulingObject, proposal: &SchedulingObject) -> SchedulingObject {
+    const TAKEN: &[ICalendarProperty] = &[
+        ICalendarProperty::Dtstart,
+        ICalendarProperty::Dtend,
+        ICalendarProperty::Duration,
+        ICalendarProperty::Location,
+        ICalendarProperty::Summary,
+        ICalendarProperty::Description,
+    ];
+    let mut new = old.clone();
+    for (id, proposed) in proposal.instances() {
+        if new.component(id).is_none() {
+            if let Some(rid) = proposed.property(&ICalendarProperty::RecurrenceId) {
+                if let Some(occurrence) = super::inbound::materialize(old, id, rid) {
+                    new.put_component(id, occurrence);
+                }
+            }
+        }
+        if let Some(target) = new.component_mut(id) {
+            for property in TAKEN {
+                if proposed.has_property(property) {
+                    component::remove_property(target, property);
+                    target.entries.extend(proposed.properties(property).cloned());
+                }
+            }
+        }
+    }
+    new.put_timezones_from(proposal);
+    new
+}
+
+/// DECLINECOUNTER (RFC 5546 §3.2.8): to the countering attendee only,
+/// with the current SEQUENCE.
+fn decline_counter(
+    ctx: &Ctx<'_>,
+    current: &SchedulingObject,
+    proposal: &SchedulingObject,
+    from: &CalAddress,
+    comment: Option<&str>,
+) -> crate::ItipMessage {
+    let mut composer = Composer::new(current, Method::DeclineCounter, &ctx.config.prodid, ctx.now);
+    let id = proposal
+        .instance_ids()
+        .next()
+        .filter(|id| current.component(*id).is_some())
+        .unwrap_or(InstanceId::Master);
+    let sequence = current.max_sequence();
+    composer.add(id, |c| {
+        let line = c
+            .properties(&ICalendarProperty::Attendee)
+            .find(|e| crate::Participant::from_entry(e).is_some_and(|p| &p.address == from))
+            .cloned();
+        keep_properties(c, RESPONSE_PROPERTIES);
+        c.entries.extend(line);
+        component::set_sequence(c, sequence);
+        add_comment(c, comment);
+    });
+    let _ = compose::title;
+    message(
+        current,
+        Method::DeclineCounter,
+        ctx.principal,
+        std::slice::from_ref(from),
+        "Your proposal was declined.",
+        composer,
+    )
+}

@@ -1,0 +1,234 @@
+//! The attendee's side: from the old and new version of their copy, the
+//! REPLY (and, when delegating, REQUEST) messages (RFC 5546 §3.2.2.3,
+//! §3.2.3; RFC 6638 §3.2.2).
+//!
+//! A changed PARTSTAT on an instance → REPLY for that instance. A new
+//! EXDATE → REPLY declining that instance. Deleting the copy → REPLY
+//! declining it all. PARTSTAT=DELEGATED with DELEGATED-TO → REPLY to the
+//! organizer naming the delegate, and REQUEST to the delegate. Changes an
+//! attendee may not make (times, location, …) are refused: they belong in
+//! a COUNTER. SEQUENCE is never raised (ITIP-SEQ-5).
+
+use super::{Scheduled, message};
+use crate::itip::Ctx;
+use crate::itip::compose::{Composer, RESPONSE_PROPERTIES, add_comment, keep_properties};
+use crate::itip::significance::{ChangeClass, classify, only_exdates_added};
+use crate::model::component::{self, attendee as find_attendee};
+use crate::model::{InstanceId, Method, PartStat, Participant, SchedulingObject};
+use crate::{CalAddress, ItipMessage, Timestamp, Violation};
+use calcard::icalendar::{ICalendarComponent, ICalendarEntry, ICalendarProperty};
+
+pub(crate) fn attendee_changes(
+    ctx: &Ctx<'_>,
+    old: &SchedulingObject,
+    new: Option<SchedulingObject>,
+    comment: Option<&str>,
+) -> Result<Scheduled, Violation> {
+    let organizer = old.organizer().ok_or(Violation::MissingOrganizer)?;
+    if !old.attendee_addresses().contains(ctx.principal) {
+        return Err(Violation::NotAnAttendee(ctx.principal.to_string()));
+    }
+    let Some(mut new) = new else {
+        return Ok(Scheduled { object: None, messages: decline_all(ctx, old, &organizer.address, comment) });
+    };
+    if new.organizer().map(|o| o.address) != Some(organizer.address.clone()) {
+        return Err(Violation::AttendeeCannotModify("ORGANIZER".into()));
+    }
+    check_allowed(ctx, old, &new)?;
+    let scheduled = new.organizer().is_some_and(|o| o.scheduled_by_us());
+    let forced = new.organizer().is_some_and(|o| o.force_send);
+    if !scheduled {
+        new.edit_all(|_, c| component::strip_force_send(c));
+        return Ok(Scheduled { object: Some(new), messages: Vec::new() });
+    }
+
+    let mut answered = Vec::new();
+    let mut delegated_to: Vec<CalAddress> = Vec::new();
+    for (id, after) in new.instances() {
+        let Some(mine) = find_attendee(after, ctx.principal) else { continue };
+        let before = old.component(id).or_else(|| old.master()).and_then(|c| find_attendee(c, ctx.principal));
+        let changed =
+            before.as_ref().map(|b| b.partstat != mine.partstat || b.delegated_to != mine.delegated_to);
+        if changed.unwrap_or(true) || forced {
+            answered.push(id);
+            if mine.partstat == PartStat::Delegated {
+                for delegate in &mine.delegated_to {
+                    let known = before.as_ref().is_some_and(|b| b.delegated_to.contains(delegate));
+                    if !known && !delegated_to.contains(delegate) {
+                        delegated_to.push(delegate.clone());
+                    }
+                }
+            }
+        }
+    }
+    let declined_dates = match (old.master(), new.master()) {
+        (Some(before), Some(after)) => {
+            only_exdates_added((before, old.zones()), (after, new.zones())).unwrap_or_default()
+        }
+        _ => Vec::new(),
+    };
+    if answered.is_empty() && declined_dates.is_empty() {
+        new.edit_all(|_, c| component::strip_force_send(c));
+        return Ok(Scheduled { object: Some(new), messages: Vec::new() });
+    }
+
+    let mut composer = Composer::new(&new, Method::Reply, &ctx.config.prodid, ctx.now);
+    for id in &answered {
+        composer.add(*id, |c| reply_component(c, ctx.principal, comment));
+    }
+    for at in &declined_dates {
+        if let Some(c) = declined_occurrence(&new, ctx.principal, *at, ctx.now, comment) {
+            composer.add_detached(c);
+        }
+    }
+    let explanation = describe(&new, ctx.principal, &answered, declined_dates.len());
+    let mut messages = vec![message(
+        &new,
+        Method::Reply,
+        ctx.principal,
+        std::slice::from_ref(&organizer.address),
+        &explanation,
+        composer,
+    )];
+    for delegate in &delegated_to {
+        let text = format!("{} has delegated this invitation to you.", ctx.principal);
+        if let Some(request) = super::request_to(ctx, &new, std::slice::from_ref(delegate), &text) {
+            messages.push(request);
+        }
+    }
+    new.edit_all(|_, c| {
+        component::strip_force_send(c);
+        if let Some(entry) = component::organizer_entry_mut(c) {
+            component::set_schedule_status(entry, "1.1");
+        }
+    });
+    Ok(Scheduled { object: Some(new), messages })
+}
+
+/// Deleting an invitation declines it (RFC 6638 §3.2.2.4), unless it was
+/// cancelled or already declined.
+fn decline_all(
+    ctx: &Ctx<'_>,
+    old: &SchedulingObject,
+    organizer: &CalAddress,
+    comment: Option<&str>,
+) -> Vec<ItipMessage> {
+    let Some(id) = old.instance_ids().next() else { return Vec::new() };
+    let current = old.component(id).and_then(|c| find_attendee(c, ctx.principal));
+    let scheduled = old.organizer().is_some_and(|o| o.scheduled_by_us());
+    if old.is_cancelled() || !scheduled || current.is_none_or(|p| p.partstat == PartStat::Declined) {
+        return Vec::new();
+    }
+    let mut composer = Composer::new(old, Method::Reply, &ctx.config.prodid, ctx.now);
+    composer.add(id, |c| {
+        if let Some(entry) = component::attendee_entry_mut(c, ctx.principal) {
+            component::set_partstat(entry, PartStat::Declined);
+        }
+        reply_component(c, ctx.principal, comment);
+    });
+    vec![message(
+        old,
+        Method::Reply,
+        ctx.principal,
+        std::slice::from_ref(organizer),
+        "The invitation was declined.",
+        composer,
+    )]
+}
+
+/// Reduces a component to a REPLY (RFC 5546 §3.2.3): the instance's
+/// identity and times, ORGANIZER, only our ATTENDEE (and the delegates we
+/// name, RFC 5546 §4.2.5), SEQUENCE as received.
+fn reply_component(c: &mut ICalendarComponent, principal: &CalAddress, comment: Option<&str>) {
+    let lines: Vec<ICalendarEntry> = c
+        .properties(&ICalendarProperty::Attendee)
+        .filter(|e| {
+            Participant::from_entry(e)
+                .is_some_and(|p| &p.address == principal || p.delegated_from.contains(principal))
+        })
+        .cloned()
+        .collect();
+    keep_properties(c, RESPONSE_PROPERTIES);
+    c.entries.extend(lines);
+    add_comment(c, comment);
+}
+
+fn declined_occurrence(
+    object: &SchedulingObject,
+    principal: &CalAddress,
+    at: Timestamp,
+    now: Timestamp,
+    comment: Option<&str>,
+) -> Option<ICalendarComponent> {
+    let master = object.master()?;
+    let rid = master.properties(&ICalendarProperty::Exdate).find_map(|e| {
+        let value = e.values.iter().find(|v| {
+            v.as_partial_date_time().and_then(|d| component::instant_of(d, e.tz_id(), object.zones()))
+                == Some(at)
+        })?;
+        Some(ICalendarEntry {
+            name: ICalendarProperty::RecurrenceId,
+            params: e.params.clone(),
+            values: vec![value.clone()],
+        })
+    })?;
+    let mut c = ICalendarComponent {
+        component_type: master.component_type.clone(),
+        entries: master.entries.clone(),
+        component_ids: Vec::new(),
+    };
+    reply_component(&mut c, principal, comment);
+    component::remove_property(&mut c, &ICalendarProperty::Dtstart);
+    component::remove_property(&mut c, &ICalendarProperty::Dtend);
+    component::remove_property(&mut c, &ICalendarProperty::Duration);
+    if let Some(entry) = component::attendee_entry_mut(&mut c, principal) {
+        component::set_partstat(entry, PartStat::Declined);
+    }
+    component::set_dtstamp(&mut c, now);
+    c.entries.push(rid);
+    Some(c)
+}
+
+/// RFC 6638 §3.2.2.1: an attendee may change their own participation,
+/// alarms, TRANSP and add EXDATEs; the rest is the organizer's.
+fn check_allowed(ctx: &Ctx<'_>, old: &SchedulingObject, new: &SchedulingObject) -> Result<(), Violation> {
+    for (id, after) in new.instances() {
+        let (before, zones) = match old.component(id) {
+            Some(before) => (before, old.zones()),
+            None => continue,
+        };
+        let (class, property) = classify(ctx.config, (before, zones), (after, new.zones()));
+        let exdate_only =
+            id.is_master() && only_exdates_added((before, zones), (after, new.zones())).is_some();
+        let roster_only = property.as_deref() == Some("ATTENDEE");
+        if class >= ChangeClass::Significant && !exdate_only && !roster_only {
+            return Err(Violation::AttendeeCannotModify(property.unwrap_or_default()));
+        }
+    }
+    if old.master().is_some() && new.master().is_none() {
+        return Err(Violation::AttendeeCannotModify("the series".into()));
+    }
+    Ok(())
+}
+
+fn describe(
+    object: &SchedulingObject,
+    principal: &CalAddress,
+    answered: &[InstanceId],
+    declined: usize,
+) -> String {
+    let mut parts: Vec<String> = answered
+        .iter()
+        .filter_map(|id| {
+            let partstat = find_attendee(object.component(*id)?, principal)?.partstat;
+            Some(match id {
+                InstanceId::Master => format!("{principal} has answered {partstat}"),
+                other => format!("{principal} has answered {partstat} for the occurrence at {other}"),
+            })
+        })
+        .collect();
+    if declined > 0 {
+        parts.push(format!("{principal} has declined {declined} occurrence(s)"));
+    }
+    format!("{}.", parts.join("; "))
+}

@@ -1,0 +1,128 @@
+//! # imip-core: a pure iTIP / iMIP engine
+//!
+//! imip-core decides what calendar messages mean. It implements iTIP
+//! (RFC 5546) for both the organizer's and the attendee's side, carried
+//! by mail as iMIP (RFC 6047), with the CalDAV scheduling rules of
+//! RFC 6638 where they apply to a mail agent. It performs **no I/O**: it
+//! reads no clock, draws no random numbers and touches no file. Time and
+//! identifiers come in as values ([`Env`]); storage and mail transport
+//! sit behind the [`Store`] and [`Transport`] traits, which only the
+//! [`drive`] module calls.
+//!
+//! ## The loop
+//!
+//! ```text
+//!   input ──► decide ──► effects ──► commit ──► send
+//!  (mail or     (pure)    (data)     (store,     (transport,
+//!   action)                          + outbox)    from outbox)
+//! ```
+//!
+//! 1. **Input**: a received iTIP message with its envelope ([`Incoming`]:
+//!    the principal it is for, the mail's senders), or an action by a
+//!    local principal ([`LocalAction`]: save, delete, answer, delegate,
+//!    counter, refresh, accept or decline a counter).
+//! 2. **Decide**: [`Engine::decide`] takes the input and the principal's
+//!    stored [`Record`] for that UID and returns an [`Outcome`]: a
+//!    [`Disposition`] (applied, unchanged, refused with a [`Violation`],
+//!    or ignored) and a list of [`Effect`]s. The same input, record and
+//!    time give the same outcome, byte for byte.
+//! 3. **Commit**: the new record ([`Record::apply`]) and the rendered
+//!    outgoing mail go to the store in one atomic commit.
+//! 4. **Send**: the outbox is flushed through the transport. A failed send
+//!    leaves the mail in the outbox; nothing is lost.
+//!
+//! [`drive::run_once`] is that loop, and it is all the CLI uses:
+//!
+//! ```
+//! use imip_core::{drive, CalAddress, Config, Engine, Env, Incoming, Input, MemStore,
+//!                 RecordingTransport, SchedulingObject, SeqIds, Timestamp};
+//!
+//! let request = "BEGIN:VCALENDAR\r\nPRODID:-//x//y//EN\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\n\
+//! BEGIN:VEVENT\r\nUID:42@example.com\r\nDTSTAMP:20250301T090000Z\r\n\
+//! DTSTART:20250310T140000Z\r\nDTEND:20250310T150000Z\r\nSUMMARY:Planning\r\n\
+//! ORGANIZER:mailto:alice@example.com\r\n\
+//! ATTENDEE;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:bob@example.com\r\n\
+//! END:VEVENT\r\nEND:VCALENDAR\r\n";
+//!
+//! let engine = Engine::new(Config::default()).unwrap();
+//! let bob = CalAddress::parse("bob@example.com").unwrap();
+//! let alice = CalAddress::parse("alice@example.com").unwrap();
+//! let (mut store, mut transport) = (MemStore::new(), RecordingTransport::default());
+//! let mut ids = SeqIds::new("doc");
+//! let mut env = Env::new(Timestamp::parse_utc("20250301T100000Z").unwrap(), &mut ids);
+//!
+//! // Bob's agent receives Alice's invitation...
+//! let invitation = Input::Incoming(Incoming {
+//!     principal: bob.clone(),
+//!     senders: vec![alice.clone()],
+//!     message: SchedulingObject::parse(request).unwrap(),
+//! });
+//! drive::run_once(&engine, &mut env, &mut store, &mut transport, &invitation).unwrap();
+//! assert!(store.object(&bob, "42@example.com").is_some());
+//!
+//! // ...Bob accepts, and a REPLY goes to Alice.
+//! let accept = Input::Local {
+//!     principal: bob.clone(),
+//!     action: imip_core::LocalAction::Respond {
+//!         uid: "42@example.com".into(),
+//!         instance: None,
+//!         partstat: imip_core::PartStat::Accepted,
+//!         comment: None,
+//!     },
+//! };
+//! let report = drive::run_once(&engine, &mut env, &mut store, &mut transport, &accept).unwrap();
+//! assert_eq!(report.sent, 1);
+//! assert_eq!(transport.sent[0].recipients, vec![alice]);
+//! ```
+//!
+//! ## Where things are
+//!
+//! * [`model`]: the scheduling view of iCalendar ([`SchedulingObject`],
+//!   [`InstanceId`], [`Participant`]).
+//! * `itip::inbound`: one module per received METHOD.
+//! * `itip::outbound`: the organizer and attendee diffs that produce
+//!   messages from a change of an object.
+//! * [`imip`]: finding iTIP in received mail, and rendering outgoing mail.
+//! * [`Violation`]: the catalogue of rule breaches, each with its RFC
+//!   section and REQUEST-STATUS code.
+//!
+//! ## Panic policy
+//!
+//! No input may cause a panic; a panic is a bug. The few `expect`s state
+//! the invariant that makes them hold.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs, unreachable_pub)]
+#![deny(unused_must_use)]
+
+mod address;
+mod config;
+pub mod drive;
+mod engine;
+mod env;
+pub mod imip;
+mod input;
+mod itip;
+pub mod model;
+mod outcome;
+mod store;
+mod time;
+mod violation;
+
+pub use address::CalAddress;
+pub use config::{Config, ConfigError, Limits, OrganizerReplacement, UninvitedReplies};
+pub use engine::Engine;
+pub use env::{Env, IdSource, SeqIds};
+pub use input::{Incoming, Input, LocalAction};
+pub use itip::ItipMessage;
+pub use model::{InstanceId, Method, PartStat, Participant, SchedulingObject};
+pub use outcome::{
+    Applied, Disposition, Effect, Ignored, Notice, NoticeKind, Outcome, PendingKind, PendingRequest,
+    Unchanged,
+};
+pub use store::{
+    Commit, MemStore, OutboxId, OutgoingMail, Record, RecordingTransport, Store, StoreError, Transport,
+    TransportError, Version, Versioned,
+};
+pub use time::Timestamp;
+pub use violation::{RequestStatus, Violation};

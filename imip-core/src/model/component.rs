@@ -1,0 +1,314 @@
+//! Small, named reads and edits of one calcard component.
+//!
+//! Decision code calls these instead of matching on raw entries, so the
+//! rules (which property, which default, which parameter) live in one
+//! place. Properties and parameters imip adds for its own bookkeeping are
+//! named `X-IMIP-*` and are stripped from every message sent.
+
+use super::participant::{Participant, entry_address};
+use super::{InstanceId, PartStat};
+use crate::{CalAddress, Timestamp};
+use calcard::common::PartialDateTime;
+use calcard::icalendar::timezone::TzResolver;
+use calcard::icalendar::{
+    ICalendarComponent, ICalendarEntry, ICalendarParameter, ICalendarParameterName, ICalendarParameterValue,
+    ICalendarProperty, ICalendarStatus, ICalendarValue,
+};
+use chrono::{LocalResult, TimeZone};
+
+/// Parameter on the organizer's copy of an ATTENDEE: the SEQUENCE of the
+/// last reply applied from that attendee (RFC 5546 §2.1.5, ITIP-ORD-5).
+pub const REPLY_SEQUENCE: &str = "X-IMIP-REPLY-SEQUENCE";
+/// Parameter on the organizer's copy of an ATTENDEE: the DTSTAMP of the
+/// last reply applied from that attendee (RFC 5546 §2.1.5, ITIP-ORD-5).
+pub const REPLY_DTSTAMP: &str = "X-IMIP-REPLY-DTSTAMP";
+/// Parameter on the organizer's copy of an ATTENDEE: the DTSTAMP of the
+/// last REFRESH answered, so a redelivered REFRESH is not answered twice.
+pub const REFRESH_DTSTAMP: &str = "X-IMIP-REFRESH-DTSTAMP";
+/// Property on an attendee's copy: the DTSTAMP of a COUNTER sent and not
+/// yet answered by a DECLINECOUNTER or a new REQUEST.
+pub const COUNTER_SENT: &str = "X-IMIP-COUNTER-SENT";
+/// Prefix of every imip bookkeeping name.
+pub const PRIVATE_PREFIX: &str = "X-IMIP-";
+
+/// The UID (RFC 5545 §3.8.4.7).
+pub fn uid(component: &ICalendarComponent) -> Option<&str> {
+    component.uid()
+}
+
+/// SEQUENCE, 0 when absent or unreadable (RFC 5545 §3.8.7.4).
+pub fn sequence(component: &ICalendarComponent) -> i64 {
+    component
+        .property(&ICalendarProperty::Sequence)
+        .and_then(|e| e.values.first())
+        .and_then(|v| match v {
+            ICalendarValue::Integer(i) => Some(*i),
+            ICalendarValue::Text(t) => t.trim().parse().ok(),
+            _ => None,
+        })
+        .unwrap_or(0)
+        .max(0)
+}
+
+/// DTSTAMP as a UTC instant (RFC 5545 §3.8.7.2). A DTSTAMP without `Z`
+/// (seen in RFC 5546 §4.7.1) is read as UTC.
+pub fn dtstamp(component: &ICalendarComponent) -> Option<Timestamp> {
+    let value = component
+        .property(&ICalendarProperty::Dtstamp)
+        .and_then(|e| e.values.first())
+        .and_then(|v| v.as_partial_date_time())?;
+    let dt = value.to_date_time()?;
+    let utc =
+        dt.date_time.and_utc().timestamp() - dt.offset.map(|o| i64::from(o.local_minus_utc())).unwrap_or(0);
+    Some(Timestamp::from_seconds(utc))
+}
+
+/// The instant a DATE-TIME property denotes, resolving its TZID through
+/// the object's VTIMEZONEs and calcard's name mapping (Olson, Windows).
+/// Floating and DATE values are read as UTC. A local time in a DST gap
+/// moves forward by the gap (RFC 5545 §3.3.5); one in an overlap takes
+/// the first occurrence.
+pub fn instant(entry: &ICalendarEntry, zones: &TzResolver<String>) -> Option<Timestamp> {
+    let value = entry.values.first()?.as_partial_date_time()?;
+    instant_of(value, entry.tz_id(), zones)
+}
+
+/// As [`instant`], for a value and TZID given separately.
+pub fn instant_of(
+    value: &PartialDateTime,
+    tz_id: Option<&str>,
+    zones: &TzResolver<String>,
+) -> Option<Timestamp> {
+    let dt = value.to_date_time()?;
+    if let Some(offset) = dt.offset {
+        let utc = dt.date_time.and_utc().timestamp() - i64::from(offset.local_minus_utc());
+        return Some(Timestamp::from_seconds(utc));
+    }
+    let local = dt.date_time;
+    let zone = tz_id.and_then(|id| zones.resolve(id)).filter(|tz| !tz.is_floating());
+    let seconds = match zone {
+        None => local.and_utc().timestamp(),
+        Some(tz) => match tz.from_local_datetime(&local) {
+            LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => at.timestamp(),
+            LocalResult::None => tz
+                .from_local_datetime(&(local + chrono::TimeDelta::hours(1)))
+                .earliest()
+                .map(|at| at.timestamp())
+                .unwrap_or_else(|| local.and_utc().timestamp()),
+        },
+    };
+    Some(Timestamp::from_seconds(seconds))
+}
+
+/// The [`InstanceId`] of a component: its RECURRENCE-ID, or master.
+pub fn instance_id(component: &ICalendarComponent, zones: &TzResolver<String>) -> Option<InstanceId> {
+    let Some(entry) = component.property(&ICalendarProperty::RecurrenceId) else {
+        return Some(InstanceId::Master);
+    };
+    let start = instant(entry, zones)?;
+    let this_and_future = entry.params.iter().any(|p| {
+        p.name == ICalendarParameterName::Range
+            && match &p.value {
+                ICalendarParameterValue::Bool(b) => *b,
+                ICalendarParameterValue::Text(t) => t.eq_ignore_ascii_case("THISANDFUTURE"),
+                _ => false,
+            }
+    });
+    Some(InstanceId::Occurrence { start, this_and_future })
+}
+
+/// STATUS (RFC 5545 §3.8.1.11).
+pub fn status(component: &ICalendarComponent) -> Option<&ICalendarStatus> {
+    component.status()
+}
+
+/// Whether STATUS is CANCELLED.
+pub fn is_cancelled(component: &ICalendarComponent) -> bool {
+    matches!(status(component), Some(ICalendarStatus::Cancelled))
+}
+
+/// The ORGANIZER property, projected.
+pub fn organizer(component: &ICalendarComponent) -> Option<Participant> {
+    component.property(&ICalendarProperty::Organizer).and_then(Participant::from_entry)
+}
+
+/// Every ATTENDEE with a mail address, in property order.
+pub fn attendees(component: &ICalendarComponent) -> Vec<Participant> {
+    component.properties(&ICalendarProperty::Attendee).filter_map(Participant::from_entry).collect()
+}
+
+/// The ATTENDEE property for `address`, if listed.
+pub fn attendee(component: &ICalendarComponent, address: &CalAddress) -> Option<Participant> {
+    component
+        .properties(&ICalendarProperty::Attendee)
+        .filter_map(Participant::from_entry)
+        .find(|p| &p.address == address)
+}
+
+/// Mutable access to the ATTENDEE property for `address`.
+pub fn attendee_entry_mut<'a>(
+    component: &'a mut ICalendarComponent,
+    address: &CalAddress,
+) -> Option<&'a mut ICalendarEntry> {
+    component
+        .entries
+        .iter_mut()
+        .find(|e| e.name == ICalendarProperty::Attendee && entry_address(e).as_ref() == Some(address))
+}
+
+/// Mutable access to the ORGANIZER property.
+pub fn organizer_entry_mut(component: &mut ICalendarComponent) -> Option<&mut ICalendarEntry> {
+    component.entries.iter_mut().find(|e| e.name == ICalendarProperty::Organizer)
+}
+
+/// Removes the ATTENDEE property for `address`. Returns whether it was there.
+pub fn remove_attendee(component: &mut ICalendarComponent, address: &CalAddress) -> bool {
+    let before = component.entries.len();
+    component
+        .entries
+        .retain(|e| !(e.name == ICalendarProperty::Attendee && entry_address(e).as_ref() == Some(address)));
+    before != component.entries.len()
+}
+
+/// Replaces every parameter called `name` on `entry` with one `value`.
+pub fn set_param(entry: &mut ICalendarEntry, name: ICalendarParameterName, value: ICalendarParameterValue) {
+    entry.params.retain(|p| p.name != name);
+    entry.params.push(ICalendarParameter { name, value });
+}
+
+/// Removes every parameter called `name` from `entry`.
+pub fn remove_param(entry: &mut ICalendarEntry, name: &ICalendarParameterName) {
+    entry.params.retain(|p| &p.name != name);
+}
+
+/// Reads a text parameter.
+pub fn text_param<'a>(entry: &'a ICalendarEntry, name: &str) -> Option<&'a str> {
+    entry.params.iter().find_map(|p| match (&p.name, &p.value) {
+        (ICalendarParameterName::Other(n), ICalendarParameterValue::Text(t))
+            if n.eq_ignore_ascii_case(name) =>
+        {
+            Some(t.as_str())
+        }
+        _ => None,
+    })
+}
+
+/// Sets an `X-` text parameter.
+pub fn set_text_param(entry: &mut ICalendarEntry, name: &str, value: String) {
+    set_param(entry, ICalendarParameterName::Other(name.to_string()), ICalendarParameterValue::Text(value));
+}
+
+/// Sets PARTSTAT on a participant entry.
+pub fn set_partstat(entry: &mut ICalendarEntry, partstat: PartStat) {
+    set_param(
+        entry,
+        ICalendarParameterName::Partstat,
+        ICalendarParameterValue::Partstat(partstat.to_calcard()),
+    );
+}
+
+/// Sets RSVP on a participant entry.
+pub fn set_rsvp(entry: &mut ICalendarEntry, rsvp: bool) {
+    set_param(entry, ICalendarParameterName::Rsvp, ICalendarParameterValue::Bool(rsvp));
+}
+
+/// Sets SCHEDULE-STATUS (RFC 6638 §7.3) on a participant entry.
+pub fn set_schedule_status(entry: &mut ICalendarEntry, code: &str) {
+    set_param(entry, ICalendarParameterName::ScheduleStatus, ICalendarParameterValue::Text(code.to_string()));
+}
+
+/// Replaces a single-valued property (or adds it).
+pub fn set_property(component: &mut ICalendarComponent, name: ICalendarProperty, value: ICalendarValue) {
+    if let Some(entry) = component.property_mut(&name) {
+        entry.params.clear();
+        entry.values = vec![value];
+    } else {
+        component.entries.push(ICalendarEntry { name, params: Vec::new(), values: vec![value] });
+    }
+}
+
+/// Removes every occurrence of a property.
+pub fn remove_property(component: &mut ICalendarComponent, name: &ICalendarProperty) {
+    component.entries.retain(|e| &e.name != name);
+}
+
+/// Sets SEQUENCE.
+pub fn set_sequence(component: &mut ICalendarComponent, sequence: i64) {
+    set_property(component, ICalendarProperty::Sequence, ICalendarValue::Integer(sequence));
+}
+
+/// Sets DTSTAMP to a UTC instant.
+pub fn set_dtstamp(component: &mut ICalendarComponent, at: Timestamp) {
+    set_property(component, ICalendarProperty::Dtstamp, ICalendarValue::from(at.to_partial()));
+}
+
+/// Sets STATUS.
+pub fn set_status(component: &mut ICalendarComponent, status: ICalendarStatus) {
+    set_property(component, ICalendarProperty::Status, ICalendarValue::Status(status));
+}
+
+/// Reads an `X-` property's text.
+pub fn x_property<'a>(component: &'a ICalendarComponent, name: &str) -> Option<&'a str> {
+    component.entries.iter().find_map(|e| match &e.name {
+        ICalendarProperty::Other(n) if n.eq_ignore_ascii_case(name) => {
+            e.values.first().and_then(|v| v.as_text())
+        }
+        _ => None,
+    })
+}
+
+/// Sets (or with `None`, removes) an `X-` property.
+pub fn set_x_property(component: &mut ICalendarComponent, name: &str, value: Option<String>) {
+    component
+        .entries
+        .retain(|e| !matches!(&e.name, ICalendarProperty::Other(n) if n.eq_ignore_ascii_case(name)));
+    if let Some(value) = value {
+        component.entries.push(ICalendarEntry {
+            name: ICalendarProperty::Other(name.to_string()),
+            params: Vec::new(),
+            values: vec![ICalendarValue::Text(value)],
+        });
+    }
+}
+
+/// Removes imip's bookkeeping (`X-IMIP-*`) and the RFC 6638 parameters
+/// that must never travel (SCHEDULE-AGENT, SCHEDULE-STATUS,
+/// SCHEDULE-FORCE-SEND: RFC 6638 §7.1–§7.3).
+pub fn strip_for_transport(component: &mut ICalendarComponent) {
+    component.entries.retain(|e| !is_private_property(&e.name));
+    for entry in &mut component.entries {
+        if matches!(entry.name, ICalendarProperty::Organizer | ICalendarProperty::Attendee) {
+            entry.params.retain(|p| {
+                !matches!(
+                    &p.name,
+                    ICalendarParameterName::ScheduleAgent
+                        | ICalendarParameterName::ScheduleStatus
+                        | ICalendarParameterName::ScheduleForceSend
+                ) && !is_private_param(&p.name)
+            });
+        }
+    }
+}
+
+/// Removes SCHEDULE-FORCE-SEND from every participant: it is a one-shot
+/// request and is never stored (RFC 6638 §7.2).
+pub fn strip_force_send(component: &mut ICalendarComponent) {
+    for entry in &mut component.entries {
+        if matches!(entry.name, ICalendarProperty::Organizer | ICalendarProperty::Attendee) {
+            remove_param(entry, &ICalendarParameterName::ScheduleForceSend);
+        }
+    }
+}
+
+fn is_private_property(name: &ICalendarProperty) -> bool {
+    matches!(name, ICalendarProperty::Other(n) if n.len() >= PRIVATE_PREFIX.len() && n[..PRIVATE_PREFIX.len()].eq_ignore_ascii_case(PRIVATE_PREFIX))
+}
+
+fn is_private_param(name: &ICalendarParameterName) -> bool {
+    matches!(name, ICalendarParameterName::Other(n) if n.len() >= PRIVATE_PREFIX.len() && n[..PRIVATE_PREFIX.len()].eq_ignore_ascii_case(PRIVATE_PREFIX))
+}
+
+/// Whether `entry` is one of imip's own `X-IMIP-*` properties.
+pub fn is_private_entry(entry: &ICalendarEntry) -> bool {
+    is_private_property(&entry.name)
+}

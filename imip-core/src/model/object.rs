@@ -1,0 +1,353 @@
+//! One scheduling object: every component sharing a UID (RFC 5546 §2.1.5),
+//! validated and indexed by instance.
+
+use super::component::{self, instance_id};
+use super::{ComponentKind, InstanceId, Method, Participant};
+use crate::{Timestamp, Violation};
+use calcard::icalendar::timezone::TzResolver;
+use calcard::icalendar::{
+    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarProperty, ICalendarValue,
+};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// The ordering key of a component version: SEQUENCE, then DTSTAMP
+/// (RFC 5546 §2.1.5 (2)–(4)). A missing DTSTAMP sorts before any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StampedSequence {
+    /// SEQUENCE.
+    pub sequence: i64,
+    /// DTSTAMP, UTC.
+    pub dtstamp: Option<Timestamp>,
+}
+
+impl fmt::Display for StampedSequence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.dtstamp {
+            Some(at) => write!(f, "SEQUENCE {} at {}", self.sequence, at),
+            None => write!(f, "SEQUENCE {}", self.sequence),
+        }
+    }
+}
+
+/// A validated iCalendar object holding one UID of one component type.
+///
+/// Invariants, checked by [`SchedulingObject::from_calendar`]: the root is
+/// a VCALENDAR; it holds one scheduling component type; every component
+/// has the same UID; no RECURRENCE-ID repeats; components agree on
+/// ORGANIZER (RFC 6638 §3.2.4.2) when they name one.
+#[derive(Clone)]
+pub struct SchedulingObject {
+    calendar: ICalendar,
+    kind: ComponentKind,
+    uid: String,
+    method: Option<Method>,
+    instances: BTreeMap<InstanceId, u32>,
+    zones: std::sync::Arc<TzResolver<String>>,
+}
+
+impl fmt::Debug for SchedulingObject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SchedulingObject")
+            .field("kind", &self.kind)
+            .field("uid", &self.uid)
+            .field("method", &self.method)
+            .field("instances", &self.instances.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl SchedulingObject {
+    /// Parses iCalendar text. Only the first VCALENDAR is read.
+    pub fn parse(text: &str) -> Result<Self, Violation> {
+        let calendar = ICalendar::parse(text).map_err(|_| Violation::Unparseable)?;
+        Self::from_calendar(calendar)
+    }
+
+    /// Validates and indexes a parsed calendar.
+    pub fn from_calendar(calendar: ICalendar) -> Result<Self, Violation> {
+        let root = calendar.components.first().ok_or(Violation::Unparseable)?;
+        if root.component_type != ICalendarComponentType::VCalendar {
+            return Err(Violation::Unparseable);
+        }
+        let method = match root.property(&ICalendarProperty::Method).and_then(|e| e.values.first()) {
+            None => None,
+            Some(ICalendarValue::Method(m)) => Some(Method::from_calcard(m)),
+            Some(other) => {
+                let token = other.as_text().unwrap_or_default().to_string();
+                Some(Method::parse(&token).ok_or(Violation::UnknownMethod(token))?)
+            }
+        };
+        let zones = std::sync::Arc::new(calendar.build_owned_tz_resolver());
+        let mut kind = None;
+        let mut uid: Option<String> = None;
+        let mut organizer = None;
+        let mut instances = BTreeMap::new();
+        for &child in &root.component_ids {
+            let Some(component) = calendar.components.get(child as usize) else {
+                continue;
+            };
+            let Some(this_kind) = ComponentKind::of(&component.component_type) else {
+                continue;
+            };
+            if *kind.get_or_insert(this_kind) != this_kind {
+                return Err(Violation::MixedComponentTypes);
+            }
+            let this_uid = component::uid(component).ok_or(Violation::MissingUid)?;
+            if *uid.get_or_insert_with(|| this_uid.to_string()) != this_uid {
+                return Err(Violation::MultipleUids);
+            }
+            if let Some(this_organizer) = component::organizer(component).map(|p| p.address) {
+                if *organizer.get_or_insert_with(|| this_organizer.clone()) != this_organizer {
+                    return Err(Violation::MultipleOrganizers);
+                }
+            }
+            let id = instance_id(component, &zones)
+                .ok_or_else(|| Violation::DuplicateInstance("unreadable RECURRENCE-ID".into()))?;
+            if instances.insert(id, child).is_some() {
+                return Err(Violation::DuplicateInstance(id.to_string()));
+            }
+        }
+        let kind = kind.ok_or(Violation::NoComponent)?;
+        let uid = uid.ok_or(Violation::MissingUid)?;
+        Ok(SchedulingObject { calendar, kind, uid, method, instances, zones })
+    }
+
+    /// The UID shared by every component.
+    pub fn uid(&self) -> &str {
+        &self.uid
+    }
+
+    /// The component type.
+    pub fn kind(&self) -> ComponentKind {
+        self.kind
+    }
+
+    /// METHOD, when this is an iTIP message.
+    pub fn method(&self) -> Option<Method> {
+        self.method
+    }
+
+    /// The underlying calendar.
+    pub fn calendar(&self) -> &ICalendar {
+        &self.calendar
+    }
+
+    /// Gives back the calendar.
+    pub fn into_calendar(self) -> ICalendar {
+        self.calendar
+    }
+
+    /// The time zones the object defines or names.
+    pub fn zones(&self) -> &TzResolver<String> {
+        &self.zones
+    }
+
+    /// The instances present, in order: master first, then by start.
+    pub fn instance_ids(&self) -> impl Iterator<Item = InstanceId> + '_ {
+        self.instances.keys().copied()
+    }
+
+    /// Each instance with its component.
+    pub fn instances(&self) -> impl Iterator<Item = (InstanceId, &ICalendarComponent)> + '_ {
+        self.instances.iter().map(|(id, idx)| (*id, &self.calendar.components[*idx as usize]))
+    }
+
+    /// The component for an instance.
+    pub fn component(&self, id: InstanceId) -> Option<&ICalendarComponent> {
+        self.instances.get(&id).map(|idx| &self.calendar.components[*idx as usize])
+    }
+
+    /// The arena index of an instance's component.
+    pub fn component_index(&self, id: InstanceId) -> Option<u32> {
+        self.instances.get(&id).copied()
+    }
+
+    /// Mutable access to an instance's component.
+    pub fn component_mut(&mut self, id: InstanceId) -> Option<&mut ICalendarComponent> {
+        let idx = *self.instances.get(&id)?;
+        self.calendar.components.get_mut(idx as usize)
+    }
+
+    /// The master component, if present.
+    pub fn master(&self) -> Option<&ICalendarComponent> {
+        self.component(InstanceId::Master)
+    }
+
+    /// The first component: the master, or the earliest override when the
+    /// object has no master (Outlook sends those for single instances).
+    pub fn main_component(&self) -> &ICalendarComponent {
+        let idx = self.instances.values().next().copied().unwrap_or_default();
+        &self.calendar.components[idx as usize]
+    }
+
+    /// The ORGANIZER, from the first component that names one.
+    pub fn organizer(&self) -> Option<Participant> {
+        self.instances().find_map(|(_, c)| component::organizer(c))
+    }
+
+    /// SEQUENCE and DTSTAMP of one instance.
+    pub fn stamp(&self, id: InstanceId) -> Option<StampedSequence> {
+        self.component(id)
+            .map(|c| StampedSequence { sequence: component::sequence(c), dtstamp: component::dtstamp(c) })
+    }
+
+    /// The highest SEQUENCE of any component.
+    pub fn max_sequence(&self) -> i64 {
+        self.instances().map(|(_, c)| component::sequence(c)).max().unwrap_or(0)
+    }
+
+    /// Every address listed as ATTENDEE in any instance.
+    pub fn attendee_addresses(&self) -> BTreeSet<crate::CalAddress> {
+        self.instances().flat_map(|(_, c)| component::attendees(c)).map(|p| p.address).collect()
+    }
+
+    /// Whether every instance present is cancelled (STATUS:CANCELLED).
+    pub fn is_cancelled(&self) -> bool {
+        self.component(InstanceId::Master)
+            .map(component::is_cancelled)
+            .unwrap_or_else(|| self.instances().all(|(_, c)| component::is_cancelled(c)))
+    }
+
+    /// Removes METHOD, turning a message into a stored object.
+    pub fn without_method(mut self) -> Self {
+        component::remove_property(&mut self.calendar.components[0], &ICalendarProperty::Method);
+        self.method = None;
+        self
+    }
+
+    /// Copies component `index` of `source` (with its sub-components, such
+    /// as VALARMs) into this object, replacing the instance it describes,
+    /// and copies any VTIMEZONE it needs. Returns the instance id.
+    pub fn put_component_from(&mut self, source: &SchedulingObject, id: InstanceId) -> Option<InstanceId> {
+        let index = source.component_index(id)?;
+        self.remove_instance(id);
+        let new_index = copy_component(&source.calendar, index, &mut self.calendar);
+        self.calendar.components[0].component_ids.push(new_index);
+        copy_missing_timezones(&source.calendar, &mut self.calendar);
+        self.instances.insert(id, new_index);
+        self.refresh_zones();
+        Some(id)
+    }
+
+    /// Adds a detached component (built elsewhere) as instance `id`,
+    /// replacing any component already there.
+    pub fn put_component(&mut self, id: InstanceId, component: ICalendarComponent) {
+        self.remove_instance(id);
+        let new_index = self.calendar.components.len() as u32;
+        self.calendar.components.push(component);
+        self.calendar.components[0].component_ids.push(new_index);
+        self.instances.insert(id, new_index);
+    }
+
+    /// Removes an instance's component (and its sub-components).
+    pub fn remove_instance(&mut self, id: InstanceId) -> bool {
+        let Some(index) = self.instances.get(&id).copied() else {
+            return false;
+        };
+        self.calendar.remove_component_ids(&[index]);
+        self.reindex();
+        true
+    }
+
+    /// Keeps only the instances for which `keep` is true.
+    pub fn retain_instances(&mut self, mut keep: impl FnMut(InstanceId, &ICalendarComponent) -> bool) {
+        let drop: Vec<u32> = self
+            .instances()
+            .filter(|(id, c)| !keep(*id, c))
+            .filter_map(|(id, _)| self.instances.get(&id).copied())
+            .collect();
+        if !drop.is_empty() {
+            self.calendar.remove_component_ids(&drop);
+            self.reindex();
+        }
+    }
+
+    /// Applies `edit` to every instance's component.
+    pub fn edit_all(&mut self, mut edit: impl FnMut(InstanceId, &mut ICalendarComponent)) {
+        for (id, idx) in &self.instances {
+            edit(*id, &mut self.calendar.components[*idx as usize]);
+        }
+    }
+
+    fn reindex(&mut self) {
+        let zones = self.zones.clone();
+        self.instances = self.calendar.components[0]
+            .component_ids
+            .iter()
+            .filter_map(|&i| {
+                let c = self.calendar.components.get(i as usize)?;
+                ComponentKind::of(&c.component_type)?;
+                Some((instance_id(c, &zones)?, i))
+            })
+            .collect();
+    }
+
+    fn refresh_zones(&mut self) {
+        self.zones = std::sync::Arc::new(self.calendar.build_owned_tz_resolver());
+    }
+
+    /// Copies the VTIMEZONEs this object now references from `other`.
+    pub fn put_timezones_from(&mut self, other: &SchedulingObject) {
+        copy_missing_timezones(&other.calendar, &mut self.calendar);
+        self.reindex();
+        self.refresh_zones();
+    }
+
+    /// The iCalendar text (CRLF, folded at 75 octets: RFC 5545 §3.1).
+    pub fn to_ics(&self) -> String {
+        self.calendar.to_string()
+    }
+}
+
+/// Copies component `index` of `from`, with its children, to the end of
+/// `to`'s arena, and returns its new index. The copy is not attached to a
+/// parent: the caller links it.
+pub(crate) fn copy_component(from: &ICalendar, index: u32, to: &mut ICalendar) -> u32 {
+    let source = &from.components[index as usize];
+    let mut copy = ICalendarComponent {
+        component_type: source.component_type.clone(),
+        entries: source.entries.clone(),
+        component_ids: Vec::new(),
+    };
+    let children: Vec<u32> = source.component_ids.iter().map(|&c| copy_component(from, c, to)).collect();
+    copy.component_ids = children;
+    let new_index = to.components.len() as u32;
+    to.components.push(copy);
+    new_index
+}
+
+/// Copies from `from` every VTIMEZONE whose TZID `to` references but does
+/// not define, placing them before the scheduling components.
+pub(crate) fn copy_missing_timezones(from: &ICalendar, to: &mut ICalendar) {
+    let defined: BTreeSet<String> = to.timezones().filter_map(tzid_of).collect();
+    let referenced: BTreeSet<String> = to
+        .components
+        .iter()
+        .filter(|c| c.component_type != ICalendarComponentType::VTimezone)
+        .flat_map(|c| c.entries.iter())
+        .filter_map(|e| e.tz_id().map(str::to_string))
+        .collect();
+    let wanted: Vec<u32> = from.components[0]
+        .component_ids
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let c = &from.components[i as usize];
+            c.component_type == ICalendarComponentType::VTimezone
+                && tzid_of(c).is_some_and(|id| referenced.contains(&id) && !defined.contains(&id))
+        })
+        .collect();
+    for (offset, index) in wanted.into_iter().enumerate() {
+        let new_index = copy_component(from, index, to);
+        to.components[0].component_ids.insert(offset, new_index);
+    }
+}
+
+fn tzid_of(component: &ICalendarComponent) -> Option<String> {
+    component
+        .property(&ICalendarProperty::Tzid)
+        .and_then(|e| e.values.first())
+        .and_then(|v| v.as_text())
+        .map(str::to_string)
+}

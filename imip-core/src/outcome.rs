@@ -1,0 +1,293 @@
+//! What a decision produces: effects for the shell to carry out, and a
+//! disposition saying what happened and why.
+
+use crate::itip::ItipMessage;
+use crate::model::{InstanceId, SchedulingObject};
+use crate::{CalAddress, Timestamp, Violation};
+use std::fmt;
+
+/// The result of one engine decision.
+///
+/// Applying the effects (in order) to the loaded [`crate::Record`] gives
+/// the new state; [`crate::Record::apply`] does exactly that. Sending is
+/// the shell's job, after the commit.
+#[must_use]
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// What happened.
+    pub disposition: Disposition,
+    /// What must be done, in order.
+    pub effects: Vec<Effect>,
+    /// A short human-readable account of the decision, step by step.
+    pub trace: Vec<String>,
+}
+
+impl Outcome {
+    pub(crate) fn new(disposition: Disposition) -> Self {
+        Outcome { disposition, effects: Vec::new(), trace: Vec::new() }
+    }
+
+    pub(crate) fn refused(violation: Violation) -> Self {
+        Outcome::new(Disposition::Refused(violation))
+    }
+
+    pub(crate) fn unchanged(reason: Unchanged) -> Self {
+        Outcome::new(Disposition::Unchanged(reason))
+    }
+
+    pub(crate) fn ignored(reason: Ignored) -> Self {
+        Outcome::new(Disposition::Ignored(reason))
+    }
+
+    pub(crate) fn with(mut self, effect: Effect) -> Self {
+        self.effects.push(effect);
+        self
+    }
+
+    pub(crate) fn note(mut self, line: impl Into<String>) -> Self {
+        self.trace.push(line.into());
+        self
+    }
+
+    /// The messages to send.
+    pub fn messages(&self) -> impl Iterator<Item = &ItipMessage> {
+        self.effects.iter().filter_map(|e| match e {
+            Effect::Send(m) => Some(m),
+            _ => None,
+        })
+    }
+
+    /// The notices for the user.
+    pub fn notices(&self) -> impl Iterator<Item = &Notice> {
+        self.effects.iter().filter_map(|e| match e {
+            Effect::Notify(n) => Some(n),
+            _ => None,
+        })
+    }
+
+    /// Whether the decision changes stored state.
+    pub fn changes_state(&self) -> bool {
+        self.effects.iter().any(|e| !matches!(e, Effect::Notify(_)))
+    }
+}
+
+/// One thing the shell must do.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Effect {
+    /// Store this version of the principal's copy of the object.
+    PutObject(SchedulingObject),
+    /// Remove the principal's copy of the object.
+    DeleteObject {
+        /// The UID.
+        uid: String,
+    },
+    /// Keep a counter-proposal for the organizer's decision (RFC 5546 §3.2.7).
+    StoreCounter {
+        /// Who proposed it.
+        from: CalAddress,
+        /// The COUNTER as received.
+        proposal: SchedulingObject,
+    },
+    /// Forget counter-proposals: one attendee's, or all (`from: None`).
+    DropCounters {
+        /// Whose proposal, or every one.
+        from: Option<CalAddress>,
+    },
+    /// Queue the object for the principal's decision.
+    Queue(PendingRequest),
+    /// Remove the object from the principal's queue.
+    Dequeue,
+    /// Send an iTIP message (through the outbox, in the same commit).
+    Send(ItipMessage),
+    /// Tell the principal something (the CLI puts it in the summary it
+    /// delivers with the original mail).
+    Notify(Notice),
+}
+
+/// An entry in a principal's queue of things awaiting a decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingRequest {
+    /// What kind of decision.
+    pub kind: PendingKind,
+    /// When it was queued.
+    pub queued_at: Timestamp,
+}
+
+/// Kinds of pending decisions.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PendingKind {
+    /// An invitation or update awaiting the attendee's answer.
+    Invitation,
+    /// A counter-proposal awaiting the organizer's answer.
+    Counter {
+        /// Who proposed it.
+        from: CalAddress,
+    },
+    /// A reply from someone not invited, held for the organizer
+    /// (RFC 5546 §3.2.3, ITIP-FWD-3).
+    UninvitedReply {
+        /// Who replied.
+        from: CalAddress,
+    },
+}
+
+/// A message for the principal about what happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// What kind of event.
+    pub kind: NoticeKind,
+    /// The object's SUMMARY, or its UID.
+    pub title: String,
+    /// One or two sentences for a human.
+    pub text: String,
+}
+
+/// Kinds of notices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NoticeKind {
+    /// A new invitation.
+    Invitation,
+    /// An update of an invitation (new time, details, or reconfirmation).
+    Update,
+    /// Instances were added (ADD).
+    Added,
+    /// The object, or some instances, or our participation were cancelled.
+    Cancellation,
+    /// The organizer of an object changed (RFC 5546 §6.1.3: alert the user).
+    OrganizerChanged,
+    /// A published object arrived or changed.
+    Published,
+    /// An attendee replied.
+    Reply,
+    /// An attendee proposed a change.
+    Counter,
+    /// The organizer declined our counter-proposal.
+    CounterDeclined,
+    /// An attendee asked for the latest version, and got it.
+    Refresh,
+}
+
+/// What the decision did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Disposition {
+    /// The message or action took effect.
+    Applied(Applied),
+    /// Nothing needed doing; the reason says why.
+    Unchanged(Unchanged),
+    /// The message broke a rule and was refused.
+    Refused(Violation),
+    /// The message is not for this engine (deliver it unchanged).
+    Ignored(Ignored),
+}
+
+impl fmt::Display for Disposition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Disposition::Applied(a) => write!(f, "applied: {a:?}"),
+            Disposition::Unchanged(u) => write!(f, "unchanged: {u}"),
+            Disposition::Refused(v) => write!(f, "refused: {v}"),
+            Disposition::Ignored(i) => write!(f, "ignored: {i}"),
+        }
+    }
+}
+
+/// Things that can take effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// A new invitation or published object was stored.
+    Created,
+    /// A stored object was updated in place (same SEQUENCE, newer DTSTAMP).
+    Updated,
+    /// A stored object was rescheduled (higher SEQUENCE).
+    Rescheduled,
+    /// Instances were added (ADD).
+    InstancesAdded,
+    /// The object or some instances were cancelled, or we were uninvited.
+    Cancelled,
+    /// A reply was recorded on the organizer's copy.
+    ReplyRecorded,
+    /// A counter-proposal was stored.
+    CounterRecorded,
+    /// A counter-proposal we made was declined.
+    CounterDeclined,
+    /// A REFRESH was answered.
+    RefreshAnswered,
+    /// The organizer changed.
+    OrganizerReplaced,
+    /// A local change was scheduled: the object stored and messages sent.
+    Scheduled,
+    /// A message was kept for the principal's decision.
+    Held,
+}
+
+/// Why nothing changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unchanged {
+    /// The same message was already applied (RFC 5546 §2.1.5).
+    Duplicate,
+    /// The message is older than what is stored (RFC 5546 §2.1.5, §4.1.2).
+    Stale {
+        /// The instance concerned.
+        instance: InstanceId,
+        /// What is stored.
+        stored: crate::model::StampedSequence,
+        /// What arrived.
+        received: crate::model::StampedSequence,
+    },
+    /// The message refers to an object we do not hold.
+    UnknownObject,
+    /// The object is cancelled; nothing older may revive it (RFC 5546 §4.2.9).
+    AlreadyCancelled,
+    /// A local change that warrants no message (RFC 6638 §3.2.10).
+    NothingToSend,
+    /// A reply or counter about a version older than the current one
+    /// (RFC 5546 §2.1.4: the organizer may show it; we do not apply it).
+    OutdatedResponse,
+    /// No counter-proposal of ours awaits an answer.
+    NoPendingCounter,
+}
+
+impl fmt::Display for Unchanged {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unchanged::Duplicate => f.write_str("already applied"),
+            Unchanged::Stale { instance, stored, received } => {
+                write!(f, "stale for {instance}: stored {stored}, received {received}")
+            }
+            Unchanged::UnknownObject => f.write_str("unknown object"),
+            Unchanged::AlreadyCancelled => f.write_str("already cancelled"),
+            Unchanged::NothingToSend => f.write_str("no significant change"),
+            Unchanged::OutdatedResponse => f.write_str("answers an outdated version"),
+            Unchanged::NoPendingCounter => f.write_str("no counter-proposal pending"),
+        }
+    }
+}
+
+/// Why a message is not for the engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ignored {
+    /// The mail carries no iTIP part (RFC 6047 §2.4).
+    NotItip,
+    /// The mail is a bounce or an auto-reply (RFC 3464, RFC 3834).
+    AutoGenerated,
+    /// The organizer's copy says another agent schedules this object
+    /// (SCHEDULE-AGENT=CLIENT or NONE, RFC 6638 §7.1).
+    ScheduledElsewhere,
+    /// The principal sent this message to itself.
+    OwnMessage,
+    /// The component type is not handled yet.
+    UnsupportedComponent(crate::model::ComponentKind),
+}
+
+impl fmt::Display for Ignored {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ignored::NotItip => f.write_str("not an iTIP message"),
+            Ignored::AutoGenerated => f.write_str("bounce or auto-reply"),
+            Ignored::ScheduledElsewhere => f.write_str("scheduled by another agent"),
+            Ignored::OwnMessage => f.write_str("sent by the principal itself"),
+            Ignored::UnsupportedComponent(k) => write!(f, "{k} is not supported yet"),
+        }
+    }
+}

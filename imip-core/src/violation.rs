@@ -1,0 +1,196 @@
+//! The catalogue of protocol violations, one variant per rule broken.
+//!
+//! A violation is a *protocol outcome*, not an engine error: the message
+//! is refused, the reason is recorded, and where iTIP defines a response a
+//! REPLY carrying [`RequestStatus`] goes back (RFC 5546 §3.6). Each variant
+//! names the section it enforces (design: rustls's `PeerMisbehaved`).
+
+use thiserror::Error;
+
+/// An iTIP status code (RFC 5546 §3.6, RFC 5545 §3.8.8.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RequestStatus {
+    /// The code, e.g. `"3.8"`.
+    pub code: &'static str,
+    /// Its registered short description.
+    pub description: &'static str,
+}
+
+impl RequestStatus {
+    /// 2.0 Success (RFC 5546 §3.6.1).
+    pub const SUCCESS: Self = RequestStatus { code: "2.0", description: "Success" };
+    /// 3.1 Invalid property value (§3.6.13).
+    pub const INVALID_PROPERTY_VALUE: Self =
+        RequestStatus { code: "3.1", description: "Invalid property value" };
+    /// 3.4 Invalid calendar component sequence (§3.6.16).
+    pub const INVALID_COMPONENT_SEQUENCE: Self =
+        RequestStatus { code: "3.4", description: "Invalid calendar component sequence" };
+    /// 3.5 Invalid date or time (§3.6.17).
+    pub const INVALID_DATE: Self = RequestStatus { code: "3.5", description: "Invalid date or time" };
+    /// 3.7 Invalid calendar user (§3.6.19).
+    pub const INVALID_USER: Self = RequestStatus { code: "3.7", description: "Invalid calendar user" };
+    /// 3.8 No authority (§3.6.20).
+    pub const NO_AUTHORITY: Self = RequestStatus { code: "3.8", description: "No authority" };
+    /// 3.10 Request entity too large (§3.6.22).
+    pub const TOO_LARGE: Self = RequestStatus { code: "3.10", description: "Request entity too large" };
+    /// 3.11 Required component or property missing (§3.6.23).
+    pub const MISSING: Self =
+        RequestStatus { code: "3.11", description: "Required component or property missing" };
+    /// 3.13 Unsupported component or property found (§3.6.25).
+    pub const UNSUPPORTED_COMPONENT: Self =
+        RequestStatus { code: "3.13", description: "Unsupported component or property found" };
+    /// 3.14 Unsupported capability (§3.6.26).
+    pub const UNSUPPORTED_CAPABILITY: Self =
+        RequestStatus { code: "3.14", description: "Unsupported capability" };
+    /// 5.0 Request not supported (§3.6.28).
+    pub const NOT_SUPPORTED: Self = RequestStatus { code: "5.0", description: "Request not supported" };
+
+    /// The REQUEST-STATUS property value, `code;description`.
+    pub fn to_value(self) -> String {
+        format!("{};{}", self.code, self.description)
+    }
+}
+
+/// A rule of iTIP, iMIP or iCalendar that an incoming message broke.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum Violation {
+    /// The iCalendar object has no METHOD property and the MIME part no
+    /// `method` parameter (RFC 5546 §3, RFC 6047 §2.4).
+    #[error("no METHOD: not an iTIP message (RFC 5546 §3)")]
+    MissingMethod,
+    /// METHOD names something other than the eight iTIP methods (RFC 5546 §1.4).
+    #[error("unknown METHOD {0:?} (RFC 5546 §1.4)")]
+    UnknownMethod(String),
+    /// The object could not be parsed as iCalendar (RFC 5545 §3.4).
+    #[error("the calendar data does not parse (RFC 5545 §3.4)")]
+    Unparseable,
+    /// The object holds no VEVENT, VTODO, VJOURNAL or VFREEBUSY (RFC 5546 §3).
+    #[error("no scheduling component (RFC 5546 §3)")]
+    NoComponent,
+    /// Several component types in one message (RFC 5546 §1.4).
+    #[error("more than one component type in one message (RFC 5546 §1.4)")]
+    MixedComponentTypes,
+    /// The component type is not handled for this METHOD yet (RFC 5546 §5.1).
+    #[error("{component} is not supported for {method} (RFC 5546 §5.1)")]
+    UnsupportedComponent {
+        /// The component type, e.g. `VTODO`.
+        component: String,
+        /// The METHOD.
+        method: &'static str,
+    },
+    /// A component lacks its UID (RFC 5545 §3.8.4.7).
+    #[error("component without UID (RFC 5545 §3.8.4.7)")]
+    MissingUid,
+    /// Components of one message carry different UIDs (RFC 5546 §3.2.2).
+    #[error("components with different UIDs in one message (RFC 5546 §3.2.2)")]
+    MultipleUids,
+    /// The same RECURRENCE-ID appears twice (RFC 5545 §3.8.4.4).
+    #[error("RECURRENCE-ID {0} appears twice (RFC 5545 §3.8.4.4)")]
+    DuplicateInstance(String),
+    /// The message lacks ORGANIZER (RFC 5546 §3.2, tables).
+    #[error("no ORGANIZER (RFC 5546 §3.2)")]
+    MissingOrganizer,
+    /// ORGANIZER is not a `mailto:` address (RFC 6047 §2.3).
+    #[error("ORGANIZER is not a mailto: address (RFC 6047 §2.3)")]
+    InvalidOrganizer,
+    /// Components disagree on ORGANIZER (RFC 6638 §3.2.4.2).
+    #[error("components disagree on ORGANIZER (RFC 6638 §3.2.4.2)")]
+    MultipleOrganizers,
+    /// A required property is missing for this METHOD (RFC 5546 §3 tables).
+    #[error("{property} is required in {method} (RFC 5546 §3)")]
+    MissingProperty {
+        /// The property name.
+        property: &'static str,
+        /// The METHOD.
+        method: &'static str,
+    },
+    /// The METHOD is one this role never receives (RFC 5546 §1.4 table).
+    #[error("{method} is not sent to an {role} (RFC 5546 §1.4)")]
+    MethodNotForRole {
+        /// The METHOD.
+        method: &'static str,
+        /// `organizer` or `attendee`.
+        role: &'static str,
+    },
+    /// The mail's sender is neither the ORGANIZER nor its SENT-BY, for a
+    /// method only the organizer may send (RFC 5546 §1.4, §6.1.1; RFC 6047 §3).
+    #[error("sender {sender} is not the organizer {organizer} (RFC 5546 §6.1.1)")]
+    SenderNotOrganizer {
+        /// Who sent the mail.
+        sender: String,
+        /// The organizer it claims to come from.
+        organizer: String,
+    },
+    /// The mail's sender is not the attendee the reply speaks for, nor its
+    /// SENT-BY (RFC 5546 §6.1.2, RFC 6047 §2.2.1).
+    #[error("sender {sender} does not speak for any attendee in the message (RFC 5546 §6.1.2)")]
+    SenderNotAttendee {
+        /// Who sent the mail.
+        sender: String,
+    },
+    /// The message's ORGANIZER differs from the stored one and replacement
+    /// is not allowed (RFC 5546 §3.2.2.4, §6.1.3; RFC 6638 §11.2).
+    #[error("ORGANIZER {claimed} differs from the stored organizer {stored} (RFC 6638 §11.2)")]
+    OrganizerMismatch {
+        /// The stored organizer.
+        stored: String,
+        /// The organizer named in the message.
+        claimed: String,
+    },
+    /// A REFRESH, REPLY or COUNTER from someone who is not an attendee
+    /// (RFC 5546 §3.2.6, §6.1.6).
+    #[error("{0} is not an attendee of this event (RFC 5546 §6.1.6)")]
+    NotAnAttendee(String),
+    /// The principal is not addressed by the message (RFC 5546 §3.2.2).
+    #[error("{0} is not an attendee of this message (RFC 5546 §3.2.2)")]
+    NotAddressed(String),
+    /// An attendee tried to change what only the organizer may change
+    /// (RFC 5546 §2.1, RFC 6638 §3.2.2.1).
+    #[error("an attendee may not change {0} (RFC 6638 §3.2.2.1); use COUNTER")]
+    AttendeeCannotModify(String),
+    /// The principal is not the organizer of an object it tried to
+    /// schedule as organizer (RFC 6638 §3.1).
+    #[error("{0} is not the organizer (RFC 6638 §3.1)")]
+    NotOrganizer(String),
+    /// The object is larger than the configured limits allow (RFC 5546 §6.1.5).
+    #[error("too large: {0} (RFC 5546 §6.1.5)")]
+    TooLarge(&'static str),
+}
+
+impl Violation {
+    /// The REQUEST-STATUS code that reports this violation (RFC 5546 §3.6).
+    pub fn request_status(&self) -> RequestStatus {
+        use Violation::*;
+        match self {
+            MissingMethod | UnknownMethod(_) => RequestStatus::NOT_SUPPORTED,
+            Unparseable => RequestStatus::INVALID_PROPERTY_VALUE,
+            NoComponent | MixedComponentTypes | DuplicateInstance(_) => {
+                RequestStatus::INVALID_COMPONENT_SEQUENCE
+            }
+            UnsupportedComponent { .. } => RequestStatus::UNSUPPORTED_COMPONENT,
+            MissingUid | MissingOrganizer | MissingProperty { .. } => RequestStatus::MISSING,
+            MultipleUids | MultipleOrganizers | InvalidOrganizer => RequestStatus::INVALID_PROPERTY_VALUE,
+            MethodNotForRole { .. } => RequestStatus::UNSUPPORTED_CAPABILITY,
+            SenderNotOrganizer { .. }
+            | SenderNotAttendee { .. }
+            | OrganizerMismatch { .. }
+            | AttendeeCannotModify(_)
+            | NotOrganizer(_) => RequestStatus::NO_AUTHORITY,
+            NotAnAttendee(_) | NotAddressed(_) => RequestStatus::INVALID_USER,
+            TooLarge(_) => RequestStatus::TOO_LARGE,
+        }
+    }
+
+    /// Whether the violation is about who sent the message. Such messages
+    /// get no REPLY: answering a forged sender would be backscatter.
+    pub fn is_authority(&self) -> bool {
+        matches!(
+            self,
+            Violation::SenderNotOrganizer { .. }
+                | Violation::SenderNotAttendee { .. }
+                | Violation::OrganizerMismatch { .. }
+                | Violation::NotAnAttendee(_)
+        )
+    }
+}

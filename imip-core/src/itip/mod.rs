@@ -22,7 +22,16 @@ pub use message::ItipMessage;
 
 use crate::{CalAddress, Config, Record, Timestamp};
 
+/// The DTSTAMP for a new message about `object`: `now`, but always after
+/// every DTSTAMP the object already carries, so two updates within one
+/// second, or after a clock step back, still order correctly
+/// (RFC 5546 §2.1.5 (4)).
+pub(crate) fn next_stamp(now: Timestamp, previous: impl IntoIterator<Item = Timestamp>) -> Timestamp {
+    previous.into_iter().map(|at| Timestamp::from_seconds(at.seconds() + 1)).fold(now, std::cmp::max)
+}
+
 /// Everything a decision may read.
+#[derive(Clone, Copy)]
 pub(crate) struct Ctx<'a> {
     pub(crate) config: &'a Config,
     pub(crate) now: Timestamp,

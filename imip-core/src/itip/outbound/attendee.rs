@@ -72,6 +72,8 @@ pub(crate) fn attendee_changes(
         return Ok(Scheduled { object: Some(new), messages: Vec::new() });
     }
 
+    let stamp = crate::itip::next_stamp(ctx.now, last_reply_stamp(old));
+    let ctx = &Ctx { now: stamp, ..*ctx };
     let mut composer = Composer::new(&new, Method::Reply, &ctx.config.prodid, ctx.now);
     for id in &answered {
         composer.add(*id, |c| reply_component(c, ctx.principal, comment));
@@ -100,9 +102,20 @@ pub(crate) fn attendee_changes(
         component::strip_force_send(c);
         if let Some(entry) = component::organizer_entry_mut(c) {
             component::set_schedule_status(entry, "1.1");
+            component::set_text_param(entry, component::REPLY_DTSTAMP, stamp.to_ical());
         }
     });
     Ok(Scheduled { object: Some(new), messages })
+}
+
+/// The DTSTAMP of the last REPLY we sent, kept on our copy's ORGANIZER.
+fn last_reply_stamp(object: &SchedulingObject) -> Option<Timestamp> {
+    object
+        .instances()
+        .filter_map(|(_, c)| c.property(&ICalendarProperty::Organizer))
+        .filter_map(|e| component::text_param(e, component::REPLY_DTSTAMP))
+        .filter_map(Timestamp::parse_utc)
+        .max()
 }
 
 /// Deleting an invitation declines it (RFC 6638 §3.2.2.4), unless it was

@@ -66,6 +66,11 @@ pub(crate) fn organizer_changes(
         return Ok(Scheduled { object: Some(new), messages: Vec::new() });
     }
 
+    let stamp = crate::itip::next_stamp(
+        ctx.now,
+        old.into_iter().flat_map(|o| o.instances().filter_map(|(_, c)| component::dtstamp(c))),
+    );
+    let ctx = &Ctx { now: stamp, ..*ctx };
     let classes = classify_instances(ctx, old, &new);
     let master_change = match (old.and_then(|o| o.master()), new.master()) {
         (Some(before), Some(after)) if classes.get(&InstanceId::Master) == Some(&ChangeClass::Reschedule) => {

@@ -11,6 +11,7 @@ use crate::store::OutgoingMail;
 use crate::{Env, ItipMessage};
 use mail_builder::MessageBuilder;
 use mail_builder::headers::HeaderType;
+use mail_builder::headers::address::Address;
 use mail_builder::headers::content_type::ContentType;
 use mail_builder::headers::date::Date;
 use mail_builder::headers::text::Text;
@@ -59,10 +60,11 @@ pub fn render(message: &ItipMessage, env: &mut Env<'_>, auto_submitted: AutoSubm
             ),
         ]),
     );
-    let to: Vec<(&str, &str)> = message.to.iter().map(|a| ("", a.as_str())).collect();
+    let to: Vec<Address<'_>> =
+        message.to.iter().map(|a| Address::new_address(None::<&str>, a.as_str())).collect();
     let bytes = MessageBuilder::new()
-        .from(("", message.from.as_str()))
-        .to(to)
+        .from(Address::new_address(None::<&str>, message.from.as_str()))
+        .to(Address::new_list(to))
         .subject(subject(message))
         .date(Date::new(env.now.seconds()))
         .message_id(message_id.clone())

@@ -51,7 +51,8 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         let dtstamp = component::dtstamp(source);
         let mark = |c: &mut calcard::icalendar::ICalendarComponent| {
             component::set_status(c, ICalendarStatus::Cancelled);
-            component::set_sequence(c, sequence);
+            let kept = component::sequence(c).max(sequence);
+            component::set_sequence(c, kept);
             if let Some(at) = dtstamp {
                 component::set_dtstamp(c, at);
             }

@@ -210,13 +210,18 @@ pub(crate) fn newer_instances(
     } else {
         message.instance_ids().collect()
     };
-    let series = stored.stamp(InstanceId::Master);
+    // Without a stored master (an invitation to one occurrence came
+    // first), the newest stored instance stands for the series.
+    let series = stored
+        .stamp(InstanceId::Master)
+        .or_else(|| stored.instance_ids().filter_map(|id| stored.stamp(id)).max());
     let mut newer = Vec::new();
     let mut stale = None;
     for id in ids {
         let received = message.stamp(id).expect("listed instance");
         let freshness = match (stored.stamp(id), series) {
             (Some(current), _) => (compare(current, received), current),
+            (None, Some(series)) if id.is_master() => (compare(series, received), series),
             (None, Some(series)) if received.sequence >= series.sequence => (Freshness::Newer, series),
             (None, Some(series)) => (Freshness::Older, series),
             (None, None) => (Freshness::Newer, received),
@@ -236,4 +241,21 @@ pub(crate) fn newer_instances(
         return Ok(message.instance_ids().collect());
     }
     Ok(newer)
+}
+
+/// After a full replacement, puts back stored overrides that the message
+/// does not repeat but that are newer than its series: they carry
+/// information the message predates (RFC 5546 §2.1.5 per instance).
+pub(crate) fn keep_newer_overrides(
+    stored: &SchedulingObject,
+    message: &SchedulingObject,
+    merged: &mut SchedulingObject,
+) {
+    let series = message.stamp(InstanceId::Master).map(|s| s.sequence).unwrap_or(0);
+    for id in stored.instance_ids().filter(|id| !id.is_master()) {
+        let newer = stored.stamp(id).is_some_and(|s| s.sequence > series);
+        if newer && message.component(id).is_none() {
+            merged.put_component_from(stored, id);
+        }
+    }
 }

@@ -34,7 +34,9 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
                 Err(unchanged) => return Outcome::unchanged(unchanged),
             };
             if newer.contains(&crate::InstanceId::Master) {
-                (message.clone().without_method(), Applied::Updated)
+                let mut replaced = message.clone().without_method();
+                super::keep_newer_overrides(stored, message, &mut replaced);
+                (replaced, Applied::Updated)
             } else {
                 let mut merged = stored.clone();
                 for id in newer {

@@ -158,6 +158,7 @@ fn may_replace_organizer(
 /// and their answer when nothing was rescheduled, are kept.
 fn replace_series(ctx: &Ctx<'_>, stored: &SchedulingObject, message: &SchedulingObject) -> SchedulingObject {
     let mut merged = message.clone().without_method();
+    super::keep_newer_overrides(stored, message, &mut merged);
     let stored_sequence = stored.max_sequence();
     let own_answer = stored
         .master()

@@ -1,1 +1,59 @@
-fn main() {}
+#![allow(missing_docs)] // criterion_group! generates an undocumented function
+//! How long it takes to process a REQUEST (about 1 KB of iCalendar, five
+//! attendees, weekly RRULE) into an attendee's in-memory store, against
+//! the floor: parsing and serialising the same object with calcard.
+
+use calcard::icalendar::ICalendar;
+use criterion::{Criterion, criterion_group, criterion_main};
+use imip_core::*;
+use std::hint::black_box;
+
+const REQUEST: &str = "BEGIN:VCALENDAR\r\nPRODID:-//Example Corp.//CalDAV Client//EN\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\n\
+BEGIN:VEVENT\r\nUID:bench-7f3a2c@example.com\r\nDTSTAMP:20250301T090000Z\r\nSEQUENCE:0\r\n\
+DTSTART:20250303T090000Z\r\nDTEND:20250303T100000Z\r\nRRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=20\r\n\
+SUMMARY:Weekly engineering review\r\nLOCATION:Conference room B (second floor)\r\n\
+DESCRIPTION:Review of the week's engineering work: incidents\\, releases\\, and the roadmap. Bring your notes.\r\n\
+ORGANIZER;CN=Alice Example:mailto:alice@example.com\r\n\
+ATTENDEE;CN=Alice Example;ROLE=CHAIR;PARTSTAT=ACCEPTED:mailto:alice@example.com\r\n\
+ATTENDEE;CN=Bob Example;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:bob@example.com\r\n\
+ATTENDEE;CN=Carol Example;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:carol@example.com\r\n\
+ATTENDEE;CN=Dave Example;ROLE=OPT-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:dave@example.com\r\n\
+ATTENDEE;CN=Room B;CUTYPE=ROOM;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:room-b@example.com\r\n\
+END:VEVENT\r\nEND:VCALENDAR\r\n";
+
+fn bench(c: &mut Criterion) {
+    assert!((900..1400).contains(&REQUEST.len()), "about 1 KB: {}", REQUEST.len());
+    let engine = Engine::new(Config::default()).unwrap();
+    let bob = CalAddress::parse("bob@example.com").unwrap();
+    let alice = CalAddress::parse("alice@example.com").unwrap();
+    let now = Timestamp::parse_utc("20250301T100000Z").unwrap();
+
+    let mut group = c.benchmark_group("request");
+    group.bench_function("floor: calcard parse + serialise", |b| {
+        b.iter(|| {
+            let calendar = ICalendar::parse(black_box(REQUEST)).unwrap();
+            black_box(calendar.to_string())
+        })
+    });
+    group.bench_function("process into attendee store (parse, decide, commit, serialise)", |b| {
+        b.iter(|| {
+            let mut store = MemStore::new();
+            let mut transport = RecordingTransport::default();
+            let mut ids = SeqIds::new("b");
+            let mut env = Env::new(now, &mut ids);
+            let input = Input::Incoming(Incoming {
+                principal: bob.clone(),
+                senders: vec![alice.clone()],
+                message: SchedulingObject::parse(black_box(REQUEST)).unwrap(),
+            });
+            let report = drive::run_once(&engine, &mut env, &mut store, &mut transport, &input).unwrap();
+            assert!(matches!(report.outcome.disposition, Disposition::Applied(_)));
+            // A real store writes the object out as text.
+            black_box(store.object(&bob, "bench-7f3a2c@example.com").unwrap().to_ics())
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

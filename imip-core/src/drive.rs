@@ -31,8 +31,9 @@ pub struct Report {
     pub send_error: Option<TransportError>,
 }
 
-/// Why a run could not complete. Every variant is temporary from the
-/// MTA's point of view except [`DriveError::Corrupt`].
+/// Why a run could not complete: a store failure (see [`StoreError`]:
+/// `Unavailable` and `Conflict` are temporary, `Corrupt` needs an
+/// administrator) or persistent contention.
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum DriveError {

@@ -107,10 +107,10 @@ pub fn extract(raw: &[u8], limits: &MailLimits) -> Result<ReceivedMail, ExtractE
     let message = MessageParser::default().parse(raw).ok_or(ExtractError::NotAMessage)?;
     let mut senders = Vec::new();
     for address in message.from().into_iter().chain(message.sender()).flat_map(|a| a.iter()) {
-        if let Some(address) = address.address().and_then(CalAddress::parse) {
-            if !senders.contains(&address) {
-                senders.push(address);
-            }
+        if let Some(address) = address.address().and_then(CalAddress::parse)
+            && !senders.contains(&address)
+        {
+            senders.push(address);
         }
     }
     let is_auto_submitted = message

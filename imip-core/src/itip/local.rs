@@ -2,7 +2,7 @@
 //! and run through the outbound diff (RFC 6638 §3.2: implicit scheduling).
 
 use super::Ctx;
-use super::compose::{self, Composer, RESPONSE_PROPERTIES, add_comment, keep_properties};
+use super::compose::{Composer, RESPONSE_PROPERTIES, add_comment, keep_properties};
 use super::outbound::{Scheduled, attendee_changes, message, organizer_changes};
 use crate::model::component::{self, COUNTER_SENT, attendee as find_attendee};
 use crate::model::{InstanceId, Method, PartStat, SchedulingObject};
@@ -23,14 +23,13 @@ fn run(ctx: &Ctx<'_>, action: &LocalAction) -> Result<Outcome, Violation> {
     let stored = ctx.record.object.as_ref();
     match action {
         LocalAction::Save(object) => save(ctx, stored, object.clone().without_method(), None),
-        LocalAction::Delete { uid } => {
+        LocalAction::Delete { .. } => {
             let Some(old) = stored else { return Ok(Outcome::unchanged(Unchanged::UnknownObject)) };
             let scheduled = if is_organizer(ctx, old) {
                 organizer_changes(ctx, Some(old), None)?
             } else {
                 attendee_changes(ctx, old, None, None)?
             };
-            let _ = uid;
             Ok(finish(ctx, scheduled, Vec::new()))
         }
         LocalAction::Respond { instance, partstat, comment, .. } => {
@@ -183,7 +182,9 @@ fn attendee_copy<'a>(
 /// RFC 5546 §2.1.2: our line becomes DELEGATED with DELEGATED-TO, and the
 /// delegate is added with DELEGATED-FROM and our RSVP (ITIP-DEL-2, -4).
 fn delegate(c: &mut calcard::icalendar::ICalendarComponent, principal: &CalAddress, to: &CalAddress) {
-    let Some(mine) = find_attendee(c, principal) else { return };
+    if find_attendee(c, principal).is_none() {
+        return;
+    }
     if let Some(entry) = component::attendee_entry_mut(c, principal) {
         component::set_partstat(entry, PartStat::Delegated);
         component::set_param(
@@ -196,7 +197,8 @@ fn delegate(c: &mut calcard::icalendar::ICalendarComponent, principal: &CalAddre
         let mut line =
             ICalendarEntry::new(ICalendarProperty::Attendee).with_value(ICalendarValue::Text(to.to_uri()));
         component::set_partstat(&mut line, PartStat::NeedsAction);
-        component::set_rsvp(&mut line, mine.rsvp || true);
+        // The delegate must answer the organizer (ITIP-DEL-6).
+        component::set_rsvp(&mut line, true);
         component::set_param(
             &mut line,
             ICalendarParameterName::DelegatedFrom,
@@ -240,18 +242,13 @@ fn counter(
     let mut marked = old.clone();
     let sent = ctx.now.to_ical();
     marked.edit_all(|id, c| {
-        if id == marked_instance(proposal) {
+        if id.is_master() || id == proposal.instance_ids().next().unwrap_or(InstanceId::Master) {
             component::set_x_property(c, COUNTER_SENT, Some(sent.clone()));
         }
     });
     Ok(Outcome::new(Disposition::Applied(Applied::Scheduled))
         .with(Effect::Send(counter))
         .with(Effect::PutObject(marked)))
-}
-
-fn marked_instance(proposal: &SchedulingObject) -> InstanceId {
-    let _ = proposal;
-    InstanceId::Master
 }
 
 /// Accepting a COUNTER: the proposal's times, place and description
@@ -267,12 +264,11 @@ fn apply_proposal(old: &SchedulingObject, proposal: &SchedulingObject) -> Schedu
     ];
     let mut new = old.clone();
     for (id, proposed) in proposal.instances() {
-        if new.component(id).is_none() {
-            if let Some(rid) = proposed.property(&ICalendarProperty::RecurrenceId) {
-                if let Some(occurrence) = super::inbound::materialize(old, id, rid) {
-                    new.put_component(id, occurrence);
-                }
-            }
+        if new.component(id).is_none()
+            && let Some(rid) = proposed.property(&ICalendarProperty::RecurrenceId)
+            && let Some(occurrence) = super::inbound::materialize(old, id, rid)
+        {
+            new.put_component(id, occurrence);
         }
         if let Some(target) = new.component_mut(id) {
             for property in TAKEN {
@@ -313,7 +309,6 @@ fn decline_counter(
         component::set_sequence(c, sequence);
         add_comment(c, comment);
     });
-    let _ = compose::title;
     message(
         current,
         Method::DeclineCounter,

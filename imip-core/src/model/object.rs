@@ -97,10 +97,10 @@ impl SchedulingObject {
             if *uid.get_or_insert_with(|| this_uid.to_string()) != this_uid {
                 return Err(Violation::MultipleUids);
             }
-            if let Some(this_organizer) = component::organizer(component).map(|p| p.address) {
-                if *organizer.get_or_insert_with(|| this_organizer.clone()) != this_organizer {
-                    return Err(Violation::MultipleOrganizers);
-                }
+            if let Some(this_organizer) = component::organizer(component).map(|p| p.address)
+                && *organizer.get_or_insert_with(|| this_organizer.clone()) != this_organizer
+            {
+                return Err(Violation::MultipleOrganizers);
             }
             let id = instance_id(component, &zones)
                 .ok_or_else(|| Violation::DuplicateInstance("unreadable RECURRENCE-ID".into()))?;

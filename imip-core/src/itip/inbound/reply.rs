@@ -26,13 +26,13 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         Ok(stored) => stored,
         Err(outcome) => return outcome,
     };
-    if let Some(claimed) = message.organizer() {
-        if &claimed.address != ctx.principal {
-            return Outcome::refused(Violation::OrganizerMismatch {
-                stored: ctx.principal.to_string(),
-                claimed: claimed.address.to_string(),
-            });
-        }
+    if let Some(claimed) = message.organizer()
+        && &claimed.address != ctx.principal
+    {
+        return Outcome::refused(Violation::OrganizerMismatch {
+            stored: ctx.principal.to_string(),
+            claimed: claimed.address.to_string(),
+        });
     }
     let candidates = attendees(message.main_component());
     let replier = match speaking_attendee(ctx.config, &incoming.senders, &candidates) {

@@ -31,10 +31,10 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         .instances()
         .flat_map(|(_, c)| component::attendees(c))
         .find(|p| p.delegated_to.contains(ctx.principal) && incoming.senders.contains(&p.address));
-    if delegator.is_none() {
-        if let Err(violation) = check_organizer(ctx.config, &incoming.senders, &organizer) {
-            return Outcome::refused(violation);
-        }
+    if delegator.is_none()
+        && let Err(violation) = check_organizer(ctx.config, &incoming.senders, &organizer)
+    {
+        return Outcome::refused(violation);
     }
 
     // RFC 5546 §3 table: DTSTART is required in a REQUEST.
@@ -74,10 +74,8 @@ fn update(ctx: &Ctx<'_>, incoming: &Incoming, stored: &SchedulingObject, delegat
     let new_organizer = message.organizer().map(|p| p.address);
     let old_organizer = stored.organizer().map(|p| p.address);
     let replaced = new_organizer != old_organizer;
-    if replaced {
-        if let Err(violation) = may_replace_organizer(ctx, stored, message) {
-            return Outcome::refused(violation);
-        }
+    if replaced && let Err(violation) = may_replace_organizer(ctx, stored, message) {
+        return Outcome::refused(violation);
     }
     if delegated && !replaced && !incoming.senders.iter().any(|s| Some(s) == old_organizer.as_ref()) {
         // A delegation copy must not overwrite the organizer's version.
@@ -168,12 +166,11 @@ fn replace_series(ctx: &Ctx<'_>, stored: &SchedulingObject, message: &Scheduling
     let keep_answer = message.max_sequence() <= stored_sequence;
     let ids: Vec<InstanceId> = merged.instance_ids().collect();
     for id in ids {
-        if keep_answer {
-            if let (Some(answer), Some(component)) = (own_answer, merged.component_mut(id)) {
-                if let Some(entry) = component::attendee_entry_mut(component, ctx.principal) {
-                    component::set_partstat(entry, answer);
-                }
-            }
+        if keep_answer
+            && let (Some(answer), Some(component)) = (own_answer, merged.component_mut(id))
+            && let Some(entry) = component::attendee_entry_mut(component, ctx.principal)
+        {
+            component::set_partstat(entry, answer);
         }
         copy_alarms(stored, id, &mut merged);
     }

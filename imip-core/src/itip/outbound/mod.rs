@@ -35,7 +35,8 @@ pub(crate) fn request_to(
     let mut composer = Composer::new(object, Method::Request, &ctx.config.prodid, ctx.now);
     for (id, c) in object.instances() {
         let listed = recipients.iter().any(|r| find_attendee(c, r).is_some());
-        if listed && !(component::is_cancelled(c) && !id.is_master()) {
+        let cancelled_occurrence = !id.is_master() && component::is_cancelled(c);
+        if listed && !cancelled_occurrence {
             composer.add(id, |_| {});
         }
     }

@@ -20,7 +20,7 @@ use crate::itip::significance::{ChangeClass, classify, only_exdates_added, only_
 use crate::model::component::{self, attendee as find_attendee, attendees};
 use crate::model::{InstanceId, Method, PartStat, SchedulingObject};
 use crate::{CalAddress, ItipMessage, Timestamp, Violation};
-use calcard::icalendar::{ICalendarEntry, ICalendarProperty, ICalendarStatus, ICalendarValue};
+use calcard::icalendar::{ICalendarEntry, ICalendarProperty, ICalendarStatus};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What one attendee must be told.
@@ -270,10 +270,10 @@ fn compose(
             composer,
         ));
     }
-    if plan.full_request {
-        if let Some(request) = super::request_to(ctx, new, recipients, "You are invited; please reply.") {
-            out.push(request);
-        }
+    if plan.full_request
+        && let Some(request) = super::request_to(ctx, new, recipients, "You are invited; please reply.")
+    {
+        out.push(request);
     }
     if !plan.partial_requests.is_empty() {
         let mut composer = Composer::new(new, Method::Request, &ctx.config.prodid, ctx.now);
@@ -358,18 +358,7 @@ fn occurrence_of(
             values: vec![value.clone()],
         })
     })?;
-    let rid = if entry.values.is_empty() {
-        ICalendarEntry::new(ICalendarProperty::RecurrenceId).with_value(ICalendarValue::from(at.to_partial()))
-    } else {
-        entry
-    };
-    let mut occurrence = materialize(object, InstanceId::occurrence(at), &rid)?;
-    keep_properties_except_alarm(&mut occurrence);
-    Some(occurrence)
-}
-
-fn keep_properties_except_alarm(component: &mut calcard::icalendar::ICalendarComponent) {
-    component.component_ids.clear();
+    materialize(object, InstanceId::occurrence(at), &entry)
 }
 
 fn keep_only_attendee(c: &mut calcard::icalendar::ICalendarComponent, address: &CalAddress) {

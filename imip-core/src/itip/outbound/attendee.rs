@@ -174,17 +174,7 @@ fn declined_occurrence(
     comment: Option<&str>,
 ) -> Option<ICalendarComponent> {
     let master = object.master()?;
-    let rid = master.properties(&ICalendarProperty::Exdate).find_map(|e| {
-        let value = e.values.iter().find(|v| {
-            v.as_partial_date_time().and_then(|d| component::instant_of(d, e.tz_id(), object.zones()))
-                == Some(at)
-        })?;
-        Some(ICalendarEntry {
-            name: ICalendarProperty::RecurrenceId,
-            params: e.params.clone(),
-            values: vec![value.clone()],
-        })
-    })?;
+    let rid = super::recurrence_id_from(object, &ICalendarProperty::Exdate, at)?;
     let mut c = ICalendarComponent {
         component_type: master.component_type.clone(),
         entries: master.entries.clone(),

@@ -107,3 +107,24 @@ pub(crate) fn merge_identical(messages: Vec<ItipMessage>) -> Vec<ItipMessage> {
 pub(crate) fn instances_of(object: &SchedulingObject, address: &CalAddress) -> Vec<InstanceId> {
     object.instances().filter(|(_, c)| find_attendee(c, address).is_some()).map(|(id, _)| id).collect()
 }
+
+/// A RECURRENCE-ID for the occurrence at `at`, in the same form (TZID,
+/// DATE or DATE-TIME) as the master's EXDATE or RDATE value that names it
+/// (RFC 5545 §3.8.4.4: same value type as DTSTART).
+pub(crate) fn recurrence_id_from(
+    object: &SchedulingObject,
+    property: &calcard::icalendar::ICalendarProperty,
+    at: crate::Timestamp,
+) -> Option<calcard::icalendar::ICalendarEntry> {
+    object.master()?.properties(property).find_map(|e| {
+        let value = e.values.iter().find(|v| {
+            v.as_partial_date_time().and_then(|d| component::instant_of(d, e.tz_id(), object.zones()))
+                == Some(at)
+        })?;
+        Some(calcard::icalendar::ICalendarEntry {
+            name: calcard::icalendar::ICalendarProperty::RecurrenceId,
+            params: e.params.clone(),
+            values: vec![value.clone()],
+        })
+    })
+}

@@ -20,7 +20,7 @@ use crate::itip::significance::{ChangeClass, classify, only_exdates_added, only_
 use crate::model::component::{self, attendee as find_attendee, attendees};
 use crate::model::{InstanceId, Method, PartStat, SchedulingObject};
 use crate::{CalAddress, ItipMessage, Timestamp, Violation};
-use calcard::icalendar::{ICalendarEntry, ICalendarProperty, ICalendarStatus};
+use calcard::icalendar::{ICalendarProperty, ICalendarStatus};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What one attendee must be told.
@@ -346,18 +346,7 @@ fn occurrence_of(
     property: &ICalendarProperty,
     at: Timestamp,
 ) -> Option<calcard::icalendar::ICalendarComponent> {
-    let master = object.master()?;
-    let entry = master.properties(property).find_map(|e| {
-        let value = e.values.iter().find(|v| {
-            v.as_partial_date_time().and_then(|d| component::instant_of(d, e.tz_id(), object.zones()))
-                == Some(at)
-        })?;
-        Some(ICalendarEntry {
-            name: ICalendarProperty::RecurrenceId,
-            params: e.params.clone(),
-            values: vec![value.clone()],
-        })
-    })?;
+    let entry = super::recurrence_id_from(object, property, at)?;
     materialize(object, InstanceId::occurrence(at), &entry)
 }
 

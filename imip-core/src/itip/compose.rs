@@ -103,6 +103,16 @@ pub(crate) fn title(object: &SchedulingObject) -> String {
         .unwrap_or_else(|| object.uid().to_string())
 }
 
+/// The first COMMENT's text, formatted for a notice (" Comment: …").
+pub(crate) fn comment_suffix(component: &ICalendarComponent) -> String {
+    component
+        .property(&ICalendarProperty::Comment)
+        .and_then(|e| e.values.first())
+        .and_then(|v| v.as_text())
+        .map(|c| format!(" Comment: {c}"))
+        .unwrap_or_default()
+}
+
 /// Adds a COMMENT.
 pub(crate) fn add_comment(component: &mut ICalendarComponent, comment: Option<&str>) {
     if let Some(comment) = comment.filter(|c| !c.trim().is_empty()) {

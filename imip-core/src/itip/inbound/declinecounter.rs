@@ -4,11 +4,9 @@
 use super::notice;
 use crate::itip::Ctx;
 use crate::itip::authority::check_organizer;
-use crate::model::InstanceId;
 use crate::model::component::{self, COUNTER_SENT};
 use crate::outcome::{Applied, Disposition, Effect, NoticeKind, Outcome, Unchanged};
 use crate::{Incoming, Violation};
-use calcard::icalendar::ICalendarProperty;
 
 pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     let message = &incoming.message;
@@ -33,13 +31,7 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     }
     let mut updated = stored.clone();
     updated.edit_all(|_, c| component::set_x_property(c, COUNTER_SENT, None));
-    let comment = message
-        .component(message.instance_ids().next().unwrap_or(InstanceId::Master))
-        .and_then(|c| c.property(&ICalendarProperty::Comment))
-        .and_then(|e| e.values.first())
-        .and_then(|v| v.as_text())
-        .map(|c| format!(" Comment: {c}"))
-        .unwrap_or_default();
+    let comment = crate::itip::compose::comment_suffix(message.main_component());
     let text = format!("{} declined your counter-proposal.{comment}", organizer.address);
     Outcome::new(Disposition::Applied(Applied::CounterDeclined))
         .with(Effect::Notify(notice(NoticeKind::CounterDeclined, &updated, text)))

@@ -144,13 +144,7 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     if let Ok(reindexed) = SchedulingObject::from_calendar(updated.clone().into_calendar()) {
         updated = reindexed;
     }
-    let comment = message
-        .main_component()
-        .property(&ICalendarProperty::Comment)
-        .and_then(|e| e.values.first())
-        .and_then(|v| v.as_text())
-        .map(|c| format!(" Comment: {c}"))
-        .unwrap_or_default();
+    let comment = crate::itip::compose::comment_suffix(message.main_component());
     let text = format!("{} has answered {}.{comment}", replier.address, describe(message, &replier.address));
     let mut outcome = Outcome::new(Disposition::Applied(Applied::ReplyRecorded))
         .with(Effect::Notify(notice(NoticeKind::Reply, &updated, text)));

@@ -8,10 +8,11 @@
 //! nothing is lost and nothing is sent twice on a retry of the delivery
 //! (a redelivered message is recognised as a duplicate).
 
+use crate::freebusy::{PeriodSet, PeriodUpdate, own_periods};
 use crate::imip::{AutoSubmitted, MailLimits, extract, render};
 use crate::outcome::{Disposition, Ignored};
-use crate::store::{Commit, OutgoingMail, Store, StoreError, Transport, TransportError};
-use crate::{CalAddress, Engine, Env, Incoming, Input, Outcome};
+use crate::store::{Commit, OutgoingMail, Record, Store, StoreError, Transport, TransportError};
+use crate::{CalAddress, Engine, Env, Incoming, Input, Outcome, Timestamp};
 use thiserror::Error;
 
 /// How many times a decision is retried after a version conflict.
@@ -67,11 +68,13 @@ pub fn run_once(
         }
         let outbox: Vec<OutgoingMail> = outcome.messages().map(|m| render(m, env, auto)).collect();
         let record = loaded.value.clone().apply(&outcome.effects);
+        let periods = own_period_update(input.principal(), input.uid(), &loaded.value, &record);
         let commit = Commit {
             principal: input.principal().clone(),
             uid: input.uid().to_string(),
             expected: loaded.version,
             record,
+            periods,
             outbox,
         };
         match store.commit(commit) {
@@ -81,25 +84,48 @@ pub fn run_once(
             Err(other) => return Err(other.into()),
         }
     };
-    let (sent, unsent, send_error) = flush_outbox(store, transport)?;
+    let (sent, unsent, send_error) = flush_outbox(store, transport, env.now)?;
     Ok(Report { outcome, sent, unsent, send_error })
 }
 
-/// Sends everything in the outbox; returns (sent, left, last error).
+/// The own free/busy update that goes with a change of record: the
+/// periods the new object implies, when the object changed.
+fn own_period_update(principal: &CalAddress, uid: &str, old: &Record, new: &Record) -> Vec<PeriodUpdate> {
+    let unchanged = match (&old.object, &new.object) {
+        (None, None) => true,
+        (Some(a), Some(b)) => a.calendar() == b.calendar(),
+        _ => false,
+    };
+    if unchanged {
+        return Vec::new();
+    }
+    let periods = new.object.as_ref().map(|o| own_periods(principal, o)).unwrap_or_default();
+    vec![PeriodUpdate { set: PeriodSet::Own, uid: uid.to_string(), periods }]
+}
+
+/// How long a sender may hold outbox mail before others may send it
+/// (an SMTP transaction with generous timeouts fits well within).
+pub const OUTBOX_LEASE_SECONDS: i64 = 600;
+
+/// Sends the outbox mail nobody else is sending; returns (sent, left,
+/// last error). Each mail is claimed first ([`Store::claim_outbox`]), so
+/// concurrent flushes do not send it twice; a failed send gives it back.
 pub fn flush_outbox(
     store: &mut dyn Store,
     transport: &mut dyn Transport,
+    now: Timestamp,
 ) -> Result<(usize, usize, Option<TransportError>), StoreError> {
     let mut sent = 0;
     let mut left = 0;
     let mut last_error = None;
-    for (id, mail) in store.outbox()? {
+    for (id, mail) in store.claim_outbox(now, OUTBOX_LEASE_SECONDS)? {
         match transport.send(&mail) {
             Ok(()) => {
                 store.remove_from_outbox(&id)?;
                 sent += 1;
             }
             Err(error) => {
+                store.release_outbox(&id)?;
                 left += 1;
                 last_error = Some(error);
             }

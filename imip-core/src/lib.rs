@@ -100,12 +100,15 @@ mod config;
 pub mod drive;
 mod engine;
 mod env;
+pub mod freebusy;
 pub mod imip;
 mod input;
 mod itip;
 pub mod model;
 mod outcome;
 mod store;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 mod time;
 mod violation;
 
@@ -124,5 +127,14 @@ pub use store::{
     Commit, MemStore, OutboxId, OutgoingMail, Record, RecordingTransport, Store, StoreError, Transport,
     TransportError, Version, Versioned,
 };
+/// Store administration (check, repair, copy, dump) and the text forms
+/// the persistent stores share.
+pub mod admin {
+    pub use crate::store::valid_pref_key;
+    pub use crate::store::{
+        CheckReport, Problem, RepairReport, check, copy, decode_mail, dump, encode_mail, parse_stored_object,
+        repair,
+    };
+}
 pub use time::Timestamp;
 pub use violation::{RequestStatus, Violation};

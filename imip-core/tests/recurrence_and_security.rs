@@ -376,7 +376,7 @@ fn failed_send_stays_in_the_outbox_until_flushed() {
     assert_eq!((report.sent, report.unsent), (0, 1));
     assert!(w.has("alice@example.com", "o1@example.com"), "state is committed");
     w.transport.failing = false;
-    let (sent, left, _) = drive::flush_outbox(&mut w.store, &mut w.transport).unwrap();
+    let (sent, left, _) = drive::flush_outbox(&mut w.store, &mut w.transport, w.now).unwrap();
     assert_eq!((sent, left), (1, 0));
     assert_eq!(w.store.outbox().unwrap().len(), 0);
 }

@@ -7,9 +7,20 @@
 //! a send that fails after the commit loses nothing: the mail waits in the
 //! outbox for the next flush.
 
-use crate::CalAddress;
+mod admin;
+mod codec;
+mod mem;
+mod recording;
+
+pub use admin::{CheckReport, Problem, RepairReport, check, copy, dump, repair};
+pub use codec::{decode_mail, encode_mail, parse_stored_object};
+pub use mem::MemStore;
+pub use recording::RecordingTransport;
+
+use crate::freebusy::{BusyPeriod, PeriodSet, PeriodUpdate};
 use crate::model::SchedulingObject;
 use crate::outcome::{Effect, PendingRequest};
+use crate::{CalAddress, Timestamp};
 use std::collections::BTreeMap;
 use thiserror::Error;
 
@@ -83,8 +94,8 @@ pub struct OutgoingMail {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct OutboxId(pub String);
 
-/// One atomic change: a principal's record for one UID, and the mail
-/// that goes with it.
+/// One atomic change to a principal's store: the record for one UID,
+/// the busy periods that go with it, and the mail to send.
 #[derive(Debug, Clone)]
 pub struct Commit {
     /// Whose store.
@@ -96,6 +107,9 @@ pub struct Commit {
     pub expected: Version,
     /// The new record (an empty record means delete).
     pub record: Record,
+    /// Busy periods to replace, each for one (set, UID), in the same
+    /// transaction. They may name other UIDs than [`Commit::uid`].
+    pub periods: Vec<PeriodUpdate>,
     /// Mail to add to the outbox in the same transaction.
     pub outbox: Vec<OutgoingMail>,
 }
@@ -119,22 +133,102 @@ pub enum StoreError {
         /// Why.
         reason: String,
     },
+    /// The caller asked for something the store cannot hold (a
+    /// preference key that is not a token, for instance). Permanent.
+    #[error("invalid request to the store: {0}")]
+    Invalid(String),
 }
 
-/// Persistent state, per principal and UID (see the store crates).
+impl StoreError {
+    /// Wraps an I/O or database error as [`StoreError::Unavailable`].
+    pub fn unavailable(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        StoreError::Unavailable(Box::new(error))
+    }
+
+    /// Whether retrying later may succeed (EX_TEMPFAIL rather than an
+    /// administrator's attention).
+    pub fn is_temporary(&self) -> bool {
+        matches!(self, StoreError::Conflict | StoreError::Unavailable(_))
+    }
+}
+
+/// Persistent state, per principal: records by UID, busy periods,
+/// preferences, and one outbox for the whole store.
+///
+/// Implementations: [`MemStore`] here, `imip-store-fs` and
+/// `imip-store-sqlite`. Every implementation must pass the shared
+/// behavioural suite in `imip_core::testkit` (feature `testkit`).
+/// Listings are returned in a stable order (sorted), so that everything
+/// built on them is deterministic.
 pub trait Store {
     /// Loads a principal's record for a UID; an absent record is the
     /// default record at version 0.
     fn load(&self, principal: &CalAddress, uid: &str) -> Result<Versioned<Record>, StoreError>;
 
-    /// Writes a record and its outbox mail atomically, or nothing.
+    /// Writes a record, its periods and its outbox mail atomically, or
+    /// nothing. Fails with [`StoreError::Conflict`] if the record's
+    /// version is not `commit.expected`. Each successful commit that
+    /// keeps the record raises its version by one.
     fn commit(&mut self, commit: Commit) -> Result<(), StoreError>;
 
-    /// The mail waiting to be sent, oldest first.
+    /// The periods of a set overlapping `[from, to)`, sorted.
+    fn periods(
+        &self,
+        principal: &CalAddress,
+        set: &PeriodSet,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<BusyPeriod>, StoreError>;
+
+    /// The principals that have anything stored, sorted.
+    fn principals(&self) -> Result<Vec<CalAddress>, StoreError>;
+
+    /// The UIDs with a record for a principal, sorted.
+    fn uids(&self, principal: &CalAddress) -> Result<Vec<String>, StoreError>;
+
+    /// The period sets that hold periods for a principal, sorted.
+    fn period_sets(&self, principal: &CalAddress) -> Result<Vec<PeriodSet>, StoreError>;
+
+    /// The principal's queue of pending decisions, by UID, sorted by UID.
+    fn pending(&self, principal: &CalAddress) -> Result<Vec<(String, PendingRequest)>, StoreError>;
+
+    /// A principal's preferences.
+    fn prefs(&self, principal: &CalAddress) -> Result<BTreeMap<String, String>, StoreError>;
+
+    /// Sets (or with `None`, removes) a preference. Keys are tokens of
+    /// `[A-Za-z0-9_.-]`, at most 64 bytes, not starting with a dot;
+    /// anything else is [`StoreError::Invalid`].
+    fn set_pref(&mut self, principal: &CalAddress, key: &str, value: Option<&str>) -> Result<(), StoreError>;
+
+    /// All mail waiting to be sent, oldest first, claimed or not.
     fn outbox(&self) -> Result<Vec<(OutboxId, OutgoingMail)>, StoreError>;
+
+    /// Adds a mail to the outbox outside a commit (store copies, resends).
+    fn enqueue(&mut self, mail: OutgoingMail) -> Result<OutboxId, StoreError>;
+
+    /// Claims the mail that nobody is sending, oldest first, for
+    /// `lease_seconds`: until then, other processes' claims skip it. A
+    /// sender that dies mid-send leaves a claim that lapses, so the mail
+    /// is sent again later (at least once, never lost).
+    fn claim_outbox(
+        &mut self,
+        now: Timestamp,
+        lease_seconds: i64,
+    ) -> Result<Vec<(OutboxId, OutgoingMail)>, StoreError>;
+
+    /// Gives a claimed mail back (its send failed), for the next flush.
+    fn release_outbox(&mut self, id: &OutboxId) -> Result<(), StoreError>;
 
     /// Removes a sent mail from the outbox.
     fn remove_from_outbox(&mut self, id: &OutboxId) -> Result<(), StoreError>;
+}
+
+/// Whether a preference key is acceptable (see [`Store::set_pref`]).
+pub fn valid_pref_key(key: &str) -> bool {
+    !key.is_empty()
+        && key.len() <= 64
+        && !key.starts_with('.')
+        && key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
 }
 
 /// Why a send failed.
@@ -153,91 +247,4 @@ pub enum TransportError {
 pub trait Transport {
     /// Sends one mail to its envelope recipients.
     fn send(&mut self, mail: &OutgoingMail) -> Result<(), TransportError>;
-}
-
-/// An in-memory [`Store`], for tests and embedding.
-///
-/// Iteration is ordered, so its behaviour is deterministic.
-#[derive(Debug, Default, Clone)]
-pub struct MemStore {
-    records: BTreeMap<(CalAddress, String), Versioned<Record>>,
-    outbox: BTreeMap<u64, OutgoingMail>,
-    next_outbox: u64,
-}
-
-impl MemStore {
-    /// An empty store.
-    pub fn new() -> Self {
-        MemStore::default()
-    }
-
-    /// A principal's copy of an object, if stored.
-    pub fn object(&self, principal: &CalAddress, uid: &str) -> Option<&SchedulingObject> {
-        self.records.get(&(principal.clone(), uid.to_string()))?.value.object.as_ref()
-    }
-
-    /// A principal's record for a UID, if stored.
-    pub fn record(&self, principal: &CalAddress, uid: &str) -> Option<&Record> {
-        self.records.get(&(principal.clone(), uid.to_string())).map(|v| &v.value)
-    }
-
-    /// Every (principal, UID) that has a record, in order.
-    pub fn keys(&self) -> impl Iterator<Item = &(CalAddress, String)> {
-        self.records.keys()
-    }
-}
-
-impl Store for MemStore {
-    fn load(&self, principal: &CalAddress, uid: &str) -> Result<Versioned<Record>, StoreError> {
-        Ok(self.records.get(&(principal.clone(), uid.to_string())).cloned().unwrap_or_default())
-    }
-
-    fn commit(&mut self, commit: Commit) -> Result<(), StoreError> {
-        let key = (commit.principal, commit.uid);
-        let current = self.records.get(&key).map(|v| v.version).unwrap_or_default();
-        if current != commit.expected {
-            return Err(StoreError::Conflict);
-        }
-        if commit.record.is_empty() {
-            self.records.remove(&key);
-        } else {
-            let version = Version(current.0 + 1);
-            self.records.insert(key, Versioned { value: commit.record, version });
-        }
-        for mail in commit.outbox {
-            self.next_outbox += 1;
-            self.outbox.insert(self.next_outbox, mail);
-        }
-        Ok(())
-    }
-
-    fn outbox(&self) -> Result<Vec<(OutboxId, OutgoingMail)>, StoreError> {
-        Ok(self.outbox.iter().map(|(k, m)| (OutboxId(format!("{k:020}")), m.clone())).collect())
-    }
-
-    fn remove_from_outbox(&mut self, id: &OutboxId) -> Result<(), StoreError> {
-        if let Ok(key) = id.0.parse::<u64>() {
-            self.outbox.remove(&key);
-        }
-        Ok(())
-    }
-}
-
-/// A [`Transport`] that keeps what it is given, for tests.
-#[derive(Debug, Default, Clone)]
-pub struct RecordingTransport {
-    /// Everything sent, in order.
-    pub sent: Vec<OutgoingMail>,
-    /// While true, every send fails temporarily.
-    pub failing: bool,
-}
-
-impl Transport for RecordingTransport {
-    fn send(&mut self, mail: &OutgoingMail) -> Result<(), TransportError> {
-        if self.failing {
-            return Err(TransportError::Temporary("recording transport set to fail".into()));
-        }
-        self.sent.push(mail.clone());
-        Ok(())
-    }
 }

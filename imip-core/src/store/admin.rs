@@ -1,0 +1,262 @@
+//! Store-independent administration: consistency check, repair, copy,
+//! and a canonical dump. They work through the [`Store`] trait, so they
+//! apply to every store, and a copy between two kinds of store is one
+//! call. Store crates add checks of their own representation (stray
+//! files, say) as [`Problem::Damaged`].
+
+use super::{Commit, Record, Store, StoreError, Version};
+use crate::freebusy::{BusyPeriod, PeriodSet, PeriodUpdate, own_periods};
+use crate::{CalAddress, Timestamp};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Something wrong in a store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// A record cannot be read.
+    Unreadable {
+        /// Whose.
+        principal: CalAddress,
+        /// Which UID.
+        uid: String,
+        /// Why.
+        reason: String,
+    },
+    /// The stored own free/busy of a UID differs from what its object
+    /// implies. [`repair`] recomputes it.
+    FreeBusyMismatch {
+        /// Whose.
+        principal: CalAddress,
+        /// Which UID.
+        uid: String,
+    },
+    /// Own busy periods for a UID that has no object. [`repair`] drops them.
+    OrphanPeriods {
+        /// Whose.
+        principal: CalAddress,
+        /// Which UID.
+        uid: String,
+    },
+    /// A store-specific defect (an unreadable or stray file, say).
+    Damaged {
+        /// Where.
+        key: String,
+        /// What.
+        reason: String,
+    },
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Unreadable { principal, uid, reason } => {
+                write!(f, "{principal}: record {uid:?} is unreadable: {reason}")
+            }
+            Problem::FreeBusyMismatch { principal, uid } => {
+                write!(f, "{principal}: free/busy of {uid:?} differs from its object")
+            }
+            Problem::OrphanPeriods { principal, uid } => {
+                write!(f, "{principal}: busy periods for {uid:?}, which has no object")
+            }
+            Problem::Damaged { key, reason } => write!(f, "{key}: {reason}"),
+        }
+    }
+}
+
+/// What [`check`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckReport {
+    /// Principals looked at.
+    pub principals: usize,
+    /// Records looked at.
+    pub records: usize,
+    /// What is wrong, in store order.
+    pub problems: Vec<Problem>,
+}
+
+impl CheckReport {
+    /// Whether nothing is wrong.
+    pub fn is_clean(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// What [`repair`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RepairReport {
+    /// UIDs whose own free/busy was recomputed.
+    pub recomputed: usize,
+    /// Orphaned period groups dropped.
+    pub dropped: usize,
+    /// Problems repair cannot fix (unreadable records).
+    pub remaining: Vec<Problem>,
+}
+
+const ALL_TIME: (Timestamp, Timestamp) =
+    (Timestamp::from_seconds(i64::MIN), Timestamp::from_seconds(i64::MAX));
+
+fn all_periods(
+    store: &dyn Store,
+    principal: &CalAddress,
+    set: &PeriodSet,
+) -> Result<BTreeMap<String, Vec<BusyPeriod>>, StoreError> {
+    let mut by_uid: BTreeMap<String, Vec<BusyPeriod>> = BTreeMap::new();
+    for period in store.periods(principal, set, ALL_TIME.0, ALL_TIME.1)? {
+        by_uid.entry(period.uid.clone()).or_default().push(period);
+    }
+    Ok(by_uid)
+}
+
+/// Checks every record against its free/busy: unreadable records, own
+/// periods that differ from what the object implies, and orphaned
+/// periods. Reads the whole store (O(total size)).
+pub fn check(store: &dyn Store) -> Result<CheckReport, StoreError> {
+    let mut report = CheckReport::default();
+    for principal in store.principals()? {
+        report.principals += 1;
+        let mut stored = all_periods(store, &principal, &PeriodSet::Own)?;
+        for uid in store.uids(&principal)? {
+            report.records += 1;
+            let periods = stored.remove(&uid).unwrap_or_default();
+            match store.load(&principal, &uid) {
+                Ok(loaded) => {
+                    let expected = loaded.value.object.as_ref().map(|o| own_periods(&principal, o));
+                    if expected.unwrap_or_default() != periods {
+                        report.problems.push(Problem::FreeBusyMismatch { principal: principal.clone(), uid });
+                    }
+                }
+                Err(StoreError::Corrupt { reason, .. }) => {
+                    report.problems.push(Problem::Unreadable { principal: principal.clone(), uid, reason });
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        for uid in stored.into_keys() {
+            report.problems.push(Problem::OrphanPeriods { principal: principal.clone(), uid });
+        }
+    }
+    Ok(report)
+}
+
+/// Recomputes own free/busy from the objects and drops orphaned periods.
+/// Unreadable records are left for an administrator and reported.
+pub fn repair(store: &mut dyn Store) -> Result<RepairReport, StoreError> {
+    let mut report = RepairReport::default();
+    for problem in check(store)?.problems {
+        match &problem {
+            Problem::FreeBusyMismatch { principal, uid } => {
+                let loaded = store.load(principal, uid)?;
+                let periods =
+                    loaded.value.object.as_ref().map(|o| own_periods(principal, o)).unwrap_or_default();
+                store.commit(Commit {
+                    principal: principal.clone(),
+                    uid: uid.clone(),
+                    expected: loaded.version,
+                    record: loaded.value,
+                    periods: vec![PeriodUpdate { set: PeriodSet::Own, uid: uid.clone(), periods }],
+                    outbox: Vec::new(),
+                })?;
+                report.recomputed += 1;
+            }
+            Problem::OrphanPeriods { principal, uid } => {
+                store.commit(Commit {
+                    principal: principal.clone(),
+                    uid: uid.clone(),
+                    expected: Version(0),
+                    record: Record::default(),
+                    periods: vec![PeriodUpdate {
+                        set: PeriodSet::Own,
+                        uid: uid.clone(),
+                        periods: Vec::new(),
+                    }],
+                    outbox: Vec::new(),
+                })?;
+                report.dropped += 1;
+            }
+            Problem::Unreadable { .. } | Problem::Damaged { .. } => report.remaining.push(problem),
+        }
+    }
+    Ok(report)
+}
+
+/// Copies everything from one store into another, which must be empty:
+/// records, periods of every set, preferences and the outbox. Versions
+/// restart at 1 in the target. Returns the number of records copied.
+pub fn copy(from: &dyn Store, to: &mut dyn Store) -> Result<usize, StoreError> {
+    if !to.principals()?.is_empty() || !to.outbox()?.is_empty() {
+        return Err(StoreError::Invalid("the target store is not empty".into()));
+    }
+    let mut records = 0;
+    for principal in from.principals()? {
+        for (key, value) in from.prefs(&principal)? {
+            to.set_pref(&principal, &key, Some(&value))?;
+        }
+        let mut by_uid: BTreeMap<String, Vec<PeriodUpdate>> = BTreeMap::new();
+        for uid in from.uids(&principal)? {
+            by_uid.entry(uid).or_default();
+        }
+        for set in from.period_sets(&principal)? {
+            for (uid, periods) in all_periods(from, &principal, &set)? {
+                by_uid.entry(uid.clone()).or_default().push(PeriodUpdate { set: set.clone(), uid, periods });
+            }
+        }
+        for (uid, periods) in by_uid {
+            let record = from.load(&principal, &uid)?.value;
+            records += usize::from(!record.is_empty());
+            to.commit(Commit {
+                principal: principal.clone(),
+                uid,
+                expected: Version(0),
+                record,
+                periods,
+                outbox: Vec::new(),
+            })?;
+        }
+    }
+    for (_, mail) in from.outbox()? {
+        to.enqueue(mail)?;
+    }
+    Ok(records)
+}
+
+/// A canonical text rendering of everything in a store except record
+/// versions and outbox IDs: two stores with the same content dump to the
+/// same bytes. For tests, and for administrators comparing stores.
+pub fn dump(store: &dyn Store) -> Result<String, StoreError> {
+    let mut out = String::new();
+    for principal in store.principals()? {
+        out.push_str(&format!("principal {principal}\n"));
+        for (key, value) in store.prefs(&principal)? {
+            out.push_str(&format!("  pref {key} = {value:?}\n"));
+        }
+        for uid in store.uids(&principal)? {
+            let record = store.load(&principal, &uid)?.value;
+            out.push_str(&format!("  record {uid:?}\n"));
+            if let Some(object) = &record.object {
+                out.push_str(&indent(&object.to_ics()));
+            }
+            for (from, counter) in &record.counters {
+                out.push_str(&format!("    counter from {from}\n"));
+                out.push_str(&indent(&counter.to_ics()));
+            }
+            if let Some(pending) = &record.pending {
+                out.push_str(&format!("    pending {}\n", pending.to_line()));
+            }
+        }
+        for set in store.period_sets(&principal)? {
+            out.push_str(&format!("  periods {set}\n"));
+            for period in store.periods(&principal, &set, ALL_TIME.0, ALL_TIME.1)? {
+                out.push_str(&format!("    {}\n", period.to_line()));
+            }
+        }
+    }
+    for (_, mail) in store.outbox()? {
+        out.push_str(&format!("outbox {} to {:?}\n", mail.message_id, mail.recipients));
+        out.push_str(&indent(&String::from_utf8_lossy(&mail.bytes)));
+    }
+    Ok(out)
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|line| format!("    | {line}\n")).collect()
+}

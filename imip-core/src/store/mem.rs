@@ -1,0 +1,185 @@
+//! The in-memory store: for tests, simulations and embedding.
+
+use super::{Commit, OutboxId, OutgoingMail, Record, Store, StoreError, Version, Versioned, valid_pref_key};
+use crate::freebusy::{BusyPeriod, PeriodSet};
+use crate::model::SchedulingObject;
+use crate::outcome::PendingRequest;
+use crate::{CalAddress, Timestamp};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// An in-memory [`Store`].
+///
+/// Every map is ordered, so its behaviour is deterministic. Period
+/// queries scan the principal's set (O(n) in its periods); the
+/// persistent stores index them.
+#[derive(Debug, Default, Clone)]
+pub struct MemStore {
+    records: BTreeMap<(CalAddress, String), Versioned<Record>>,
+    periods: BTreeMap<(CalAddress, PeriodSet), BTreeMap<String, Vec<BusyPeriod>>>,
+    prefs: BTreeMap<CalAddress, BTreeMap<String, String>>,
+    outbox: BTreeMap<u64, (OutgoingMail, Option<Timestamp>)>,
+    next_outbox: u64,
+}
+
+impl MemStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        MemStore::default()
+    }
+
+    /// A principal's copy of an object, if stored.
+    pub fn object(&self, principal: &CalAddress, uid: &str) -> Option<&SchedulingObject> {
+        self.record(principal, uid)?.object.as_ref()
+    }
+
+    /// A principal's record for a UID, if stored.
+    pub fn record(&self, principal: &CalAddress, uid: &str) -> Option<&Record> {
+        self.records.get(&(principal.clone(), uid.to_string())).map(|v| &v.value)
+    }
+
+    /// Every (principal, UID) that has a record, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &(CalAddress, String)> {
+        self.records.keys()
+    }
+
+    fn add_to_outbox(&mut self, mail: OutgoingMail) -> OutboxId {
+        self.next_outbox += 1;
+        self.outbox.insert(self.next_outbox, (mail, None));
+        OutboxId(format!("{:020}", self.next_outbox))
+    }
+}
+
+impl Store for MemStore {
+    fn load(&self, principal: &CalAddress, uid: &str) -> Result<Versioned<Record>, StoreError> {
+        Ok(self.records.get(&(principal.clone(), uid.to_string())).cloned().unwrap_or_default())
+    }
+
+    fn commit(&mut self, commit: Commit) -> Result<(), StoreError> {
+        let key = (commit.principal, commit.uid);
+        let current = self.records.get(&key).map(|v| v.version).unwrap_or_default();
+        if current != commit.expected {
+            return Err(StoreError::Conflict);
+        }
+        if commit.record.is_empty() {
+            self.records.remove(&key);
+        } else {
+            let version = Version(current.0 + 1);
+            self.records.insert(key.clone(), Versioned { value: commit.record, version });
+        }
+        for update in commit.periods {
+            let set_key = (key.0.clone(), update.set);
+            let set = self.periods.entry(set_key.clone()).or_default();
+            if update.periods.is_empty() {
+                set.remove(&update.uid);
+            } else {
+                let mut periods = update.periods;
+                periods.sort();
+                set.insert(update.uid, periods);
+            }
+            if set.is_empty() {
+                self.periods.remove(&set_key);
+            }
+        }
+        for mail in commit.outbox {
+            self.add_to_outbox(mail);
+        }
+        Ok(())
+    }
+
+    fn periods(
+        &self,
+        principal: &CalAddress,
+        set: &PeriodSet,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<BusyPeriod>, StoreError> {
+        let Some(by_uid) = self.periods.get(&(principal.clone(), set.clone())) else {
+            return Ok(Vec::new());
+        };
+        let mut found: Vec<BusyPeriod> =
+            by_uid.values().flatten().filter(|p| p.overlaps(from, to)).cloned().collect();
+        found.sort();
+        Ok(found)
+    }
+
+    fn principals(&self) -> Result<Vec<CalAddress>, StoreError> {
+        let mut all: BTreeSet<CalAddress> = self.records.keys().map(|(p, _)| p.clone()).collect();
+        all.extend(self.periods.keys().map(|(p, _)| p.clone()));
+        all.extend(self.prefs.keys().cloned());
+        Ok(all.into_iter().collect())
+    }
+
+    fn uids(&self, principal: &CalAddress) -> Result<Vec<String>, StoreError> {
+        Ok(self.records.keys().filter(|(p, _)| p == principal).map(|(_, uid)| uid.clone()).collect())
+    }
+
+    fn period_sets(&self, principal: &CalAddress) -> Result<Vec<PeriodSet>, StoreError> {
+        Ok(self.periods.keys().filter(|(p, _)| p == principal).map(|(_, set)| set.clone()).collect())
+    }
+
+    fn pending(&self, principal: &CalAddress) -> Result<Vec<(String, PendingRequest)>, StoreError> {
+        Ok(self
+            .records
+            .iter()
+            .filter(|((p, _), _)| p == principal)
+            .filter_map(|((_, uid), record)| Some((uid.clone(), record.value.pending.clone()?)))
+            .collect())
+    }
+
+    fn prefs(&self, principal: &CalAddress) -> Result<BTreeMap<String, String>, StoreError> {
+        Ok(self.prefs.get(principal).cloned().unwrap_or_default())
+    }
+
+    fn set_pref(&mut self, principal: &CalAddress, key: &str, value: Option<&str>) -> Result<(), StoreError> {
+        if !valid_pref_key(key) {
+            return Err(StoreError::Invalid(format!("preference key {key:?}")));
+        }
+        let prefs = self.prefs.entry(principal.clone()).or_default();
+        match value {
+            Some(value) => prefs.insert(key.to_string(), value.to_string()),
+            None => prefs.remove(key),
+        };
+        if prefs.is_empty() {
+            self.prefs.remove(principal);
+        }
+        Ok(())
+    }
+
+    fn outbox(&self) -> Result<Vec<(OutboxId, OutgoingMail)>, StoreError> {
+        Ok(self.outbox.iter().map(|(k, (m, _))| (OutboxId(format!("{k:020}")), m.clone())).collect())
+    }
+
+    fn enqueue(&mut self, mail: OutgoingMail) -> Result<OutboxId, StoreError> {
+        Ok(self.add_to_outbox(mail))
+    }
+
+    fn claim_outbox(
+        &mut self,
+        now: Timestamp,
+        lease_seconds: i64,
+    ) -> Result<Vec<(OutboxId, OutgoingMail)>, StoreError> {
+        let until = Timestamp::from_seconds(now.seconds().saturating_add(lease_seconds));
+        let mut claimed = Vec::new();
+        for (key, (mail, lease)) in &mut self.outbox {
+            if lease.is_none_or(|lease| lease <= now) {
+                *lease = Some(until);
+                claimed.push((OutboxId(format!("{key:020}")), mail.clone()));
+            }
+        }
+        Ok(claimed)
+    }
+
+    fn release_outbox(&mut self, id: &OutboxId) -> Result<(), StoreError> {
+        if let Some((_, lease)) = id.0.parse::<u64>().ok().and_then(|key| self.outbox.get_mut(&key)) {
+            *lease = None;
+        }
+        Ok(())
+    }
+
+    fn remove_from_outbox(&mut self, id: &OutboxId) -> Result<(), StoreError> {
+        if let Ok(key) = id.0.parse::<u64>() {
+            self.outbox.remove(&key);
+        }
+        Ok(())
+    }
+}

@@ -120,6 +120,14 @@ pub struct BusyPeriod {
     pub expires: Option<Timestamp>,
 }
 
+fn escape_field(text: &str) -> String {
+    text.replace('%', "%25").replace('\t', "%09").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn unescape_field(text: &str) -> String {
+    text.replace("%09", "\t").replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
+}
+
 fn optional(field: Option<&str>) -> Option<&str> {
     field.filter(|s| !s.is_empty())
 }
@@ -132,15 +140,16 @@ impl BusyPeriod {
 
     /// A one-line, tab-separated form (free/busy files, imip-agent's
     /// column order first): `start end uid fbtype recurrence-id summary
-    /// organizer expires`. Tabs and newlines in the summary become
-    /// spaces; absent values are empty.
+    /// organizer expires`. In the UID and summary, `%`, tab, CR and LF
+    /// are written `%25`, `%09`, `%0D`, `%0A`, so the line is lossless;
+    /// absent values are empty.
     pub fn to_line(&self) -> String {
-        let summary = self.summary.as_deref().unwrap_or("").replace(['\t', '\r', '\n'], " ");
+        let summary = escape_field(self.summary.as_deref().unwrap_or(""));
         format!(
             "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             self.start.to_ical(),
             self.end.to_ical(),
-            self.uid.replace(['\t', '\r', '\n'], " "),
+            escape_field(&self.uid),
             self.fbtype.as_str(),
             self.recurrence_id.map(Timestamp::to_ical).unwrap_or_default(),
             summary,
@@ -154,13 +163,13 @@ impl BusyPeriod {
         let mut fields = line.split('\t');
         let start = Timestamp::parse_utc(fields.next()?)?;
         let end = Timestamp::parse_utc(fields.next()?)?;
-        let uid = fields.next()?.to_string();
+        let uid = unescape_field(fields.next()?);
         let fbtype = FbType::parse(fields.next()?)?;
         let recurrence_id = match optional(fields.next()) {
             Some(text) => Some(Timestamp::parse_utc(text)?),
             None => None,
         };
-        let summary = optional(fields.next()).map(str::to_string);
+        let summary = optional(fields.next()).map(unescape_field);
         let organizer = optional(fields.next()).and_then(CalAddress::parse);
         let expires = match optional(fields.next()) {
             Some(text) => Some(Timestamp::parse_utc(text)?),
@@ -343,9 +352,10 @@ mod tests {
             expires: None,
         };
         let line = period.to_line();
-        let back = BusyPeriod::from_line(&line).unwrap();
-        assert_eq!(back.summary.as_deref(), Some("Plan ning"));
-        assert_eq!(BusyPeriod { summary: period.summary.clone(), ..back }, period);
+        assert_eq!(line.matches('\t').count(), 7);
+        assert_eq!(BusyPeriod::from_line(&line), Some(period.clone()));
+        let odd = BusyPeriod { uid: "a%09b\tc%".into(), summary: Some("x\r\ny".into()), ..period };
+        assert_eq!(BusyPeriod::from_line(&odd.to_line()), Some(odd));
     }
 
     #[test]

@@ -1,8 +1,826 @@
-//! # imip-store-fs
+//! # imip-store-fs: a plain directory tree as an imip [`Store`]
 //!
-//! The filesystem store for imip: a plain directory tree an administrator
-//! can read, back up and repair. It will implement [`imip_core::Store`]
-//! with atomic commits (write-then-rename), a per-principal lock with a
-//! timeout, encoded path names, and the outbox in the same commit.
+//! Everything lives in files an administrator can read with `cat`, back
+//! up with `tar` or `rsync`, and repair by hand:
 //!
-//! Not implemented yet: this crate is filled by the stores issue.
+//! ```text
+//! ROOT/
+//!   imip-store-fs.version          layout version ("1")
+//!   principals/<addr>/             one directory per principal
+//!     address                      the address, as given
+//!     .lock                        flock(2) target (see below)
+//!     journal                      only while a commit is in flight
+//!     records/<xx>/<uid>/          one directory per UID (xx: hash shard)
+//!       state                      uid, version, pending line, counters
+//!       object.ics                 the principal's copy of the object
+//!       counters/<addr>.ics        counter-proposals received
+//!     pending                      the pending queue: "uid<TAB>line"
+//!     periods/<set>/               busy periods, one set per directory
+//!       max                        longest period ever stored (seconds)
+//!       months/YYYY-MM.tsv         periods starting in that month
+//!       uids/<uid>                 the months a UID has periods in
+//!     prefs/<key>                  one preference per file
+//!   outbox/<id>.mail               mail to send (<id>.claim-<until> while
+//!                                  a process is sending it)
+//! ```
+//!
+//! `<addr>`, `<uid>` and `<set>` are encoded names (see `names.rs`): no
+//! separator, NUL, dot-name or upper case can reach the file system, and
+//! over-long names are shortened with a SHA-256 suffix.
+//!
+//! ## Guarantees
+//!
+//! * **All or nothing.** A commit (record, periods, outbox mail) goes
+//!   through a per-principal redo journal: the rename of the journal is
+//!   the commit point, and an interrupted commit is finished by the next
+//!   process that takes the lock. Every file is replaced by
+//!   write-and-rename, with `fsync` of files and directories.
+//! * **Concurrency.** Each principal has its own lock (`flock(2)` on
+//!   `.lock`), held for the duration of each operation and released by
+//!   the kernel if the holder dies, so stale locks cannot exist. Waiting
+//!   is bounded by [`Options::lock_timeout`]; a timeout is a temporary
+//!   error. Records also carry a version, so a decision taken on stale
+//!   data is refused with `Conflict` and redone by the driver.
+//! * **Outbox.** Mail is claimed by renaming its file (atomic, so only
+//!   one process wins) and carries the lease's end in its name.
+//!
+//! ## Cost
+//!
+//! * Load or commit of a UID: O(1) files (the record directory), plus
+//!   O(m) bucket files for m months its periods touch.
+//! * Period query over a window: lists the set's month names, then reads
+//!   only the buckets from `start − max` to `end`: O(months + k) for k
+//!   periods in those buckets, independent of the number of records.
+//! * `uids`, `pending`: O(records) and O(queue) respectively.
+
+mod journal;
+mod lock;
+mod names;
+
+pub mod import;
+
+use crate::journal::{Change, Disk};
+use imip_core::admin::{Problem, decode_mail, encode_mail, parse_stored_object, valid_pref_key};
+use imip_core::freebusy::{BusyPeriod, PeriodSet, PeriodUpdate};
+use imip_core::{
+    CalAddress, Commit, OutboxId, OutgoingMail, PendingRequest, Record, Store, StoreError, Timestamp,
+    Version, Versioned,
+};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// The layout version this crate writes and reads.
+pub const LAYOUT_VERSION: u32 = 1;
+const VERSION_FILE: &str = "imip-store-fs.version";
+
+/// How to open a store.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// How long to wait for a principal's lock before giving up with a
+    /// temporary error. Default: 30 s.
+    pub lock_timeout: Duration,
+    /// `fsync` every file and directory written. Default: on. Turn off
+    /// only for bulk loads that can be redone.
+    pub sync: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { lock_timeout: Duration::from_secs(30), sync: true }
+    }
+}
+
+/// A [`Store`] in a directory (see the crate docs for the layout).
+#[derive(Debug, Clone)]
+pub struct FsStore {
+    root: PathBuf,
+    options: Options,
+}
+
+fn io(error: std::io::Error) -> StoreError {
+    StoreError::unavailable(error)
+}
+
+fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, StoreError> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(error) if error.kind() == ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(io(error)),
+    }
+}
+
+fn corrupt(path: &Path, reason: impl Into<String>) -> StoreError {
+    StoreError::Corrupt { key: path.display().to_string(), reason: reason.into() }
+}
+
+fn text(path: &Path, bytes: Vec<u8>) -> Result<String, StoreError> {
+    String::from_utf8(bytes).map_err(|_| corrupt(path, "not UTF-8"))
+}
+
+/// Entries of a directory, sorted; an absent directory is empty.
+fn entries(dir: &Path) -> Result<Vec<String>, StoreError> {
+    let iter = match fs::read_dir(dir) {
+        Ok(iter) => iter,
+        Err(error) if error.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(error) => return Err(io(error)),
+    };
+    let mut names = Vec::new();
+    for entry in iter {
+        let name = entry.map_err(io)?.file_name().to_string_lossy().into_owned();
+        if !name.starts_with('.') {
+            names.push(name);
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// The `YYYY-MM` bucket of an instant, if it is within years 0..=9999.
+fn month_of(at: Timestamp) -> Option<String> {
+    let date = chrono::DateTime::from_timestamp(at.seconds(), 0)?;
+    let year = chrono::Datelike::year(&date);
+    (0..=9999).contains(&year).then(|| date.format("%Y-%m").to_string())
+}
+
+/// The record's `state` file.
+#[derive(Debug, Default)]
+struct State {
+    version: u64,
+    pending: Option<PendingRequest>,
+    counters: Vec<CalAddress>,
+    has_object: bool,
+}
+
+impl State {
+    fn render(&self, uid: &str) -> Vec<u8> {
+        let mut out = format!("uid {}\nversion {}\n", escape(uid), self.version);
+        if self.has_object {
+            out.push_str("object object.ics\n");
+        }
+        if let Some(pending) = &self.pending {
+            out.push_str(&format!("pending {}\n", pending.to_line()));
+        }
+        for from in &self.counters {
+            out.push_str(&format!("counter {from}\n"));
+        }
+        out.into_bytes()
+    }
+
+    fn parse(path: &Path, bytes: Vec<u8>) -> Result<(String, State), StoreError> {
+        let content = text(path, bytes)?;
+        let mut uid = None;
+        let mut state = State::default();
+        for line in content.lines() {
+            let (key, value) =
+                line.split_once(' ').ok_or_else(|| corrupt(path, format!("bad line {line:?}")))?;
+            match key {
+                "uid" => uid = Some(unescape(value).ok_or_else(|| corrupt(path, "bad uid"))?),
+                "version" => state.version = value.parse().map_err(|_| corrupt(path, "bad version"))?,
+                "object" => state.has_object = true,
+                "pending" => {
+                    state.pending =
+                        Some(PendingRequest::from_line(value).ok_or_else(|| corrupt(path, "bad pending"))?)
+                }
+                "counter" => {
+                    state.counters.push(CalAddress::parse(value).ok_or_else(|| corrupt(path, "bad counter"))?)
+                }
+                _ => return Err(corrupt(path, format!("unknown key {key:?}"))),
+            }
+        }
+        Ok((uid.ok_or_else(|| corrupt(path, "no uid"))?, state))
+    }
+}
+
+/// Percent-escapes a value for a one-line text field (never hashed).
+fn escape(value: &str) -> String {
+    let mut out = String::new();
+    for byte in value.bytes() {
+        if byte.is_ascii_graphic() && byte != b'%' {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+fn unescape(value: &str) -> Option<String> {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            out.push(u8::from_str_radix(value.get(i + 1..i + 3)?, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Changes being prepared for one commit, readable before they land.
+struct Tx<'a> {
+    root: &'a Path,
+    changes: BTreeMap<PathBuf, Option<Vec<u8>>>,
+}
+
+impl Tx<'_> {
+    fn read(&self, rel: &Path) -> Result<Option<Vec<u8>>, StoreError> {
+        match self.changes.get(rel) {
+            Some(pending) => Ok(pending.clone()),
+            None => read_optional(&self.root.join(rel)),
+        }
+    }
+
+    fn write(&mut self, rel: PathBuf, data: Vec<u8>) {
+        self.changes.insert(rel, Some(data));
+    }
+
+    fn delete(&mut self, rel: PathBuf) {
+        self.changes.insert(rel, None);
+    }
+
+    fn into_changes(self) -> Vec<Change> {
+        self.changes
+            .into_iter()
+            .map(|(path, data)| match data {
+                Some(data) => Change::Write(path, data),
+                None => Change::Delete(path),
+            })
+            .collect()
+    }
+}
+
+static OUTBOX_SEQUENCE: AtomicU64 = AtomicU64::new(0);
+
+impl FsStore {
+    /// Opens the store in `root`, creating it if the directory is absent
+    /// or empty. Refuses a non-empty directory that is not an imip store,
+    /// and a layout newer than this version understands.
+    pub fn open(root: impl Into<PathBuf>, options: Options) -> Result<FsStore, StoreError> {
+        let root = root.into();
+        let store = FsStore { root, options };
+        let version_path = store.root.join(VERSION_FILE);
+        match read_optional(&version_path)? {
+            Some(bytes) => {
+                let found: u32 = text(&version_path, bytes)?
+                    .trim()
+                    .parse()
+                    .map_err(|_| corrupt(&version_path, "not a number"))?;
+                if found > LAYOUT_VERSION {
+                    return Err(StoreError::Invalid(format!(
+                        "{} has layout {found}; this imip understands up to {LAYOUT_VERSION}",
+                        store.root.display()
+                    )));
+                }
+            }
+            None => {
+                if !entries(&store.root)?.is_empty() {
+                    return Err(StoreError::Invalid(format!(
+                        "{} is not empty and holds no {VERSION_FILE}: not an imip store",
+                        store.root.display()
+                    )));
+                }
+                store.disk().write_atomic(&version_path, format!("{LAYOUT_VERSION}\n").as_bytes())?;
+            }
+        }
+        Ok(store)
+    }
+
+    /// The store's directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn disk(&self) -> Disk {
+        Disk { sync: self.options.sync }
+    }
+
+    fn principal_rel(principal: &CalAddress) -> PathBuf {
+        Path::new("principals").join(names::encode(principal.as_str()))
+    }
+
+    fn record_rel(principal: &CalAddress, uid: &str) -> PathBuf {
+        Self::principal_rel(principal).join("records").join(names::shard(uid)).join(names::encode(uid))
+    }
+
+    fn set_rel(principal: &CalAddress, set: &PeriodSet) -> PathBuf {
+        Self::principal_rel(principal).join("periods").join(names::encode(&set.key()))
+    }
+
+    /// Takes the principal's lock (creating its directory) and finishes
+    /// any interrupted commit.
+    fn lock(&self, principal: &CalAddress) -> Result<lock::Held, StoreError> {
+        let dir = self.root.join(Self::principal_rel(principal));
+        fs::create_dir_all(&dir).map_err(io)?;
+        let held = lock::lock(&dir.join(".lock"), self.options.lock_timeout)?;
+        let address = dir.join("address");
+        if !address.exists() {
+            self.disk().write_atomic(&address, principal.as_str().as_bytes())?;
+        }
+        self.disk().recover(&self.root, &dir.join("journal"))?;
+        Ok(held)
+    }
+
+    /// Takes the lock only if the principal has a directory (reads of
+    /// unknown principals create nothing).
+    fn lock_existing(&self, principal: &CalAddress) -> Result<Option<lock::Held>, StoreError> {
+        if self.root.join(Self::principal_rel(principal)).is_dir() {
+            self.lock(principal).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    fn read_state(&self, rel: &Path) -> Result<Option<(String, State)>, StoreError> {
+        let path = self.root.join(rel).join("state");
+        read_optional(&path)?.map(|bytes| State::parse(&path, bytes)).transpose()
+    }
+
+    fn read_object(&self, path: &Path) -> Result<imip_core::SchedulingObject, StoreError> {
+        let bytes = read_optional(path)?.ok_or_else(|| corrupt(path, "missing"))?;
+        parse_stored_object(&path.display().to_string(), &text(path, bytes)?)
+    }
+
+    fn load_locked(&self, principal: &CalAddress, uid: &str) -> Result<Versioned<Record>, StoreError> {
+        let rel = Self::record_rel(principal, uid);
+        let Some((stored_uid, state)) = self.read_state(&rel)? else {
+            return Ok(Versioned::default());
+        };
+        if stored_uid != uid {
+            return Err(corrupt(&self.root.join(&rel), format!("holds UID {stored_uid:?}, not {uid:?}")));
+        }
+        let dir = self.root.join(&rel);
+        let object = if state.has_object { Some(self.read_object(&dir.join("object.ics"))?) } else { None };
+        let mut counters = BTreeMap::new();
+        for from in &state.counters {
+            let path = dir.join("counters").join(format!("{}.ics", names::encode(from.as_str())));
+            counters.insert(from.clone(), self.read_object(&path)?);
+        }
+        Ok(Versioned {
+            value: Record { object, counters, pending: state.pending },
+            version: Version(state.version),
+        })
+    }
+
+    /// Adds the record's file changes to `tx`; returns the old pending.
+    fn stage_record(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &CalAddress,
+        uid: &str,
+        old: &State,
+        record: &Record,
+    ) -> Result<(), StoreError> {
+        let rel = Self::record_rel(principal, uid);
+        let counter_rel =
+            |from: &CalAddress| rel.join("counters").join(format!("{}.ics", names::encode(from.as_str())));
+        for from in &old.counters {
+            if !record.counters.contains_key(from) {
+                tx.delete(counter_rel(from));
+            }
+        }
+        if record.is_empty() {
+            tx.delete(rel.join("state"));
+            tx.delete(rel.join("object.ics"));
+        } else {
+            let state = State {
+                version: old.version + 1,
+                pending: record.pending.clone(),
+                counters: record.counters.keys().cloned().collect(),
+                has_object: record.object.is_some(),
+            };
+            tx.write(rel.join("state"), state.render(uid));
+            match &record.object {
+                Some(object) => tx.write(rel.join("object.ics"), object.to_ics().into_bytes()),
+                None => tx.delete(rel.join("object.ics")),
+            }
+            for (from, counter) in &record.counters {
+                tx.write(counter_rel(from), counter.to_ics().into_bytes());
+            }
+        }
+        if old.pending != record.pending {
+            let queue_rel = Self::principal_rel(principal).join("pending");
+            let mut queue = self.read_queue(tx.read(&queue_rel)?, &queue_rel)?;
+            match &record.pending {
+                Some(pending) => queue.insert(uid.to_string(), pending.clone()),
+                None => queue.remove(uid),
+            };
+            if queue.is_empty() {
+                tx.delete(queue_rel);
+            } else {
+                let lines: String =
+                    queue.iter().map(|(uid, p)| format!("{}\t{}\n", escape(uid), p.to_line())).collect();
+                tx.write(queue_rel, lines.into_bytes());
+            }
+        }
+        Ok(())
+    }
+
+    fn read_queue(
+        &self,
+        bytes: Option<Vec<u8>>,
+        rel: &Path,
+    ) -> Result<BTreeMap<String, PendingRequest>, StoreError> {
+        let path = self.root.join(rel);
+        let Some(bytes) = bytes else { return Ok(BTreeMap::new()) };
+        let mut queue = BTreeMap::new();
+        for line in text(&path, bytes)?.lines() {
+            let (uid, pending) = line.split_once('\t').ok_or_else(|| corrupt(&path, "bad line"))?;
+            let uid = unescape(uid).ok_or_else(|| corrupt(&path, "bad uid"))?;
+            queue.insert(uid, PendingRequest::from_line(pending).ok_or_else(|| corrupt(&path, "bad entry"))?);
+        }
+        Ok(queue)
+    }
+
+    fn read_bucket(&self, tx: Option<&Tx<'_>>, rel: &Path) -> Result<Vec<BusyPeriod>, StoreError> {
+        let bytes = match tx {
+            Some(tx) => tx.read(rel)?,
+            None => read_optional(&self.root.join(rel))?,
+        };
+        let path = self.root.join(rel);
+        let Some(bytes) = bytes else { return Ok(Vec::new()) };
+        text(&path, bytes)?
+            .lines()
+            .map(|line| {
+                BusyPeriod::from_line(line).ok_or_else(|| corrupt(&path, format!("bad period {line:?}")))
+            })
+            .collect()
+    }
+
+    fn stage_periods(
+        &self,
+        tx: &mut Tx<'_>,
+        principal: &CalAddress,
+        update: &PeriodUpdate,
+    ) -> Result<(), StoreError> {
+        let set_rel = Self::set_rel(principal, &update.set);
+        let uid_rel = set_rel.join("uids").join(names::encode(&update.uid));
+        let old_months: BTreeSet<String> = match tx.read(&uid_rel)? {
+            Some(bytes) => text(&self.root.join(&uid_rel), bytes)?.lines().map(str::to_string).collect(),
+            None => BTreeSet::new(),
+        };
+        let mut new_by_month: BTreeMap<String, Vec<BusyPeriod>> = BTreeMap::new();
+        let mut longest = 0;
+        for period in &update.periods {
+            let month = month_of(period.start).ok_or_else(|| {
+                StoreError::Invalid(format!("period start {} out of range", period.start.seconds()))
+            })?;
+            longest = longest.max(period.end.seconds().saturating_sub(period.start.seconds()));
+            new_by_month.entry(month).or_default().push(period.clone());
+        }
+        let months: BTreeSet<String> =
+            old_months.iter().cloned().chain(new_by_month.keys().cloned()).collect();
+        for month in &months {
+            let bucket_rel = set_rel.join("months").join(format!("{month}.tsv"));
+            let mut bucket: Vec<BusyPeriod> = self
+                .read_bucket(Some(tx), &bucket_rel)?
+                .into_iter()
+                .filter(|p| p.uid != update.uid)
+                .collect();
+            bucket.extend(new_by_month.get(month).cloned().unwrap_or_default());
+            bucket.sort();
+            if bucket.is_empty() {
+                tx.delete(bucket_rel);
+            } else {
+                let lines: String = bucket.iter().map(|p| format!("{}\n", p.to_line())).collect();
+                tx.write(bucket_rel, lines.into_bytes());
+            }
+        }
+        if new_by_month.is_empty() {
+            tx.delete(uid_rel);
+        } else {
+            let lines: String = new_by_month.keys().map(|m| format!("{m}\n")).collect();
+            tx.write(uid_rel, lines.into_bytes());
+        }
+        let max_rel = set_rel.join("max");
+        let stored_max = self.read_max(tx.read(&max_rel)?);
+        let absent = tx.read(&max_rel)?.is_none();
+        if longest > stored_max || (absent && !update.periods.is_empty()) {
+            tx.write(max_rel, format!("{}\n", longest.max(stored_max)).into_bytes());
+        }
+        Ok(())
+    }
+
+    fn read_max(&self, bytes: Option<Vec<u8>>) -> i64 {
+        // An unreadable max means "unknown": search every bucket.
+        bytes
+            .and_then(|b| String::from_utf8(b).ok())
+            .map_or(Some(0), |t| t.trim().parse().ok())
+            .unwrap_or(i64::MAX)
+    }
+
+    fn outbox_dir(&self) -> PathBuf {
+        self.root.join("outbox")
+    }
+
+    fn new_outbox_name() -> String {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        let sequence = OUTBOX_SEQUENCE.fetch_add(1, Ordering::Relaxed);
+        format!("{nanos:020}-{:010}-{sequence:06}", std::process::id())
+    }
+
+    /// The outbox entries: (id, current file name, lease end if claimed).
+    fn outbox_entries(&self) -> Result<Vec<(String, String, Option<i64>)>, StoreError> {
+        let mut found = Vec::new();
+        for name in entries(&self.outbox_dir())? {
+            if let Some(id) = name.strip_suffix(".mail") {
+                found.push((id.to_string(), name.clone(), None));
+            } else if let Some((id, until)) = name.split_once(".claim-") {
+                found.push((id.to_string(), name.clone(), Some(until.parse().unwrap_or(i64::MIN))));
+            }
+        }
+        found.sort();
+        Ok(found)
+    }
+
+    fn read_mail(&self, name: &str) -> Result<Option<OutgoingMail>, StoreError> {
+        let path = self.outbox_dir().join(name);
+        match read_optional(&path)? {
+            Some(bytes) => {
+                decode_mail(&bytes).map(Some).ok_or_else(|| corrupt(&path, "malformed outbox entry"))
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn has_content(&self, principal_dir: &Path) -> Result<bool, StoreError> {
+        for part in ["records", "periods", "prefs"] {
+            if !entries(&principal_dir.join(part))?.is_empty() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Checks the files themselves: unreadable or malformed entries,
+    /// leftover temporary files, and interrupted commits. Combine with
+    /// [`imip_core::admin::check`] for the store-independent checks.
+    pub fn check_files(&self) -> Result<Vec<Problem>, StoreError> {
+        let mut problems = Vec::new();
+        let mut damaged = |path: &Path, reason: &str| {
+            problems.push(Problem::Damaged { key: path.display().to_string(), reason: reason.to_string() })
+        };
+        let principals = self.root.join("principals");
+        for name in entries(&principals)? {
+            let dir = principals.join(&name);
+            let address = read_optional(&dir.join("address"))?
+                .and_then(|b| String::from_utf8(b).ok())
+                .and_then(|a| CalAddress::parse(&a));
+            let Some(address) = address else {
+                damaged(&dir, "no readable address file");
+                continue;
+            };
+            if names::encode(address.as_str()) != name {
+                damaged(&dir, "directory name does not match its address");
+            }
+            if dir.join("journal").exists() {
+                // Taking the lock finishes the interrupted commit.
+                drop(self.lock(&address)?);
+            }
+            for shard in entries(&dir.join("records"))? {
+                for record in entries(&dir.join("records").join(&shard))? {
+                    let rel = dir.join("records").join(&shard).join(&record);
+                    match self.read_state(rel.strip_prefix(&self.root).unwrap_or(&rel)) {
+                        Ok(Some((uid, _)))
+                            if names::encode(&uid) == record && names::shard(&uid) == shard => {}
+                        Ok(Some(_)) => damaged(&rel, "state names another UID"),
+                        Ok(None) => damaged(&rel, "record directory without a state file"),
+                        Err(error) => damaged(&rel, &error.to_string()),
+                    }
+                }
+            }
+            for set in entries(&dir.join("periods"))? {
+                let months = dir.join("periods").join(&set).join("months");
+                for month in entries(&months)? {
+                    let rel = months.join(&month);
+                    if let Err(error) = self.read_bucket(None, rel.strip_prefix(&self.root).unwrap_or(&rel)) {
+                        damaged(&rel, &error.to_string());
+                    }
+                }
+            }
+        }
+        for (_, name, _) in self.outbox_entries()? {
+            if let Err(error) = self.read_mail(&name) {
+                damaged(&self.outbox_dir().join(&name), &error.to_string());
+            }
+        }
+        Ok(problems)
+    }
+}
+
+impl Store for FsStore {
+    fn load(&self, principal: &CalAddress, uid: &str) -> Result<Versioned<Record>, StoreError> {
+        let _lock = self.lock_existing(principal)?;
+        self.load_locked(principal, uid)
+    }
+
+    fn commit(&mut self, commit: Commit) -> Result<(), StoreError> {
+        let _lock = self.lock(&commit.principal)?;
+        let rel = Self::record_rel(&commit.principal, &commit.uid);
+        let old = match self.read_state(&rel)? {
+            Some((uid, state)) if uid == commit.uid => state,
+            Some((uid, _)) => return Err(corrupt(&self.root.join(&rel), format!("holds UID {uid:?}"))),
+            None => State::default(),
+        };
+        if Version(old.version) != commit.expected {
+            return Err(StoreError::Conflict);
+        }
+        let mut tx = Tx { root: &self.root, changes: BTreeMap::new() };
+        self.stage_record(&mut tx, &commit.principal, &commit.uid, &old, &commit.record)?;
+        for update in &commit.periods {
+            self.stage_periods(&mut tx, &commit.principal, update)?;
+        }
+        for mail in &commit.outbox {
+            tx.write(
+                Path::new("outbox").join(format!("{}.mail", Self::new_outbox_name())),
+                encode_mail(mail),
+            );
+        }
+        let journal = self.root.join(Self::principal_rel(&commit.principal)).join("journal");
+        self.disk().commit(&self.root, &journal, &tx.into_changes())
+    }
+
+    fn periods(
+        &self,
+        principal: &CalAddress,
+        set: &PeriodSet,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<BusyPeriod>, StoreError> {
+        let Some(_lock) = self.lock_existing(principal)? else { return Ok(Vec::new()) };
+        let set_rel = Self::set_rel(principal, set);
+        let max = self.read_max(read_optional(&self.root.join(set_rel.join("max")))?);
+        let first = month_of(Timestamp::from_seconds(from.seconds().saturating_sub(max)));
+        let last = month_of(Timestamp::from_seconds(to.seconds().saturating_sub(1)));
+        let mut found = Vec::new();
+        for name in entries(&self.root.join(set_rel.join("months")))? {
+            let Some(month) = name.strip_suffix(".tsv") else { continue };
+            // Buckets outside years 0..=9999 bound nothing: filter below.
+            let after_first = first.as_deref().is_none_or(|f| month >= f);
+            let before_last = last.as_deref().is_none_or(|l| month <= l);
+            if after_first && before_last {
+                let bucket = self.read_bucket(None, &set_rel.join("months").join(&name))?;
+                found.extend(bucket.into_iter().filter(|p| p.overlaps(from, to)));
+            }
+        }
+        found.sort();
+        Ok(found)
+    }
+
+    fn principals(&self) -> Result<Vec<CalAddress>, StoreError> {
+        let dir = self.root.join("principals");
+        let mut found = Vec::new();
+        for name in entries(&dir)? {
+            let principal_dir = dir.join(&name);
+            let address = read_optional(&principal_dir.join("address"))?
+                .and_then(|b| String::from_utf8(b).ok())
+                .and_then(|a| CalAddress::parse(&a))
+                .ok_or_else(|| corrupt(&principal_dir, "no readable address file"))?;
+            if self.has_content(&principal_dir)? {
+                found.push(address);
+            }
+        }
+        found.sort();
+        Ok(found)
+    }
+
+    fn uids(&self, principal: &CalAddress) -> Result<Vec<String>, StoreError> {
+        let Some(_lock) = self.lock_existing(principal)? else { return Ok(Vec::new()) };
+        let records = Self::principal_rel(principal).join("records");
+        let mut found = Vec::new();
+        for shard in entries(&self.root.join(&records))? {
+            for name in entries(&self.root.join(records.join(&shard)))? {
+                if let Some((uid, _)) = self.read_state(&records.join(&shard).join(&name))? {
+                    found.push(uid);
+                }
+            }
+        }
+        found.sort();
+        Ok(found)
+    }
+
+    fn period_sets(&self, principal: &CalAddress) -> Result<Vec<PeriodSet>, StoreError> {
+        let Some(_lock) = self.lock_existing(principal)? else { return Ok(Vec::new()) };
+        let periods = self.root.join(Self::principal_rel(principal)).join("periods");
+        let mut sets = Vec::new();
+        for name in entries(&periods)? {
+            let key =
+                names::decode(&name).ok_or_else(|| corrupt(&periods.join(&name), "undecodable set name"))?;
+            let set =
+                PeriodSet::from_key(&key).ok_or_else(|| corrupt(&periods.join(&name), "unknown set"))?;
+            if !entries(&periods.join(&name).join("months"))?.is_empty() {
+                sets.push(set);
+            }
+        }
+        sets.sort();
+        Ok(sets)
+    }
+
+    fn pending(&self, principal: &CalAddress) -> Result<Vec<(String, PendingRequest)>, StoreError> {
+        let Some(_lock) = self.lock_existing(principal)? else { return Ok(Vec::new()) };
+        let rel = Self::principal_rel(principal).join("pending");
+        Ok(self.read_queue(read_optional(&self.root.join(&rel))?, &rel)?.into_iter().collect())
+    }
+
+    fn prefs(&self, principal: &CalAddress) -> Result<BTreeMap<String, String>, StoreError> {
+        let Some(_lock) = self.lock_existing(principal)? else { return Ok(BTreeMap::new()) };
+        let dir = self.root.join(Self::principal_rel(principal)).join("prefs");
+        let mut prefs = BTreeMap::new();
+        for key in entries(&dir)? {
+            if valid_pref_key(&key) {
+                let path = dir.join(&key);
+                if let Some(bytes) = read_optional(&path)? {
+                    prefs.insert(key, text(&path, bytes)?);
+                }
+            }
+        }
+        Ok(prefs)
+    }
+
+    fn set_pref(&mut self, principal: &CalAddress, key: &str, value: Option<&str>) -> Result<(), StoreError> {
+        if !valid_pref_key(key) {
+            return Err(StoreError::Invalid(format!("preference key {key:?}")));
+        }
+        let _lock = self.lock(principal)?;
+        let path = self.root.join(Self::principal_rel(principal)).join("prefs").join(key);
+        match value {
+            Some(value) => self.disk().write_atomic(&path, value.as_bytes()),
+            None => self.disk().delete(&path),
+        }
+    }
+
+    fn outbox(&self) -> Result<Vec<(OutboxId, OutgoingMail)>, StoreError> {
+        let mut mail = Vec::new();
+        for (id, name, _) in self.outbox_entries()? {
+            if let Some(message) = self.read_mail(&name)? {
+                mail.push((OutboxId(id), message));
+            }
+        }
+        Ok(mail)
+    }
+
+    fn enqueue(&mut self, mail: OutgoingMail) -> Result<OutboxId, StoreError> {
+        let id = Self::new_outbox_name();
+        self.disk().write_atomic(&self.outbox_dir().join(format!("{id}.mail")), &encode_mail(&mail))?;
+        Ok(OutboxId(id))
+    }
+
+    fn claim_outbox(
+        &mut self,
+        now: Timestamp,
+        lease_seconds: i64,
+    ) -> Result<Vec<(OutboxId, OutgoingMail)>, StoreError> {
+        let until = now.seconds().saturating_add(lease_seconds);
+        let dir = self.outbox_dir();
+        let mut claimed = Vec::new();
+        for (id, name, lease) in self.outbox_entries()? {
+            if lease.is_some_and(|lease| lease > now.seconds()) {
+                continue;
+            }
+            let claim = format!("{id}.claim-{until}");
+            match fs::rename(dir.join(&name), dir.join(&claim)) {
+                Ok(()) => {}
+                // Someone else claimed or sent it first.
+                Err(error) if error.kind() == ErrorKind::NotFound => continue,
+                Err(error) => return Err(io(error)),
+            }
+            if let Some(mail) = self.read_mail(&claim)? {
+                claimed.push((OutboxId(id), mail));
+            }
+        }
+        Ok(claimed)
+    }
+
+    fn release_outbox(&mut self, id: &OutboxId) -> Result<(), StoreError> {
+        let dir = self.outbox_dir();
+        for (entry_id, name, lease) in self.outbox_entries()? {
+            if entry_id == id.0 && lease.is_some() {
+                match fs::rename(dir.join(&name), dir.join(format!("{entry_id}.mail"))) {
+                    Ok(()) => {}
+                    Err(error) if error.kind() == ErrorKind::NotFound => {}
+                    Err(error) => return Err(io(error)),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn remove_from_outbox(&mut self, id: &OutboxId) -> Result<(), StoreError> {
+        for (entry_id, name, _) in self.outbox_entries()? {
+            if entry_id == id.0 {
+                self.disk().delete(&self.outbox_dir().join(name))?;
+            }
+        }
+        Ok(())
+    }
+}

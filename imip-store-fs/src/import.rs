@@ -1,0 +1,1 @@
+//! Import of an imip-agent file store (filled below).

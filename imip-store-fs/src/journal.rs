@@ -1,0 +1,205 @@
+//! All-or-nothing commits over many files: a redo journal.
+//!
+//! A commit first writes every change it will make (whole new file
+//! contents, or deletions) into one journal file, made durable and then
+//! renamed into place: the rename is the commit point. The changes are
+//! then applied, each file by write-to-temporary-and-rename, and the
+//! journal is removed. After a crash, whoever next takes the principal's
+//! lock finds the journal and applies it again (every step is
+//! idempotent). So the store holds either the state before (no journal)
+//! or the state after (journal present, or applied), never a mix.
+//!
+//! Journal format: `imip-journal 1\n`, then per change
+//! `write <path-len> <data-len>\n<path><data>\n` or
+//! `delete <path-len>\n<path>\n`, then `end\n`. Paths are relative to the
+//! store root and were built from encoded names only.
+
+use imip_core::StoreError;
+use std::fs::{self, File};
+use std::io::{ErrorKind, Write};
+use std::path::{Component, Path, PathBuf};
+
+const MAGIC: &[u8] = b"imip-journal 1\n";
+
+/// One file change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Change {
+    /// Replace (or create) a file with these bytes.
+    Write(PathBuf, Vec<u8>),
+    /// Remove a file if present.
+    Delete(PathBuf),
+}
+
+/// Serialises changes into a journal.
+pub(crate) fn encode(changes: &[Change]) -> Vec<u8> {
+    let mut out = MAGIC.to_vec();
+    for change in changes {
+        match change {
+            Change::Write(path, data) => {
+                let path = path.to_string_lossy();
+                out.extend_from_slice(format!("write {} {}\n", path.len(), data.len()).as_bytes());
+                out.extend_from_slice(path.as_bytes());
+                out.extend_from_slice(data);
+            }
+            Change::Delete(path) => {
+                let path = path.to_string_lossy();
+                out.extend_from_slice(format!("delete {}\n", path.len()).as_bytes());
+                out.extend_from_slice(path.as_bytes());
+            }
+        }
+        out.push(b'\n');
+    }
+    out.extend_from_slice(b"end\n");
+    out
+}
+
+/// Parses a journal; `None` if it is malformed or a path escapes.
+pub(crate) fn decode(bytes: &[u8]) -> Option<Vec<Change>> {
+    let mut rest = bytes.strip_prefix(MAGIC)?;
+    let mut changes = Vec::new();
+    loop {
+        if rest == b"end\n" {
+            return Some(changes);
+        }
+        let newline = rest.iter().position(|&b| b == b'\n')?;
+        let header = std::str::from_utf8(&rest[..newline]).ok()?;
+        rest = &rest[newline + 1..];
+        let mut words = header.split(' ');
+        let kind = words.next()?;
+        let path_len: usize = words.next()?.parse().ok()?;
+        let path = PathBuf::from(std::str::from_utf8(rest.get(..path_len)?).ok()?);
+        if !is_relative_inside(&path) {
+            return None;
+        }
+        rest = &rest[path_len..];
+        match kind {
+            "write" => {
+                let data_len: usize = words.next()?.parse().ok()?;
+                changes.push(Change::Write(path, rest.get(..data_len)?.to_vec()));
+                rest = &rest[data_len..];
+            }
+            "delete" => changes.push(Change::Delete(path)),
+            _ => return None,
+        }
+        rest = rest.strip_prefix(b"\n")?;
+    }
+}
+
+/// Whether a path is relative and has only normal components.
+fn is_relative_inside(path: &Path) -> bool {
+    path.components().all(|c| matches!(c, Component::Normal(_))) && path.components().next().is_some()
+}
+
+/// File writing with optional durability.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Disk {
+    /// fsync files and directories (off only for bulk loads and tests).
+    pub(crate) sync: bool,
+}
+
+impl Disk {
+    /// Writes `data` to `path` atomically: a temporary file in the same
+    /// directory, synced, then renamed over the target.
+    pub(crate) fn write_atomic(&self, path: &Path, data: &[u8]) -> Result<(), StoreError> {
+        let dir =
+            path.parent().ok_or_else(|| StoreError::Invalid(format!("no parent: {}", path.display())))?;
+        fs::create_dir_all(dir).map_err(StoreError::unavailable)?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let temporary = dir.join(format!(".tmp-{}-{name}", std::process::id()));
+        let mut file = File::create(&temporary).map_err(StoreError::unavailable)?;
+        file.write_all(data).map_err(StoreError::unavailable)?;
+        if self.sync {
+            file.sync_all().map_err(StoreError::unavailable)?;
+        }
+        drop(file);
+        fs::rename(&temporary, path).map_err(StoreError::unavailable)?;
+        self.sync_dir(dir)
+    }
+
+    /// Removes a file; absent is fine.
+    pub(crate) fn delete(&self, path: &Path) -> Result<(), StoreError> {
+        match fs::remove_file(path) {
+            Ok(()) => path.parent().map_or(Ok(()), |dir| self.sync_dir(dir)),
+            Err(error) if error.kind() == ErrorKind::NotFound => Ok(()),
+            Err(error) => Err(StoreError::unavailable(error)),
+        }
+    }
+
+    /// Makes a directory's entries durable.
+    pub(crate) fn sync_dir(&self, dir: &Path) -> Result<(), StoreError> {
+        if self.sync {
+            File::open(dir).and_then(|d| d.sync_all()).map_err(StoreError::unavailable)?;
+        }
+        Ok(())
+    }
+
+    /// Commits `changes` under `root` through the journal at `journal`.
+    pub(crate) fn commit(&self, root: &Path, journal: &Path, changes: &[Change]) -> Result<(), StoreError> {
+        self.write_atomic(journal, &encode(changes))?;
+        self.apply(root, changes)?;
+        self.delete(journal)
+    }
+
+    /// Applies changes (idempotent), then removes directories that the
+    /// deletions left empty, below `principals/<name>/`.
+    pub(crate) fn apply(&self, root: &Path, changes: &[Change]) -> Result<(), StoreError> {
+        for change in changes {
+            match change {
+                Change::Write(path, data) => self.write_atomic(&root.join(path), data)?,
+                Change::Delete(path) => self.delete(&root.join(path))?,
+            }
+        }
+        for change in changes {
+            if let Change::Delete(path) = change {
+                let mut dir = path.parent();
+                while let Some(rel) = dir.filter(|d| d.components().count() >= 3) {
+                    // Fails harmlessly when the directory is not empty.
+                    if fs::remove_dir(root.join(rel)).is_err() {
+                        break;
+                    }
+                    dir = rel.parent();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Finishes a commit interrupted by a crash, if `journal` exists.
+    /// Returns whether there was one.
+    pub(crate) fn recover(&self, root: &Path, journal: &Path) -> Result<bool, StoreError> {
+        let bytes = match fs::read(journal) {
+            Ok(bytes) => bytes,
+            Err(error) if error.kind() == ErrorKind::NotFound => return Ok(false),
+            Err(error) => return Err(StoreError::unavailable(error)),
+        };
+        let changes = decode(&bytes).ok_or_else(|| StoreError::Corrupt {
+            key: journal.display().to_string(),
+            reason: "malformed journal".into(),
+        })?;
+        self.apply(root, &changes)?;
+        self.delete(journal)?;
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn journals_round_trip_and_refuse_escaping_paths() {
+        let changes = vec![
+            Change::Write(PathBuf::from("a/b"), b"x\ny\n".to_vec()),
+            Change::Delete(PathBuf::from("c")),
+            Change::Write(PathBuf::from("d"), Vec::new()),
+        ];
+        assert_eq!(decode(&encode(&changes)), Some(changes));
+        let escaping = encode(&[Change::Delete(PathBuf::from("../x"))]);
+        assert_eq!(decode(&escaping), None);
+        let absolute = encode(&[Change::Delete(PathBuf::from("/etc/passwd"))]);
+        assert_eq!(decode(&absolute), None);
+        let mut truncated = encode(&[Change::Write(PathBuf::from("a"), b"data".to_vec())]);
+        truncated.truncate(truncated.len() - 4);
+        assert_eq!(decode(&truncated), None);
+    }
+}

@@ -1,0 +1,31 @@
+//! The shared store suite, run against the SQLite store (on disk, in WAL
+//! mode, as in production).
+
+use imip_core::testkit::Fixture;
+use imip_store_sqlite::{Options, SqliteStore};
+
+fn temporary_store() -> Fixture {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let options = Options { full_sync: false, ..Options::default() };
+    let store = SqliteStore::open(dir.path().join("imip.sqlite"), options).expect("open");
+    Fixture::guarded(store, dir)
+}
+
+imip_core::store_suite!(temporary_store);
+
+#[test]
+fn reopening_keeps_the_schema_version_and_refuses_newer_ones() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("imip.sqlite");
+    let store = SqliteStore::open(&path, Options::default()).expect("open");
+    assert_eq!(store.schema_version().expect("version"), imip_store_sqlite::MIGRATIONS.len());
+    drop(store);
+    let store = SqliteStore::open(&path, Options::default()).expect("reopen");
+    assert_eq!(store.schema_version().expect("version"), imip_store_sqlite::MIGRATIONS.len());
+    drop(store);
+    let raw = rusqlite::Connection::open(&path).expect("raw open");
+    raw.pragma_update(None, "user_version", 99).expect("bump");
+    drop(raw);
+    let error = SqliteStore::open(&path, Options::default()).expect_err("newer schema");
+    assert!(error.to_string().contains("schema version"), "{error}");
+}

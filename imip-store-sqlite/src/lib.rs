@@ -108,10 +108,10 @@ pub struct SqliteStore {
 }
 
 fn db(error: rusqlite::Error) -> StoreError {
-    if let rusqlite::Error::SqliteFailure(code, _) = &error {
-        if matches!(code.code, rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) {
-            return StoreError::Corrupt { key: "database".into(), reason: error.to_string() };
-        }
+    if let rusqlite::Error::SqliteFailure(code, _) = &error
+        && matches!(code.code, rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+    {
+        return StoreError::Corrupt { key: "database".into(), reason: error.to_string() };
     }
     StoreError::unavailable(error)
 }

@@ -156,6 +156,21 @@ impl SqliteStore {
         Ok(SqliteStore { connection })
     }
 
+    /// SQLite's own consistency check (`PRAGMA integrity_check`), as
+    /// store problems. Combine with [`imip_core::admin::check`].
+    pub fn check_integrity(&self) -> Result<Vec<imip_core::admin::Problem>, StoreError> {
+        let mut statement = self.connection.prepare("PRAGMA integrity_check").map_err(db)?;
+        let rows = statement.query_map([], |row| row.get::<_, String>(0)).map_err(db)?;
+        let mut problems = Vec::new();
+        for row in rows {
+            let line = row.map_err(db)?;
+            if line != "ok" {
+                problems.push(imip_core::admin::Problem::Damaged { key: "database".into(), reason: line });
+            }
+        }
+        Ok(problems)
+    }
+
     /// The schema version of the open database.
     pub fn schema_version(&self) -> Result<usize, StoreError> {
         self.connection.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(db)

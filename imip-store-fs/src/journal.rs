@@ -101,6 +101,13 @@ impl Disk {
     /// Writes `data` to `path` atomically: a temporary file in the same
     /// directory, synced, then renamed over the target.
     pub(crate) fn write_atomic(&self, path: &Path, data: &[u8]) -> Result<(), StoreError> {
+        self.write_file(path, data)?;
+        path.parent().map_or(Ok(()), |dir| self.sync_dir(dir))
+    }
+
+    /// As [`Disk::write_atomic`], leaving the directory's sync to the
+    /// caller.
+    fn write_file(&self, path: &Path, data: &[u8]) -> Result<(), StoreError> {
         let dir =
             path.parent().ok_or_else(|| StoreError::Invalid(format!("no parent: {}", path.display())))?;
         fs::create_dir_all(dir).map_err(StoreError::unavailable)?;
@@ -112,8 +119,7 @@ impl Disk {
             file.sync_all().map_err(StoreError::unavailable)?;
         }
         drop(file);
-        fs::rename(&temporary, path).map_err(StoreError::unavailable)?;
-        self.sync_dir(dir)
+        fs::rename(&temporary, path).map_err(StoreError::unavailable)
     }
 
     /// Removes a file; absent is fine.
@@ -143,11 +149,19 @@ impl Disk {
     /// Applies changes (idempotent), then removes directories that the
     /// deletions left empty, below `principals/<name>/`.
     pub(crate) fn apply(&self, root: &Path, changes: &[Change]) -> Result<(), StoreError> {
+        let mut touched = std::collections::BTreeSet::new();
         for change in changes {
             match change {
-                Change::Write(path, data) => self.write_atomic(&root.join(path), data)?,
+                Change::Write(path, data) => {
+                    self.write_file(&root.join(path), data)?;
+                    touched.extend(path.parent().map(|dir| root.join(dir)));
+                }
                 Change::Delete(path) => self.delete(&root.join(path))?,
             }
+        }
+        // Each directory once, before the journal goes.
+        for dir in &touched {
+            self.sync_dir(dir)?;
         }
         for change in changes {
             if let Change::Delete(path) = change {

@@ -50,6 +50,12 @@ pub(crate) fn decode(name: &str) -> Option<String> {
     if name.contains('~') {
         return None;
     }
+    percent_decode(name)
+}
+
+/// Decodes `%XX` escapes; `None` if one is malformed or the result is
+/// not UTF-8.
+pub(crate) fn percent_decode(name: &str) -> Option<String> {
     let bytes = name.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -249,6 +249,15 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Runs a query of two text columns for one principal.
+    fn pairs(&self, sql: &str, principal: &CalAddress) -> Result<Vec<(String, String)>, StoreError> {
+        let mut statement = self.connection.prepare_cached(sql).map_err(db)?;
+        let rows = statement
+            .query_map(params![principal.as_str()], |row| Ok((row.get(0)?, row.get(1)?)))
+            .map_err(db)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(db)
+    }
+
     fn strings(&self, sql: &str, principal: &CalAddress) -> Result<Vec<String>, StoreError> {
         let mut statement = self.connection.prepare_cached(sql).map_err(db)?;
         let rows = statement.query_map(params![principal.as_str()], |row| row.get(0)).map_err(db)?;
@@ -403,18 +412,12 @@ impl Store for SqliteStore {
     }
 
     fn pending(&self, principal: &CalAddress) -> Result<Vec<(String, PendingRequest)>, StoreError> {
-        let mut statement = self
-            .connection
-            .prepare_cached("SELECT uid, pending FROM records WHERE principal = ?1 AND pending IS NOT NULL")
-            .map_err(db)?;
-        let rows = statement
-            .query_map(params![principal.as_str()], |row| {
-                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-            })
-            .map_err(db)?;
+        let rows = self.pairs(
+            "SELECT uid, pending FROM records WHERE principal = ?1 AND pending IS NOT NULL",
+            principal,
+        )?;
         let mut queue = Vec::new();
-        for row in rows {
-            let (uid, line) = row.map_err(db)?;
+        for (uid, line) in rows {
             let pending =
                 PendingRequest::from_line(&line).ok_or_else(|| corrupt(&uid, "bad pending entry"))?;
             queue.push((uid, pending));
@@ -424,16 +427,7 @@ impl Store for SqliteStore {
     }
 
     fn prefs(&self, principal: &CalAddress) -> Result<BTreeMap<String, String>, StoreError> {
-        let mut statement = self
-            .connection
-            .prepare_cached("SELECT key, value FROM prefs WHERE principal = ?1")
-            .map_err(db)?;
-        let rows = statement
-            .query_map(params![principal.as_str()], |row| {
-                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-            })
-            .map_err(db)?;
-        rows.collect::<Result<BTreeMap<_, _>, _>>().map_err(db)
+        Ok(self.pairs("SELECT key, value FROM prefs WHERE principal = ?1", principal)?.into_iter().collect())
     }
 
     fn set_pref(&mut self, principal: &CalAddress, key: &str, value: Option<&str>) -> Result<(), StoreError> {

@@ -22,19 +22,23 @@ fn uid(index: usize) -> String {
     format!("{index:08}-bench@example.com")
 }
 
+/// The index-th object: one half-hour meeting per hour from 2025 on, so
+/// a million objects span about 114 years (a busy room's history).
 fn object(index: usize, sequence: usize) -> SchedulingObject {
-    let day = 1 + index % 28;
-    let hour = 8 + index % 10;
+    let start = imip_core::Timestamp::from_seconds(1_735_689_600 + 3600 * index as i64);
+    let end = imip_core::Timestamp::from_seconds(start.seconds() + 1800);
     let ics = format!(
         "BEGIN:VCALENDAR\r\nPRODID:-//imip//bench//EN\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:{}\r\n\
-         DTSTAMP:20250301T090000Z\r\nSEQUENCE:{sequence}\r\nDTSTART:202503{day:02}T{hour:02}0000Z\r\n\
-         DTEND:202503{day:02}T{hour:02}3000Z\r\nSUMMARY:Meeting number {index}\r\n\
+         DTSTAMP:20250301T090000Z\r\nSEQUENCE:{sequence}\r\nDTSTART:{start}\r\n\
+         DTEND:{end}\r\nSUMMARY:Meeting number {index}\r\n\
          LOCATION:Room 1\r\nORGANIZER;CN=Alice:mailto:alice@example.com\r\n\
          ATTENDEE;CN=Alice;PARTSTAT=ACCEPTED:mailto:alice@example.com\r\n\
          ATTENDEE;CN=Bob;PARTSTAT=ACCEPTED;RSVP=TRUE:mailto:bob@example.com\r\n\
          ATTENDEE;CUTYPE=ROOM;PARTSTAT=ACCEPTED:mailto:{PRINCIPAL}\r\n\
          END:VEVENT\r\nEND:VCALENDAR\r\n",
-        uid(index)
+        uid(index),
+        start = start.to_ical(),
+        end = end.to_ical(),
     );
     SchedulingObject::parse(&ics).expect("bench object")
 }

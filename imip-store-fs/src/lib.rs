@@ -46,8 +46,12 @@
 //!
 //! ## Cost
 //!
-//! * Load or commit of a UID: O(1) files (the record directory), plus
-//!   O(m) bucket files for m months its periods touch.
+//! * Load of a UID: O(1) files (the record directory).
+//! * Commit of a UID: O(1) record files, plus a rewrite of each month
+//!   bucket its old and new periods touch: O(periods in those months).
+//!   Month buckets suit schedules (hundreds of periods a month); a set
+//!   with many thousands of periods in one month makes its commits
+//!   proportionally slower, and belongs in the SQLite store.
 //! * Period query over a window: lists the set's month names, then reads
 //!   only the buckets from `start − max` to `end`: O(months + k) for k
 //!   periods in those buckets, independent of the number of records.

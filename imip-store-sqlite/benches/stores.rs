@@ -133,10 +133,20 @@ fn sizes() -> Vec<usize> {
         .collect()
 }
 
+fn kinds() -> Vec<String> {
+    std::env::var("IMIP_BENCH_STORES")
+        .unwrap_or_else(|_| "fs,sqlite".into())
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| s == "fs" || s == "sqlite")
+        .collect()
+}
+
 fn stores(c: &mut Criterion) {
     let principal = CalAddress::parse(PRINCIPAL).expect("principal");
     for size in sizes() {
-        for kind in ["fs", "sqlite"] {
+        for kind in kinds() {
+            let kind = kind.as_str();
             let path = populated(kind, size);
             let (apparent, allocated) = disk_usage(&path);
             println!(

@@ -6,7 +6,8 @@
 //! built once under `target/bench-stores/` (without fsync, which does not
 //! change the layout) and reused by later runs; the measured commits use
 //! the production settings (fsync on). `IMIP_BENCH_SIZES=1000,100000`
-//! picks the sizes (default: 1000,100000,1000000).
+//! picks the sizes (default: 1000,100000,1000000) and
+//! `IMIP_BENCH_STORES=sqlite` the stores (default: fs,sqlite).
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use imip_core::freebusy::{PeriodSet, PeriodUpdate, own_periods};

@@ -1,0 +1,47 @@
+//! The fs store's layout: version file, refusal of foreign directories,
+//! and encoded names on disk (recovery is the crash test's, in processes.rs).
+
+use imip_core::{CalAddress, Store};
+use imip_store_fs::{FsStore, LAYOUT_VERSION, Options};
+use std::fs;
+
+#[test]
+fn a_new_store_carries_its_layout_version_and_refuses_newer_or_foreign_trees() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("store");
+    FsStore::open(&root, Options::default()).expect("create");
+    let version = fs::read_to_string(root.join("imip-store-fs.version")).expect("version file");
+    assert_eq!(version.trim(), LAYOUT_VERSION.to_string());
+    FsStore::open(&root, Options::default()).expect("reopen");
+
+    fs::write(root.join("imip-store-fs.version"), format!("{}\n", LAYOUT_VERSION + 1)).expect("bump");
+    let newer = FsStore::open(&root, Options::default()).expect_err("newer layout");
+    assert!(newer.to_string().contains("layout"), "{newer}");
+
+    let foreign = dir.path().join("foreign");
+    fs::create_dir_all(&foreign).expect("mkdir");
+    fs::write(foreign.join("notes.txt"), "not a store").expect("write");
+    let refused = FsStore::open(&foreign, Options::default()).expect_err("foreign directory");
+    assert!(refused.to_string().contains("not an imip store"), "{refused}");
+}
+
+#[test]
+fn names_on_disk_never_contain_what_the_message_said() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("store");
+    let mut store = FsStore::open(&root, Options { sync: false, ..Options::default() }).expect("open");
+    let who = CalAddress::parse("Evil/../Name@Example.com").expect("address");
+    store.set_pref(&who, "TZID", Some("UTC")).expect("pref");
+    let mut all = Vec::new();
+    let mut stack = vec![root.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).expect("read_dir").flatten() {
+            all.push(entry.file_name().to_string_lossy().into_owned());
+            if entry.path().is_dir() {
+                stack.push(entry.path());
+            }
+        }
+    }
+    assert!(all.iter().all(|name| !name.contains('/') && name != ".."), "{all:?}");
+    assert!(all.iter().any(|name| name == "evil%2F..%2Fname@example.com"), "{all:?}");
+}

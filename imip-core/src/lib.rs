@@ -130,11 +130,11 @@ pub use store::{
 /// Store administration (check, repair, copy, dump) and the text forms
 /// the persistent stores share.
 pub mod admin {
-    pub use crate::store::valid_pref_key;
     pub use crate::store::{
         CheckReport, Problem, RepairReport, check, copy, decode_mail, dump, encode_mail, parse_stored_object,
         repair,
     };
+    pub use crate::store::{check_pref_key, valid_pref_key};
 }
 pub use time::Timestamp;
 pub use violation::{RequestStatus, Violation};

@@ -2,7 +2,7 @@
 //!
 //! A store crate runs it with one line in a test file:
 //!
-//! ```ignore
+//! ```text
 //! imip_core::store_suite!(|| imip_core::testkit::Fixture::new(MyStore::open_temp()));
 //! ```
 //!

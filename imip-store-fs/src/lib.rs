@@ -64,7 +64,9 @@ mod names;
 pub mod import;
 
 use crate::journal::{Change, Disk};
-use imip_core::admin::{Problem, decode_mail, encode_mail, parse_stored_object, valid_pref_key};
+use imip_core::admin::{
+    Problem, check_pref_key, decode_mail, encode_mail, parse_stored_object, valid_pref_key,
+};
 use imip_core::freebusy::{BusyPeriod, PeriodSet, PeriodUpdate};
 use imip_core::{
     CalAddress, Commit, OutboxId, OutgoingMail, PendingRequest, Record, Store, StoreError, Timestamp,
@@ -361,7 +363,7 @@ impl FsStore {
         })
     }
 
-    /// Adds the record's file changes to `tx`; returns the old pending.
+    /// Adds the record's file changes (and the queue's) to `tx`.
     fn stage_record(
         &self,
         tx: &mut Tx<'_>,
@@ -740,9 +742,7 @@ impl Store for FsStore {
     }
 
     fn set_pref(&mut self, principal: &CalAddress, key: &str, value: Option<&str>) -> Result<(), StoreError> {
-        if !valid_pref_key(key) {
-            return Err(StoreError::Invalid(format!("preference key {key:?}")));
-        }
+        check_pref_key(key)?;
         let _lock = self.lock(principal)?;
         let path = self.root.join(Self::principal_rel(principal)).join("prefs").join(key);
         match value {

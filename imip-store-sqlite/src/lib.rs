@@ -25,7 +25,7 @@
 //!   for the k periods that start in that range.
 //! * `pending`: a partial index on records with a pending decision.
 
-use imip_core::admin::{decode_mail, encode_mail, parse_stored_object, valid_pref_key};
+use imip_core::admin::{check_pref_key, decode_mail, encode_mail, parse_stored_object};
 use imip_core::freebusy::{BusyPeriod, PeriodSet, PeriodUpdate};
 use imip_core::{
     CalAddress, Commit, OutboxId, OutgoingMail, PendingRequest, Record, Store, StoreError, Timestamp,
@@ -139,7 +139,6 @@ impl SqliteStore {
         connection
             .pragma_update(None, "synchronous", if options.full_sync { "FULL" } else { "NORMAL" })
             .map_err(db)?;
-        connection.pragma_update(None, "foreign_keys", "ON").map_err(db)?;
         let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
         let applied: usize = tx.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(db)?;
         if applied > MIGRATIONS.len() {
@@ -431,9 +430,7 @@ impl Store for SqliteStore {
     }
 
     fn set_pref(&mut self, principal: &CalAddress, key: &str, value: Option<&str>) -> Result<(), StoreError> {
-        if !valid_pref_key(key) {
-            return Err(StoreError::Invalid(format!("preference key {key:?}")));
-        }
+        check_pref_key(key)?;
         match value {
             Some(value) => self.connection.execute(
                 "INSERT INTO prefs (principal, key, value) VALUES (?1, ?2, ?3)

@@ -1,6 +1,6 @@
 //! The in-memory store: for tests, simulations and embedding.
 
-use super::{Commit, OutboxId, OutgoingMail, Record, Store, StoreError, Version, Versioned, valid_pref_key};
+use super::{Commit, OutboxId, OutgoingMail, Record, Store, StoreError, Version, Versioned, check_pref_key};
 use crate::freebusy::{BusyPeriod, PeriodSet};
 use crate::model::SchedulingObject;
 use crate::outcome::PendingRequest;
@@ -131,9 +131,7 @@ impl Store for MemStore {
     }
 
     fn set_pref(&mut self, principal: &CalAddress, key: &str, value: Option<&str>) -> Result<(), StoreError> {
-        if !valid_pref_key(key) {
-            return Err(StoreError::Invalid(format!("preference key {key:?}")));
-        }
+        check_pref_key(key)?;
         let prefs = self.prefs.entry(principal.clone()).or_default();
         match value {
             Some(value) => prefs.insert(key.to_string(), value.to_string()),

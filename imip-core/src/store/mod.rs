@@ -223,6 +223,12 @@ pub trait Store {
     fn remove_from_outbox(&mut self, id: &OutboxId) -> Result<(), StoreError>;
 }
 
+/// [`valid_pref_key`] as a store error: [`StoreError::Invalid`] when the
+/// key is not acceptable. Every store's `set_pref` starts with it.
+pub fn check_pref_key(key: &str) -> Result<(), StoreError> {
+    if valid_pref_key(key) { Ok(()) } else { Err(StoreError::Invalid(format!("preference key {key:?}"))) }
+}
+
 /// Whether a preference key is acceptable (see [`Store::set_pref`]).
 pub fn valid_pref_key(key: &str) -> bool {
     !key.is_empty()

@@ -655,10 +655,18 @@ pub mod crash {
         }
     }
 
+    /// A principal first seen at `step`, so that kills also land while a
+    /// store creates a principal.
+    fn newcomer(step: u64) -> CalAddress {
+        addr(&format!("guest-{step}@example.com"))
+    }
+
     /// Commits step after step, forever (until the process is killed).
+    /// Each step first gives a new principal a preference.
     pub fn child_loop(store: &mut dyn Store) -> ! {
         loop {
             let version = store.load(&principal(), UID).expect("child load").version.0;
+            store.set_pref(&newcomer(version + 1), "TZID", Some("UTC")).expect("child set_pref");
             store.commit(commit_for(version + 1)).expect("child commit");
         }
     }
@@ -675,6 +683,12 @@ pub mod crash {
         assert_eq!(mails, expected, "outbox at version {version}");
         let periods =
             store.periods(&principal(), &PeriodSet::Own, EVER.0, EVER.1).expect("periods after crash");
+        let principals = store.principals().expect("principals after crash");
+        for step in 1..=version {
+            let prefs = store.prefs(&newcomer(step)).expect("prefs after crash");
+            assert_eq!(prefs.get("TZID").map(String::as_str), Some("UTC"), "newcomer {step}");
+            assert!(principals.contains(&newcomer(step)), "newcomer {step} listed");
+        }
         if version == 0 {
             assert!(loaded.value.is_empty() && periods.is_empty());
             return 0;

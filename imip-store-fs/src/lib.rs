@@ -312,14 +312,41 @@ impl FsStore {
     /// any interrupted commit.
     fn lock(&self, principal: &CalAddress) -> Result<lock::Held, StoreError> {
         let dir = self.root.join(Self::principal_rel(principal));
-        fs::create_dir_all(&dir).map_err(io)?;
+        if !dir.is_dir() {
+            self.create_principal_dir(principal, &dir)?;
+        }
         let held = lock::lock(&dir.join(".lock"), self.options.lock_timeout)?;
         let address = dir.join("address");
         if !address.exists() {
+            // Only a tree from before atomic creation can lack it.
             self.disk().write_atomic(&address, principal.as_str().as_bytes())?;
         }
         self.disk().recover(&self.root, &dir.join("journal"))?;
         Ok(held)
+    }
+
+    /// Creates a principal's directory with its `address` file in one
+    /// step: it is built under a dot-name (which every listing skips) and
+    /// renamed into place, so a crash never leaves a principal directory
+    /// without its address. When another process wins the race, its
+    /// directory is kept and ours removed.
+    fn create_principal_dir(&self, principal: &CalAddress, dir: &Path) -> Result<(), StoreError> {
+        static CREATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let parent =
+            dir.parent().ok_or_else(|| StoreError::Invalid(format!("no parent: {}", dir.display())))?;
+        fs::create_dir_all(parent).map_err(io)?;
+        let serial = CREATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let staging = parent.join(format!(".new-{}-{serial}", std::process::id()));
+        fs::create_dir(&staging).map_err(io)?;
+        self.disk().write_atomic(&staging.join("address"), principal.as_str().as_bytes())?;
+        match fs::rename(&staging, dir) {
+            Ok(()) => self.disk().sync_dir(parent),
+            Err(_) if dir.is_dir() => fs::remove_dir_all(&staging).map_err(io),
+            Err(error) => {
+                let _ = fs::remove_dir_all(&staging);
+                Err(io(error))
+            }
+        }
     }
 
     /// Takes the lock only if the principal has a directory (reads of

@@ -45,3 +45,21 @@ fn names_on_disk_never_contain_what_the_message_said() {
     assert!(all.iter().all(|name| !name.contains('/') && name != ".."), "{all:?}");
     assert!(all.iter().any(|name| name == "evil%2F..%2Fname@example.com"), "{all:?}");
 }
+
+#[test]
+fn a_principal_directory_appears_with_its_address_and_leftovers_of_a_crash_are_invisible() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("store");
+    let mut store = FsStore::open(&root, Options { sync: false, ..Options::default() }).expect("open");
+    // What a process killed while creating a principal leaves behind.
+    let staging = root.join("principals").join(".new-4242-0");
+    fs::create_dir_all(&staging).expect("mkdir");
+    fs::write(staging.join("address"), "mailto:ghost@example.com").expect("write");
+
+    let who = CalAddress::parse("mailto:room@example.com").expect("address");
+    store.set_pref(&who, "TZID", Some("UTC")).expect("pref");
+    let address = fs::read_to_string(root.join("principals/room@example.com/address")).expect("address file");
+    assert_eq!(address, who.as_str());
+    assert_eq!(store.principals().expect("principals"), vec![who]);
+    assert!(store.check_files().expect("check").is_empty());
+}

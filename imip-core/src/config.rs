@@ -63,6 +63,8 @@ pub struct Config {
     pub extra_sequence_properties: Vec<String>,
     /// Input bounds.
     pub limits: Limits,
+    /// Free/busy horizon and expansion bounds.
+    pub freebusy: crate::freebusy::FreeBusyConfig,
 }
 
 impl Default for Config {
@@ -74,6 +76,7 @@ impl Default for Config {
             organizer_replacement: OrganizerReplacement::default(),
             extra_sequence_properties: vec!["LOCATION".to_string()],
             limits: Limits::default(),
+            freebusy: crate::freebusy::FreeBusyConfig::default(),
         }
     }
 }
@@ -101,6 +104,16 @@ impl Config {
         }
         if self.limits.max_attendees == 0 {
             return Err(ConfigError::ZeroLimit("max_attendees"));
+        }
+        let freebusy = &self.freebusy;
+        for (name, value) in [
+            ("freebusy.window_days", freebusy.window_days as usize),
+            ("freebusy.max_occurrences", freebusy.max_occurrences),
+            ("freebusy.max_scan", freebusy.max_scan),
+        ] {
+            if value == 0 {
+                return Err(ConfigError::ZeroLimit(name));
+            }
         }
         Ok(())
     }

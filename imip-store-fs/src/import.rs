@@ -12,11 +12,15 @@
 //! The import reads that tree and writes into any [`Store`]. Objects
 //! become records (cancelled ones keep STATUS:CANCELLED, as imip keeps
 //! them), counters and the request queue follow, others' free/busy and
-//! offers are copied, and the user's own free/busy is recomputed from
-//! the objects (so the result checks clean). Nothing is written to the
+//! offers are copied, and the free/busy the objects imply (the user's
+//! own, and others' from their answers) is recomputed under `config`
+//! with a horizon set at `now` (so the result checks clean); others'
+//! periods recorded for an imported object are superseded by that. Nothing is written to the
 //! source. Entries that cannot be read are skipped and reported.
 
-use imip_core::freebusy::{BusyPeriod, FbType, PeriodSet, PeriodUpdate, own_periods};
+use imip_core::freebusy::{
+    BusyPeriod, Expansion, FbType, FreeBusyConfig, HORIZON_PREF, PeriodSet, PeriodUpdate, implied_updates,
+};
 use imip_core::{
     CalAddress, Commit, PendingKind, PendingRequest, Record, SchedulingObject, Store, StoreError, Timestamp,
 };
@@ -109,42 +113,57 @@ fn period_line(line: &str, with_expiry: bool) -> Option<Option<BusyPeriod>> {
 
 /// Imports the imip-agent store at `store_dir` (and its preferences at
 /// `preferences_dir`, if given) into `target`. `now` stamps the imported
-/// queue entries (imip-agent does not record when they were queued).
+/// queue entries (imip-agent does not record when they were queued) and
+/// sets each user's free/busy horizon.
 pub fn import_imip_agent(
     store_dir: &Path,
     preferences_dir: Option<&Path>,
     target: &mut dyn Store,
+    config: &FreeBusyConfig,
     now: Timestamp,
 ) -> Result<ImportReport, StoreError> {
     if !store_dir.is_dir() {
         return Err(StoreError::Invalid(format!("{} is not a directory", store_dir.display())));
     }
     let mut report = ImportReport::default();
+    // Preferences first: the time zone shapes the free/busy computed below.
+    if let Some(preferences) = preferences_dir {
+        import_preferences(preferences, target, &mut report)?;
+    }
     for user in names(store_dir) {
         let Some(principal) = address_of(&user) else {
             report.skipped.push((store_dir.join(&user), "not a user URI".into()));
             continue;
         };
         report.users += 1;
-        import_user(&store_dir.join(&user), &principal, target, now, &mut report)?;
+        let horizon = config.horizon_at(now);
+        target.set_pref(&principal, HORIZON_PREF, Some(&horizon.to_ical()))?;
+        let expansion = config.expansion(&target.prefs(&principal)?, horizon);
+        import_user(&store_dir.join(&user), &principal, target, now, &expansion, &mut report)?;
     }
-    if let Some(preferences) = preferences_dir {
-        for user in names(preferences) {
-            let Some(principal) = address_of(&user) else { continue };
-            for key in names(&preferences.join(&user)) {
-                let path = preferences.join(&user).join(&key);
-                match fs::read_to_string(&path) {
-                    Ok(value) if imip_core::admin::valid_pref_key(&key) => {
-                        target.set_pref(&principal, &key, Some(value.trim_end_matches('\n')))?;
-                        report.preferences += 1;
-                    }
-                    Ok(_) => report.skipped.push((path, "preference name not allowed".into())),
-                    Err(error) => report.skipped.push((path, error.to_string())),
+    Ok(report)
+}
+
+fn import_preferences(
+    preferences: &Path,
+    target: &mut dyn Store,
+    report: &mut ImportReport,
+) -> Result<(), StoreError> {
+    for user in names(preferences) {
+        let Some(principal) = address_of(&user) else { continue };
+        for key in names(&preferences.join(&user)) {
+            let path = preferences.join(&user).join(&key);
+            match fs::read_to_string(&path) {
+                Ok(value) if imip_core::admin::valid_pref_key(&key) => {
+                    target.set_pref(&principal, &key, Some(value.trim_end_matches('\n')))?;
+                    report.preferences += 1;
                 }
+                Ok(_) => report.skipped.push((path, "preference name not allowed".into())),
+                Err(error) => report.skipped.push((path, error.to_string())),
             }
         }
     }
-    Ok(report)
+    Ok(())
 }
 
 fn import_user(
@@ -152,6 +171,7 @@ fn import_user(
     principal: &CalAddress,
     target: &mut dyn Store,
     now: Timestamp,
+    expansion: &Expansion,
     report: &mut ImportReport,
 ) -> Result<(), StoreError> {
     let mut objects: BTreeMap<String, Assembled> = BTreeMap::new();
@@ -210,6 +230,7 @@ fn import_user(
         };
         queue.insert(uid.to_string(), kind);
     }
+    let mut imported = std::collections::BTreeSet::new();
     for (uid, assembled) in objects {
         let path = dir.join("objects").join(&uid);
         let object = if assembled.components.is_empty() {
@@ -237,16 +258,17 @@ fn import_user(
             }
         }
         record.pending = queue.remove(&uid).map(|kind| PendingRequest { kind, queued_at: now });
-        let periods = record.object.as_ref().map(|o| own_periods(principal, o)).unwrap_or_default();
+        let periods = implied_updates(principal, &uid, None, record.object.as_ref(), expansion);
         let expected = target.load(principal, &uid)?.version;
         target.commit(Commit {
             principal: principal.clone(),
             uid: uid.clone(),
             expected,
             record,
-            periods: vec![PeriodUpdate { set: PeriodSet::Own, uid, periods }],
+            periods,
             outbox: Vec::new(),
         })?;
+        imported.insert(uid);
         report.records += 1;
     }
     let mut sets: Vec<(PeriodSet, PathBuf, bool)> = names(&dir.join("freebusy-other"))
@@ -267,6 +289,9 @@ fn import_user(
             }
         }
         for (uid, mut periods) in by_uid {
+            if imported.contains(&uid) && set != PeriodSet::Offers {
+                continue;
+            }
             periods.sort();
             report.periods += periods.len();
             let loaded = target.load(principal, &uid)?;

@@ -1,6 +1,6 @@
 //! Import of an imip-agent file store (layout: imip-agent.md §2.9).
 
-use imip_core::freebusy::PeriodSet;
+use imip_core::freebusy::{FreeBusyConfig, HORIZON_PREF, PeriodSet};
 use imip_core::{CalAddress, MemStore, PendingKind, Store, Timestamp};
 use imip_store_fs::import::import_imip_agent;
 use std::fs;
@@ -46,7 +46,8 @@ fn an_imip_agent_tree_becomes_records_periods_and_preferences() {
 
     let mut target = MemStore::new();
     let now = Timestamp::parse_utc("20251121T120000Z").expect("now");
-    let report = import_imip_agent(&store, Some(&prefs), &mut target, now).expect("import");
+    let report = import_imip_agent(&store, Some(&prefs), &mut target, &FreeBusyConfig::default(), now)
+        .expect("import");
     assert_eq!((report.users, report.records, report.periods, report.preferences), (1, 2, 1, 1));
     assert_eq!(report.skipped.len(), 2, "{:?}", report.skipped);
 
@@ -62,5 +63,8 @@ fn an_imip_agent_tree_becomes_records_periods_and_preferences() {
     assert_eq!(target.periods(&bob, &alice, ever.0, ever.1).expect("periods").len(), 1);
     assert_eq!(target.periods(&bob, &PeriodSet::Own, ever.0, ever.1).expect("own").len(), 2);
     assert_eq!(target.prefs(&bob).expect("prefs").get("freebusy_sharing").map(String::as_str), Some("share"));
-    assert!(imip_core::admin::check(&target).expect("check").is_clean());
+    let horizon = FreeBusyConfig::default().horizon_at(now).to_ical();
+    assert_eq!(target.prefs(&bob).expect("prefs").get(HORIZON_PREF), Some(&horizon));
+    let later = Timestamp::from_seconds(now.seconds() + 86_400 * 30);
+    assert!(imip_core::admin::check(&target, &FreeBusyConfig::default(), later).expect("check").is_clean());
 }

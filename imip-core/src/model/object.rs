@@ -113,6 +113,13 @@ impl SchedulingObject {
         Ok(SchedulingObject { calendar, kind, uid, method, instances, zones })
     }
 
+    /// Whether the master has an RRULE or RDATE (RFC 5545 §3.8.5).
+    pub fn is_recurring(&self) -> bool {
+        self.master().is_some_and(|m| {
+            m.property(&ICalendarProperty::Rrule).is_some() || m.property(&ICalendarProperty::Rdate).is_some()
+        })
+    }
+
     /// The UID shared by every component.
     pub fn uid(&self) -> &str {
         &self.uid

@@ -5,7 +5,9 @@
 //! files, say) as [`Problem::Damaged`].
 
 use super::{Commit, Record, Store, StoreError, Version};
-use crate::freebusy::{BusyPeriod, PeriodSet, PeriodUpdate, own_periods};
+use crate::freebusy::{
+    BusyPeriod, Expansion, FreeBusyConfig, HORIZON_PREF, PeriodSet, PeriodUpdate, implied_periods,
+};
 use crate::{CalAddress, Timestamp};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -22,13 +24,15 @@ pub enum Problem {
         /// Why.
         reason: String,
     },
-    /// The stored own free/busy of a UID differs from what its object
-    /// implies. [`repair`] recomputes it.
+    /// The stored free/busy of a UID in one set differs from what its
+    /// object implies. [`repair`] recomputes it.
     FreeBusyMismatch {
         /// Whose.
         principal: CalAddress,
         /// Which UID.
         uid: String,
+        /// Which set.
+        set: PeriodSet,
     },
     /// Own busy periods for a UID that has no object. [`repair`] drops them.
     OrphanPeriods {
@@ -52,8 +56,8 @@ impl fmt::Display for Problem {
             Problem::Unreadable { principal, uid, reason } => {
                 write!(f, "{principal}: record {uid:?} is unreadable: {reason}")
             }
-            Problem::FreeBusyMismatch { principal, uid } => {
-                write!(f, "{principal}: free/busy of {uid:?} differs from its object")
+            Problem::FreeBusyMismatch { principal, uid, set } => {
+                write!(f, "{principal}: free/busy ({set}) of {uid:?} differs from its object")
             }
             Problem::OrphanPeriods { principal, uid } => {
                 write!(f, "{principal}: busy periods for {uid:?}, which has no object")
@@ -107,22 +111,84 @@ fn all_periods(
     Ok(by_uid)
 }
 
-/// Checks every record against its free/busy: unreadable records, own
-/// periods that differ from what the object implies, and orphaned
-/// periods. Reads the whole store (O(total size)).
-pub fn check(store: &dyn Store) -> Result<CheckReport, StoreError> {
+/// The expansion a principal's periods were committed with: their
+/// stored horizon, or for a principal that has none yet, the one the
+/// driver would give them at `now`.
+fn expansion_of(
+    store: &dyn Store,
+    principal: &CalAddress,
+    config: &FreeBusyConfig,
+    now: Timestamp,
+) -> Result<Expansion, StoreError> {
+    let prefs = store.prefs(principal)?;
+    let horizon = FreeBusyConfig::stored_horizon(&prefs).unwrap_or_else(|| config.horizon_at(now));
+    Ok(config.expansion(&prefs, horizon))
+}
+
+/// The periods a principal's record of `uid` implies in `set`.
+fn implied_in(
+    store: &dyn Store,
+    principal: &CalAddress,
+    uid: &str,
+    set: &PeriodSet,
+    expansion: &Expansion,
+) -> Result<(Record, Version, Vec<BusyPeriod>), StoreError> {
+    let loaded = store.load(principal, uid)?;
+    let periods = loaded
+        .value
+        .object
+        .as_ref()
+        .and_then(|o| implied_periods(principal, o, expansion).remove(set))
+        .unwrap_or_default();
+    Ok((loaded.value, loaded.version, periods))
+}
+
+/// Checks every record against its free/busy: unreadable records,
+/// periods (own, and others' learned from the answers to objects the
+/// principal organizes) that differ from what the object implies under
+/// `config`, and orphaned own periods. Reads the whole store
+/// (O(total size)). `now` stands in for the horizon of a principal that
+/// has none stored.
+pub fn check(store: &dyn Store, config: &FreeBusyConfig, now: Timestamp) -> Result<CheckReport, StoreError> {
     let mut report = CheckReport::default();
     for principal in store.principals()? {
         report.principals += 1;
-        let mut stored = all_periods(store, &principal, &PeriodSet::Own)?;
+        let expansion = expansion_of(store, &principal, config, now)?;
+        let mut stored: BTreeMap<(String, PeriodSet), Vec<BusyPeriod>> = BTreeMap::new();
+        for set in store.period_sets(&principal)? {
+            if matches!(set, PeriodSet::Own | PeriodSet::Other(_)) {
+                for (uid, periods) in all_periods(store, &principal, &set)? {
+                    stored.insert((uid, set.clone()), periods);
+                }
+            }
+        }
         for uid in store.uids(&principal)? {
             report.records += 1;
-            let periods = stored.remove(&uid).unwrap_or_default();
             match store.load(&principal, &uid) {
                 Ok(loaded) => {
-                    let expected = loaded.value.object.as_ref().map(|o| own_periods(&principal, o));
-                    if expected.unwrap_or_default() != periods {
-                        report.problems.push(Problem::FreeBusyMismatch { principal: principal.clone(), uid });
+                    let mut implied = loaded
+                        .value
+                        .object
+                        .as_ref()
+                        .map(|o| implied_periods(&principal, o, &expansion))
+                        .unwrap_or_default();
+                    implied.entry(PeriodSet::Own).or_default();
+                    let held: Vec<PeriodSet> = stored
+                        .range((uid.clone(), PeriodSet::Own)..)
+                        .take_while(|((u, _), _)| u == &uid)
+                        .map(|((_, set), _)| set.clone())
+                        .collect();
+                    for set in held {
+                        implied.entry(set).or_default();
+                    }
+                    for (set, periods) in implied {
+                        if stored.remove(&(uid.clone(), set.clone())).unwrap_or_default() != periods {
+                            report.problems.push(Problem::FreeBusyMismatch {
+                                principal: principal.clone(),
+                                uid: uid.clone(),
+                                set,
+                            });
+                        }
                     }
                 }
                 Err(StoreError::Corrupt { reason, .. }) => {
@@ -131,29 +197,44 @@ pub fn check(store: &dyn Store) -> Result<CheckReport, StoreError> {
                 Err(other) => return Err(other),
             }
         }
-        for uid in stored.into_keys() {
-            report.problems.push(Problem::OrphanPeriods { principal: principal.clone(), uid });
+        // Others' periods under a UID without a record are learned from
+        // VFREEBUSY data; own periods without a record are orphans.
+        for (uid, set) in stored.into_keys() {
+            if set == PeriodSet::Own {
+                report.problems.push(Problem::OrphanPeriods { principal: principal.clone(), uid });
+            }
         }
     }
     Ok(report)
 }
 
-/// Recomputes own free/busy from the objects and drops orphaned periods.
-/// Unreadable records are left for an administrator and reported.
-pub fn repair(store: &mut dyn Store) -> Result<RepairReport, StoreError> {
+/// Recomputes free/busy from the objects and drops orphaned periods,
+/// under the same `config` and `now` as [`check`]. Unreadable records
+/// are left for an administrator and reported.
+pub fn repair(
+    store: &mut dyn Store,
+    config: &FreeBusyConfig,
+    now: Timestamp,
+) -> Result<RepairReport, StoreError> {
     let mut report = RepairReport::default();
-    for problem in check(store)?.problems {
+    // Fix the horizon of principals that have none, so later checks
+    // agree with this repair whenever they run.
+    for principal in store.principals()? {
+        if FreeBusyConfig::stored_horizon(&store.prefs(&principal)?).is_none() {
+            store.set_pref(&principal, HORIZON_PREF, Some(&config.horizon_at(now).to_ical()))?;
+        }
+    }
+    for problem in check(store, config, now)?.problems {
         match &problem {
-            Problem::FreeBusyMismatch { principal, uid } => {
-                let loaded = store.load(principal, uid)?;
-                let periods =
-                    loaded.value.object.as_ref().map(|o| own_periods(principal, o)).unwrap_or_default();
+            Problem::FreeBusyMismatch { principal, uid, set } => {
+                let expansion = expansion_of(store, principal, config, now)?;
+                let (record, version, periods) = implied_in(store, principal, uid, set, &expansion)?;
                 store.commit(Commit {
                     principal: principal.clone(),
                     uid: uid.clone(),
-                    expected: loaded.version,
-                    record: loaded.value,
-                    periods: vec![PeriodUpdate { set: PeriodSet::Own, uid: uid.clone(), periods }],
+                    expected: version,
+                    record,
+                    periods: vec![PeriodUpdate { set: set.clone(), uid: uid.clone(), periods }],
                     outbox: Vec::new(),
                 })?;
                 report.recomputed += 1;

@@ -11,12 +11,17 @@
 //! object; [`crate::drive`] writes them in the same commit as the object,
 //! so the stored free/busy always equals what the stored objects imply.
 
-use crate::model::component::{self, instant, instant_of};
-use crate::model::{ComponentKind, InstanceId, PartStat, SchedulingObject};
+mod expand;
+mod implied;
+mod own;
+mod settings;
+
+pub use expand::{Expanded, Expansion, Occurrence, expand};
+pub use implied::{implied_periods, implied_updates};
+pub use own::own_periods;
+pub use settings::{FreeBusyConfig, HORIZON_PREF, ZONE_PREF};
+
 use crate::{CalAddress, Timestamp};
-use calcard::icalendar::{
-    ICalendarComponent, ICalendarProperty, ICalendarStatus, ICalendarTransparency, ICalendarValue,
-};
 use std::fmt;
 
 /// FBTYPE (RFC 5545 §3.2.9).
@@ -197,142 +202,6 @@ pub struct PeriodUpdate {
     pub uid: String,
     /// The new periods (empty: remove them all), sorted.
     pub periods: Vec<BusyPeriod>,
-}
-
-/// A principal's own busy periods implied by their copy of an object
-/// (RFC 5545 §3.6.4 semantics for VFREEBUSY data):
-///
-/// * only VEVENTs occupy time; TRANSP:TRANSPARENT and STATUS:CANCELLED
-///   instances occupy none;
-/// * as an attendee, DECLINED or DELEGATED frees the time; NEEDS-ACTION
-///   and TENTATIVE make it BUSY-TENTATIVE, as does STATUS:TENTATIVE;
-/// * the end is DTEND, or DTSTART + DURATION, or one day after a DATE
-///   DTSTART (RFC 5545 §3.6.1);
-/// * explicit instances are the master, its overrides and its RDATEs.
-///
-/// Expansion of RRULEs up to a horizon belongs to the free/busy engine;
-/// here an RRULE master contributes its first instance only.
-pub fn own_periods(principal: &CalAddress, object: &SchedulingObject) -> Vec<BusyPeriod> {
-    if object.kind() != ComponentKind::Event || object.is_cancelled() {
-        return Vec::new();
-    }
-    let zones = object.zones();
-    let organizer = object.organizer().map(|p| p.address);
-    let mut periods = Vec::new();
-    for (id, event) in object.instances() {
-        let Some(fbtype) = occupancy(principal, organizer.as_ref(), event) else { continue };
-        let Some(start) = event.property(&ICalendarProperty::Dtstart).and_then(|e| instant(e, zones)) else {
-            continue;
-        };
-        let length = length_of(event, start, zones);
-        let recurrence_id = match id {
-            InstanceId::Master => None,
-            InstanceId::Occurrence { start, .. } => Some(start),
-        };
-        let summary = event
-            .property(&ICalendarProperty::Summary)
-            .and_then(|e| e.values.first())
-            .and_then(ICalendarValue::as_text)
-            .map(str::to_string);
-        let period = |at: Timestamp, recurrence_id| BusyPeriod {
-            start: at,
-            end: Timestamp::from_seconds(at.seconds().saturating_add(length)),
-            fbtype,
-            uid: object.uid().to_string(),
-            recurrence_id,
-            summary: summary.clone(),
-            organizer: organizer.clone(),
-            expires: None,
-        };
-        periods.push(period(start, recurrence_id));
-        if id == InstanceId::Master {
-            let overridden: Vec<Timestamp> = object
-                .instance_ids()
-                .filter_map(|i| match i {
-                    InstanceId::Occurrence { start, .. } => Some(start),
-                    InstanceId::Master => None,
-                })
-                .collect();
-            for extra in rdates(event, zones) {
-                if extra != start && !overridden.contains(&extra) {
-                    periods.push(period(extra, Some(extra)));
-                }
-            }
-        }
-    }
-    periods.sort();
-    periods.dedup();
-    periods
-}
-
-/// The FBTYPE an instance gives the principal, or None if it is free.
-fn occupancy(
-    principal: &CalAddress,
-    organizer: Option<&CalAddress>,
-    event: &ICalendarComponent,
-) -> Option<FbType> {
-    if component::is_cancelled(event) {
-        return None;
-    }
-    let transparent = event
-        .property(&ICalendarProperty::Transp)
-        .and_then(|e| e.values.first())
-        .is_some_and(|v| matches!(v, ICalendarValue::Transparency(ICalendarTransparency::Transparent)));
-    if transparent {
-        return None;
-    }
-    let tentative_status = matches!(component::status(event), Some(ICalendarStatus::Tentative));
-    let answer = component::attendee(event, principal).map(|p| p.partstat);
-    let answer = match answer {
-        Some(answer) => answer,
-        None if organizer == Some(principal) => PartStat::Accepted,
-        None => PartStat::NeedsAction,
-    };
-    match answer {
-        PartStat::Declined | PartStat::Delegated => None,
-        PartStat::Accepted | PartStat::Completed | PartStat::InProcess if !tentative_status => {
-            Some(FbType::Busy)
-        }
-        _ => Some(FbType::BusyTentative),
-    }
-}
-
-/// An instance's length in seconds (RFC 5545 §3.6.1).
-fn length_of(
-    event: &ICalendarComponent,
-    start: Timestamp,
-    zones: &calcard::icalendar::timezone::TzResolver<String>,
-) -> i64 {
-    if let Some(end) = event.property(&ICalendarProperty::Dtend).and_then(|e| instant(e, zones)) {
-        return (end.seconds() - start.seconds()).max(0);
-    }
-    let duration = event.property(&ICalendarProperty::Duration).and_then(|e| e.values.first());
-    if let Some(ICalendarValue::Duration(duration)) = duration {
-        return duration.as_seconds().max(0);
-    }
-    let is_date = event
-        .property(&ICalendarProperty::Dtstart)
-        .and_then(|e| e.values.first())
-        .and_then(ICalendarValue::as_partial_date_time)
-        .is_some_and(|dt| !dt.has_time());
-    if is_date { 86_400 } else { 0 }
-}
-
-/// The RDATE instants of a master.
-fn rdates(
-    event: &ICalendarComponent,
-    zones: &calcard::icalendar::timezone::TzResolver<String>,
-) -> Vec<Timestamp> {
-    event
-        .properties(&ICalendarProperty::Rdate)
-        .flat_map(|entry| {
-            let tz = entry.tz_id();
-            entry.values.iter().filter_map(move |value| match value {
-                ICalendarValue::PartialDateTime(dt) => instant_of(dt, tz, zones),
-                _ => None,
-            })
-        })
-        .collect()
 }
 
 #[cfg(test)]

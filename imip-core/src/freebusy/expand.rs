@@ -1,0 +1,433 @@
+//! Recurrence expansion for free/busy (RFC 5545 §3.8.5, §3.3.10).
+//!
+//! An object's occurrences are its master's recurrence set (DTSTART,
+//! RRULE, RDATE, minus EXDATE) with overridden instances replaced by
+//! their override (RFC 5545 §3.8.4.4). RRULEs are expanded with the
+//! `rrule` crate in the event's own time zone, so DST gaps and overlaps
+//! follow RFC 5545 §3.3.5 (a local time in a gap moves forward by the
+//! gap; in an overlap it is the first occurrence). Floating and DATE
+//! values are read in the principal's time zone ([`Expansion::zone`]).
+//!
+//! Expansion is bounded three ways, so no rule can make it run away:
+//! RRULE occurrences are generated only up to [`Expansion::until`] (the
+//! principal's horizon); at most [`Expansion::max_occurrences`] are kept;
+//! and at most [`Expansion::max_scan`] candidate dates are examined.
+//! [`Expanded::complete`] says whether the whole series was covered; an
+//! incomplete object is expanded again when the horizon moves
+//! ([`crate::drive::extend_horizon`]).
+//!
+//! Identity: an occurrence's RECURRENCE-ID is its *key*, the UTC reading
+//! the engine uses everywhere else ([`crate::InstanceId`]): for floating
+//! and DATE values that is the wall-clock time read as UTC. Its busy time
+//! is the *real* instant in the principal's zone. EXDATEs and overrides
+//! are matched by key.
+
+use crate::Timestamp;
+use crate::model::component::instant_of;
+use crate::model::{InstanceId, SchedulingObject};
+use calcard::common::PartialDateTime;
+use calcard::icalendar::timezone::TzResolver;
+use calcard::icalendar::{
+    ICalendarComponent, ICalendarDuration, ICalendarPeriod, ICalendarProperty, ICalendarValue,
+};
+use chrono::{DateTime, Days, LocalResult, NaiveDateTime, TimeZone};
+use std::collections::BTreeSet;
+use std::str::FromStr;
+
+/// How far and how much to expand, for one principal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expansion {
+    /// The principal's time zone: floating and all-day values are read in
+    /// it (RFC 5545 §3.3.5 form #1, §3.3.4).
+    pub zone: chrono_tz::Tz,
+    /// RRULE occurrences ending at or before this instant are skipped.
+    pub from: Timestamp,
+    /// RRULE occurrences starting at or after this instant are not
+    /// generated (the horizon).
+    pub until: Timestamp,
+    /// At most this many occurrences per object.
+    pub max_occurrences: usize,
+    /// At most this many RRULE dates are examined per object.
+    pub max_scan: usize,
+}
+
+/// One occurrence of an object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Occurrence<'a> {
+    /// The real start.
+    pub start: Timestamp,
+    /// The real end (never before `start`).
+    pub end: Timestamp,
+    /// Its RECURRENCE-ID key; `None` for a non-recurring master.
+    pub recurrence_id: Option<Timestamp>,
+    /// The component describing it: the master, or the override.
+    pub component: &'a ICalendarComponent,
+}
+
+/// The occurrences of an object, sorted by start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expanded<'a> {
+    /// The occurrences.
+    pub occurrences: Vec<Occurrence<'a>>,
+    /// False when the RRULE runs past the horizon or a bound cut it, so
+    /// a later, larger horizon may add occurrences.
+    pub complete: bool,
+}
+
+/// Expands an object's occurrences (RFC 5545 §3.8.5).
+pub fn expand<'a>(object: &'a SchedulingObject, options: &Expansion) -> Expanded<'a> {
+    let zones = object.zones();
+    let mut occurrences = Vec::new();
+    let mut complete = true;
+    let overridden: BTreeSet<Timestamp> = object
+        .instance_ids()
+        .filter_map(|id| match id {
+            InstanceId::Occurrence { start, .. } => Some(start),
+            InstanceId::Master => None,
+        })
+        .collect();
+    for (id, component) in object.instances() {
+        match id {
+            InstanceId::Occurrence { start: key, .. } => {
+                if let Some(span) = Span::of(component, zones, options.zone) {
+                    let (start, end) = span.at(span.start_key);
+                    occurrences.push(Occurrence { start, end, recurrence_id: Some(key), component });
+                }
+            }
+            InstanceId::Master => {
+                let Some(span) = Span::of(component, zones, options.zone) else { continue };
+                if !is_recurring(component) {
+                    let (start, end) = span.at(span.start_key);
+                    occurrences.push(Occurrence { start, end, recurrence_id: None, component });
+                    continue;
+                }
+                let mut keys = BTreeSet::new();
+                let excluded = Exclusions::of(component, zones);
+                let mut add =
+                    |key: Timestamp, end: Option<Timestamp>, occurrences: &mut Vec<Occurrence<'a>>| {
+                        if overridden.contains(&key) || excluded.contains(key) || !keys.insert(key) {
+                            return;
+                        }
+                        let (start, natural_end) = span.at(key);
+                        let end = end.unwrap_or(natural_end).max(start);
+                        occurrences.push(Occurrence { start, end, recurrence_id: Some(key), component });
+                    };
+                add(span.start_key, None, &mut occurrences);
+                for (key, end) in rdates(component, zones, &span) {
+                    add(key, end, &mut occurrences);
+                }
+                if let Some((rule, rule_complete)) = rule_keys(component, zones, &span, options) {
+                    complete &= rule_complete;
+                    for key in rule {
+                        add(key, None, &mut occurrences);
+                    }
+                }
+            }
+        }
+    }
+    occurrences.sort_by_key(|o| (o.start, o.end, o.recurrence_id));
+    if occurrences.len() > options.max_occurrences {
+        occurrences.truncate(options.max_occurrences);
+        complete = false;
+    }
+    Expanded { occurrences, complete }
+}
+
+/// Whether a component has an RRULE or RDATE.
+fn is_recurring(component: &ICalendarComponent) -> bool {
+    component.property(&ICalendarProperty::Rrule).is_some()
+        || component.property(&ICalendarProperty::Rdate).is_some()
+}
+
+/// How a component's times map from keys to real instants.
+#[derive(Debug, Clone, Copy)]
+enum Basis {
+    /// UTC, a named zone, or a fixed offset: the key is the instant.
+    Exact,
+    /// Floating DATE-TIME: the wall clock in the principal's zone.
+    Floating(chrono_tz::Tz),
+    /// DATE: whole days in the principal's zone.
+    AllDay(chrono_tz::Tz),
+}
+
+/// A component's start and length, and how to place it in time.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    basis: Basis,
+    /// The zone RRULEs are expanded in (`None`: key space is UTC).
+    rule_zone: Option<chrono_tz::Tz>,
+    start_key: Timestamp,
+    length: Length,
+}
+
+/// An occurrence's length (RFC 5545 §3.6.1, §3.3.6).
+#[derive(Debug, Clone, Copy)]
+enum Length {
+    /// Exact seconds (a DURATION's time part).
+    Exact(i64),
+    /// DTEND − DTSTART in key space: exact for zoned times, wall-clock
+    /// for floating ones (the end is DTEND's own local reading).
+    WallClock(i64),
+    /// Nominal days (then exact seconds), as `P1D` or an all-day span.
+    Nominal { days: u64, seconds: i64 },
+}
+
+impl Span {
+    fn of(component: &ICalendarComponent, zones: &TzResolver<String>, zone: chrono_tz::Tz) -> Option<Span> {
+        let entry = component.property(&ICalendarProperty::Dtstart)?;
+        let value = entry.values.first()?.as_partial_date_time()?;
+        let start_key = instant_of(value, entry.tz_id(), zones)?;
+        let resolved = entry.tz_id().and_then(|id| zones.resolve(id)).filter(|tz| !tz.is_floating());
+        let (basis, rule_zone) = if !value.has_time() {
+            (Basis::AllDay(zone), None)
+        } else if value.tz_hour.is_some() {
+            (Basis::Exact, None)
+        } else {
+            match resolved {
+                Some(calcard::common::timezone::Tz::Tz(named)) => (Basis::Exact, Some(named)),
+                Some(_) => (Basis::Exact, None),
+                None => (Basis::Floating(zone), None),
+            }
+        };
+        let length = length_of(component, zones, start_key, matches!(basis, Basis::AllDay(_)));
+        Some(Span { basis, rule_zone, start_key, length })
+    }
+
+    /// The real start and end of the occurrence with this key.
+    fn at(&self, key: Timestamp) -> (Timestamp, Timestamp) {
+        let start = self.real(key);
+        let end = match self.length {
+            Length::Exact(seconds) => Timestamp::from_seconds(start.seconds().saturating_add(seconds)),
+            Length::WallClock(seconds) => {
+                self.real(Timestamp::from_seconds(key.seconds().saturating_add(seconds)))
+            }
+            Length::Nominal { days, seconds } => {
+                let shifted = match (self.basis, self.rule_zone) {
+                    (Basis::Exact, Some(named)) => {
+                        let local = named.timestamp_opt(key.seconds(), 0).single().map(|d| d.naive_local());
+                        local
+                            .and_then(|l| l.checked_add_days(Days::new(days)))
+                            .map(|l| local_to_instant(named, l))
+                            .unwrap_or(start)
+                    }
+                    (Basis::Exact, None) => {
+                        Timestamp::from_seconds(start.seconds().saturating_add(days as i64 * 86_400))
+                    }
+                    _ => {
+                        self.real(Timestamp::from_seconds(key.seconds().saturating_add(days as i64 * 86_400)))
+                    }
+                };
+                Timestamp::from_seconds(shifted.seconds().saturating_add(seconds))
+            }
+        };
+        (start, end.max(start))
+    }
+
+    /// The real instant of a key.
+    fn real(&self, key: Timestamp) -> Timestamp {
+        match self.basis {
+            Basis::Exact => key,
+            Basis::Floating(zone) | Basis::AllDay(zone) => match naive(key) {
+                Some(local) => local_to_instant(zone, local),
+                None => key,
+            },
+        }
+    }
+}
+
+/// A key's wall-clock reading (keys of floating values are UTC readings).
+fn naive(key: Timestamp) -> Option<NaiveDateTime> {
+    DateTime::from_timestamp(key.seconds(), 0).map(|d| d.naive_utc())
+}
+
+/// A local time in a zone, as RFC 5545 §3.3.5 reads it: in a gap, moved
+/// forward by the gap; in an overlap, the first occurrence.
+fn local_to_instant(zone: chrono_tz::Tz, local: NaiveDateTime) -> Timestamp {
+    match zone.from_local_datetime(&local) {
+        LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => Timestamp::from_seconds(at.timestamp()),
+        LocalResult::None => {
+            // In a gap: use the UTC offset in force before it (gaps are
+            // at most a day long: Samoa skipped 2011-12-30).
+            let before = (1..=26).find_map(|hours| {
+                zone.from_local_datetime(&(local - chrono::TimeDelta::hours(hours))).earliest()
+            });
+            let offset = before.map(|b| (b.naive_local() - b.naive_utc()).num_seconds()).unwrap_or(0);
+            Timestamp::from_seconds(local.and_utc().timestamp() - offset)
+        }
+    }
+}
+
+fn length_of(
+    component: &ICalendarComponent,
+    zones: &TzResolver<String>,
+    start_key: Timestamp,
+    all_day: bool,
+) -> Length {
+    if let Some(end) = component.property(&ICalendarProperty::Dtend).and_then(|e| {
+        let value = e.values.first()?.as_partial_date_time()?;
+        instant_of(value, e.tz_id(), zones)
+    }) {
+        let seconds = (end.seconds() - start_key.seconds()).max(0);
+        return if all_day {
+            Length::Nominal { days: (seconds / 86_400) as u64, seconds: 0 }
+        } else {
+            Length::WallClock(seconds)
+        };
+    }
+    let duration = component.property(&ICalendarProperty::Duration).and_then(|e| e.values.first());
+    if let Some(ICalendarValue::Duration(duration)) = duration {
+        return duration_length(duration);
+    }
+    if all_day { Length::Nominal { days: 1, seconds: 0 } } else { Length::Exact(0) }
+}
+
+/// A DURATION: days and weeks are nominal, the rest exact (RFC 5545
+/// §3.3.6). Negative durations count as zero.
+fn duration_length(duration: &ICalendarDuration) -> Length {
+    if duration.neg {
+        return Length::Exact(0);
+    }
+    let days = u64::from(duration.weeks) * 7 + u64::from(duration.days);
+    let seconds =
+        i64::from(duration.hours) * 3600 + i64::from(duration.minutes) * 60 + i64::from(duration.seconds);
+    if days == 0 { Length::Exact(seconds) } else { Length::Nominal { days, seconds } }
+}
+
+/// EXDATE keys; a DATE EXDATE excludes every occurrence on that day.
+struct Exclusions {
+    keys: BTreeSet<Timestamp>,
+    days: BTreeSet<i64>,
+}
+
+impl Exclusions {
+    fn of(component: &ICalendarComponent, zones: &TzResolver<String>) -> Exclusions {
+        let mut keys = BTreeSet::new();
+        let mut days = BTreeSet::new();
+        for entry in component.properties(&ICalendarProperty::Exdate) {
+            for value in &entry.values {
+                let Some(value) = value.as_partial_date_time() else { continue };
+                let Some(key) = instant_of(value, entry.tz_id(), zones) else { continue };
+                if value.has_time() {
+                    keys.insert(key);
+                } else {
+                    days.insert(key.seconds().div_euclid(86_400));
+                }
+            }
+        }
+        Exclusions { keys, days }
+    }
+
+    fn contains(&self, key: Timestamp) -> bool {
+        self.keys.contains(&key) || self.days.contains(&key.seconds().div_euclid(86_400))
+    }
+}
+
+/// RDATE keys, with the real end of PERIOD values (RFC 5545 §3.8.5.2).
+fn rdates(
+    component: &ICalendarComponent,
+    zones: &TzResolver<String>,
+    span: &Span,
+) -> Vec<(Timestamp, Option<Timestamp>)> {
+    let mut found = Vec::new();
+    for entry in component.properties(&ICalendarProperty::Rdate) {
+        let tz = entry.tz_id();
+        for value in &entry.values {
+            match value {
+                ICalendarValue::PartialDateTime(dt) => {
+                    if let Some(key) = instant_of(dt, tz, zones) {
+                        found.push((key, None));
+                    }
+                }
+                ICalendarValue::Period(ICalendarPeriod::Range { start, end }) => {
+                    if let (Some(key), Some(end)) = (instant_of(start, tz, zones), instant_of(end, tz, zones))
+                    {
+                        let real_end = span.real(end).max(span.real(key));
+                        found.push((
+                            key,
+                            Some(if matches!(span.basis, Basis::Exact) { end } else { real_end }),
+                        ));
+                    }
+                }
+                ICalendarValue::Period(ICalendarPeriod::Duration { start, duration }) => {
+                    if let Some(key) = instant_of(start, tz, zones) {
+                        let with_length = Span { length: duration_length(duration), ..*span };
+                        found.push((key, Some(with_length.at(key).1)));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    found
+}
+
+/// The RRULE's occurrence keys within the expansion window, and whether
+/// the rule was covered to its end. `None` when there is no usable RRULE
+/// (absent, RSCALE or SKIP, or rejected by the rrule crate): the master's
+/// DTSTART and RDATEs then stand alone.
+fn rule_keys(
+    component: &ICalendarComponent,
+    zones: &TzResolver<String>,
+    span: &Span,
+    options: &Expansion,
+) -> Option<(Vec<Timestamp>, bool)> {
+    let entry = component.property(&ICalendarProperty::Rrule)?;
+    let ICalendarValue::RecurrenceRule(rule) = entry.values.first()? else { return None };
+    if rule.rscale.is_some() || rule.skip.is_some() {
+        return None;
+    }
+    let dtstart_tz = component.property(&ICalendarProperty::Dtstart).and_then(|e| e.tz_id());
+    let until_key = rule.until.as_ref().and_then(|until| until_key(until, dtstart_tz, zones));
+    let mut bare = (**rule).clone();
+    bare.until = None;
+    let parsed = rrule::RRule::<rrule::Unvalidated>::from_str(&bare.to_string()).ok()?;
+    let (zone, local_start): (rrule::Tz, _) = match span.rule_zone {
+        Some(named) => {
+            (named.into(), named.timestamp_opt(span.start_key.seconds(), 0).single()?.naive_local())
+        }
+        None => (rrule::Tz::UTC, naive(span.start_key)?),
+    };
+    let dtstart = match zone.from_local_datetime(&local_start) {
+        LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => at,
+        LocalResult::None => return None,
+    };
+    let set = parsed.build(dtstart).ok()?;
+    let mut keys = Vec::new();
+    let mut complete = true;
+    for (scanned, date) in set.into_iter().enumerate() {
+        if scanned >= options.max_scan {
+            complete = false;
+            break;
+        }
+        let key = Timestamp::from_seconds(date.timestamp());
+        if until_key.is_some_and(|until| key > until) {
+            break;
+        }
+        let (start, end) = span.at(key);
+        if start >= options.until {
+            complete = false;
+            break;
+        }
+        if end <= options.from && start < options.from {
+            continue;
+        }
+        keys.push(key);
+        if keys.len() > options.max_occurrences {
+            complete = false;
+            break;
+        }
+    }
+    Some((keys, complete))
+}
+
+/// UNTIL as a key (RFC 5545 §3.3.10): a UTC value is exact; a DATE means
+/// the end of that day; a local value is read like DTSTART.
+fn until_key(
+    until: &PartialDateTime,
+    dtstart_tz: Option<&str>,
+    zones: &TzResolver<String>,
+) -> Option<Timestamp> {
+    let tz = if until.tz_hour.is_some() { None } else { dtstart_tz };
+    let key = instant_of(until, tz, zones)?;
+    Some(if until.has_time() { key } else { Timestamp::from_seconds(key.seconds() + 86_399) })
+}

@@ -1,0 +1,82 @@
+//! Every period a principal's copy of an object implies: their own busy
+//! time, and as organizer, what the attendees' answers say of theirs.
+
+use super::own::{occupancy, own_periods};
+use super::{BusyPeriod, Expansion, FbType, PeriodSet, PeriodUpdate, expand};
+use crate::CalAddress;
+use crate::model::{ComponentKind, PartStat, SchedulingObject, component};
+use std::collections::BTreeMap;
+
+/// The periods `object`, as `principal`'s copy, implies in each set:
+/// [`PeriodSet::Own`] always (possibly empty); and when the principal
+/// organizes it, [`PeriodSet::Other`] for every attendee whose answer
+/// (ACCEPTED: BUSY, TENTATIVE: BUSY-TENTATIVE) says they are busy, as
+/// imip-agent's `freebusy-other` records learned from REPLYs
+/// (RFC 5546 §3.2.3).
+pub fn implied_periods(
+    principal: &CalAddress,
+    object: &SchedulingObject,
+    expansion: &Expansion,
+) -> BTreeMap<PeriodSet, Vec<BusyPeriod>> {
+    let mut sets = BTreeMap::new();
+    sets.insert(PeriodSet::Own, own_periods(principal, object, expansion));
+    let organizes = object.organizer().is_some_and(|o| &o.address == principal);
+    if !organizes || object.kind() != ComponentKind::Event || object.is_cancelled() {
+        return sets;
+    }
+    let organizer = Some(principal.clone());
+    for occurrence in expand(object, expansion).occurrences {
+        for attendee in component::attendees(occurrence.component) {
+            if &attendee.address == principal
+                || !matches!(attendee.partstat, PartStat::Accepted | PartStat::Tentative)
+            {
+                continue;
+            }
+            let Some(fbtype) = occupancy(&attendee.address, organizer.as_ref(), occurrence.component) else {
+                continue;
+            };
+            let fbtype =
+                if attendee.partstat == PartStat::Tentative { FbType::BusyTentative } else { fbtype };
+            sets.entry(PeriodSet::Other(attendee.address.clone())).or_insert_with(Vec::new).push(
+                BusyPeriod {
+                    start: occurrence.start,
+                    end: occurrence.end,
+                    fbtype,
+                    uid: object.uid().to_string(),
+                    recurrence_id: occurrence.recurrence_id,
+                    summary: None,
+                    organizer: organizer.clone(),
+                    expires: None,
+                },
+            );
+        }
+    }
+    for periods in sets.values_mut() {
+        periods.sort();
+        periods.dedup();
+    }
+    sets
+}
+
+/// The period updates that replacing `old` by `new` (either absent) in a
+/// principal's store implies: every set either implies, so periods of a
+/// set `new` no longer implies are removed. Sorted by set.
+pub fn implied_updates(
+    principal: &CalAddress,
+    uid: &str,
+    old: Option<&SchedulingObject>,
+    new: Option<&SchedulingObject>,
+    expansion: &Expansion,
+) -> Vec<PeriodUpdate> {
+    let mut sets: BTreeMap<PeriodSet, Vec<BusyPeriod>> = BTreeMap::new();
+    sets.insert(PeriodSet::Own, Vec::new());
+    if let Some(old) = old {
+        for set in implied_periods(principal, old, expansion).into_keys() {
+            sets.insert(set, Vec::new());
+        }
+    }
+    if let Some(new) = new {
+        sets.extend(implied_periods(principal, new, expansion));
+    }
+    sets.into_iter().map(|(set, periods)| PeriodUpdate { set, uid: uid.to_string(), periods }).collect()
+}

@@ -1,0 +1,92 @@
+//! A principal's own busy time, derived from their copy of an object.
+
+use super::expand::{Expansion, expand};
+use super::{BusyPeriod, FbType};
+use crate::CalAddress;
+use crate::model::component;
+use crate::model::{ComponentKind, PartStat, SchedulingObject};
+use calcard::icalendar::{
+    ICalendarComponent, ICalendarProperty, ICalendarStatus, ICalendarTransparency, ICalendarValue,
+};
+
+/// A principal's own busy periods implied by their copy of an object
+/// (RFC 5545 §3.2.9 and §3.8.2.7, with RFC 4791 §7.10's table):
+///
+/// * only VEVENTs occupy time; TRANSP:TRANSPARENT and STATUS:CANCELLED
+///   occurrences occupy none;
+/// * as an attendee, DECLINED or DELEGATED frees the time; NEEDS-ACTION
+///   and TENTATIVE make it BUSY-TENTATIVE, as does STATUS:TENTATIVE;
+/// * occurrences are expanded by [`expand`] within `expansion`: RRULE,
+///   RDATE (PERIOD values included), EXDATE and overrides, with
+///   floating and all-day events in the principal's zone.
+///
+/// Each period carries the object's UID and the occurrence's
+/// RECURRENCE-ID, so an update replaces exactly its own periods.
+pub fn own_periods(
+    principal: &CalAddress,
+    object: &SchedulingObject,
+    expansion: &Expansion,
+) -> Vec<BusyPeriod> {
+    if object.kind() != ComponentKind::Event || object.is_cancelled() {
+        return Vec::new();
+    }
+    let organizer = object.organizer().map(|p| p.address);
+    let mut periods: Vec<BusyPeriod> = expand(object, expansion)
+        .occurrences
+        .into_iter()
+        .filter_map(|occurrence| {
+            let fbtype = occupancy(principal, organizer.as_ref(), occurrence.component)?;
+            let summary = occurrence
+                .component
+                .property(&ICalendarProperty::Summary)
+                .and_then(|e| e.values.first())
+                .and_then(ICalendarValue::as_text)
+                .map(str::to_string);
+            Some(BusyPeriod {
+                start: occurrence.start,
+                end: occurrence.end,
+                fbtype,
+                uid: object.uid().to_string(),
+                recurrence_id: occurrence.recurrence_id,
+                summary,
+                organizer: organizer.clone(),
+                expires: None,
+            })
+        })
+        .collect();
+    periods.sort();
+    periods.dedup();
+    periods
+}
+
+/// The FBTYPE an occurrence gives the principal, or None if it is free.
+pub(crate) fn occupancy(
+    principal: &CalAddress,
+    organizer: Option<&CalAddress>,
+    event: &ICalendarComponent,
+) -> Option<FbType> {
+    if component::is_cancelled(event) || is_transparent(event) {
+        return None;
+    }
+    let tentative_status = matches!(component::status(event), Some(ICalendarStatus::Tentative));
+    let answer = match component::attendee(event, principal).map(|p| p.partstat) {
+        Some(answer) => answer,
+        None if organizer == Some(principal) => PartStat::Accepted,
+        None => PartStat::NeedsAction,
+    };
+    match answer {
+        PartStat::Declined | PartStat::Delegated => None,
+        PartStat::Accepted | PartStat::Completed | PartStat::InProcess if !tentative_status => {
+            Some(FbType::Busy)
+        }
+        _ => Some(FbType::BusyTentative),
+    }
+}
+
+/// TRANSP:TRANSPARENT (RFC 5545 §3.8.2.7).
+pub(crate) fn is_transparent(event: &ICalendarComponent) -> bool {
+    event
+        .property(&ICalendarProperty::Transp)
+        .and_then(|e| e.values.first())
+        .is_some_and(|v| matches!(v, ICalendarValue::Transparency(ICalendarTransparency::Transparent)))
+}

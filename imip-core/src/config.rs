@@ -65,6 +65,10 @@ pub struct Config {
     pub limits: Limits,
     /// Free/busy horizon and expansion bounds.
     pub freebusy: crate::freebusy::FreeBusyConfig,
+    /// Whether principals without a [`crate::freebusy::SHARING_PREF`]
+    /// answer VFREEBUSY requests: false for people (the default), true
+    /// for resources.
+    pub share_freebusy_by_default: bool,
 }
 
 impl Default for Config {
@@ -77,6 +81,7 @@ impl Default for Config {
             extra_sequence_properties: vec!["LOCATION".to_string()],
             limits: Limits::default(),
             freebusy: crate::freebusy::FreeBusyConfig::default(),
+            share_freebusy_by_default: false,
         }
     }
 }

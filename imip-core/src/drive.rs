@@ -8,8 +8,13 @@
 //! nothing is lost and nothing is sent twice on a retry of the delivery
 //! (a redelivered message is recognised as a duplicate).
 
-use crate::freebusy::{Expansion, FreeBusyConfig, HORIZON_PREF, PeriodUpdate, implied_updates};
+use crate::freebusy::{
+    Expansion, FreeBusyConfig, HORIZON_PREF, LEARNED_UID, PeriodSet, PeriodUpdate, ScheduleView, busy_time,
+    implied_updates, shares_freebusy,
+};
 use crate::imip::{AutoSubmitted, MailLimits, extract, render};
+use crate::model::{ComponentKind, Method};
+use crate::outcome::Effect;
 use crate::outcome::{Disposition, Ignored};
 use crate::store::{Commit, OutgoingMail, Record, Store, StoreError, Transport, TransportError};
 use crate::{CalAddress, Engine, Env, Incoming, Input, Outcome, Timestamp};
@@ -63,7 +68,8 @@ pub fn run_once(
     let outcome = loop {
         attempt += 1;
         let loaded = store.load(input.principal(), input.uid())?;
-        let outcome = engine.decide(env.now, input, &loaded.value);
+        let schedule = schedule_view(engine, store, input, env.now)?;
+        let outcome = engine.decide_with(env.now, input, &loaded.value, &schedule);
         if !outcome.changes_state() {
             break outcome;
         }
@@ -73,7 +79,8 @@ pub fn run_once(
         };
         let outbox: Vec<OutgoingMail> = outcome.messages().map(|m| render(m, env, auto)).collect();
         let record = loaded.value.clone().apply(&outcome.effects);
-        let periods = period_updates(input.principal(), input.uid(), &loaded.value, &record, &expansion);
+        let mut periods = period_updates(input.principal(), input.uid(), &loaded.value, &record, &expansion);
+        periods.extend(learned_updates(&outcome));
         let commit = Commit {
             principal: input.principal().clone(),
             uid: input.uid().to_string(),
@@ -111,6 +118,126 @@ fn period_updates(
         return Vec::new();
     }
     implied_updates(principal, uid, old.object.as_ref(), new.object.as_ref(), expansion)
+}
+
+/// What a decision needs to read of the principal's schedule: for a
+/// VFREEBUSY REQUEST (RFC 5546 §3.3.2), whether they share free/busy and
+/// their busy time over the requested window; nothing otherwise.
+pub fn schedule_view(
+    engine: &Engine,
+    store: &dyn Store,
+    input: &Input,
+    now: Timestamp,
+) -> Result<ScheduleView, StoreError> {
+    let Input::Incoming(incoming) = input else { return Ok(ScheduleView::default()) };
+    let message = &incoming.message;
+    if message.kind() != ComponentKind::FreeBusy || message.method() != Some(Method::Request) {
+        return Ok(ScheduleView::default());
+    }
+    let config = engine.config();
+    let shares = shares_freebusy(&store.prefs(&incoming.principal)?, config.share_freebusy_by_default);
+    let component = message.main_component();
+    let read = |name| {
+        component.property(&name).and_then(|e: &calcard::icalendar::ICalendarEntry| {
+            crate::model::component::instant_of(
+                e.values.first()?.as_partial_date_time()?,
+                e.tz_id(),
+                message.zones(),
+            )
+        })
+    };
+    let busy = match (
+        shares,
+        read(calcard::icalendar::ICalendarProperty::Dtstart),
+        read(calcard::icalendar::ICalendarProperty::Dtend),
+    ) {
+        (true, Some(from), Some(to)) => {
+            busy_time(store, &incoming.principal, from, to, &config.freebusy, now)?
+        }
+        _ => Vec::new(),
+    };
+    Ok(ScheduleView { shares, busy })
+}
+
+/// The period updates for busy time learned from VFREEBUSY data.
+fn learned_updates(outcome: &Outcome) -> Vec<PeriodUpdate> {
+    outcome
+        .effects
+        .iter()
+        .filter_map(|effect| match effect {
+            Effect::LearnFreeBusy { of, periods } => Some(PeriodUpdate {
+                set: PeriodSet::Other(of.clone()),
+                uid: LEARNED_UID.to_string(),
+                periods: periods.clone(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Drops a principal's offers that expired at `now` (held slots of
+/// counter-proposals, [`PeriodSet::Offers`]). Returns how many went.
+pub fn expire_offers(
+    store: &mut dyn Store,
+    principal: &CalAddress,
+    now: Timestamp,
+) -> Result<usize, DriveError> {
+    let all = store.periods(
+        principal,
+        &PeriodSet::Offers,
+        Timestamp::from_seconds(i64::MIN),
+        Timestamp::from_seconds(i64::MAX),
+    )?;
+    let mut by_uid: std::collections::BTreeMap<String, Vec<crate::freebusy::BusyPeriod>> = Default::default();
+    for offer in all {
+        by_uid.entry(offer.uid.clone()).or_default().push(offer);
+    }
+    let mut expired = 0;
+    for (uid, offers) in by_uid {
+        let (gone, kept): (Vec<_>, Vec<_>) =
+            offers.into_iter().partition(|o| o.expires.is_some_and(|e| e <= now));
+        if gone.is_empty() {
+            continue;
+        }
+        expired += gone.len();
+        let update = PeriodUpdate { set: PeriodSet::Offers, uid: uid.clone(), periods: kept };
+        commit_periods(store, principal, &uid, |_| vec![update.clone()])?;
+    }
+    Ok(expired)
+}
+
+/// Commits the period updates `compute` derives from a UID's current
+/// record, keeping the record as it is (retrying on a version conflict,
+/// with a fresh read).
+fn commit_periods(
+    store: &mut dyn Store,
+    principal: &CalAddress,
+    uid: &str,
+    compute: impl Fn(&Record) -> Vec<PeriodUpdate>,
+) -> Result<(), DriveError> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let loaded = store.load(principal, uid)?;
+        let periods = compute(&loaded.value);
+        if periods.is_empty() {
+            return Ok(());
+        }
+        let commit = Commit {
+            principal: principal.clone(),
+            uid: uid.to_string(),
+            expected: loaded.version,
+            record: loaded.value,
+            periods,
+            outbox: Vec::new(),
+        };
+        match store.commit(commit) {
+            Ok(()) => return Ok(()),
+            Err(StoreError::Conflict) if attempt < MAX_ATTEMPTS => {}
+            Err(StoreError::Conflict) => return Err(DriveError::Contention(attempt)),
+            Err(other) => return Err(other.into()),
+        }
+    }
 }
 
 /// The expansion to commit a principal's periods with: their stored
@@ -153,28 +280,15 @@ pub fn extend_horizon(
     let expansion = config.expansion(&prefs, horizon);
     let mut expanded = 0;
     for uid in store.uids(principal)? {
-        for attempt in 1.. {
-            let loaded = store.load(principal, &uid)?;
-            let Some(object) = loaded.value.object.as_ref().filter(|o| o.is_recurring()) else { break };
-            let periods = implied_updates(principal, &uid, Some(object), Some(object), &expansion);
-            let commit = Commit {
-                principal: principal.clone(),
-                uid: uid.clone(),
-                expected: loaded.version,
-                record: loaded.value,
-                periods,
-                outbox: Vec::new(),
-            };
-            match store.commit(commit) {
-                Ok(()) => {
-                    expanded += 1;
-                    break;
-                }
-                Err(StoreError::Conflict) if attempt < MAX_ATTEMPTS => continue,
-                Err(StoreError::Conflict) => return Err(DriveError::Contention(attempt)),
-                Err(other) => return Err(other.into()),
-            }
+        let loaded = store.load(principal, &uid)?;
+        if !loaded.value.object.as_ref().is_some_and(|o| o.is_recurring()) {
+            continue;
         }
+        commit_periods(store, principal, &uid, |record| match &record.object {
+            Some(object) => implied_updates(principal, &uid, Some(object), Some(object), &expansion),
+            None => Vec::new(),
+        })?;
+        expanded += 1;
     }
     store.set_pref(principal, HORIZON_PREF, Some(&horizon.to_ical()))?;
     Ok((expansion, expanded))

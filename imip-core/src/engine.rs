@@ -1,5 +1,6 @@
 //! The decision function: input + stored record → [`Outcome`].
 
+use crate::freebusy::ScheduleView;
 use crate::itip::{Ctx, inbound, local};
 use crate::{Config, ConfigError, Input, Outcome, Record, Timestamp};
 
@@ -25,7 +26,20 @@ impl Engine {
     /// for its UID, at time `now`. Pure: the same arguments give the same
     /// outcome, and nothing is read or written.
     pub fn decide(&self, now: Timestamp, input: &Input, record: &Record) -> Outcome {
-        let ctx = Ctx { config: &self.config, now, principal: input.principal(), record };
+        self.decide_with(now, input, record, &ScheduleView::default())
+    }
+
+    /// As [`Engine::decide`], with what the driver read of the
+    /// principal's schedule (needed to answer a VFREEBUSY REQUEST; see
+    /// [`crate::drive::schedule_view`]).
+    pub fn decide_with(
+        &self,
+        now: Timestamp,
+        input: &Input,
+        record: &Record,
+        schedule: &ScheduleView,
+    ) -> Outcome {
+        let ctx = Ctx { config: &self.config, now, principal: input.principal(), record, schedule };
         match input {
             Input::Incoming(incoming) => inbound::handle(&ctx, incoming),
             Input::Local { action, .. } => local::handle(&ctx, action),

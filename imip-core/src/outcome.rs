@@ -103,6 +103,15 @@ pub enum Effect {
     /// Tell the principal something (the CLI puts it in the summary it
     /// delivers with the original mail).
     Notify(Notice),
+    /// Replace what is known of another participant's busy time from
+    /// VFREEBUSY data (RFC 5546 §3.3.1, §3.3.3), in the principal's
+    /// [`crate::freebusy::PeriodSet::Other`] set for them.
+    LearnFreeBusy {
+        /// Whose busy time.
+        of: CalAddress,
+        /// The busy periods (UID [`crate::freebusy::LEARNED_UID`]).
+        periods: Vec<crate::freebusy::BusyPeriod>,
+    },
 }
 
 /// An entry in a principal's queue of things awaiting a decision.
@@ -219,6 +228,10 @@ pub enum Applied {
     Scheduled,
     /// A message was kept for the principal's decision.
     Held,
+    /// A VFREEBUSY REQUEST was answered (RFC 5546 §3.3.2).
+    FreeBusyAnswered,
+    /// Another participant's busy time was recorded (RFC 5546 §3.3.1, §3.3.3).
+    FreeBusyLearned,
 }
 
 /// Why nothing changed.
@@ -278,6 +291,9 @@ pub enum Ignored {
     OwnMessage,
     /// The component type is not handled yet.
     UnsupportedComponent(crate::model::ComponentKind),
+    /// A free/busy request for a principal who does not share it
+    /// ([`crate::freebusy::SHARING_PREF`]).
+    FreeBusyNotShared,
 }
 
 impl fmt::Display for Ignored {
@@ -288,6 +304,7 @@ impl fmt::Display for Ignored {
             Ignored::ScheduledElsewhere => f.write_str("scheduled by another agent"),
             Ignored::OwnMessage => f.write_str("sent by the principal itself"),
             Ignored::UnsupportedComponent(k) => write!(f, "{k} is not supported yet"),
+            Ignored::FreeBusyNotShared => f.write_str("free/busy is not shared"),
         }
     }
 }

@@ -76,17 +76,27 @@ pub struct Expanded<'a> {
 
 /// Expands an object's occurrences (RFC 5545 §3.8.5).
 pub fn expand<'a>(object: &'a SchedulingObject, options: &Expansion) -> Expanded<'a> {
-    let zones = object.zones();
+    expand_components(&object.instances().collect::<Vec<_>>(), object.zones(), options)
+}
+
+/// Expands one recurrence set given as its components by instance (a
+/// master and its overrides; for example the AVAILABLE components of
+/// one UID in a VAVAILABILITY, RFC 7953 §3.1).
+pub fn expand_components<'a>(
+    components: &[(InstanceId, &'a ICalendarComponent)],
+    zones: &TzResolver<String>,
+    options: &Expansion,
+) -> Expanded<'a> {
     let mut occurrences = Vec::new();
     let mut complete = true;
-    let overridden: BTreeSet<Timestamp> = object
-        .instance_ids()
-        .filter_map(|id| match id {
-            InstanceId::Occurrence { start, .. } => Some(start),
+    let overridden: BTreeSet<Timestamp> = components
+        .iter()
+        .filter_map(|(id, _)| match id {
+            InstanceId::Occurrence { start, .. } => Some(*start),
             InstanceId::Master => None,
         })
         .collect();
-    for (id, component) in object.instances() {
+    for &(id, component) in components {
         match id {
             InstanceId::Occurrence { start: key, .. } => {
                 if let Some(span) = Span::of(component, zones, options.zone) {

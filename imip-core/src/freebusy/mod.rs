@@ -11,14 +11,24 @@
 //! object; [`crate::drive`] writes them in the same commit as the object,
 //! so the stored free/busy always equals what the stored objects imply.
 
+mod availability;
+mod conflict;
 mod expand;
 mod implied;
+mod index;
 mod own;
+mod query;
 mod settings;
 
-pub use expand::{Expanded, Expansion, Occurrence, expand};
+pub use availability::{
+    AVAILABILITY_PREF, Availability, AvailabilityError, MAX_AVAILABILITIES, MAX_AVAILABLE,
+};
+pub use conflict::{Conflict, conflicts, peak_concurrency};
+pub use expand::{Expanded, Expansion, Occurrence, expand, expand_components};
 pub use implied::{implied_periods, implied_updates};
+pub use index::PeriodIndex;
 pub use own::own_periods;
+pub use query::{FreeBusyEntry, FreeBusyMessage, SHARING_PREF, busy_time, merge, shares_freebusy};
 pub use settings::{FreeBusyConfig, HORIZON_PREF, ZONE_PREF};
 
 use crate::{CalAddress, Timestamp};
@@ -101,6 +111,23 @@ impl fmt::Display for PeriodSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.key())
     }
+}
+
+/// The UID under which busy time learned from another participant's
+/// VFREEBUSY data is kept in their [`PeriodSet::Other`] set (each new
+/// PUBLISH or REPLY replaces it). Periods learned from answers to our
+/// events keep those events' UIDs.
+pub const LEARNED_UID: &str = "X-IMIP-VFREEBUSY";
+
+/// What the driver read of a principal's schedule for a decision that
+/// needs it (a VFREEBUSY REQUEST, RFC 5546 §3.3.2). The engine itself
+/// reads no store.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScheduleView {
+    /// Whether the principal shares free/busy ([`shares_freebusy`]).
+    pub shares: bool,
+    /// Their busy time over the requested window ([`busy_time`]).
+    pub busy: Vec<FreeBusyEntry>,
 }
 
 /// One busy interval, `[start, end)`, and where it comes from.

@@ -37,4 +37,5 @@ pub(crate) struct Ctx<'a> {
     pub(crate) now: Timestamp,
     pub(crate) principal: &'a CalAddress,
     pub(crate) record: &'a Record,
+    pub(crate) schedule: &'a crate::freebusy::ScheduleView,
 }

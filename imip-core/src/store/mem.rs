@@ -1,7 +1,7 @@
 //! The in-memory store: for tests, simulations and embedding.
 
 use super::{Commit, OutboxId, OutgoingMail, Record, Store, StoreError, Version, Versioned, check_pref_key};
-use crate::freebusy::{BusyPeriod, PeriodSet};
+use crate::freebusy::{BusyPeriod, PeriodIndex, PeriodSet};
 use crate::model::SchedulingObject;
 use crate::outcome::PendingRequest;
 use crate::{CalAddress, Timestamp};
@@ -9,13 +9,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// An in-memory [`Store`].
 ///
-/// Every map is ordered, so its behaviour is deterministic. Period
-/// queries scan the principal's set (O(n) in its periods); the
-/// persistent stores index them.
+/// Every map is ordered, so its behaviour is deterministic. Each period
+/// set is a [`PeriodIndex`]: range queries cost O(log n + k).
 #[derive(Debug, Default, Clone)]
 pub struct MemStore {
     records: BTreeMap<(CalAddress, String), Versioned<Record>>,
-    periods: BTreeMap<(CalAddress, PeriodSet), BTreeMap<String, Vec<BusyPeriod>>>,
+    periods: BTreeMap<(CalAddress, PeriodSet), PeriodIndex>,
     prefs: BTreeMap<CalAddress, BTreeMap<String, String>>,
     outbox: BTreeMap<u64, (OutgoingMail, Option<Timestamp>)>,
     next_outbox: u64,
@@ -69,13 +68,7 @@ impl Store for MemStore {
         for update in commit.periods {
             let set_key = (key.0.clone(), update.set);
             let set = self.periods.entry(set_key.clone()).or_default();
-            if update.periods.is_empty() {
-                set.remove(&update.uid);
-            } else {
-                let mut periods = update.periods;
-                periods.sort();
-                set.insert(update.uid, periods);
-            }
+            set.replace(&update.uid, update.periods);
             if set.is_empty() {
                 self.periods.remove(&set_key);
             }
@@ -93,13 +86,11 @@ impl Store for MemStore {
         from: Timestamp,
         to: Timestamp,
     ) -> Result<Vec<BusyPeriod>, StoreError> {
-        let Some(by_uid) = self.periods.get(&(principal.clone(), set.clone())) else {
-            return Ok(Vec::new());
-        };
-        let mut found: Vec<BusyPeriod> =
-            by_uid.values().flatten().filter(|p| p.overlaps(from, to)).cloned().collect();
-        found.sort();
-        Ok(found)
+        Ok(self
+            .periods
+            .get(&(principal.clone(), set.clone()))
+            .map(|index| index.overlapping(from, to))
+            .unwrap_or_default())
     }
 
     fn principals(&self) -> Result<Vec<CalAddress>, StoreError> {

@@ -42,7 +42,8 @@ impl Record {
     }
 
     /// The record after `effects`, applied in order. Effects that do not
-    /// touch stored state (sending, notices) are skipped.
+    /// touch the record (sending, notices, learned free/busy, which the
+    /// driver turns into period updates) are skipped.
     pub fn apply<'a>(mut self, effects: impl IntoIterator<Item = &'a Effect>) -> Record {
         for effect in effects {
             match effect {
@@ -57,7 +58,7 @@ impl Record {
                 Effect::DropCounters { from: None } => self.counters.clear(),
                 Effect::Queue(pending) => self.pending = Some(pending.clone()),
                 Effect::Dequeue => self.pending = None,
-                Effect::Send(_) | Effect::Notify(_) => {}
+                Effect::Send(_) | Effect::Notify(_) | Effect::LearnFreeBusy { .. } => {}
             }
         }
         self

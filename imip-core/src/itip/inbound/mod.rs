@@ -15,6 +15,7 @@ mod publish;
 mod refresh;
 mod reply;
 mod request;
+mod vfreebusy;
 
 use super::Ctx;
 use super::compose::{self, Composer, RESPONSE_PROPERTIES};
@@ -33,6 +34,9 @@ pub(crate) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     let Some(method) = message.method() else {
         return Outcome::refused(Violation::MissingMethod);
     };
+    if message.kind() == ComponentKind::FreeBusy {
+        return vfreebusy::handle(ctx, incoming, method);
+    }
     if message.kind() != ComponentKind::Event {
         return Outcome::ignored(Ignored::UnsupportedComponent(message.kind())).note(format!(
             "{} {} is handled by a later release",

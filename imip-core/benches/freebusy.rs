@@ -1,4 +1,5 @@
 #![allow(missing_docs)] // criterion_group! generates an undocumented function
+#![allow(clippy::disallowed_methods)] // a bench may read its sizes from the environment
 //! Free/busy query and conflict-check time against calendar size.
 //!
 //! Calendars of 1k, 10k, 100k and 1M stored periods (set

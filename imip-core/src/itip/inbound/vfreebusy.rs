@@ -106,9 +106,9 @@ fn answer(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
 }
 
 /// RFC 5546 §3.3.1 (PUBLISH: the ORGANIZER's busy time) and §3.3.3
-/// (REPLY: the ATTENDEE's): what it says replaces what we knew of that
-/// participant from earlier VFREEBUSY data. Only the participant
-/// themselves (or their SENT-BY) may say it.
+/// (REPLY: the ATTENDEE's): what it says, clipped to its DTSTART–DTEND,
+/// replaces what we knew of that participant from earlier VFREEBUSY
+/// data. Only the participant themselves (or their SENT-BY) may say it.
 fn learn(ctx: &Ctx<'_>, incoming: &Incoming, method: Method) -> Outcome {
     let message = &incoming.message;
     let component = message.main_component();
@@ -130,6 +130,10 @@ fn learn(ctx: &Ctx<'_>, incoming: &Incoming, method: Method) -> Outcome {
     if &whose == ctx.principal {
         return Outcome::ignored(Ignored::OwnMessage);
     }
+    // Busy time outside the message's own DTSTART–DTEND is not what it
+    // states (RFC 5546 §4.3.1 lists some; see the conformance notes).
+    let (window_start, window_end) = window(message, method)
+        .unwrap_or((Timestamp::from_seconds(i64::MIN), Timestamp::from_seconds(i64::MAX)));
     let mut periods = Vec::new();
     for entry in component.properties(&ICalendarProperty::Freebusy) {
         let fbtype = entry
@@ -160,7 +164,11 @@ fn learn(ctx: &Ctx<'_>, incoming: &Incoming, method: Method) -> Outcome {
                 ICalendarPeriod::Duration { start, duration } => instant_of(start, None, message.zones())
                     .map(|s| (s, Timestamp::from_seconds(s.seconds().saturating_add(duration.as_seconds())))),
             };
-            let Some((start, end)) = span.filter(|(s, e)| s < e) else { continue };
+            let Some((start, end)) =
+                span.map(|(s, e)| (s.max(window_start), e.min(window_end))).filter(|(s, e)| s < e)
+            else {
+                continue;
+            };
             if periods.len() == MAX_LEARNED_PERIODS {
                 return Outcome::refused(Violation::TooLarge("too many FREEBUSY periods"));
             }

@@ -1,0 +1,315 @@
+//! A simulated set of participants: one in-memory store, one engine, and
+//! a mail loop that delivers each outgoing message to its recipients
+//! through the same driver and MIME path the CLI uses.
+
+use calcard::icalendar::ICalendar;
+use imip_core::freebusy::{FreeBusyConfig, PeriodSet, busy_time};
+use imip_core::imip::{AutoSubmitted, MailLimits, extract, render};
+use imip_core::{
+    CalAddress, Config, Engine, Env, InstanceId, ItipMessage, LocalAction, MemStore, Method, OutgoingMail,
+    PartStat, RecordingTransport, SchedulingObject, SeqIds, Store, Timestamp, drive,
+};
+use std::collections::{BTreeSet, VecDeque};
+
+/// Most mails one action may set moving (a guard against ping-pong).
+const MAX_MAILS_PER_ACTION: usize = 200;
+
+/// The participants, their agents and the mail between them.
+pub struct World {
+    engine: Engine,
+    store: MemStore,
+    transport: RecordingTransport,
+    ids: SeqIds,
+    now: Timestamp,
+    agents: BTreeSet<CalAddress>,
+}
+
+fn addr(text: &str) -> Result<CalAddress, String> {
+    CalAddress::parse(text).ok_or_else(|| format!("not an address: {text:?}"))
+}
+
+fn partstat(text: &str) -> Result<PartStat, String> {
+    PartStat::parse(text).ok_or_else(|| format!("not a PARTSTAT: {text:?}"))
+}
+
+impl Default for World {
+    fn default() -> Self {
+        World::new()
+    }
+}
+
+impl World {
+    /// A world with no agents, at the Unix epoch.
+    pub fn new() -> World {
+        World {
+            engine: Engine::new(Config::default()).expect("the default configuration is valid"),
+            store: MemStore::new(),
+            transport: RecordingTransport::default(),
+            ids: SeqIds::new("scenario"),
+            now: Timestamp::from_seconds(0),
+            agents: BTreeSet::new(),
+        }
+    }
+
+    /// Runs one directive (not an expectation). Returns the transcript
+    /// of what it set moving, for a following `=> sent`.
+    pub fn directive(&mut self, head: &str, payload: &str) -> Result<Option<String>, String> {
+        let words: Vec<&str> = head.split_whitespace().collect();
+        match words.as_slice() {
+            ["time", at] => {
+                self.now = Timestamp::parse_utc(at).ok_or_else(|| format!("not a UTC time: {at}"))?;
+                Ok(None)
+            }
+            ["agents", list @ ..] => {
+                for who in list {
+                    self.agents.insert(addr(who.trim_end_matches(','))?);
+                }
+                Ok(None)
+            }
+            ["pref", who, key] => {
+                self.store.set_pref(&addr(who)?, key, Some(payload.trim_end())).map_err(|e| e.to_string())?;
+                Ok(None)
+            }
+            ["pref", who, key, value @ ..] => {
+                self.store.set_pref(&addr(who)?, key, Some(&value.join(" "))).map_err(|e| e.to_string())?;
+                Ok(None)
+            }
+            [who, "sends"] => self.send_raw(&addr(who)?, None, payload).map(Some),
+            [who, "sends", "to", list @ ..] => {
+                let to = list.iter().map(|a| addr(a.trim_end_matches(','))).collect::<Result<Vec<_>, _>>()?;
+                self.send_raw(&addr(who)?, Some(to), payload).map(Some)
+            }
+            [who, "saves"] => {
+                let object = SchedulingObject::parse(payload).map_err(|e| e.to_string())?;
+                self.act(&addr(who)?, LocalAction::Save(object)).map(Some)
+            }
+            [who, "counters"] => {
+                let proposal = SchedulingObject::parse(payload).map_err(|e| e.to_string())?;
+                self.act(&addr(who)?, LocalAction::Counter { proposal, comment: None }).map(Some)
+            }
+            [who, "answers", answer, uid] => {
+                let action = LocalAction::Respond {
+                    uid: uid.to_string(),
+                    instance: None,
+                    partstat: partstat(answer)?,
+                    comment: None,
+                };
+                self.act(&addr(who)?, action).map(Some)
+            }
+            [who, "answers", answer, uid, instance] => {
+                let start =
+                    Timestamp::parse_utc(instance).ok_or_else(|| format!("not a UTC time: {instance}"))?;
+                let action = LocalAction::Respond {
+                    uid: uid.to_string(),
+                    instance: Some(InstanceId::occurrence(start)),
+                    partstat: partstat(answer)?,
+                    comment: None,
+                };
+                self.act(&addr(who)?, action).map(Some)
+            }
+            [who, "deletes", uid] => {
+                self.act(&addr(who)?, LocalAction::Delete { uid: uid.to_string() }).map(Some)
+            }
+            [who, "refreshes", uid] => {
+                self.act(&addr(who)?, LocalAction::Refresh { uid: uid.to_string() }).map(Some)
+            }
+            [who, "delegates", uid, "to", to] => {
+                let action = LocalAction::Delegate { uid: uid.to_string(), to: addr(to)? };
+                self.act(&addr(who)?, action).map(Some)
+            }
+            [who, "accepts-counter", uid, "from", from] => {
+                let action = LocalAction::AcceptCounter { uid: uid.to_string(), from: addr(from)? };
+                self.act(&addr(who)?, action).map(Some)
+            }
+            [who, "declines-counter", uid, "from", from] => {
+                let action =
+                    LocalAction::DeclineCounter { uid: uid.to_string(), from: addr(from)?, comment: None };
+                self.act(&addr(who)?, action).map(Some)
+            }
+            [who, "extends-horizon"] => {
+                let (_, count) = drive::extend_horizon(&self.engine, &mut self.store, &addr(who)?, self.now)
+                    .map_err(|e| e.to_string())?;
+                Ok(Some(format!("{who}: re-expanded {count} object(s)\n")))
+            }
+            _ => Err(format!("unknown directive {head:?}")),
+        }
+    }
+
+    /// What an expectation looks at, as text.
+    pub fn observe(&self, head: &str) -> Result<String, String> {
+        let words: Vec<&str> = head.split_whitespace().collect();
+        match words.as_slice() {
+            ["=>", "store", who, uid] => {
+                let record = self.store.load(&addr(who)?, uid).map_err(|e| e.to_string())?.value;
+                let mut out = match &record.object {
+                    Some(object) => object.to_ics().replace("\r\n", "\n"),
+                    None => "(no object)\n".to_string(),
+                };
+                if let Some(pending) = &record.pending {
+                    out.push_str(&format!("pending: {:?}\n", pending.kind));
+                }
+                for (from, counter) in &record.counters {
+                    out.push_str(&format!(
+                        "counter from {from}:\n{}",
+                        counter.to_ics().replace("\r\n", "\n")
+                    ));
+                }
+                Ok(out)
+            }
+            ["=>", "freebusy", who, window] => {
+                let (from, to) = window.split_once('/').ok_or("a window reads FROM/TO")?;
+                let parse = |t: &str| Timestamp::parse_utc(t).ok_or_else(|| format!("not a UTC time: {t}"));
+                let busy = busy_time(
+                    &self.store,
+                    &addr(who)?,
+                    parse(from)?,
+                    parse(to)?,
+                    &FreeBusyConfig::default(),
+                    self.now,
+                )
+                .map_err(|e| e.to_string())?;
+                if busy.is_empty() {
+                    return Ok("free\n".into());
+                }
+                Ok(busy.iter().map(|e| format!("{} {}/{}\n", e.fbtype.as_str(), e.start, e.end)).collect())
+            }
+            ["=>", "periods", who, set] => {
+                let set = PeriodSet::from_key(set).ok_or_else(|| format!("not a period set: {set}"))?;
+                let all = self
+                    .store
+                    .periods(
+                        &addr(who)?,
+                        &set,
+                        Timestamp::from_seconds(i64::MIN),
+                        Timestamp::from_seconds(i64::MAX),
+                    )
+                    .map_err(|e| e.to_string())?;
+                if all.is_empty() {
+                    return Ok("none\n".into());
+                }
+                Ok(all
+                    .iter()
+                    .map(|p| {
+                        let rid = p.recurrence_id.map(|r| format!(" RECURRENCE-ID {r}")).unwrap_or_default();
+                        format!("{} {}/{} {}{rid}\n", p.fbtype.as_str(), p.start, p.end, p.uid)
+                    })
+                    .collect())
+            }
+            _ => Err(format!("unknown expectation {head:?}")),
+        }
+    }
+
+    /// A local action by an agent's principal, then the mail it causes.
+    fn act(&mut self, who: &CalAddress, action: LocalAction) -> Result<String, String> {
+        if !self.agents.contains(who) {
+            return Err(format!("{who} has no agent; list it in `agents`"));
+        }
+        let before = self.transport.sent.len();
+        let input = imip_core::Input::Local { principal: who.clone(), action };
+        let mut env = Env::new(self.now, &mut self.ids);
+        let report = drive::run_once(&self.engine, &mut env, &mut self.store, &mut self.transport, &input)
+            .map_err(|e| e.to_string())?;
+        let mut transcript = format!("{who}: {}\n", report.outcome.disposition);
+        let queue: VecDeque<OutgoingMail> = self.transport.sent[before..].iter().cloned().collect();
+        self.flow(queue, &mut transcript)?;
+        Ok(transcript)
+    }
+
+    /// A message a participant's own software sends (not an imip agent):
+    /// rendered as iMIP mail and delivered.
+    fn send_raw(
+        &mut self,
+        from: &CalAddress,
+        to: Option<Vec<CalAddress>>,
+        payload: &str,
+    ) -> Result<String, String> {
+        let object = SchedulingObject::parse(payload).map_err(|e| e.to_string())?;
+        let method = object.method().ok_or("a sent message needs METHOD")?;
+        let to = match to {
+            Some(to) => to,
+            None => default_recipients(&object, method, from),
+        };
+        if to.is_empty() {
+            return Err("no recipients: add `sends to ADDR`".into());
+        }
+        let message = ItipMessage {
+            method,
+            from: from.clone(),
+            to,
+            uid: object.uid().to_string(),
+            title: "scenario".into(),
+            significant: true,
+            explanation: String::new(),
+            calendar: ICalendar::parse(payload).map_err(|_| "unparseable iCalendar")?,
+        };
+        let mut env = Env::new(self.now, &mut self.ids);
+        let mail = render(&message, &mut env, AutoSubmitted::AutoGenerated);
+        let mut transcript = String::new();
+        self.flow(VecDeque::from([mail]), &mut transcript)?;
+        Ok(transcript)
+    }
+
+    /// Delivers mail until none is left, writing the transcript.
+    fn flow(&mut self, mut queue: VecDeque<OutgoingMail>, transcript: &mut String) -> Result<(), String> {
+        let limits = MailLimits::default();
+        let mut delivered = 0;
+        while let Some(mail) = queue.pop_front() {
+            delivered += 1;
+            if delivered > MAX_MAILS_PER_ACTION {
+                return Err(format!("more than {MAX_MAILS_PER_ACTION} mails: the agents loop"));
+            }
+            let received = extract(&mail.bytes, &limits).map_err(|e| format!("unreadable mail: {e}"))?;
+            let to: Vec<String> = mail.recipients.iter().map(|r| r.to_string()).collect();
+            for part in &received.parts {
+                transcript.push_str(&format!(
+                    "{} -> {}: {}\n",
+                    mail.envelope_from,
+                    to.join(", "),
+                    part.method.as_str()
+                ));
+                for line in part.object.to_ics().lines() {
+                    transcript.push_str(&format!("  {}\n", line.trim_end_matches('\r')));
+                }
+            }
+            for recipient in &mail.recipients {
+                if !self.agents.contains(recipient) {
+                    continue;
+                }
+                let before = self.transport.sent.len();
+                let mut env = Env::new(self.now, &mut self.ids);
+                let report = drive::deliver_mail(
+                    &self.engine,
+                    &mut env,
+                    &mut self.store,
+                    &mut self.transport,
+                    recipient,
+                    &mail.bytes,
+                    &limits,
+                )
+                .map_err(|e| e.to_string())?;
+                if let Some(ignored) = &report.ignored {
+                    transcript.push_str(&format!("{recipient}: ignored: {ignored}\n"));
+                }
+                for part in &report.parts {
+                    transcript.push_str(&format!("{recipient}: {}\n", part.outcome.disposition));
+                }
+                queue.extend(self.transport.sent[before..].iter().cloned());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Who a raw message goes to when the scenario does not say: attendee
+/// methods go to the ORGANIZER; organizer methods (and VFREEBUSY
+/// requests) to every ATTENDEE but the sender.
+fn default_recipients(object: &SchedulingObject, method: Method, from: &CalAddress) -> Vec<CalAddress> {
+    let mut to: Vec<CalAddress> = if method.from_organizer() {
+        object.attendee_addresses().into_iter().filter(|a| a != from).collect()
+    } else {
+        object.organizer().map(|o| o.address).into_iter().collect()
+    };
+    to.sort();
+    to.dedup();
+    to
+}

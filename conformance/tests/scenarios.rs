@@ -1,0 +1,48 @@
+//! Every file under `conformance/scenarios/` is one test. Set
+//! `IMIP_BLESS=1` to rewrite expectations with the actual output.
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::path::{Path, PathBuf};
+
+fn files(dir: &Path, found: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            files(&path, found);
+        } else if path.extension().is_some_and(|e| e == "scenario") {
+            found.push(path);
+        }
+    }
+}
+
+fn check(path: &Path, bless: bool) -> Result<(), Failed> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let (blessed, mismatches) = conformance::run(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    if mismatches.is_empty() {
+        return Ok(());
+    }
+    if bless {
+        std::fs::write(path, blessed).map_err(|e| format!("{}: {e}", path.display()))?;
+        return Ok(());
+    }
+    Err(format!("{}:\n{}\n(IMIP_BLESS=1 rewrites the expectations)", path.display(), mismatches.join("\n\n"))
+        .into())
+}
+
+fn main() {
+    let arguments = Arguments::from_args();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let bless = std::env::var_os("IMIP_BLESS").is_some_and(|v| v == "1");
+    let mut found = Vec::new();
+    files(&root, &mut found);
+    let trials = found
+        .into_iter()
+        .map(|path| {
+            let name = path.strip_prefix(&root).unwrap_or(&path).with_extension("").display().to_string();
+            Trial::test(name, move || check(&path, bless))
+        })
+        .collect();
+    libtest_mimic::run(&arguments, trials).exit();
+}

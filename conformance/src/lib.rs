@@ -36,11 +36,38 @@ mod world;
 pub use world::World;
 
 use script::{Item, ItemKind};
+use std::collections::BTreeSet;
+
+/// The requirement IDs (`ITIP-…`) of the conformance checklist's text.
+pub fn checklist_ids(checklist: &str) -> BTreeSet<String> {
+    checklist
+        .lines()
+        .filter_map(|line| line.strip_prefix("| ITIP-"))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .map(|id| format!("ITIP-{id}"))
+        .collect()
+}
+
+/// Checks the ID a step names: a checklist ID (`ITIP-ATT-4`, known when
+/// `known` is given) or an RFC section (`RFC5546-3.3.2`).
+fn check_step_id(head: &str, known: Option<&BTreeSet<String>>) -> Result<(), String> {
+    let id = head.trim_start_matches("step ").split([' ', ':']).next().unwrap_or("");
+    if let Some(rest) = id.strip_prefix("RFC") {
+        let (number, section) = rest.split_once('-').unwrap_or((rest, ""));
+        if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) && !section.is_empty() {
+            return Ok(());
+        }
+    } else if id.starts_with("ITIP-") && known.is_none_or(|ids| ids.contains(id)) {
+        return Ok(());
+    }
+    Err(format!("step names {id:?}: use a checklist ID (ITIP-…) or RFCnnnn-section"))
+}
 
 /// Runs a scenario's text. Returns the text with every expectation
 /// replaced by what the run produced, and the list of mismatches
-/// (empty when the scenario holds).
-pub fn run(text: &str) -> Result<(String, Vec<String>), String> {
+/// (empty when the scenario holds). Step IDs are checked against
+/// `known` checklist IDs when given.
+pub fn run(text: &str, known: Option<&BTreeSet<String>>) -> Result<(String, Vec<String>), String> {
     let mut items: Vec<Item> = script::parse(text)?;
     let mut world = World::new();
     let mut last: Option<String> = None;
@@ -49,7 +76,10 @@ pub fn run(text: &str) -> Result<(String, Vec<String>), String> {
     for item in &mut items {
         match item.kind {
             ItemKind::Text => {}
-            ItemKind::Step => steps += 1,
+            ItemKind::Step => {
+                check_step_id(&item.head, known).map_err(|e| format!("line {}: {e}", item.line))?;
+                steps += 1;
+            }
             ItemKind::Directive => {
                 let payload = script::crlf(&item.payload);
                 last =
@@ -80,4 +110,29 @@ pub fn run(text: &str) -> Result<(String, Vec<String>), String> {
         return Err("a scenario needs at least one `step ID: title`".into());
     }
     Ok((script::format(&items), mismatches))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_name_a_known_requirement_or_an_rfc_section() {
+        let known = checklist_ids("| ITIP-ATT-4 | — | ATT | text |\n| ITIP-SEC-1 | — | text |\n");
+        assert_eq!(known.len(), 2);
+        assert!(check_step_id("step ITIP-ATT-4 (RFC 5546 §3.2.3): b accepts", Some(&known)).is_ok());
+        assert!(check_step_id("step RFC5546-3.3.2: a asks", Some(&known)).is_ok());
+        assert!(check_step_id("step ITIP-REQ-1: made up", Some(&known)).is_err());
+        assert!(check_step_id("step RFC-x: no number", Some(&known)).is_err());
+        assert!(check_step_id("step whatever: free text", None).is_err());
+    }
+
+    #[test]
+    fn a_mismatch_is_reported_and_blessing_rewrites_it() {
+        let text = "time 20250301T090000Z\nagents b@example.com\nstep RFC5546-3.3: check\n=> periods b@example.com own\n  BUSY wrong\n";
+        let (blessed, mismatches) = run(text, None).unwrap();
+        assert_eq!(mismatches.len(), 1);
+        assert!(blessed.ends_with("=> periods b@example.com own\n  none\n"), "{blessed}");
+        assert!(run(&blessed, None).unwrap().1.is_empty());
+    }
 }

@@ -2,7 +2,9 @@
 //! `IMIP_BLESS=1` to rewrite expectations with the actual output.
 
 use libtest_mimic::{Arguments, Failed, Trial};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 fn files(dir: &Path, found: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
@@ -17,9 +19,10 @@ fn files(dir: &Path, found: &mut Vec<PathBuf>) {
     }
 }
 
-fn check(path: &Path, bless: bool) -> Result<(), Failed> {
+fn check(path: &Path, bless: bool, known: Option<&BTreeSet<String>>) -> Result<(), Failed> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let (blessed, mismatches) = conformance::run(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let (blessed, mismatches) =
+        conformance::run(&text, known).map_err(|e| format!("{}: {e}", path.display()))?;
     if mismatches.is_empty() {
         return Ok(());
     }
@@ -35,13 +38,24 @@ fn main() {
     let arguments = Arguments::from_args();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let bless = std::env::var_os("IMIP_BLESS").is_some_and(|v| v == "1");
+    // Step IDs are checked against the checklist when ../shared is there.
+    let checklist =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/standards/itip-conformance-checklist.md");
+    let known = match std::fs::read_to_string(&checklist) {
+        Ok(text) => Some(Arc::new(conformance::checklist_ids(&text))),
+        Err(_) => {
+            eprintln!("note: {} is absent; step IDs are not checked against it", checklist.display());
+            None
+        }
+    };
     let mut found = Vec::new();
     files(&root, &mut found);
     let trials = found
         .into_iter()
         .map(|path| {
             let name = path.strip_prefix(&root).unwrap_or(&path).with_extension("").display().to_string();
-            Trial::test(name, move || check(&path, bless))
+            let known = known.clone();
+            Trial::test(name, move || check(&path, bless, known.as_deref()))
         })
         .collect();
     libtest_mimic::run(&arguments, trials).exit();

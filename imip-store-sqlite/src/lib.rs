@@ -13,20 +13,22 @@
 //!
 //! Versioned with `PRAGMA user_version` and migrated on open (see
 //! [`MIGRATIONS`]). Tables: `records` (principal, uid, version, object,
-//! pending), `counters`, `periods` (with start and end columns for range
-//! queries and the period's text form), `period_max` (the longest period
-//! per set), `prefs`, and `outbox` (with a lease column).
+//! pending), `counters`, `periods` (with start, end and length-tier
+//! columns for range queries, and the period's text form), `prefs`, and
+//! `outbox` (with a lease column).
 //!
 //! ## Cost
 //!
 //! * Load or commit of a UID: O(log n) B-tree lookups (primary keys).
-//! * Period query over `[from, to)`: an index range scan on
-//!   `(principal, set, start)` from `from − max` to `to`, so O(log n + k)
-//!   for the k periods that start in that range.
+//! * Period query over `[from, to)`: one index range scan on
+//!   `(principal, set, tier, start)` per length tier
+//!   ([`imip_core::freebusy::LENGTH_TIERS`]), from `from − tier bound` to
+//!   `to`: O(log n + k), as in the core's `PeriodIndex`. Periods longer
+//!   than 62 days share an open tier that is scanned whole.
 //! * `pending`: a partial index on records with a pending decision.
 
 use imip_core::admin::{check_pref_key, decode_mail, encode_mail, parse_stored_object};
-use imip_core::freebusy::{BusyPeriod, PeriodSet, PeriodUpdate};
+use imip_core::freebusy::{BusyPeriod, LENGTH_TIERS, PeriodSet, PeriodUpdate, length_tier};
 use imip_core::{
     CalAddress, Commit, OutboxId, OutgoingMail, PendingRequest, Record, Store, StoreError, Timestamp,
     Version, Versioned,
@@ -83,6 +85,18 @@ pub const MIGRATIONS: &[&str] = &[
         mail BLOB NOT NULL,
         lease_until INTEGER
     );",
+    // 2: periods indexed by length tier (imip_core::freebusy::LENGTH_TIERS),
+    // so one long period no longer widens every query in its set.
+    "ALTER TABLE periods ADD COLUMN tier INTEGER NOT NULL DEFAULT 4;
+    UPDATE periods SET tier = CASE
+        WHEN end - start <= 3600 THEN 0
+        WHEN end - start <= 86400 THEN 1
+        WHEN end - start <= 604800 THEN 2
+        WHEN end - start <= 5356800 THEN 3
+        ELSE 4 END;
+    DROP INDEX periods_by_start;
+    CREATE INDEX periods_by_tier ON periods (principal, set_key, tier, start);
+    DROP TABLE period_max;",
 ];
 
 /// How to open a database.
@@ -218,14 +232,14 @@ impl SqliteStore {
             params![principal.as_str(), set, update.uid],
         )
         .map_err(db)?;
-        let mut longest = 0i64;
         let mut insert = tx
             .prepare_cached(
-                "INSERT INTO periods (principal, set_key, uid, start, end, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO periods (principal, set_key, uid, start, end, tier, line)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )
             .map_err(db)?;
         for period in &update.periods {
-            longest = longest.max(period.end.seconds().saturating_sub(period.start.seconds()));
+            let tier = length_tier(period.end.seconds().saturating_sub(period.start.seconds()));
             insert
                 .execute(params![
                     principal.as_str(),
@@ -233,17 +247,10 @@ impl SqliteStore {
                     update.uid,
                     period.start.seconds(),
                     period.end.seconds(),
+                    tier as i64,
                     period.to_line()
                 ])
                 .map_err(db)?;
-        }
-        if !update.periods.is_empty() {
-            tx.execute(
-                "INSERT INTO period_max (principal, set_key, max_seconds) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (principal, set_key) DO UPDATE SET max_seconds = max(max_seconds, excluded.max_seconds)",
-                params![principal.as_str(), set, longest],
-            )
-            .map_err(db)?;
         }
         Ok(())
     }
@@ -335,35 +342,26 @@ impl Store for SqliteStore {
         to: Timestamp,
     ) -> Result<Vec<BusyPeriod>, StoreError> {
         let key = set.key();
-        let max: i64 = self
-            .connection
-            .query_row(
-                "SELECT max_seconds FROM period_max WHERE principal = ?1 AND set_key = ?2",
-                params![principal.as_str(), key],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(db)?
-            .unwrap_or(0);
         let mut statement = self
             .connection
             .prepare_cached(
-                "SELECT line FROM periods WHERE principal = ?1 AND set_key = ?2
-                 AND start >= ?3 AND start < ?4 AND end > ?5",
+                "SELECT line FROM periods WHERE principal = ?1 AND set_key = ?2 AND tier = ?3
+                 AND start >= ?4 AND start < ?5 AND end > ?6",
             )
             .map_err(db)?;
-        let rows = statement
-            .query_map(
-                params![
-                    principal.as_str(),
-                    key,
-                    from.seconds().saturating_sub(max),
-                    to.seconds(),
-                    from.seconds()
-                ],
-                |row| row.get::<_, String>(0),
-            )
-            .map_err(db)?;
+        let mut lines = Vec::new();
+        for tier in 0..=LENGTH_TIERS.len() {
+            let lower =
+                LENGTH_TIERS.get(tier).map_or(i64::MIN, |bound| from.seconds().saturating_sub(*bound));
+            let rows = statement
+                .query_map(
+                    params![principal.as_str(), key, tier as i64, lower, to.seconds(), from.seconds()],
+                    |row| row.get::<_, String>(0),
+                )
+                .map_err(db)?;
+            lines.extend(rows);
+        }
+        let rows = lines.into_iter();
         let mut found = Vec::new();
         for line in rows {
             let line = line.map_err(db)?;
@@ -511,5 +509,82 @@ impl Store for SqliteStore {
     fn remove_from_outbox(&mut self, id: &OutboxId) -> Result<(), StoreError> {
         let Ok(key) = id.0.parse::<i64>() else { return Ok(()) };
         self.connection.execute("DELETE FROM outbox WHERE id = ?1", params![key]).map(drop).map_err(db)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use imip_core::freebusy::FbType;
+
+    fn period(start: i64, length: i64) -> BusyPeriod {
+        BusyPeriod {
+            start: Timestamp::from_seconds(start),
+            end: Timestamp::from_seconds(start + length),
+            fbtype: FbType::Busy,
+            uid: format!("len-{length}"),
+            recurrence_id: None,
+            summary: None,
+            organizer: None,
+            expires: None,
+        }
+    }
+
+    /// Migration 2 computes tiers in SQL; they must be the core's.
+    #[test]
+    fn a_version_1_database_migrates_to_the_cores_length_tiers() {
+        let lengths: Vec<i64> =
+            LENGTH_TIERS.iter().flat_map(|b| [b - 1, *b, b + 1]).chain([0, 400 * 86_400]).collect();
+        let connection = Connection::open_in_memory().expect("open");
+        connection.execute_batch(MIGRATIONS[0]).expect("version 1");
+        for (i, length) in lengths.iter().enumerate() {
+            connection
+                .execute(
+                    "INSERT INTO periods (principal, set_key, uid, start, end, line) VALUES ('a@x', 'own', ?1, ?2, ?3, '')",
+                    params![format!("u{i}"), 1_000_000 + i as i64, 1_000_000 + i as i64 + length],
+                )
+                .expect("insert");
+        }
+        connection.execute_batch(MIGRATIONS[1]).expect("version 2");
+        for (i, length) in lengths.iter().enumerate() {
+            let tier: i64 = connection
+                .query_row("SELECT tier FROM periods WHERE uid = ?1", params![format!("u{i}")], |r| r.get(0))
+                .expect("tier");
+            assert_eq!(tier as usize, length_tier(*length), "length {length}");
+        }
+    }
+
+    /// A long period is found, and does not stop short ones being found.
+    #[test]
+    fn queries_find_periods_of_every_tier() {
+        let mut store = SqliteStore::open_in_memory().expect("open");
+        let who = CalAddress::parse("a@example.com").expect("address");
+        let base = 1_740_000_000;
+        let periods: Vec<BusyPeriod> =
+            [600, 7_200, 3 * 86_400, 30 * 86_400, 300 * 86_400].iter().map(|&l| period(base, l)).collect();
+        for p in &periods {
+            store
+                .commit(Commit {
+                    principal: who.clone(),
+                    uid: p.uid.clone(),
+                    expected: imip_core::Version(0),
+                    record: Default::default(),
+                    periods: vec![PeriodUpdate {
+                        set: PeriodSet::Own,
+                        uid: p.uid.clone(),
+                        periods: vec![p.clone()],
+                    }],
+                    outbox: Vec::new(),
+                })
+                .expect("commit");
+        }
+        for (offset, expected) in [(300, 5), (3_600, 4), (2 * 86_400, 3), (20 * 86_400, 2), (200 * 86_400, 1)]
+        {
+            let at = Timestamp::from_seconds(base + offset);
+            let found = store
+                .periods(&who, &PeriodSet::Own, at, Timestamp::from_seconds(at.seconds() + 1))
+                .expect("query");
+            assert_eq!(found.len(), expected, "at +{offset}s");
+        }
     }
 }

@@ -13,16 +13,24 @@
 //! second map by UID makes replacing an object's periods O(m log n) for
 //! its `m` periods.
 //!
-//! [`crate::MemStore`] uses this index; the persistent stores keep the
-//! same idea in their own form (an index on start, bounded by each set's
-//! longest period; see their crate docs).
+//! [`crate::MemStore`] uses this index and `imip-store-sqlite` the same
+//! tiers ([`LENGTH_TIERS`]) in an SQL index; `imip-store-fs` bounds its
+//! month buckets by each set's longest period (see the crate docs).
 
 use super::BusyPeriod;
 use crate::Timestamp;
 use std::collections::BTreeMap;
 
-/// Upper bounds (seconds) of the length tiers; the last tier is open.
-const TIERS: [i64; 4] = [3_600, 86_400, 7 * 86_400, 62 * 86_400];
+/// Upper bounds (seconds) of the length tiers; a last, open tier holds
+/// longer periods. Stores may use the same tiers ([`length_tier`]).
+pub const LENGTH_TIERS: [i64; 4] = [3_600, 86_400, 7 * 86_400, 62 * 86_400];
+use LENGTH_TIERS as TIERS;
+
+/// The tier of a period `length` seconds long: an index into
+/// [`LENGTH_TIERS`], or `LENGTH_TIERS.len()` for the open tier.
+pub fn length_tier(length: i64) -> usize {
+    TIERS.iter().position(|&bound| length <= bound).unwrap_or(TIERS.len())
+}
 
 /// Key of one stored period: start, then a serial that keeps equal starts
 /// apart.
@@ -37,8 +45,7 @@ pub struct PeriodIndex {
 }
 
 fn tier_of(period: &BusyPeriod) -> usize {
-    let length = period.end.seconds().saturating_sub(period.start.seconds());
-    TIERS.iter().position(|&bound| length <= bound).unwrap_or(TIERS.len())
+    length_tier(period.end.seconds().saturating_sub(period.start.seconds()))
 }
 
 impl PeriodIndex {

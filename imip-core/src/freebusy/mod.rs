@@ -26,7 +26,7 @@ pub use availability::{
 pub use conflict::{Conflict, conflicts, peak_concurrency};
 pub use expand::{Expanded, Expansion, Occurrence, expand, expand_components};
 pub use implied::{implied_periods, implied_updates};
-pub use index::PeriodIndex;
+pub use index::{LENGTH_TIERS, PeriodIndex, length_tier};
 pub use own::own_periods;
 pub use query::{FreeBusyEntry, FreeBusyMessage, SHARING_PREF, busy_time, merge, shares_freebusy};
 pub use settings::{FreeBusyConfig, HORIZON_PREF, ZONE_PREF};

@@ -10,7 +10,7 @@
 
 use crate::freebusy::{
     Expansion, FreeBusyConfig, HORIZON_PREF, LEARNED_UID, PeriodSet, PeriodUpdate, ScheduleView, busy_time,
-    implied_updates, shares_freebusy,
+    implied_updates, shares_freebusy, vfreebusy_window,
 };
 use crate::imip::{AutoSubmitted, MailLimits, extract, render};
 use crate::model::{ComponentKind, Method};
@@ -136,22 +136,8 @@ pub fn schedule_view(
     }
     let config = engine.config();
     let shares = shares_freebusy(&store.prefs(&incoming.principal)?, config.share_freebusy_by_default);
-    let component = message.main_component();
-    let read = |name| {
-        component.property(&name).and_then(|e: &calcard::icalendar::ICalendarEntry| {
-            crate::model::component::instant_of(
-                e.values.first()?.as_partial_date_time()?,
-                e.tz_id(),
-                message.zones(),
-            )
-        })
-    };
-    let busy = match (
-        shares,
-        read(calcard::icalendar::ICalendarProperty::Dtstart),
-        read(calcard::icalendar::ICalendarProperty::Dtend),
-    ) {
-        (true, Some(from), Some(to)) => {
+    let busy = match (shares, vfreebusy_window(message)) {
+        (true, (Some(from), Some(to))) => {
             busy_time(store, &incoming.principal, from, to, &config.freebusy, now)?
         }
         _ => Vec::new(),

@@ -28,7 +28,9 @@ pub use expand::{Expanded, Expansion, Occurrence, expand, expand_components};
 pub use implied::{implied_periods, implied_updates};
 pub use index::{LENGTH_TIERS, PeriodIndex, length_tier};
 pub use own::own_periods;
-pub use query::{FreeBusyEntry, FreeBusyMessage, SHARING_PREF, busy_time, merge, shares_freebusy};
+pub use query::{
+    FreeBusyEntry, FreeBusyMessage, SHARING_PREF, busy_time, merge, shares_freebusy, vfreebusy_window,
+};
 pub use settings::{FreeBusyConfig, HORIZON_PREF, ZONE_PREF};
 
 use crate::{CalAddress, Timestamp};

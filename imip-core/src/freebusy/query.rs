@@ -4,9 +4,11 @@
 
 use super::availability::{AVAILABILITY_PREF, Availability};
 use super::{FbType, FreeBusyConfig, PeriodSet};
-use crate::model::Method;
+use crate::model::component::instant_of;
+use crate::model::{Method, SchedulingObject};
 use crate::store::{Store, StoreError};
 use crate::{CalAddress, Timestamp};
+use calcard::icalendar::ICalendarProperty;
 use std::collections::BTreeMap;
 
 /// Preference saying whether a principal's free/busy is given to others
@@ -107,6 +109,18 @@ pub fn busy_time(
         raw.extend(availability.unavailable(from, to, &config.expansion(&prefs, horizon)));
     }
     Ok(merge(raw, from, to))
+}
+
+/// A VFREEBUSY's DTSTART and DTEND as UTC instants (RFC 5546 §3.3: UTC
+/// only; a value without `Z` is read as UTC), each if present.
+pub fn vfreebusy_window(message: &SchedulingObject) -> (Option<Timestamp>, Option<Timestamp>) {
+    let component = message.main_component();
+    let read = |name: ICalendarProperty| {
+        component
+            .property(&name)
+            .and_then(|e| instant_of(e.values.first()?.as_partial_date_time()?, e.tz_id(), message.zones()))
+    };
+    (read(ICalendarProperty::Dtstart), read(ICalendarProperty::Dtend))
 }
 
 /// What a VFREEBUSY says, for rendering (RFC 5546 §3.3.1 PUBLISH and

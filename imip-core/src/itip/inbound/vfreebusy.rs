@@ -3,7 +3,7 @@
 //! participant's.
 
 use super::Ctx;
-use crate::freebusy::{BusyPeriod, FbType, FreeBusyMessage, LEARNED_UID};
+use crate::freebusy::{BusyPeriod, FbType, FreeBusyMessage, LEARNED_UID, vfreebusy_window};
 use crate::itip::authority::{check_organizer, speaking_attendee};
 use crate::model::component::{self, instant_of};
 use crate::model::{Method, SchedulingObject};
@@ -28,16 +28,14 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming, method: Method) -> Outc
     }
 }
 
-/// DTSTART and DTEND as UTC instants (RFC 5546 §3.3: UTC only).
+/// DTSTART and DTEND, both required (RFC 5546 §3.3 tables).
 fn window(message: &SchedulingObject, method: Method) -> Result<(Timestamp, Timestamp), Violation> {
-    let component = message.main_component();
-    let read = |name: ICalendarProperty, label: &'static str| {
-        component
-            .property(&name)
-            .and_then(|e| instant_of(e.values.first()?.as_partial_date_time()?, e.tz_id(), message.zones()))
-            .ok_or(Violation::MissingProperty { property: label, method: method.as_str() })
-    };
-    Ok((read(ICalendarProperty::Dtstart, "DTSTART")?, read(ICalendarProperty::Dtend, "DTEND")?))
+    let missing = |property| Violation::MissingProperty { property, method: method.as_str() };
+    match vfreebusy_window(message) {
+        (Some(from), Some(to)) => Ok((from, to)),
+        (None, _) => Err(missing("DTSTART")),
+        (_, None) => Err(missing("DTEND")),
+    }
 }
 
 /// RFC 5546 §3.3.2: the requester (ORGANIZER) asks the ATTENDEEs for

@@ -146,7 +146,13 @@ impl World {
                     None => "(no object)\n".to_string(),
                 };
                 if let Some(pending) = &record.pending {
-                    out.push_str(&format!("pending: {:?}\n", pending.kind));
+                    out.push_str(&match &pending.kind {
+                        PendingKind::Invitation => "pending: an invitation to answer\n".to_string(),
+                        PendingKind::Counter { from } => format!("pending: a counter-proposal from {from}\n"),
+                        PendingKind::UninvitedReply { from } => {
+                            format!("pending: a reply from uninvited {from}\n")
+                        }
+                    });
                 }
                 for (from, counter) in &record.counters {
                     out.push_str(&format!(

@@ -7,7 +7,7 @@ use imip_core::freebusy::{FreeBusyConfig, PeriodSet, busy_time};
 use imip_core::imip::{AutoSubmitted, MailLimits, extract, render};
 use imip_core::{
     CalAddress, Config, Engine, Env, InstanceId, ItipMessage, LocalAction, MemStore, Method, OutgoingMail,
-    PartStat, RecordingTransport, SchedulingObject, SeqIds, Store, Timestamp, drive,
+    PartStat, PendingKind, RecordingTransport, SchedulingObject, SeqIds, Store, Timestamp, drive,
 };
 use std::collections::{BTreeSet, VecDeque};
 

@@ -410,7 +410,15 @@ fn reference(offset: u16, minutes: u16, count: u8, exdate: u8) -> Vec<(Timestamp
         .filter(|day| *day != i64::from(exdate))
         .filter_map(|day| {
             let local = first + chrono::TimeDelta::days(day);
-            let instant = berlin.from_local_datetime(&local).earliest()?.timestamp();
+            // A wall-clock time in the spring-forward gap is read with the
+            // offset before the gap (RFC 5545 §3.3.5): one hour later.
+            let instant = match berlin.from_local_datetime(&local).earliest() {
+                Some(at) => at.timestamp(),
+                None => {
+                    berlin.from_local_datetime(&(local - chrono::TimeDelta::hours(1))).earliest()?.timestamp()
+                        + 3600
+                }
+            };
             Some((
                 Timestamp::from_seconds(instant),
                 Timestamp::from_seconds(instant + i64::from(minutes) * 60),

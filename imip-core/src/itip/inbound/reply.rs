@@ -148,11 +148,22 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     let text = format!("{} has answered {}.{comment}", replier.address, describe(message, &replier.address));
     let mut outcome = Outcome::new(Disposition::Applied(Applied::ReplyRecorded))
         .with(Effect::Notify(notice(NoticeKind::Reply, &updated, text)));
-    for delegator in follow_ups {
-        let explanation =
-            format!("{} declined the delegation; the invitation is yours again.", replier.address);
-        if let Some(request) = request_to(ctx, &updated, &[delegator], &explanation) {
-            outcome = outcome.with(Effect::Send(request));
+    if !follow_ups.is_empty() {
+        // The REQUEST re-sent to a delegator must order after the one it
+        // had (RFC 5546 §2.1.5): a DTSTAMP later than any the copy
+        // carries, recorded on the copy for the next update.
+        let stamp = crate::itip::next_stamp(
+            ctx.now,
+            updated.instances().filter_map(|(_, c)| component::dtstamp(c)).collect::<Vec<_>>(),
+        );
+        updated.edit_all(|_, c| component::set_dtstamp(c, stamp));
+        let ctx = &Ctx { now: stamp, ..*ctx };
+        for delegator in follow_ups {
+            let explanation =
+                format!("{} declined the delegation; the invitation is yours again.", replier.address);
+            if let Some(request) = request_to(ctx, &updated, &[delegator], &explanation) {
+                outcome = outcome.with(Effect::Send(request));
+            }
         }
     }
     outcome.with(Effect::PutObject(updated))

@@ -77,7 +77,7 @@ impl Availability {
     /// sub-components (RFC 7953 §3.1), and their VTIMEZONEs.
     pub fn parse(text: &str) -> Result<Availability, AvailabilityError> {
         let calendar = ICalendar::parse(text).map_err(|_| AvailabilityError::Unparseable)?;
-        let zones = calendar.build_owned_tz_resolver();
+        let zones = crate::model::vtimezone::resolver(&calendar);
         let mut blocks = Vec::new();
         let mut available_count = 0;
         for component in &calendar.components {

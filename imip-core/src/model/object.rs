@@ -78,7 +78,7 @@ impl SchedulingObject {
                 Some(Method::parse(&token).ok_or(Violation::UnknownMethod(token))?)
             }
         };
-        let zones = std::sync::Arc::new(calendar.build_owned_tz_resolver());
+        let zones = std::sync::Arc::new(super::vtimezone::resolver(&calendar));
         let mut kind = None;
         let mut uid: Option<String> = None;
         let mut organizer = None;

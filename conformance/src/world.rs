@@ -298,6 +298,9 @@ impl World {
                 }
                 for part in &report.parts {
                     transcript.push_str(&format!("{recipient}: {}\n", part.outcome.disposition));
+                    for notice in part.outcome.notices() {
+                        transcript.push_str(&format!("{recipient} is told: {}\n", notice.text));
+                    }
                 }
                 queue.extend(self.transport.sent[before..].iter().cloned());
             }

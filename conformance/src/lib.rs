@@ -21,7 +21,7 @@
 //!                                              counters, accepts-counter /
 //!                                              declines-counter UID from ADDR
 //! room@example.com extends-horizon
-//! => sent                                    the mail and decisions caused
+//! => sent                                    the mail, decisions and notices caused
 //! => store ADDR UID                          a stored record
 //! => freebusy ADDR FROM/TO                   merged busy time
 //! => periods ADDR own|offers|other:ADDR      stored periods

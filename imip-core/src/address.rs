@@ -83,7 +83,9 @@ fn is_plausible_mailbox(address: &str) -> bool {
             .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"'))
 }
 
-fn percent_decode(value: &str) -> Option<String> {
+/// Decodes `%XX` escapes (RFC 3986 §2.1); `None` if one is malformed or
+/// the result is not UTF-8. Also used by stores that percent-encode names.
+pub fn percent_decode(value: &str) -> Option<String> {
     if !value.contains('%') {
         return Some(value.to_string());
     }

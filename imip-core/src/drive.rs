@@ -194,20 +194,20 @@ pub fn expire_offers(
 
 /// Commits the period updates `compute` derives from a UID's current
 /// record, keeping the record as it is (retrying on a version conflict,
-/// with a fresh read).
+/// with a fresh read). Returns whether there was anything to commit.
 fn commit_periods(
     store: &mut dyn Store,
     principal: &CalAddress,
     uid: &str,
     compute: impl Fn(&Record) -> Vec<PeriodUpdate>,
-) -> Result<(), DriveError> {
+) -> Result<bool, DriveError> {
     let mut attempt = 0;
     loop {
         attempt += 1;
         let loaded = store.load(principal, uid)?;
         let periods = compute(&loaded.value);
         if periods.is_empty() {
-            return Ok(());
+            return Ok(false);
         }
         let commit = Commit {
             principal: principal.clone(),
@@ -218,7 +218,7 @@ fn commit_periods(
             outbox: Vec::new(),
         };
         match store.commit(commit) {
-            Ok(()) => return Ok(()),
+            Ok(()) => return Ok(true),
             Err(StoreError::Conflict) if attempt < MAX_ATTEMPTS => {}
             Err(StoreError::Conflict) => return Err(DriveError::Contention(attempt)),
             Err(other) => return Err(other.into()),
@@ -266,15 +266,13 @@ pub fn extend_horizon(
     let expansion = config.expansion(&prefs, horizon);
     let mut expanded = 0;
     for uid in store.uids(principal)? {
-        let loaded = store.load(principal, &uid)?;
-        if !loaded.value.object.as_ref().is_some_and(|o| o.is_recurring()) {
-            continue;
-        }
-        commit_periods(store, principal, &uid, |record| match &record.object {
-            Some(object) => implied_updates(principal, &uid, Some(object), Some(object), &expansion),
-            None => Vec::new(),
+        let committed = commit_periods(store, principal, &uid, |record| match &record.object {
+            Some(object) if object.is_recurring() => {
+                implied_updates(principal, &uid, Some(object), Some(object), &expansion)
+            }
+            _ => Vec::new(),
         })?;
-        expanded += 1;
+        expanded += usize::from(committed);
     }
     store.set_pref(principal, HORIZON_PREF, Some(&horizon.to_ical()))?;
     Ok((expansion, expanded))

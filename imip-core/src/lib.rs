@@ -130,6 +130,7 @@ pub use store::{
 /// Store administration (check, repair, copy, dump) and the text forms
 /// the persistent stores share.
 pub mod admin {
+    pub use crate::address::percent_decode;
     pub use crate::store::{
         CheckReport, Problem, RepairReport, check, copy, decode_mail, dump, encode_mail, parse_stored_object,
         repair,

@@ -53,24 +53,7 @@ pub(crate) fn decode(name: &str) -> Option<String> {
     percent_decode(name)
 }
 
-/// Decodes `%XX` escapes; `None` if one is malformed or the result is
-/// not UTF-8.
-pub(crate) fn percent_decode(name: &str) -> Option<String> {
-    let bytes = name.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = name.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
+pub(crate) use imip_core::admin::percent_decode;
 
 /// A two-hex-digit shard for a value, so that no directory holds more
 /// than about 1/256 of a principal's records.

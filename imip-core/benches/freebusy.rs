@@ -84,6 +84,7 @@ fn calendar(room: &CalAddress, n: usize) -> MemStore {
                 record: Default::default(),
                 periods: vec![PeriodUpdate { set: PeriodSet::Own, uid: name, periods }],
                 outbox: Vec::new(),
+                guards: Vec::new(),
             })
             .expect("commit");
     }

@@ -88,6 +88,7 @@ pub fn run_once(
             record,
             periods,
             outbox,
+            guards: Vec::new(),
         };
         match store.commit(commit) {
             Ok(()) => break outcome,
@@ -216,6 +217,7 @@ fn commit_periods(
             record: loaded.value,
             periods,
             outbox: Vec::new(),
+            guards: Vec::new(),
         };
         match store.commit(commit) {
             Ok(()) => return Ok(true),

@@ -124,8 +124,8 @@ pub use outcome::{
     Unchanged,
 };
 pub use store::{
-    Commit, MemStore, OutboxId, OutgoingMail, Record, RecordingTransport, Store, StoreError, Transport,
-    TransportError, Version, Versioned,
+    Commit, MemStore, OutboxId, OutgoingMail, Record, RecordingTransport, ScheduleGuard, Store, StoreError,
+    Transport, TransportError, Version, Versioned,
 };
 /// Store administration (check, repair, copy, dump) and the text forms
 /// the persistent stores share.

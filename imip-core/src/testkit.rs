@@ -15,7 +15,7 @@ use crate::admin::{CheckReport, RepairReport, copy, dump};
 use crate::drive;
 use crate::freebusy::{BusyPeriod, FbType, PeriodSet, PeriodUpdate};
 use crate::outcome::{PendingKind, PendingRequest};
-use crate::store::{Commit, OutgoingMail, Record, Store, StoreError, Version};
+use crate::store::{Commit, OutgoingMail, Record, ScheduleGuard, Store, StoreError, Version};
 use crate::{
     CalAddress, Config, Engine, Env, Input, LocalAction, MemStore, PartStat, RecordingTransport,
     SchedulingObject, SeqIds, Timestamp,
@@ -55,6 +55,7 @@ macro_rules! store_suite {
             absent_records_are_empty,
             commits_round_trip_and_raise_the_version,
             stale_commits_conflict_and_change_nothing,
+            schedule_versions_guard_commits,
             empty_records_are_deleted,
             period_queries_return_overlaps_sorted,
             period_updates_replace_one_uid_in_one_set,
@@ -127,6 +128,7 @@ fn put(store: &mut dyn Store, who: &CalAddress, uid: &str, expected: u64, record
             record,
             periods: Vec::new(),
             outbox: Vec::new(),
+            guards: Vec::new(),
         })
         .expect("commit");
 }
@@ -217,11 +219,71 @@ pub fn stale_commits_conflict_and_change_nothing(make: Factory<'_>) {
                 periods: vec![period("1@x", "20250310T140000Z", "20250310T150000Z")],
             }],
             outbox: vec![mail("m1@x")],
+            guards: Vec::new(),
         });
         assert!(matches!(result, Err(StoreError::Conflict)), "expected {expected}: {result:?}");
     }
     assert_eq!(dump(store).expect("dump"), before);
     assert_eq!(store.load(&alice, "1@x").expect("load").version, Version(1));
+}
+
+/// Schedule versions: 0 at first, raised by each commit that carries
+/// period updates (and by nothing else), and a commit guarded by an old
+/// version of any principal's schedule fails with `Conflict` and writes
+/// nothing. This is what stops two concurrent bookings of one slot.
+pub fn schedule_versions_guard_commits(make: Factory<'_>) {
+    let mut fixture = make();
+    let store = fixture.store.as_mut();
+    let room = addr("room@example.com");
+    let other = addr("other-room@example.com");
+    assert_eq!(store.schedule_version(&room).expect("version"), Version(0));
+    put(store, &room, "plain@x", 0, with_object(event("plain@x", 0, "20250310T140000Z", "20250310T150000Z")));
+    assert_eq!(store.schedule_version(&room).expect("version"), Version(0), "no periods, no new version");
+
+    let booking = |uid: &str, guards: Vec<ScheduleGuard>| Commit {
+        periods: vec![PeriodUpdate {
+            set: PeriodSet::Own,
+            uid: uid.into(),
+            periods: vec![period(uid, "20250310T140000Z", "20250310T150000Z")],
+        }],
+        guards,
+        ..Commit::new(
+            room.clone(),
+            uid,
+            Version(0),
+            with_object(event(uid, 0, "20250310T140000Z", "20250310T150000Z")),
+        )
+    };
+    let read = store.schedule_version(&room).expect("version");
+    let guard =
+        |principal: &CalAddress, version| vec![ScheduleGuard { principal: principal.clone(), version }];
+    store.commit(booking("first@x", guard(&room, read))).expect("first booking");
+    assert_eq!(store.schedule_version(&room).expect("version"), Version(1));
+
+    // A second decision taken on the same reading must be redone.
+    let before = dump(store).expect("dump");
+    let late = store.commit(booking("second@x", guard(&room, read)));
+    assert!(matches!(late, Err(StoreError::Conflict)), "{late:?}");
+    assert_eq!(dump(store).expect("dump"), before);
+
+    // Guards on another principal's schedule work the same way.
+    set_periods(
+        store,
+        &other,
+        PeriodSet::Own,
+        "o@x",
+        vec![period("o@x", "20250311T140000Z", "20250311T150000Z")],
+    );
+    assert_eq!(store.schedule_version(&other).expect("version"), Version(1));
+    let stale = store.commit(booking("second@x", guard(&other, Version(0))));
+    assert!(matches!(stale, Err(StoreError::Conflict)), "{stale:?}");
+    let fresh = vec![
+        ScheduleGuard { principal: other.clone(), version: Version(1) },
+        ScheduleGuard { principal: room.clone(), version: Version(1) },
+    ];
+    store.commit(booking("second@x", fresh)).expect("guards that hold");
+    assert_eq!(store.schedule_version(&room).expect("version"), Version(2));
+    assert_eq!(store.schedule_version(&other).expect("version"), Version(1));
 }
 
 /// Committing an empty record deletes it: it is no longer listed and
@@ -251,6 +313,7 @@ fn set_periods(store: &mut dyn Store, who: &CalAddress, set: PeriodSet, uid: &st
             record: expected.value,
             periods: vec![PeriodUpdate { set, uid: uid.to_string(), periods }],
             outbox: Vec::new(),
+            guards: Vec::new(),
         })
         .expect("commit periods");
 }
@@ -405,6 +468,7 @@ pub fn outbox_claims_lease_release_and_remove(make: Factory<'_>) {
             record: with_object(event("1@x", 0, "20250310T140000Z", "20250310T150000Z")),
             periods: Vec::new(),
             outbox: vec![mail("m1@x"), mail("m2@x")],
+            guards: Vec::new(),
         })
         .expect("commit");
     store.enqueue(mail("m3@x")).expect("enqueue");
@@ -672,6 +736,7 @@ pub mod crash {
             record: with_object(object),
             periods: vec![PeriodUpdate { set: PeriodSet::Own, uid: UID.into(), periods }],
             outbox: vec![mail(&format!("m-{step}@example.com"))],
+            guards: Vec::new(),
         }
     }
 

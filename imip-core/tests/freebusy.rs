@@ -213,6 +213,7 @@ fn an_organizer_learns_attendees_busy_time_from_their_replies() {
             record: imip_core::Record { object: Some(object), ..Default::default() },
             periods: Vec::new(),
             outbox: Vec::new(),
+            guards: Vec::new(),
         })
         .expect("seed");
     let reply = calendar(
@@ -326,6 +327,7 @@ fn expired_offers_stop_counting_and_are_dropped() {
             record: Default::default(),
             periods: vec![PeriodUpdate { set: PeriodSet::Offers, uid: "o@x".into(), periods: vec![offer] }],
             outbox: Vec::new(),
+            guards: Vec::new(),
         })
         .expect("offer");
     let window = [(at("20250310T140000Z"), at("20250310T150000Z"))];

@@ -267,6 +267,7 @@ fn import_user(
             record,
             periods,
             outbox: Vec::new(),
+            guards: Vec::new(),
         })?;
         imported.insert(uid);
         report.records += 1;
@@ -302,6 +303,7 @@ fn import_user(
                 record: loaded.value,
                 periods: vec![PeriodUpdate { set: set.clone(), uid, periods }],
                 outbox: Vec::new(),
+                guards: Vec::new(),
             })?;
         }
     }

@@ -15,6 +15,7 @@
 //!       object.ics                 the principal's copy of the object
 //!       counters/<addr>.ics        counter-proposals received
 //!     pending                      the pending queue: "uid<TAB>line"
+//!     schedule                     schedule version (decimal; absent: 0)
 //!     periods/<set>/               busy periods, one set per directory
 //!       max                        longest period ever stored (seconds)
 //!       months/YYYY-MM.tsv         periods starting in that month
@@ -40,7 +41,10 @@
 //!   the kernel if the holder dies, so stale locks cannot exist. Waiting
 //!   is bounded by [`Options::lock_timeout`]; a timeout is a temporary
 //!   error. Records also carry a version, so a decision taken on stale
-//!   data is refused with `Conflict` and redone by the driver.
+//!   data is refused with `Conflict` and redone by the driver. A commit
+//!   that guards other principals' schedules takes their locks too, all
+//!   in address order, so two commits never wait for each other in a
+//!   cycle.
 //! * **Outbox.** Mail is claimed by renaming its file (atomic, so only
 //!   one process wins) and carries the lease's end in its name.
 //!
@@ -529,6 +533,19 @@ impl FsStore {
         Ok(())
     }
 
+    /// The principal's schedule version; the caller holds its lock.
+    fn schedule_version_locked(&self, principal: &CalAddress) -> Result<Version, StoreError> {
+        let path = self.root.join(Self::principal_rel(principal)).join("schedule");
+        match read_optional(&path)? {
+            None => Ok(Version(0)),
+            Some(bytes) => text(&path, bytes)?
+                .trim()
+                .parse()
+                .map(Version)
+                .map_err(|_| corrupt(&path, "not a schedule version")),
+        }
+    }
+
     fn read_max(&self, bytes: Option<Vec<u8>>) -> i64 {
         // An unreadable max means "unknown": search every bucket.
         bytes
@@ -646,7 +663,25 @@ impl Store for FsStore {
     }
 
     fn commit(&mut self, commit: Commit) -> Result<(), StoreError> {
-        let _lock = self.lock(&commit.principal)?;
+        // Locks in address order: the principal's, and those of every
+        // other schedule the commit guards.
+        let mut lock_order: Vec<&CalAddress> = commit.guards.iter().map(|g| &g.principal).collect();
+        lock_order.push(&commit.principal);
+        lock_order.sort();
+        lock_order.dedup();
+        let mut _locks = Vec::with_capacity(lock_order.len());
+        for principal in lock_order {
+            if principal == &commit.principal {
+                _locks.push(Some(self.lock(principal)?));
+            } else {
+                _locks.push(self.lock_existing(principal)?);
+            }
+        }
+        for guard in &commit.guards {
+            if self.schedule_version_locked(&guard.principal)? != guard.version {
+                return Err(StoreError::Conflict);
+            }
+        }
         let rel = Self::record_rel(&commit.principal, &commit.uid);
         let old = match self.read_state(&rel)? {
             Some((uid, state)) if uid == commit.uid => state,
@@ -661,6 +696,10 @@ impl Store for FsStore {
         for update in &commit.periods {
             self.stage_periods(&mut tx, &commit.principal, update)?;
         }
+        if !commit.periods.is_empty() {
+            let next = self.schedule_version_locked(&commit.principal)?.0 + 1;
+            tx.write(Self::principal_rel(&commit.principal).join("schedule"), next.to_string().into_bytes());
+        }
         for mail in &commit.outbox {
             tx.write(
                 Path::new("outbox").join(format!("{}.mail", Self::new_outbox_name())),
@@ -669,6 +708,11 @@ impl Store for FsStore {
         }
         let journal = self.root.join(Self::principal_rel(&commit.principal)).join("journal");
         self.disk().commit(&self.root, &journal, &tx.into_changes())
+    }
+
+    fn schedule_version(&self, principal: &CalAddress) -> Result<Version, StoreError> {
+        let Some(_lock) = self.lock_existing(principal)? else { return Ok(Version(0)) };
+        self.schedule_version_locked(principal)
     }
 
     fn periods(

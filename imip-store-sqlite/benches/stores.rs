@@ -57,6 +57,7 @@ fn put(store: &mut dyn Store, index: usize, sequence: usize) {
             record: Record { object: Some(object), ..Record::default() },
             periods: vec![PeriodUpdate { set: PeriodSet::Own, uid: uid(index), periods }],
             outbox: Vec::new(),
+            guards: Vec::new(),
         })
         .expect("commit");
 }

@@ -14,8 +14,9 @@
 //! Versioned with `PRAGMA user_version` and migrated on open (see
 //! [`MIGRATIONS`]). Tables: `records` (principal, uid, version, object,
 //! pending), `counters`, `periods` (with start, end and length-tier
-//! columns for range queries, and the period's text form), `prefs`, and
-//! `outbox` (with a lease column).
+//! columns for range queries, and the period's text form), `prefs`,
+//! `outbox` (with a lease column), and `schedules` (each principal's
+//! schedule version, checked and raised inside the commit transaction).
 //!
 //! ## Cost
 //!
@@ -97,6 +98,11 @@ pub const MIGRATIONS: &[&str] = &[
     DROP INDEX periods_by_start;
     CREATE INDEX periods_by_tier ON periods (principal, set_key, tier, start);
     DROP TABLE period_max;",
+    // 3: schedule versions, the guards of resource booking decisions.
+    "CREATE TABLE schedules (
+        principal TEXT PRIMARY KEY,
+        version INTEGER NOT NULL
+    ) WITHOUT ROWID;",
 ];
 
 /// How to open a database.
@@ -221,6 +227,18 @@ impl SqliteStore {
         Ok(Versioned { value: Record { object, counters, pending }, version: Version(version) })
     }
 
+    fn schedule_in(connection: &Connection, principal: &CalAddress) -> Result<Version, StoreError> {
+        let version: Option<u64> = connection
+            .query_row(
+                "SELECT version FROM schedules WHERE principal = ?1",
+                params![principal.as_str()],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(db)?;
+        Ok(Version(version.unwrap_or(0)))
+    }
+
     fn write_periods(
         tx: &Transaction<'_>,
         principal: &CalAddress,
@@ -294,6 +312,19 @@ impl Store for SqliteStore {
         if Version(current) != commit.expected {
             return Err(StoreError::Conflict);
         }
+        for guard in &commit.guards {
+            if Self::schedule_in(&tx, &guard.principal)? != guard.version {
+                return Err(StoreError::Conflict);
+            }
+        }
+        if !commit.periods.is_empty() {
+            tx.execute(
+                "INSERT INTO schedules (principal, version) VALUES (?1, 1)
+                 ON CONFLICT (principal) DO UPDATE SET version = version + 1",
+                params![principal],
+            )
+            .map_err(db)?;
+        }
         tx.execute("DELETE FROM counters WHERE principal = ?1 AND uid = ?2", params![principal, commit.uid])
             .map_err(db)?;
         if commit.record.is_empty() {
@@ -332,6 +363,10 @@ impl Store for SqliteStore {
             tx.execute("INSERT INTO outbox (mail) VALUES (?1)", params![encode_mail(mail)]).map_err(db)?;
         }
         tx.commit().map_err(db)
+    }
+
+    fn schedule_version(&self, principal: &CalAddress) -> Result<Version, StoreError> {
+        Self::schedule_in(&self.connection, principal)
     }
 
     fn periods(
@@ -575,6 +610,7 @@ mod tests {
                         periods: vec![p.clone()],
                     }],
                     outbox: Vec::new(),
+                    guards: Vec::new(),
                 })
                 .expect("commit");
         }

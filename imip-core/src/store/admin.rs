@@ -236,6 +236,7 @@ pub fn repair(
                     record,
                     periods: vec![PeriodUpdate { set: set.clone(), uid: uid.clone(), periods }],
                     outbox: Vec::new(),
+                    guards: Vec::new(),
                 })?;
                 report.recomputed += 1;
             }
@@ -251,6 +252,7 @@ pub fn repair(
                         periods: Vec::new(),
                     }],
                     outbox: Vec::new(),
+                    guards: Vec::new(),
                 })?;
                 report.dropped += 1;
             }
@@ -291,6 +293,7 @@ pub fn copy(from: &dyn Store, to: &mut dyn Store) -> Result<usize, StoreError> {
                 record,
                 periods,
                 outbox: Vec::new(),
+                guards: Vec::new(),
             })?;
         }
     }

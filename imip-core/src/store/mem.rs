@@ -18,6 +18,7 @@ pub struct MemStore {
     prefs: BTreeMap<CalAddress, BTreeMap<String, String>>,
     outbox: BTreeMap<u64, (OutgoingMail, Option<Timestamp>)>,
     next_outbox: u64,
+    schedules: BTreeMap<CalAddress, u64>,
 }
 
 impl MemStore {
@@ -59,6 +60,14 @@ impl Store for MemStore {
         if current != commit.expected {
             return Err(StoreError::Conflict);
         }
+        for guard in &commit.guards {
+            if self.schedule_version(&guard.principal)? != guard.version {
+                return Err(StoreError::Conflict);
+            }
+        }
+        if !commit.periods.is_empty() {
+            *self.schedules.entry(key.0.clone()).or_default() += 1;
+        }
         if commit.record.is_empty() {
             self.records.remove(&key);
         } else {
@@ -77,6 +86,10 @@ impl Store for MemStore {
             self.add_to_outbox(mail);
         }
         Ok(())
+    }
+
+    fn schedule_version(&self, principal: &CalAddress) -> Result<Version, StoreError> {
+        Ok(Version(self.schedules.get(principal).copied().unwrap_or(0)))
     }
 
     fn periods(

@@ -113,6 +113,39 @@ pub struct Commit {
     pub periods: Vec<PeriodUpdate>,
     /// Mail to add to the outbox in the same transaction.
     pub outbox: Vec<OutgoingMail>,
+    /// Schedule versions the decision read: the commit must fail with
+    /// [`StoreError::Conflict`] if any of these principals' schedules
+    /// changed since (see [`Store::schedule_version`]). A resource's
+    /// booking decision guards its own schedule and any other it read
+    /// (quota members, pool siblings), so two concurrent requests for one
+    /// slot cannot both be accepted.
+    pub guards: Vec<ScheduleGuard>,
+}
+
+impl Commit {
+    /// A commit of `record` for (`principal`, `uid`) read at `expected`,
+    /// with no periods, mail or guards.
+    pub fn new(principal: CalAddress, uid: impl Into<String>, expected: Version, record: Record) -> Commit {
+        Commit {
+            principal,
+            uid: uid.into(),
+            expected,
+            record,
+            periods: Vec::new(),
+            outbox: Vec::new(),
+            guards: Vec::new(),
+        }
+    }
+}
+
+/// A principal's schedule version as a decision read it
+/// ([`Commit::guards`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ScheduleGuard {
+    /// Whose schedule.
+    pub principal: CalAddress,
+    /// The version read.
+    pub version: Version,
 }
 
 /// Why a store operation failed.
@@ -171,6 +204,13 @@ pub trait Store {
     /// version is not `commit.expected`. Each successful commit that
     /// keeps the record raises its version by one.
     fn commit(&mut self, commit: Commit) -> Result<(), StoreError>;
+
+    /// A principal's schedule version: 0 before anything was stored, and
+    /// raised by every commit for the principal that carries period
+    /// updates. A commit whose [`Commit::guards`] name an older version
+    /// fails with [`StoreError::Conflict`], checked atomically with the
+    /// write.
+    fn schedule_version(&self, principal: &CalAddress) -> Result<Version, StoreError>;
 
     /// The periods of a set overlapping `[from, to)`, sorted.
     fn periods(

@@ -5,6 +5,7 @@
 use calcard::icalendar::ICalendar;
 use imip_core::freebusy::{FreeBusyConfig, PeriodSet, busy_time};
 use imip_core::imip::{AutoSubmitted, MailLimits, extract, render};
+use imip_core::resource::Directory;
 use imip_core::{
     CalAddress, Config, Engine, Env, InstanceId, ItipMessage, LocalAction, MemStore, Method, OutgoingMail,
     PartStat, PendingKind, RecordingTransport, SchedulingObject, SeqIds, Store, Timestamp, drive,
@@ -114,7 +115,7 @@ impl World {
                 self.act(&addr(who)?, LocalAction::Refresh { uid: uid.to_string() }).map(Some)
             }
             [who, "delegates", uid, "to", to] => {
-                let action = LocalAction::Delegate { uid: uid.to_string(), to: addr(to)? };
+                let action = LocalAction::Delegate { uid: uid.to_string(), to: addr(to)?, comment: None };
                 self.act(&addr(who)?, action).map(Some)
             }
             [who, "accepts-counter", uid, "from", from] => {
@@ -125,6 +126,20 @@ impl World {
                 let action =
                     LocalAction::DeclineCounter { uid: uid.to_string(), from: addr(from)?, comment: None };
                 self.act(&addr(who)?, action).map(Some)
+            }
+            ["resources"] => {
+                let directory = Directory::from_toml(payload).map_err(|e| e.to_string())?;
+                let config = Config { resources: directory, ..Config::default() };
+                self.engine = Engine::new(config).map_err(|e| e.to_string())?;
+                Ok(None)
+            }
+            [who, "approves", uid] => {
+                self.act(&addr(who)?, LocalAction::Approve { uid: uid.to_string() }).map(Some)
+            }
+            [who, "expires-offers"] => {
+                let count = drive::expire_offers(&mut self.store, &addr(who)?, self.now)
+                    .map_err(|e| e.to_string())?;
+                Ok(Some(format!("{who}: {count} offer(s) expired\n")))
             }
             [who, "extends-horizon"] => {
                 let (_, count) = drive::extend_horizon(&self.engine, &mut self.store, &addr(who)?, self.now)
@@ -148,6 +163,7 @@ impl World {
                 if let Some(pending) = &record.pending {
                     out.push_str(&match &pending.kind {
                         PendingKind::Invitation => "pending: an invitation to answer\n".to_string(),
+                        PendingKind::Approval => "pending: a booking awaiting approval\n".to_string(),
                         PendingKind::Counter { from } => format!("pending: a counter-proposal from {from}\n"),
                         PendingKind::UninvitedReply { from } => {
                             format!("pending: a reply from uninvited {from}\n")
@@ -216,6 +232,12 @@ impl World {
         let report = drive::run_once(&self.engine, &mut env, &mut self.store, &mut self.transport, &input)
             .map_err(|e| e.to_string())?;
         let mut transcript = format!("{who}: {}\n", report.outcome.disposition);
+        for line in report.outcome.trace.iter().filter(|l| l.starts_with("policy ")) {
+            transcript.push_str(&format!("{who}: {line}\n"));
+        }
+        for notice in report.outcome.notices() {
+            transcript.push_str(&format!("{who} is told: {}\n", notice.text));
+        }
         let queue: VecDeque<OutgoingMail> = self.transport.sent[before..].iter().cloned().collect();
         self.flow(queue, &mut transcript)?;
         Ok(transcript)
@@ -298,6 +320,9 @@ impl World {
                 }
                 for part in &report.parts {
                     transcript.push_str(&format!("{recipient}: {}\n", part.outcome.disposition));
+                    for line in part.outcome.trace.iter().filter(|l| l.starts_with("policy ")) {
+                        transcript.push_str(&format!("{recipient}: {line}\n"));
+                    }
                     for notice in part.outcome.notices() {
                         transcript.push_str(&format!("{recipient} is told: {}\n", notice.text));
                     }

@@ -67,8 +67,12 @@ pub struct Config {
     pub freebusy: crate::freebusy::FreeBusyConfig,
     /// Whether principals without a [`crate::freebusy::SHARING_PREF`]
     /// answer VFREEBUSY requests: false for people (the default), true
-    /// for resources.
+    /// for resources. Resources of [`Config::resources`] always share by
+    /// default.
     pub share_freebusy_by_default: bool,
+    /// The resources this engine books for, with their policies
+    /// ([`crate::resource`]). Empty by default.
+    pub resources: crate::resource::Directory,
 }
 
 impl Default for Config {
@@ -82,6 +86,7 @@ impl Default for Config {
             limits: Limits::default(),
             freebusy: crate::freebusy::FreeBusyConfig::default(),
             share_freebusy_by_default: false,
+            resources: crate::resource::Directory::default(),
         }
     }
 }

@@ -16,8 +16,11 @@ use crate::imip::{AutoSubmitted, MailLimits, extract, render};
 use crate::model::{ComponentKind, Method};
 use crate::outcome::Effect;
 use crate::outcome::{Disposition, Ignored};
-use crate::store::{Commit, OutgoingMail, Record, Store, StoreError, Transport, TransportError};
-use crate::{CalAddress, Engine, Env, Incoming, Input, Outcome, Timestamp};
+use crate::store::{
+    Commit, OutgoingMail, Record, ScheduleGuard, ScheduleReader, Store, StoreError, Transport,
+    TransportError, Version,
+};
+use crate::{CalAddress, Engine, Env, Incoming, Input, Outcome, Timestamp, resource};
 use thiserror::Error;
 
 /// How many times a decision is retried after a version conflict.
@@ -69,7 +72,19 @@ pub fn run_once(
         attempt += 1;
         let loaded = store.load(input.principal(), input.uid())?;
         let schedule = schedule_view(engine, store, input, env.now)?;
-        let outcome = engine.decide_with(env.now, input, &loaded.value, &schedule);
+        let mut outcome = engine.decide_with(env.now, input, &loaded.value, &schedule);
+        let mut guards = Vec::new();
+        if engine.config().resources.resource(input.principal()).is_some()
+            && resource::concerns(input, &outcome)
+        {
+            let expansion = match expansion {
+                Some(expansion) => expansion,
+                None => *expansion.insert(principal_expansion(engine, store, input.principal(), env.now)?),
+            };
+            let reader = GuardedReader::new(&*store);
+            outcome = resource::respond(engine, env.now, input, &loaded.value, outcome, &reader, &expansion)?;
+            guards = reader.into_guards();
+        }
         if !outcome.changes_state() {
             break outcome;
         }
@@ -80,7 +95,7 @@ pub fn run_once(
         let outbox: Vec<OutgoingMail> = outcome.messages().map(|m| render(m, env, auto)).collect();
         let record = loaded.value.clone().apply(&outcome.effects);
         let mut periods = period_updates(input.principal(), input.uid(), &loaded.value, &record, &expansion);
-        periods.extend(learned_updates(&outcome));
+        periods.extend(effect_updates(input.uid(), &outcome));
         let commit = Commit {
             principal: input.principal().clone(),
             uid: input.uid().to_string(),
@@ -88,7 +103,7 @@ pub fn run_once(
             record,
             periods,
             outbox,
-            guards: Vec::new(),
+            guards,
         };
         match store.commit(commit) {
             Ok(()) => break outcome,
@@ -136,7 +151,9 @@ pub fn schedule_view(
         return Ok(ScheduleView::default());
     }
     let config = engine.config();
-    let shares = shares_freebusy(&store.prefs(&incoming.principal)?, config.share_freebusy_by_default);
+    let by_default =
+        config.share_freebusy_by_default || config.resources.resource(&incoming.principal).is_some();
+    let shares = shares_freebusy(&store.prefs(&incoming.principal)?, by_default);
     let busy = match (shares, vfreebusy_window(message)) {
         (true, (Some(from), Some(to))) => {
             busy_time(store, &incoming.principal, from, to, &config.freebusy, now)?
@@ -146,8 +163,9 @@ pub fn schedule_view(
     Ok(ScheduleView { shares, busy })
 }
 
-/// The period updates for busy time learned from VFREEBUSY data.
-fn learned_updates(outcome: &Outcome) -> Vec<PeriodUpdate> {
+/// The period updates effects ask for: busy time learned from
+/// VFREEBUSY data, and a resource's offers for `uid`.
+fn effect_updates(uid: &str, outcome: &Outcome) -> Vec<PeriodUpdate> {
     outcome
         .effects
         .iter()
@@ -157,40 +175,115 @@ fn learned_updates(outcome: &Outcome) -> Vec<PeriodUpdate> {
                 uid: LEARNED_UID.to_string(),
                 periods: periods.clone(),
             }),
+            Effect::HoldOffers { periods } => {
+                Some(PeriodUpdate { set: PeriodSet::Offers, uid: uid.to_string(), periods: periods.clone() })
+            }
             _ => None,
         })
         .collect()
 }
 
+/// Reads schedules for a decision and notes the version of each one it
+/// reads, before reading it: committing with these versions as guards
+/// ([`Commit::guards`]) fails if any of those schedules changed since.
+pub struct GuardedReader<'a> {
+    store: &'a dyn Store,
+    read: std::cell::RefCell<std::collections::BTreeMap<CalAddress, Version>>,
+}
+
+impl<'a> GuardedReader<'a> {
+    /// A reader over `store` that has read nothing yet.
+    pub fn new(store: &'a dyn Store) -> Self {
+        GuardedReader { store, read: Default::default() }
+    }
+
+    fn note(&self, principal: &CalAddress) -> Result<(), StoreError> {
+        if self.read.borrow().contains_key(principal) {
+            return Ok(());
+        }
+        let version = self.store.schedule_version(principal)?;
+        self.read.borrow_mut().insert(principal.clone(), version);
+        Ok(())
+    }
+
+    /// The guards for the schedules read, in address order.
+    pub fn into_guards(self) -> Vec<ScheduleGuard> {
+        self.read
+            .into_inner()
+            .into_iter()
+            .map(|(principal, version)| ScheduleGuard { principal, version })
+            .collect()
+    }
+}
+
+impl ScheduleReader for GuardedReader<'_> {
+    fn read_periods(
+        &self,
+        principal: &CalAddress,
+        set: &PeriodSet,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<crate::freebusy::BusyPeriod>, StoreError> {
+        self.note(principal)?;
+        self.store.periods(principal, set, from, to)
+    }
+
+    fn read_prefs(
+        &self,
+        principal: &CalAddress,
+    ) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
+        self.store.prefs(principal)
+    }
+}
+
 /// Drops a principal's offers that expired at `now` (held slots of
-/// counter-proposals, [`PeriodSet::Offers`]). Returns how many went.
+/// counter-proposals, [`PeriodSet::Offers`]). Returns how many went. The
+/// offers are read and rewritten under a guard on the principal's
+/// schedule, so an offer made meanwhile is never lost: the run starts
+/// again.
 pub fn expire_offers(
     store: &mut dyn Store,
     principal: &CalAddress,
     now: Timestamp,
 ) -> Result<usize, DriveError> {
-    let all = store.periods(
-        principal,
-        &PeriodSet::Offers,
-        Timestamp::from_seconds(i64::MIN),
-        Timestamp::from_seconds(i64::MAX),
-    )?;
-    let mut by_uid: std::collections::BTreeMap<String, Vec<crate::freebusy::BusyPeriod>> = Default::default();
-    for offer in all {
-        by_uid.entry(offer.uid.clone()).or_default().push(offer);
-    }
-    let mut expired = 0;
-    for (uid, offers) in by_uid {
-        let (gone, kept): (Vec<_>, Vec<_>) =
-            offers.into_iter().partition(|o| o.expires.is_some_and(|e| e <= now));
-        if gone.is_empty() {
-            continue;
+    for attempt in 1..=MAX_ATTEMPTS {
+        let version = store.schedule_version(principal)?;
+        let all = store.periods(
+            principal,
+            &PeriodSet::Offers,
+            Timestamp::from_seconds(i64::MIN),
+            Timestamp::from_seconds(i64::MAX),
+        )?;
+        let mut by_uid: std::collections::BTreeMap<String, Vec<crate::freebusy::BusyPeriod>> =
+            Default::default();
+        for offer in all {
+            by_uid.entry(offer.uid.clone()).or_default().push(offer);
         }
-        expired += gone.len();
-        let update = PeriodUpdate { set: PeriodSet::Offers, uid: uid.clone(), periods: kept };
-        commit_periods(store, principal, &uid, |_| vec![update.clone()])?;
+        let mut expired = 0;
+        let mut updates = Vec::new();
+        for (uid, offers) in by_uid {
+            let (gone, kept): (Vec<_>, Vec<_>) =
+                offers.into_iter().partition(|o| o.expires.is_some_and(|e| e <= now));
+            if !gone.is_empty() {
+                expired += gone.len();
+                updates.push(PeriodUpdate { set: PeriodSet::Offers, uid, periods: kept });
+            }
+        }
+        let Some(first) = updates.first() else { return Ok(0) };
+        let loaded = store.load(principal, &first.uid)?;
+        let commit = Commit {
+            periods: updates.clone(),
+            guards: vec![ScheduleGuard { principal: principal.clone(), version }],
+            ..Commit::new(principal.clone(), first.uid.clone(), loaded.version, loaded.value)
+        };
+        match store.commit(commit) {
+            Ok(()) => return Ok(expired),
+            Err(StoreError::Conflict) if attempt < MAX_ATTEMPTS => continue,
+            Err(StoreError::Conflict) => return Err(DriveError::Contention(attempt)),
+            Err(other) => return Err(other.into()),
+        }
     }
-    Ok(expired)
+    Err(DriveError::Contention(MAX_ATTEMPTS))
 }
 
 /// Commits the period updates `compute` derives from a UID's current

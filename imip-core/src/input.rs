@@ -81,6 +81,8 @@ pub enum LocalAction {
         uid: String,
         /// The delegate.
         to: CalAddress,
+        /// A COMMENT to send along.
+        comment: Option<String>,
     },
     /// Propose changes to the organizer (RFC 5546 §3.2.7).
     Counter {
@@ -101,6 +103,14 @@ pub enum LocalAction {
         uid: String,
         /// Whose proposal.
         from: CalAddress,
+    },
+    /// As a resource's owner, approve a held booking: the resource's
+    /// policies run again without the hold, and their answer is sent
+    /// ([`crate::resource`]; needs [`crate::drive`], which reads the
+    /// schedule). Declining a held booking is [`LocalAction::Respond`].
+    Approve {
+        /// The UID.
+        uid: String,
     },
     /// As organizer, reject a counter-proposal (RFC 5546 §3.2.8).
     DeclineCounter {
@@ -123,6 +133,7 @@ impl LocalAction {
             | LocalAction::Respond { uid, .. }
             | LocalAction::Delegate { uid, .. }
             | LocalAction::Refresh { uid }
+            | LocalAction::Approve { uid }
             | LocalAction::AcceptCounter { uid, .. }
             | LocalAction::DeclineCounter { uid, .. } => uid,
         }

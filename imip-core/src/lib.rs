@@ -106,6 +106,7 @@ mod input;
 mod itip;
 pub mod model;
 mod outcome;
+pub mod resource;
 mod store;
 #[cfg(feature = "testkit")]
 pub mod testkit;
@@ -121,11 +122,11 @@ pub use itip::ItipMessage;
 pub use model::{InstanceId, Method, PartStat, Participant, SchedulingObject};
 pub use outcome::{
     Applied, Disposition, Effect, Ignored, Notice, NoticeKind, Outcome, PendingKind, PendingRequest,
-    Unchanged,
+    ResourceAnswer, Unchanged,
 };
 pub use store::{
-    Commit, MemStore, OutboxId, OutgoingMail, Record, RecordingTransport, ScheduleGuard, Store, StoreError,
-    Transport, TransportError, Version, Versioned,
+    Commit, MemStore, OutboxId, OutgoingMail, Record, RecordingTransport, ScheduleGuard, ScheduleReader,
+    Store, StoreError, Transport, TransportError, Version, Versioned,
 };
 /// Store administration (check, repair, copy, dump) and the text forms
 /// the persistent stores share.

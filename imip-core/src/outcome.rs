@@ -112,6 +112,13 @@ pub enum Effect {
         /// The busy periods (UID [`crate::freebusy::LEARNED_UID`]).
         periods: Vec<crate::freebusy::BusyPeriod>,
     },
+    /// Replace the slots the principal (a resource) holds for the
+    /// organizer of this UID after a counter-proposal, in its
+    /// [`crate::freebusy::PeriodSet::Offers`] set; empty releases them.
+    HoldOffers {
+        /// The offered periods, each with its expiry.
+        periods: Vec<crate::freebusy::BusyPeriod>,
+    },
 }
 
 /// An entry in a principal's queue of things awaiting a decision.
@@ -128,6 +135,9 @@ pub struct PendingRequest {
 pub enum PendingKind {
     /// An invitation or update awaiting the attendee's answer.
     Invitation,
+    /// A booking a resource holds for its owner's approval (answered
+    /// TENTATIVE meanwhile; see [`crate::resource`]).
+    Approval,
     /// A counter-proposal awaiting the organizer's answer.
     Counter {
         /// Who proposed it.
@@ -175,6 +185,10 @@ pub enum NoticeKind {
     CounterDeclined,
     /// An attendee asked for the latest version, and got it.
     Refresh,
+    /// A resource decided on a booking (for its owner).
+    Booking,
+    /// A resource holds a booking for its owner's approval.
+    ApprovalNeeded,
 }
 
 /// What the decision did.
@@ -232,6 +246,28 @@ pub enum Applied {
     FreeBusyAnswered,
     /// Another participant's busy time was recorded (RFC 5546 §3.3.1, §3.3.3).
     FreeBusyLearned,
+    /// A resource's policies answered a booking request
+    /// ([`crate::resource`]).
+    ResourceAnswered(ResourceAnswer),
+}
+
+/// What a resource answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResourceAnswer {
+    /// Booked.
+    Accepted,
+    /// A series booked, with some instances declined.
+    PartlyAccepted,
+    /// Refused.
+    Declined,
+    /// Other times proposed (COUNTER).
+    Countered,
+    /// Handed to a sibling.
+    Delegated,
+    /// Held for the owner's approval (TENTATIVE).
+    Held,
+    /// A cancellation freed the time.
+    Released,
 }
 
 /// Why nothing changed.

@@ -156,6 +156,13 @@ pub enum Violation {
     /// The object is larger than the configured limits allow (RFC 5546 §6.1.5).
     #[error("too large: {0} (RFC 5546 §6.1.5)")]
     TooLarge(&'static str),
+    /// An approval for a principal that is not a resource of the
+    /// configured [`crate::resource::Directory`].
+    #[error("{0} is not a resource")]
+    NotAResource(String),
+    /// An approval with no booking held for it.
+    #[error("no booking of {0} awaits approval")]
+    NothingToApprove(String),
 }
 
 impl Violation {
@@ -179,6 +186,7 @@ impl Violation {
             | NotOrganizer(_) => RequestStatus::NO_AUTHORITY,
             NotAnAttendee(_) | NotAddressed(_) => RequestStatus::INVALID_USER,
             TooLarge(_) => RequestStatus::TOO_LARGE,
+            NotAResource(_) | NothingToApprove(_) => RequestStatus::UNSUPPORTED_CAPABILITY,
         }
     }
 

@@ -250,8 +250,10 @@ fn refresh_from_a_non_attendee_is_refused() {
 #[test]
 fn delegation_replies_to_organizer_and_invites_delegate() {
     let mut w = invited_world();
-    let report =
-        w.act("carol@example.com", LocalAction::Delegate { uid: UID.into(), to: addr("dave@example.com") });
+    let report = w.act(
+        "carol@example.com",
+        LocalAction::Delegate { uid: UID.into(), to: addr("dave@example.com"), comment: None },
+    );
     assert_eq!(report.sent, 2);
     let mails = w.outgoing();
     let methods: Vec<_> = mails.iter().map(|m| (method_of(m), m.recipients.clone())).collect();
@@ -284,7 +286,10 @@ fn delegation_replies_to_organizer_and_invites_delegate() {
 #[test]
 fn delegate_declining_hands_the_invitation_back() {
     let mut w = invited_world();
-    w.act("carol@example.com", LocalAction::Delegate { uid: UID.into(), to: addr("dave@example.com") });
+    w.act(
+        "carol@example.com",
+        LocalAction::Delegate { uid: UID.into(), to: addr("dave@example.com"), comment: None },
+    );
     w.deliver_all();
     w.act(
         "dave@example.com",

@@ -3,7 +3,7 @@
 //! capacity.
 
 use super::{BusyPeriod, FbType, PeriodSet};
-use crate::store::{Store, StoreError};
+use crate::store::{ScheduleReader, StoreError};
 use crate::{CalAddress, Timestamp};
 
 /// What stands in the way of one requested instance.
@@ -28,8 +28,8 @@ pub struct Conflict {
 /// `now`. Transparent events never hold periods, so they never conflict
 /// (RFC 5545 §3.8.2.7); a transparent request should not be checked at
 /// all. Each instance costs one range query.
-pub fn conflicts(
-    store: &dyn Store,
+pub fn conflicts<R: ScheduleReader + ?Sized>(
+    store: &R,
     principal: &CalAddress,
     instances: &[(Timestamp, Timestamp)],
     uid: &str,
@@ -39,13 +39,13 @@ pub fn conflicts(
     let mut found = Vec::new();
     for &(start, end) in instances {
         let mut overlapping: Vec<BusyPeriod> = store
-            .periods(principal, &PeriodSet::Own, start, end)?
+            .read_periods(principal, &PeriodSet::Own, start, end)?
             .into_iter()
             .filter(|p| p.uid != uid && p.fbtype != FbType::Free)
             .collect();
         overlapping.extend(
             store
-                .periods(principal, &PeriodSet::Offers, start, end)?
+                .read_periods(principal, &PeriodSet::Offers, start, end)?
                 .into_iter()
                 .filter(|p| p.uid != uid && p.expires.is_none_or(|e| e > now)),
         );

@@ -27,6 +27,7 @@ pub use conflict::{Conflict, conflicts, peak_concurrency};
 pub use expand::{Expanded, Expansion, Occurrence, expand, expand_components};
 pub use implied::{implied_periods, implied_updates};
 pub use index::{LENGTH_TIERS, PeriodIndex, length_tier};
+pub(crate) use own::is_transparent;
 pub use own::own_periods;
 pub use query::{
     FreeBusyEntry, FreeBusyMessage, SHARING_PREF, busy_time, merge, shares_freebusy, vfreebusy_window,

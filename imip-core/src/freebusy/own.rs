@@ -16,6 +16,8 @@ use calcard::icalendar::{
 ///   occurrences occupy none;
 /// * as an attendee, DECLINED or DELEGATED frees the time; NEEDS-ACTION
 ///   and TENTATIVE make it BUSY-TENTATIVE, as does STATUS:TENTATIVE;
+/// * a series a resource booked only up to its booking window
+///   (`X-IMIP-BOOKED-UNTIL`) occupies nothing after it;
 /// * occurrences are expanded by [`expand`] within `expansion`: RRULE,
 ///   RDATE (PERIOD values included), EXDATE and overrides, with
 ///   floating and all-day events in the principal's zone.
@@ -31,9 +33,14 @@ pub fn own_periods(
         return Vec::new();
     }
     let organizer = object.organizer().map(|p| p.address);
+    let booked_until = object
+        .master()
+        .and_then(|m| component::x_property(m, component::BOOKED_UNTIL))
+        .and_then(crate::Timestamp::parse_utc);
     let mut periods: Vec<BusyPeriod> = expand(object, expansion)
         .occurrences
         .into_iter()
+        .filter(|occurrence| booked_until.is_none_or(|until| occurrence.start <= until))
         .filter_map(|occurrence| {
             let fbtype = occupancy(principal, organizer.as_ref(), occurrence.component)?;
             let summary = occurrence

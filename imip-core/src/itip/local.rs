@@ -63,19 +63,27 @@ fn run(ctx: &Ctx<'_>, action: &LocalAction) -> Result<Outcome, Violation> {
             let new = SchedulingObject::from_calendar(new.into_calendar())?;
             let scheduled = attendee_changes(ctx, old, Some(new), comment.as_deref())?;
             let mut extra = Vec::new();
-            if ctx.record.pending.as_ref().is_some_and(|p| p.kind == PendingKind::Invitation) {
+            if ctx
+                .record
+                .pending
+                .as_ref()
+                .is_some_and(|p| matches!(p.kind, PendingKind::Invitation | PendingKind::Approval))
+            {
                 extra.push(Effect::Dequeue);
             }
             Ok(finish(ctx, scheduled, extra))
         }
-        LocalAction::Delegate { to, .. } => {
+        LocalAction::Delegate { to, comment, .. } => {
             let old = attendee_copy(ctx, stored)?;
             let mut new = old.clone();
             new.edit_all(|_, c| delegate(c, ctx.principal, to));
-            let scheduled = attendee_changes(ctx, old, Some(new), None)?;
+            let scheduled = attendee_changes(ctx, old, Some(new), comment.as_deref())?;
             Ok(finish(ctx, scheduled, vec![Effect::Dequeue]))
         }
         LocalAction::Counter { proposal, comment } => counter(ctx, stored, proposal, comment.as_deref()),
+        // The driver answers approvals for resources (it reads their
+        // schedule); anyone else has nothing to approve.
+        LocalAction::Approve { .. } => Err(Violation::NotAResource(ctx.principal.to_string())),
         LocalAction::Refresh { .. } => {
             let old = attendee_copy(ctx, stored)?;
             let organizer = old.organizer().ok_or(Violation::MissingOrganizer)?;

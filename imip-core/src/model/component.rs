@@ -28,6 +28,10 @@ pub const REFRESH_DTSTAMP: &str = "X-IMIP-REFRESH-DTSTAMP";
 /// Property on an attendee's copy: the DTSTAMP of a COUNTER sent and not
 /// yet answered by a DECLINECOUNTER or a new REQUEST.
 pub const COUNTER_SENT: &str = "X-IMIP-COUNTER-SENT";
+/// On a resource's copy of a series truncated by its booking window: the
+/// UTC time after which no instance is booked (the resource's own
+/// free/busy stops there).
+pub const BOOKED_UNTIL: &str = "X-IMIP-BOOKED-UNTIL";
 /// Prefix of every imip bookkeeping name.
 pub const PRIVATE_PREFIX: &str = "X-IMIP-";
 

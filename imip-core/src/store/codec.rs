@@ -45,12 +45,13 @@ pub fn decode_mail(spool: &[u8]) -> Option<OutgoingMail> {
 }
 
 impl PendingRequest {
-    /// One-line form: `invitation QUEUED-AT`, `counter QUEUED-AT FROM`,
-    /// or `uninvited-reply QUEUED-AT FROM`.
+    /// One-line form: `invitation QUEUED-AT`, `approval QUEUED-AT`,
+    /// `counter QUEUED-AT FROM`, or `uninvited-reply QUEUED-AT FROM`.
     pub fn to_line(&self) -> String {
         let at = self.queued_at.to_ical();
         match &self.kind {
             PendingKind::Invitation => format!("invitation {at}"),
+            PendingKind::Approval => format!("approval {at}"),
             PendingKind::Counter { from } => format!("counter {at} {from}"),
             PendingKind::UninvitedReply { from } => format!("uninvited-reply {at} {from}"),
         }
@@ -64,6 +65,7 @@ impl PendingRequest {
         let from = words.next().and_then(CalAddress::parse);
         let kind = match (kind, from) {
             ("invitation", None) => PendingKind::Invitation,
+            ("approval", None) => PendingKind::Approval,
             ("counter", Some(from)) => PendingKind::Counter { from },
             ("uninvited-reply", Some(from)) => PendingKind::UninvitedReply { from },
             _ => return None,
@@ -100,6 +102,7 @@ mod tests {
         let from = CalAddress::parse("b@example.com").unwrap();
         for kind in [
             PendingKind::Invitation,
+            PendingKind::Approval,
             PendingKind::Counter { from: from.clone() },
             PendingKind::UninvitedReply { from },
         ] {

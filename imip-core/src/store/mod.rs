@@ -58,7 +58,10 @@ impl Record {
                 Effect::DropCounters { from: None } => self.counters.clear(),
                 Effect::Queue(pending) => self.pending = Some(pending.clone()),
                 Effect::Dequeue => self.pending = None,
-                Effect::Send(_) | Effect::Notify(_) | Effect::LearnFreeBusy { .. } => {}
+                Effect::Send(_)
+                | Effect::Notify(_)
+                | Effect::LearnFreeBusy { .. }
+                | Effect::HoldOffers { .. } => {}
             }
         }
         self
@@ -262,6 +265,40 @@ pub trait Store {
 
     /// Removes a sent mail from the outbox.
     fn remove_from_outbox(&mut self, id: &OutboxId) -> Result<(), StoreError>;
+}
+
+/// What decisions may read of schedules: busy periods and preferences.
+/// Every [`Store`] is one; [`crate::drive`] wraps the store in a reader
+/// that records which schedules a decision read, to guard its commit
+/// ([`Commit::guards`]).
+pub trait ScheduleReader {
+    /// As [`Store::periods`].
+    fn read_periods(
+        &self,
+        principal: &CalAddress,
+        set: &PeriodSet,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<BusyPeriod>, StoreError>;
+
+    /// As [`Store::prefs`].
+    fn read_prefs(&self, principal: &CalAddress) -> Result<BTreeMap<String, String>, StoreError>;
+}
+
+impl<T: Store + ?Sized> ScheduleReader for T {
+    fn read_periods(
+        &self,
+        principal: &CalAddress,
+        set: &PeriodSet,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<BusyPeriod>, StoreError> {
+        self.periods(principal, set, from, to)
+    }
+
+    fn read_prefs(&self, principal: &CalAddress) -> Result<BTreeMap<String, String>, StoreError> {
+        self.prefs(principal)
+    }
 }
 
 /// [`valid_pref_key`] as a store error: [`StoreError::Invalid`] when the

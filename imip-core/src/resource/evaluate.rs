@@ -1,0 +1,223 @@
+//! Running a resource's policy chain over a booking request.
+//!
+//! The policies run in order, as in imip-agent: a decline or a
+//! delegation stops the chain at once; a correction (permitted times,
+//! next available slot) changes the times the later policies judge and
+//! turns the final acceptance into a COUNTER; a hold turns it into a
+//! TENTATIVE answer awaiting the owner. Every step leaves a line in the
+//! trace.
+
+use super::booking::{Booking, Slot};
+use super::config::{Directory, Policy, Resource, Tolerance};
+use super::permitted::PermittedTimes;
+use super::policy;
+use crate::freebusy::Availability;
+use crate::store::{ScheduleReader, StoreError};
+use crate::{CalAddress, InstanceId, Timestamp};
+use chrono_tz::Tz;
+
+/// What the resource answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Book it (RFC 5546 §3.2.3, PARTSTAT=ACCEPTED), except the listed
+    /// instances, declined one by one; a truncated series is booked up to
+    /// `booked_until`.
+    Accept {
+        /// Instances declined.
+        declined: Vec<InstanceId>,
+        /// The end of the booking window, for a truncated series.
+        booked_until: Option<Timestamp>,
+    },
+    /// Propose other times (RFC 5546 §3.2.7, COUNTER).
+    Counter {
+        /// The proposed instances.
+        slots: Vec<Slot>,
+    },
+    /// Refuse (PARTSTAT=DECLINED).
+    Decline,
+    /// Hand it to a sibling (RFC 5546 §2.1.2, PARTSTAT=DELEGATED).
+    Delegate {
+        /// The delegate.
+        to: CalAddress,
+    },
+    /// Answer TENTATIVE and wait for the owner's approval.
+    Hold {
+        /// Instances declined.
+        declined: Vec<InstanceId>,
+    },
+}
+
+/// A verdict, why, and how it was reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluation {
+    /// The answer.
+    pub verdict: Verdict,
+    /// A short reason for the organizer (sent as COMMENT and in the
+    /// mail's text).
+    pub reason: String,
+    /// One line per policy applied.
+    pub trace: Vec<String>,
+}
+
+/// What the policies read.
+pub(crate) struct Cx<'a> {
+    pub(crate) directory: &'a Directory,
+    pub(crate) resource: &'a Resource,
+    pub(crate) booking: &'a Booking,
+    pub(crate) reader: &'a dyn ScheduleReader,
+    pub(crate) now: Timestamp,
+    pub(crate) zone: Tz,
+    /// The owner approves: holds no longer apply.
+    pub(crate) approving: bool,
+}
+
+/// What the policies have decided so far.
+#[derive(Debug, Default)]
+pub(crate) struct State {
+    /// The instances still to book, at their current (maybe corrected)
+    /// times.
+    pub(crate) slots: Vec<Slot>,
+    /// Times were corrected: the answer is a COUNTER.
+    pub(crate) corrected: bool,
+    /// Instances declined one by one.
+    pub(crate) declined: Vec<Slot>,
+    /// Conflicting instances tolerated.
+    pub(crate) tolerance: Tolerance,
+    /// A truncated series is booked up to here.
+    pub(crate) booked_until: Option<Timestamp>,
+    /// The latest start the booking window allows.
+    pub(crate) latest_start: Option<Timestamp>,
+    /// Why the request is held, if it is.
+    pub(crate) hold: Option<String>,
+    /// Permitted times, for next-available.
+    pub(crate) permitted: Option<PermittedTimes>,
+    /// Working hours, for next-available.
+    pub(crate) working_hours: Option<Availability>,
+    /// Remarks for the reason of an acceptance.
+    pub(crate) remarks: Vec<String>,
+    /// The trace.
+    pub(crate) trace: Vec<String>,
+}
+
+/// What one policy says.
+pub(crate) enum Step {
+    /// Go on with the next policy.
+    Continue,
+    /// Stop: decline, with the reason.
+    Decline(String),
+    /// Stop: delegate, with the reason.
+    Delegate(CalAddress, String),
+}
+
+/// Evaluates `resource`'s chain for `booking`. `zone` is the resource's
+/// time zone; `approving` is set when the owner approves a held request.
+/// Reads only through `reader`.
+pub fn evaluate(
+    directory: &Directory,
+    resource: &Resource,
+    booking: &Booking,
+    reader: &dyn ScheduleReader,
+    now: Timestamp,
+    zone: Tz,
+    approving: bool,
+) -> Result<Evaluation, StoreError> {
+    let cx = Cx { directory, resource, booking, reader, now, zone, approving };
+    let mut state = State { slots: booking.slots.clone(), ..State::default() };
+    let name = &resource.address;
+    if state.slots.is_empty() {
+        return Ok(Evaluation {
+            verdict: Verdict::Decline,
+            reason: format!("{name} has no instance to book in the next days it schedules."),
+            trace: vec!["no instance within the horizon".into()],
+        });
+    }
+    for policy in &resource.policies {
+        let step = match policy {
+            Policy::FreeBusy { capacity } => policy::capacity::free_busy(&cx, &mut state, *capacity)?,
+            Policy::NextAvailable { capacity, search } => {
+                policy::capacity::next_available(&cx, &mut state, *capacity, *search)?
+            }
+            Policy::PermittedTimes { times, counter } => {
+                policy::times::permitted(&cx, &mut state, times, *counter)
+            }
+            Policy::Acl { default_accept, rules } => {
+                policy::access::acl(&cx, &mut state, *default_accept, rules)
+            }
+            Policy::SameDomain => policy::access::same_domain(&cx, &mut state),
+            Policy::Hold { trusted } => policy::access::hold(&cx, &mut state, trusted),
+            Policy::Quota { name } => policy::quota::quota(&cx, &mut state, name)?,
+            Policy::AcrossQuota { name } => policy::quota::across(&cx, &mut state, name)?,
+            Policy::Delegate { pool, strategy, include_self, capacity } => {
+                policy::delegate::delegate(&cx, &mut state, pool, *strategy, *include_self, *capacity)?
+            }
+            Policy::BookingWindow { max_advance, truncate } => {
+                policy::limits::booking_window(&cx, &mut state, *max_advance, *truncate)
+            }
+            Policy::Duration { min, max } => policy::limits::duration(&cx, &mut state, *min, *max),
+            Policy::WorkingHours => policy::limits::working_hours(&cx, &mut state)?,
+            Policy::Recurring { allowed, max_conflicts } => {
+                policy::limits::recurring(&cx, &mut state, *allowed, *max_conflicts)
+            }
+        };
+        match step {
+            Step::Continue => {}
+            Step::Decline(reason) => {
+                return Ok(Evaluation { verdict: Verdict::Decline, reason, trace: state.trace });
+            }
+            Step::Delegate(to, reason) => {
+                return Ok(Evaluation { verdict: Verdict::Delegate { to }, reason, trace: state.trace });
+            }
+        }
+    }
+    Ok(conclude(&cx, state))
+}
+
+fn conclude(cx: &Cx<'_>, mut state: State) -> Evaluation {
+    let name = &cx.resource.address;
+    if state.slots.is_empty() {
+        return Evaluation {
+            verdict: Verdict::Decline,
+            reason: format!("{name} cannot take any instance of this booking."),
+            trace: state.trace,
+        };
+    }
+    let declined: Vec<InstanceId> = state.declined.iter().map(|s| s.id).collect();
+    if state.corrected {
+        let first = state.slots[0];
+        let reason = format!(
+            "{name} suggests another time: {} to {}.",
+            local_time(first.start, cx.zone),
+            local_time(first.end, cx.zone)
+        );
+        return Evaluation { verdict: Verdict::Counter { slots: state.slots }, reason, trace: state.trace };
+    }
+    let mut reason = match &state.hold {
+        Some(why) => format!("{name} has reserved the requested time, pending approval: {why}"),
+        None => format!("{name} has scheduled the requested time."),
+    };
+    for remark in state.remarks.drain(..) {
+        reason.push(' ');
+        reason.push_str(&remark);
+    }
+    let verdict = if state.hold.is_some() {
+        Verdict::Hold { declined }
+    } else {
+        Verdict::Accept { declined, booked_until: state.booked_until }
+    };
+    Evaluation { verdict, reason, trace: state.trace }
+}
+
+/// A time for humans, in the resource's zone: `2025-03-10 15:00 (Europe/Berlin)`.
+pub(crate) fn local_time(at: Timestamp, zone: Tz) -> String {
+    format!("{} ({})", at.to_chrono().with_timezone(&zone).format("%Y-%m-%d %H:%M"), zone.name())
+}
+
+/// A length for humans: `1 h 30 min`.
+pub(crate) fn length(seconds: i64) -> String {
+    let (hours, minutes) = (seconds / 3600, (seconds % 3600) / 60);
+    match (hours, minutes) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}

@@ -1,0 +1,52 @@
+//! Who may book: access lists, same-domain-only, and holds for approval.
+
+use crate::resource::config::AclRule;
+use crate::resource::evaluate::{Cx, State, Step};
+use crate::resource::pattern::AddressPattern;
+
+/// The last rule matching the organizer (or any attendee) decides;
+/// `default_accept` when none matches.
+pub(crate) fn acl(cx: &Cx<'_>, state: &mut State, default_accept: bool, rules: &[AclRule]) -> Step {
+    let booking = cx.booking;
+    let mut decision = (default_accept, "the default".to_string());
+    for (index, rule) in rules.iter().enumerate() {
+        let by_organizer = cx.directory.matches_any(&rule.organizer, &booking.organizer);
+        let by_attendee = booking.attendees.iter().any(|a| cx.directory.matches_any(&rule.attendee, a));
+        if by_organizer || by_attendee {
+            decision = (rule.accept, format!("rule {}", index + 1));
+        }
+    }
+    let (accept, which) = decision;
+    state.trace.push(format!("acl: {} by {which}", if accept { "allowed" } else { "refused" }));
+    if accept {
+        Step::Continue
+    } else {
+        Step::Decline(format!("{} may not be booked by {}.", cx.resource.address, booking.organizer))
+    }
+}
+
+/// Only organizers of the resource's own mail domain.
+pub(crate) fn same_domain(cx: &Cx<'_>, state: &mut State) -> Step {
+    let (mine, theirs) = (cx.resource.address.domain(), cx.booking.organizer.domain());
+    if mine == theirs {
+        state.trace.push("same-domain: allowed".into());
+        Step::Continue
+    } else {
+        state.trace.push(format!("same-domain: {theirs} is not {mine}"));
+        Step::Decline(format!("{} can only be booked from {mine}.", cx.resource.address))
+    }
+}
+
+/// Organizers not matching `trusted` wait for the owner's approval.
+pub(crate) fn hold(cx: &Cx<'_>, state: &mut State, trusted: &[AddressPattern]) -> Step {
+    if cx.approving {
+        state.trace.push("hold: approved by the owner".into());
+    } else if cx.directory.matches_any(trusted, &cx.booking.organizer) {
+        state.trace.push("hold: trusted organizer".into());
+    } else {
+        state.trace.push("hold: needs the owner's approval".into());
+        let owner = cx.resource.owner.as_ref().map(|o| o.to_string()).unwrap_or_else(|| "its owner".into());
+        state.hold = Some(format!("bookings by {} need approval by {owner}.", cx.booking.organizer));
+    }
+    Step::Continue
+}

@@ -1,0 +1,87 @@
+//! Delegation to a pool, and collections: when this resource cannot take
+//! a booking, a free sibling does (RFC 5546 §2.1.2, §4.2.5).
+
+use super::{busy_slots, decline_or_tolerate};
+use crate::freebusy::{FbType, PeriodSet};
+use crate::resource::config::Strategy;
+use crate::resource::evaluate::{Cx, State, Step};
+use crate::store::StoreError;
+use crate::{CalAddress, Timestamp};
+
+/// When this resource is busy (or always, for a collection), delegate to
+/// a free member of `pool`: the first one (`available`), or the one with
+/// the least booked time on the days of the request (`most-available`).
+/// A request that reached us by delegation is not passed on again, and
+/// members already invited are not candidates.
+pub(crate) fn delegate(
+    cx: &Cx<'_>,
+    state: &mut State,
+    pool_name: &str,
+    strategy: Strategy,
+    include_self: bool,
+    capacity: u32,
+) -> Result<Step, StoreError> {
+    let Some(pool) = cx.directory.pool(pool_name) else { return Ok(Step::Continue) };
+    let me = &cx.resource.address;
+    let busy = if include_self { busy_slots(cx, me, &state.slots, capacity)? } else { state.slots.clone() };
+    if busy.is_empty() {
+        state.trace.push(format!("delegate: {me} is free"));
+        return Ok(Step::Continue);
+    }
+    let booking = cx.booking;
+    if booking.delegated_from.is_some() {
+        state.trace.push("delegate: already delegated to us, not passed on".into());
+        return Ok(decline_or_tolerate(cx, state, busy, "already booked"));
+    }
+    let candidates = pool
+        .members
+        .iter()
+        .filter(|m| *m != me && **m != booking.organizer && !booking.attendees.contains(m));
+    let mut best: Option<(i64, &CalAddress)> = None;
+    for candidate in candidates {
+        if !busy_slots(cx, candidate, &state.slots, pool.capacity)?.is_empty() {
+            state.trace.push(format!("delegate: {candidate} is busy"));
+            continue;
+        }
+        match strategy {
+            Strategy::Available => {
+                best = Some((0, candidate));
+                break;
+            }
+            Strategy::MostAvailable => {
+                let booked = booked_seconds(cx, candidate)?;
+                state.trace.push(format!("delegate: {candidate} is free, {booked} s booked those days"));
+                if best.is_none_or(|(least, _)| booked < least) {
+                    best = Some((booked, candidate));
+                }
+            }
+        }
+    }
+    let kind = if include_self { "is busy" } else { "is a collection" };
+    match best {
+        Some((_, to)) => {
+            state.trace.push(format!("delegate: {me} {kind}; delegated to {to}"));
+            Ok(Step::Delegate(to.clone(), format!("{me} {kind}; {to} is asked to take the booking.")))
+        }
+        None => {
+            state.trace.push(format!("delegate: no member of {pool_name} is free"));
+            Ok(Step::Decline(format!("{me} and the other members of {pool_name} are all unavailable.")))
+        }
+    }
+}
+
+/// A member's booked seconds over the whole days (UTC) of the request.
+fn booked_seconds(cx: &Cx<'_>, member: &CalAddress) -> Result<i64, StoreError> {
+    let slots = &cx.booking.slots;
+    let (Some(first), Some(last)) = (slots.first(), slots.iter().map(|s| s.end).max()) else { return Ok(0) };
+    let day = 86_400;
+    let from = Timestamp::from_seconds(first.start.seconds().div_euclid(day) * day);
+    let to = Timestamp::from_seconds((last.seconds() + day - 1).div_euclid(day) * day);
+    Ok(cx
+        .reader
+        .read_periods(member, &PeriodSet::Own, from, to)?
+        .iter()
+        .filter(|p| p.fbtype != FbType::Free)
+        .map(|p| p.end.min(to).seconds() - p.start.max(from).seconds())
+        .sum())
+}

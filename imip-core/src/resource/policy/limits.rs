@@ -1,0 +1,109 @@
+//! Limits on what may be booked: the booking window, durations, working
+//! hours, and series.
+
+use super::decline_or_tolerate;
+use crate::Timestamp;
+use crate::freebusy::{AVAILABILITY_PREF, Availability, Expansion};
+use crate::resource::config::Tolerance;
+use crate::resource::evaluate::{Cx, State, Step, length, local_time};
+use crate::store::StoreError;
+
+/// Bookings may start at most `max_advance` seconds ahead. A series that
+/// runs past is refused, or (`truncate`) booked up to the window's end.
+pub(crate) fn booking_window(cx: &Cx<'_>, state: &mut State, max_advance: i64, truncate: bool) -> Step {
+    let latest = Timestamp::from_seconds(cx.now.seconds().saturating_add(max_advance));
+    state.latest_start = Some(latest);
+    let booking = cx.booking;
+    let beyond = state.slots.iter().filter(|s| s.start > latest).count();
+    let unbounded = (booking.open_ended || !booking.complete) && latest < booking.checked_until;
+    if beyond == 0 && !unbounded {
+        state.trace.push("booking-window: inside".into());
+        return Step::Continue;
+    }
+    let name = &cx.resource.address;
+    let days = max_advance / 86_400;
+    if !booking.recurring || !truncate || beyond == state.slots.len() {
+        state.trace.push("booking-window: past the window: decline".into());
+        return Step::Decline(format!(
+            "{name} takes bookings up to {days} day(s) ahead, until {}.",
+            local_time(latest, cx.zone)
+        ));
+    }
+    state.slots.retain(|s| s.start <= latest);
+    state.booked_until = Some(latest);
+    state.remarks.push(format!("Instances after {} are not booked.", local_time(latest, cx.zone)));
+    state.trace.push(format!("booking-window: series truncated at {}", local_time(latest, cx.zone)));
+    Step::Continue
+}
+
+/// Every instance lasts between `min` and `max` seconds.
+pub(crate) fn duration(cx: &Cx<'_>, state: &mut State, min: Option<i64>, max: Option<i64>) -> Step {
+    let name = &cx.resource.address;
+    for slot in &state.slots {
+        let seconds = slot.seconds();
+        if let Some(min) = min
+            && seconds < min
+        {
+            state.trace.push(format!("duration: {} is too short", length(seconds)));
+            return Step::Decline(format!("{name} is booked for at least {}.", length(min)));
+        }
+        if let Some(max) = max
+            && seconds > max
+        {
+            state.trace.push(format!("duration: {} is too long", length(seconds)));
+            return Step::Decline(format!("{name} is booked for at most {}.", length(max)));
+        }
+    }
+    state.trace.push("duration: within limits".into());
+    Step::Continue
+}
+
+/// Every instance lies within the resource's VAVAILABILITY (RFC 7953).
+/// Without one, the resource is always available.
+pub(crate) fn working_hours(cx: &Cx<'_>, state: &mut State) -> Result<Step, StoreError> {
+    let prefs = cx.reader.read_prefs(&cx.resource.address)?;
+    let Some(text) = prefs.get(AVAILABILITY_PREF) else {
+        state.trace.push("working-hours: none set, always available".into());
+        return Ok(Step::Continue);
+    };
+    let availability = match Availability::parse(text) {
+        Ok(availability) => availability,
+        Err(error) => {
+            // The owner's data, not the organizer's fault: refuse rather
+            // than book outside hours nobody can read.
+            state.trace.push(format!("working-hours: unreadable ({error})"));
+            return Ok(Step::Decline(format!("{} cannot read its working hours.", cx.resource.address)));
+        }
+    };
+    let outside: Vec<_> = state
+        .slots
+        .iter()
+        .filter(|s| {
+            !availability.unavailable(s.start, s.end, &availability_expansion(cx, s.start, s.end)).is_empty()
+        })
+        .copied()
+        .collect();
+    state.working_hours = Some(availability);
+    if outside.is_empty() {
+        state.trace.push("working-hours: inside".into());
+        return Ok(Step::Continue);
+    }
+    Ok(decline_or_tolerate(cx, state, outside, "outside working hours"))
+}
+
+/// The expansion availability is read with, over `[from, to)`.
+pub(crate) fn availability_expansion(cx: &Cx<'_>, from: Timestamp, to: Timestamp) -> Expansion {
+    Expansion { zone: cx.zone, from, until: to, max_occurrences: 5_000, max_scan: 100_000 }
+}
+
+/// Series: allowed or not, and how many conflicting instances later
+/// policies may decline one by one.
+pub(crate) fn recurring(cx: &Cx<'_>, state: &mut State, allowed: bool, max_conflicts: Tolerance) -> Step {
+    state.tolerance = max_conflicts;
+    if cx.booking.recurring && !allowed {
+        state.trace.push("recurring: series refused".into());
+        return Step::Decline(format!("{} does not take recurring bookings.", cx.resource.address));
+    }
+    state.trace.push("recurring: allowed".into());
+    Step::Continue
+}

@@ -1,0 +1,162 @@
+//! Quotas: booked time per organizer (or group) over a period, shared by
+//! the member resources; and collective scheduling across a quota.
+//!
+//! Usage is read from the members' own schedules (confirmed, BUSY
+//! periods, with their ORGANIZER), so a cancellation or a decline gives
+//! time back by itself, and nothing can drift from the bookings.
+
+use crate::freebusy::{BusyPeriod, FbType, PeriodSet};
+use crate::resource::config::{Quota, QuotaPeriod};
+use crate::resource::evaluate::{Cx, State, Step, length, local_time};
+use crate::store::StoreError;
+use crate::{CalAddress, Timestamp};
+use chrono::{Datelike, Duration, LocalResult, NaiveDate, TimeZone};
+use std::collections::BTreeMap;
+
+/// The organizer's booked time under quota `name`, with this request,
+/// stays within their limit in every period the request touches.
+pub(crate) fn quota(cx: &Cx<'_>, state: &mut State, name: &str) -> Result<Step, StoreError> {
+    let Some(quota) = cx.directory.quota(name) else { return Ok(Step::Continue) };
+    let booking = cx.booking;
+    let resource = &cx.resource.address;
+    let Some((index, limit)) = limit_for(cx, quota, &booking.organizer) else {
+        state.trace.push(format!("quota {name}: no allocation"));
+        return Ok(Step::Decline(format!("You have no quota allocation for {resource}.")));
+    };
+    let Some(limit) = limit else {
+        state.trace.push(format!("quota {name}: unlimited"));
+        return Ok(Step::Continue);
+    };
+    if booking.open_ended {
+        state.trace.push(format!("quota {name}: open-ended series"));
+        return Ok(Step::Decline(format!(
+            "A series without an end cannot be booked under a quota on {resource}."
+        )));
+    }
+    let mut requested: BTreeMap<(Timestamp, Timestamp), i64> = BTreeMap::new();
+    for slot in &state.slots {
+        *requested.entry(bucket(quota.period, slot.start, cx)).or_default() += slot.seconds();
+    }
+    let mut members = quota.members.clone();
+    if !members.contains(resource) {
+        members.push(resource.clone());
+    }
+    for ((from, to), asked) in requested {
+        let mut used = 0;
+        for member in &members {
+            for period in cx.reader.read_periods(member, &PeriodSet::Own, from, to)? {
+                if counts(cx, quota, index, &period) {
+                    used += period.end.min(to).seconds() - period.start.max(from).seconds();
+                }
+            }
+        }
+        if used + asked > limit {
+            state.trace.push(format!(
+                "quota {name}: {} used + {} asked > {}",
+                length(used),
+                length(asked),
+                length(limit)
+            ));
+            let period = match quota.period {
+                QuotaPeriod::Day => "per day",
+                QuotaPeriod::Week => "per week",
+                QuotaPeriod::Month => "per month",
+                QuotaPeriod::Upcoming => "in upcoming bookings",
+            };
+            return Ok(Step::Decline(format!(
+                "The booking exceeds your quota for {resource}: {} {period}, {} already used.",
+                length(limit),
+                length(used)
+            )));
+        }
+    }
+    state.trace.push(format!("quota {name}: within {}", length(limit)));
+    Ok(Step::Continue)
+}
+
+/// The first limit matching `organizer`: its index and seconds (`None`
+/// inside: unlimited).
+fn limit_for(cx: &Cx<'_>, quota: &Quota, organizer: &CalAddress) -> Option<(usize, Option<i64>)> {
+    quota
+        .limits
+        .iter()
+        .enumerate()
+        .find(|(_, l)| cx.directory.matches(&l.who, organizer))
+        .map(|(i, l)| (i, l.limit))
+}
+
+/// Whether a member's period counts against the requesting organizer's
+/// allocation: a confirmed booking of another UID by the same organizer,
+/// or, for a shared limit, by anyone whose first matching limit is the
+/// same one.
+fn counts(cx: &Cx<'_>, quota: &Quota, index: usize, period: &BusyPeriod) -> bool {
+    if period.fbtype != FbType::Busy || period.uid == cx.booking.uid {
+        return false;
+    }
+    let Some(organizer) = &period.organizer else { return false };
+    if quota.shared {
+        limit_for(cx, quota, organizer).is_some_and(|(i, _)| i == index)
+    } else {
+        organizer == &cx.booking.organizer
+    }
+}
+
+/// The accounting period containing `at`, in the resource's zone.
+fn bucket(period: QuotaPeriod, at: Timestamp, cx: &Cx<'_>) -> (Timestamp, Timestamp) {
+    let date = at.to_chrono().with_timezone(&cx.zone).date_naive();
+    let (first, next) = match period {
+        QuotaPeriod::Upcoming => return (cx.now, Timestamp::from_seconds(i64::MAX / 2)),
+        QuotaPeriod::Day => (date, date + Duration::days(1)),
+        QuotaPeriod::Week => {
+            let monday = date - Duration::days(i64::from(date.weekday().num_days_from_monday()));
+            (monday, monday + Duration::days(7))
+        }
+        QuotaPeriod::Month => {
+            let first = date.with_day(1).unwrap_or(date);
+            let next = if first.month() == 12 {
+                NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+            } else {
+                NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+            };
+            (first, next.unwrap_or(first + Duration::days(31)))
+        }
+    };
+    (midnight(first, cx), midnight(next, cx))
+}
+
+fn midnight(date: NaiveDate, cx: &Cx<'_>) -> Timestamp {
+    let local = date.and_hms_opt(0, 0, 0).unwrap_or_default();
+    let at = match cx.zone.from_local_datetime(&local) {
+        LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => at.timestamp(),
+        // Midnight skipped by DST: the day starts an hour later.
+        LocalResult::None => cx.zone.from_utc_datetime(&local).timestamp(),
+    };
+    Timestamp::from_seconds(at)
+}
+
+/// Collective scheduling: the organizer may not hold another member of
+/// quota `name` at the same time.
+pub(crate) fn across(cx: &Cx<'_>, state: &mut State, name: &str) -> Result<Step, StoreError> {
+    let Some(quota) = cx.directory.quota(name) else { return Ok(Step::Continue) };
+    let me = &cx.resource.address;
+    for member in quota.members.iter().filter(|m| *m != me) {
+        for slot in &state.slots {
+            let held =
+                cx.reader.read_periods(member, &PeriodSet::Own, slot.start, slot.end)?.into_iter().any(|p| {
+                    p.uid != cx.booking.uid
+                        && p.fbtype != FbType::Free
+                        && p.organizer.as_ref() == Some(&cx.booking.organizer)
+                });
+            if held {
+                state.trace.push(format!("across-quota {name}: already holds {member}"));
+                return Ok(Step::Decline(format!(
+                    "{} already holds {member} at {}; only one resource of this group at a time.",
+                    cx.booking.organizer,
+                    local_time(slot.start, cx.zone)
+                )));
+            }
+        }
+    }
+    state.trace.push(format!("across-quota {name}: no other resource held"));
+    Ok(Step::Continue)
+}

@@ -24,8 +24,7 @@ pub(crate) fn free_busy(cx: &Cx<'_>, state: &mut State, capacity: u32) -> Result
             .push(format!("free-busy: {} instance(s) fit under capacity {capacity}", state.slots.len()));
         return Ok(Step::Continue);
     }
-    state.trace.push(format!("free-busy: full at capacity {capacity}"));
-    Ok(decline_or_tolerate(cx, state, busy, "already booked"))
+    Ok(decline_or_tolerate(cx, state, "free-busy", busy, "already booked"))
 }
 
 /// As [`free_busy`]; when a single booking does not fit, propose the
@@ -50,7 +49,7 @@ pub(crate) fn next_available(
     }
     if cx.booking.recurring || state.slots.len() != 1 {
         state.trace.push("next-available: a series is not moved".into());
-        return Ok(decline_or_tolerate(cx, state, busy, "already booked"));
+        return Ok(decline_or_tolerate(cx, state, "next-available", busy, "already booked"));
     }
     let requested = state.slots[0];
     let length = requested.seconds();

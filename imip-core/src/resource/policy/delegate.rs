@@ -31,7 +31,7 @@ pub(crate) fn delegate(
     let booking = cx.booking;
     if booking.delegated_from.is_some() {
         state.trace.push("delegate: already delegated to us, not passed on".into());
-        return Ok(decline_or_tolerate(cx, state, busy, "already booked"));
+        return Ok(decline_or_tolerate(cx, state, "delegate", busy, "already booked"));
     }
     let candidates = pool
         .members

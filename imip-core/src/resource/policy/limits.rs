@@ -88,7 +88,7 @@ pub(crate) fn working_hours(cx: &Cx<'_>, state: &mut State) -> Result<Step, Stor
         state.trace.push("working-hours: inside".into());
         return Ok(Step::Continue);
     }
-    Ok(decline_or_tolerate(cx, state, outside, "outside working hours"))
+    Ok(decline_or_tolerate(cx, state, "working-hours", outside, "outside working hours"))
 }
 
 /// The expansion availability is read with, over `[from, to)`.

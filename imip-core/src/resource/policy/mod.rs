@@ -31,7 +31,13 @@ pub(crate) fn busy_slots(
 /// tolerance): they are declined one by one and the rest goes on.
 /// Otherwise the whole request is declined with `why` (which names the
 /// first troubled instance's time).
-pub(crate) fn decline_or_tolerate(cx: &Cx<'_>, state: &mut State, troubled: Vec<Slot>, why: &str) -> Step {
+pub(crate) fn decline_or_tolerate(
+    cx: &Cx<'_>,
+    state: &mut State,
+    policy: &str,
+    troubled: Vec<Slot>,
+    why: &str,
+) -> Step {
     let total = cx.booking.slots.len();
     let declined = state.declined.len() + troubled.len();
     let name = &cx.resource.address;
@@ -39,7 +45,7 @@ pub(crate) fn decline_or_tolerate(cx: &Cx<'_>, state: &mut State, troubled: Vec<
         && troubled.len() < state.slots.len()
         && declined <= state.tolerance.allowed(total)
     {
-        state.trace.push(format!("{} instance(s) {why}: declined one by one", troubled.len()));
+        state.trace.push(format!("{policy}: {} instance(s) {why}, declined one by one", troubled.len()));
         for slot in &troubled {
             state
                 .remarks
@@ -50,6 +56,6 @@ pub(crate) fn decline_or_tolerate(cx: &Cx<'_>, state: &mut State, troubled: Vec<
         return Step::Continue;
     }
     let first = troubled.first().map(|s| local_time(s.start, cx.zone)).unwrap_or_default();
-    state.trace.push(format!("{} instance(s) {why}: decline", troubled.len()));
+    state.trace.push(format!("{policy}: {} instance(s) {why}, so the request is declined", troubled.len()));
     Step::Decline(format!("{name} is unavailable at {first}: {why}."))
 }

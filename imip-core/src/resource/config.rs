@@ -162,9 +162,9 @@ impl Policy {
 pub struct AclRule {
     /// Accept (true) or decline (false) when the rule matches.
     pub accept: bool,
-    /// Matches when the organizer matches one of these.
+    /// The organizer must match one of these (empty: anyone).
     pub organizer: Vec<AddressPattern>,
-    /// Matches when any attendee matches one of these.
+    /// Some other attendee must match one of these (empty: anyone).
     pub attendee: Vec<AddressPattern>,
 }
 

@@ -32,7 +32,7 @@
 //! | `free-busy` | `capacity` (1) | every instance fits under `capacity` concurrent bookings (own bookings and unexpired offers of other UIDs; transparent events take no time) |
 //! | `next-available` | `capacity` (1), `search` (`P14D`) | as `free-busy`; when a single booking does not fit, COUNTER with the first slot of the same length that fits the resource, the known busy time of the organizer and attendees, earlier `permitted-times` and `working-hours`, and the booking window. Series are not moved |
 //! | `permitted-times` | `hours`, `minutes`, `action` (`counter`) | starts and ends on permitted local times; otherwise COUNTER with each rounded up (`16:05` → `16:15`), or `decline` |
-//! | `acl` | `default`, `rules` | rules `{ action, organizer = [..], attendee = [..] }`; the last matching rule wins |
+//! | `acl` | `default`, `rules` | rules `{ action, organizer = [..], attendee = [..] }`: a rule matches when the organizer matches one of `organizer` and some attendee one of `attendee` (an omitted list matches anyone); the last matching rule wins |
 //! | `same-domain` | | the organizer's mail domain is the resource's |
 //! | `quota` | `name` | the organizer's confirmed booked time on the quota's members, plus this request, stays within their limit in each period |
 //! | `across-quota` | `name` | the organizer holds no other member of the quota at the same time |

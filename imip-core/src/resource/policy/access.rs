@@ -4,15 +4,19 @@ use crate::resource::config::AclRule;
 use crate::resource::evaluate::{Cx, State, Step};
 use crate::resource::pattern::AddressPattern;
 
-/// The last rule matching the organizer (or any attendee) decides;
-/// `default_accept` when none matches.
+/// The last matching rule decides; `default_accept` when none matches.
+/// A rule matches when the organizer matches one of its `organizer`
+/// patterns and some other attendee one of its `attendee` patterns (an
+/// empty list matches anyone).
 pub(crate) fn acl(cx: &Cx<'_>, state: &mut State, default_accept: bool, rules: &[AclRule]) -> Step {
     let booking = cx.booking;
     let mut decision = (default_accept, "the default".to_string());
     for (index, rule) in rules.iter().enumerate() {
-        let by_organizer = cx.directory.matches_any(&rule.organizer, &booking.organizer);
-        let by_attendee = booking.attendees.iter().any(|a| cx.directory.matches_any(&rule.attendee, a));
-        if by_organizer || by_attendee {
+        let by_organizer =
+            rule.organizer.is_empty() || cx.directory.matches_any(&rule.organizer, &booking.organizer);
+        let by_attendee = rule.attendee.is_empty()
+            || booking.attendees.iter().any(|a| cx.directory.matches_any(&rule.attendee, a));
+        if by_organizer && by_attendee {
             decision = (rule.accept, format!("rule {}", index + 1));
         }
     }

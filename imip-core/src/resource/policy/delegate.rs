@@ -4,7 +4,7 @@
 use super::{busy_slots, decline_or_tolerate};
 use crate::freebusy::{FbType, PeriodSet};
 use crate::resource::config::Strategy;
-use crate::resource::evaluate::{Cx, State, Step};
+use crate::resource::evaluate::{Cx, State, Step, length};
 use crate::store::StoreError;
 use crate::{CalAddress, Timestamp};
 
@@ -22,16 +22,17 @@ pub(crate) fn delegate(
     capacity: u32,
 ) -> Result<Step, StoreError> {
     let Some(pool) = cx.directory.pool(pool_name) else { return Ok(Step::Continue) };
+    let name = if include_self { "delegate" } else { "collection" };
     let me = &cx.resource.address;
     let busy = if include_self { busy_slots(cx, me, &state.slots, capacity)? } else { state.slots.clone() };
     if busy.is_empty() {
-        state.trace.push(format!("delegate: {me} is free"));
+        state.trace.push(format!("{name}: {me} is free"));
         return Ok(Step::Continue);
     }
     let booking = cx.booking;
     if booking.delegated_from.is_some() {
-        state.trace.push("delegate: already delegated to us, not passed on".into());
-        return Ok(decline_or_tolerate(cx, state, "delegate", busy, "already booked"));
+        state.trace.push(format!("{name}: delegated to us already, not passed on"));
+        return Ok(decline_or_tolerate(cx, state, name, busy, "already booked"));
     }
     let candidates = pool
         .members
@@ -40,7 +41,7 @@ pub(crate) fn delegate(
     let mut best: Option<(i64, &CalAddress)> = None;
     for candidate in candidates {
         if !busy_slots(cx, candidate, &state.slots, pool.capacity)?.is_empty() {
-            state.trace.push(format!("delegate: {candidate} is busy"));
+            state.trace.push(format!("{name}: {candidate} is busy"));
             continue;
         }
         match strategy {
@@ -50,7 +51,9 @@ pub(crate) fn delegate(
             }
             Strategy::MostAvailable => {
                 let booked = booked_seconds(cx, candidate)?;
-                state.trace.push(format!("delegate: {candidate} is free, {booked} s booked those days"));
+                state
+                    .trace
+                    .push(format!("{name}: {candidate} is free, {} booked those days", length(booked)));
                 if best.is_none_or(|(least, _)| booked < least) {
                     best = Some((booked, candidate));
                 }
@@ -60,12 +63,17 @@ pub(crate) fn delegate(
     let kind = if include_self { "is busy" } else { "is a collection" };
     match best {
         Some((_, to)) => {
-            state.trace.push(format!("delegate: {me} {kind}; delegated to {to}"));
+            state.trace.push(format!("{name}: {me} {kind}; delegated to {to}"));
             Ok(Step::Delegate(to.clone(), format!("{me} {kind}; {to} is asked to take the booking.")))
         }
         None => {
-            state.trace.push(format!("delegate: no member of {pool_name} is free"));
-            Ok(Step::Decline(format!("{me} and the other members of {pool_name} are all unavailable.")))
+            state.trace.push(format!("{name}: no member of {pool_name} is free"));
+            let whom = if include_self {
+                format!("{me} and the other members of {pool_name} are")
+            } else {
+                format!("no member of {me} is")
+            };
+            Ok(Step::Decline(format!("Sorry: {whom} free at that time.")))
         }
     }
 }

@@ -9,10 +9,12 @@ use crate::store::StoreError;
 use crate::{CalAddress, Timestamp};
 
 /// When this resource is busy (or always, for a collection), delegate to
-/// a free member of `pool`: the first one (`available`), or the one with
-/// the least booked time on the days of the request (`most-available`).
-/// A request that reached us by delegation is not passed on again, and
-/// members already invited are not candidates.
+/// a member of `pool` free for the request as the organizer sent it: the
+/// first one (`available`), or the one with the least booked time on the
+/// days of the request (`most-available`). A request that reached us by
+/// delegation is not passed on again, and members already invited are
+/// not candidates. When no member is free, a series may still lose its
+/// busy instances one by one (the `recurring` tolerance).
 pub(crate) fn delegate(
     cx: &Cx<'_>,
     state: &mut State,
@@ -40,7 +42,8 @@ pub(crate) fn delegate(
         .filter(|m| *m != me && **m != booking.organizer && !booking.attendees.contains(m));
     let mut best: Option<(i64, &CalAddress)> = None;
     for candidate in candidates {
-        if !busy_slots(cx, candidate, &state.slots, pool.capacity)?.is_empty() {
+        // The delegate receives the request as the organizer sent it.
+        if !busy_slots(cx, candidate, &booking.slots, pool.capacity)?.is_empty() {
             state.trace.push(format!("{name}: {candidate} is busy"));
             continue;
         }
@@ -66,14 +69,13 @@ pub(crate) fn delegate(
             state.trace.push(format!("{name}: {me} {kind}; delegated to {to}"));
             Ok(Step::Delegate(to.clone(), format!("{me} {kind}; {to} is asked to take the booking.")))
         }
+        None if include_self => {
+            state.trace.push(format!("{name}: no other member of {pool_name} is free"));
+            Ok(decline_or_tolerate(cx, state, name, busy, "already booked"))
+        }
         None => {
             state.trace.push(format!("{name}: no member of {pool_name} is free"));
-            let whom = if include_self {
-                format!("{me} and the other members of {pool_name} are")
-            } else {
-                format!("no member of {me} is")
-            };
-            Ok(Step::Decline(format!("Sorry: {whom} free at that time.")))
+            Ok(Step::Decline(format!("Sorry: no member of {me} is free at that time.")))
         }
     }
 }

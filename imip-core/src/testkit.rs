@@ -65,6 +65,7 @@ macro_rules! store_suite {
             hostile_keys_stay_distinct_and_round_trip,
             a_scheduling_exchange_gives_the_same_state_as_memory,
             check_finds_and_repair_fixes_free_busy_drift,
+            racing_bookings_are_decided_again,
             copies_are_lossless
         );
     };
@@ -647,6 +648,150 @@ pub fn a_scheduling_exchange_gives_the_same_state_as_memory(make: Factory<'_>) {
     let tentative = fixture.store.periods(&carol, &PeriodSet::Own, EVER.0, EVER.1).expect("carol's");
     assert_eq!(tentative.iter().map(|p| p.fbtype).collect::<Vec<_>>(), vec![FbType::BusyTentative]);
     assert!(check(fixture.store.as_ref()).expect("check").is_clean());
+}
+
+/// A booking request for room@example.com, as an MTA would pipe it.
+fn booking_mail(organizer: &str, uid: &str) -> Vec<u8> {
+    format!(
+        "From: {organizer}\r\nTo: room@example.com\r\nSubject: Booking\r\nMessage-ID: <{uid}>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: text/calendar; method=REQUEST; charset=utf-8\r\n\r\n\
+         BEGIN:VCALENDAR\r\nPRODID:-//test//EN\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\n\
+         UID:{uid}\r\nDTSTAMP:20250301T090000Z\r\nSEQUENCE:0\r\nDTSTART:20250310T140000Z\r\n\
+         DTEND:20250310T150000Z\r\nSUMMARY:Booking\r\nORGANIZER:mailto:{organizer}\r\n\
+         ATTENDEE;CUTYPE=ROOM;RSVP=TRUE:mailto:room@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    .into_bytes()
+}
+
+/// A store through which a second delivery runs to completion just
+/// before the first delivery's first commit: what a second MTA process
+/// does to the first when both decide on the same room at once.
+struct Racer<'a> {
+    inner: &'a mut dyn Store,
+    engine: &'a Engine,
+    interloper: Option<Vec<u8>>,
+    transport: RecordingTransport,
+}
+
+impl Store for Racer<'_> {
+    fn load(&self, principal: &CalAddress, uid: &str) -> Result<crate::store::Versioned<Record>, StoreError> {
+        self.inner.load(principal, uid)
+    }
+    fn commit(&mut self, commit: Commit) -> Result<(), StoreError> {
+        if let Some(mail) = self.interloper.take() {
+            let mut ids = SeqIds::new("racer");
+            let mut env = Env::new(at("20250301T090000Z"), &mut ids);
+            let limits = crate::imip::MailLimits::default();
+            drive::deliver_mail(
+                self.engine,
+                &mut env,
+                self.inner,
+                &mut self.transport,
+                &addr("room@example.com"),
+                &mail,
+                &limits,
+            )
+            .expect("the interloping delivery");
+        }
+        self.inner.commit(commit)
+    }
+    fn schedule_version(&self, principal: &CalAddress) -> Result<Version, StoreError> {
+        self.inner.schedule_version(principal)
+    }
+    fn periods(
+        &self,
+        principal: &CalAddress,
+        set: &PeriodSet,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<BusyPeriod>, StoreError> {
+        self.inner.periods(principal, set, from, to)
+    }
+    fn principals(&self) -> Result<Vec<CalAddress>, StoreError> {
+        self.inner.principals()
+    }
+    fn uids(&self, principal: &CalAddress) -> Result<Vec<String>, StoreError> {
+        self.inner.uids(principal)
+    }
+    fn period_sets(&self, principal: &CalAddress) -> Result<Vec<PeriodSet>, StoreError> {
+        self.inner.period_sets(principal)
+    }
+    fn pending(&self, principal: &CalAddress) -> Result<Vec<(String, PendingRequest)>, StoreError> {
+        self.inner.pending(principal)
+    }
+    fn prefs(
+        &self,
+        principal: &CalAddress,
+    ) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
+        self.inner.prefs(principal)
+    }
+    fn set_pref(&mut self, principal: &CalAddress, key: &str, value: Option<&str>) -> Result<(), StoreError> {
+        self.inner.set_pref(principal, key, value)
+    }
+    fn outbox(&self) -> Result<Vec<(crate::store::OutboxId, OutgoingMail)>, StoreError> {
+        self.inner.outbox()
+    }
+    fn enqueue(&mut self, mail: OutgoingMail) -> Result<crate::store::OutboxId, StoreError> {
+        self.inner.enqueue(mail)
+    }
+    fn claim_outbox(
+        &mut self,
+        now: Timestamp,
+        lease_seconds: i64,
+    ) -> Result<Vec<(crate::store::OutboxId, OutgoingMail)>, StoreError> {
+        self.inner.claim_outbox(now, lease_seconds)
+    }
+    fn release_outbox(&mut self, id: &crate::store::OutboxId) -> Result<(), StoreError> {
+        self.inner.release_outbox(id)
+    }
+    fn remove_from_outbox(&mut self, id: &crate::store::OutboxId) -> Result<(), StoreError> {
+        self.inner.remove_from_outbox(id)
+    }
+}
+
+/// Two requests for the same slot of a room of capacity 1, decided at
+/// once: the second one's delivery completes between the first one's
+/// decision and its commit. The first commit's schedule guard fails, the
+/// driver decides again on fresh data, and exactly one booking stands:
+/// the second is accepted, the first declined.
+pub fn racing_bookings_are_decided_again(make: Factory<'_>) {
+    let mut fixture = make();
+    let directory = crate::resource::Directory::from_toml(
+        "[[resource]]\naddress = \"room@example.com\"\n[[resource.policy]]\nkind = \"free-busy\"\n",
+    )
+    .expect("directory");
+    let engine = Engine::new(Config { resources: directory, ..Config::default() }).expect("config");
+    let room = addr("room@example.com");
+    let mut racer = Racer {
+        inner: fixture.store.as_mut(),
+        engine: &engine,
+        interloper: Some(booking_mail("bob@example.com", "bob-1@example.com")),
+        transport: RecordingTransport::default(),
+    };
+    let mut ids = SeqIds::new("first");
+    let mut env = Env::new(at("20250301T090000Z"), &mut ids);
+    let mut transport = RecordingTransport::default();
+    let first = booking_mail("alice@example.com", "alice-1@example.com");
+    let report = drive::deliver_mail(
+        &engine,
+        &mut env,
+        &mut racer,
+        &mut transport,
+        &room,
+        &first,
+        &crate::imip::MailLimits::default(),
+    )
+    .expect("the first delivery");
+    assert!(racer.interloper.is_none(), "the second delivery ran in between");
+    let answer = |report: &crate::drive::MailReport| report.parts[0].outcome.disposition.clone();
+    assert_eq!(
+        answer(&report),
+        crate::Disposition::Applied(crate::Applied::ResourceAnswered(crate::ResourceAnswer::Declined)),
+        "the raced decision was taken again and saw the other booking"
+    );
+    let booked = racer.inner.periods(&room, &PeriodSet::Own, EVER.0, EVER.1).expect("periods");
+    assert_eq!(booked.iter().map(|p| p.uid.as_str()).collect::<Vec<_>>(), vec!["bob-1@example.com"]);
+    assert_eq!(racer.transport.sent.len() + transport.sent.len(), 2, "one reply each");
 }
 
 /// Free/busy that drifted from the objects is found by `check` and put

@@ -1,6 +1,6 @@
 //! A resource's answer, through the ordinary attendee path: the policies
 //! pick a PARTSTAT (or a COUNTER, a delegation, a hold), and the local
-//! actions of [`crate::itip`] turn it into the reply, exactly as if a
+//! actions of `imip_core`'s iTIP engine turn it into the reply, exactly as if a
 //! person had answered.
 
 use super::booking::{Booking, Slot};

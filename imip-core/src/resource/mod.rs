@@ -8,7 +8,7 @@
 //! ACCEPTED, DECLINED, a COUNTER with other times, DELEGATED to a
 //! sibling, or TENTATIVE while the owner decides. The answer goes through
 //! the same local actions a person uses, so the REPLY, COUNTER or
-//! delegation is exactly what the attendee side of [`crate::itip`]
+//! delegation is exactly what the attendee side of `imip_core`'s iTIP engine
 //! produces. The REPLY carries the reason as a COMMENT (and as the mail's
 //! text), and the [`crate::Outcome`]'s trace holds one line per policy.
 //! A CANCEL frees the time, the quota and any offer by itself: they are

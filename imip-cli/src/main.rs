@@ -1,51 +1,134 @@
-//! `imip`: the command-line adapter around imip-core.
+//! `imip`: the agent an MTA pipes mail into, around imip-core.
 //!
-//! This first version offers one command, `imip process`, which runs a
-//! mail through the engine for one recipient against a filesystem store
-//! (`./imip-data` unless `--store DIR` or `--memory` says otherwise) and
-//! prints the decision, the stored copy and the mail to send (mail is
-//! printed, not sent: transports come with the CLI issue, as do the
-//! MTA-facing agents `person`, `person-outgoing` and `resource`).
+//! Commands so far:
+//!
+//! * `imip resource`: a room or other resource answers the calendar mail
+//!   on stdin by its policies (see `imip_core::resource`);
+//! * `imip approve` / `imip decline`: a resource's owner acts on a held
+//!   booking;
+//! * `imip policy check FILE`: checks a resource directory;
+//! * `imip process`: runs one mail through the engine for one user and
+//!   prints what happened (for debugging).
+//!
+//! Exit codes follow sysexits(3); 75 only for faults a retry can cure.
 
-use imip_core::drive::deliver_mail;
+mod exit;
+mod settings;
+mod transport;
+
+use clap::{Args, Parser, Subcommand};
+use exit::{EX_NOINPUT, EX_USAGE, Failure};
+use imip_core::drive::{deliver_mail, run_once};
 use imip_core::imip::MailLimits;
 use imip_core::{
-    CalAddress, Config, Engine, Env, IdSource, MemStore, RecordingTransport, Store, StoreError, Timestamp,
+    CalAddress, Config, Engine, Env, IdSource, Input, LocalAction, MemStore, PartStat, RecordingTransport,
+    Store, Timestamp, Transport,
 };
-use imip_store_fs::{FsStore, Options};
+use settings::Settings;
 use std::io::Read;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// sysexits(3) codes.
-const EX_USAGE: u8 = 64;
-const EX_NOINPUT: u8 = 66;
-const EX_SOFTWARE: u8 = 70;
-const EX_IOERR: u8 = 74;
-const EX_TEMPFAIL: u8 = 75;
-const EX_CONFIG: u8 = 78;
+/// Calendar mail agent: iTIP over iMIP (RFC 5546, RFC 6047) for an MTA.
+#[derive(Parser)]
+#[command(name = "imip", version, about, long_about = None)]
+struct Cli {
+    #[command(flatten)]
+    common: Common,
+    #[command(subcommand)]
+    command: Command,
+}
 
-const USAGE: &str = "usage: imip process --as ADDRESS [--store DIR | --memory] [MESSAGE-FILE]
+/// Options every command takes.
+#[derive(Args)]
+struct Common {
+    /// The configuration file [default: $IMIP_CONFIG, then /etc/imip/imip.toml].
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// The store, overriding the configuration: fs:DIR or sqlite:PATH.
+    #[arg(long, global = true, value_name = "SPEC")]
+    store: Option<String>,
+    /// Send and deliver nothing: print the mail that would go out, as an
+    /// mbox, on stdout.
+    #[arg(long, global = true)]
+    dry_run: bool,
+}
 
-Runs one RFC 5322 message (from the file, or stdin) through the iTIP
-engine for the calendar user ADDRESS, and prints the decision, the
-principal's stored objects and the mail to send (printed, not sent).
+#[derive(Subcommand)]
+enum Command {
+    /// Answer calendar mail for resources by their policies.
+    ///
+    /// Reads one RFC 5322 message on stdin (or from MESSAGE) and answers
+    /// it for each recipient, which must be a resource of the configured
+    /// directory. Without --recipient, the recipients come from the
+    /// X-Original-To and Delivered-To headers the MTA adds.
+    ///
+    /// Example (Postfix master.cf):
+    ///   imip-resource unix - n n - - pipe
+    ///     flags=Rq user=imip argv=/usr/bin/imip resource --recipient ${recipient}
+    Resource {
+        /// A resource the mail is for (repeatable).
+        #[arg(long = "recipient", value_name = "ADDR")]
+        recipients: Vec<String>,
+        /// The message file [default: stdin].
+        message: Option<PathBuf>,
+    },
+    /// Approve a booking a resource holds for its owner.
+    ///
+    /// The resource's policies run again without the hold, and their
+    /// answer goes to the organizer.
+    ///
+    /// Example: imip approve --as studio@example.com demo@example.org
+    Approve {
+        /// The resource.
+        #[arg(long = "as", value_name = "RESOURCE")]
+        resource: String,
+        /// The booking's UID.
+        uid: String,
+    },
+    /// Decline a booking a resource holds for its owner.
+    ///
+    /// Example: imip decline --as studio@example.com demo@example.org
+    Decline {
+        /// The resource.
+        #[arg(long = "as", value_name = "RESOURCE")]
+        resource: String,
+        /// The booking's UID.
+        uid: String,
+        /// A COMMENT for the organizer.
+        #[arg(long)]
+        comment: Option<String>,
+    },
+    /// Resource policy files.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
+    /// Run one mail through the engine for one user, and print the
+    /// decision, the stored copy and the mail to send.
+    ///
+    /// Example: imip process --as bob@example.com --memory invitation.eml
+    Process {
+        /// The calendar user.
+        #[arg(long = "as", value_name = "ADDR")]
+        principal: String,
+        /// Use an empty in-memory store instead of the configured one.
+        #[arg(long)]
+        memory: bool,
+        /// The message file [default: stdin].
+        message: Option<PathBuf>,
+    },
+}
 
-  --store DIR   the filesystem store to use (default: ./imip-data,
-                created on first use)
-  --memory      use an empty in-memory store instead
-
-example:
-  imip process --as bob@example.com examples/mail/request.eml";
-
-/// Maps a store failure to sysexits: temporary faults are 75, so the
-/// MTA retries; damage needs an administrator.
-fn store_failure(error: &StoreError) -> u8 {
-    match error {
-        e if e.is_temporary() => EX_TEMPFAIL,
-        StoreError::Corrupt { .. } => EX_IOERR,
-        StoreError::Invalid(_) => EX_CONFIG,
-        _ => EX_SOFTWARE,
-    }
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Check a resource directory (TOML) and summarise it.
+    ///
+    /// Example: imip policy check /etc/imip/resources.toml
+    Check {
+        /// The file.
+        file: PathBuf,
+    },
 }
 
 /// Message-IDs from the wall clock and a counter: unique per process.
@@ -62,100 +145,250 @@ impl IdSource for ClockIds {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() { EX_USAGE } else { 0 };
+            let _ = error.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err((code, message)) => {
-            eprintln!("imip: {message}");
-            ExitCode::from(code)
+        Err(failure) => {
+            eprintln!("imip: {failure}");
+            ExitCode::from(failure.code)
         }
     }
 }
 
-fn run(args: &[String]) -> Result<(), (u8, String)> {
-    let usage = || (EX_USAGE, USAGE.to_string());
-    let (command, rest) = args.split_first().ok_or_else(usage)?;
-    if command == "--help" || command == "-h" {
-        println!("{USAGE}");
-        return Ok(());
-    }
-    if command != "process" {
-        return Err(usage());
-    }
-    let (mut principal, mut file) = (None, None);
-    let mut store_dir = Some("imip-data".to_string());
-    let mut iter = rest.iter();
-    while let Some(arg) = iter.next() {
-        match arg.as_str() {
-            "--as" => principal = iter.next().and_then(|a| CalAddress::parse(a)),
-            "--store" => store_dir = Some(iter.next().ok_or_else(usage)?.clone()),
-            "--memory" => store_dir = None,
-            "--help" | "-h" => {
-                println!("{USAGE}");
-                return Ok(());
-            }
-            other if file.is_none() => file = Some(other.to_string()),
-            _ => return Err(usage()),
-        }
-    }
-    let principal = principal.ok_or_else(|| (EX_USAGE, "--as needs a mail address".to_string()))?;
+fn address(text: &str) -> Result<CalAddress, Failure> {
+    CalAddress::parse(text).ok_or_else(|| Failure::new(EX_USAGE, format!("{text:?} is not a mail address")))
+}
+
+fn read_message(path: Option<&PathBuf>) -> Result<Vec<u8>, Failure> {
     let mut raw = Vec::new();
-    match &file {
-        Some(path) => raw = std::fs::read(path).map_err(|e| (EX_NOINPUT, format!("{path}: {e}")))?,
+    match path {
+        Some(path) => {
+            raw = std::fs::read(path)
+                .map_err(|e| Failure::new(EX_NOINPUT, format!("{}: {e}", path.display())))?
+        }
         None => {
-            std::io::stdin().read_to_end(&mut raw).map_err(|e| (EX_NOINPUT, format!("stdin: {e}")))?;
+            std::io::stdin()
+                .read_to_end(&mut raw)
+                .map_err(|e| Failure::new(EX_NOINPUT, format!("stdin: {e}")))?;
         }
     }
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    let engine = Engine::new(Config::default()).map_err(|e| (78, e.to_string()))?;
-    let mut ids = ClockIds { stamp: now.as_nanos(), next: 0 };
-    let mut env = Env::new(Timestamp::from_seconds(now.as_secs() as i64), &mut ids);
-    let mut store: Box<dyn Store> = match &store_dir {
-        Some(dir) => Box::new(
-            FsStore::open(dir, Options::default()).map_err(|e| (store_failure(&e), format!("{dir}: {e}")))?,
-        ),
-        None => Box::new(MemStore::new()),
-    };
-    let mut transport = RecordingTransport::default();
-    let report = deliver_mail(
-        &engine,
-        &mut env,
-        store.as_mut(),
-        &mut transport,
-        &principal,
-        &raw,
-        &MailLimits::default(),
-    )
-    .map_err(|e| match &e {
-        imip_core::drive::DriveError::Store(error) => (store_failure(error), e.to_string()),
-        _ => (EX_TEMPFAIL, e.to_string()),
-    })?;
-    if let Some(ignored) = &report.ignored {
-        println!("ignored: {ignored} (the mail would be delivered unchanged)");
+    Ok(raw)
+}
+
+fn open_store(spec: &str) -> Result<Box<dyn Store>, Failure> {
+    settings::check_store_spec(spec).map_err(Failure::config)?;
+    match spec.split_once(':') {
+        Some(("sqlite", path)) => imip_store_sqlite::SqliteStore::open(path, Default::default())
+            .map(|s| Box::new(s) as Box<dyn Store>)
+            .map_err(|e| Failure::store(spec, &e)),
+        Some((_, dir)) => imip_store_fs::FsStore::open(dir, Default::default())
+            .map(|s| Box::new(s) as Box<dyn Store>)
+            .map_err(|e| Failure::store(spec, &e)),
+        None => Err(Failure::config(format!("store {spec:?}"))),
     }
-    for problem in &report.problems {
-        println!("unusable {} part: {}", problem.content_type, problem.violation);
-    }
-    for part in &report.parts {
-        println!("{}", part.outcome.disposition);
-        for line in &part.outcome.trace {
-            println!("  {line}");
-        }
-        for notice in part.outcome.notices() {
-            println!("notice: {}: {}", notice.title, notice.text);
+}
+
+/// The recipients the MTA delivered to: X-Original-To, then Delivered-To.
+fn envelope_recipients(raw: &[u8]) -> Vec<CalAddress> {
+    let Some(message) = mail_parser::MessageParser::default().parse_headers(raw) else { return Vec::new() };
+    for name in ["X-Original-To", "Delivered-To"] {
+        let found: Vec<CalAddress> =
+            message.header_values(name).filter_map(|v| v.as_text()).filter_map(CalAddress::parse).collect();
+        if !found.is_empty() {
+            return found;
         }
     }
-    for part in &report.parts {
-        for effect in &part.outcome.effects {
-            if let imip_core::Effect::PutObject(object) = effect {
-                let uid = object.uid();
-                println!("\n# stored for {principal}: {uid}\n{}", object.to_ics().replace("\r\n", "\n"));
+    Vec::new()
+}
+
+struct Session {
+    settings: Settings,
+    engine: Engine,
+    dry_run: bool,
+    now: Timestamp,
+    ids: ClockIds,
+}
+
+impl Session {
+    fn start(common: &Common) -> Result<Session, Failure> {
+        let mut settings =
+            Settings::load(common.config.as_deref(), std::env::var_os("IMIP_CONFIG").map(PathBuf::from))?;
+        if let Some(store) = &common.store {
+            settings.store = store.clone();
+        }
+        let config = Config { resources: settings.resources.clone(), ..Config::default() };
+        let engine = Engine::new(config).map_err(|e| Failure::config(e.to_string()))?;
+        let dry_run = common.dry_run || settings.source == "built-in defaults";
+        let clock = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        let now = Timestamp::from_seconds(i64::try_from(clock.as_secs()).unwrap_or(i64::MAX));
+        Ok(Session { settings, engine, dry_run, now, ids: ClockIds { stamp: clock.as_nanos(), next: 0 } })
+    }
+
+    fn transport(&self) -> Box<dyn Transport> {
+        match (&self.settings.sendmail, self.dry_run) {
+            (_, true) => Box::new(RecordingTransport::default()),
+            (Some(command), false) => Box::new(transport::Sendmail { command: command.clone() }),
+            (None, false) => Box::new(transport::Unconfigured),
+        }
+    }
+}
+
+/// Prints what a dry run would have sent, or says what waits unsent.
+fn finish(sent: &[imip_core::OutgoingMail], unsent: usize) {
+    print!("{}", transport::mbox(sent));
+    if unsent > 0 {
+        eprintln!("imip: {unsent} mail(s) wait in the outbox (see transport.sendmail)");
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Policy { command: PolicyCommand::Check { file } } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| Failure::config(format!("{}: {e}", file.display())))?;
+            let directory = imip_core::resource::Directory::from_toml(&text)
+                .map_err(|e| Failure::config(format!("{}: {e}", file.display())))?;
+            for resource in directory.resources() {
+                let chain: Vec<&str> = resource.policies.iter().map(|p| p.name()).collect();
+                println!(
+                    "{}: {}",
+                    resource.address,
+                    if chain.is_empty() { "accepts everything".into() } else { chain.join(" → ") }
+                );
             }
+            Ok(())
+        }
+        Command::Resource { recipients, message } => {
+            let mut session = Session::start(&cli.common)?;
+            let raw = read_message(message.as_ref())?;
+            let recipients: Vec<CalAddress> = if recipients.is_empty() {
+                envelope_recipients(&raw)
+            } else {
+                recipients.iter().map(|r| address(r)).collect::<Result<_, _>>()?
+            };
+            if recipients.is_empty() {
+                return Err(Failure::config(
+                    "no recipient: pass --recipient, or have the MTA add X-Original-To or Delivered-To",
+                ));
+            }
+            for recipient in &recipients {
+                if session.engine.config().resources.resource(recipient).is_none() {
+                    return Err(Failure::config(format!(
+                        "{recipient} is not a resource of {}",
+                        session.settings.source
+                    )));
+                }
+            }
+            let mut store = open_store(&session.settings.store)?;
+            let mut transport = session.transport();
+            let mut recorded = RecordingTransport::default();
+            let mut unsent = 0;
+            for recipient in &recipients {
+                let mut env = Env::new(session.now, &mut session.ids);
+                let sink: &mut dyn Transport =
+                    if session.dry_run { &mut recorded } else { transport.as_mut() };
+                let report = deliver_mail(
+                    &session.engine,
+                    &mut env,
+                    store.as_mut(),
+                    sink,
+                    recipient,
+                    &raw,
+                    &MailLimits::default(),
+                )
+                .map_err(|e| Failure::drive(recipient.as_str(), &e))?;
+                for part in &report.parts {
+                    eprintln!("imip: {recipient}: {}", part.outcome.disposition);
+                    unsent += part.unsent;
+                }
+                if let Some(ignored) = &report.ignored {
+                    eprintln!("imip: {recipient}: ignored: {ignored}");
+                }
+            }
+            finish(&recorded.sent, unsent);
+            Ok(())
+        }
+        Command::Approve { resource, uid } => local(&cli.common, &resource, LocalAction::Approve { uid }),
+        Command::Decline { resource, uid, comment } => local(
+            &cli.common,
+            &resource,
+            LocalAction::Respond { uid, instance: None, partstat: PartStat::Declined, comment },
+        ),
+        Command::Process { principal, memory, message } => {
+            let mut session = Session::start(&cli.common)?;
+            let principal = address(&principal)?;
+            let raw = read_message(message.as_ref())?;
+            let mut store: Box<dyn Store> =
+                if memory { Box::new(MemStore::new()) } else { open_store(&session.settings.store)? };
+            let mut recorded = RecordingTransport::default();
+            let mut env = Env::new(session.now, &mut session.ids);
+            let report = deliver_mail(
+                &session.engine,
+                &mut env,
+                store.as_mut(),
+                &mut recorded,
+                &principal,
+                &raw,
+                &MailLimits::default(),
+            )
+            .map_err(|e| Failure::drive(principal.as_str(), &e))?;
+            if let Some(ignored) = &report.ignored {
+                println!("ignored: {ignored} (the mail would be delivered unchanged)");
+            }
+            for problem in &report.problems {
+                println!("unusable {} part: {}", problem.content_type, problem.violation);
+            }
+            for part in &report.parts {
+                println!("{}", part.outcome.disposition);
+                for line in &part.outcome.trace {
+                    println!("  {line}");
+                }
+                for notice in part.outcome.notices() {
+                    println!("notice: {}: {}", notice.title, notice.text);
+                }
+                for effect in &part.outcome.effects {
+                    if let imip_core::Effect::PutObject(object) = effect {
+                        println!(
+                            "\n# stored for {principal}: {}\n{}",
+                            object.uid(),
+                            object.to_ics().replace("\r\n", "\n")
+                        );
+                    }
+                }
+            }
+            println!();
+            print!("{}", transport::mbox(&recorded.sent));
+            Ok(())
         }
     }
-    for mail in &transport.sent {
-        println!("\nFrom {} Thu Jan  1 00:00:00 1970", mail.envelope_from);
-        println!("{}", String::from_utf8_lossy(&mail.bytes).replace("\r\n", "\n"));
+}
+
+/// A resource owner's action, then the mail it causes.
+fn local(common: &Common, resource: &str, action: LocalAction) -> Result<(), Failure> {
+    let mut session = Session::start(common)?;
+    let resource = address(resource)?;
+    if session.engine.config().resources.resource(&resource).is_none() {
+        return Err(Failure::config(format!("{resource} is not a resource of {}", session.settings.source)));
     }
+    let mut store = open_store(&session.settings.store)?;
+    let mut recorded = RecordingTransport::default();
+    let mut transport = session.transport();
+    let sink: &mut dyn Transport = if session.dry_run { &mut recorded } else { transport.as_mut() };
+    let mut env = Env::new(session.now, &mut session.ids);
+    let input = Input::Local { principal: resource.clone(), action };
+    let report = run_once(&session.engine, &mut env, store.as_mut(), sink, &input)
+        .map_err(|e| Failure::drive(resource.as_str(), &e))?;
+    if report.is_refused() {
+        return Err(Failure::new(EX_USAGE, format!("{resource}: {}", report.outcome.disposition)));
+    }
+    println!("{resource}: {}", report.outcome.disposition);
+    finish(&recorded.sent, report.unsent);
     Ok(())
 }

@@ -1,0 +1,71 @@
+//! Exit codes (sysexits(3)) and the failures that carry them.
+//!
+//! The rule an MTA relies on: 75 (EX_TEMPFAIL) only for faults that a
+//! retry can cure (a store locked past its timeout, a transport that is
+//! down). Everything permanent gets another code, so it never turns into
+//! a retry loop.
+
+use imip_core::StoreError;
+use imip_core::drive::DriveError;
+use std::fmt;
+
+/// Bad command line.
+pub(crate) const EX_USAGE: u8 = 64;
+/// The input cannot be read.
+pub(crate) const EX_NOINPUT: u8 = 66;
+/// A bug: should not happen.
+pub(crate) const EX_SOFTWARE: u8 = 70;
+/// Stored data is damaged.
+pub(crate) const EX_IOERR: u8 = 74;
+/// Try again later.
+pub(crate) const EX_TEMPFAIL: u8 = 75;
+/// The configuration is wrong.
+pub(crate) const EX_CONFIG: u8 = 78;
+
+/// Why a command failed, with its exit code.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    /// The sysexits code.
+    pub(crate) code: u8,
+    /// What to tell the administrator.
+    pub(crate) message: String,
+}
+
+impl Failure {
+    /// A failure with this code.
+    pub(crate) fn new(code: u8, message: impl Into<String>) -> Failure {
+        Failure { code, message: message.into() }
+    }
+
+    /// A configuration error (78).
+    pub(crate) fn config(message: impl Into<String>) -> Failure {
+        Failure::new(EX_CONFIG, message)
+    }
+
+    /// A store failure: temporary faults are 75, damage 74, an invalid
+    /// request 78.
+    pub(crate) fn store(context: &str, error: &StoreError) -> Failure {
+        let code = match error {
+            e if e.is_temporary() => EX_TEMPFAIL,
+            StoreError::Corrupt { .. } => EX_IOERR,
+            StoreError::Invalid(_) => EX_CONFIG,
+            _ => EX_SOFTWARE,
+        };
+        Failure::new(code, format!("{context}: {error}"))
+    }
+
+    /// A driver failure.
+    pub(crate) fn drive(context: &str, error: &DriveError) -> Failure {
+        match error {
+            DriveError::Store(error) => Failure::store(context, error),
+            // Contention clears by itself: the MTA retries later.
+            other => Failure::new(EX_TEMPFAIL, format!("{context}: {other}")),
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}

@@ -225,7 +225,7 @@ impl Session {
         }
         let config = Config { resources: settings.resources.clone(), ..Config::default() };
         let engine = Engine::new(config).map_err(|e| Failure::config(e.to_string()))?;
-        let dry_run = common.dry_run || settings.source == "built-in defaults";
+        let dry_run = common.dry_run || !settings.from_file;
         let clock = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
         let now = Timestamp::from_seconds(i64::try_from(clock.as_secs()).unwrap_or(i64::MAX));
         Ok(Session { settings, engine, dry_run, now, ids: ClockIds { stamp: clock.as_nanos(), next: 0 } })

@@ -38,6 +38,8 @@ pub(crate) struct Settings {
     pub(crate) sendmail: Option<Vec<String>>,
     /// Where the settings came from, for messages.
     pub(crate) source: String,
+    /// Whether they came from a file (without one, imip runs dry).
+    pub(crate) from_file: bool,
 }
 
 impl Default for Settings {
@@ -47,6 +49,7 @@ impl Default for Settings {
             resources: Directory::default(),
             sendmail: None,
             source: "built-in defaults".into(),
+            from_file: false,
         }
     }
 }
@@ -112,7 +115,7 @@ impl Settings {
         }
         let store = raw.store.unwrap_or_else(|| DEFAULT_STORE.into());
         check_store_spec(&store).map_err(|reason| Failure::config(format!("{place}: {reason}")))?;
-        Ok(Settings { store, resources, sendmail: raw.transport.sendmail, source: place })
+        Ok(Settings { store, resources, sendmail: raw.transport.sendmail, source: place, from_file: true })
     }
 }
 

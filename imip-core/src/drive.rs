@@ -74,13 +74,8 @@ pub fn run_once(
         let schedule = schedule_view(engine, store, input, env.now)?;
         let mut outcome = engine.decide_with(env.now, input, &loaded.value, &schedule);
         let mut guards = Vec::new();
-        if engine.config().resources.resource(input.principal()).is_some()
-            && resource::concerns(input, &outcome)
-        {
-            let expansion = match expansion {
-                Some(expansion) => expansion,
-                None => *expansion.insert(principal_expansion(engine, store, input.principal(), env.now)?),
-            };
+        if resource::concerns(engine, input, &outcome) {
+            let expansion = cached_expansion(&mut expansion, engine, store, input.principal(), env.now)?;
             let reader = GuardedReader::new(&*store);
             outcome = resource::respond(engine, env.now, input, &loaded.value, outcome, &reader, &expansion)?;
             guards = reader.into_guards();
@@ -88,10 +83,7 @@ pub fn run_once(
         if !outcome.changes_state() {
             break outcome;
         }
-        let expansion = match expansion {
-            Some(expansion) => expansion,
-            None => *expansion.insert(principal_expansion(engine, store, input.principal(), env.now)?),
-        };
+        let expansion = cached_expansion(&mut expansion, engine, store, input.principal(), env.now)?;
         let outbox: Vec<OutgoingMail> = outcome.messages().map(|m| render(m, env, auto)).collect();
         let record = loaded.value.clone().apply(&outcome.effects);
         let mut periods = period_updates(input.principal(), input.uid(), &loaded.value, &record, &expansion);
@@ -318,6 +310,20 @@ fn commit_periods(
             Err(StoreError::Conflict) => return Err(DriveError::Contention(attempt)),
             Err(other) => return Err(other.into()),
         }
+    }
+}
+
+/// [`principal_expansion`], computed once per run.
+fn cached_expansion(
+    cache: &mut Option<Expansion>,
+    engine: &Engine,
+    store: &mut dyn Store,
+    principal: &CalAddress,
+    now: Timestamp,
+) -> Result<Expansion, DriveError> {
+    match cache {
+        Some(expansion) => Ok(*expansion),
+        None => Ok(*cache.insert(principal_expansion(engine, store, principal, now)?)),
     }
 }
 

@@ -18,10 +18,14 @@ use crate::{CalAddress, Engine, Input, LocalAction, Timestamp, Violation};
 use calcard::icalendar::{ICalendarEntry, ICalendarProperty, ICalendarValue};
 use chrono::{Duration, NaiveDate};
 
-/// Whether the resource's policies have something to decide on after
-/// the engine's `first` decision about `input`: an applied REQUEST, ADD
-/// or CANCEL of an event, or an approval.
-pub fn concerns(input: &Input, first: &Outcome) -> bool {
+/// Whether a resource's policies have something to decide on after the
+/// engine's `first` decision about `input`: its principal is a resource
+/// of the engine's directory, and `input` is an applied REQUEST, ADD or
+/// CANCEL of an event, or an approval.
+pub fn concerns(engine: &Engine, input: &Input, first: &Outcome) -> bool {
+    if engine.config().resources.resource(input.principal()).is_none() {
+        return false;
+    }
     match input {
         Input::Local { action: LocalAction::Approve { .. }, .. } => true,
         Input::Local { .. } => false,

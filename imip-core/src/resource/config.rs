@@ -592,7 +592,7 @@ impl RawDirectory {
             let mut policies = Vec::new();
             for (index, policy) in raw.policy.into_iter().enumerate() {
                 let place = format!("{place}, policy {}", index + 1);
-                let policy = policy.check(&place, &groups, &quotas, &pools)?;
+                let policy = policy.check(&place, &quotas, &pools)?;
                 if let Policy::Acl { rules, .. } = &policy {
                     for rule in rules {
                         known_group(&place, &rule.organizer)?;
@@ -636,11 +636,9 @@ impl RawPolicy {
     fn check(
         self,
         place: &str,
-        groups: &BTreeMap<String, Vec<AddressPattern>>,
         quotas: &BTreeMap<String, Quota>,
         pools: &BTreeMap<String, Pool>,
     ) -> Result<Policy, PolicyError> {
-        let _ = groups;
         let quota = |name: String| {
             if quotas.contains_key(&name) {
                 Ok(name)

@@ -93,7 +93,14 @@ pub(crate) fn working_hours(cx: &Cx<'_>, state: &mut State) -> Result<Step, Stor
 
 /// The expansion availability is read with, over `[from, to)`.
 pub(crate) fn availability_expansion(cx: &Cx<'_>, from: Timestamp, to: Timestamp) -> Expansion {
-    Expansion { zone: cx.zone, from, until: to, max_occurrences: 5_000, max_scan: 100_000 }
+    let bounds = crate::freebusy::FreeBusyConfig::default();
+    Expansion {
+        zone: cx.zone,
+        from,
+        until: to,
+        max_occurrences: bounds.max_occurrences,
+        max_scan: bounds.max_scan,
+    }
 }
 
 /// Series: allowed or not, and how many conflicting instances later

@@ -129,7 +129,10 @@ fn midnight(date: NaiveDate, cx: &Cx<'_>) -> Timestamp {
     let at = match cx.zone.from_local_datetime(&local) {
         LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => at.timestamp(),
         // Midnight skipped by DST: the day starts an hour later.
-        LocalResult::None => cx.zone.from_utc_datetime(&local).timestamp(),
+        LocalResult::None => match cx.zone.from_local_datetime(&(local + Duration::hours(1))) {
+            LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => at.timestamp(),
+            LocalResult::None => cx.zone.from_utc_datetime(&local).timestamp(),
+        },
     };
     Timestamp::from_seconds(at)
 }

@@ -131,6 +131,25 @@ enum PolicyCommand {
     },
 }
 
+/// Writes to stdout. A reader that went away (`imip … | head`) ends the
+/// output quietly; any other write error is an I/O failure.
+fn emit(text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::new(exit::EX_IOERR, format!("stdout: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `println!` through [`emit`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        emit(&format!("{}\n", format_args!($($arg)*)))?
+    };
+}
+
 /// Message-IDs from the wall clock and a counter: unique per process.
 struct ClockIds {
     stamp: u128,
@@ -241,11 +260,12 @@ impl Session {
 }
 
 /// Prints what a dry run would have sent, or says what waits unsent.
-fn finish(sent: &[imip_core::OutgoingMail], unsent: usize) {
-    print!("{}", transport::mbox(sent));
+fn finish(sent: &[imip_core::OutgoingMail], unsent: usize) -> Result<(), Failure> {
+    emit(&transport::mbox(sent))?;
     if unsent > 0 {
         eprintln!("imip: {unsent} mail(s) wait in the outbox (see transport.sendmail)");
     }
+    Ok(())
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
@@ -257,7 +277,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 .map_err(|e| Failure::config(format!("{}: {e}", file.display())))?;
             for resource in directory.resources() {
                 let chain: Vec<&str> = resource.policies.iter().map(|p| p.name()).collect();
-                println!(
+                out!(
                     "{}: {}",
                     resource.address,
                     if chain.is_empty() { "accepts everything".into() } else { chain.join(" → ") }
@@ -312,7 +332,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     eprintln!("imip: {recipient}: ignored: {ignored}");
                 }
             }
-            finish(&recorded.sent, unsent);
+            finish(&recorded.sent, unsent)?;
             Ok(())
         }
         Command::Approve { resource, uid } => local(&cli.common, &resource, LocalAction::Approve { uid }),
@@ -340,22 +360,22 @@ fn run(cli: Cli) -> Result<(), Failure> {
             )
             .map_err(|e| Failure::drive(principal.as_str(), &e))?;
             if let Some(ignored) = &report.ignored {
-                println!("ignored: {ignored} (the mail would be delivered unchanged)");
+                out!("ignored: {ignored} (the mail would be delivered unchanged)");
             }
             for problem in &report.problems {
-                println!("unusable {} part: {}", problem.content_type, problem.violation);
+                out!("unusable {} part: {}", problem.content_type, problem.violation);
             }
             for part in &report.parts {
-                println!("{}", part.outcome.disposition);
+                out!("{}", part.outcome.disposition);
                 for line in &part.outcome.trace {
-                    println!("  {line}");
+                    out!("  {line}");
                 }
                 for notice in part.outcome.notices() {
-                    println!("notice: {}: {}", notice.title, notice.text);
+                    out!("notice: {}: {}", notice.title, notice.text);
                 }
                 for effect in &part.outcome.effects {
                     if let imip_core::Effect::PutObject(object) = effect {
-                        println!(
+                        out!(
                             "\n# stored for {principal}: {}\n{}",
                             object.uid(),
                             object.to_ics().replace("\r\n", "\n")
@@ -363,8 +383,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     }
                 }
             }
-            println!();
-            print!("{}", transport::mbox(&recorded.sent));
+            out!("");
+            emit(&transport::mbox(&recorded.sent))?;
             Ok(())
         }
     }
@@ -388,7 +408,7 @@ fn local(common: &Common, resource: &str, action: LocalAction) -> Result<(), Fai
     if report.is_refused() {
         return Err(Failure::new(EX_USAGE, format!("{resource}: {}", report.outcome.disposition)));
     }
-    println!("{resource}: {}", report.outcome.disposition);
-    finish(&recorded.sent, report.unsent);
+    out!("{resource}: {}", report.outcome.disposition);
+    finish(&recorded.sent, report.unsent)?;
     Ok(())
 }

@@ -76,6 +76,11 @@ impl World {
                 Ok(None)
             }
             [who, "sends"] => self.send_raw(&addr(who)?, None, payload).map(Some),
+            [who, "client", "sends"] => self.client_sends(&addr(who)?, None, payload).map(Some),
+            [who, "client", "sends", "to", list @ ..] => {
+                let to = list.iter().map(|a| addr(a.trim_end_matches(','))).collect::<Result<_, _>>()?;
+                self.client_sends(&addr(who)?, Some(to), payload).map(Some)
+            }
             [who, "sends", "to", list @ ..] => {
                 let to = list.iter().map(|a| addr(a.trim_end_matches(','))).collect::<Result<Vec<_>, _>>()?;
                 self.send_raw(&addr(who)?, Some(to), payload).map(Some)
@@ -240,6 +245,22 @@ impl World {
         }
         let queue: VecDeque<OutgoingMail> = self.transport.sent[before..].iter().cloned().collect();
         self.flow(queue, &mut transcript)?;
+        Ok(transcript)
+    }
+
+    /// A message an agent's principal sends with their own mail client:
+    /// their person-outgoing agent records it first
+    /// ([`LocalAction::Sent`]), then it is delivered like any mail.
+    fn client_sends(
+        &mut self,
+        from: &CalAddress,
+        to: Option<Vec<CalAddress>>,
+        payload: &str,
+    ) -> Result<String, String> {
+        let object = SchedulingObject::parse(payload).map_err(|e| e.to_string())?;
+        let mut transcript = self.act(from, LocalAction::Sent(object))?;
+        transcript = transcript.replacen(&format!("{from}: "), &format!("{from} (outgoing): "), 1);
+        transcript.push_str(&self.send_raw(from, to, payload)?);
         Ok(transcript)
     }
 

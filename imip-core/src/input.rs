@@ -112,6 +112,12 @@ pub enum LocalAction {
         /// The UID.
         uid: String,
     },
+    /// Record an iTIP message the principal's own client sent by mail
+    /// (the person-outgoing agent, RFC 6047 §2): the principal's copy
+    /// takes the decision it carries (an organizer's REQUEST, ADD,
+    /// PUBLISH, CANCEL or DECLINECOUNTER; an attendee's REPLY or
+    /// COUNTER), and nothing is sent, because the client already did.
+    Sent(SchedulingObject),
     /// As organizer, reject a counter-proposal (RFC 5546 §3.2.8).
     DeclineCounter {
         /// The UID.
@@ -127,7 +133,7 @@ impl LocalAction {
     /// The UID concerned.
     pub fn uid(&self) -> &str {
         match self {
-            LocalAction::Save(object) => object.uid(),
+            LocalAction::Save(object) | LocalAction::Sent(object) => object.uid(),
             LocalAction::Counter { proposal, .. } => proposal.uid(),
             LocalAction::Delete { uid }
             | LocalAction::Respond { uid, .. }

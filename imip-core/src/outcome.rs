@@ -246,6 +246,9 @@ pub enum Applied {
     FreeBusyAnswered,
     /// Another participant's busy time was recorded (RFC 5546 §3.3.1, §3.3.3).
     FreeBusyLearned,
+    /// A message the principal's own client sent was recorded
+    /// ([`crate::LocalAction::Sent`]).
+    Recorded,
     /// A resource's policies answered a booking request
     /// ([`crate::resource`]).
     ResourceAnswered(ResourceAnswer),
@@ -295,6 +298,9 @@ pub enum Unchanged {
     OutdatedResponse,
     /// No counter-proposal of ours awaits an answer.
     NoPendingCounter,
+    /// A message the principal sent that changes nothing in their copy
+    /// (a REFRESH, a VFREEBUSY).
+    NothingToRecord,
 }
 
 impl fmt::Display for Unchanged {
@@ -309,6 +315,7 @@ impl fmt::Display for Unchanged {
             Unchanged::NothingToSend => f.write_str("no significant change"),
             Unchanged::OutdatedResponse => f.write_str("answers an outdated version"),
             Unchanged::NoPendingCounter => f.write_str("no counter-proposal pending"),
+            Unchanged::NothingToRecord => f.write_str("nothing to record"),
         }
     }
 }

@@ -34,33 +34,7 @@ fn run(ctx: &Ctx<'_>, action: &LocalAction) -> Result<Outcome, Violation> {
         }
         LocalAction::Respond { instance, partstat, comment, .. } => {
             let old = attendee_copy(ctx, stored)?;
-            let mut new = old.clone();
-            match instance {
-                None => new.edit_all(|_, c| {
-                    if let Some(entry) = component::attendee_entry_mut(c, ctx.principal) {
-                        component::set_partstat(entry, *partstat);
-                        component::remove_param(entry, &ICalendarParameterName::DelegatedTo);
-                    }
-                }),
-                Some(id) => {
-                    if new.component(*id).is_none() {
-                        let InstanceId::Occurrence { start, .. } = id else {
-                            return Err(Violation::NotAddressed(ctx.principal.to_string()));
-                        };
-                        let rid = ICalendarEntry::new(ICalendarProperty::RecurrenceId)
-                            .with_value(ICalendarValue::from(start.to_partial()));
-                        let occurrence = super::inbound::materialize(old, *id, &rid)
-                            .ok_or_else(|| Violation::NotAddressed(ctx.principal.to_string()))?;
-                        new.put_component(*id, occurrence);
-                    }
-                    if let Some(entry) =
-                        new.component_mut(*id).and_then(|c| component::attendee_entry_mut(c, ctx.principal))
-                    {
-                        component::set_partstat(entry, *partstat);
-                    }
-                }
-            }
-            let new = SchedulingObject::from_calendar(new.into_calendar())?;
+            let new = with_partstat(ctx.principal, old, *instance, *partstat)?;
             let scheduled = attendee_changes(ctx, old, Some(new), comment.as_deref())?;
             let mut extra = Vec::new();
             if ctx
@@ -81,6 +55,7 @@ fn run(ctx: &Ctx<'_>, action: &LocalAction) -> Result<Outcome, Violation> {
             Ok(finish(ctx, scheduled, vec![Effect::Dequeue]))
         }
         LocalAction::Counter { proposal, comment } => counter(ctx, stored, proposal, comment.as_deref()),
+        LocalAction::Sent(message) => super::sent::record(ctx, stored, message),
         // The driver answers approvals for resources (it reads their
         // schedule); anyone else has nothing to approve.
         LocalAction::Approve { .. } => Err(Violation::NotAResource(ctx.principal.to_string())),
@@ -170,11 +145,49 @@ fn finish(ctx: &Ctx<'_>, scheduled: Scheduled, extra: Vec<Effect>) -> Outcome {
     outcome
 }
 
+/// The attendee's copy with their own PARTSTAT set, for every instance
+/// or for one (materialised from the series when it has no override
+/// yet, RFC 5546 §3.2.3).
+pub(super) fn with_partstat(
+    principal: &CalAddress,
+    old: &SchedulingObject,
+    instance: Option<InstanceId>,
+    partstat: PartStat,
+) -> Result<SchedulingObject, Violation> {
+    let mut new = old.clone();
+    match instance {
+        None => new.edit_all(|_, c| {
+            if let Some(entry) = component::attendee_entry_mut(c, principal) {
+                component::set_partstat(entry, partstat);
+                component::remove_param(entry, &ICalendarParameterName::DelegatedTo);
+            }
+        }),
+        Some(id) => {
+            if new.component(id).is_none() {
+                let InstanceId::Occurrence { start, .. } = id else {
+                    return Err(Violation::NotAddressed(principal.to_string()));
+                };
+                let rid = ICalendarEntry::new(ICalendarProperty::RecurrenceId)
+                    .with_value(ICalendarValue::from(start.to_partial()));
+                let occurrence = super::inbound::materialize(old, id, &rid)
+                    .ok_or_else(|| Violation::NotAddressed(principal.to_string()))?;
+                new.put_component(id, occurrence);
+            }
+            if let Some(entry) =
+                new.component_mut(id).and_then(|c| component::attendee_entry_mut(c, principal))
+            {
+                component::set_partstat(entry, partstat);
+            }
+        }
+    }
+    SchedulingObject::from_calendar(new.into_calendar())
+}
+
 fn join(addresses: &[CalAddress]) -> String {
     addresses.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ")
 }
 
-fn is_organizer(ctx: &Ctx<'_>, object: &SchedulingObject) -> bool {
+pub(super) fn is_organizer(ctx: &Ctx<'_>, object: &SchedulingObject) -> bool {
     object.organizer().is_some_and(|o| &o.address == ctx.principal)
 }
 
@@ -247,16 +260,27 @@ fn counter(
         "A change is proposed.",
         composer,
     );
+    Ok(Outcome::new(Disposition::Applied(Applied::Scheduled))
+        .with(Effect::Send(counter))
+        .with(Effect::PutObject(mark_counter_sent(old, proposal, ctx.now))))
+}
+
+/// The attendee's copy marked as awaiting the organizer's answer to a
+/// counter-proposal sent at `now` (so a DECLINECOUNTER can be matched).
+pub(super) fn mark_counter_sent(
+    old: &SchedulingObject,
+    proposal: &SchedulingObject,
+    now: crate::Timestamp,
+) -> SchedulingObject {
     let mut marked = old.clone();
-    let sent = ctx.now.to_ical();
+    let sent = now.to_ical();
+    let countered = proposal.instance_ids().next().unwrap_or(InstanceId::Master);
     marked.edit_all(|id, c| {
-        if id.is_master() || id == proposal.instance_ids().next().unwrap_or(InstanceId::Master) {
+        if id.is_master() || id == countered {
             component::set_x_property(c, COUNTER_SENT, Some(sent.clone()));
         }
     });
-    Ok(Outcome::new(Disposition::Applied(Applied::Scheduled))
-        .with(Effect::Send(counter))
-        .with(Effect::PutObject(marked)))
+    marked
 }
 
 /// Accepting a COUNTER: the proposal's times, place and description

@@ -6,6 +6,9 @@
 //! * [`outbound`]: the old and new version of an object, seen from one
 //!   principal, gives the messages to send (organizer or attendee side).
 //!
+//! `sent` records what a principal's own client sent (the
+//! person-outgoing agent).
+//!
 //! [`local`] turns a principal's actions (answer, delegate, counter, …)
 //! into a new version and runs the outbound diff on it.
 
@@ -16,6 +19,7 @@ pub(crate) mod local;
 mod message;
 pub(crate) mod ordering;
 pub(crate) mod outbound;
+pub(crate) mod sent;
 pub(crate) mod significance;
 
 pub use message::ItipMessage;

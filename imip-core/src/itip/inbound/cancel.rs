@@ -43,9 +43,42 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         Err(unchanged) => return Outcome::unchanged(unchanged),
     };
 
+    let whole = newer.contains(&InstanceId::Master);
+    let updated = mark_cancelled(stored, message, &newer);
+
+    let uninvited = whole
+        && message
+            .component(InstanceId::Master)
+            .is_some_and(|c| !component::is_cancelled(c) && component::attendee(c, ctx.principal).is_some());
+    let text = if uninvited {
+        format!("{} has removed you from the attendees.", organizer.address)
+    } else if whole {
+        format!("{} has cancelled the event.", organizer.address)
+    } else {
+        format!("{} has cancelled {} occurrence(s).", organizer.address, newer.len())
+    };
+    let mut outcome = Outcome::new(Disposition::Applied(Applied::Cancelled));
+    if whole && ctx.record.pending.is_some() {
+        outcome = outcome.with(Effect::Dequeue);
+    }
+    outcome
+        .with(Effect::Notify(notice(NoticeKind::Cancellation, &updated, text)))
+        .with(Effect::PutObject(updated))
+}
+
+/// The stored copy with the `newer` instances of a CANCEL applied: each
+/// marked STATUS:CANCELLED with the CANCEL's SEQUENCE and DTSTAMP, all of
+/// them when the master is cancelled, and later overrides with a
+/// RANGE=THISANDFUTURE instance (RFC 5545 §3.2.13). Shared by the
+/// attendee receiving a CANCEL and the organizer recording one they sent.
+pub(crate) fn mark_cancelled(
+    stored: &SchedulingObject,
+    message: &SchedulingObject,
+    newer: &[InstanceId],
+) -> SchedulingObject {
     let mut updated = stored.clone();
     let whole = newer.contains(&InstanceId::Master);
-    for id in &newer {
+    for id in newer {
         let Some(source) = message.component(*id) else { continue };
         let sequence = component::sequence(source);
         let dtstamp = component::dtstamp(source);
@@ -86,22 +119,5 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         updated = reindexed;
     }
 
-    let uninvited = whole
-        && message
-            .component(InstanceId::Master)
-            .is_some_and(|c| !component::is_cancelled(c) && component::attendee(c, ctx.principal).is_some());
-    let text = if uninvited {
-        format!("{} has removed you from the attendees.", organizer.address)
-    } else if whole {
-        format!("{} has cancelled the event.", organizer.address)
-    } else {
-        format!("{} has cancelled {} occurrence(s).", organizer.address, newer.len())
-    };
-    let mut outcome = Outcome::new(Disposition::Applied(Applied::Cancelled));
-    if whole && ctx.record.pending.is_some() {
-        outcome = outcome.with(Effect::Dequeue);
-    }
-    outcome
-        .with(Effect::Notify(notice(NoticeKind::Cancellation, &updated, text)))
-        .with(Effect::PutObject(updated))
+    updated
 }

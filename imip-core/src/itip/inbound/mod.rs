@@ -8,7 +8,7 @@
 mod add;
 
 pub(crate) use add::refresh as refresh_request;
-mod cancel;
+pub(crate) mod cancel;
 mod counter;
 mod declinecounter;
 mod publish;

@@ -1,0 +1,204 @@
+//! Recording what a principal's own client sent (the person-outgoing
+//! agent; imip-agent's `person_outgoing` handlers).
+//!
+//! A user whose mail client schedules by itself sends REQUESTs, REPLYs
+//! and COUNTERs by mail. The agent sees a copy of that mail and brings the
+//! user's stored copy up to date, so their schedule and free/busy reflect
+//! their own decisions. Nothing is sent: the client already did.
+//!
+//! | method sent | by | recorded as |
+//! |---|---|---|
+//! | PUBLISH, REQUEST, ADD | organizer | the object (or the instances) replace the stored ones, unless older (RFC 5546 §2.1.5); a REQUEST settles pending counter-proposals |
+//! | CANCEL | organizer | the instances are marked cancelled; a CANCEL to only some attendees removes them instead (RFC 5546 §3.2.5) |
+//! | DECLINECOUNTER | organizer | the attendee's proposal is dropped |
+//! | REPLY | attendee | the attendee's own PARTSTAT, per instance; the invitation leaves the queue |
+//! | COUNTER | attendee | the copy is marked as awaiting an answer to the proposal |
+//! | REFRESH | attendee | nothing |
+
+use super::Ctx;
+use super::inbound::cancel::mark_cancelled;
+use super::inbound::{keep_newer_overrides, newer_instances};
+use super::local::{is_organizer, mark_counter_sent, with_partstat};
+use crate::model::component;
+use crate::model::{InstanceId, Method, SchedulingObject};
+use crate::outcome::{Applied, Disposition, Effect, Ignored, Outcome, PendingKind, Unchanged};
+use crate::{CalAddress, Violation};
+use std::collections::BTreeSet;
+
+/// Records `message`, sent by `ctx.principal`, in their copy.
+pub(super) fn record(
+    ctx: &Ctx<'_>,
+    stored: Option<&SchedulingObject>,
+    message: &SchedulingObject,
+) -> Result<Outcome, Violation> {
+    let Some(method) = message.method() else { return Err(Violation::MissingMethod) };
+    if message.kind() != crate::model::ComponentKind::Event {
+        return Ok(Outcome::ignored(Ignored::UnsupportedComponent(message.kind())));
+    }
+    match method {
+        Method::Publish | Method::Request | Method::Add => {
+            require_organizer(ctx, message)?;
+            organizer_version(ctx, stored, message, method)
+        }
+        Method::Cancel => {
+            require_organizer(ctx, message)?;
+            organizer_cancel(ctx, stored, message)
+        }
+        Method::DeclineCounter => {
+            require_organizer(ctx, message)?;
+            let from: Vec<CalAddress> = message.attendee_addresses().into_iter().collect();
+            let Some(from) = from.into_iter().find(|a| ctx.record.counters.contains_key(a)) else {
+                return Ok(Outcome::unchanged(Unchanged::NoPendingCounter));
+            };
+            Ok(recorded(ctx, None, vec![Effect::DropCounters { from: Some(from) }, Effect::Dequeue]))
+        }
+        Method::Reply => {
+            let old = own_attendee_copy(ctx, stored, message)?;
+            let Some(old) = old else { return Ok(Outcome::unchanged(Unchanged::UnknownObject)) };
+            let mut new = old.clone();
+            let whole = message.component(InstanceId::Master).is_some();
+            for (id, c) in message.instances() {
+                let Some(answer) = component::attendee(c, ctx.principal) else { continue };
+                new = with_partstat(ctx.principal, &new, (!whole).then_some(id), answer.partstat)?;
+                if whole {
+                    break;
+                }
+            }
+            if new.calendar() == old.calendar() {
+                return Ok(Outcome::unchanged(Unchanged::Duplicate));
+            }
+            let dequeue = ctx.record.pending.as_ref().is_some_and(|p| p.kind == PendingKind::Invitation);
+            Ok(recorded(ctx, Some(new), if dequeue { vec![Effect::Dequeue] } else { Vec::new() }))
+        }
+        Method::Counter => {
+            let old = own_attendee_copy(ctx, stored, message)?;
+            let Some(old) = old else { return Ok(Outcome::unchanged(Unchanged::UnknownObject)) };
+            Ok(recorded(ctx, Some(mark_counter_sent(old, message, ctx.now)), Vec::new()))
+        }
+        Method::Refresh => Ok(Outcome::unchanged(Unchanged::NothingToRecord)),
+    }
+}
+
+fn require_organizer(ctx: &Ctx<'_>, message: &SchedulingObject) -> Result<(), Violation> {
+    match message.organizer() {
+        Some(organizer) if &organizer.address == ctx.principal => Ok(()),
+        Some(_) => Err(Violation::NotOrganizer(ctx.principal.to_string())),
+        None => Err(Violation::MissingOrganizer),
+    }
+}
+
+/// The stored copy of an object the principal attends, when the message
+/// is theirs to send (they are one of its attendees).
+fn own_attendee_copy<'a>(
+    ctx: &Ctx<'_>,
+    stored: Option<&'a SchedulingObject>,
+    message: &SchedulingObject,
+) -> Result<Option<&'a SchedulingObject>, Violation> {
+    if !message.attendee_addresses().contains(ctx.principal) {
+        return Err(Violation::NotAnAttendee(ctx.principal.to_string()));
+    }
+    Ok(stored.filter(|o| o.attendee_addresses().contains(ctx.principal)))
+}
+
+/// PUBLISH, REQUEST or ADD by the organizer: the version they sent.
+fn organizer_version(
+    ctx: &Ctx<'_>,
+    stored: Option<&SchedulingObject>,
+    message: &SchedulingObject,
+    method: Method,
+) -> Result<Outcome, Violation> {
+    let sent = message.clone().without_method();
+    let new = match stored {
+        None => sent,
+        Some(old) if !is_organizer(ctx, old) => {
+            return Err(Violation::NotOrganizer(ctx.principal.to_string()));
+        }
+        Some(old) => {
+            let newer = match newer_instances(old, message) {
+                Ok(newer) => newer,
+                Err(unchanged) => return Ok(Outcome::unchanged(unchanged)),
+            };
+            if newer.contains(&InstanceId::Master) {
+                let mut merged = sent;
+                keep_newer_overrides(old, message, &mut merged);
+                merged
+            } else {
+                let mut merged = old.clone();
+                for id in newer {
+                    merged.put_component_from(message, id);
+                }
+                merged.put_timezones_from(message);
+                merged
+            }
+        }
+    };
+    let mut extra = Vec::new();
+    if method == Method::Request && !ctx.record.counters.is_empty() {
+        // A new version answers every proposal (RFC 5546 §3.2.7).
+        extra.push(Effect::DropCounters { from: None });
+        extra.push(Effect::Dequeue);
+    }
+    Ok(recorded(ctx, Some(new), extra))
+}
+
+/// CANCEL by the organizer: the whole object, some instances, or some
+/// attendees (a CANCEL that names only part of the attendees of an
+/// object that is not itself cancelled uninvites them).
+fn organizer_cancel(
+    ctx: &Ctx<'_>,
+    stored: Option<&SchedulingObject>,
+    message: &SchedulingObject,
+) -> Result<Outcome, Violation> {
+    let Some(old) = stored else { return Ok(Outcome::unchanged(Unchanged::UnknownObject)) };
+    if !is_organizer(ctx, old) {
+        return Err(Violation::NotOrganizer(ctx.principal.to_string()));
+    }
+    let newer = match newer_instances(old, message) {
+        Ok(newer) => newer,
+        Err(Unchanged::Duplicate) if old.is_cancelled() => {
+            return Ok(Outcome::unchanged(Unchanged::AlreadyCancelled));
+        }
+        Err(unchanged) => return Ok(Outcome::unchanged(unchanged)),
+    };
+    let named = message.attendee_addresses();
+    let all = old.attendee_addresses();
+    let uninvites = message.component(InstanceId::Master).is_some_and(|c| !component::is_cancelled(c))
+        && !named.is_empty()
+        && named.len() < all.len()
+        && named.is_subset(&all);
+    let new = if uninvites {
+        uninvite(old, &named)
+    } else {
+        let mut new = mark_cancelled(old, message, &newer);
+        if let Ok(reindexed) = SchedulingObject::from_calendar(new.clone().into_calendar()) {
+            new = reindexed;
+        }
+        new
+    };
+    let dequeue = ctx.record.pending.is_some() && newer.contains(&InstanceId::Master) && !uninvites;
+    Ok(recorded(ctx, Some(new), if dequeue { vec![Effect::Dequeue] } else { Vec::new() }))
+}
+
+fn uninvite(old: &SchedulingObject, removed: &BTreeSet<CalAddress>) -> SchedulingObject {
+    let mut new = old.clone();
+    new.edit_all(|_, c| {
+        for address in removed {
+            component::remove_attendee(c, address);
+        }
+    });
+    new
+}
+
+fn recorded(ctx: &Ctx<'_>, object: Option<SchedulingObject>, extra: Vec<Effect>) -> Outcome {
+    let mut outcome = Outcome::new(Disposition::Applied(Applied::Recorded));
+    if let Some(object) = object {
+        outcome = outcome.with(Effect::PutObject(object));
+    }
+    for effect in extra {
+        if matches!(effect, Effect::Dequeue) && ctx.record.pending.is_none() {
+            continue;
+        }
+        outcome = outcome.with(effect);
+    }
+    outcome
+}

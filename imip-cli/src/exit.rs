@@ -11,10 +11,16 @@ use std::fmt;
 
 /// Bad command line.
 pub(crate) const EX_USAGE: u8 = 64;
+/// The message is unusable and must bounce.
+pub(crate) const EX_DATAERR: u8 = 65;
+/// The mailbox does not exist or refuses the mail for good.
+pub(crate) const EX_NOUSER: u8 = 67;
 /// The input cannot be read.
 pub(crate) const EX_NOINPUT: u8 = 66;
 /// A bug: should not happen.
 pub(crate) const EX_SOFTWARE: u8 = 70;
+/// An output file cannot be created.
+pub(crate) const EX_CANTCREAT: u8 = 73;
 /// Stored data is damaged.
 pub(crate) const EX_IOERR: u8 = 74;
 /// Try again later.

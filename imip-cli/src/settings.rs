@@ -1,23 +1,43 @@
-//! The configuration file (`imip.toml`): where the store is, how mail is
-//! sent, the system sender, and the resource directory.
+//! The configuration file (`imip.toml`) and the flags that override it.
 //!
 //! Looked up in this order: `--config FILE`, `$IMIP_CONFIG`,
 //! `/etc/imip/imip.toml`. Without any, imip uses a store in `./imip-data`
 //! and dry-run delivery, so a newcomer can try it at once.
 //!
 //! ```toml
-//! store = "fs:/var/lib/imip"          # or "sqlite:/var/lib/imip/imip.db"
-//! sender = "calendar@example.com"     # From: of mail imip writes itself
-//! resources = "/etc/imip/resources.toml"
+//! store = "fs:/var/lib/imip"              # or "sqlite:/var/lib/imip/imip.db"
+//! sender = "calendar@example.com"         # From: of mail imip writes itself
+//! resources = "/etc/imip/resources.toml"  # the resource directory
+//! transport = "sendmail:/usr/sbin/sendmail"  # replies: sendmail:PROG ARGS,
+//!                                         #   smtp:HOST:PORT, lmtp:HOST:PORT|unix:PATH
+//! delivery = "lmtp:unix:/run/dovecot/lmtp"   # the person agent's mailbox delivery:
+//!                                         #   lmtp:…, smtp:HOST:PORT, sendmail:PROG ARGS,
+//!                                         #   maildir:DIR
+//! delivery_prefix = "local+"              # with smtp delivery: user@x goes to local+user@x
+//! freebusy_dir = "/var/www/freebusy"      # where `imip freebusy publish` writes
 //!
-//! [transport]                         # how replies are sent
-//! sendmail = ["/usr/sbin/sendmail"]   # a sendmail-compatible program
+//! [prefs]                                 # defaults for users without their own
+//! incoming = "summary-wraps-message"
+//!
+//! [limits]                                # what one message may contain
+//! max_message_bytes = 26214400
+//! max_calendar_bytes = 2097152
+//! max_calendar_parts = 16
+//! max_attendees = 2000
+//! max_instances = 1000
+//!
+//! [log]
+//! to = "stderr"                           # or "syslog"
+//! level = "info"                          # error, warn, info, debug, trace
 //! ```
 
 use crate::exit::Failure;
+use crate::mailer::{Endpoint, Protocol};
 use imip_core::CalAddress;
+use imip_core::imip::MailLimits;
 use imip_core::resource::Directory;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Where the configuration lives when nothing else says.
@@ -26,28 +46,126 @@ pub(crate) const DEFAULT_CONFIG: &str = "/etc/imip/imip.toml";
 /// The store used without configuration.
 pub(crate) const DEFAULT_STORE: &str = "fs:imip-data";
 
+/// How replies leave: a sendmail program, SMTP or LMTP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum SendSpec {
+    /// A sendmail-compatible program and its fixed arguments.
+    Sendmail(Vec<String>),
+    /// An SMTP or LMTP peer.
+    Peer(Protocol, Endpoint),
+}
+
+/// How the person agent puts mail in a user's mailbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum DeliverySpec {
+    /// An LMTP peer (Dovecot, Cyrus).
+    Lmtp(Endpoint),
+    /// Back into the MTA by SMTP, to the prefixed local address.
+    Smtp(Endpoint),
+    /// A local delivery program (`{recipient}` in its arguments is
+    /// replaced, otherwise the recipient is appended).
+    Sendmail(Vec<String>),
+    /// A maildir per user under this directory.
+    Maildir(PathBuf),
+}
+
+/// Where logs go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LogTarget {
+    /// Standard error.
+    Stderr,
+    /// The local syslog socket (`/dev/log`).
+    Syslog,
+}
+
 /// The configuration, read and checked.
 #[derive(Debug, Clone)]
 pub(crate) struct Settings {
     /// The store: `fs:DIR` or `sqlite:PATH`.
     pub(crate) store: String,
+    /// The system sender (summaries, notices to owners).
+    pub(crate) sender: Option<CalAddress>,
     /// The resource directory.
     pub(crate) resources: Directory,
-    /// The sendmail-compatible program (and its arguments) that sends
-    /// mail; `None` means mail waits in the outbox.
-    pub(crate) sendmail: Option<Vec<String>>,
+    /// How replies are sent; `None` means mail waits in the outbox.
+    pub(crate) transport: Option<SendSpec>,
+    /// How the person agent delivers to mailboxes; `None` prints nothing
+    /// and delivers nothing (the agent then only processes).
+    pub(crate) delivery: Option<DeliverySpec>,
+    /// With SMTP delivery, the prefix that routes to the local mailbox.
+    pub(crate) delivery_prefix: String,
+    /// Where `imip freebusy publish` writes.
+    pub(crate) freebusy_dir: Option<PathBuf>,
+    /// Default preferences.
+    pub(crate) prefs: BTreeMap<String, String>,
+    /// Size limits.
+    pub(crate) limits: LimitSettings,
+    /// Where logs go.
+    pub(crate) log_to: LogTarget,
+    /// The log level.
+    pub(crate) log_level: String,
     /// Where the settings came from, for messages.
     pub(crate) source: String,
     /// Whether they came from a file (without one, imip runs dry).
     pub(crate) from_file: bool,
 }
 
+/// What one message may contain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct LimitSettings {
+    /// Largest message examined, in bytes (larger ones are delivered
+    /// unchanged).
+    pub(crate) max_message_bytes: usize,
+    /// Largest calendar part, in bytes.
+    pub(crate) max_calendar_bytes: usize,
+    /// Most calendar parts examined in one message.
+    pub(crate) max_calendar_parts: usize,
+    /// Most attendees in one object.
+    pub(crate) max_attendees: usize,
+    /// Most instances (master and overrides) in one object.
+    pub(crate) max_instances: usize,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        let mail = MailLimits::default();
+        let engine = imip_core::Limits::default();
+        LimitSettings {
+            max_message_bytes: mail.max_mail_bytes,
+            max_calendar_bytes: mail.max_calendar_bytes,
+            max_calendar_parts: mail.max_parts,
+            max_attendees: engine.max_attendees,
+            max_instances: engine.max_instances,
+        }
+    }
+}
+
+impl LimitSettings {
+    /// The MIME limits.
+    pub(crate) fn mail(&self) -> MailLimits {
+        MailLimits {
+            max_mail_bytes: self.max_message_bytes,
+            max_calendar_bytes: self.max_calendar_bytes,
+            max_parts: self.max_calendar_parts,
+        }
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             store: DEFAULT_STORE.into(),
+            sender: None,
             resources: Directory::default(),
-            sendmail: None,
+            transport: None,
+            delivery: None,
+            delivery_prefix: String::new(),
+            freebusy_dir: None,
+            prefs: BTreeMap::new(),
+            limits: LimitSettings::default(),
+            log_to: LogTarget::Stderr,
+            log_level: "info".into(),
             source: "built-in defaults".into(),
             from_file: false,
         }
@@ -60,14 +178,23 @@ struct RawSettings {
     store: Option<String>,
     sender: Option<String>,
     resources: Option<PathBuf>,
+    transport: Option<String>,
+    delivery: Option<String>,
+    delivery_prefix: Option<String>,
+    freebusy_dir: Option<PathBuf>,
     #[serde(default)]
-    transport: RawTransport,
+    prefs: BTreeMap<String, String>,
+    #[serde(default)]
+    limits: LimitSettings,
+    #[serde(default)]
+    log: RawLog,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-struct RawTransport {
-    sendmail: Option<Vec<String>>,
+struct RawLog {
+    to: Option<String>,
+    level: Option<String>,
 }
 
 impl Settings {
@@ -87,35 +214,87 @@ impl Settings {
     }
 
     /// Reads a configuration file's text (`path` names it in errors and
-    /// anchors a relative `resources` path).
+    /// anchors relative paths).
     pub(crate) fn parse(text: &str, path: &Path) -> Result<Settings, Failure> {
         let place = path.display().to_string();
-        let raw: RawSettings = toml::from_str(text).map_err(|e| Failure::config(format!("{place}: {e}")))?;
-        // Checked now; used by the person agent's summaries.
-        raw.sender
-            .map(|s| {
-                CalAddress::parse(&s)
-                    .ok_or_else(|| Failure::config(format!("{place}: sender {s:?} is not an address")))
-            })
-            .transpose()?;
-        let resources = match raw.resources {
-            None => Directory::default(),
-            Some(file) => {
-                let file = path.parent().map(|dir| dir.join(&file)).unwrap_or(file);
-                let text = std::fs::read_to_string(&file)
-                    .map_err(|e| Failure::config(format!("{}: {e}", file.display())))?;
-                Directory::from_toml(&text)
-                    .map_err(|e| Failure::config(format!("{}: {e}", file.display())))?
-            }
-        };
-        if let Some(program) = &raw.transport.sendmail
-            && program.is_empty()
-        {
-            return Err(Failure::config(format!("{place}: transport.sendmail needs a program")));
+        let at = |reason: String| Failure::config(format!("{place}: {reason}"));
+        let raw: RawSettings = toml::from_str(text).map_err(|e| at(e.to_string()))?;
+        let relative = |file: PathBuf| path.parent().map(|dir| dir.join(&file)).unwrap_or(file);
+        let mut settings = Settings { source: place.clone(), from_file: true, ..Settings::default() };
+        if let Some(store) = raw.store {
+            settings.set_store(store).map_err(at)?;
         }
-        let store = raw.store.unwrap_or_else(|| DEFAULT_STORE.into());
-        check_store_spec(&store).map_err(|reason| Failure::config(format!("{place}: {reason}")))?;
-        Ok(Settings { store, resources, sendmail: raw.transport.sendmail, source: place, from_file: true })
+        if let Some(sender) = raw.sender {
+            settings.set_sender(&sender).map_err(at)?;
+        }
+        if let Some(file) = raw.resources {
+            settings.load_resources(&relative(file))?;
+        }
+        if let Some(spec) = raw.transport {
+            settings.transport = Some(parse_send_spec(&spec).map_err(at)?);
+        }
+        if let Some(spec) = raw.delivery {
+            settings.delivery = Some(parse_delivery_spec(&spec).map_err(at)?);
+        }
+        settings.delivery_prefix = raw.delivery_prefix.unwrap_or_default();
+        settings.freebusy_dir = raw.freebusy_dir.map(relative);
+        for key in raw.prefs.keys() {
+            if !imip_core::admin::valid_pref_key(key) {
+                return Err(at(format!("prefs: {key:?} is not a preference name")));
+            }
+        }
+        settings.prefs = raw.prefs;
+        settings.limits = raw.limits;
+        if let Some(to) = raw.log.to {
+            settings.log_to = match to.as_str() {
+                "stderr" => LogTarget::Stderr,
+                "syslog" => LogTarget::Syslog,
+                other => return Err(at(format!("log.to {other:?}: use stderr or syslog"))),
+            };
+        }
+        if let Some(level) = raw.log.level {
+            settings.set_log_level(&level).map_err(at)?;
+        }
+        Ok(settings)
+    }
+
+    /// Sets the store specification, checked.
+    pub(crate) fn set_store(&mut self, spec: String) -> Result<(), String> {
+        check_store_spec(&spec)?;
+        self.store = spec;
+        Ok(())
+    }
+
+    /// Sets the system sender, checked.
+    pub(crate) fn set_sender(&mut self, sender: &str) -> Result<(), String> {
+        self.sender =
+            Some(CalAddress::parse(sender).ok_or_else(|| format!("sender {sender:?} is not an address"))?);
+        Ok(())
+    }
+
+    /// Reads the resource directory from a file.
+    pub(crate) fn load_resources(&mut self, file: &Path) -> Result<(), Failure> {
+        let text =
+            std::fs::read_to_string(file).map_err(|e| Failure::config(format!("{}: {e}", file.display())))?;
+        self.resources =
+            Directory::from_toml(&text).map_err(|e| Failure::config(format!("{}: {e}", file.display())))?;
+        Ok(())
+    }
+
+    /// Sets the log level, checked.
+    pub(crate) fn set_log_level(&mut self, level: &str) -> Result<(), String> {
+        match level {
+            "error" | "warn" | "info" | "debug" | "trace" => {
+                self.log_level = level.to_string();
+                Ok(())
+            }
+            other => Err(format!("log level {other:?}: use error, warn, info, debug or trace")),
+        }
+    }
+
+    /// A user's preference: their own, else the configured default.
+    pub(crate) fn pref<'a>(&'a self, own: &'a BTreeMap<String, String>, key: &str) -> Option<&'a str> {
+        own.get(key).or_else(|| self.prefs.get(key)).map(String::as_str)
     }
 }
 
@@ -125,6 +304,40 @@ pub(crate) fn check_store_spec(spec: &str) -> Result<(), String> {
         Some(("fs" | "sqlite", rest)) if !rest.is_empty() => Ok(()),
         _ => Err(format!("store {spec:?}: use fs:DIR or sqlite:PATH")),
     }
+}
+
+/// Reads `sendmail:PROG ARGS`, `smtp:HOST:PORT` or `lmtp:ENDPOINT`.
+pub(crate) fn parse_send_spec(spec: &str) -> Result<SendSpec, String> {
+    let bad =
+        || format!("transport {spec:?}: use sendmail:PROGRAM, smtp:HOST:PORT or lmtp:HOST:PORT|unix:PATH");
+    match spec.split_once(':') {
+        Some(("sendmail", program)) => Ok(SendSpec::Sendmail(program_words(program).ok_or_else(bad)?)),
+        Some(("smtp", endpoint)) => Ok(SendSpec::Peer(Protocol::Smtp, Endpoint::parse(endpoint)?)),
+        Some(("lmtp", endpoint)) => Ok(SendSpec::Peer(Protocol::Lmtp, Endpoint::parse(endpoint)?)),
+        _ => Err(bad()),
+    }
+}
+
+/// Reads `lmtp:ENDPOINT`, `smtp:HOST:PORT`, `sendmail:PROG ARGS` or
+/// `maildir:DIR`.
+pub(crate) fn parse_delivery_spec(spec: &str) -> Result<DeliverySpec, String> {
+    let bad = || {
+        format!(
+            "delivery {spec:?}: use lmtp:HOST:PORT|unix:PATH, smtp:HOST:PORT, sendmail:PROGRAM or maildir:DIR"
+        )
+    };
+    match spec.split_once(':') {
+        Some(("lmtp", endpoint)) => Ok(DeliverySpec::Lmtp(Endpoint::parse(endpoint)?)),
+        Some(("smtp", endpoint)) => Ok(DeliverySpec::Smtp(Endpoint::parse(endpoint)?)),
+        Some(("sendmail", program)) => Ok(DeliverySpec::Sendmail(program_words(program).ok_or_else(bad)?)),
+        Some(("maildir", dir)) if !dir.is_empty() => Ok(DeliverySpec::Maildir(PathBuf::from(dir))),
+        _ => Err(bad()),
+    }
+}
+
+fn program_words(text: &str) -> Option<Vec<String>> {
+    let words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
+    (!words.is_empty()).then_some(words)
 }
 
 #[cfg(test)]
@@ -156,9 +369,44 @@ mod tests {
             "store = \"postgres:x\"",
             "colour = \"blue\"",
             "sender = \"nobody\"",
-            "[transport]\nsendmail = []",
+            "transport = \"sendmail:\"",
+            "transport = \"carrier-pigeon:x\"",
+            "delivery = \"lmtp:nowhere\"",
+            "[prefs]\n\"../x\" = \"1\"",
+            "[limits]\nmax_message_byte = 3",
+            "[log]\nto = \"file\"",
+            "[log]\nlevel = \"loud\"",
         ] {
             assert_eq!(Settings::parse(bad, &path).unwrap_err().code, crate::exit::EX_CONFIG, "{bad}");
         }
+    }
+
+    #[test]
+    fn transports_and_deliveries_parse() {
+        assert_eq!(
+            parse_send_spec("sendmail:/usr/sbin/sendmail -oi"),
+            Ok(SendSpec::Sendmail(vec!["/usr/sbin/sendmail".into(), "-oi".into()]))
+        );
+        assert_eq!(
+            parse_send_spec("smtp:127.0.0.1:25"),
+            Ok(SendSpec::Peer(Protocol::Smtp, Endpoint::Tcp("127.0.0.1:25".into())))
+        );
+        assert_eq!(
+            parse_delivery_spec("lmtp:unix:/run/dovecot/lmtp"),
+            Ok(DeliverySpec::Lmtp(Endpoint::Unix("/run/dovecot/lmtp".into())))
+        );
+        assert_eq!(parse_delivery_spec("maildir:/srv/mail"), Ok(DeliverySpec::Maildir("/srv/mail".into())));
+        assert!(parse_delivery_spec("maildir:").is_err());
+    }
+
+    #[test]
+    fn defaults_come_from_the_prefs_table() {
+        let settings =
+            Settings::parse("[prefs]\nincoming = \"summary-only\"\n", Path::new("/etc/imip/imip.toml"))
+                .unwrap();
+        let mut own = BTreeMap::new();
+        assert_eq!(settings.pref(&own, "incoming"), Some("summary-only"));
+        own.insert("incoming".to_string(), "message-only".to_string());
+        assert_eq!(settings.pref(&own, "incoming"), Some("message-only"));
     }
 }

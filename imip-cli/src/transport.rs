@@ -1,6 +1,8 @@
-//! How imip sends mail: a sendmail-compatible program, or nothing (the
-//! mail waits in the outbox), or dry-run (printed as an mbox).
+//! How imip sends mail: a sendmail-compatible program, an SMTP or LMTP
+//! peer, or nothing (the mail waits in the outbox), or dry-run (printed
+//! as an mbox).
 
+use crate::mailer::{Mailer, MailerError};
 use imip_core::{OutgoingMail, Transport, TransportError};
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -17,28 +19,65 @@ pub(crate) struct Sendmail {
 
 impl Transport for Sendmail {
     fn send(&mut self, mail: &OutgoingMail) -> Result<(), TransportError> {
-        let (program, args) = self
-            .command
-            .split_first()
-            .ok_or_else(|| TransportError::Permanent("transport.sendmail names no program".into()))?;
-        let mut child = Command::new(program)
-            .args(args)
-            .args(["-i", "-f", mail.envelope_from.as_str(), "--"])
-            .args(mail.recipients.iter().map(|r| r.as_str()))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .map_err(|e| TransportError::Temporary(format!("{program}: {e}")))?;
-        if let Some(mut stdin) = child.stdin.take() {
-            stdin.write_all(&mail.bytes).map_err(|e| TransportError::Temporary(format!("{program}: {e}")))?;
+        let mut command = self.command.clone();
+        command.extend([
+            "-i".to_string(),
+            "-f".to_string(),
+            mail.envelope_from.to_string(),
+            "--".to_string(),
+        ]);
+        command.extend(mail.recipients.iter().map(|r| r.to_string()));
+        run_program(&command, &mail.bytes)
+    }
+}
+
+/// Runs a mail program with `input` on stdin. Its exit code says what
+/// failed, per sysexits: 0 is done, 75 and codes outside 64–78 (a crash,
+/// a signal) are temporary, the other 64–78 codes are permanent. A
+/// program that cannot be started is temporary (it may be installed or
+/// fixed).
+pub(crate) fn run_program(command: &[String], input: &[u8]) -> Result<(), TransportError> {
+    let (program, args) =
+        command.split_first().ok_or_else(|| TransportError::Permanent("no program is named".into()))?;
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(|e| TransportError::Temporary(format!("{program}: {e}")))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        // A program that exits without reading all of it answers by its
+        // exit code below.
+        let _ = stdin.write_all(input);
+    }
+    let status = child.wait().map_err(|e| TransportError::Temporary(format!("{program}: {e}")))?;
+    match status.code() {
+        Some(0) => Ok(()),
+        Some(code) if code != SENDMAIL_TEMPFAIL && (64..=78).contains(&code) => {
+            Err(TransportError::Permanent(format!("{program} exited with {code}")))
         }
-        let status = child.wait().map_err(|e| TransportError::Temporary(format!("{program}: {e}")))?;
-        match status.code() {
-            Some(0) => Ok(()),
-            Some(code) if code != SENDMAIL_TEMPFAIL && (64..=78).contains(&code) => {
-                Err(TransportError::Permanent(format!("{program} exited with {code}")))
+        _ => Err(TransportError::Temporary(format!("{program} failed: {status}"))),
+    }
+}
+
+/// Hands each mail to an SMTP or LMTP peer.
+pub(crate) struct Peer {
+    /// The client.
+    pub(crate) mailer: Mailer,
+}
+
+impl Transport for Peer {
+    fn send(&mut self, mail: &OutgoingMail) -> Result<(), TransportError> {
+        let recipients: Vec<String> = mail.recipients.iter().map(|r| r.to_string()).collect();
+        match self.mailer.send(mail.envelope_from.as_str(), &recipients, &mail.bytes) {
+            Ok(refused) => {
+                for recipient in refused {
+                    tracing::warn!(message_id = %mail.message_id, %recipient, "recipient refused by the peer");
+                }
+                Ok(())
             }
-            _ => Err(TransportError::Temporary(format!("{program} failed: {status}"))),
+            Err(MailerError::Temporary(reason)) => Err(TransportError::Temporary(reason)),
+            Err(MailerError::Permanent(reason)) => Err(TransportError::Permanent(reason)),
         }
     }
 }
@@ -49,7 +88,7 @@ pub(crate) struct Unconfigured;
 
 impl Transport for Unconfigured {
     fn send(&mut self, _mail: &OutgoingMail) -> Result<(), TransportError> {
-        Err(TransportError::Temporary("no transport is configured (transport.sendmail)".into()))
+        Err(TransportError::Temporary("no transport is configured (see `transport` in imip.toml)".into()))
     }
 }
 

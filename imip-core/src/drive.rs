@@ -38,6 +38,8 @@ pub struct Report {
     pub unsent: usize,
     /// The error of the last failed send, if any.
     pub send_error: Option<TransportError>,
+    /// Mail the transport refused permanently (removed from the outbox).
+    pub dropped: Vec<(OutgoingMail, TransportError)>,
 }
 
 /// Why a run could not complete: a store failure (see [`StoreError`]:
@@ -104,8 +106,14 @@ pub fn run_once(
             Err(other) => return Err(other.into()),
         }
     };
-    let (sent, unsent, send_error) = flush_outbox(store, transport, env.now)?;
-    Ok(Report { outcome, sent, unsent, send_error })
+    let flush = flush_outbox(store, transport, env.now)?;
+    Ok(Report {
+        outcome,
+        sent: flush.sent,
+        unsent: flush.left,
+        send_error: flush.last_error,
+        dropped: flush.dropped,
+    })
 }
 
 /// The free/busy updates that go with a change of record: the periods
@@ -383,31 +391,48 @@ pub fn extend_horizon(
 /// (an SMTP transaction with generous timeouts fits well within).
 pub const OUTBOX_LEASE_SECONDS: i64 = 600;
 
-/// Sends the outbox mail nobody else is sending; returns (sent, left,
-/// last error). Each mail is claimed first ([`Store::claim_outbox`]), so
-/// concurrent flushes do not send it twice; a failed send gives it back.
+/// What one flush of the outbox did.
+#[derive(Debug, Default)]
+pub struct Flush {
+    /// Mail the transport took.
+    pub sent: usize,
+    /// Mail left for a later flush (temporary failures).
+    pub left: usize,
+    /// Mail the transport refused permanently: removed from the outbox,
+    /// with the reasons, so it does not fail again on every flush.
+    pub dropped: Vec<(OutgoingMail, TransportError)>,
+    /// The last temporary failure, if any.
+    pub last_error: Option<TransportError>,
+}
+
+/// Sends the outbox mail nobody else is sending. Each mail is claimed
+/// first ([`Store::claim_outbox`]), so concurrent flushes do not send it
+/// twice; a temporary failure gives it back, a permanent one removes it
+/// (and reports it in [`Flush::dropped`]).
 pub fn flush_outbox(
     store: &mut dyn Store,
     transport: &mut dyn Transport,
     now: Timestamp,
-) -> Result<(usize, usize, Option<TransportError>), StoreError> {
-    let mut sent = 0;
-    let mut left = 0;
-    let mut last_error = None;
+) -> Result<Flush, StoreError> {
+    let mut flush = Flush::default();
     for (id, mail) in store.claim_outbox(now, OUTBOX_LEASE_SECONDS)? {
         match transport.send(&mail) {
             Ok(()) => {
                 store.remove_from_outbox(&id)?;
-                sent += 1;
+                flush.sent += 1;
+            }
+            Err(error @ TransportError::Permanent(_)) => {
+                store.remove_from_outbox(&id)?;
+                flush.dropped.push((mail, error));
             }
             Err(error) => {
                 store.release_outbox(&id)?;
-                left += 1;
-                last_error = Some(error);
+                flush.left += 1;
+                flush.last_error = Some(error);
             }
         }
     }
-    Ok((sent, left, last_error))
+    Ok(flush)
 }
 
 /// What happened to a mail delivered for one principal.
@@ -419,6 +444,10 @@ pub struct MailReport {
     pub ignored: Option<Ignored>,
     /// Calendar parts that could not be used.
     pub problems: Vec<crate::imip::PartProblem>,
+    /// The mail's Message-ID, if it has one and could be read.
+    pub message_id: Option<String>,
+    /// The METHOD of each part, in the order of [`MailReport::parts`].
+    pub methods: Vec<Method>,
 }
 
 /// Delivers a received mail for `principal`: extracts each iTIP part and
@@ -432,40 +461,64 @@ pub fn deliver_mail(
     raw: &[u8],
     limits: &MailLimits,
 ) -> Result<MailReport, DriveError> {
+    run_parts(engine, env, store, transport, raw, limits, |senders, message| {
+        Input::Incoming(Incoming { principal: principal.clone(), senders, message })
+    })
+}
+
+/// Records a mail that `principal` sent with their own client (the
+/// person-outgoing agent): each iTIP part runs through [`run_once`] as
+/// [`crate::LocalAction::Sent`], which updates their copy and sends
+/// nothing. The caller vouches that the mail is the principal's (the
+/// MTA authenticated its submission).
+pub fn record_sent_mail(
+    engine: &Engine,
+    env: &mut Env<'_>,
+    store: &mut dyn Store,
+    transport: &mut dyn Transport,
+    principal: &CalAddress,
+    raw: &[u8],
+    limits: &MailLimits,
+) -> Result<MailReport, DriveError> {
+    run_parts(engine, env, store, transport, raw, limits, |_, message| Input::Local {
+        principal: principal.clone(),
+        action: crate::LocalAction::Sent(message),
+    })
+}
+
+/// Extracts the iTIP parts of a mail and runs each, as `input` makes it.
+fn run_parts(
+    engine: &Engine,
+    env: &mut Env<'_>,
+    store: &mut dyn Store,
+    transport: &mut dyn Transport,
+    raw: &[u8],
+    limits: &MailLimits,
+    input: impl Fn(Vec<CalAddress>, crate::SchedulingObject) -> Input,
+) -> Result<MailReport, DriveError> {
+    let nothing = |ignored, problems, message_id| MailReport {
+        parts: Vec::new(),
+        ignored: Some(ignored),
+        problems,
+        message_id,
+        methods: Vec::new(),
+    };
     let mail = match extract(raw, limits) {
         Ok(mail) => mail,
-        Err(_) => {
-            return Ok(MailReport {
-                parts: Vec::new(),
-                ignored: Some(Ignored::NotItip),
-                problems: Vec::new(),
-            });
-        }
+        Err(_) => return Ok(nothing(Ignored::NotItip, Vec::new(), None)),
     };
     if mail.is_bounce {
-        return Ok(MailReport {
-            parts: Vec::new(),
-            ignored: Some(Ignored::AutoGenerated),
-            problems: mail.problems,
-        });
+        return Ok(nothing(Ignored::AutoGenerated, mail.problems, mail.message_id));
     }
     if mail.parts.is_empty() {
-        return Ok(MailReport {
-            parts: Vec::new(),
-            ignored: Some(Ignored::NotItip),
-            problems: mail.problems,
-        });
+        return Ok(nothing(Ignored::NotItip, mail.problems, mail.message_id));
     }
+    let methods = mail.parts.iter().map(|p| p.method).collect();
     let mut parts = Vec::new();
     for part in mail.parts {
-        let input = Input::Incoming(Incoming {
-            principal: principal.clone(),
-            senders: mail.senders.clone(),
-            message: part.object,
-        });
-        parts.push(run_once(engine, env, store, transport, &input)?);
+        parts.push(run_once(engine, env, store, transport, &input(mail.senders.clone(), part.object))?);
     }
-    Ok(MailReport { parts, ignored: None, problems: mail.problems })
+    Ok(MailReport { parts, ignored: None, problems: mail.problems, message_id: mail.message_id, methods })
 }
 
 impl Report {

@@ -376,9 +376,21 @@ fn failed_send_stays_in_the_outbox_until_flushed() {
     assert_eq!((report.sent, report.unsent), (0, 1));
     assert!(w.has("alice@example.com", "o1@example.com"), "state is committed");
     w.transport.failing = false;
-    let (sent, left, _) = drive::flush_outbox(&mut w.store, &mut w.transport, w.now).unwrap();
+    let flush = drive::flush_outbox(&mut w.store, &mut w.transport, w.now).unwrap();
+    let (sent, left) = (flush.sent, flush.left);
     assert_eq!((sent, left), (1, 0));
     assert_eq!(w.store.outbox().unwrap().len(), 0);
+}
+
+#[test]
+fn a_permanently_refused_mail_leaves_the_outbox() {
+    let mut w = World::new();
+    w.transport.refusing = true;
+    let report =
+        w.save("alice@example.com", &meeting("o1@example.com", "20250310T140000Z", "20250310T150000Z"));
+    assert_eq!((report.sent, report.unsent, report.dropped.len()), (0, 0, 1));
+    assert!(matches!(report.dropped[0].1, imip_core::TransportError::Permanent(_)));
+    assert_eq!(w.store.outbox().unwrap().len(), 0, "a refused mail is not retried forever");
 }
 
 #[test]

@@ -120,6 +120,11 @@ impl SchedulingObject {
         })
     }
 
+    /// A title for people: the SUMMARY (RFC 5545 §3.8.1.12), or the UID.
+    pub fn title(&self) -> String {
+        crate::itip::compose::title(self)
+    }
+
     /// The UID shared by every component.
     pub fn uid(&self) -> &str {
         &self.uid

@@ -9,12 +9,17 @@ pub struct RecordingTransport {
     pub sent: Vec<OutgoingMail>,
     /// While true, every send fails temporarily.
     pub failing: bool,
+    /// While true, every send is refused permanently.
+    pub refusing: bool,
 }
 
 impl Transport for RecordingTransport {
     fn send(&mut self, mail: &OutgoingMail) -> Result<(), TransportError> {
         if self.failing {
             return Err(TransportError::Temporary("recording transport set to fail".into()));
+        }
+        if self.refusing {
+            return Err(TransportError::Permanent("recording transport set to refuse".into()));
         }
         self.sent.push(mail.clone());
         Ok(())

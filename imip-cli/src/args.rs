@@ -1,0 +1,373 @@
+//! The command line: every command, with its help and an example.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Calendar mail agent: iTIP over iMIP (RFC 5546, RFC 6047) for an MTA.
+///
+/// An MTA pipes each message into `imip person`, `imip person-outgoing`
+/// or `imip resource`. The other commands manage users, their queues, the
+/// store, and free/busy. Exit codes follow sysexits(3): 0 done (also for
+/// mail refused, ignored or delivered unchanged), 65 bounce, 75 try again
+/// later, 78 bad configuration.
+#[derive(Parser)]
+#[command(name = "imip", version, about, long_about)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) common: Common,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Options every command takes; each overrides the configuration file.
+#[derive(Args)]
+pub(crate) struct Common {
+    /// The configuration file [default: $IMIP_CONFIG, then /etc/imip/imip.toml].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+    /// The store: fs:DIR or sqlite:PATH [default: fs:imip-data].
+    #[arg(long, global = true, value_name = "SPEC")]
+    pub(crate) store: Option<String>,
+    /// Send and deliver nothing: print the mail that would go out, as an
+    /// mbox, on stdout. Always on without a configuration file.
+    #[arg(long, global = true)]
+    pub(crate) dry_run: bool,
+    /// The system sender address (summaries, notices to owners).
+    #[arg(long, global = true, value_name = "ADDR")]
+    pub(crate) sender: Option<String>,
+    /// How replies are sent: sendmail:PROGRAM, smtp:HOST:PORT or
+    /// lmtp:HOST:PORT|unix:PATH.
+    #[arg(long, global = true, value_name = "SPEC")]
+    pub(crate) transport: Option<String>,
+    /// How the person agent delivers to mailboxes: lmtp:HOST:PORT|unix:PATH,
+    /// smtp:HOST:PORT, sendmail:PROGRAM or maildir:DIR.
+    #[arg(long, global = true, value_name = "SPEC")]
+    pub(crate) delivery: Option<String>,
+    /// The resource directory (TOML).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub(crate) resources: Option<PathBuf>,
+    /// error, warn, info, debug or trace [default: info].
+    #[arg(long, global = true, value_name = "LEVEL")]
+    pub(crate) log_level: Option<String>,
+    /// Log to syslog instead of stderr.
+    #[arg(long, global = true)]
+    pub(crate) syslog: bool,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// A person's incoming mail: record invitations, replies, updates and
+    /// cancellations, then deliver the mail to the mailbox.
+    ///
+    /// Reads one RFC 5322 message on stdin (or from MESSAGE). For each
+    /// recipient, the calendar parts are processed for that user, and the
+    /// mail is delivered by their `incoming` preference: the original
+    /// wrapped with a summary (default), summary then original, original
+    /// then summary, summary only, or original only. Mail that is not
+    /// calendar mail, or that cannot be processed, is delivered
+    /// unchanged. Without --recipient, the recipients come from the
+    /// X-Original-To headers the MTA adds, else from Delivered-To.
+    ///
+    /// Example (Postfix master.cf):
+    ///   imip-person unix - n n - - pipe
+    ///     flags=Rq user=imip argv=/usr/local/bin/imip person --recipient ${recipient}
+    Person {
+        /// A user the mail is for (repeatable).
+        #[arg(long = "recipient", value_name = "ADDR")]
+        recipients: Vec<String>,
+        /// The envelope sender for the mailbox delivery [default: the
+        /// Return-Path header, else the null sender].
+        #[arg(long, value_name = "ADDR")]
+        envelope_from: Option<String>,
+        /// The message file [default: stdin].
+        message: Option<PathBuf>,
+    },
+    /// A person's own outgoing mail: record what their client sent
+    /// (REQUEST, REPLY, COUNTER, CANCEL…) so their schedule follows.
+    ///
+    /// Sends and delivers nothing; the mail goes on its way through the
+    /// MTA. The user is --user, else the first From: address.
+    ///
+    /// Example (Postfix, a second pipe transport fed by
+    /// sender_dependent_default_transport_maps or a content filter):
+    ///   imip-outgoing unix - n n - - pipe
+    ///     flags=q user=imip argv=/usr/local/bin/imip person-outgoing --user ${sender}
+    PersonOutgoing {
+        /// The user who sent it [default: the first From: address].
+        #[arg(long, value_name = "ADDR")]
+        user: Option<String>,
+        /// The message file [default: stdin].
+        message: Option<PathBuf>,
+    },
+    /// A resource (room, equipment): answer calendar mail by its policies.
+    ///
+    /// Reads one message on stdin (or from MESSAGE) and answers it for
+    /// each recipient, which must be a resource of the configured
+    /// directory. Without a configuration file, every recipient is a
+    /// resource that accepts when free and declines when busy. Without
+    /// --recipient, the recipients come from X-Original-To, else
+    /// Delivered-To.
+    ///
+    /// Example:
+    ///   imip resource --dry-run --recipient room@example.com < examples/mail/request.eml
+    Resource {
+        /// A resource the mail is for (repeatable).
+        #[arg(long = "recipient", value_name = "ADDR")]
+        recipients: Vec<String>,
+        /// The message file [default: stdin].
+        message: Option<PathBuf>,
+    },
+    /// The pure engine on files, without a store.
+    Itip {
+        #[command(subcommand)]
+        command: ItipCommand,
+    },
+    /// Print a user's free/busy as a VFREEBUSY, or publish it.
+    ///
+    /// Example: imip freebusy --user room@example.com --from 20260301T000000Z --to 20260401T000000Z
+    #[command(args_conflicts_with_subcommands = true)]
+    Freebusy {
+        #[command(subcommand)]
+        command: Option<FreebusyCommand>,
+        /// Whose free/busy.
+        #[arg(long, value_name = "ADDR")]
+        user: Option<String>,
+        /// Start, as UTC (YYYYMMDDTHHMMSSZ) [default: now].
+        #[arg(long, value_name = "TIME")]
+        from: Option<String>,
+        /// End, as UTC [default: 90 days after the start].
+        #[arg(long, value_name = "TIME")]
+        to: Option<String>,
+    },
+    /// Create a user (or a resource) with the default preferences.
+    ///
+    /// Example: imip init-user room@example.com --resource
+    InitUser {
+        /// The address.
+        address: String,
+        /// A resource: shares free/busy, and is answered by its policies.
+        #[arg(long)]
+        resource: bool,
+    },
+    /// A user's preferences.
+    Prefs {
+        #[command(subcommand)]
+        command: PrefsCommand,
+    },
+    /// Resource policy files.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
+    /// List what waits for a decision: invitations, held bookings and
+    /// counter-proposals.
+    ///
+    /// Example: imip pending --user bob@example.com
+    Pending {
+        /// Only this user [default: everyone].
+        #[arg(long, value_name = "ADDR")]
+        user: Option<String>,
+    },
+    /// Approve what waits: accept an invitation, approve a held booking,
+    /// or accept a counter-proposal (with --from).
+    ///
+    /// Example: imip approve --as studio@example.com demo@example.org
+    Approve {
+        /// The user or resource.
+        #[arg(long = "as", value_name = "ADDR")]
+        principal: String,
+        /// The UID.
+        uid: String,
+        /// Whose counter-proposal [default: the one queued].
+        #[arg(long, value_name = "ADDR")]
+        from: Option<String>,
+    },
+    /// Decline what waits: an invitation, a held booking, or a
+    /// counter-proposal (with --from).
+    ///
+    /// Example: imip decline --as studio@example.com demo@example.org --comment "Closed that day"
+    Decline {
+        /// The user or resource.
+        #[arg(long = "as", value_name = "ADDR")]
+        principal: String,
+        /// The UID.
+        uid: String,
+        /// Whose counter-proposal [default: the one queued].
+        #[arg(long, value_name = "ADDR")]
+        from: Option<String>,
+        /// A COMMENT for the other side.
+        #[arg(long)]
+        comment: Option<String>,
+    },
+    /// Mail waiting to be sent.
+    Outbox {
+        #[command(subcommand)]
+        command: OutboxCommand,
+    },
+    /// Periodic upkeep: extend recurrence horizons, expire offers, send
+    /// what waits in the outbox. Run it daily from cron or a systemd
+    /// timer (see the README).
+    ///
+    /// Example (crontab): 17 3 * * * imip maintain
+    Maintain {
+        /// Only this user [default: everyone].
+        #[arg(long, value_name = "ADDR")]
+        user: Option<String>,
+    },
+    /// Check, repair, copy or import a store.
+    Store {
+        #[command(subcommand)]
+        command: StoreCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum ItipCommand {
+    /// Run one iTIP message (a .ics file or a whole mail) through the
+    /// engine for one user, and print the updated object and the
+    /// messages to send.
+    ///
+    /// Example: imip itip process --as bob@example.com --json examples/mail/request.eml
+    Process {
+        /// The user the message is for.
+        #[arg(long = "as", value_name = "ADDR")]
+        principal: String,
+        /// The user's stored copy before it (.ics) [default: none].
+        #[arg(long, value_name = "FILE")]
+        stored: Option<PathBuf>,
+        /// Who sent it [default: the mail's From and Sender; for a bare
+        /// .ics, nobody, and the sender is not checked].
+        #[arg(long, value_name = "ADDR")]
+        from: Vec<String>,
+        /// Print JSON: {"status", "object", "messages": [...]}.
+        #[arg(long)]
+        json: bool,
+        /// The message.
+        message: PathBuf,
+    },
+    /// Print the messages that changing an object from OLD to NEW sends,
+    /// as the user sees it (organizer or attendee).
+    ///
+    /// Example: imip itip diff --as alice@example.com --old v1.ics --new v2.ics
+    Diff {
+        /// Whose change.
+        #[arg(long = "as", value_name = "ADDR")]
+        principal: String,
+        /// The version before [default: none, a new object].
+        #[arg(long, value_name = "FILE")]
+        old: Option<PathBuf>,
+        /// The version after [default: none, a deletion].
+        #[arg(long, value_name = "FILE")]
+        new: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum FreebusyCommand {
+    /// Write DIR/<address>.ifb for every user who shares free/busy, for a
+    /// web server to serve at their free/busy URL.
+    ///
+    /// Example: imip freebusy publish --dir /var/www/freebusy
+    Publish {
+        /// Where [default: freebusy_dir from the configuration].
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// How many days ahead [default: 90].
+        #[arg(long, default_value_t = 90)]
+        days: u32,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum PrefsCommand {
+    /// Print one preference (the user's own, else the default).
+    ///
+    /// Example: imip prefs get bob@example.com incoming
+    Get {
+        /// The user.
+        user: String,
+        /// The preference.
+        key: String,
+    },
+    /// Set a preference.
+    ///
+    /// Example: imip prefs set bob@example.com incoming summary-only
+    Set {
+        /// The user.
+        user: String,
+        /// The preference.
+        key: String,
+        /// The value.
+        value: String,
+    },
+    /// Remove a preference (the default applies again).
+    ///
+    /// Example: imip prefs unset bob@example.com incoming
+    Unset {
+        /// The user.
+        user: String,
+        /// The preference.
+        key: String,
+    },
+    /// Print every preference of a user.
+    ///
+    /// Example: imip prefs list bob@example.com
+    List {
+        /// The user.
+        user: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum PolicyCommand {
+    /// Check a resource directory (TOML) and summarise it.
+    ///
+    /// Example: imip policy check /etc/imip/resources.toml
+    Check {
+        /// The file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum OutboxCommand {
+    /// Try to send every mail that waits.
+    ///
+    /// Example: imip outbox flush
+    Flush,
+    /// List the mail that waits.
+    ///
+    /// Example: imip outbox list
+    List,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum StoreCommand {
+    /// Check that free/busy matches the stored objects and every record
+    /// reads; exit 65 when problems are found.
+    ///
+    /// Example: imip store check
+    Check,
+    /// Recompute free/busy from the objects and drop orphans.
+    ///
+    /// Example: imip store repair
+    Repair,
+    /// Copy everything into another store.
+    ///
+    /// Example: imip store copy --to sqlite:/var/lib/imip/imip.db
+    Copy {
+        /// The target store.
+        #[arg(long, value_name = "SPEC")]
+        to: String,
+    },
+    /// Import an imip-agent store directory.
+    ///
+    /// Example: imip store import-imip-agent /var/lib/imip-agent
+    ImportImipAgent {
+        /// imip-agent's directory (holding store/, preferences/, …).
+        dir: PathBuf,
+    },
+}

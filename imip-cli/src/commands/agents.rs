@@ -1,0 +1,289 @@
+//! The three agents an MTA pipes mail into: `imip person`,
+//! `imip person-outgoing` and `imip resource`.
+
+use super::{address, envelope_recipients, read_message};
+use crate::exit::{EX_TEMPFAIL, EX_USAGE, Failure};
+use crate::mailbox::{self, IncomingMode, Mailbox};
+use crate::session::Session;
+use imip_core::drive::{MailReport, deliver_mail, record_sent_mail};
+use imip_core::{CalAddress, Disposition, Env, Notice, Store, Transport, TransportError};
+use std::path::PathBuf;
+
+/// `imip person`: process for each recipient, then deliver to their
+/// mailbox by their `incoming` preference.
+pub(crate) fn person(
+    session: &mut Session,
+    recipients: &[String],
+    envelope_from: Option<&str>,
+    message: Option<&PathBuf>,
+) -> Result<(), Failure> {
+    let raw = read_message(message)?;
+    let recipients = recipients_of(recipients, &raw)?;
+    let mut mailbox: Box<dyn Mailbox> = match session.mailbox() {
+        _ if session.dry_run => Box::new(mailbox::DryRunMailbox::default()),
+        Some(mailbox) => mailbox,
+        None => {
+            return Err(Failure::config(
+                "no mailbox delivery is configured (delivery = … in imip.toml, or --delivery); \
+                 without one the mail would be lost",
+            ));
+        }
+    };
+    let envelope_from = envelope_from.map(str::to_string).unwrap_or_else(|| return_path(&raw));
+    let mut store = session.open_store()?;
+    let mut transport = session.transport();
+    let limits = session.settings.limits.mail();
+    let mut temporary = None;
+    for recipient in &recipients {
+        let prefs = store.prefs(recipient).map_err(|e| Failure::store(recipient.as_str(), &e))?;
+        let participating = session.settings.pref(&prefs, mailbox::PARTICIPATING_PREF) != Some("no");
+        let summary = if participating {
+            let sink = sink(session.dry_run, &mut session.recorded, transport.as_mut());
+            let mut env = Env::new(session.now, &mut session.ids);
+            let report =
+                deliver_mail(&session.engine, &mut env, store.as_mut(), sink, recipient, &raw, &limits)
+                    .map_err(|e| Failure::drive(recipient.as_str(), &e))?;
+            log_report("person", recipient, &report);
+            summary_of(&report)
+        } else {
+            tracing::info!(principal = %recipient, outcome = "not participating", "delivered unchanged");
+            None
+        };
+        let mode = IncomingMode::from_pref(session.settings.pref(&prefs, mailbox::INCOMING_PREF));
+        let message_id = session.message_id(recipient.domain());
+        let mails = mailbox::compose(mode, &raw, summary.as_deref(), &session.rfc5322_date(), &message_id);
+        for mail in mails {
+            let result = if session.dry_run {
+                session.dry_deliveries.deliver(recipient, &envelope_from, &mail)
+            } else {
+                mailbox.deliver(recipient, &envelope_from, &mail)
+            };
+            match result {
+                Ok(()) => {}
+                Err(TransportError::Permanent(reason)) => {
+                    // The mailbox refuses it for good: let the MTA bounce it.
+                    return Err(Failure::new(crate::exit::EX_NOUSER, format!("{recipient}: {reason}")));
+                }
+                Err(error) => {
+                    tracing::warn!(principal = %recipient, %error, "mailbox delivery failed");
+                    temporary.get_or_insert(Failure::new(EX_TEMPFAIL, format!("{recipient}: {error}")));
+                    break;
+                }
+            }
+        }
+    }
+    session.print_dry_run()?;
+    match temporary {
+        // The calendar side is committed; a retry finds it a duplicate
+        // and only delivers.
+        Some(failure) => Err(failure),
+        None => Ok(()),
+    }
+}
+
+/// `imip person-outgoing`: record what the user's own client sent.
+pub(crate) fn person_outgoing(
+    session: &mut Session,
+    user: Option<&str>,
+    message: Option<&PathBuf>,
+) -> Result<(), Failure> {
+    let raw = read_message(message)?;
+    let user = match user {
+        Some(user) => address(user)?,
+        None => first_from(&raw)
+            .ok_or_else(|| Failure::new(EX_USAGE, "the mail has no From: address; pass --user"))?,
+    };
+    let mut store = session.open_store()?;
+    let mut transport = session.transport();
+    let sink = sink(session.dry_run, &mut session.recorded, transport.as_mut());
+    let mut env = Env::new(session.now, &mut session.ids);
+    let limits = session.settings.limits.mail();
+    let report = record_sent_mail(&session.engine, &mut env, store.as_mut(), sink, &user, &raw, &limits)
+        .map_err(|e| Failure::drive(user.as_str(), &e))?;
+    log_report("person-outgoing", &user, &report);
+    session.print_dry_run()
+}
+
+/// `imip resource`: answer for each recipient by its policies.
+pub(crate) fn resource(
+    session: &mut Session,
+    recipients: &[String],
+    message: Option<&PathBuf>,
+) -> Result<(), Failure> {
+    let raw = read_message(message)?;
+    let recipients = recipients_of(recipients, &raw)?;
+    if !session.settings.from_file && session.settings.resources.resources().next().is_none() {
+        // A newcomer without configuration: every recipient is a room
+        // that accepts when free and declines when busy.
+        session.use_default_resources(&recipients)?;
+    }
+    for recipient in &recipients {
+        if session.engine.config().resources.resource(recipient).is_none() {
+            return Err(Failure::config(format!(
+                "{recipient} is not a resource of {} (see `resources` in imip.toml)",
+                session.settings.source
+            )));
+        }
+    }
+    let mut store = session.open_store()?;
+    let mut transport = session.transport();
+    let limits = session.settings.limits.mail();
+    for recipient in &recipients {
+        let sink = sink(session.dry_run, &mut session.recorded, transport.as_mut());
+        let mut env = Env::new(session.now, &mut session.ids);
+        let report = deliver_mail(&session.engine, &mut env, store.as_mut(), sink, recipient, &raw, &limits)
+            .map_err(|e| Failure::drive(recipient.as_str(), &e))?;
+        log_report("resource", recipient, &report);
+        let notices: Vec<&Notice> = report.parts.iter().flat_map(|p| p.outcome.notices()).collect();
+        notify_owner(session, store.as_mut(), transport.as_mut(), recipient, &notices)?;
+    }
+    session.print_dry_run()
+}
+
+/// Mails the resource's notices (bookings, approvals needed) to its
+/// owner, through the outbox like any reply.
+fn notify_owner(
+    session: &mut Session,
+    store: &mut dyn Store,
+    transport: &mut dyn Transport,
+    resource: &CalAddress,
+    notices: &[&Notice],
+) -> Result<(), Failure> {
+    let Some(owner) = session.engine.config().resources.resource(resource).and_then(|r| r.owner.clone())
+    else {
+        return Ok(());
+    };
+    if notices.is_empty() {
+        return Ok(());
+    }
+    let from = session.settings.sender.clone().unwrap_or_else(|| resource.clone());
+    let message_id = session.message_id(from.domain());
+    let mut text = String::new();
+    for notice in notices {
+        text.push_str(&format!("{}: {}\r\n", notice.title, notice.text));
+    }
+    let subject = format!("{resource}: {}", notices[0].title);
+    let bytes = format!(
+        "From: {from}\r\nTo: {owner}\r\nSubject: {}\r\nDate: {}\r\nMessage-ID: <{message_id}>\r\n\
+         Auto-Submitted: auto-generated\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\
+         Content-Transfer-Encoding: 8bit\r\n\r\n{text}",
+        subject.replace(['\r', '\n'], " "),
+        session.rfc5322_date(),
+    );
+    let mail = imip_core::OutgoingMail {
+        envelope_from: from,
+        recipients: vec![owner],
+        message_id,
+        bytes: bytes.into_bytes(),
+    };
+    store.enqueue(mail).map_err(|e| Failure::store(resource.as_str(), &e))?;
+    let sink = sink(session.dry_run, &mut session.recorded, transport);
+    imip_core::drive::flush_outbox(store, sink, session.now)
+        .map_err(|e| Failure::store(resource.as_str(), &e))?;
+    Ok(())
+}
+
+/// The transport a run uses: the recorder in a dry run.
+fn sink<'a>(
+    dry_run: bool,
+    recorded: &'a mut imip_core::RecordingTransport,
+    transport: &'a mut dyn Transport,
+) -> &'a mut dyn Transport {
+    if dry_run { recorded } else { transport }
+}
+
+/// `--recipient`s, else the envelope headers.
+fn recipients_of(given: &[String], raw: &[u8]) -> Result<Vec<CalAddress>, Failure> {
+    let recipients: Vec<CalAddress> = if given.is_empty() {
+        envelope_recipients(raw)
+    } else {
+        given.iter().map(|r| address(r)).collect::<Result<_, _>>()?
+    };
+    if recipients.is_empty() {
+        // The MTA's pipe is set up wrong: a configuration error, which
+        // no retry cures.
+        return Err(Failure::config(
+            "no recipient: pass --recipient, or have the MTA add X-Original-To or Delivered-To",
+        ));
+    }
+    Ok(recipients)
+}
+
+/// What the user is told, or `None` to deliver the mail unchanged
+/// (nothing in it was processed).
+fn summary_of(report: &MailReport) -> Option<String> {
+    if report.parts.is_empty() {
+        return None;
+    }
+    let mut text = String::new();
+    for part in &report.parts {
+        let notices: Vec<&Notice> = part.outcome.notices().collect();
+        for notice in &notices {
+            text.push_str(&format!("{}\n{}\n\n", notice.title, notice.text));
+        }
+        match &part.outcome.disposition {
+            Disposition::Refused(violation) => text.push_str(&format!(
+                "imip did not apply this calendar message: {violation}.\n\
+                 Treat it with care: it may not come from whom it claims.\n\n"
+            )),
+            Disposition::Unchanged(reason) if notices.is_empty() => {
+                text.push_str(&format!("Your calendar is unchanged: {reason}.\n\n"))
+            }
+            Disposition::Ignored(reason) if notices.is_empty() => {
+                text.push_str(&format!("imip left this calendar message alone: {reason}.\n\n"))
+            }
+            _ if notices.is_empty() => text.push_str("Your calendar was updated.\n\n"),
+            _ => {}
+        }
+    }
+    text.push_str("The original message is attached.\n");
+    Some(text)
+}
+
+/// The info line per message and principal (no calendar content), and
+/// the engine's trace at debug.
+fn log_report(agent: &str, principal: &CalAddress, report: &MailReport) {
+    let message_id = report.message_id.as_deref().unwrap_or("-");
+    if let Some(ignored) = &report.ignored {
+        tracing::info!(agent, message_id, principal = %principal, outcome = %format!("ignored: {ignored}"), "message");
+    }
+    for (part, method) in report.parts.iter().zip(&report.methods) {
+        tracing::info!(
+            agent,
+            message_id,
+            method = method.as_str(),
+            principal = %principal,
+            outcome = %part.outcome.disposition,
+            sent = part.sent,
+            unsent = part.unsent,
+            "message"
+        );
+        for line in &part.outcome.trace {
+            tracing::debug!(message_id, "{line}");
+        }
+        for (mail, error) in &part.dropped {
+            tracing::warn!(message_id = %mail.message_id, %error, "reply dropped: refused by the transport");
+        }
+        if let Some(error) = &part.send_error {
+            tracing::warn!(%error, unsent = part.unsent, "replies wait in the outbox");
+        }
+    }
+    for problem in &report.problems {
+        tracing::info!(message_id, principal = %principal, "unusable {} part: {}", problem.content_type, problem.violation);
+    }
+}
+
+/// The mail's Return-Path, else the null sender.
+fn return_path(raw: &[u8]) -> String {
+    mail_parser::MessageParser::default()
+        .parse_headers(raw)
+        .and_then(|m| m.return_path().as_text().map(|t| t.trim_matches(['<', '>', ' ']).to_string()))
+        .unwrap_or_default()
+}
+
+/// The first From: address.
+fn first_from(raw: &[u8]) -> Option<CalAddress> {
+    let message = mail_parser::MessageParser::default().parse_headers(raw)?;
+    let from = message.from()?.first()?.address()?;
+    CalAddress::parse(from)
+}

@@ -1,0 +1,150 @@
+//! `imip itip process|diff`: the pure engine on files, with no store,
+//! for debugging and for other programs (`--json`).
+
+use super::address;
+use crate::exit::{EX_DATAERR, EX_NOINPUT, Failure};
+use crate::session::Session;
+use imip_core::{
+    CalAddress, Disposition, Effect, Incoming, Input, ItipMessage, LocalAction, Outcome, Record,
+    SchedulingObject,
+};
+use serde_json::json;
+use std::path::Path;
+
+/// Processes one message (an .ics file or a whole mail) for `principal`.
+pub(crate) fn process(
+    session: &Session,
+    principal: &str,
+    stored: Option<&Path>,
+    from: &[String],
+    json: bool,
+    message: &Path,
+) -> Result<(), Failure> {
+    let principal = address(principal)?;
+    let record = Record { object: stored.map(read_object).transpose()?, ..Record::default() };
+    let raw = std::fs::read(message)
+        .map_err(|e| Failure::new(EX_NOINPUT, format!("{}: {e}", message.display())))?;
+    let mut senders: Vec<CalAddress> = from.iter().map(|a| address(a)).collect::<Result<_, _>>()?;
+    let objects: Vec<SchedulingObject> = if looks_like_icalendar(&raw) {
+        let text = String::from_utf8_lossy(&raw);
+        vec![SchedulingObject::parse(&text).map_err(|v| data_error(message, &v.to_string()))?]
+    } else {
+        let mail = imip_core::imip::extract(&raw, &session.settings.limits.mail())
+            .map_err(|e| data_error(message, &e.to_string()))?;
+        if senders.is_empty() {
+            senders = mail.senders.clone();
+        }
+        for problem in &mail.problems {
+            eprintln!("imip: unusable {} part: {}", problem.content_type, problem.violation);
+        }
+        mail.parts.into_iter().map(|p| p.object).collect()
+    };
+    if objects.is_empty() {
+        return Err(data_error(message, "no iTIP message in it"));
+    }
+    let mut record = record;
+    let mut results = Vec::new();
+    for object in objects {
+        let input = Input::Incoming(Incoming {
+            principal: principal.clone(),
+            senders: senders.clone(),
+            message: object,
+        });
+        let outcome = session.engine.decide(session.now, &input, &record);
+        record = record.apply(&outcome.effects);
+        results.push(outcome);
+    }
+    print(json, &record, &results)
+}
+
+/// The messages a change from `old` to `new` sends, as `principal`.
+pub(crate) fn diff(
+    session: &Session,
+    principal: &str,
+    old: Option<&Path>,
+    new: Option<&Path>,
+    json: bool,
+) -> Result<(), Failure> {
+    let principal = address(principal)?;
+    let old = old.map(read_object).transpose()?;
+    let new = new.map(read_object).transpose()?;
+    let record = Record { object: old.clone(), ..Record::default() };
+    let action = match (&old, new) {
+        (_, Some(new)) => LocalAction::Save(new),
+        (Some(old), None) => LocalAction::Delete { uid: old.uid().to_string() },
+        (None, None) => return Err(Failure::new(crate::exit::EX_USAGE, "give --old, --new or both")),
+    };
+    let input = Input::Local { principal, action };
+    let outcome = session.engine.decide(session.now, &input, &record);
+    let record = record.apply(&outcome.effects);
+    print(json, &record, &[outcome])
+}
+
+fn print(json: bool, record: &Record, outcomes: &[Outcome]) -> Result<(), Failure> {
+    let messages: Vec<&ItipMessage> = outcomes
+        .iter()
+        .flat_map(|o| o.effects.iter())
+        .filter_map(|e| match e {
+            Effect::Send(message) => Some(message),
+            _ => None,
+        })
+        .collect();
+    let status: Vec<String> = outcomes.iter().map(|o| o.disposition.to_string()).collect();
+    let refused = outcomes.iter().any(|o| matches!(o.disposition, Disposition::Refused(_)));
+    if json {
+        let value = json!({
+            "status": status.join("; "),
+            "refused": refused,
+            "object": record.object.as_ref().map(|o| o.to_ics()),
+            "messages": messages.iter().map(|m| json!({
+                "method": m.method.as_str(),
+                "from": m.from.as_str(),
+                "to": m.to.iter().map(|a| a.as_str()).collect::<Vec<_>>(),
+                "significant": m.significant,
+                "ical": m.to_ics(),
+            })).collect::<Vec<_>>(),
+        });
+        crate::emit(&format!("{value:#}\n"))?;
+        return Ok(());
+    }
+    let mut text = String::new();
+    for (outcome, status) in outcomes.iter().zip(&status) {
+        text.push_str(&format!("status: {status}\n"));
+        for line in &outcome.trace {
+            text.push_str(&format!("  {line}\n"));
+        }
+    }
+    match &record.object {
+        Some(object) => text.push_str(&format!("\n# object\n{}", object.to_ics().replace("\r\n", "\n"))),
+        None => text.push_str("\n# object: none\n"),
+    }
+    for message in messages {
+        let to: Vec<&str> = message.to.iter().map(|a| a.as_str()).collect();
+        text.push_str(&format!(
+            "\n# {} from {} to {}{}\n{}",
+            message.method,
+            message.from,
+            to.join(", "),
+            if message.significant { "" } else { " (not significant)" },
+            message.to_ics().replace("\r\n", "\n")
+        ));
+    }
+    crate::emit(&text)
+}
+
+fn looks_like_icalendar(raw: &[u8]) -> bool {
+    let start = raw.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
+    raw[start..].len() >= 15 && raw[start..start + 15].eq_ignore_ascii_case(b"BEGIN:VCALENDAR")
+}
+
+fn read_object(path: &Path) -> Result<SchedulingObject, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::new(EX_NOINPUT, format!("{}: {e}", path.display())))?;
+    SchedulingObject::parse(&text)
+        .map(SchedulingObject::without_method)
+        .map_err(|v| data_error(path, &v.to_string()))
+}
+
+fn data_error(path: &Path, reason: &str) -> Failure {
+    Failure::new(EX_DATAERR, format!("{}: {reason}", path.display()))
+}

@@ -1,0 +1,124 @@
+//! One module per group of commands; `run` dispatches.
+
+mod agents;
+mod itip;
+mod upkeep;
+mod users;
+
+use crate::args::{
+    Cli, Command, FreebusyCommand, ItipCommand, OutboxCommand, PolicyCommand, PrefsCommand, StoreCommand,
+};
+use crate::exit::{EX_NOINPUT, EX_USAGE, Failure};
+use crate::session::Session;
+use imip_core::CalAddress;
+use std::io::Read;
+use std::path::PathBuf;
+
+/// Runs the command line.
+pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
+    if let Command::Policy { command: PolicyCommand::Check { file } } = &cli.command {
+        return policy_check(file);
+    }
+    let mut session = Session::start(&cli.common)?;
+    let session = &mut session;
+    match cli.command {
+        Command::Person { recipients, envelope_from, message } => {
+            agents::person(session, &recipients, envelope_from.as_deref(), message.as_ref())
+        }
+        Command::PersonOutgoing { user, message } => {
+            agents::person_outgoing(session, user.as_deref(), message.as_ref())
+        }
+        Command::Resource { recipients, message } => agents::resource(session, &recipients, message.as_ref()),
+        Command::Itip { command: ItipCommand::Process { principal, stored, from, json, message } } => {
+            itip::process(session, &principal, stored.as_deref(), &from, json, &message)
+        }
+        Command::Itip { command: ItipCommand::Diff { principal, old, new, json } } => {
+            itip::diff(session, &principal, old.as_deref(), new.as_deref(), json)
+        }
+        Command::Freebusy { command: Some(FreebusyCommand::Publish { dir, days }), .. } => {
+            users::publish(session, dir, days)
+        }
+        Command::Freebusy { command: None, user, from, to } => {
+            let user =
+                user.ok_or_else(|| Failure::new(EX_USAGE, "give --user ADDR (or `freebusy publish`)"))?;
+            users::show(session, &user, from.as_deref(), to.as_deref())
+        }
+        Command::InitUser { address, resource } => users::init_user(session, &address, resource),
+        Command::Prefs { command } => match command {
+            PrefsCommand::Get { user, key } => users::prefs_get(session, &user, &key),
+            PrefsCommand::Set { user, key, value } => users::prefs_set(session, &user, &key, Some(&value)),
+            PrefsCommand::Unset { user, key } => users::prefs_set(session, &user, &key, None),
+            PrefsCommand::List { user } => users::prefs_list(session, &user),
+        },
+        Command::Policy { .. } => unreachable!("handled above"),
+        Command::Pending { user } => users::pending(session, user.as_deref()),
+        Command::Approve { principal, uid, from } => {
+            users::decide(session, &principal, &uid, from.as_deref(), true, None)
+        }
+        Command::Decline { principal, uid, from, comment } => {
+            users::decide(session, &principal, &uid, from.as_deref(), false, comment)
+        }
+        Command::Outbox { command: OutboxCommand::Flush } => upkeep::flush(session),
+        Command::Outbox { command: OutboxCommand::List } => upkeep::list(session),
+        Command::Maintain { user } => upkeep::maintain(session, user.as_deref()),
+        Command::Store { command } => match command {
+            StoreCommand::Check => upkeep::check(session),
+            StoreCommand::Repair => upkeep::repair(session),
+            StoreCommand::Copy { to } => upkeep::copy(session, &to),
+            StoreCommand::ImportImipAgent { dir } => upkeep::import(session, &dir),
+        },
+    }
+}
+
+/// `imip policy check FILE`: needs no store or configuration.
+fn policy_check(file: &std::path::Path) -> Result<(), Failure> {
+    let text =
+        std::fs::read_to_string(file).map_err(|e| Failure::config(format!("{}: {e}", file.display())))?;
+    let directory = imip_core::resource::Directory::from_toml(&text)
+        .map_err(|e| Failure::config(format!("{}: {e}", file.display())))?;
+    let mut out = String::new();
+    for resource in directory.resources() {
+        let chain: Vec<&str> = resource.policies.iter().map(|p| p.name()).collect();
+        out.push_str(&format!(
+            "{}: {}\n",
+            resource.address,
+            if chain.is_empty() { "accepts everything".into() } else { chain.join(" → ") }
+        ));
+    }
+    crate::emit(&out)
+}
+
+/// Reads an address given on the command line.
+pub(crate) fn address(text: &str) -> Result<CalAddress, Failure> {
+    CalAddress::parse(text).ok_or_else(|| Failure::new(EX_USAGE, format!("{text:?} is not a mail address")))
+}
+
+/// Reads the message: from a file, or stdin.
+pub(crate) fn read_message(path: Option<&PathBuf>) -> Result<Vec<u8>, Failure> {
+    let mut raw = Vec::new();
+    match path {
+        Some(path) => {
+            raw = std::fs::read(path)
+                .map_err(|e| Failure::new(EX_NOINPUT, format!("{}: {e}", path.display())))?
+        }
+        None => {
+            std::io::stdin()
+                .read_to_end(&mut raw)
+                .map_err(|e| Failure::new(EX_NOINPUT, format!("stdin: {e}")))?;
+        }
+    }
+    Ok(raw)
+}
+
+/// The recipients the MTA delivered to: X-Original-To, then Delivered-To.
+pub(crate) fn envelope_recipients(raw: &[u8]) -> Vec<CalAddress> {
+    let Some(message) = mail_parser::MessageParser::default().parse_headers(raw) else { return Vec::new() };
+    for name in ["X-Original-To", "Delivered-To"] {
+        let found: Vec<CalAddress> =
+            message.header_values(name).filter_map(|v| v.as_text()).filter_map(CalAddress::parse).collect();
+        if !found.is_empty() {
+            return found;
+        }
+    }
+    Vec::new()
+}

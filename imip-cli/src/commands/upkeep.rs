@@ -1,0 +1,157 @@
+//! Keeping a store healthy: `outbox`, `maintain`, `store`.
+
+use super::address;
+use crate::exit::{EX_DATAERR, EX_TEMPFAIL, Failure};
+use crate::session::{Session, open_store};
+use imip_core::drive::{expire_offers, extend_horizon, flush_outbox};
+use imip_core::{CalAddress, Store};
+use std::path::Path;
+
+/// `imip outbox flush`: 75 when mail is still waiting, so a cron job
+/// or an MTA-driven retry sees it.
+pub(crate) fn flush(session: &mut Session) -> Result<(), Failure> {
+    let mut store = session.open_store()?;
+    let flushed = send_waiting(session, store.as_mut())?;
+    crate::emit(&format!(
+        "sent {}, waiting {}, refused {}\n",
+        flushed.sent,
+        flushed.left,
+        flushed.dropped.len()
+    ))?;
+    session.print_dry_run()?;
+    if flushed.left > 0 {
+        let reason = flushed.last_error.map(|e| e.to_string()).unwrap_or_default();
+        return Err(Failure::new(EX_TEMPFAIL, format!("{} mail(s) still wait: {reason}", flushed.left)));
+    }
+    Ok(())
+}
+
+fn send_waiting(session: &mut Session, store: &mut dyn Store) -> Result<imip_core::drive::Flush, Failure> {
+    let mut transport = session.transport();
+    let sink: &mut dyn imip_core::Transport =
+        if session.dry_run { &mut session.recorded } else { transport.as_mut() };
+    let flushed = flush_outbox(store, sink, session.now).map_err(|e| Failure::store("outbox", &e))?;
+    for (mail, error) in &flushed.dropped {
+        tracing::warn!(message_id = %mail.message_id, %error, "mail refused by the transport; dropped");
+    }
+    Ok(flushed)
+}
+
+/// `imip outbox list`.
+pub(crate) fn list(session: &Session) -> Result<(), Failure> {
+    let store = session.open_store()?;
+    let mut text = String::new();
+    for (id, mail) in store.outbox().map_err(|e| Failure::store("outbox", &e))? {
+        let to: Vec<&str> = mail.recipients.iter().map(|r| r.as_str()).collect();
+        text.push_str(&format!("{id:?}\t{}\t{}\t{}\n", mail.message_id, mail.envelope_from, to.join(",")));
+    }
+    crate::emit(&text)
+}
+
+/// `imip maintain`: horizons, offers, outbox, for one user or all.
+pub(crate) fn maintain(session: &mut Session, user: Option<&str>) -> Result<(), Failure> {
+    let mut store = session.open_store()?;
+    let users: Vec<CalAddress> = match user {
+        Some(user) => vec![address(user)?],
+        None => store.principals().map_err(|e| Failure::store("store", &e))?,
+    };
+    let (mut expanded, mut expired) = (0, 0);
+    for user in &users {
+        let (_, count) = extend_horizon(&session.engine, store.as_mut(), user, session.now)
+            .map_err(|e| Failure::drive(user.as_str(), &e))?;
+        expanded += count;
+        expired += expire_offers(store.as_mut(), user, session.now)
+            .map_err(|e| Failure::drive(user.as_str(), &e))?;
+    }
+    let flushed = send_waiting(session, store.as_mut())?;
+    tracing::info!(
+        users = users.len(),
+        expanded,
+        expired,
+        sent = flushed.sent,
+        waiting = flushed.left,
+        "maintained"
+    );
+    crate::emit(&format!(
+        "{} user(s): {expanded} series re-expanded, {expired} offer(s) expired, {} mail(s) sent, {} waiting\n",
+        users.len(),
+        flushed.sent,
+        flushed.left
+    ))?;
+    session.print_dry_run()
+}
+
+/// `imip store check`: exit 65 with the problems listed when unclean.
+pub(crate) fn check(session: &Session) -> Result<(), Failure> {
+    let store = session.open_store()?;
+    let mut problems: Vec<String> = Vec::new();
+    if let Some(("fs", dir)) = session.settings.store.split_once(':') {
+        let fs =
+            imip_store_fs::FsStore::open(dir, Default::default()).map_err(|e| Failure::store(dir, &e))?;
+        problems.extend(fs.check_files().map_err(|e| Failure::store(dir, &e))?.iter().map(|p| p.to_string()));
+    }
+    let report = imip_core::admin::check(store.as_ref(), &session.engine.config().freebusy, session.now)
+        .map_err(|e| Failure::store("store", &e))?;
+    problems.extend(report.problems.iter().map(|p| p.to_string()));
+    let mut text = format!("{} principal(s), {} record(s)\n", report.principals, report.records);
+    for problem in &problems {
+        text.push_str(&format!("problem: {problem}\n"));
+    }
+    crate::emit(&text)?;
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::new(
+            EX_DATAERR,
+            format!("{} problem(s); `imip store repair` fixes free/busy", problems.len()),
+        ))
+    }
+}
+
+/// `imip store repair`.
+pub(crate) fn repair(session: &Session) -> Result<(), Failure> {
+    let mut store = session.open_store()?;
+    let report = imip_core::admin::repair(store.as_mut(), &session.engine.config().freebusy, session.now)
+        .map_err(|e| Failure::store("store", &e))?;
+    let mut text = format!(
+        "recomputed {} object(s), dropped {} orphaned period group(s)\n",
+        report.recomputed, report.dropped
+    );
+    for problem in &report.remaining {
+        text.push_str(&format!("left for you: {problem}\n"));
+    }
+    crate::emit(&text)
+}
+
+/// `imip store copy --to SPEC`.
+pub(crate) fn copy(session: &Session, to: &str) -> Result<(), Failure> {
+    let from = session.open_store()?;
+    let mut target = open_store(to)?;
+    let records =
+        imip_core::admin::copy(from.as_ref(), target.as_mut()).map_err(|e| Failure::store(to, &e))?;
+    crate::emit(&format!("copied {records} record(s) to {to}\n"))
+}
+
+/// `imip store import-imip-agent DIR`: DIR/store (or DIR itself) and
+/// DIR/preferences.
+pub(crate) fn import(session: &Session, dir: &Path) -> Result<(), Failure> {
+    let store_dir = if dir.join("store").is_dir() { dir.join("store") } else { dir.to_path_buf() };
+    let preferences = dir.join("preferences");
+    let mut target = session.open_store()?;
+    let report = imip_store_fs::import::import_imip_agent(
+        &store_dir,
+        preferences.is_dir().then_some(preferences.as_path()),
+        target.as_mut(),
+        &session.engine.config().freebusy,
+        session.now,
+    )
+    .map_err(|e| Failure::store(&dir.display().to_string(), &e))?;
+    let mut text = format!(
+        "imported {} user(s), {} record(s), {} period(s), {} preference(s)\n",
+        report.users, report.records, report.periods, report.preferences
+    );
+    for (path, reason) in &report.skipped {
+        text.push_str(&format!("skipped {}: {reason}\n", path.display()));
+    }
+    crate::emit(&text)
+}

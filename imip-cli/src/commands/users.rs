@@ -1,0 +1,240 @@
+//! Users and their decisions: `init-user`, `prefs`, `pending`,
+//! `approve`, `decline`, `freebusy`.
+
+use super::address;
+use crate::exit::{EX_USAGE, Failure};
+use crate::session::Session;
+use imip_core::drive::run_once;
+use imip_core::freebusy::{FreeBusyMessage, SHARING_PREF, busy_time, shares_freebusy};
+use imip_core::{CalAddress, Env, Input, LocalAction, Method, PartStat, PendingKind, Store, Timestamp};
+use std::path::PathBuf;
+
+/// `imip init-user`: writes the default preferences the user lacks.
+pub(crate) fn init_user(session: &Session, user: &str, resource: bool) -> Result<(), Failure> {
+    let user = address(user)?;
+    let mut store = session.open_store()?;
+    let own = store.prefs(&user).map_err(|e| Failure::store(user.as_str(), &e))?;
+    let mut defaults = session.settings.prefs.clone();
+    if resource {
+        defaults.entry(SHARING_PREF.to_string()).or_insert_with(|| "share".to_string());
+    }
+    let mut written = 0;
+    for (key, value) in &defaults {
+        if !own.contains_key(key) {
+            store.set_pref(&user, key, Some(value)).map_err(|e| Failure::store(user.as_str(), &e))?;
+            written += 1;
+        }
+    }
+    // The horizon makes the user known to the store even without other
+    // preferences, and fixes their expansion window from today.
+    imip_core::drive::extend_horizon(&session.engine, store.as_mut(), &user, session.now)
+        .map_err(|e| Failure::drive(user.as_str(), &e))?;
+    if resource && session.engine.config().resources.resource(&user).is_none() {
+        eprintln!(
+            "imip: note: {user} is not in the resource directory yet; add it there to give it policies"
+        );
+    }
+    crate::emit(&format!("{user}: ready ({written} preference(s) set)\n"))
+}
+
+/// `imip prefs get`.
+pub(crate) fn prefs_get(session: &Session, user: &str, key: &str) -> Result<(), Failure> {
+    let user = address(user)?;
+    let store = session.open_store()?;
+    let own = store.prefs(&user).map_err(|e| Failure::store(user.as_str(), &e))?;
+    match session.settings.pref(&own, key) {
+        Some(value) => crate::emit(&format!("{value}\n")),
+        None => Err(Failure::new(1, format!("{user} has no preference {key:?}"))),
+    }
+}
+
+/// `imip prefs set` and `unset`.
+pub(crate) fn prefs_set(
+    session: &Session,
+    user: &str,
+    key: &str,
+    value: Option<&str>,
+) -> Result<(), Failure> {
+    let user = address(user)?;
+    if !imip_core::admin::valid_pref_key(key) {
+        return Err(Failure::new(EX_USAGE, format!("{key:?} is not a preference name")));
+    }
+    if key == crate::mailbox::INCOMING_PREF
+        && let Some(value) = value
+        && !crate::mailbox::IncomingMode::ALL.iter().any(|(name, _)| *name == value)
+    {
+        let names: Vec<&str> = crate::mailbox::IncomingMode::ALL.iter().map(|(n, _)| *n).collect();
+        return Err(Failure::new(EX_USAGE, format!("incoming: use one of {}", names.join(", "))));
+    }
+    let mut store = session.open_store()?;
+    store.set_pref(&user, key, value).map_err(|e| Failure::store(user.as_str(), &e))
+}
+
+/// `imip prefs list`: the user's own, then defaults they do not override.
+pub(crate) fn prefs_list(session: &Session, user: &str) -> Result<(), Failure> {
+    let user = address(user)?;
+    let store = session.open_store()?;
+    let own = store.prefs(&user).map_err(|e| Failure::store(user.as_str(), &e))?;
+    let mut text = String::new();
+    for (key, value) in &own {
+        text.push_str(&format!("{key} = {value}\n"));
+    }
+    for (key, value) in session.settings.prefs.iter().filter(|(k, _)| !own.contains_key(*k)) {
+        text.push_str(&format!("{key} = {value} (default)\n"));
+    }
+    crate::emit(&text)
+}
+
+/// `imip pending`: one line per queued decision.
+pub(crate) fn pending(session: &Session, user: Option<&str>) -> Result<(), Failure> {
+    let store = session.open_store()?;
+    let users = match user {
+        Some(user) => vec![address(user)?],
+        None => store.principals().map_err(|e| Failure::store("store", &e))?,
+    };
+    let mut text = String::new();
+    for user in users {
+        for (uid, request) in store.pending(&user).map_err(|e| Failure::store(user.as_str(), &e))? {
+            let what = match &request.kind {
+                PendingKind::Invitation => "invitation to answer".to_string(),
+                PendingKind::Approval => "booking awaiting approval".to_string(),
+                PendingKind::Counter { from } => format!("counter-proposal from {from}"),
+                PendingKind::UninvitedReply { from } => format!("reply from uninvited {from}"),
+            };
+            let title = store
+                .load(&user, &uid)
+                .ok()
+                .and_then(|r| r.value.object)
+                .map(|o| o.title())
+                .unwrap_or_default();
+            text.push_str(&format!("{user}\t{uid}\t{what}\tqueued {}\t{title}\n", request.queued_at));
+        }
+    }
+    crate::emit(&text)
+}
+
+/// `imip approve` and `imip decline`: acts on what is queued for `uid`.
+pub(crate) fn decide(
+    session: &mut Session,
+    principal: &str,
+    uid: &str,
+    from: Option<&str>,
+    approve: bool,
+    comment: Option<String>,
+) -> Result<(), Failure> {
+    let principal = address(principal)?;
+    let mut store = session.open_store()?;
+    let record = store.load(&principal, uid).map_err(|e| Failure::store(principal.as_str(), &e))?.value;
+    let from: Option<CalAddress> = from.map(address).transpose()?;
+    let countering = from.clone().or_else(|| match &record.pending {
+        Some(p) => match &p.kind {
+            PendingKind::Counter { from } => Some(from.clone()),
+            _ => None,
+        },
+        None => None,
+    });
+    let action = match (&record.pending.as_ref().map(|p| &p.kind), countering) {
+        (_, Some(from)) if approve => LocalAction::AcceptCounter { uid: uid.to_string(), from },
+        (_, Some(from)) => LocalAction::DeclineCounter { uid: uid.to_string(), from, comment },
+        (Some(PendingKind::Approval), None) if approve => LocalAction::Approve { uid: uid.to_string() },
+        (Some(_), None) | (None, None) => LocalAction::Respond {
+            uid: uid.to_string(),
+            instance: None,
+            partstat: if approve { PartStat::Accepted } else { PartStat::Declined },
+            comment,
+        },
+    };
+    if record.object.is_none() {
+        return Err(Failure::new(EX_USAGE, format!("{principal} holds nothing with UID {uid}")));
+    }
+    let mut transport = session.transport();
+    let sink: &mut dyn imip_core::Transport =
+        if session.dry_run { &mut session.recorded } else { transport.as_mut() };
+    let mut env = Env::new(session.now, &mut session.ids);
+    let input = Input::Local { principal: principal.clone(), action };
+    let report = run_once(&session.engine, &mut env, store.as_mut(), sink, &input)
+        .map_err(|e| Failure::drive(principal.as_str(), &e))?;
+    tracing::info!(principal = %principal, uid, outcome = %report.outcome.disposition, "local action");
+    if report.is_refused() {
+        return Err(Failure::new(EX_USAGE, format!("{principal}: {}", report.outcome.disposition)));
+    }
+    crate::emit(&format!("{principal}: {}\n", report.outcome.disposition))?;
+    if report.unsent > 0 {
+        eprintln!("imip: {} mail(s) wait in the outbox (see `transport` in imip.toml)", report.unsent);
+    }
+    session.print_dry_run()
+}
+
+/// `imip freebusy --user`: the VFREEBUSY over a window.
+pub(crate) fn show(
+    session: &Session,
+    user: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<(), Failure> {
+    let user = address(user)?;
+    let parse = |text: &str| {
+        Timestamp::parse_utc(text)
+            .ok_or_else(|| Failure::new(EX_USAGE, format!("{text:?}: give a UTC time like 20260301T000000Z")))
+    };
+    let start = from.map(parse).transpose()?.unwrap_or(session.now);
+    let end = to.map(parse).transpose()?.unwrap_or(Timestamp::from_seconds(start.seconds() + 90 * 86_400));
+    let store = session.open_store()?;
+    crate::emit(&vfreebusy(session, store.as_ref(), &user, start, end)?.replace("\r\n", "\n"))
+}
+
+/// `imip freebusy publish`: `DIR/<address>.ifb` for every user who
+/// shares, written atomically; files of users who stopped sharing are
+/// removed.
+pub(crate) fn publish(session: &Session, dir: Option<PathBuf>, days: u32) -> Result<(), Failure> {
+    let dir = dir
+        .or_else(|| session.settings.freebusy_dir.clone())
+        .ok_or_else(|| Failure::new(EX_USAGE, "no directory: pass --dir or set freebusy_dir in imip.toml"))?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Failure::new(crate::exit::EX_CANTCREAT, format!("{}: {e}", dir.display())))?;
+    let store = session.open_store()?;
+    let end = Timestamp::from_seconds(session.now.seconds() + i64::from(days) * 86_400);
+    let mut published = 0;
+    for user in store.principals().map_err(|e| Failure::store("store", &e))? {
+        let prefs = store.prefs(&user).map_err(|e| Failure::store(user.as_str(), &e))?;
+        let is_resource = session.engine.config().resources.resource(&user).is_some();
+        let by_default = session.engine.config().share_freebusy_by_default || is_resource;
+        let file = dir.join(format!("{}.ifb", crate::mailbox::encode_name(user.as_str())));
+        if !shares_freebusy(&prefs, by_default) {
+            let _ = std::fs::remove_file(&file);
+            continue;
+        }
+        let text = vfreebusy(session, store.as_ref(), &user, session.now, end)?;
+        let partial = file.with_extension("ifb.tmp");
+        std::fs::write(&partial, text)
+            .and_then(|_| std::fs::rename(&partial, &file))
+            .map_err(|e| Failure::new(crate::exit::EX_CANTCREAT, format!("{}: {e}", file.display())))?;
+        published += 1;
+    }
+    crate::emit(&format!("published {published} free/busy file(s) in {}\n", dir.display()))
+}
+
+fn vfreebusy(
+    session: &Session,
+    store: &dyn Store,
+    user: &CalAddress,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<String, Failure> {
+    let config = &session.engine.config().freebusy;
+    let busy = busy_time(store, user, from, to, config, session.now)
+        .map_err(|e| Failure::store(user.as_str(), &e))?;
+    let uid = format!("freebusy-{}", user.as_str());
+    Ok(FreeBusyMessage {
+        method: Method::Publish,
+        uid: &uid,
+        stamp: session.now,
+        from,
+        to,
+        organizer: user,
+        attendee: None,
+        busy: &busy,
+        prodid: &session.engine.config().prodid,
+    }
+    .to_ics())
+}

@@ -1,0 +1,362 @@
+//! The person agent's delivery to a user's mailbox: the original mail,
+//! as is or with a summary of what imip did with it, by the user's
+//! `incoming` preference (imip-agent's five modes), through LMTP, SMTP
+//! back into the MTA, a local delivery program, or a maildir.
+
+use crate::mailer::{Mailer, MailerError};
+use crate::transport::run_program;
+use imip_core::{CalAddress, TransportError};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The preference that picks how mail reaches the user.
+pub(crate) const INCOMING_PREF: &str = "incoming";
+
+/// The preference that, set to `no`, leaves the user's mail alone.
+pub(crate) const PARTICIPATING_PREF: &str = "participating";
+
+/// How a processed mail reaches the user (imip-agent's `incoming`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum IncomingMode {
+    /// One mail: the summary, with the original attached (the default).
+    SummaryWrapsMessage,
+    /// Two mails: the summary, then the original.
+    SummaryThenMessage,
+    /// Two mails: the original, then the summary.
+    MessageThenSummary,
+    /// The summary alone.
+    SummaryOnly,
+    /// The original alone.
+    MessageOnly,
+}
+
+impl IncomingMode {
+    /// Every mode with its preference value.
+    pub(crate) const ALL: [(&'static str, IncomingMode); 5] = [
+        ("summary-wraps-message", IncomingMode::SummaryWrapsMessage),
+        ("summary-then-message", IncomingMode::SummaryThenMessage),
+        ("message-then-summary", IncomingMode::MessageThenSummary),
+        ("summary-only", IncomingMode::SummaryOnly),
+        ("message-only", IncomingMode::MessageOnly),
+    ];
+
+    /// Reads a preference value; unknown values give the default, as a
+    /// mistyped preference must not stop mail.
+    pub(crate) fn from_pref(value: Option<&str>) -> IncomingMode {
+        IncomingMode::ALL
+            .iter()
+            .find(|(name, _)| Some(*name) == value)
+            .map(|(_, mode)| *mode)
+            .unwrap_or(IncomingMode::SummaryWrapsMessage)
+    }
+}
+
+/// The mails to put in the mailbox for one received mail, in order.
+/// Without a summary (the mail was not calendar mail, or nothing in it
+/// could be processed), the original goes alone and unchanged.
+pub(crate) fn compose(
+    mode: IncomingMode,
+    original: &[u8],
+    summary: Option<&str>,
+    date: &str,
+    message_id: &str,
+) -> Vec<Vec<u8>> {
+    let Some(summary) = summary else { return vec![original.to_vec()] };
+    let wrapped = |attach: bool| summary_mail(original, summary, date, message_id, attach);
+    match mode {
+        IncomingMode::SummaryWrapsMessage => vec![wrapped(true)],
+        IncomingMode::SummaryThenMessage => vec![wrapped(false), original.to_vec()],
+        IncomingMode::MessageThenSummary => vec![original.to_vec(), wrapped(false)],
+        IncomingMode::SummaryOnly => vec![wrapped(false)],
+        IncomingMode::MessageOnly => vec![original.to_vec()],
+    }
+}
+
+/// A summary mail: From, To, Cc and Subject copied from the original (as
+/// imip-agent does), the summary as text, and the original attached as
+/// `message/rfc822` when `attach`.
+fn summary_mail(original: &[u8], summary: &str, date: &str, message_id: &str, attach: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    for field in header_fields(original) {
+        let name = field.split(|&b| b == b':').next().unwrap_or_default();
+        let name = String::from_utf8_lossy(name).trim().to_ascii_lowercase();
+        if matches!(name.as_str(), "from" | "to" | "cc" | "subject") {
+            out.extend_from_slice(field);
+        }
+    }
+    out.extend_from_slice(
+        format!("Date: {date}\r\nMessage-ID: <{message_id}>\r\nMIME-Version: 1.0\r\n").as_bytes(),
+    );
+    out.extend_from_slice(b"X-Imip-Summary: yes\r\n");
+    let text = summary.replace("\r\n", "\n").replace('\n', "\r\n");
+    if !attach {
+        out.extend_from_slice(
+            b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n",
+        );
+        out.extend_from_slice(text.as_bytes());
+        out.extend_from_slice(b"\r\n");
+        return out;
+    }
+    let mut boundary = format!("imip-summary-{}", message_id.split('@').next().unwrap_or("x"));
+    while contains(original, boundary.as_bytes()) {
+        boundary.push('=');
+    }
+    out.extend_from_slice(
+        format!("Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n").as_bytes(),
+    );
+    out.extend_from_slice(format!("--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n").as_bytes());
+    out.extend_from_slice(text.as_bytes());
+    out.extend_from_slice(
+        format!("\r\n--{boundary}\r\nContent-Type: message/rfc822\r\nContent-Disposition: inline\r\n\r\n")
+            .as_bytes(),
+    );
+    out.extend_from_slice(original);
+    if !original.ends_with(b"\n") {
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    out
+}
+
+/// The raw header fields of a message (with their folded lines).
+fn header_fields(message: &[u8]) -> Vec<&[u8]> {
+    let mut fields: Vec<&[u8]> = Vec::new();
+    let mut start = 0;
+    let mut position = 0;
+    while position < message.len() {
+        let end =
+            message[position..].iter().position(|&b| b == b'\n').map_or(message.len(), |i| position + i + 1);
+        let line = &message[position..end];
+        if line == b"\n" || line == b"\r\n" {
+            break;
+        }
+        if !matches!(line.first(), Some(b' ' | b'\t')) && position > start {
+            fields.push(&message[start..position]);
+            start = position;
+        }
+        position = end;
+    }
+    if position > start {
+        fields.push(&message[start..position]);
+    }
+    fields
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Somewhere mail for a user can be put.
+pub(crate) trait Mailbox {
+    /// Delivers one mail to `recipient`'s mailbox.
+    fn deliver(
+        &mut self,
+        recipient: &CalAddress,
+        envelope_from: &str,
+        mail: &[u8],
+    ) -> Result<(), TransportError>;
+}
+
+/// LMTP to the delivery agent, or SMTP back into the MTA to the local
+/// address (`prefix` + address, imip-agent's `-L`).
+pub(crate) struct PeerMailbox {
+    /// The client.
+    pub(crate) mailer: Mailer,
+    /// Put before the recipient's address (SMTP).
+    pub(crate) prefix: String,
+}
+
+impl Mailbox for PeerMailbox {
+    fn deliver(
+        &mut self,
+        recipient: &CalAddress,
+        envelope_from: &str,
+        mail: &[u8],
+    ) -> Result<(), TransportError> {
+        let to = format!("{}{}", self.prefix, recipient);
+        match self.mailer.send(envelope_from, std::slice::from_ref(&to), mail) {
+            Ok(_) => Ok(()),
+            Err(MailerError::Temporary(reason)) => Err(TransportError::Temporary(reason)),
+            Err(MailerError::Permanent(reason)) => Err(TransportError::Permanent(reason)),
+        }
+    }
+}
+
+/// A local delivery program (dovecot-lda, procmail, …).
+pub(crate) struct ProgramMailbox {
+    /// The program and its arguments; `{recipient}` is replaced.
+    pub(crate) command: Vec<String>,
+}
+
+impl Mailbox for ProgramMailbox {
+    fn deliver(
+        &mut self,
+        recipient: &CalAddress,
+        envelope_from: &str,
+        mail: &[u8],
+    ) -> Result<(), TransportError> {
+        let mut command: Vec<String> = self
+            .command
+            .iter()
+            .map(|word| word.replace("{recipient}", recipient.as_str()).replace("{sender}", envelope_from))
+            .collect();
+        if !self.command.iter().any(|w| w.contains("{recipient}")) {
+            command.push(recipient.to_string());
+        }
+        run_program(&command, mail)
+    }
+}
+
+/// One maildir per user under a directory: `DIR/<address>/{tmp,new,cur}`,
+/// the address percent-encoded so no address can name another path.
+pub(crate) struct Maildir {
+    /// The directory.
+    pub(crate) root: PathBuf,
+    /// Makes file names unique within this process.
+    pub(crate) counter: u64,
+}
+
+impl Maildir {
+    /// The maildir of `recipient`.
+    pub(crate) fn folder(root: &Path, recipient: &CalAddress) -> PathBuf {
+        root.join(encode_name(recipient.as_str()))
+    }
+}
+
+impl Mailbox for Maildir {
+    fn deliver(
+        &mut self,
+        recipient: &CalAddress,
+        _envelope_from: &str,
+        mail: &[u8],
+    ) -> Result<(), TransportError> {
+        let folder = Maildir::folder(&self.root, recipient);
+        let failed = |e: std::io::Error| {
+            let reason = format!("{}: {e}", folder.display());
+            // A full or read-only disk clears once an administrator acts.
+            TransportError::Temporary(reason)
+        };
+        for sub in ["tmp", "new", "cur"] {
+            std::fs::create_dir_all(folder.join(sub)).map_err(failed)?;
+        }
+        self.counter += 1;
+        let clock = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        let name = format!(
+            "{}.M{}P{}Q{}.imip",
+            clock.as_secs(),
+            clock.subsec_micros(),
+            std::process::id(),
+            self.counter
+        );
+        let temporary = folder.join("tmp").join(&name);
+        let mut file = std::fs::File::create(&temporary).map_err(failed)?;
+        file.write_all(mail).and_then(|_| file.sync_all()).map_err(failed)?;
+        std::fs::rename(&temporary, folder.join("new").join(&name)).map_err(failed)?;
+        std::fs::File::open(folder.join("new")).and_then(|d| d.sync_all()).map_err(failed)?;
+        Ok(())
+    }
+}
+
+/// Encodes an address as one safe file name: lower case ASCII letters,
+/// digits and `@._+-` stay, everything else (and a leading dot) is
+/// `%XX`.
+pub(crate) fn encode_name(text: &str) -> String {
+    let mut out = String::new();
+    for (i, byte) in text.bytes().enumerate() {
+        let keep = byte.is_ascii_lowercase()
+            || byte.is_ascii_digit()
+            || matches!(byte, b'@' | b'_' | b'+' | b'-')
+            || (byte == b'.' && i > 0);
+        if keep {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// Collects what would be delivered, for `--dry-run`.
+#[derive(Default)]
+pub(crate) struct DryRunMailbox {
+    /// (recipient, envelope sender, mail), in order.
+    pub(crate) delivered: Vec<(CalAddress, String, Vec<u8>)>,
+}
+
+impl Mailbox for DryRunMailbox {
+    fn deliver(
+        &mut self,
+        recipient: &CalAddress,
+        envelope_from: &str,
+        mail: &[u8],
+    ) -> Result<(), TransportError> {
+        self.delivered.push((recipient.clone(), envelope_from.to_string(), mail.to_vec()));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORIGINAL: &[u8] = b"From: Alice <alice@example.com>\r\nTo: bob@example.com\r\nSubject: =?utf-8?q?Caf=C3=A9?=\r\n  planning\r\nX-Other: 1\r\nContent-Type: text/plain\r\n\r\nFrom the body\r\n";
+
+    #[test]
+    fn without_a_summary_the_original_goes_unchanged() {
+        for (_, mode) in IncomingMode::ALL {
+            assert_eq!(compose(mode, ORIGINAL, None, "d", "1@x"), vec![ORIGINAL.to_vec()]);
+        }
+    }
+
+    #[test]
+    fn the_five_modes() {
+        let mails = |mode| compose(mode, ORIGINAL, Some("Alice invites you."), "Thu, 1 Jan 1970", "7@x");
+        let wrapped = String::from_utf8(mails(IncomingMode::SummaryWrapsMessage).remove(0)).unwrap();
+        assert!(wrapped.starts_with("From: Alice <alice@example.com>\r\nTo: bob@example.com\r\nSubject: =?utf-8?q?Caf=C3=A9?=\r\n  planning\r\nDate:"), "{wrapped}");
+        let headers = wrapped.split("\r\n\r\n").next().unwrap();
+        assert!(!headers.contains("X-Other"), "only From, To, Cc and Subject are copied");
+        assert!(wrapped.contains("multipart/mixed; boundary=\"imip-summary-7\""));
+        assert!(wrapped.contains("Alice invites you.\r\n--imip-summary-7\r\nContent-Type: message/rfc822"));
+        assert!(wrapped.contains("\r\n\r\nFrom the body\r\n--imip-summary-7--\r\n"));
+
+        let two = mails(IncomingMode::SummaryThenMessage);
+        assert_eq!(two.len(), 2);
+        assert!(String::from_utf8_lossy(&two[0]).ends_with("\r\n\r\nAlice invites you.\r\n"));
+        assert_eq!(two[1], ORIGINAL);
+        let two = mails(IncomingMode::MessageThenSummary);
+        assert_eq!(two[0], ORIGINAL);
+        assert!(String::from_utf8_lossy(&two[1]).contains("Alice invites you."));
+        assert_eq!(mails(IncomingMode::SummaryOnly).len(), 1);
+        assert!(!String::from_utf8_lossy(&mails(IncomingMode::SummaryOnly)[0]).contains("From the body"));
+        assert_eq!(mails(IncomingMode::MessageOnly), vec![ORIGINAL.to_vec()]);
+        assert_eq!(IncomingMode::from_pref(Some("nonsense")), IncomingMode::SummaryWrapsMessage);
+    }
+
+    #[test]
+    fn the_boundary_avoids_the_original() {
+        let original = b"Subject: x\r\n\r\n--imip-summary-7\r\n";
+        let wrapped = String::from_utf8(
+            compose(IncomingMode::SummaryWrapsMessage, original, Some("s"), "d", "7@x").remove(0),
+        )
+        .unwrap();
+        assert!(wrapped.contains("boundary=\"imip-summary-7=\""), "{wrapped}");
+    }
+
+    #[test]
+    fn maildir_names_cannot_escape() {
+        let root = tempfile::tempdir().unwrap();
+        let hostile = CalAddress::parse("../../etc/passwd@example.com");
+        if let Some(address) = hostile {
+            let folder = Maildir::folder(root.path(), &address);
+            assert_eq!(folder.parent(), Some(root.path()));
+        }
+        assert_eq!(encode_name(".hidden/a@B.com"), "%2Ehidden%2Fa@%42.com");
+        let mut maildir = Maildir { root: root.path().to_path_buf(), counter: 0 };
+        let bob = CalAddress::parse("bob@example.com").unwrap();
+        maildir.deliver(&bob, "", b"Subject: hi\r\n\r\nx\r\n").unwrap();
+        let new = root.path().join("bob@example.com/new");
+        let files: Vec<_> = std::fs::read_dir(&new).unwrap().collect();
+        assert_eq!(files.len(), 1);
+        assert!(std::fs::read_dir(root.path().join("bob@example.com/tmp")).unwrap().next().is_none());
+    }
+}

@@ -1,0 +1,211 @@
+//! One run of `imip`: the settings with the flags laid over them, the
+//! engine, the clock and IDs, and opening the store, transport and
+//! mailbox they name.
+
+use crate::args::Common;
+use crate::exit::Failure;
+use crate::mailbox::{DryRunMailbox, Mailbox, Maildir, PeerMailbox, ProgramMailbox};
+use crate::mailer::{Mailer, Protocol};
+use crate::settings::{self, DeliverySpec, SendSpec, Settings};
+use crate::transport;
+use imip_core::{
+    CalAddress, Config, Engine, IdSource, OutgoingMail, RecordingTransport, Store, Timestamp, Transport,
+};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How long an SMTP or LMTP peer may take at each step.
+const PEER_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Message-IDs from the wall clock, the process and a counter: unique
+/// across processes.
+pub(crate) struct ClockIds {
+    stamp: u128,
+    next: u64,
+}
+
+impl IdSource for ClockIds {
+    fn next_id(&mut self) -> String {
+        self.next += 1;
+        format!("imip-{:x}-{}-{}", self.stamp, std::process::id(), self.next)
+    }
+}
+
+/// Everything a command needs.
+pub(crate) struct Session {
+    /// The settings, flags applied.
+    pub(crate) settings: Settings,
+    /// The engine, configured from them.
+    pub(crate) engine: Engine,
+    /// Send and deliver nothing; print instead.
+    pub(crate) dry_run: bool,
+    /// The time of this run.
+    pub(crate) now: Timestamp,
+    /// Fresh IDs.
+    pub(crate) ids: ClockIds,
+    /// What a dry run would have sent.
+    pub(crate) recorded: RecordingTransport,
+    /// What a dry run would have delivered.
+    pub(crate) dry_deliveries: DryRunMailbox,
+}
+
+impl Session {
+    /// Reads the configuration and applies the flags.
+    pub(crate) fn start(common: &Common) -> Result<Session, Failure> {
+        let mut settings =
+            Settings::load(common.config.as_deref(), std::env::var_os("IMIP_CONFIG").map(PathBuf::from))?;
+        apply_flags(&mut settings, common)?;
+        crate::log::init(&settings);
+        let mut config = Config { resources: settings.resources.clone(), ..Config::default() };
+        config.limits.max_attendees = settings.limits.max_attendees;
+        config.limits.max_instances = settings.limits.max_instances;
+        let engine = Engine::new(config).map_err(|e| Failure::config(e.to_string()))?;
+        let dry_run = common.dry_run || !settings.from_file;
+        let clock = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        let now = Timestamp::from_seconds(i64::try_from(clock.as_secs()).unwrap_or(i64::MAX));
+        Ok(Session {
+            settings,
+            engine,
+            dry_run,
+            now,
+            ids: ClockIds { stamp: clock.as_nanos(), next: 0 },
+            recorded: RecordingTransport::default(),
+            dry_deliveries: DryRunMailbox::default(),
+        })
+    }
+
+    /// Makes each of `addresses` a resource that accepts when free and
+    /// declines when busy (imip-agent's default), for a run without
+    /// configuration.
+    pub(crate) fn use_default_resources(&mut self, addresses: &[CalAddress]) -> Result<(), Failure> {
+        let mut toml = String::new();
+        for address in addresses {
+            toml.push_str(&format!(
+                "[[resource]]\naddress = {:?}\n[[resource.policy]]\nkind = \"free-busy\"\n",
+                address.as_str()
+            ));
+        }
+        let directory =
+            imip_core::resource::Directory::from_toml(&toml).map_err(|e| Failure::config(e.to_string()))?;
+        self.settings.resources = directory.clone();
+        let config = Config { resources: directory, ..self.engine.config().clone() };
+        self.engine = Engine::new(config).map_err(|e| Failure::config(e.to_string()))?;
+        Ok(())
+    }
+
+    /// Opens the configured store.
+    pub(crate) fn open_store(&self) -> Result<Box<dyn Store>, Failure> {
+        open_store(&self.settings.store)
+    }
+
+    /// The transport for replies: the configured one, or none.
+    pub(crate) fn transport(&self) -> Box<dyn Transport> {
+        match &self.settings.transport {
+            Some(SendSpec::Sendmail(command)) => Box::new(transport::Sendmail { command: command.clone() }),
+            Some(SendSpec::Peer(protocol, endpoint)) => {
+                Box::new(transport::Peer { mailer: self.mailer(*protocol, endpoint.clone()) })
+            }
+            None => Box::new(transport::Unconfigured),
+        }
+    }
+
+    /// The configured mailbox delivery, if any.
+    pub(crate) fn mailbox(&self) -> Option<Box<dyn Mailbox>> {
+        Some(match self.settings.delivery.as_ref()? {
+            DeliverySpec::Lmtp(endpoint) => Box::new(PeerMailbox {
+                mailer: self.mailer(Protocol::Lmtp, endpoint.clone()),
+                prefix: String::new(),
+            }),
+            DeliverySpec::Smtp(endpoint) => Box::new(PeerMailbox {
+                mailer: self.mailer(Protocol::Smtp, endpoint.clone()),
+                prefix: self.settings.delivery_prefix.clone(),
+            }),
+            DeliverySpec::Sendmail(command) => Box::new(ProgramMailbox { command: command.clone() }),
+            DeliverySpec::Maildir(root) => Box::new(Maildir { root: root.clone(), counter: 0 }),
+        })
+    }
+
+    fn mailer(&self, protocol: Protocol, endpoint: crate::mailer::Endpoint) -> Mailer {
+        let helo = self
+            .settings
+            .sender
+            .as_ref()
+            .map(|s| s.domain().to_string())
+            .unwrap_or_else(|| "localhost".into());
+        Mailer { endpoint, protocol, helo, timeout: PEER_TIMEOUT }
+    }
+
+    /// Prints what a dry run would have sent and delivered, as an mbox:
+    /// replies first, then mailbox deliveries, each in the order they
+    /// happened.
+    pub(crate) fn print_dry_run(&self) -> Result<(), Failure> {
+        if !self.dry_run {
+            return Ok(());
+        }
+        let mut mails: Vec<OutgoingMail> = self.recorded.sent.clone();
+        for (recipient, from, bytes) in &self.dry_deliveries.delivered {
+            mails.push(OutgoingMail {
+                envelope_from: CalAddress::parse(from).unwrap_or_else(|| {
+                    CalAddress::parse("MAILER-DAEMON@localhost").expect("a valid address")
+                }),
+                recipients: vec![recipient.clone()],
+                message_id: String::new(),
+                bytes: bytes.clone(),
+            });
+        }
+        crate::emit(&transport::mbox(&mails))
+    }
+
+    /// A new Message-ID for mail imip writes itself.
+    pub(crate) fn message_id(&mut self, domain: &str) -> String {
+        format!("{}@{domain}", self.ids.next_id())
+    }
+
+    /// `now` as an RFC 5322 date.
+    pub(crate) fn rfc5322_date(&self) -> String {
+        chrono::DateTime::from_timestamp(self.now.seconds(), 0)
+            .unwrap_or_default()
+            .format("%a, %d %b %Y %H:%M:%S +0000")
+            .to_string()
+    }
+}
+
+/// Lays the global flags over the settings.
+fn apply_flags(settings: &mut Settings, common: &Common) -> Result<(), Failure> {
+    if let Some(store) = &common.store {
+        settings.set_store(store.clone()).map_err(Failure::config)?;
+    }
+    if let Some(sender) = &common.sender {
+        settings.set_sender(sender).map_err(Failure::config)?;
+    }
+    if let Some(spec) = &common.transport {
+        settings.transport = Some(settings::parse_send_spec(spec).map_err(Failure::config)?);
+    }
+    if let Some(spec) = &common.delivery {
+        settings.delivery = Some(settings::parse_delivery_spec(spec).map_err(Failure::config)?);
+    }
+    if let Some(file) = &common.resources {
+        settings.load_resources(file)?;
+    }
+    if let Some(level) = &common.log_level {
+        settings.set_log_level(level).map_err(Failure::config)?;
+    }
+    if common.syslog {
+        settings.log_to = settings::LogTarget::Syslog;
+    }
+    Ok(())
+}
+
+/// Opens `fs:DIR` or `sqlite:PATH`.
+pub(crate) fn open_store(spec: &str) -> Result<Box<dyn Store>, Failure> {
+    settings::check_store_spec(spec).map_err(Failure::config)?;
+    match spec.split_once(':') {
+        Some(("sqlite", path)) => imip_store_sqlite::SqliteStore::open(path, Default::default())
+            .map(|s| Box::new(s) as Box<dyn Store>)
+            .map_err(|e| Failure::store(spec, &e)),
+        Some((_, dir)) => imip_store_fs::FsStore::open(dir, Default::default())
+            .map(|s| Box::new(s) as Box<dyn Store>)
+            .map_err(|e| Failure::store(spec, &e)),
+        None => Err(Failure::config(format!("store {spec:?}"))),
+    }
+}

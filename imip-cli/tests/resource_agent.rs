@@ -1,32 +1,16 @@
 //! The `imip resource` agent as an MTA runs it: mail on stdin, answers as
 //! an mbox (dry run), exit codes by sysexits.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+use common::{Listener, imip as run, stderr};
+use std::process::Output;
 
 fn request(uid: &str, organizer: &str) -> String {
-    format!(
-        "From: {organizer}\r\nTo: room@example.com\r\nSubject: Booking\r\nMessage-ID: <{uid}>\r\n\
-         MIME-Version: 1.0\r\nContent-Type: text/calendar; method=REQUEST; charset=utf-8\r\n\r\n\
-         BEGIN:VCALENDAR\r\nPRODID:-//t//EN\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\n\
-         UID:{uid}\r\nDTSTAMP:20250301T090000Z\r\nDTSTART:20300310T140000Z\r\nDTEND:20300310T150000Z\r\n\
-         SUMMARY:Planning\r\nORGANIZER:mailto:{organizer}\r\nATTENDEE;RSVP=TRUE:mailto:room@example.com\r\n\
-         END:VEVENT\r\nEND:VCALENDAR\r\n"
-    )
+    common::invitation(uid, organizer, &["room@example.com"], "20300310T140000Z", "20300310T150000Z")
 }
 
 fn imip(dir: &std::path::Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_imip"))
-        .current_dir(dir)
-        .env_remove("IMIP_CONFIG")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("imip runs");
-    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write");
-    child.wait_with_output().expect("output")
+    run(dir, args, stdin.as_bytes())
 }
 
 fn setup() -> tempfile::TempDir {
@@ -60,6 +44,46 @@ fn a_room_accepts_then_declines_the_same_slot_and_ignores_a_duplicate() {
     assert_eq!(second.status.code(), Some(0));
     let mbox = String::from_utf8_lossy(&second.stdout).replace("\n ", "");
     assert!(mbox.contains("DECLINED") && mbox.contains("To: <bob@example.com>"), "{mbox}");
+}
+
+#[test]
+fn without_configuration_any_recipient_is_a_room_that_books_when_free() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = ["resource", "--recipient", "room@example.com"];
+    let first = imip(dir.path(), &run, &request("n1@example.com", "alice@example.com"));
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("ACCEPTED"));
+    let second = imip(dir.path(), &run, &request("n2@example.com", "bob@example.com"));
+    assert!(String::from_utf8_lossy(&second.stdout).contains("DECLINED"));
+}
+
+#[test]
+fn the_owner_is_told_by_mail_and_replies_go_out_by_smtp() {
+    let smtp = Listener::start();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("resources.toml"),
+        "[[resource]]\naddress = \"room@example.com\"\nowner = \"facilities@example.com\"\n[[resource.policy]]\nkind = \"free-busy\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("imip.toml"),
+        format!("store = \"sqlite:imip.db\"\nresources = \"resources.toml\"\nsender = \"calendar@example.com\"\ntransport = \"smtp:{}\"\n", smtp.address),
+    )
+    .unwrap();
+    let out = imip(
+        dir.path(),
+        &["--config", "imip.toml", "resource", "--recipient", "room@example.com"],
+        &request("s1@example.com", "alice@example.com"),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mails = smtp.mails();
+    assert_eq!(mails.len(), 2, "{mails:?}");
+    assert_eq!(mails[0].to, vec!["alice@example.com".to_string()]);
+    assert!(mails[0].data.contains("ACCEPTED"));
+    assert_eq!(mails[1].from, "calendar@example.com");
+    assert_eq!(mails[1].to, vec!["facilities@example.com".to_string()]);
+    assert!(mails[1].data.contains("Planning"), "{}", mails[1].data);
 }
 
 #[test]

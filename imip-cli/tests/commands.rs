@@ -1,0 +1,266 @@
+//! The commands around the agents: person-outgoing, itip process|diff,
+//! init-user, prefs, pending, approve, outbox, maintain, freebusy and
+//! store, each through the built binary.
+
+mod common;
+use common::{Listener, imip, invitation, mail, setup, stderr, stdout};
+
+fn args<'a>(rest: &[&'a str]) -> Vec<&'a str> {
+    let mut all = vec!["--config", "imip.toml"];
+    all.extend_from_slice(rest);
+    all
+}
+
+#[test]
+fn person_outgoing_records_what_the_users_client_sent() {
+    let dir = setup("store = \"fs:data\"\n", None);
+    let sent = invitation(
+        "o1@example.com",
+        "alice@example.com",
+        &["bob@example.com"],
+        "20300310T140000Z",
+        "20300310T150000Z",
+    );
+    let out = imip(dir.path(), &args(&["person-outgoing"]), sent.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(out.stdout.is_empty(), "it sends and delivers nothing");
+    assert!(stderr(&out).contains("applied: Recorded"), "{}", stderr(&out));
+    let busy = imip(
+        dir.path(),
+        &args(&[
+            "freebusy",
+            "--user",
+            "alice@example.com",
+            "--from",
+            "20300301T000000Z",
+            "--to",
+            "20300401T000000Z",
+        ]),
+        b"",
+    );
+    assert!(
+        stdout(&busy).contains("FREEBUSY;FBTYPE=BUSY:20300310T140000Z/20300310T150000Z"),
+        "{}",
+        stdout(&busy)
+    );
+
+    // Someone else's REQUEST cannot be recorded as Alice's.
+    let forged = invitation(
+        "o2@example.com",
+        "mallory@example.com",
+        &["alice@example.com"],
+        "20300311T140000Z",
+        "20300311T150000Z",
+    );
+    let out = imip(dir.path(), &args(&["person-outgoing", "--user", "alice@example.com"]), forged.as_bytes());
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("refused"), "{}", stderr(&out));
+}
+
+#[test]
+fn itip_process_prints_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let message = dir.path().join("request.eml");
+    std::fs::write(
+        &message,
+        invitation(
+            "j1@example.com",
+            "alice@example.com",
+            &["bob@example.com"],
+            "20300310T140000Z",
+            "20300310T150000Z",
+        ),
+    )
+    .unwrap();
+    let out = imip(dir.path(), &["itip", "process", "--as", "bob@example.com", "--json", "request.eml"], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["status"], "applied: Created");
+    assert!(json["object"].as_str().unwrap().contains("UID:j1@example.com"));
+    assert_eq!(json["messages"].as_array().unwrap().len(), 0);
+    assert!(!dir.path().join("imip-data").exists(), "no store is touched");
+
+    // As the organizer's agent, a REPLY from someone never invited is refused.
+    std::fs::write(dir.path().join("stored.ics"), "BEGIN:VCALENDAR\r\nPRODID:-//t//EN\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:j1@example.com\r\nDTSTAMP:20250301T090000Z\r\nDTSTART:20300310T140000Z\r\nDTEND:20300310T150000Z\r\nORGANIZER:mailto:alice@example.com\r\nATTENDEE:mailto:bob@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").unwrap();
+    std::fs::write(
+        dir.path().join("reply.eml"),
+        mail("bob@example.com", "alice@example.com", "r1", "REPLY", "UID:j1@example.com\r\nDTSTAMP:20250302T090000Z\r\nORGANIZER:mailto:alice@example.com\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com\r\n"),
+    )
+    .unwrap();
+    let out = imip(
+        dir.path(),
+        &["itip", "process", "--as", "alice@example.com", "--stored", "stored.ics", "--json", "reply.eml"],
+        b"",
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["status"], "applied: ReplyRecorded");
+    assert!(json["object"].as_str().unwrap().replace("\r\n ", "").contains("PARTSTAT=ACCEPTED"));
+
+    let broken = imip(dir.path(), &["itip", "process", "--as", "bob@example.com", "stored.ics"], b"");
+    assert_eq!(broken.status.code(), Some(0), "an object without METHOD is answered, not a crash");
+    let missing = imip(dir.path(), &["itip", "process", "--as", "bob@example.com", "nothing.eml"], b"");
+    assert_eq!(missing.status.code(), Some(66));
+}
+
+#[test]
+fn itip_diff_prints_the_messages_of_a_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let version = |start: &str, sequence: u32| {
+        format!(
+            "BEGIN:VCALENDAR\r\nPRODID:-//t//EN\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:d1@example.com\r\n\
+             DTSTAMP:20250301T090000Z\r\nSEQUENCE:{sequence}\r\nDTSTART:{start}\r\nDURATION:PT1H\r\n\
+             SUMMARY:Review\r\nORGANIZER:mailto:alice@example.com\r\n\
+             ATTENDEE;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:bob@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+    };
+    std::fs::write(dir.path().join("old.ics"), version("20300310T140000Z", 0)).unwrap();
+    std::fs::write(dir.path().join("new.ics"), version("20300310T160000Z", 1)).unwrap();
+    let out = imip(
+        dir.path(),
+        &["itip", "diff", "--as", "alice@example.com", "--old", "old.ics", "--new", "new.ics", "--json"],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let messages = json["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0]["method"], "REQUEST");
+    assert_eq!(messages[0]["from"], "alice@example.com");
+    assert_eq!(messages[0]["to"], serde_json::json!(["bob@example.com"]));
+    assert_eq!(messages[0]["significant"], true);
+    assert!(messages[0]["ical"].as_str().unwrap().contains("DTSTART:20300310T160000Z"));
+
+    let cancel = imip(dir.path(), &["itip", "diff", "--as", "alice@example.com", "--old", "old.ics"], b"");
+    assert!(
+        stdout(&cancel).contains("# CANCEL from alice@example.com to bob@example.com"),
+        "{}",
+        stdout(&cancel)
+    );
+}
+
+#[test]
+fn users_prefs_pending_and_approve_through_an_smtp_transport() {
+    let smtp = Listener::start();
+    let dir = setup(
+        &format!(
+            "store = \"sqlite:imip.db\"\ntransport = \"smtp:{}\"\ndelivery = \"maildir:mail\"\n[prefs]\nincoming = \"summary-only\"\n",
+            smtp.address
+        ),
+        None,
+    );
+    let init = imip(dir.path(), &args(&["init-user", "bob@example.com"]), b"");
+    assert_eq!(init.status.code(), Some(0), "{}", stderr(&init));
+    let list = imip(dir.path(), &args(&["prefs", "list", "bob@example.com"]), b"");
+    assert!(stdout(&list).contains("incoming = summary-only"), "{}", stdout(&list));
+    let get = imip(dir.path(), &args(&["prefs", "get", "bob@example.com", "TZID"]), b"");
+    assert_eq!(get.status.code(), Some(1), "unset preferences say so");
+    assert_eq!(
+        imip(dir.path(), &args(&["prefs", "set", "bob@example.com", "TZID", "Europe/Berlin"]), b"")
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        stdout(&imip(dir.path(), &args(&["prefs", "get", "bob@example.com", "TZID"]), b"")),
+        "Europe/Berlin\n"
+    );
+
+    let request = invitation(
+        "a1@example.com",
+        "alice@example.com",
+        &["bob@example.com"],
+        "20300310T140000Z",
+        "20300310T150000Z",
+    );
+    let out = imip(dir.path(), &args(&["person", "--recipient", "bob@example.com"]), request.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let pending = stdout(&imip(dir.path(), &args(&["pending"]), b""));
+    assert!(pending.starts_with("bob@example.com\ta1@example.com\tinvitation to answer"), "{pending}");
+
+    let approve = imip(dir.path(), &args(&["approve", "--as", "bob@example.com", "a1@example.com"]), b"");
+    assert_eq!(approve.status.code(), Some(0), "{}", stderr(&approve));
+    let mails = smtp.mails();
+    assert_eq!(mails.len(), 1, "the REPLY went out by SMTP");
+    assert_eq!(mails[0].from, "bob@example.com");
+    assert_eq!(mails[0].to, vec!["alice@example.com".to_string()]);
+    assert!(mails[0].data.contains("ACCEPTED"));
+    assert!(stdout(&imip(dir.path(), &args(&["pending"]), b"")).is_empty(), "answered, so no longer pending");
+
+    let nothing = imip(dir.path(), &args(&["approve", "--as", "bob@example.com", "nope@example.com"]), b"");
+    assert_eq!(nothing.status.code(), Some(64));
+}
+
+#[test]
+fn the_outbox_keeps_mail_until_a_transport_takes_it() {
+    let dir = setup("store = \"fs:data\"\ndelivery = \"maildir:mail\"\n", None);
+    let request = invitation(
+        "w1@example.com",
+        "alice@example.com",
+        &["bob@example.com"],
+        "20300310T140000Z",
+        "20300310T150000Z",
+    );
+    assert_eq!(
+        imip(dir.path(), &args(&["person", "--recipient", "bob@example.com"]), request.as_bytes())
+            .status
+            .code(),
+        Some(0)
+    );
+    let decline = imip(
+        dir.path(),
+        &args(&["decline", "--as", "bob@example.com", "w1@example.com", "--comment", "Away"]),
+        b"",
+    );
+    assert_eq!(decline.status.code(), Some(0), "{}", stderr(&decline));
+    assert!(stderr(&decline).contains("wait in the outbox"));
+    assert_eq!(stdout(&imip(dir.path(), &args(&["outbox", "list"]), b"")).lines().count(), 1);
+    let flush = imip(dir.path(), &args(&["outbox", "flush"]), b"");
+    assert_eq!(flush.status.code(), Some(75), "still no transport: retry later");
+
+    let smtp = Listener::start();
+    let transport = format!("smtp:{}", smtp.address);
+    let flush = imip(dir.path(), &args(&["--transport", &transport, "outbox", "flush"]), b"");
+    assert_eq!(flush.status.code(), Some(0), "{}", stderr(&flush));
+    assert_eq!(stdout(&flush), "sent 1, waiting 0, refused 0\n");
+    assert!(smtp.mails()[0].data.contains("DECLINED"));
+    assert!(stdout(&imip(dir.path(), &args(&["outbox", "list"]), b"")).is_empty());
+}
+
+#[test]
+fn maintain_store_commands_and_freebusy_publish() {
+    let dir = setup(
+        "store = \"fs:data\"\nfreebusy_dir = \"public\"\nresources = \"resources.toml\"\n",
+        Some("[[resource]]\naddress = \"room@example.com\"\n[[resource.policy]]\nkind = \"free-busy\"\n"),
+    );
+    let request = invitation(
+        "m1@example.com",
+        "alice@example.com",
+        &["room@example.com"],
+        "20300310T140000Z",
+        "20300310T150000Z",
+    );
+    let booked = imip(
+        dir.path(),
+        &args(&["--dry-run", "resource", "--recipient", "room@example.com"]),
+        request.as_bytes(),
+    );
+    assert_eq!(booked.status.code(), Some(0), "{}", stderr(&booked));
+    let maintain = imip(dir.path(), &args(&["maintain"]), b"");
+    assert_eq!(maintain.status.code(), Some(0), "{}", stderr(&maintain));
+    assert!(stdout(&maintain).starts_with("1 user(s):"), "{}", stdout(&maintain));
+
+    let check = imip(dir.path(), &args(&["store", "check"]), b"");
+    assert_eq!(check.status.code(), Some(0), "{}{}", stdout(&check), stderr(&check));
+    let copy = imip(dir.path(), &args(&["store", "copy", "--to", "sqlite:copy.db"]), b"");
+    assert_eq!(copy.status.code(), Some(0), "{}", stderr(&copy));
+    let check_copy = imip(dir.path(), &args(&["--store", "sqlite:copy.db", "store", "check"]), b"");
+    assert_eq!(check_copy.status.code(), Some(0), "{}", stdout(&check_copy));
+    assert_eq!(imip(dir.path(), &args(&["store", "repair"]), b"").status.code(), Some(0));
+
+    // The room shares by default: its .ifb shows the booking without its title.
+    let publish = imip(dir.path(), &args(&["freebusy", "publish", "--days", "2000"]), b"");
+    assert_eq!(publish.status.code(), Some(0), "{}", stderr(&publish));
+    let ifb = std::fs::read_to_string(dir.path().join("public/room@example.com.ifb")).unwrap();
+    assert!(ifb.contains("FREEBUSY;FBTYPE=BUSY:20300310T140000Z/20300310T150000Z"), "{ifb}");
+    assert!(!ifb.contains("Planning"));
+}

@@ -1,0 +1,127 @@
+//! Per-message wall time of `imip resource`, the whole process as an MTA
+//! runs it (start, configuration, store open, decision, commit with
+//! fsync, reply printed), against a room whose store already holds
+//! 10,000 bookings, for the fs and SQLite stores.
+//!
+//! Run: `cargo bench -p imip-cli --bench agent`. Prints the median and
+//! the 99th percentile over the samples (IMIP_BENCH_SAMPLES, default
+//! 300). A plain timing harness, not criterion: criterion reports means
+//! and confidence intervals, and the figure asked for here is a
+//! percentile of single process runs.
+
+use imip_core::drive::deliver_mail;
+use imip_core::imip::MailLimits;
+use imip_core::resource::Directory;
+use imip_core::{CalAddress, Config, Engine, Env, RecordingTransport, SeqIds, Store, Timestamp};
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BOOKINGS: usize = 10_000;
+const RESOURCES: &str =
+    "[[resource]]\naddress = \"room@example.com\"\n[[resource.policy]]\nkind = \"free-busy\"\n";
+
+fn request(uid: &str, organizer: &str, hour: usize) -> String {
+    // Hour slots from 2030-01-01, one per booking.
+    let start = Timestamp::from_seconds(1_893_456_000 + (hour as i64) * 3_600);
+    let end = Timestamp::from_seconds(start.seconds() + 3_600);
+    format!(
+        "From: {organizer}\r\nTo: room@example.com\r\nSubject: Booking\r\nMessage-ID: <{uid}>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: text/calendar; method=REQUEST; charset=utf-8\r\n\r\n\
+         BEGIN:VCALENDAR\r\nPRODID:-//bench//EN\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\n\
+         UID:{uid}\r\nDTSTAMP:20250301T090000Z\r\nDTSTART:{}\r\nDTEND:{}\r\nSUMMARY:Booking\r\n\
+         ORGANIZER:mailto:{organizer}\r\nATTENDEE;RSVP=TRUE:mailto:room@example.com\r\n\
+         END:VEVENT\r\nEND:VCALENDAR\r\n",
+        start.to_ical(),
+        end.to_ical()
+    )
+}
+
+/// Books `BOOKINGS` hour slots into the store, in process.
+fn seed(store: &mut dyn Store) {
+    let directory = Directory::from_toml(RESOURCES).expect("resources");
+    let engine = Engine::new(Config { resources: directory, ..Config::default() }).expect("engine");
+    let room = CalAddress::parse("room@example.com").expect("address");
+    let mut ids = SeqIds::new("seed");
+    let now = Timestamp::parse_utc("20250301T100000Z").expect("time");
+    for i in 0..BOOKINGS {
+        let mut env = Env::new(now, &mut ids);
+        let mail = request(&format!("seed-{i}@example.com"), "alice@example.com", i * 2);
+        deliver_mail(
+            &engine,
+            &mut env,
+            store,
+            &mut RecordingTransport::default(),
+            &room,
+            mail.as_bytes(),
+            &MailLimits::default(),
+        )
+        .expect("seeded");
+    }
+}
+
+fn measure(dir: &Path, label: &str, samples: usize) {
+    let mut times = Vec::with_capacity(samples);
+    for i in 0..samples {
+        // Alternate free slots (accepted) and booked ones (declined).
+        let hour = if i % 2 == 0 { i * 2 + 1 } else { i * 2 };
+        let mail = request(&format!("bench-{i}@example.com"), "bob@example.com", hour);
+        let started = Instant::now();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_imip"))
+            .args(["--config", "imip.toml", "--dry-run", "resource", "--recipient", "room@example.com"])
+            .current_dir(dir)
+            .env_remove("IMIP_CONFIG")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("imip runs");
+        child.stdin.take().expect("stdin").write_all(mail.as_bytes()).expect("write");
+        let status = child.wait().expect("wait");
+        times.push(started.elapsed());
+        assert!(status.success(), "imip failed on sample {i}");
+    }
+    times.sort();
+    let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
+    let ms = |d: Duration| d.as_secs_f64() * 1_000.0;
+    println!(
+        "imip resource, {label} store with {BOOKINGS} bookings: median {:.2} ms, p99 {:.2} ms, max {:.2} ms ({samples} runs)",
+        ms(at(0.5)),
+        ms(at(0.99)),
+        ms(at(1.0))
+    );
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let samples: usize = std::env::var("IMIP_BENCH_SAMPLES").ok().and_then(|s| s.parse().ok()).unwrap_or(300);
+    for (label, spec) in [("fs", "fs:data"), ("sqlite", "sqlite:imip.db")] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("resources.toml"), RESOURCES).expect("resources");
+        std::fs::write(
+            dir.path().join("imip.toml"),
+            format!("store = \"{spec}\"\nresources = \"resources.toml\"\n"),
+        )
+        .expect("config");
+        let started = Instant::now();
+        match spec.split_once(':') {
+            Some(("sqlite", path)) => {
+                let mut store =
+                    imip_store_sqlite::SqliteStore::open(dir.path().join(path), Default::default())
+                        .expect("sqlite");
+                seed(&mut store);
+            }
+            Some((_, path)) => {
+                let options = imip_store_fs::Options { sync: false, ..Default::default() };
+                let mut store = imip_store_fs::FsStore::open(dir.path().join(path), options).expect("fs");
+                seed(&mut store);
+            }
+            None => unreachable!(),
+        }
+        eprintln!("seeded {label} with {BOOKINGS} bookings in {:.1} s", started.elapsed().as_secs_f64());
+        measure(dir.path(), label, samples);
+    }
+}

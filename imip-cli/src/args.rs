@@ -267,7 +267,7 @@ pub(crate) enum ItipCommand {
 
 #[derive(Subcommand)]
 pub(crate) enum FreebusyCommand {
-    /// Write DIR/<address>.ifb for every user who shares free/busy, for a
+    /// Write DIR/ADDRESS.ifb for every user who shares free/busy, for a
     /// web server to serve at their free/busy URL.
     ///
     /// Example: imip freebusy publish --dir /var/www/freebusy

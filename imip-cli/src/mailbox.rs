@@ -3,7 +3,7 @@
 //! `incoming` preference (imip-agent's five modes), through LMTP, SMTP
 //! back into the MTA, a local delivery program, or a maildir.
 
-use crate::mailer::{Mailer, MailerError};
+use crate::mailer::Mailer;
 use crate::transport::run_program;
 use imip_core::{CalAddress, TransportError};
 use std::io::Write;
@@ -174,11 +174,8 @@ impl Mailbox for PeerMailbox {
         mail: &[u8],
     ) -> Result<(), TransportError> {
         let to = format!("{}{}", self.prefix, recipient);
-        match self.mailer.send(envelope_from, std::slice::from_ref(&to), mail) {
-            Ok(_) => Ok(()),
-            Err(MailerError::Temporary(reason)) => Err(TransportError::Temporary(reason)),
-            Err(MailerError::Permanent(reason)) => Err(TransportError::Permanent(reason)),
-        }
+        self.mailer.send(envelope_from, std::slice::from_ref(&to), mail)?;
+        Ok(())
     }
 }
 

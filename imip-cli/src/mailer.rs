@@ -81,6 +81,15 @@ impl std::fmt::Display for MailerError {
     }
 }
 
+impl From<MailerError> for imip_core::TransportError {
+    fn from(error: MailerError) -> Self {
+        match error {
+            MailerError::Temporary(reason) => imip_core::TransportError::Temporary(reason),
+            MailerError::Permanent(reason) => imip_core::TransportError::Permanent(reason),
+        }
+    }
+}
+
 /// One peer, one protocol.
 #[derive(Debug, Clone)]
 pub(crate) struct Mailer {

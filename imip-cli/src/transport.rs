@@ -2,7 +2,7 @@
 //! peer, or nothing (the mail waits in the outbox), or dry-run (printed
 //! as an mbox).
 
-use crate::mailer::{Mailer, MailerError};
+use crate::mailer::Mailer;
 use imip_core::{OutgoingMail, Transport, TransportError};
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -69,16 +69,11 @@ pub(crate) struct Peer {
 impl Transport for Peer {
     fn send(&mut self, mail: &OutgoingMail) -> Result<(), TransportError> {
         let recipients: Vec<String> = mail.recipients.iter().map(|r| r.to_string()).collect();
-        match self.mailer.send(mail.envelope_from.as_str(), &recipients, &mail.bytes) {
-            Ok(refused) => {
-                for recipient in refused {
-                    tracing::warn!(message_id = %mail.message_id, %recipient, "recipient refused by the peer");
-                }
-                Ok(())
-            }
-            Err(MailerError::Temporary(reason)) => Err(TransportError::Temporary(reason)),
-            Err(MailerError::Permanent(reason)) => Err(TransportError::Permanent(reason)),
+        let refused = self.mailer.send(mail.envelope_from.as_str(), &recipients, &mail.bytes)?;
+        for recipient in refused {
+            tracing::warn!(message_id = %mail.message_id, %recipient, "recipient refused by the peer");
         }
+        Ok(())
     }
 }
 

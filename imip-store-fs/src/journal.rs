@@ -101,13 +101,13 @@ impl Disk {
     /// Writes `data` to `path` atomically: a temporary file in the same
     /// directory, synced, then renamed over the target.
     pub(crate) fn write_atomic(&self, path: &Path, data: &[u8]) -> Result<(), StoreError> {
-        self.write_file(path, data)?;
+        self.write_file(path, data, self.sync)?;
         path.parent().map_or(Ok(()), |dir| self.sync_dir(dir))
     }
 
-    /// As [`Disk::write_atomic`], leaving the directory's sync to the
-    /// caller.
-    fn write_file(&self, path: &Path, data: &[u8]) -> Result<(), StoreError> {
+    /// As [`Disk::write_atomic`], syncing the file only when `sync`, and
+    /// leaving the directory's sync to the caller.
+    fn write_file(&self, path: &Path, data: &[u8], sync: bool) -> Result<(), StoreError> {
         let dir =
             path.parent().ok_or_else(|| StoreError::Invalid(format!("no parent: {}", path.display())))?;
         fs::create_dir_all(dir).map_err(StoreError::unavailable)?;
@@ -115,7 +115,7 @@ impl Disk {
         let temporary = dir.join(format!(".tmp-{}-{name}", std::process::id()));
         let mut file = File::create(&temporary).map_err(StoreError::unavailable)?;
         file.write_all(data).map_err(StoreError::unavailable)?;
-        if self.sync {
+        if sync {
             file.sync_all().map_err(StoreError::unavailable)?;
         }
         drop(file);
@@ -148,15 +148,32 @@ impl Disk {
 
     /// Applies changes (idempotent), then removes directories that the
     /// deletions left empty, below `principals/<name>/`.
+    ///
+    /// The journal is already durable, so the files are written first
+    /// and made durable together afterwards (each file, then each
+    /// directory once), all before the journal goes: the flushes of one
+    /// commit then share the filesystem's journal commits instead of
+    /// each waiting for its own.
     pub(crate) fn apply(&self, root: &Path, changes: &[Change]) -> Result<(), StoreError> {
         let mut touched = std::collections::BTreeSet::new();
+        let mut written = Vec::new();
         for change in changes {
             match change {
                 Change::Write(path, data) => {
-                    self.write_file(&root.join(path), data)?;
+                    self.write_file(&root.join(path), data, false)?;
+                    written.push(root.join(path));
                     touched.extend(path.parent().map(|dir| root.join(dir)));
                 }
-                Change::Delete(path) => self.delete(&root.join(path))?,
+                Change::Delete(path) => match fs::remove_file(root.join(path)) {
+                    Ok(()) => touched.extend(path.parent().map(|dir| root.join(dir))),
+                    Err(error) if error.kind() == ErrorKind::NotFound => {}
+                    Err(error) => return Err(StoreError::unavailable(error)),
+                },
+            }
+        }
+        if self.sync {
+            for path in &written {
+                File::open(path).and_then(|f| f.sync_all()).map_err(StoreError::unavailable)?;
             }
         }
         // Each directory once, before the journal goes.

@@ -19,9 +19,10 @@ pub(crate) fn person(
 ) -> Result<(), Failure> {
     let raw = read_message(message)?;
     let recipients = recipients_of(recipients, &raw)?;
-    let mut mailbox: Box<dyn Mailbox> = match session.mailbox() {
-        _ if session.dry_run => Box::new(mailbox::DryRunMailbox::default()),
-        Some(mailbox) => mailbox,
+    // A dry run collects the deliveries in the session instead.
+    let mut mailbox: Option<Box<dyn Mailbox>> = match session.mailbox() {
+        _ if session.dry_run => None,
+        Some(mailbox) => Some(mailbox),
         None => {
             return Err(Failure::config(
                 "no mailbox delivery is configured (delivery = … in imip.toml, or --delivery); \
@@ -53,10 +54,9 @@ pub(crate) fn person(
         let message_id = session.message_id(recipient.domain());
         let mails = mailbox::compose(mode, &raw, summary.as_deref(), &session.rfc5322_date(), &message_id);
         for mail in mails {
-            let result = if session.dry_run {
-                session.dry_deliveries.deliver(recipient, &envelope_from, &mail)
-            } else {
-                mailbox.deliver(recipient, &envelope_from, &mail)
+            let result = match mailbox.as_mut() {
+                Some(mailbox) => mailbox.deliver(recipient, &envelope_from, &mail),
+                None => session.dry_deliveries.deliver(recipient, &envelope_from, &mail),
             };
             match result {
                 Ok(()) => {}

@@ -115,3 +115,19 @@ fn configuration_problems_are_ex_config_never_tempfail() {
     assert!(String::from_utf8_lossy(&check.stderr).contains("accept-all"));
     assert_eq!(imip(dir.path(), &["frobnicate"], "").status.code(), Some(64));
 }
+
+#[test]
+fn the_readme_sample_is_booked_and_its_duplicate_sends_nothing() {
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/mail/request.eml");
+    let mail = std::fs::read_to_string(sample).expect("examples/mail/request.eml");
+    let dir = tempfile::tempdir().unwrap();
+    let run = ["resource", "--dry-run", "--recipient", "room-b@example.com"];
+    let first = imip(dir.path(), &run, &mail);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let mbox = common::stdout(&first);
+    assert!(mbox.starts_with("From room-b@example.com "), "{mbox}");
+    assert!(mbox.contains("PARTSTAT=ACCEPTED:mailto:room-b@example.com"), "{mbox}");
+    let again = imip(dir.path(), &run, &mail);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(again.stdout.is_empty(), "a duplicate sends nothing");
+}

@@ -23,6 +23,7 @@ pub struct World {
     ids: SeqIds,
     now: Timestamp,
     agents: BTreeSet<CalAddress>,
+    last_delivered: Vec<OutgoingMail>,
 }
 
 fn addr(text: &str) -> Result<CalAddress, String> {
@@ -49,6 +50,7 @@ impl World {
             ids: SeqIds::new("scenario"),
             now: Timestamp::from_seconds(0),
             agents: BTreeSet::new(),
+            last_delivered: Vec::new(),
         }
     }
 
@@ -226,6 +228,38 @@ impl World {
         }
     }
 
+    /// The shared store of every agent (for invariant checks).
+    pub fn store(&self) -> &MemStore {
+        &self.store
+    }
+
+    /// How many mails the agents have sent so far.
+    pub fn mails_sent(&self) -> usize {
+        self.transport.sent.len()
+    }
+
+    /// The clock.
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    /// Delivers once more one of the mails the last action set moving
+    /// (the `pick`-th, modulo their number), as a mail system that
+    /// retries after a lost acknowledgement would. Returns the
+    /// transcript, or `None` when the last action sent no mail.
+    pub fn redeliver(&mut self, pick: usize) -> Result<Option<String>, String> {
+        if self.last_delivered.is_empty() {
+            return Ok(None);
+        }
+        let mail = self.last_delivered[pick % self.last_delivered.len()].clone();
+        let mut transcript = String::new();
+        let kept = std::mem::take(&mut self.last_delivered);
+        let result = self.flow(VecDeque::from([mail]), &mut transcript);
+        self.last_delivered = kept;
+        result?;
+        Ok(Some(transcript))
+    }
+
     /// A local action by an agent's principal, then the mail it causes.
     fn act(&mut self, who: &CalAddress, action: LocalAction) -> Result<String, String> {
         if !self.agents.contains(who) {
@@ -301,6 +335,7 @@ impl World {
     /// Delivers mail until none is left, writing the transcript.
     fn flow(&mut self, mut queue: VecDeque<OutgoingMail>, transcript: &mut String) -> Result<(), String> {
         let limits = MailLimits::default();
+        self.last_delivered.clear();
         let mut delivered = 0;
         while let Some(mail) = queue.pop_front() {
             delivered += 1;
@@ -320,6 +355,7 @@ impl World {
                     transcript.push_str(&format!("  {}\n", line.trim_end_matches('\r')));
                 }
             }
+            self.last_delivered.push(mail.clone());
             for recipient in &mail.recipients {
                 if !self.agents.contains(recipient) {
                     continue;

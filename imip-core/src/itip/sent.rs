@@ -32,7 +32,7 @@ pub(super) fn record(
     message: &SchedulingObject,
 ) -> Result<Outcome, Violation> {
     let Some(method) = message.method() else { return Err(Violation::MissingMethod) };
-    if message.kind() != crate::model::ComponentKind::Event {
+    if matches!(message.kind(), crate::model::ComponentKind::FreeBusy) || !message.kind().allows(method) {
         return Ok(Outcome::ignored(Ignored::UnsupportedComponent(message.kind())));
     }
     match method {

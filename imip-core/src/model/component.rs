@@ -22,6 +22,13 @@ pub const REPLY_SEQUENCE: &str = "X-IMIP-REPLY-SEQUENCE";
 /// Parameter on the organizer's copy of an ATTENDEE: the DTSTAMP of the
 /// last reply applied from that attendee (RFC 5546 §2.1.5, ITIP-ORD-5).
 pub const REPLY_DTSTAMP: &str = "X-IMIP-REPLY-DTSTAMP";
+/// Parameter on the organizer's copy of a to-do's ATTENDEE: the
+/// PERCENT-COMPLETE that attendee last reported in a REPLY (RFC 5546
+/// §3.4.3, §4.5.4). iCalendar has no per-attendee progress property.
+pub const REPLY_PERCENT_COMPLETE: &str = "X-IMIP-PERCENT-COMPLETE";
+/// Parameter on the organizer's copy of a to-do's ATTENDEE: the COMPLETED
+/// time that attendee last reported in a REPLY (RFC 5546 §3.4.3, §4.5.5).
+pub const REPLY_COMPLETED: &str = "X-IMIP-COMPLETED";
 /// Parameter on the organizer's copy of an ATTENDEE: the DTSTAMP of the
 /// last REFRESH answered, so a redelivered REFRESH is not answered twice.
 pub const REFRESH_DTSTAMP: &str = "X-IMIP-REFRESH-DTSTAMP";

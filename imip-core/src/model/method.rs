@@ -123,6 +123,28 @@ impl ComponentKind {
         }
     }
 
+    /// The word for it in notices and explanations: "event", "to-do",
+    /// "journal entry" or "free/busy".
+    pub fn noun(self) -> &'static str {
+        match self {
+            ComponentKind::Event => "event",
+            ComponentKind::Todo => "to-do",
+            ComponentKind::Journal => "journal entry",
+            ComponentKind::FreeBusy => "free/busy",
+        }
+    }
+
+    /// The METHODs iTIP defines for this component (RFC 5546 §1.4 and
+    /// the tables of §3.2–§3.5): VJOURNAL has only PUBLISH, ADD and
+    /// CANCEL; VFREEBUSY only PUBLISH, REQUEST and REPLY.
+    pub fn allows(self, method: Method) -> bool {
+        match self {
+            ComponentKind::Event | ComponentKind::Todo => true,
+            ComponentKind::Journal => matches!(method, Method::Publish | Method::Add | Method::Cancel),
+            ComponentKind::FreeBusy => matches!(method, Method::Publish | Method::Request | Method::Reply),
+        }
+    }
+
     pub(crate) fn of(component: &ICalendarComponentType) -> Option<Self> {
         match component {
             ICalendarComponentType::VEvent => Some(ComponentKind::Event),

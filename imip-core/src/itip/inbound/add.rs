@@ -24,6 +24,12 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     if &organizer.address == ctx.principal {
         return Outcome::ignored(crate::Ignored::OwnMessage);
     }
+    if ctx.record.object.is_none() && message.kind() == crate::model::ComponentKind::Journal {
+        // RFC 5546 §3.5.2 (ITIP-ORD-11): an ADD for an unknown journal
+        // entry may be taken as a PUBLISH.
+        return super::publish::handle(ctx, incoming)
+            .note("ADD for an unknown journal entry taken as PUBLISH");
+    }
     let Some(stored) = ctx.record.object.as_ref() else {
         if let Err(violation) = check_organizer(ctx.config, &incoming.senders, &organizer) {
             return Outcome::refused(violation);

@@ -53,7 +53,7 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     let text = if uninvited {
         format!("{} has removed you from the attendees.", organizer.address)
     } else if whole {
-        format!("{} has cancelled the event.", organizer.address)
+        format!("{} has cancelled the {}.", organizer.address, message.kind().noun())
     } else {
         format!("{} has cancelled {} occurrence(s).", organizer.address, newer.len())
     };

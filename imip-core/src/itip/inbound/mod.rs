@@ -21,7 +21,7 @@ use super::Ctx;
 use super::compose::{self, Composer, RESPONSE_PROPERTIES};
 use crate::model::component::{self, instant};
 use crate::model::{ComponentKind, InstanceId, Method, PartStat, SchedulingObject};
-use crate::outcome::{Ignored, Notice, NoticeKind, Outcome};
+use crate::outcome::{Notice, NoticeKind, Outcome};
 use crate::{Incoming, ItipMessage, RequestStatus, Violation};
 use calcard::icalendar::{
     ICalendarComponent, ICalendarDuration, ICalendarEntry, ICalendarParameterName, ICalendarProperty,
@@ -34,15 +34,14 @@ pub(crate) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     let Some(method) = message.method() else {
         return Outcome::refused(Violation::MissingMethod);
     };
+    if !message.kind().allows(method) {
+        return Outcome::refused(Violation::UnsupportedComponent {
+            component: message.kind().to_string(),
+            method: method.as_str(),
+        });
+    }
     if message.kind() == ComponentKind::FreeBusy {
         return vfreebusy::handle(ctx, incoming, method);
-    }
-    if message.kind() != ComponentKind::Event {
-        return Outcome::ignored(Ignored::UnsupportedComponent(message.kind())).note(format!(
-            "{} {} is handled by a later release",
-            message.kind(),
-            method
-        ));
     }
     if let Err(violation) = check_limits(ctx, message) {
         return Outcome::refused(violation);

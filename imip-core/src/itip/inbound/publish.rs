@@ -46,7 +46,7 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
             }
         }
     };
-    let text = format!("{} has published this event.", organizer.address);
+    let text = format!("{} has published this {}.", organizer.address, message.kind().noun());
     Outcome::new(Disposition::Applied(applied))
         .with(Effect::Notify(notice(NoticeKind::Published, &object, text)))
         .with(Effect::PutObject(object))

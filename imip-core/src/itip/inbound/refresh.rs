@@ -36,7 +36,10 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     }
     let recipients = [requester.clone()];
     let answer = if stored.is_cancelled() {
-        cancel_to(ctx, stored, &recipients, "This event has been cancelled.")
+        // RFC 5546 §3.4.6: a cancelled to-do (and, likewise, event) is
+        // answered with its CANCEL.
+        let explanation = format!("This {} has been cancelled.", stored.kind().noun());
+        cancel_to(ctx, stored, &recipients, &explanation)
     } else {
         request_to(ctx, stored, &recipients, "Here is the current version you asked for.")
     };

@@ -9,7 +9,9 @@ use crate::itip::Ctx;
 use crate::itip::authority::speaking_attendee;
 use crate::itip::ordering::{Freshness, compare};
 use crate::itip::outbound::request_to;
-use crate::model::component::{self, REPLY_DTSTAMP, REPLY_SEQUENCE, attendee, attendees};
+use crate::model::component::{
+    self, REPLY_COMPLETED, REPLY_DTSTAMP, REPLY_PERCENT_COMPLETE, REPLY_SEQUENCE, attendee, attendees,
+};
 use crate::model::{InstanceId, PartStat, Participant, SchedulingObject, StampedSequence};
 use crate::outcome::{
     Applied, Disposition, Effect, NoticeKind, Outcome, PendingKind, PendingRequest, Unchanged,
@@ -120,6 +122,7 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
             component::set_text_param(entry, REPLY_DTSTAMP, at.to_ical());
         }
         copy_delegation(entry, line);
+        record_progress(entry, component);
         if answer == PartStat::Delegated {
             add_delegates(target, &replier, component);
         }
@@ -250,14 +253,34 @@ fn clean_line(line: &ICalendarEntry) -> ICalendarEntry {
     line
 }
 
+/// Keeps the progress a to-do REPLY reports (PERCENT-COMPLETE, COMPLETED;
+/// RFC 5546 §3.4.3) on the attendee's line of the organizer's copy, where
+/// the organizer's client can show it per attendee.
+fn record_progress(entry: &mut ICalendarEntry, reply: &ICalendarComponent) {
+    let percent = reply.property(&ICalendarProperty::PercentComplete).and_then(|p| p.values.first());
+    if let Some(percent) = percent.and_then(|v| v.as_integer()).filter(|p| (0..=100).contains(p)) {
+        component::set_text_param(entry, REPLY_PERCENT_COMPLETE, percent.to_string());
+    }
+    let completed = reply.property(&ICalendarProperty::Completed).and_then(|p| p.values.first());
+    if let Some(at) = completed.and_then(|v| v.as_partial_date_time()).and_then(|d| d.to_timestamp()) {
+        component::set_text_param(entry, REPLY_COMPLETED, crate::Timestamp::from_seconds(at).to_ical());
+    }
+}
+
 fn describe(message: &SchedulingObject, replier: &CalAddress) -> String {
     let answers: Vec<String> = message
         .instances()
         .filter_map(|(id, c)| {
             let partstat = attendee(c, replier)?.partstat;
+            let percent = c
+                .property(&ICalendarProperty::PercentComplete)
+                .and_then(|p| p.values.first())
+                .and_then(|v| v.as_integer())
+                .map(|p| format!(" ({p}% complete)"))
+                .unwrap_or_default();
             Some(match id {
-                InstanceId::Master => partstat.to_string(),
-                other => format!("{partstat} for {other}"),
+                InstanceId::Master => format!("{partstat}{percent}"),
+                other => format!("{partstat}{percent} for {other}"),
             })
         })
         .collect();

@@ -37,8 +37,10 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         return Outcome::refused(violation);
     }
 
-    // RFC 5546 §3 table: DTSTART is required in a REQUEST.
-    if message.instances().any(|(_, c)| !c.has_property(&ICalendarProperty::Dtstart)) {
+    // RFC 5546 §3.2.2 table: DTSTART is required in a VEVENT REQUEST
+    // (a VTODO may have none, §3.4.2).
+    let needs_start = message.kind() == crate::model::ComponentKind::Event;
+    if needs_start && message.instances().any(|(_, c)| !c.has_property(&ICalendarProperty::Dtstart)) {
         let violation = Violation::MissingProperty { property: "DTSTART", method: "REQUEST" };
         let mut outcome = Outcome::refused(violation.clone());
         if let Some(reply) = error_reply(ctx, message, &violation) {
@@ -122,10 +124,29 @@ fn update(ctx: &Ctx<'_>, incoming: &Incoming, stored: &SchedulingObject, delegat
         (NoticeKind::Update, format!("{organizer} has sent an update."))
     };
     outcome = queue_if_unanswered(ctx, &merged, outcome);
+    let mut merged = merged;
+    if !replaced && !rescheduled && full && is_status_poll(ctx, message) {
+        // RFC 5546 §3.2.2.7, §3.4.2.5 (ITIP-ATT-5): the organizer asks for
+        // our status again; we answer with the answer we gave.
+        if let Some((answered, reply)) = crate::itip::outbound::status_reply(ctx, &merged) {
+            merged = answered;
+            outcome = outcome.with(Effect::Send(reply)).note("status poll answered with the current status");
+        }
+    }
     outcome
         .with(Effect::Notify(notice(kind, &merged, text)))
         .with(Effect::PutObject(merged))
         .note(format!("applied {} newer component(s)", newer.len()))
+}
+
+/// Whether the organizer asks us to answer again: our ATTENDEE line in
+/// the master carries RSVP=TRUE and no answer (NEEDS-ACTION), so the
+/// organizer does not know the answer we gave.
+fn is_status_poll(ctx: &Ctx<'_>, message: &SchedulingObject) -> bool {
+    message
+        .master()
+        .and_then(|c| attendee(c, ctx.principal))
+        .is_some_and(|p| p.rsvp && p.partstat == PartStat::NeedsAction)
 }
 
 fn may_replace_organizer(
@@ -162,7 +183,9 @@ fn replace_series(ctx: &Ctx<'_>, stored: &SchedulingObject, message: &Scheduling
         .master()
         .and_then(|c| attendee(c, ctx.principal))
         .map(|p| p.partstat)
-        .filter(|p| *p != PartStat::NeedsAction);
+        // A delegation the organizer hands back (RFC 5546 §4.2.7) is ours
+        // to answer again.
+        .filter(|p| !matches!(p, PartStat::NeedsAction | PartStat::Delegated));
     let keep_answer = message.max_sequence() <= stored_sequence;
     let ids: Vec<InstanceId> = merged.instance_ids().collect();
     for id in ids {

@@ -16,7 +16,9 @@ use crate::itip::significance::{ChangeClass, classify, only_exdates_added};
 use crate::model::component::{self, attendee as find_attendee};
 use crate::model::{InstanceId, Method, PartStat, Participant, SchedulingObject};
 use crate::{CalAddress, ItipMessage, Timestamp, Violation};
-use calcard::icalendar::{ICalendarComponent, ICalendarEntry, ICalendarProperty};
+use calcard::icalendar::{
+    ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarProperty, ICalendarValue,
+};
 
 pub(crate) fn attendee_changes(
     ctx: &Ctx<'_>,
@@ -76,7 +78,7 @@ pub(crate) fn attendee_changes(
     let ctx = &Ctx { now: stamp, ..*ctx };
     let mut composer = Composer::new(&new, Method::Reply, &ctx.config.prodid, ctx.now);
     for id in &answered {
-        composer.add(*id, |c| reply_component(c, ctx.principal, comment));
+        composer.add(*id, |c| reply_component(c, ctx.principal, comment, ctx.now));
     }
     for at in &declined_dates {
         if let Some(c) = declined_occurrence(&new, ctx.principal, *at, ctx.now, comment) {
@@ -109,6 +111,48 @@ pub(crate) fn attendee_changes(
 }
 
 /// The DTSTAMP of the last REPLY we sent, kept on our copy's ORGANIZER.
+/// The REPLY that answers an organizer's status poll (RFC 5546 §3.2.2.7,
+/// §3.4.2.5, ITIP-ATT-5): the principal's current answer on every
+/// instance where they have one. Returns the copy with the reply's
+/// DTSTAMP recorded, and the message; `None` when there is no answer to
+/// give (NEEDS-ACTION everywhere) or no organizer.
+pub(crate) fn status_reply(
+    ctx: &Ctx<'_>,
+    object: &SchedulingObject,
+) -> Option<(SchedulingObject, ItipMessage)> {
+    let organizer = object.organizer()?;
+    let answered: Vec<InstanceId> = object
+        .instances()
+        .filter(|(_, c)| find_attendee(c, ctx.principal).is_some_and(|p| p.partstat != PartStat::NeedsAction))
+        .map(|(id, _)| id)
+        .collect();
+    if answered.is_empty() {
+        return None;
+    }
+    let stamp = crate::itip::next_stamp(ctx.now, last_reply_stamp(object));
+    let mut composer = Composer::new(object, Method::Reply, &ctx.config.prodid, stamp);
+    for id in &answered {
+        composer.add(*id, |c| reply_component(c, ctx.principal, None, stamp));
+    }
+    let explanation =
+        format!("{} (status asked for by the organizer)", describe(object, ctx.principal, &answered, 0));
+    let reply = message(
+        object,
+        Method::Reply,
+        ctx.principal,
+        std::slice::from_ref(&organizer.address),
+        &explanation,
+        composer,
+    );
+    let mut updated = object.clone();
+    updated.edit_all(|_, c| {
+        if let Some(entry) = component::organizer_entry_mut(c) {
+            component::set_text_param(entry, component::REPLY_DTSTAMP, stamp.to_ical());
+        }
+    });
+    Some((updated, reply))
+}
+
 fn last_reply_stamp(object: &SchedulingObject) -> Option<Timestamp> {
     object
         .instances()
@@ -137,7 +181,7 @@ fn decline_all(
         if let Some(entry) = component::attendee_entry_mut(c, ctx.principal) {
             component::set_partstat(entry, PartStat::Declined);
         }
-        reply_component(c, ctx.principal, comment);
+        reply_component(c, ctx.principal, comment, ctx.now);
     });
     vec![message(
         old,
@@ -152,7 +196,18 @@ fn decline_all(
 /// Reduces a component to a REPLY (RFC 5546 §3.2.3): the instance's
 /// identity and times, ORGANIZER, only our ATTENDEE (and the delegates we
 /// name, RFC 5546 §4.2.5), SEQUENCE as received.
-fn reply_component(c: &mut ICalendarComponent, principal: &CalAddress, comment: Option<&str>) {
+/// One component of a REPLY: the response properties, the principal's
+/// ATTENDEE line (and a delegate's), a COMMENT. A to-do reported
+/// COMPLETED also carries PERCENT-COMPLETE:100 and COMPLETED (RFC 5546
+/// §3.4.3, §4.5.5).
+fn reply_component(
+    c: &mut ICalendarComponent,
+    principal: &CalAddress,
+    comment: Option<&str>,
+    now: Timestamp,
+) {
+    let completed = c.component_type == ICalendarComponentType::VTodo
+        && find_attendee(c, principal).is_some_and(|p| p.partstat == PartStat::Completed);
     let lines: Vec<ICalendarEntry> = c
         .properties(&ICalendarProperty::Attendee)
         .filter(|e| {
@@ -163,6 +218,18 @@ fn reply_component(c: &mut ICalendarComponent, principal: &CalAddress, comment: 
         .collect();
     keep_properties(c, RESPONSE_PROPERTIES);
     c.entries.extend(lines);
+    if completed {
+        c.entries.push(ICalendarEntry {
+            name: ICalendarProperty::PercentComplete,
+            params: Vec::new(),
+            values: vec![ICalendarValue::Integer(100)],
+        });
+        c.entries.push(ICalendarEntry {
+            name: ICalendarProperty::Completed,
+            params: Vec::new(),
+            values: vec![ICalendarValue::from(now.to_partial())],
+        });
+    }
     add_comment(c, comment);
 }
 
@@ -180,7 +247,7 @@ fn declined_occurrence(
         entries: master.entries.clone(),
         component_ids: Vec::new(),
     };
-    reply_component(&mut c, principal, comment);
+    reply_component(&mut c, principal, comment, now);
     component::remove_property(&mut c, &ICalendarProperty::Dtstart);
     component::remove_property(&mut c, &ICalendarProperty::Dtend);
     component::remove_property(&mut c, &ICalendarProperty::Duration);

@@ -4,7 +4,7 @@
 mod attendee;
 mod organizer;
 
-pub(crate) use attendee::attendee_changes;
+pub(crate) use attendee::{attendee_changes, status_reply};
 pub(crate) use organizer::organizer_changes;
 
 use super::Ctx;

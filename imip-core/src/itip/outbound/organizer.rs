@@ -146,7 +146,8 @@ fn delete(ctx: &Ctx<'_>, old: Option<&SchedulingObject>) -> Scheduled {
     let messages = if recipients.is_empty() {
         Vec::new()
     } else {
-        cancel_to(ctx, &cancelled, &recipients, "The event has been cancelled.").into_iter().collect()
+        let explanation = format!("The {} has been cancelled.", cancelled.kind().noun());
+        cancel_to(ctx, &cancelled, &recipients, &explanation).into_iter().collect()
     };
     Scheduled { object: None, messages }
 }
@@ -253,6 +254,7 @@ fn compose(
     let mut out = Vec::new();
     if plan.uninvite {
         let source = old.unwrap_or(new);
+        let removed = format!("You have been removed from this {}.", source.kind().noun());
         let mut composer = Composer::new(source, Method::Cancel, &ctx.config.prodid, ctx.now);
         for id in instances_of(source, address) {
             composer.add(id, |c| {
@@ -261,14 +263,7 @@ fn compose(
                 component::remove_property(c, &ICalendarProperty::Status);
             });
         }
-        out.push(message(
-            source,
-            Method::Cancel,
-            ctx.principal,
-            recipients,
-            "You have been removed from this event.",
-            composer,
-        ));
+        out.push(message(source, Method::Cancel, ctx.principal, recipients, &removed, composer));
     }
     if plan.full_request
         && let Some(request) = super::request_to(ctx, new, recipients, "You are invited; please reply.")

@@ -278,6 +278,7 @@ impl World {
             transcript.push_str(&format!("{who} is told: {}\n", notice.text));
         }
         let queue: VecDeque<OutgoingMail> = self.transport.sent[before..].iter().cloned().collect();
+        queue.iter().try_for_each(check_presence)?;
         self.flow(queue, &mut transcript)?;
         Ok(transcript)
     }
@@ -384,11 +385,34 @@ impl World {
                         transcript.push_str(&format!("{recipient} is told: {}\n", notice.text));
                     }
                 }
-                queue.extend(self.transport.sent[before..].iter().cloned());
+                let sent = &self.transport.sent[before..];
+                sent.iter().try_for_each(check_presence)?;
+                queue.extend(sent.iter().cloned());
             }
         }
         Ok(())
     }
+}
+
+/// Holds a mail an agent sent to the property presence rules of RFC 5546
+/// §3 ([`imip_core::presence`]): a scenario in which imip sends a message
+/// that breaks them fails.
+fn check_presence(mail: &OutgoingMail) -> Result<(), String> {
+    let received =
+        extract(&mail.bytes, &MailLimits::default()).map_err(|e| format!("unreadable mail: {e}"))?;
+    for part in &received.parts {
+        let problems = imip_core::presence::check(part.object.calendar());
+        if !problems.is_empty() {
+            let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+            return Err(format!(
+                "{} sent a message that breaks RFC 5546 §3:\n  {}\n{}",
+                mail.envelope_from,
+                list.join("\n  "),
+                part.object.to_ics()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Who a raw message goes to when the scenario does not say: attendee
@@ -403,4 +427,35 @@ fn default_recipients(object: &SchedulingObject, method: Method, from: &CalAddre
     to.sort();
     to.dedup();
     to
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mail(ics: &str) -> OutgoingMail {
+        let head = "From: b@example.com\r\nTo: a@example.com\r\nSubject: t\r\nMIME-Version: 1.0\r\n\
+                    Content-Type: text/calendar; method=REPLY\r\n\r\n";
+        OutgoingMail {
+            envelope_from: addr("b@example.com").unwrap(),
+            recipients: vec![addr("a@example.com").unwrap()],
+            message_id: "t@example.com".into(),
+            bytes: format!("{head}{}", ics.replace('\n', "\r\n")).into_bytes(),
+        }
+    }
+
+    #[test]
+    fn a_sent_message_that_breaks_the_presence_rules_fails_the_scenario() {
+        let body = "BEGIN:VCALENDAR\nPRODID:-//x//EN\nVERSION:2.0\nMETHOD:REPLY\nBEGIN:VEVENT\nUID:1\n\
+                    DTSTAMP:20250301T090000Z\nORGANIZER:mailto:a@example.com\n";
+        let good =
+            format!("{body}ATTENDEE;PARTSTAT=ACCEPTED:mailto:b@example.com\nEND:VEVENT\nEND:VCALENDAR\n");
+        assert_eq!(check_presence(&mail(&good)), Ok(()));
+        let two = format!(
+            "{body}ATTENDEE;PARTSTAT=ACCEPTED:mailto:b@example.com\nATTENDEE:mailto:c@example.com\n\
+             END:VEVENT\nEND:VCALENDAR\n"
+        );
+        let error = check_presence(&mail(&two)).unwrap_err();
+        assert!(error.contains("VEVENT/ATTENDEE occurs 2 times"), "{error}");
+    }
 }

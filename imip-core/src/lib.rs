@@ -106,6 +106,7 @@ mod input;
 mod itip;
 pub mod model;
 mod outcome;
+pub mod presence;
 pub mod resource;
 mod store;
 #[cfg(feature = "testkit")]

@@ -1,0 +1,337 @@
+//! The property presence rules of RFC 5546 §3 (the restriction tables of
+//! §3.1–§3.5), as data, and a checker for whole iTIP messages.
+//!
+//! The rules are `presence-rules.tsv`, transcribed from the RFC's tables
+//! (one row per component, METHOD and property path): `1` exactly one,
+//! `1+` at least one, `0` none, `0+` any number, `0 or 1` at most one.
+//! [`check`] applies the rows of the message's component type and
+//! METHOD, and the common rows (§3.1: VCALENDAR, VTIMEZONE, VALARM), to
+//! every component they name.
+//!
+//! imip checks every message it sends against these rules in the
+//! conformance suite. Received messages are held to the MUSTs that
+//! processing depends on (see [`Violation`](crate::Violation)); the rest
+//! of the table is reported, not enforced, because real clients break it
+//! routinely (RFC 5546 §4 itself does, see the checklist's notes).
+//!
+//! ```
+//! let reply = "BEGIN:VCALENDAR\r\nPRODID:-//x//EN\r\nVERSION:2.0\r\nMETHOD:REPLY\r\n\
+//! BEGIN:VEVENT\r\nUID:1\r\nDTSTAMP:20250301T090000Z\r\n\
+//! ATTENDEE;PARTSTAT=ACCEPTED:mailto:b@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+//! let calendar = calcard::icalendar::ICalendar::parse(reply).unwrap();
+//! let problems = imip_core::presence::check(&calendar);
+//! assert_eq!(problems.len(), 1);
+//! assert_eq!(problems[0].to_string(), "REPLY: VEVENT/ORGANIZER occurs 0 times, RFC 5546 §3.2.3 requires 1");
+//! ```
+
+use calcard::icalendar::{ICalendar, ICalendarComponent, ICalendarProperty};
+use std::fmt;
+use std::sync::OnceLock;
+
+const RULES: &str = include_str!("presence-rules.tsv");
+
+/// How often a property or component may occur (RFC 5546 §3.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// `1`: exactly once (MUST).
+    One,
+    /// `1+`: at least once (MUST).
+    OneOrMore,
+    /// `0`: never (MUST NOT).
+    Never,
+    /// `0+`: any number (MAY).
+    Any,
+    /// `0 or 1`: at most once (MAY).
+    AtMostOne,
+}
+
+impl Presence {
+    fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "1" => Presence::One,
+            "1+" => Presence::OneOrMore,
+            "0" => Presence::Never,
+            "0+" => Presence::Any,
+            "0 or 1" => Presence::AtMostOne,
+            _ => return None,
+        })
+    }
+
+    /// Whether `count` occurrences satisfy the rule.
+    pub fn allows(self, count: usize) -> bool {
+        match self {
+            Presence::One => count == 1,
+            Presence::OneOrMore => count >= 1,
+            Presence::Never => count == 0,
+            Presence::Any => true,
+            Presence::AtMostOne => count <= 1,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Presence::One => "1",
+            Presence::OneOrMore => "1+",
+            Presence::Never => "0",
+            Presence::Any => "0+",
+            Presence::AtMostOne => "0 or 1",
+        }
+    }
+}
+
+/// One row of the tables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    /// `VEVENT`, `VTODO`, `VJOURNAL`, `VFREEBUSY`, or `COMMON`.
+    pub component: String,
+    /// The METHOD, or `ANY`.
+    pub method: String,
+    /// The RFC 5546 section of the table.
+    pub section: String,
+    /// The path: `METHOD`, `VEVENT`, `VEVENT/ATTENDEE`, `VTIMEZONE/STANDARD/DTSTART`, …
+    pub path: String,
+    /// How often it may occur.
+    pub presence: Presence,
+}
+
+/// A rule a message breaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PresenceProblem {
+    /// The message's METHOD.
+    pub method: String,
+    /// The rule's path.
+    pub path: String,
+    /// How often it occurred (in one component, for nested paths).
+    pub found: usize,
+    /// What the rule allows.
+    pub presence: Presence,
+    /// The RFC 5546 section.
+    pub section: String,
+}
+
+impl fmt::Display for PresenceProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} occurs {} times, RFC 5546 §{} requires {}",
+            self.method,
+            self.path,
+            self.found,
+            self.section,
+            self.presence.as_str()
+        )
+    }
+}
+
+/// Every row of the tables.
+pub fn rules() -> &'static [Rule] {
+    static PARSED: OnceLock<Vec<Rule>> = OnceLock::new();
+    PARSED.get_or_init(|| {
+        RULES
+            .lines()
+            .filter(|line| !line.starts_with('#') && !line.starts_with("component\t"))
+            .filter_map(|line| {
+                let mut fields = line.split('\t');
+                let (component, method, section, path, presence) =
+                    (fields.next()?, fields.next()?, fields.next()?, fields.next()?, fields.next()?);
+                Some(Rule {
+                    component: component.to_string(),
+                    method: method.to_string(),
+                    section: section.to_string(),
+                    path: path.to_string(),
+                    presence: Presence::parse(presence)?,
+                })
+            })
+            .collect()
+    })
+}
+
+/// Checks an iTIP message against the rows for its component type and
+/// METHOD (RFC 5546 §3.2–§3.5) and the common rows (§3.1). A message
+/// without METHOD or without a scheduling component gives one problem.
+pub fn check(calendar: &ICalendar) -> Vec<PresenceProblem> {
+    let Some(root) = calendar.components.first() else { return Vec::new() };
+    let method = root
+        .property(&ICalendarProperty::Method)
+        .and_then(|e| e.values.first())
+        .and_then(|v| v.as_text())
+        .map(|m| m.to_ascii_uppercase())
+        .unwrap_or_default();
+    let kind = children(calendar, root)
+        .map(|c| c.component_type.as_str().to_string())
+        .find(|name| matches!(name.as_str(), "VEVENT" | "VTODO" | "VJOURNAL" | "VFREEBUSY"));
+    let (Some(kind), false) = (kind, method.is_empty()) else {
+        return vec![PresenceProblem {
+            method: if method.is_empty() { "(none)".into() } else { method },
+            path: "METHOD".into(),
+            found: 0,
+            presence: Presence::One,
+            section: "3.1".into(),
+        }];
+    };
+    let mut problems = Vec::new();
+    for rule in rules() {
+        let applies = (rule.component == kind && rule.method == method)
+            || (rule.component == "COMMON" && rule.method == "ANY");
+        if !applies || rule.presence == Presence::Any {
+            continue;
+        }
+        let mut found_counts = counts(calendar, root, &rule.path);
+        if method == "REPLY" && rule.path.ends_with("/ATTENDEE") {
+            found_counts = delegator_reply_counts(calendar, root, &kind);
+        }
+        for found in found_counts {
+            if !rule.presence.allows(found) {
+                problems.push(PresenceProblem {
+                    method: method.clone(),
+                    path: rule.path.clone(),
+                    found,
+                    presence: rule.presence,
+                    section: rule.section.clone(),
+                });
+            }
+        }
+    }
+    problems
+}
+
+fn children<'a>(
+    calendar: &'a ICalendar,
+    parent: &'a ICalendarComponent,
+) -> impl Iterator<Item = &'a ICalendarComponent> {
+    parent.component_ids.iter().filter_map(|&i| calendar.components.get(i as usize))
+}
+
+/// How often the path's last segment occurs in each component its
+/// leading segments name (one count per such component). `METHOD` and
+/// `VCALENDAR/…` are counted on the calendar; a single segment counts
+/// top-level components; `VALARM/…` looks at alarms at any depth.
+fn counts(calendar: &ICalendar, root: &ICalendarComponent, path: &str) -> Vec<usize> {
+    let segments: Vec<&str> = path.split('/').collect();
+    match segments.as_slice() {
+        ["METHOD"] => vec![property_count(root, "METHOD")],
+        ["VCALENDAR", property] => vec![property_count(root, property)],
+        [component] if is_extension(component) => Vec::new(),
+        [component] => {
+            vec![children(calendar, root).filter(|c| c.component_type.as_str() == *component).count()]
+        }
+        [.., last] if is_extension(last) => Vec::new(),
+        ["VALARM", property] => all_components(calendar)
+            .filter(|c| c.component_type.as_str() == "VALARM")
+            .map(|c| property_count(c, property))
+            .collect(),
+        [first, rest @ ..] => {
+            let mut scope: Vec<&ICalendarComponent> =
+                children(calendar, root).filter(|c| c.component_type.as_str() == *first).collect();
+            let (last, middle) = rest.split_last().expect("at least two segments");
+            for segment in middle {
+                scope = scope
+                    .into_iter()
+                    .flat_map(|c| children(calendar, c).filter(|k| k.component_type.as_str() == *segment))
+                    .collect();
+            }
+            scope
+                .into_iter()
+                .map(|c| {
+                    if is_component_name(last) {
+                        children(calendar, c).filter(|k| k.component_type.as_str() == *last).count()
+                    } else {
+                        property_count(c, last)
+                    }
+                })
+                .collect()
+        }
+        [] => Vec::new(),
+    }
+}
+
+/// ATTENDEE counts in a REPLY, where a delegator's REPLY also names its
+/// delegate (RFC 5546 §4.2.5 (B), ITIP-DEL-2): the delegate's line, with
+/// DELEGATED-FROM, is not counted when a line in the same component has
+/// PARTSTAT=DELEGATED. The RFC's own tables say exactly one ATTENDEE;
+/// its examples and §3.2.2.3 require the second.
+fn delegator_reply_counts(calendar: &ICalendar, root: &ICalendarComponent, kind: &str) -> Vec<usize> {
+    use crate::Participant;
+    children(calendar, root)
+        .filter(|c| c.component_type.as_str() == kind)
+        .map(|c| {
+            let lines: Vec<Participant> =
+                c.properties(&ICalendarProperty::Attendee).filter_map(Participant::from_entry).collect();
+            let delegators: Vec<_> = lines
+                .iter()
+                .filter(|p| p.partstat == crate::PartStat::Delegated)
+                .map(|p| p.address.clone())
+                .collect();
+            lines.iter().filter(|p| !p.delegated_from.iter().any(|d| delegators.contains(d))).count()
+        })
+        .collect()
+}
+
+fn all_components(calendar: &ICalendar) -> impl Iterator<Item = &ICalendarComponent> {
+    calendar.components.iter()
+}
+
+fn property_count(component: &ICalendarComponent, name: &str) -> usize {
+    component.entries.iter().filter(|e| e.name.as_str().eq_ignore_ascii_case(name)).count()
+}
+
+fn is_extension(segment: &str) -> bool {
+    matches!(segment, "IANA-PROPERTY" | "X-PROPERTY" | "IANA-COMPONENT" | "X-COMPONENT")
+}
+
+fn is_component_name(segment: &str) -> bool {
+    matches!(
+        segment,
+        "VEVENT" | "VTODO" | "VJOURNAL" | "VFREEBUSY" | "VTIMEZONE" | "VALARM" | "STANDARD" | "DAYLIGHT"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn calendar(text: &str) -> ICalendar {
+        ICalendar::parse(text.replace('\n', "\r\n")).unwrap()
+    }
+
+    #[test]
+    fn the_tables_are_read_whole() {
+        let rules = rules();
+        assert!(rules.len() > 800, "{}", rules.len());
+        for kind in ["VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY"] {
+            assert!(rules.iter().any(|r| r.component == kind && r.path == format!("{kind}/UID")), "{kind}");
+        }
+    }
+
+    #[test]
+    fn a_valid_request_passes_and_a_broken_one_names_each_rule() {
+        let good = calendar(
+            "BEGIN:VCALENDAR\nPRODID:-//x//EN\nVERSION:2.0\nMETHOD:REQUEST\nBEGIN:VEVENT\nUID:1\n\
+             DTSTAMP:20250301T090000Z\nDTSTART:20250310T090000Z\nSUMMARY:s\nORGANIZER:mailto:a@example.com\n\
+             ATTENDEE:mailto:b@example.com\nBEGIN:VALARM\nACTION:DISPLAY\nTRIGGER:-PT5M\nEND:VALARM\n\
+             END:VEVENT\nEND:VCALENDAR\n",
+        );
+        assert_eq!(check(&good), Vec::new());
+        let bad = calendar(
+            "BEGIN:VCALENDAR\nVERSION:2.0\nMETHOD:REQUEST\nBEGIN:VEVENT\nUID:1\nDTSTAMP:20250301T090000Z\n\
+             DTSTART:20250310T090000Z\nSUMMARY:s\nORGANIZER:mailto:a@example.com\nREQUEST-STATUS:2.0;Success\n\
+             BEGIN:VALARM\nTRIGGER:-PT5M\nEND:VALARM\nEND:VEVENT\nEND:VCALENDAR\n",
+        );
+        let found: Vec<String> = check(&bad).iter().map(|p| p.path.clone()).collect();
+        assert_eq!(
+            found,
+            ["VCALENDAR/PRODID", "VALARM/ACTION", "VEVENT/ATTENDEE", "VEVENT/REQUEST-STATUS"],
+            "{:?}",
+            check(&bad)
+        );
+    }
+
+    #[test]
+    fn a_message_without_method_is_one_problem() {
+        let published =
+            calendar("BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:1\nEND:VEVENT\nEND:VCALENDAR\n");
+        let problems = check(&published);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].path, "METHOD");
+    }
+}

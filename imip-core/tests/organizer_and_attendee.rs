@@ -130,7 +130,9 @@ fn stale_request_is_ignored() {
 fn cancel_by_organizer_marks_attendee_copies_cancelled() {
     let mut w = invited_world();
     w.act("alice@example.com", LocalAction::Delete { uid: UID.into() });
-    assert!(!w.has("alice@example.com", UID));
+    // The organizer keeps a cancelled copy, to answer REFRESH with the
+    // CANCEL (RFC 5546 §3.4.6); deleting that copy removes it.
+    assert!(w.object("alice@example.com", UID).is_cancelled());
     let log = w.deliver_all();
     assert!(log.iter().all(|(_, what)| what == "applied: Cancelled"), "{log:?}");
     let bob = w.object("bob@example.com", UID);
@@ -301,4 +303,15 @@ fn delegate_declining_hands_the_invitation_back() {
         "the delegator gets a new REQUEST: {log:?}"
     );
     assert_eq!(w.partstat("alice@example.com", UID, "carol@example.com"), PartStat::NeedsAction);
+}
+
+#[test]
+fn deleting_a_cancelled_copy_removes_it_and_sends_nothing() {
+    let mut w = invited_world();
+    w.act("alice@example.com", LocalAction::Delete { uid: UID.into() });
+    w.deliver_all();
+    assert!(w.has("alice@example.com", UID));
+    w.act("alice@example.com", LocalAction::Delete { uid: UID.into() });
+    assert!(!w.has("alice@example.com", UID));
+    assert!(w.deliver_all().is_empty());
 }

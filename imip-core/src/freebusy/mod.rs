@@ -170,7 +170,9 @@ fn optional(field: Option<&str>) -> Option<&str> {
 impl BusyPeriod {
     /// Whether the period overlaps `[from, to)`.
     pub fn overlaps(&self, from: Timestamp, to: Timestamp) -> bool {
-        self.start < to && self.end > from
+        // An empty window takes no time and overlaps nothing (RFC 5545
+        // §3.6.1: an instant blocks no time), as in every store's index.
+        from < to && self.start < to && self.end > from
     }
 
     /// A one-line, tab-separated form (free/busy files, imip-agent's

@@ -283,13 +283,15 @@ pub(super) fn mark_counter_sent(
     marked
 }
 
-/// Accepting a COUNTER: the proposal's times, place and description
-/// replace the organizer's (RFC 5546 §3.2.7); attendees are kept.
+/// Accepting a COUNTER: the proposal's times (a to-do's DUE too), place
+/// and description replace the organizer's (RFC 5546 §3.2.7, §3.4.7);
+/// attendees are kept.
 fn apply_proposal(old: &SchedulingObject, proposal: &SchedulingObject) -> SchedulingObject {
     const TAKEN: &[ICalendarProperty] = &[
         ICalendarProperty::Dtstart,
         ICalendarProperty::Dtend,
         ICalendarProperty::Duration,
+        ICalendarProperty::Due,
         ICalendarProperty::Location,
         ICalendarProperty::Summary,
         ICalendarProperty::Description,

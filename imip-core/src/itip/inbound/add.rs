@@ -111,11 +111,15 @@ pub(crate) fn refresh(ctx: &Ctx<'_>, about: &SchedulingObject, organizer: &crate
     let mut composer = Composer::new(about, Method::Refresh, &ctx.config.prodid, ctx.now);
     let id = about.instance_ids().next().unwrap_or(InstanceId::Master);
     let principal = ctx.principal.clone();
+    // The VEVENT REFRESH table requires ORGANIZER (RFC 5546 §3.2.6); the
+    // VTODO one forbids it (§3.4.6).
+    let kept: &[ICalendarProperty] = if about.kind() == crate::model::ComponentKind::Todo {
+        &[ICalendarProperty::Uid, ICalendarProperty::Dtstamp]
+    } else {
+        &[ICalendarProperty::Uid, ICalendarProperty::Organizer, ICalendarProperty::Dtstamp]
+    };
     composer.add(id, |c| {
-        keep_properties(
-            c,
-            &[ICalendarProperty::Uid, ICalendarProperty::Organizer, ICalendarProperty::Dtstamp],
-        );
+        keep_properties(c, kept);
         c.entries.push(
             ICalendarEntry::new(ICalendarProperty::Attendee)
                 .with_value(ICalendarValue::Text(principal.to_uri())),
@@ -128,7 +132,7 @@ pub(crate) fn refresh(ctx: &Ctx<'_>, about: &SchedulingObject, organizer: &crate
         uid: about.uid().to_string(),
         title: crate::itip::compose::title(about),
         significant: true,
-        explanation: "Please send the latest version of this event.".to_string(),
+        explanation: format!("Please send the latest version of this {}.", about.kind().noun()),
         calendar: composer.finish(),
     }
 }

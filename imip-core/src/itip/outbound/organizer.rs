@@ -132,6 +132,10 @@ pub(crate) fn organizer_changes(
     Ok(Scheduled { object: Some(new), messages: merge_identical(messages) })
 }
 
+/// Deleting an object we organize cancels it for everyone (RFC 5546
+/// §3.2.5, §3.4.5). The copy is kept, cancelled, so that a later REFRESH
+/// is answered with the CANCEL (a MUST for to-dos, §3.4.6) and late
+/// replies are recognised; deleting a cancelled copy removes it.
 fn delete(ctx: &Ctx<'_>, old: Option<&SchedulingObject>) -> Scheduled {
     let Some(old) = old else {
         return Scheduled { object: None, messages: Vec::new() };
@@ -143,13 +147,22 @@ fn delete(ctx: &Ctx<'_>, old: Option<&SchedulingObject>) -> Scheduled {
     let mut cancelled = old.clone();
     let sequence = old.max_sequence() + 1;
     cancelled.edit_all(|_, c| component::set_sequence(c, sequence));
-    let messages = if recipients.is_empty() {
-        Vec::new()
-    } else {
-        let explanation = format!("The {} has been cancelled.", cancelled.kind().noun());
-        cancel_to(ctx, &cancelled, &recipients, &explanation).into_iter().collect()
-    };
-    Scheduled { object: None, messages }
+    if recipients.is_empty() {
+        return Scheduled { object: None, messages: Vec::new() };
+    }
+    let explanation = format!("The {} has been cancelled.", cancelled.kind().noun());
+    let messages: Vec<ItipMessage> =
+        cancel_to(ctx, &cancelled, &recipients, &explanation).into_iter().collect();
+    if let Some(sent) = messages.first() {
+        let stamp = sent.calendar.components.iter().find_map(component::dtstamp);
+        cancelled.edit_all(|_, c| {
+            component::set_status(c, calcard::icalendar::ICalendarStatus::Cancelled);
+            if let Some(at) = stamp {
+                component::set_dtstamp(c, at);
+            }
+        });
+    }
+    Scheduled { object: Some(cancelled), messages }
 }
 
 /// Everyone we send to: attendees (old or new) handled by us, except the

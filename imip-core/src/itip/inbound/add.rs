@@ -100,10 +100,16 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         updated = reindexed;
     }
     let text = format!("{} has added {added} occurrence(s).", organizer.address);
-    Outcome::new(Disposition::Applied(Applied::InstancesAdded))
-        .with(Effect::Notify(notice(NoticeKind::Added, &updated, text)))
-        .with(Effect::Queue(PendingRequest { kind: PendingKind::Invitation, queued_at: ctx.now }))
-        .with(Effect::PutObject(updated))
+    let mut outcome = Outcome::new(Disposition::Applied(Applied::InstancesAdded))
+        .with(Effect::Notify(notice(NoticeKind::Added, &updated, text)));
+    // New occurrences of an invitation await our answer; those of a
+    // publication (no ATTENDEE for us) do not.
+    let invited = message.instances().any(|(_, c)| component::attendee(c, ctx.principal).is_some());
+    if invited {
+        outcome =
+            outcome.with(Effect::Queue(PendingRequest { kind: PendingKind::Invitation, queued_at: ctx.now }));
+    }
+    outcome.with(Effect::PutObject(updated))
 }
 
 /// A REFRESH asking the organizer for the current version (RFC 5546 §3.2.6).

@@ -113,6 +113,19 @@ fn organizer_version(
         Some(old) if !is_organizer(ctx, old) => {
             return Err(Violation::NotOrganizer(ctx.principal.to_string()));
         }
+        Some(old) if method == Method::Add => {
+            // RFC 5546 §3.2.4: the ADD's components join the series as
+            // extra instances; they do not replace it.
+            let Some(received) = message.instance_ids().next().and_then(|id| message.stamp(id)) else {
+                return Err(Violation::NoComponent);
+            };
+            match old.stamp(InstanceId::Master).map(|series| crate::itip::ordering::compare(series, received))
+            {
+                Some(crate::itip::ordering::Freshness::Newer) | None => {}
+                Some(_) => return Ok(Outcome::unchanged(Unchanged::Duplicate)),
+            }
+            crate::itip::inbound::add_instances(old, message, received)?.0
+        }
         Some(old) => {
             let newer = match newer_instances(old, message) {
                 Ok(newer) => newer,

@@ -70,35 +70,10 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         }
     }
 
-    let mut updated = stored.clone();
-    let mut added = 0;
-    for (_, component) in message.instances() {
-        let Some(dtstart) = component.property(&ICalendarProperty::Dtstart).cloned() else {
-            return Outcome::refused(Violation::MissingProperty { property: "DTSTART", method: "ADD" });
-        };
-        let Some(start) = instant(&dtstart, message.zones()) else {
-            return Outcome::refused(Violation::MissingProperty { property: "DTSTART", method: "ADD" });
-        };
-        let mut occurrence = component.clone();
-        occurrence.component_ids.clear();
-        let mut rid = dtstart.clone();
-        rid.name = ICalendarProperty::RecurrenceId;
-        occurrence.entries.push(rid);
-        updated.put_component(InstanceId::occurrence(start), occurrence);
-        if let Some(master) = updated.component_mut(InstanceId::Master) {
-            let mut rdate = dtstart;
-            rdate.name = ICalendarProperty::Rdate;
-            master.entries.push(rdate);
-            component::set_sequence(master, received.sequence);
-            if let Some(at) = received.dtstamp {
-                component::set_dtstamp(master, at);
-            }
-        }
-        added += 1;
-    }
-    if let Ok(reindexed) = SchedulingObject::from_calendar(updated.clone().into_calendar()) {
-        updated = reindexed;
-    }
+    let (updated, added) = match add_instances(stored, message, received) {
+        Ok(done) => done,
+        Err(violation) => return Outcome::refused(violation),
+    };
     let text = format!("{} has added {added} occurrence(s).", organizer.address);
     let mut outcome = Outcome::new(Disposition::Applied(Applied::InstancesAdded))
         .with(Effect::Notify(notice(NoticeKind::Added, &updated, text)));
@@ -141,4 +116,46 @@ pub(crate) fn refresh(ctx: &Ctx<'_>, about: &SchedulingObject, organizer: &crate
         explanation: format!("Please send the latest version of this {}.", about.kind().noun()),
         calendar: composer.finish(),
     }
+}
+
+/// Adds the components of an ADD to a stored series, each as an extra
+/// RDATE with its own override (RFC 5546 §3.2.4, ITIP-RID-7); the series
+/// takes the ADD's SEQUENCE and DTSTAMP. Returns the series and how many
+/// instances were added. Shared by the attendee receiving an ADD and the
+/// organizer's outgoing agent recording one.
+pub(crate) fn add_instances(
+    stored: &SchedulingObject,
+    message: &SchedulingObject,
+    received: crate::model::StampedSequence,
+) -> Result<(SchedulingObject, usize), Violation> {
+    let mut updated = stored.clone();
+    let mut added = 0;
+    for (_, component) in message.instances() {
+        let Some(dtstart) = component.property(&ICalendarProperty::Dtstart).cloned() else {
+            return Err(Violation::MissingProperty { property: "DTSTART", method: "ADD" });
+        };
+        let Some(start) = instant(&dtstart, message.zones()) else {
+            return Err(Violation::MissingProperty { property: "DTSTART", method: "ADD" });
+        };
+        let mut occurrence = component.clone();
+        occurrence.component_ids.clear();
+        let mut rid = dtstart.clone();
+        rid.name = ICalendarProperty::RecurrenceId;
+        occurrence.entries.push(rid);
+        updated.put_component(InstanceId::occurrence(start), occurrence);
+        if let Some(master) = updated.component_mut(InstanceId::Master) {
+            let mut rdate = dtstart;
+            rdate.name = ICalendarProperty::Rdate;
+            master.entries.push(rdate);
+            component::set_sequence(master, received.sequence);
+            if let Some(at) = received.dtstamp {
+                component::set_dtstamp(master, at);
+            }
+        }
+        added += 1;
+    }
+    if let Ok(reindexed) = SchedulingObject::from_calendar(updated.clone().into_calendar()) {
+        updated = reindexed;
+    }
+    Ok((updated, added))
 }

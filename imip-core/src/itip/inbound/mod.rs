@@ -7,7 +7,7 @@
 
 mod add;
 
-pub(crate) use add::refresh as refresh_request;
+pub(crate) use add::{add_instances, refresh as refresh_request};
 pub(crate) mod cancel;
 mod counter;
 mod declinecounter;

@@ -15,6 +15,7 @@
 //! pref room@example.com freebusy_sharing share
 //! step ITIP-FB-2 (RFC 5546 §3.3.2): title    the requirement a step shows
 //! carol@example.com sends [to ADDR, …]       raw iTIP from a client
+//! carol@example.com mails to ADDR, …          a whole mail (`~` lines are empty)
 //! alice@example.com saves                    an agent's local actions:
 //! bob@example.com answers ACCEPTED UID [RID]   saves, answers, deletes,
 //! bob@example.com counters                     refreshes, delegates … to,

@@ -173,7 +173,14 @@ impl Disk {
         }
         if self.sync {
             for path in &written {
-                File::open(path).and_then(|f| f.sync_all()).map_err(StoreError::unavailable)?;
+                match File::open(path).and_then(|f| f.sync_all()) {
+                    Ok(()) => {}
+                    // Another process took it already: a flush renamed a
+                    // new outbox mail to claim it. It was written whole;
+                    // it is theirs now.
+                    Err(error) if error.kind() == ErrorKind::NotFound => {}
+                    Err(error) => return Err(StoreError::unavailable(error)),
+                }
             }
         }
         // Each directory once, before the journal goes.

@@ -311,15 +311,39 @@ pub fn strip_force_send(component: &mut ICalendarComponent) {
     }
 }
 
+/// Whether `name` starts with imip's `X-IMIP-` prefix, in any case. Byte
+/// by byte: a name from the wire may hold any UTF-8 (found by fuzzing).
+fn has_private_prefix(name: &str) -> bool {
+    name.as_bytes()
+        .get(..PRIVATE_PREFIX.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(PRIVATE_PREFIX.as_bytes()))
+}
+
 fn is_private_property(name: &ICalendarProperty) -> bool {
-    matches!(name, ICalendarProperty::Other(n) if n.len() >= PRIVATE_PREFIX.len() && n[..PRIVATE_PREFIX.len()].eq_ignore_ascii_case(PRIVATE_PREFIX))
+    matches!(name, ICalendarProperty::Other(n) if has_private_prefix(n))
 }
 
 fn is_private_param(name: &ICalendarParameterName) -> bool {
-    matches!(name, ICalendarParameterName::Other(n) if n.len() >= PRIVATE_PREFIX.len() && n[..PRIVATE_PREFIX.len()].eq_ignore_ascii_case(PRIVATE_PREFIX))
+    matches!(name, ICalendarParameterName::Other(n) if has_private_prefix(n))
 }
 
 /// Whether `entry` is one of imip's own `X-IMIP-*` properties.
 pub fn is_private_entry(entry: &ICalendarEntry) -> bool {
     is_private_property(&entry.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_names_are_recognised_in_any_case_and_other_utf8_is_not_sliced() {
+        assert!(has_private_prefix("X-IMIP-REPLY-SEQUENCE"));
+        assert!(has_private_prefix("x-imip-completed"));
+        assert!(!has_private_prefix("X-IMI"));
+        // A multi-byte character straddling the prefix length (fuzz crash
+        // reproducer fuzz/regressions/deliver_mail/crash-108b6d…).
+        assert!(!has_private_prefix("C\u{fffd}\u{be}\u{fffd}Exam\u{fffd}le+"));
+        assert!(!has_private_prefix("ÄÖÜ-IMIP-X"));
+    }
 }

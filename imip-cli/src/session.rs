@@ -59,6 +59,7 @@ impl Session {
         let mut config = Config { resources: settings.resources.clone(), ..Config::default() };
         config.limits.max_attendees = settings.limits.max_attendees;
         config.limits.max_instances = settings.limits.max_instances;
+        config.freebusy.max_occurrences = settings.limits.max_occurrences;
         let engine = Engine::new(config).map_err(|e| Failure::config(e.to_string()))?;
         let dry_run = common.dry_run || !settings.from_file;
         let clock = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();

@@ -23,8 +23,11 @@
 //! max_message_bytes = 26214400
 //! max_calendar_bytes = 2097152
 //! max_calendar_parts = 16
-//! max_attendees = 2000
+//! max_attendees = 5000
 //! max_instances = 1000
+//! max_line_bytes = 1048576
+//! max_mime_depth = 20
+//! max_occurrences = 5000                  # recurrence instances expanded per object
 //!
 //! [log]
 //! to = "stderr"                           # or "syslog"
@@ -125,6 +128,13 @@ pub(crate) struct LimitSettings {
     pub(crate) max_attendees: usize,
     /// Most instances (master and overrides) in one object.
     pub(crate) max_instances: usize,
+    /// Longest physical line of a message, in bytes.
+    pub(crate) max_line_bytes: usize,
+    /// Deepest nesting of multipart bodies.
+    pub(crate) max_mime_depth: usize,
+    /// Most recurrence instances expanded per object (free/busy and
+    /// resource checks; the rest of a longer series is not counted).
+    pub(crate) max_occurrences: usize,
 }
 
 impl Default for LimitSettings {
@@ -137,6 +147,9 @@ impl Default for LimitSettings {
             max_calendar_parts: mail.max_parts,
             max_attendees: engine.max_attendees,
             max_instances: engine.max_instances,
+            max_line_bytes: mail.max_line_bytes,
+            max_mime_depth: mail.max_mime_depth,
+            max_occurrences: imip_core::freebusy::FreeBusyConfig::default().max_occurrences,
         }
     }
 }
@@ -148,6 +161,8 @@ impl LimitSettings {
             max_mail_bytes: self.max_message_bytes,
             max_calendar_bytes: self.max_calendar_bytes,
             max_parts: self.max_calendar_parts,
+            max_line_bytes: self.max_line_bytes,
+            max_mime_depth: self.max_mime_depth,
         }
     }
 }

@@ -66,7 +66,34 @@ fn cases() -> Vec<Case> {
         "20300310T140000Z",
         "20300310T150000Z",
     );
+    let long_line = invitation(
+        "h4@example.com",
+        "alice@example.com",
+        &["bob@example.com"],
+        "20300310T140000Z",
+        "20300310T150000Z",
+    )
+    .replacen("Subject: ", &format!("Subject: {} ", "y".repeat(2 * 1024 * 1024)), 1);
+    let mut nested = String::from("Content-Type: text/plain\r\n\r\nhello\r\n");
+    for level in 0..200 {
+        nested = format!(
+            "Content-Type: multipart/mixed; boundary=\"b{level}\"\r\n\r\n--b{level}\r\n{nested}--b{level}--\r\n"
+        );
+    }
+    let nested = format!("From: alice@example.com\r\nTo: bob@example.com\r\nMIME-Version: 1.0\r\n{nested}");
     vec![
+        Case {
+            name: "a 2 MB header line",
+            message: long_line.into_bytes(),
+            says: "line of",
+            unchanged: true,
+        },
+        Case {
+            name: "multiparts nested 200 deep",
+            message: nested.into_bytes(),
+            says: "nested deeper",
+            unchanged: true,
+        },
         Case {
             name: "truncated MIME",
             message: truncated.into_bytes(),

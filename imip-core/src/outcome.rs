@@ -337,6 +337,9 @@ pub enum Ignored {
     /// A free/busy request for a principal who does not share it
     /// ([`crate::freebusy::SHARING_PREF`]).
     FreeBusyNotShared,
+    /// The mail could not be examined: too large, a line too long, MIME
+    /// nested too deep, or not a message at all (RFC 5546 §6.1.5).
+    Unexaminable(crate::imip::ExtractError),
 }
 
 impl fmt::Display for Ignored {
@@ -348,6 +351,7 @@ impl fmt::Display for Ignored {
             Ignored::OwnMessage => f.write_str("sent by the principal itself"),
             Ignored::UnsupportedComponent(k) => write!(f, "{k} is not supported yet"),
             Ignored::FreeBusyNotShared => f.write_str("free/busy is not shared"),
+            Ignored::Unexaminable(why) => write!(f, "not examined: {why}"),
         }
     }
 }

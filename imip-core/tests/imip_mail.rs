@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use imip_core::imip::{MailLimits, extract};
+use imip_core::imip::{ExtractError, MailLimits, extract};
 use imip_core::*;
 
 const ICS: &str = "BEGIN:VCALENDAR\r\nPRODID:-//x//y//EN\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:mime@example.com\r\nDTSTAMP:20250301T090000Z\r\nDTSTART:20250310T140000Z\r\nDTEND:20250310T150000Z\r\nSUMMARY:Caf\u{e9}\r\nORGANIZER:mailto:alice@example.com\r\nATTENDEE;RSVP=TRUE:mailto:bob@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
@@ -144,4 +144,26 @@ fn rendered_cancel_of_one_instance() {
     w.at("20250302T100000Z");
     w.save("alice@example.com", &weekly("snapw@example.com", &["EXDATE;TZID=Europe/Berlin:20250310T100000"]));
     insta::assert_snapshot!(calendar_of(&w.outgoing()[0]));
+}
+
+#[test]
+fn overlong_lines_and_deep_nesting_are_refused_before_parsing() {
+    let long_line = format!("From: a@example.com\r\nSubject: {}\r\n\r\nbody\r\n", "x".repeat(5000));
+    let limits = MailLimits { max_line_bytes: 1000, ..MailLimits::default() };
+    let error = extract(long_line.as_bytes(), &limits).unwrap_err();
+    assert!(matches!(error, ExtractError::LineTooLong { limit: 1000, .. }), "{error:?}");
+    assert!(extract(long_line.as_bytes(), &MailLimits::default()).is_ok());
+
+    // Multipart bodies nested 30 deep.
+    let mut body = String::from("Content-Type: text/plain\r\n\r\nhello\r\n");
+    for level in 0..30 {
+        body = format!(
+            "Content-Type: multipart/mixed; boundary=\"b{level}\"\r\n\r\n--b{level}\r\n{body}--b{level}--\r\n"
+        );
+    }
+    let nested = format!("From: a@example.com\r\nMIME-Version: 1.0\r\n{body}");
+    let error = extract(nested.as_bytes(), &MailLimits::default()).unwrap_err();
+    assert_eq!(error, ExtractError::TooDeep { limit: 20 });
+    let shallow = MailLimits { max_mime_depth: 40, ..MailLimits::default() };
+    assert!(extract(nested.as_bytes(), &shallow).is_ok());
 }

@@ -26,11 +26,22 @@ pub struct MailLimits {
     pub max_calendar_bytes: usize,
     /// Most calendar parts examined in one mail.
     pub max_parts: usize,
+    /// Longest physical line of the mail, in bytes (RFC 5322 §2.1.1 sets
+    /// 998; real mail exceeds it, so the default is generous).
+    pub max_line_bytes: usize,
+    /// Deepest nesting of multipart bodies (RFC 2046 §5.1).
+    pub max_mime_depth: usize,
 }
 
 impl Default for MailLimits {
     fn default() -> Self {
-        MailLimits { max_mail_bytes: 25 * 1024 * 1024, max_calendar_bytes: 2 * 1024 * 1024, max_parts: 16 }
+        MailLimits {
+            max_mail_bytes: 25 * 1024 * 1024,
+            max_calendar_bytes: 2 * 1024 * 1024,
+            max_parts: 16,
+            max_line_bytes: 1024 * 1024,
+            max_mime_depth: 20,
+        }
     }
 }
 
@@ -49,6 +60,20 @@ pub enum ExtractError {
     /// Not an RFC 5322 message.
     #[error("not an RFC 5322 message")]
     NotAMessage,
+    /// A line longer than [`MailLimits::max_line_bytes`].
+    #[error("a line of {size} bytes exceeds the limit of {limit}")]
+    LineTooLong {
+        /// The longest line's length.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// Multipart bodies nested deeper than [`MailLimits::max_mime_depth`].
+    #[error("MIME parts nested deeper than {limit}")]
+    TooDeep {
+        /// The limit.
+        limit: usize,
+    },
 }
 
 /// What a received mail holds, for the engine.
@@ -104,7 +129,14 @@ pub fn extract(raw: &[u8], limits: &MailLimits) -> Result<ReceivedMail, ExtractE
     if raw.len() > limits.max_mail_bytes {
         return Err(ExtractError::TooLarge { size: raw.len(), limit: limits.max_mail_bytes });
     }
+    let longest = raw.split(|&b| b == b'\n').map(<[u8]>::len).max().unwrap_or(0);
+    if longest > limits.max_line_bytes {
+        return Err(ExtractError::LineTooLong { size: longest, limit: limits.max_line_bytes });
+    }
     let message = MessageParser::default().parse(raw).ok_or(ExtractError::NotAMessage)?;
+    if mime_depth(&message, limits.max_mime_depth + 1) > limits.max_mime_depth {
+        return Err(ExtractError::TooDeep { limit: limits.max_mime_depth });
+    }
     let mut senders = Vec::new();
     for address in message.from().into_iter().chain(message.sender()).flat_map(|a| a.iter()) {
         if let Some(address) = address.address().and_then(CalAddress::parse)
@@ -172,6 +204,23 @@ pub fn extract(raw: &[u8], limits: &MailLimits) -> Result<ReceivedMail, ExtractE
         found.parts.clear();
     }
     Ok(found)
+}
+
+/// How deeply the message's multipart bodies nest (the message itself is
+/// depth 0), counting no further than `stop`.
+fn mime_depth(message: &mail_parser::Message<'_>, stop: usize) -> usize {
+    let mut deepest = 0;
+    let mut pending = vec![(0usize, 0usize)];
+    while let Some((index, depth)) = pending.pop() {
+        deepest = deepest.max(depth);
+        if deepest >= stop {
+            break;
+        }
+        if let Some(PartType::Multipart(children)) = message.parts.get(index).map(|p| &p.body) {
+            pending.extend(children.iter().map(|&c| (c as usize, depth + 1)).filter(|&(c, _)| c != index));
+        }
+    }
+    deepest
 }
 
 /// Parses one calendar part. `Err(None)`: not iTIP (an .ics to import).

@@ -14,9 +14,6 @@ use imip_core::{
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// How long an SMTP or LMTP peer may take at each step.
-const PEER_TIMEOUT: Duration = Duration::from_secs(60);
-
 /// Message-IDs from the wall clock, the process and a counter: unique
 /// across processes.
 pub(crate) struct ClockIds {
@@ -133,7 +130,8 @@ impl Session {
             .as_ref()
             .map(|s| s.domain().to_string())
             .unwrap_or_else(|| "localhost".into());
-        Mailer { endpoint, protocol, helo, timeout: PEER_TIMEOUT }
+        let timeout = Duration::from_secs(self.settings.limits.peer_timeout_seconds.max(1));
+        Mailer { endpoint, protocol, helo, timeout }
     }
 
     /// Prints what a dry run would have sent and delivered, as an mbox:

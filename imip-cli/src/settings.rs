@@ -28,6 +28,7 @@
 //! max_line_bytes = 1048576
 //! max_mime_depth = 20
 //! max_occurrences = 5000                  # recurrence instances expanded per object
+//! peer_timeout_seconds = 60               # each read or write to an SMTP/LMTP peer
 //!
 //! [log]
 //! to = "stderr"                           # or "syslog"
@@ -135,6 +136,9 @@ pub(crate) struct LimitSettings {
     /// Most recurrence instances expanded per object (free/busy and
     /// resource checks; the rest of a longer series is not counted).
     pub(crate) max_occurrences: usize,
+    /// How long one connect, read or write to an SMTP or LMTP peer may
+    /// take before the peer counts as unreachable (a temporary fault).
+    pub(crate) peer_timeout_seconds: u64,
 }
 
 impl Default for LimitSettings {
@@ -150,6 +154,7 @@ impl Default for LimitSettings {
             max_line_bytes: mail.max_line_bytes,
             max_mime_depth: mail.max_mime_depth,
             max_occurrences: imip_core::freebusy::FreeBusyConfig::default().max_occurrences,
+            peer_timeout_seconds: 60,
         }
     }
 }

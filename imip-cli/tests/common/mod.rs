@@ -90,6 +90,8 @@ pub enum Mood {
     Defer,
     /// 550 to RCPT.
     Refuse,
+    /// Takes the connection and never answers, not even the greeting.
+    Hang,
 }
 
 /// An SMTP or LMTP listener on 127.0.0.1.
@@ -126,6 +128,13 @@ impl Listener {
 }
 
 fn serve(stream: std::net::TcpStream, received: &Mutex<Vec<Received>>, mood: &Mutex<Mood>) {
+    if *mood.lock().unwrap() == Mood::Hang {
+        // Hold the connection open without a word until the peer gives up.
+        let mut sink = [0u8; 512];
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(120)));
+        while std::io::Read::read(&mut &stream, &mut sink).unwrap_or(0) > 0 {}
+        return;
+    }
     let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
     let mut reader = BufReader::new(stream.try_clone().expect("clone"));
     let mut writer = stream;
@@ -153,6 +162,7 @@ fn serve(stream: std::net::TcpStream, received: &Mutex<Vec<Received>>, mood: &Mu
                     }
                     Mood::Defer => "451 4.3.0 try again later\r\n".into(),
                     Mood::Refuse => "550 5.1.1 no such user\r\n".into(),
+                    Mood::Hang => unreachable!("a hanging listener never reads commands"),
                 }
             } else if upper.starts_with("DATA") {
                 let _ = writer.write_all(b"354 go ahead\r\n");

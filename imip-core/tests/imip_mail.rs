@@ -167,3 +167,50 @@ fn overlong_lines_and_deep_nesting_are_refused_before_parsing() {
     let shallow = MailLimits { max_mime_depth: 40, ..MailLimits::default() };
     assert!(extract(nested.as_bytes(), &shallow).is_ok());
 }
+
+#[test]
+fn calendar_parts_beyond_the_limit_are_refused_one_by_one() {
+    let part = "BEGIN:VCALENDAR\r\nPRODID:x\r\nVERSION:2.0\r\nMETHOD:PUBLISH\r\nBEGIN:VEVENT\r\nUID:p\r\n\
+                DTSTAMP:20250301T090000Z\r\nDTSTART:20250310T140000Z\r\nORGANIZER:mailto:a@example.com\r\n\
+                END:VEVENT\r\nEND:VCALENDAR\r\n";
+    let mut mail = String::from(
+        "From: a@example.com\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n",
+    );
+    for _ in 0..3 {
+        mail.push_str(&format!("--b\r\nContent-Type: text/calendar; method=PUBLISH\r\n\r\n{part}"));
+    }
+    mail.push_str("--b--\r\n");
+    let limits = MailLimits { max_parts: 2, ..MailLimits::default() };
+    let found = extract(mail.as_bytes(), &limits).unwrap();
+    assert_eq!(found.parts.len(), 2);
+    assert_eq!(found.problems.len(), 1);
+    assert_eq!(found.problems[0].violation, Violation::TooLarge("too many calendar parts"));
+}
+
+#[test]
+fn objects_with_more_components_than_the_limit_are_refused() {
+    let mut body = String::from(
+        "BEGIN:VCALENDAR\r\nPRODID:x\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:many\r\n\
+         DTSTAMP:20250301T090000Z\r\nDTSTART:20250310T140000Z\r\nRRULE:FREQ=DAILY;COUNT=10\r\n\
+         ORGANIZER:mailto:a@example.com\r\nATTENDEE:mailto:bob@example.com\r\nEND:VEVENT\r\n",
+    );
+    for day in 11..16 {
+        body.push_str(&format!(
+            "BEGIN:VEVENT\r\nUID:many\r\nRECURRENCE-ID:202503{day}T140000Z\r\nDTSTAMP:20250301T090000Z\r\n\
+             DTSTART:202503{day}T150000Z\r\nORGANIZER:mailto:a@example.com\r\nATTENDEE:mailto:bob@example.com\r\n\
+             END:VEVENT\r\n"
+        ));
+    }
+    body.push_str("END:VCALENDAR\r\n");
+    let message = SchedulingObject::parse(&body).unwrap();
+    let mut config = Config::default();
+    config.limits.max_instances = 3;
+    let engine = Engine::new(config).unwrap();
+    let input = Input::Incoming(Incoming {
+        principal: CalAddress::parse("bob@example.com").unwrap(),
+        senders: vec![CalAddress::parse("a@example.com").unwrap()],
+        message,
+    });
+    let outcome = engine.decide(Timestamp::from_seconds(1_740_000_000), &input, &Record::default());
+    assert_eq!(outcome.disposition, Disposition::Refused(Violation::TooLarge("too many components")));
+}

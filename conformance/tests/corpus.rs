@@ -73,6 +73,7 @@ fn every_corpus_message_is_processed_refused_or_delivered_unchanged() {
     let engine = Engine::new(Config::default()).unwrap();
     let now = Timestamp::from_seconds(1_740_000_000);
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut by_method: BTreeMap<String, usize> = BTreeMap::new();
     let mut refusals: BTreeMap<String, usize> = BTreeMap::new();
     for path in &paths {
         let raw = std::fs::read(path).unwrap();
@@ -81,6 +82,7 @@ fn every_corpus_message_is_processed_refused_or_delivered_unchanged() {
         let mut principals: Vec<CalAddress> = Vec::new();
         if let Ok(received) = extract(&mail, &limits) {
             for part in &received.parts {
+                *by_method.entry(part.method.to_string()).or_default() += 1;
                 principals.extend(part.object.organizer().map(|p| p.address));
                 principals.extend(part.object.attendee_addresses());
             }
@@ -123,7 +125,7 @@ fn every_corpus_message_is_processed_refused_or_delivered_unchanged() {
         let check = imip_core::admin::check(&store, &Default::default(), now).unwrap();
         assert!(check.is_clean(), "{}: the store does not check clean: {check:?}", path.display());
     }
-    println!("corpus: {} files", paths.len());
+    println!("corpus: {} files; iTIP parts by method: {by_method:?}", paths.len());
     for (kind, count) in &counts {
         println!("  {kind}: {count}");
     }
@@ -132,4 +134,5 @@ fn every_corpus_message_is_processed_refused_or_delivered_unchanged() {
         println!("  {count:4}  {reason}");
     }
     assert!(paths.len() > 100, "the corpus has {} files", paths.len());
+    assert!(by_method.values().sum::<usize>() > 0, "the corpus holds iTIP messages; none was recognised");
 }

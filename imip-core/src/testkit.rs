@@ -1042,13 +1042,31 @@ pub mod processes {
     /// Opens the store at a path: `(store, store-specific problems)`.
     pub type Opener = fn(&Path) -> (Box<dyn Store>, Vec<Problem>);
 
+    /// What a crash-test child prints once its store is open and it
+    /// starts committing.
+    const READY: &str = "imip-testkit-child-ready";
+
     fn spawn(task: &str) -> Child {
         Command::new(std::env::current_exe().expect("test binary"))
             .args(["--exact", "child_process", "--ignored", "--nocapture", "--test-threads=1"])
             .env(CHILD_VARIABLE, task)
-            .stdout(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
             .spawn()
             .expect("spawn child")
+    }
+
+    /// Waits until the child says it is committing (or has died), so the
+    /// kill lands among commits, not during the process's start-up,
+    /// however loaded the machine is.
+    fn wait_until_ready(child: &mut Child) {
+        use std::io::BufRead;
+        let Some(stdout) = child.stdout.take() else { return };
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        while let Some(Ok(line)) = lines.next() {
+            if line.contains(READY) {
+                break;
+            }
+        }
     }
 
     /// The child's body: reads its task from [`CHILD_VARIABLE`].
@@ -1056,7 +1074,12 @@ pub mod processes {
         let Ok(task) = std::env::var(CHILD_VARIABLE) else { return };
         let parts: Vec<&str> = task.split('|').collect();
         match parts.as_slice() {
-            ["crash", path] => crash::child_loop(open(Path::new(path)).0.as_mut()),
+            ["crash", path] => {
+                let mut store = open(Path::new(path)).0;
+                println!("{READY}");
+                let _ = std::io::Write::flush(&mut std::io::stdout());
+                crash::child_loop(store.as_mut())
+            }
             ["reply", path, from, to, worker] => {
                 let range = from.parse().expect("from")..to.parse().expect("to");
                 concurrency::reply_all(
@@ -1082,6 +1105,7 @@ pub mod processes {
             seed ^= seed >> 7;
             seed ^= seed << 17;
             let mut child = spawn(&format!("crash|{}", path.display()));
+            wait_until_ready(&mut child);
             std::thread::sleep(Duration::from_micros(1_000 + seed % 25_000));
             child.kill().expect("kill");
             child.wait().expect("reap");

@@ -3,13 +3,7 @@
 //! store, each through the built binary.
 
 mod common;
-use common::{Listener, imip, invitation, mail, setup, stderr, stdout};
-
-fn args<'a>(rest: &[&'a str]) -> Vec<&'a str> {
-    let mut all = vec!["--config", "imip.toml"];
-    all.extend_from_slice(rest);
-    all
-}
+use common::{Listener, imip, invitation, mail, setup, stderr, stdout, with_config};
 
 #[test]
 fn person_outgoing_records_what_the_users_client_sent() {
@@ -21,13 +15,13 @@ fn person_outgoing_records_what_the_users_client_sent() {
         "20300310T140000Z",
         "20300310T150000Z",
     );
-    let out = imip(dir.path(), &args(&["person-outgoing"]), sent.as_bytes());
+    let out = imip(dir.path(), &with_config(&["person-outgoing"]), sent.as_bytes());
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(out.stdout.is_empty(), "it sends and delivers nothing");
     assert!(stderr(&out).contains("applied: Recorded"), "{}", stderr(&out));
     let busy = imip(
         dir.path(),
-        &args(&[
+        &with_config(&[
             "freebusy",
             "--user",
             "alice@example.com",
@@ -52,7 +46,11 @@ fn person_outgoing_records_what_the_users_client_sent() {
         "20300311T140000Z",
         "20300311T150000Z",
     );
-    let out = imip(dir.path(), &args(&["person-outgoing", "--user", "alice@example.com"]), forged.as_bytes());
+    let out = imip(
+        dir.path(),
+        &with_config(&["person-outgoing", "--user", "alice@example.com"]),
+        forged.as_bytes(),
+    );
     assert_eq!(out.status.code(), Some(0));
     assert!(stderr(&out).contains("refused"), "{}", stderr(&out));
 }
@@ -148,20 +146,20 @@ fn users_prefs_pending_and_approve_through_an_smtp_transport() {
         ),
         None,
     );
-    let init = imip(dir.path(), &args(&["init-user", "bob@example.com"]), b"");
+    let init = imip(dir.path(), &with_config(&["init-user", "bob@example.com"]), b"");
     assert_eq!(init.status.code(), Some(0), "{}", stderr(&init));
-    let list = imip(dir.path(), &args(&["prefs", "list", "bob@example.com"]), b"");
+    let list = imip(dir.path(), &with_config(&["prefs", "list", "bob@example.com"]), b"");
     assert!(stdout(&list).contains("incoming = summary-only"), "{}", stdout(&list));
-    let get = imip(dir.path(), &args(&["prefs", "get", "bob@example.com", "TZID"]), b"");
+    let get = imip(dir.path(), &with_config(&["prefs", "get", "bob@example.com", "TZID"]), b"");
     assert_eq!(get.status.code(), Some(1), "unset preferences say so");
     assert_eq!(
-        imip(dir.path(), &args(&["prefs", "set", "bob@example.com", "TZID", "Europe/Berlin"]), b"")
+        imip(dir.path(), &with_config(&["prefs", "set", "bob@example.com", "TZID", "Europe/Berlin"]), b"")
             .status
             .code(),
         Some(0)
     );
     assert_eq!(
-        stdout(&imip(dir.path(), &args(&["prefs", "get", "bob@example.com", "TZID"]), b"")),
+        stdout(&imip(dir.path(), &with_config(&["prefs", "get", "bob@example.com", "TZID"]), b"")),
         "Europe/Berlin\n"
     );
 
@@ -172,21 +170,27 @@ fn users_prefs_pending_and_approve_through_an_smtp_transport() {
         "20300310T140000Z",
         "20300310T150000Z",
     );
-    let out = imip(dir.path(), &args(&["person", "--recipient", "bob@example.com"]), request.as_bytes());
+    let out =
+        imip(dir.path(), &with_config(&["person", "--recipient", "bob@example.com"]), request.as_bytes());
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let pending = stdout(&imip(dir.path(), &args(&["pending"]), b""));
+    let pending = stdout(&imip(dir.path(), &with_config(&["pending"]), b""));
     assert!(pending.starts_with("bob@example.com\ta1@example.com\tinvitation to answer"), "{pending}");
 
-    let approve = imip(dir.path(), &args(&["approve", "--as", "bob@example.com", "a1@example.com"]), b"");
+    let approve =
+        imip(dir.path(), &with_config(&["approve", "--as", "bob@example.com", "a1@example.com"]), b"");
     assert_eq!(approve.status.code(), Some(0), "{}", stderr(&approve));
     let mails = smtp.mails();
     assert_eq!(mails.len(), 1, "the REPLY went out by SMTP");
     assert_eq!(mails[0].from, "bob@example.com");
     assert_eq!(mails[0].to, vec!["alice@example.com".to_string()]);
     assert!(mails[0].data.contains("ACCEPTED"));
-    assert!(stdout(&imip(dir.path(), &args(&["pending"]), b"")).is_empty(), "answered, so no longer pending");
+    assert!(
+        stdout(&imip(dir.path(), &with_config(&["pending"]), b"")).is_empty(),
+        "answered, so no longer pending"
+    );
 
-    let nothing = imip(dir.path(), &args(&["approve", "--as", "bob@example.com", "nope@example.com"]), b"");
+    let nothing =
+        imip(dir.path(), &with_config(&["approve", "--as", "bob@example.com", "nope@example.com"]), b"");
     assert_eq!(nothing.status.code(), Some(64));
 }
 
@@ -201,29 +205,29 @@ fn the_outbox_keeps_mail_until_a_transport_takes_it() {
         "20300310T150000Z",
     );
     assert_eq!(
-        imip(dir.path(), &args(&["person", "--recipient", "bob@example.com"]), request.as_bytes())
+        imip(dir.path(), &with_config(&["person", "--recipient", "bob@example.com"]), request.as_bytes())
             .status
             .code(),
         Some(0)
     );
     let decline = imip(
         dir.path(),
-        &args(&["decline", "--as", "bob@example.com", "w1@example.com", "--comment", "Away"]),
+        &with_config(&["decline", "--as", "bob@example.com", "w1@example.com", "--comment", "Away"]),
         b"",
     );
     assert_eq!(decline.status.code(), Some(0), "{}", stderr(&decline));
     assert!(stderr(&decline).contains("wait in the outbox"));
-    assert_eq!(stdout(&imip(dir.path(), &args(&["outbox", "list"]), b"")).lines().count(), 1);
-    let flush = imip(dir.path(), &args(&["outbox", "flush"]), b"");
+    assert_eq!(stdout(&imip(dir.path(), &with_config(&["outbox", "list"]), b"")).lines().count(), 1);
+    let flush = imip(dir.path(), &with_config(&["outbox", "flush"]), b"");
     assert_eq!(flush.status.code(), Some(75), "still no transport: retry later");
 
     let smtp = Listener::start();
     let transport = format!("smtp:{}", smtp.address);
-    let flush = imip(dir.path(), &args(&["--transport", &transport, "outbox", "flush"]), b"");
+    let flush = imip(dir.path(), &with_config(&["--transport", &transport, "outbox", "flush"]), b"");
     assert_eq!(flush.status.code(), Some(0), "{}", stderr(&flush));
     assert_eq!(stdout(&flush), "sent 1, waiting 0, refused 0\n");
     assert!(smtp.mails()[0].data.contains("DECLINED"));
-    assert!(stdout(&imip(dir.path(), &args(&["outbox", "list"]), b"")).is_empty());
+    assert!(stdout(&imip(dir.path(), &with_config(&["outbox", "list"]), b"")).is_empty());
 }
 
 #[test]
@@ -241,24 +245,24 @@ fn maintain_store_commands_and_freebusy_publish() {
     );
     let booked = imip(
         dir.path(),
-        &args(&["--dry-run", "resource", "--recipient", "room@example.com"]),
+        &with_config(&["--dry-run", "resource", "--recipient", "room@example.com"]),
         request.as_bytes(),
     );
     assert_eq!(booked.status.code(), Some(0), "{}", stderr(&booked));
-    let maintain = imip(dir.path(), &args(&["maintain"]), b"");
+    let maintain = imip(dir.path(), &with_config(&["maintain"]), b"");
     assert_eq!(maintain.status.code(), Some(0), "{}", stderr(&maintain));
     assert!(stdout(&maintain).starts_with("1 user(s):"), "{}", stdout(&maintain));
 
-    let check = imip(dir.path(), &args(&["store", "check"]), b"");
+    let check = imip(dir.path(), &with_config(&["store", "check"]), b"");
     assert_eq!(check.status.code(), Some(0), "{}{}", stdout(&check), stderr(&check));
-    let copy = imip(dir.path(), &args(&["store", "copy", "--to", "sqlite:copy.db"]), b"");
+    let copy = imip(dir.path(), &with_config(&["store", "copy", "--to", "sqlite:copy.db"]), b"");
     assert_eq!(copy.status.code(), Some(0), "{}", stderr(&copy));
-    let check_copy = imip(dir.path(), &args(&["--store", "sqlite:copy.db", "store", "check"]), b"");
+    let check_copy = imip(dir.path(), &with_config(&["--store", "sqlite:copy.db", "store", "check"]), b"");
     assert_eq!(check_copy.status.code(), Some(0), "{}", stdout(&check_copy));
-    assert_eq!(imip(dir.path(), &args(&["store", "repair"]), b"").status.code(), Some(0));
+    assert_eq!(imip(dir.path(), &with_config(&["store", "repair"]), b"").status.code(), Some(0));
 
     // The room shares by default: its .ifb shows the booking without its title.
-    let publish = imip(dir.path(), &args(&["freebusy", "publish", "--days", "2000"]), b"");
+    let publish = imip(dir.path(), &with_config(&["freebusy", "publish", "--days", "2000"]), b"");
     assert_eq!(publish.status.code(), Some(0), "{}", stderr(&publish));
     let ifb = std::fs::read_to_string(dir.path().join("public/room@example.com.ifb")).unwrap();
     assert!(ifb.contains("FREEBUSY;FBTYPE=BUSY:20300310T140000Z/20300310T150000Z"), "{ifb}");

@@ -36,9 +36,7 @@ fn request(uid: &str) -> Vec<u8> {
 }
 
 fn run(dir: &Path, args: &[&str], mail: &[u8]) -> std::process::Output {
-    let mut all = vec!["--config", "imip.toml"];
-    all.extend_from_slice(args);
-    imip(dir, &all, mail)
+    imip(dir, &with_config(args), mail)
 }
 
 fn store_checks_clean(dir: &Path) {

@@ -68,7 +68,7 @@ fn run_load(store: &str) {
                     }
                     let (_, mail) = request(index);
                     for attempt in 0.. {
-                        let args = ["--config", "imip.toml", "resource", "--recipient", "room@example.com"];
+                        let args = with_config(&["resource", "--recipient", "room@example.com"]);
                         let out = imip(&path, &args, &mail);
                         match out.status.code() {
                             Some(0) => break,
@@ -97,7 +97,7 @@ fn run_load(store: &str) {
     );
 
     check_replies(store, dir.path());
-    let check = imip(dir.path(), &["--config", "imip.toml", "store", "check"], b"");
+    let check = imip(dir.path(), &with_config(&["store", "check"]), b"");
     assert_eq!(check.status.code(), Some(0), "{store}: {}{}", stdout(&check), stderr(&check));
     eprintln!(
         "{store}: {} requests by {WORKERS} processes at a time, {} retried after 75",

@@ -176,10 +176,11 @@ pub fn check(calendar: &ICalendar) -> Vec<PresenceProblem> {
         if !applies || rule.presence == Presence::Any {
             continue;
         }
-        let mut found_counts = counts(calendar, root, &rule.path);
-        if method == "REPLY" && rule.path.ends_with("/ATTENDEE") {
-            found_counts = delegator_reply_counts(calendar, root, &kind);
-        }
+        let found_counts = if method == "REPLY" && rule.path.ends_with("/ATTENDEE") {
+            delegator_reply_counts(calendar, root, &kind)
+        } else {
+            counts(calendar, root, &rule.path)
+        };
         for found in found_counts {
             if !rule.presence.allows(found) {
                 problems.push(PresenceProblem {
@@ -216,7 +217,9 @@ fn counts(calendar: &ICalendar, root: &ICalendarComponent, path: &str) -> Vec<us
             vec![children(calendar, root).filter(|c| c.component_type.as_str() == *component).count()]
         }
         [.., last] if is_extension(last) => Vec::new(),
-        ["VALARM", property] => all_components(calendar)
+        ["VALARM", property] => calendar
+            .components
+            .iter()
             .filter(|c| c.component_type.as_str() == "VALARM")
             .map(|c| property_count(c, property))
             .collect(),
@@ -265,10 +268,6 @@ fn delegator_reply_counts(calendar: &ICalendar, root: &ICalendarComponent, kind:
             lines.iter().filter(|p| !p.delegated_from.iter().any(|d| delegators.contains(d))).count()
         })
         .collect()
-}
-
-fn all_components(calendar: &ICalendar) -> impl Iterator<Item = &ICalendarComponent> {
-    calendar.components.iter()
 }
 
 fn property_count(component: &ICalendarComponent, name: &str) -> usize {

@@ -59,6 +59,13 @@ pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n").replace("\n ", "")
 }
 
+/// `rest` after `--config imip.toml` (the file [`setup`] writes).
+pub fn with_config<'a>(rest: &[&'a str]) -> Vec<&'a str> {
+    let mut all = vec!["--config", "imip.toml"];
+    all.extend_from_slice(rest);
+    all
+}
+
 /// stderr as text.
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()

@@ -136,6 +136,12 @@ fn finish(ctx: &Ctx<'_>, scheduled: Scheduled, extra: Vec<Effect>) -> Outcome {
         outcome = outcome.note(format!("{} to {}", message.method, join(&message.to)));
         outcome = outcome.with(Effect::Send(message));
     }
+    with_extra_effects(ctx, outcome, extra)
+}
+
+/// Adds `extra` effects to an outcome, leaving out a Dequeue when
+/// nothing is queued.
+pub(super) fn with_extra_effects(ctx: &Ctx<'_>, mut outcome: Outcome, extra: Vec<Effect>) -> Outcome {
     for effect in extra {
         if matches!(effect, Effect::Dequeue) && ctx.record.pending.is_none() {
             continue;

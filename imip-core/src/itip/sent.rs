@@ -18,7 +18,7 @@
 use super::Ctx;
 use super::inbound::cancel::mark_cancelled;
 use super::inbound::{keep_newer_overrides, newer_instances};
-use super::local::{is_organizer, mark_counter_sent, with_partstat};
+use super::local::{is_organizer, mark_counter_sent, with_extra_effects, with_partstat};
 use crate::model::component;
 use crate::model::{InstanceId, Method, SchedulingObject};
 use crate::outcome::{Applied, Disposition, Effect, Ignored, Outcome, PendingKind, Unchanged};
@@ -207,11 +207,5 @@ fn recorded(ctx: &Ctx<'_>, object: Option<SchedulingObject>, extra: Vec<Effect>)
     if let Some(object) = object {
         outcome = outcome.with(Effect::PutObject(object));
     }
-    for effect in extra {
-        if matches!(effect, Effect::Dequeue) && ctx.record.pending.is_none() {
-            continue;
-        }
-        outcome = outcome.with(effect);
-    }
-    outcome
+    with_extra_effects(ctx, outcome, extra)
 }

@@ -153,14 +153,10 @@ fn delete(ctx: &Ctx<'_>, old: Option<&SchedulingObject>) -> Scheduled {
     let explanation = format!("The {} has been cancelled.", cancelled.kind().noun());
     let messages: Vec<ItipMessage> =
         cancel_to(ctx, &cancelled, &recipients, &explanation).into_iter().collect();
-    if let Some(sent) = messages.first() {
-        let stamp = sent.calendar.components.iter().find_map(component::dtstamp);
-        cancelled.edit_all(|_, c| {
-            component::set_status(c, calcard::icalendar::ICalendarStatus::Cancelled);
-            if let Some(at) = stamp {
-                component::set_dtstamp(c, at);
-            }
-        });
+    // The copy records the CANCEL as an attendee's copy would.
+    if let Some(Ok(sent)) = messages.first().map(|m| SchedulingObject::from_calendar(m.calendar.clone())) {
+        let ids: Vec<_> = sent.instance_ids().collect();
+        cancelled = crate::itip::inbound::cancel::mark_cancelled(&cancelled, &sent, &ids);
     }
     Scheduled { object: Some(cancelled), messages }
 }

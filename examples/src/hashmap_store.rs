@@ -79,7 +79,16 @@ impl Store for HashMapStore {
                 return Err(StoreError::Conflict);
             }
         }
+        for (key, _) in &commit.prefs {
+            check_pref_key(key)?;
+        }
         let account = self.accounts.entry(commit.principal.clone()).or_default();
+        for (key, value) in commit.prefs {
+            match value {
+                Some(value) => account.prefs.insert(key, value),
+                None => account.prefs.remove(&key),
+            };
+        }
         if commit.record.is_empty() {
             account.records.remove(&commit.uid);
         } else {

@@ -21,8 +21,8 @@ fuzz_target!(|data: &[u8]| {
             message: message.clone(),
         };
         let input = Input::Incoming(incoming);
-        let _ = engine.decide(now, &input, &Record::default());
+        let _ = engine.decide(now, &input, &Record::default(), &MemStore::new());
         let stored = Record { object: Some(message.clone()), ..Record::default() };
-        let _ = engine.decide(now, &input, &stored);
+        let _ = engine.decide(now, &input, &stored, &MemStore::new());
     }
 });

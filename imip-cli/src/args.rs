@@ -225,9 +225,18 @@ pub(crate) enum Command {
 pub(crate) enum ItipCommand {
     /// Run one iTIP message (a .ics file or a whole mail) through the
     /// engine for one user, and print the updated object and the
-    /// messages to send.
+    /// messages to send. Nothing is written or sent.
+    ///
+    /// This is the agents' own decision: for a resource of the directory
+    /// (--resources, or the configuration's), its policies answer as
+    /// `imip resource` does; a VFREEBUSY request is answered. With
+    /// --read-store, the user's stored copy and every schedule come from
+    /// the configured store, so the answer is the one the agent would
+    /// give now; otherwise schedules are empty.
     ///
     /// Example: imip itip process --as bob@example.com --json examples/mail/request.eml
+    ///
+    /// Example: imip itip process --resources resources.toml --read-store --as room@example.com request.eml
     Process {
         /// The user the message is for.
         #[arg(long = "as", value_name = "ADDR")]
@@ -239,6 +248,10 @@ pub(crate) enum ItipCommand {
         /// .ics, nobody, and the sender is not checked].
         #[arg(long, value_name = "ADDR")]
         from: Vec<String>,
+        /// Read the stored copy and the schedules from the configured
+        /// store (read only).
+        #[arg(long)]
+        read_store: bool,
         /// Print JSON: {"status", "object", "messages": [...]}.
         #[arg(long)]
         json: bool,

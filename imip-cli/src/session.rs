@@ -53,7 +53,11 @@ impl Session {
             Settings::load(common.config.as_deref(), std::env::var_os("IMIP_CONFIG").map(PathBuf::from))?;
         apply_flags(&mut settings, common)?;
         crate::log::init(&settings);
-        let mut config = Config { resources: settings.resources.clone(), ..Config::default() };
+        let mut config = Config {
+            resources: settings.resources.clone(),
+            sender: settings.sender.clone(),
+            ..Config::default()
+        };
         config.limits.max_attendees = settings.limits.max_attendees;
         config.limits.max_instances = settings.limits.max_instances;
         config.freebusy.max_occurrences = settings.limits.max_occurrences;

@@ -18,7 +18,7 @@ fn person_outgoing_records_what_the_users_client_sent() {
     let out = imip(dir.path(), &with_config(&["person-outgoing"]), sent.as_bytes());
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(out.stdout.is_empty(), "it sends and delivers nothing");
-    assert!(stderr(&out).contains("applied: Recorded"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("applied: recorded"), "{}", stderr(&out));
     let busy = imip(
         dir.path(),
         &with_config(&[
@@ -73,7 +73,7 @@ fn itip_process_prints_json() {
     let out = imip(dir.path(), &["itip", "process", "--as", "bob@example.com", "--json", "request.eml"], b"");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    assert_eq!(json["status"], "applied: Created");
+    assert_eq!(json["status"], "applied: stored");
     assert!(json["object"].as_str().unwrap().contains("UID:j1@example.com"));
     assert_eq!(json["messages"].as_array().unwrap().len(), 0);
     assert!(!dir.path().join("imip-data").exists(), "no store is touched");
@@ -91,7 +91,7 @@ fn itip_process_prints_json() {
         b"",
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    assert_eq!(json["status"], "applied: ReplyRecorded");
+    assert_eq!(json["status"], "applied: reply recorded");
     assert!(json["object"].as_str().unwrap().replace("\r\n ", "").contains("PARTSTAT=ACCEPTED"));
 
     let broken = imip(dir.path(), &["itip", "process", "--as", "bob@example.com", "stored.ics"], b"");

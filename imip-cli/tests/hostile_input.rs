@@ -112,7 +112,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "UID ../../etc/passwd",
             message: traversal.into_bytes(),
-            says: "applied: Created",
+            says: "applied: stored",
             unchanged: false,
         },
     ]

@@ -73,6 +73,9 @@ pub struct Config {
     /// The resources this engine books for, with their policies
     /// ([`crate::resource`]). Empty by default.
     pub resources: crate::resource::Directory,
+    /// The From: of mail the agent writes itself (a resource's notices to
+    /// its owner). `None`: the resource's own address.
+    pub sender: Option<crate::CalAddress>,
 }
 
 impl Default for Config {
@@ -87,6 +90,7 @@ impl Default for Config {
             freebusy: crate::freebusy::FreeBusyConfig::default(),
             share_freebusy_by_default: false,
             resources: crate::resource::Directory::default(),
+            sender: None,
         }
     }
 }

@@ -1,8 +1,11 @@
-//! The decision function: input + stored record → [`Outcome`].
+//! The decision function: input + stored record + a view of schedules
+//! → [`Outcome`].
 
-use crate::freebusy::ScheduleView;
+use crate::freebusy::{ScheduleView, busy_time, shares_freebusy, vfreebusy_window};
 use crate::itip::{Ctx, inbound, local};
-use crate::{Config, ConfigError, Input, Outcome, Record, Timestamp};
+use crate::model::{ComponentKind, Method};
+use crate::store::{ScheduleReader, StoreError};
+use crate::{CalAddress, Config, ConfigError, Input, LocalAction, Outcome, Record, Timestamp, resource};
 
 /// The iTIP engine. Immutable; cheap to share; no I/O.
 #[derive(Debug, Clone)]
@@ -23,26 +26,88 @@ impl Engine {
     }
 
     /// Decides what `input` means, given the principal's stored `record`
-    /// for its UID, at time `now`. Pure: the same arguments give the same
-    /// outcome, and nothing is read or written.
-    pub fn decide(&self, now: Timestamp, input: &Input, record: &Record) -> Outcome {
-        self.decide_with(now, input, record, &ScheduleView::default())
-    }
-
-    /// As [`Engine::decide`], with what the driver read of the
-    /// principal's schedule (needed to answer a VFREEBUSY REQUEST; see
-    /// [`crate::drive::schedule_view`]).
-    pub fn decide_with(
+    /// for its UID, at time `now`: the one decision there is, for people
+    /// and for resources alike.
+    ///
+    /// `schedule` is how the decision reads busy time and preferences:
+    /// a VFREEBUSY REQUEST reads the principal's busy time over the
+    /// requested window (RFC 5546 §3.3.2), and a resource's policies read
+    /// its own schedule and those of its quota members and pool siblings
+    /// ([`crate::resource`]) before any answer is made. Nothing else is
+    /// read and nothing is written, so the same arguments give the same
+    /// outcome, byte for byte. An error is the reader's, and only the
+    /// reader's.
+    pub fn decide(
         &self,
         now: Timestamp,
         input: &Input,
         record: &Record,
-        schedule: &ScheduleView,
-    ) -> Outcome {
-        let ctx = Ctx { config: &self.config, now, principal: input.principal(), record, schedule };
-        match input {
+        schedule: &dyn ScheduleReader,
+    ) -> Result<Outcome, StoreError> {
+        let principal = input.principal();
+        let resource = self.config.resources.resource(principal);
+        if let (Some(resource), Input::Local { action: LocalAction::Approve { .. }, .. }) = (resource, input)
+        {
+            return resource::approve(self, now, resource, record, schedule);
+        }
+        let view = self.freebusy_view(now, input, schedule)?;
+        let ctx = Ctx {
+            config: &self.config,
+            now,
+            principal,
+            record,
+            schedule: &view,
+            by_policy: resource.is_some() && resource::takes(input),
+        };
+        let first = match input {
             Input::Incoming(incoming) => inbound::handle(&ctx, incoming),
             Input::Local { action, .. } => local::handle(&ctx, action),
+        };
+        match (resource, input) {
+            (Some(resource), Input::Incoming(incoming)) if resource::answers(&incoming.message, &first) => {
+                resource::respond(self, now, resource, record, first, schedule)
+            }
+            _ => Ok(first),
         }
+    }
+
+    /// A local action decided without reading any schedule: the steps a
+    /// resource's answer is made of.
+    pub(crate) fn decide_locally(
+        &self,
+        now: Timestamp,
+        principal: &CalAddress,
+        action: &LocalAction,
+        record: &Record,
+    ) -> Outcome {
+        let view = ScheduleView::default();
+        let ctx = Ctx { config: &self.config, now, principal, record, schedule: &view, by_policy: false };
+        local::handle(&ctx, action)
+    }
+
+    /// What a VFREEBUSY REQUEST (RFC 5546 §3.3.2) needs of the
+    /// principal's schedule: whether they share free/busy, and their
+    /// busy time over the requested window. Nothing for other inputs.
+    fn freebusy_view(
+        &self,
+        now: Timestamp,
+        input: &Input,
+        schedule: &dyn ScheduleReader,
+    ) -> Result<ScheduleView, StoreError> {
+        let Input::Incoming(incoming) = input else { return Ok(ScheduleView::default()) };
+        let message = &incoming.message;
+        if message.kind() != ComponentKind::FreeBusy || message.method() != Some(Method::Request) {
+            return Ok(ScheduleView::default());
+        }
+        let by_default = self.config.share_freebusy_by_default
+            || self.config.resources.resource(&incoming.principal).is_some();
+        let shares = shares_freebusy(&schedule.read_prefs(&incoming.principal)?, by_default);
+        let busy = match (shares, vfreebusy_window(message)) {
+            (true, (Some(from), Some(to))) => {
+                busy_time(schedule, &incoming.principal, from, to, &self.config.freebusy, now)?
+            }
+            _ => Vec::new(),
+        };
+        Ok(ScheduleView { shares, busy })
     }
 }

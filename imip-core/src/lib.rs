@@ -106,6 +106,7 @@ mod input;
 mod itip;
 pub mod model;
 mod outcome;
+mod plan;
 pub mod presence;
 pub mod resource;
 mod store;
@@ -122,8 +123,8 @@ pub use input::{Incoming, Input, LocalAction};
 pub use itip::ItipMessage;
 pub use model::{InstanceId, Method, PartStat, Participant, SchedulingObject};
 pub use outcome::{
-    Applied, Disposition, Effect, Ignored, Notice, NoticeKind, Outcome, PendingKind, PendingRequest,
-    ResourceAnswer, Unchanged,
+    Applied, BookingNotice, Disposition, Effect, Ignored, Notice, NoticeKind, Outcome, OwnerAction,
+    PendingKind, PendingRequest, ResourceAnswer, Unchanged,
 };
 pub use store::{
     Commit, MemStore, OutboxId, OutgoingMail, Record, RecordingTransport, ScheduleGuard, ScheduleReader,
@@ -139,5 +140,6 @@ pub mod admin {
     };
     pub use crate::store::{check_pref_key, valid_pref_key};
 }
+pub use plan::{Loaded, plan};
 pub use time::Timestamp;
 pub use violation::{RequestStatus, Violation};

@@ -151,15 +151,90 @@ pub enum PendingKind {
     },
 }
 
-/// A message for the principal about what happened.
+/// A message for a person about what happened, as data: the adapter
+/// (the CLI's summaries, the owner's mail) puts it into words. Its
+/// [`fmt::Display`] is a plain English sentence for logs and transcripts.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Notice {
     /// What kind of event.
     pub kind: NoticeKind,
+    /// The object's UID.
+    pub uid: String,
     /// The object's SUMMARY, or its UID.
     pub title: String,
-    /// One or two sentences for a human.
+    /// Who caused it: the organizer who invites, updates or cancels; the
+    /// attendee who answered, proposed or asked; the organizer asking a
+    /// resource for a booking.
+    pub who: Option<CalAddress>,
+    /// When the object (its first instance) starts and ends, in UTC, if
+    /// it has a time.
+    pub when: Option<(Timestamp, Timestamp)>,
+    /// One or two sentences for a human, in English.
     pub text: String,
+    /// For a resource's owner: what the resource answered and why.
+    pub booking: Option<BookingNotice>,
+}
+
+impl Notice {
+    pub(crate) fn about(kind: NoticeKind, object: &SchedulingObject, text: String) -> Notice {
+        Notice {
+            kind,
+            uid: object.uid().to_string(),
+            title: object.title(),
+            who: object.organizer().map(|o| o.address),
+            when: object.first_span(),
+            text,
+            booking: None,
+        }
+    }
+
+    pub(crate) fn by(mut self, who: &CalAddress) -> Notice {
+        self.who = Some(who.clone());
+        self
+    }
+}
+
+impl fmt::Display for Notice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// What a resource's owner is told about a booking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BookingNotice {
+    /// The resource.
+    pub resource: CalAddress,
+    /// What it answered.
+    pub answer: ResourceAnswer,
+    /// Why, in the words sent to the organizer as COMMENT.
+    pub reason: String,
+    /// The policy that held the booking for approval (`hold`), if one did.
+    pub held_by: Option<&'static str>,
+    /// What the owner can do about it now.
+    pub actions: Vec<OwnerAction>,
+}
+
+/// What a resource's owner can do about a booking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum OwnerAction {
+    /// Approve the held booking: the policies run again without the hold
+    /// ([`crate::LocalAction::Approve`]).
+    Approve,
+    /// Decline it ([`crate::LocalAction::Respond`] with DECLINED).
+    Decline,
+}
+
+impl fmt::Display for OwnerAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            OwnerAction::Approve => "approve",
+            OwnerAction::Decline => "decline",
+        })
+    }
 }
 
 /// Kinds of notices.
@@ -207,7 +282,7 @@ pub enum Disposition {
 impl fmt::Display for Disposition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Disposition::Applied(a) => write!(f, "applied: {a:?}"),
+            Disposition::Applied(a) => write!(f, "applied: {a}"),
             Disposition::Unchanged(u) => write!(f, "unchanged: {u}"),
             Disposition::Refused(v) => write!(f, "refused: {v}"),
             Disposition::Ignored(i) => write!(f, "ignored: {i}"),
@@ -252,6 +327,43 @@ pub enum Applied {
     /// A resource's policies answered a booking request
     /// ([`crate::resource`]).
     ResourceAnswered(ResourceAnswer),
+}
+
+impl fmt::Display for Applied {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Applied::Created => "stored",
+            Applied::Updated => "updated",
+            Applied::Rescheduled => "rescheduled",
+            Applied::InstancesAdded => "occurrences added",
+            Applied::Cancelled => "cancelled",
+            Applied::ReplyRecorded => "reply recorded",
+            Applied::CounterRecorded => "counter-proposal recorded",
+            Applied::CounterDeclined => "counter-proposal declined",
+            Applied::RefreshAnswered => "refresh answered",
+            Applied::OrganizerReplaced => "organizer replaced",
+            Applied::Scheduled => "scheduled",
+            Applied::Held => "held for a decision",
+            Applied::FreeBusyAnswered => "free/busy answered",
+            Applied::FreeBusyLearned => "free/busy learned",
+            Applied::Recorded => "recorded",
+            Applied::ResourceAnswered(answer) => return write!(f, "resource {answer}"),
+        })
+    }
+}
+
+impl fmt::Display for ResourceAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ResourceAnswer::Accepted => "accepted",
+            ResourceAnswer::PartlyAccepted => "accepted in part",
+            ResourceAnswer::Declined => "declined",
+            ResourceAnswer::Countered => "proposed another time",
+            ResourceAnswer::Delegated => "delegated",
+            ResourceAnswer::Held => "held for approval",
+            ResourceAnswer::Released => "released the time",
+        })
+    }
 }
 
 /// What a resource answered.

@@ -130,6 +130,7 @@ fn put(store: &mut dyn Store, who: &CalAddress, uid: &str, expected: u64, record
             periods: Vec::new(),
             outbox: Vec::new(),
             guards: Vec::new(),
+            prefs: Vec::new(),
         })
         .expect("commit");
 }
@@ -221,6 +222,7 @@ pub fn stale_commits_conflict_and_change_nothing(make: Factory<'_>) {
             }],
             outbox: vec![mail("m1@x")],
             guards: Vec::new(),
+            prefs: Vec::new(),
         });
         assert!(matches!(result, Err(StoreError::Conflict)), "expected {expected}: {result:?}");
     }
@@ -315,6 +317,7 @@ fn set_periods(store: &mut dyn Store, who: &CalAddress, set: PeriodSet, uid: &st
             periods: vec![PeriodUpdate { set, uid: uid.to_string(), periods }],
             outbox: Vec::new(),
             guards: Vec::new(),
+            prefs: Vec::new(),
         })
         .expect("commit periods");
 }
@@ -470,6 +473,7 @@ pub fn outbox_claims_lease_release_and_remove(make: Factory<'_>) {
             periods: Vec::new(),
             outbox: vec![mail("m1@x"), mail("m2@x")],
             guards: Vec::new(),
+            prefs: Vec::new(),
         })
         .expect("commit");
     store.enqueue(mail("m3@x")).expect("enqueue");
@@ -882,6 +886,7 @@ pub mod crash {
             periods: vec![PeriodUpdate { set: PeriodSet::Own, uid: UID.into(), periods }],
             outbox: vec![mail(&format!("m-{step}@example.com"))],
             guards: Vec::new(),
+            prefs: Vec::new(),
         }
     }
 

@@ -214,6 +214,7 @@ fn an_organizer_learns_attendees_busy_time_from_their_replies() {
             periods: Vec::new(),
             outbox: Vec::new(),
             guards: Vec::new(),
+            prefs: Vec::new(),
         })
         .expect("seed");
     let reply = calendar(
@@ -328,6 +329,7 @@ fn expired_offers_stop_counting_and_are_dropped() {
             periods: vec![PeriodUpdate { set: PeriodSet::Offers, uid: "o@x".into(), periods: vec![offer] }],
             outbox: Vec::new(),
             guards: Vec::new(),
+            prefs: Vec::new(),
         })
         .expect("offer");
     let window = [(at("20250310T140000Z"), at("20250310T150000Z"))];

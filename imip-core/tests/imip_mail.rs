@@ -211,6 +211,13 @@ fn objects_with_more_components_than_the_limit_are_refused() {
         senders: vec![CalAddress::parse("a@example.com").unwrap()],
         message,
     });
-    let outcome = engine.decide(Timestamp::from_seconds(1_740_000_000), &input, &Record::default());
+    let outcome = engine
+        .decide(
+            Timestamp::from_seconds(1_740_000_000),
+            &input,
+            &Record::default(),
+            &imip_core::MemStore::new(),
+        )
+        .expect("no store to fail");
     assert_eq!(outcome.disposition, Disposition::Refused(Violation::TooLarge("too many components")));
 }

@@ -51,7 +51,7 @@ fn accept_sends_reply_and_organizer_records_it() {
     assert_eq!(report.sent, 1);
     assert!(w.record("bob@example.com", UID).pending.is_none(), "answered requests leave the queue");
     let log = w.deliver_all();
-    assert_eq!(log, vec![("alice@example.com".to_string(), "applied: ReplyRecorded".to_string())]);
+    assert_eq!(log, vec![("alice@example.com".to_string(), "applied: reply recorded".to_string())]);
     assert_eq!(w.partstat("alice@example.com", UID, "bob@example.com"), PartStat::Accepted);
     let ics = w.object("alice@example.com", UID).to_ics();
     assert!(ics.contains("SCHEDULE-STATUS=2.0"), "{ics}");
@@ -82,7 +82,7 @@ fn reschedule_bumps_sequence_resets_answers_and_updates_attendees() {
     assert_eq!(w.sequence("alice@example.com", UID), 1);
     assert_eq!(w.partstat("alice@example.com", UID, "bob@example.com"), PartStat::NeedsAction);
     let log = w.deliver_all();
-    assert!(log.iter().all(|(_, what)| what == "applied: Rescheduled"), "{log:?}");
+    assert!(log.iter().all(|(_, what)| what == "applied: rescheduled"), "{log:?}");
     assert_eq!(w.sequence("bob@example.com", UID), 1);
     assert!(w.object("bob@example.com", UID).to_ics().contains("DTSTART:20250311T140000Z"));
 }
@@ -105,7 +105,7 @@ fn summary_change_is_sent_without_sequence_bump() {
     w.save("alice@example.com", &changed);
     assert_eq!(w.sequence("alice@example.com", UID), 0);
     let log = w.deliver_all();
-    assert!(log.iter().all(|(_, what)| what == "applied: Updated"), "{log:?}");
+    assert!(log.iter().all(|(_, what)| what == "applied: updated"), "{log:?}");
     assert!(w.object("bob@example.com", UID).to_ics().contains("Planning (room 2)"));
 }
 
@@ -134,7 +134,7 @@ fn cancel_by_organizer_marks_attendee_copies_cancelled() {
     // CANCEL (RFC 5546 §3.4.6); deleting that copy removes it.
     assert!(w.object("alice@example.com", UID).is_cancelled());
     let log = w.deliver_all();
-    assert!(log.iter().all(|(_, what)| what == "applied: Cancelled"), "{log:?}");
+    assert!(log.iter().all(|(_, what)| what == "applied: cancelled"), "{log:?}");
     let bob = w.object("bob@example.com", UID);
     assert!(bob.is_cancelled());
     assert_eq!(bob.max_sequence(), 1, "every CANCEL raises SEQUENCE (RFC 5546 §2.1.4)");
@@ -185,7 +185,7 @@ fn counter_is_stored_then_declined() {
     );
     assert_eq!(report.sent, 1);
     let log = w.deliver_all();
-    assert_eq!(log[0].1, "applied: CounterRecorded");
+    assert_eq!(log[0].1, "applied: counter-proposal recorded");
     let record = w.record("alice@example.com", UID);
     assert!(record.counters.contains_key(&addr("bob@example.com")));
     assert_eq!(record.pending.map(|p| p.kind), Some(PendingKind::Counter { from: addr("bob@example.com") }));
@@ -200,7 +200,7 @@ fn counter_is_stored_then_declined() {
     );
     assert!(w.record("alice@example.com", UID).counters.is_empty());
     let log = w.deliver_all();
-    assert_eq!(log, vec![("bob@example.com".into(), "applied: CounterDeclined".into())]);
+    assert_eq!(log, vec![("bob@example.com".into(), "applied: counter-proposal declined".into())]);
 }
 
 #[test]
@@ -216,7 +216,7 @@ fn accepted_counter_becomes_a_new_request() {
     w.act("alice@example.com", LocalAction::AcceptCounter { uid: UID.into(), from: addr("bob@example.com") });
     assert_eq!(w.sequence("alice@example.com", UID), 1);
     let log = w.deliver_all();
-    assert!(log.iter().all(|(_, what)| what == "applied: Rescheduled"), "{log:?}");
+    assert!(log.iter().all(|(_, what)| what == "applied: rescheduled"), "{log:?}");
     assert!(w.object("carol@example.com", UID).to_ics().contains("DTSTART:20250310T160000Z"));
 }
 
@@ -225,7 +225,7 @@ fn refresh_is_answered_with_the_current_request() {
     let mut w = invited_world();
     w.act("bob@example.com", LocalAction::Refresh { uid: UID.into() });
     let log = w.deliver_all();
-    assert_eq!(log[0], ("alice@example.com".into(), "applied: RefreshAnswered".into()));
+    assert_eq!(log[0], ("alice@example.com".into(), "applied: refresh answered".into()));
     assert_eq!(log[1], ("bob@example.com".into(), "unchanged: already applied".into()));
 }
 

@@ -268,6 +268,7 @@ fn import_user(
             periods,
             outbox: Vec::new(),
             guards: Vec::new(),
+            prefs: Vec::new(),
         })?;
         imported.insert(uid);
         report.records += 1;
@@ -304,6 +305,7 @@ fn import_user(
                 periods: vec![PeriodUpdate { set: set.clone(), uid, periods }],
                 outbox: Vec::new(),
                 guards: Vec::new(),
+                prefs: Vec::new(),
             })?;
         }
     }

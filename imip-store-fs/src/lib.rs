@@ -691,8 +691,18 @@ impl Store for FsStore {
         if Version(old.version) != commit.expected {
             return Err(StoreError::Conflict);
         }
+        for (key, _) in &commit.prefs {
+            check_pref_key(key)?;
+        }
         let mut tx = Tx { root: &self.root, changes: BTreeMap::new() };
         self.stage_record(&mut tx, &commit.principal, &commit.uid, &old, &commit.record)?;
+        for (key, value) in &commit.prefs {
+            let rel = Self::principal_rel(&commit.principal).join("prefs").join(key);
+            match value {
+                Some(value) => tx.write(rel, value.as_bytes().to_vec()),
+                None => tx.delete(rel),
+            }
+        }
         for update in &commit.periods {
             self.stage_periods(&mut tx, &commit.principal, update)?;
         }

@@ -58,6 +58,7 @@ fn put(store: &mut dyn Store, index: usize, sequence: usize) {
             periods: vec![PeriodUpdate { set: PeriodSet::Own, uid: uid(index), periods }],
             outbox: Vec::new(),
             guards: Vec::new(),
+            prefs: Vec::new(),
         })
         .expect("commit");
 }

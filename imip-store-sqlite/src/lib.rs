@@ -356,6 +356,20 @@ impl Store for SqliteStore {
                 .map_err(db)?;
             }
         }
+        for (key, value) in &commit.prefs {
+            check_pref_key(key)?;
+            match value {
+                Some(value) => tx.execute(
+                    "INSERT INTO prefs (principal, key, value) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (principal, key) DO UPDATE SET value = excluded.value",
+                    params![principal, key, value],
+                ),
+                None => {
+                    tx.execute("DELETE FROM prefs WHERE principal = ?1 AND key = ?2", params![principal, key])
+                }
+            }
+            .map_err(db)?;
+        }
         for update in &commit.periods {
             Self::write_periods(&tx, &commit.principal, update)?;
         }
@@ -611,6 +625,7 @@ mod tests {
                     }],
                     outbox: Vec::new(),
                     guards: Vec::new(),
+                    prefs: Vec::new(),
                 })
                 .expect("commit");
         }

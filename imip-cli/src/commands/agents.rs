@@ -6,7 +6,7 @@ use crate::exit::{EX_TEMPFAIL, EX_USAGE, Failure};
 use crate::mailbox::{self, IncomingMode, Mailbox};
 use crate::session::Session;
 use imip_core::drive::{MailReport, deliver_mail, record_sent_mail};
-use imip_core::{CalAddress, Disposition, Env, Notice, Store, Transport, TransportError};
+use imip_core::{CalAddress, Disposition, Env, Notice, Transport, TransportError};
 use std::path::PathBuf;
 
 /// `imip person`: process for each recipient, then deliver to their
@@ -134,53 +134,8 @@ pub(crate) fn resource(
         let report = deliver_mail(&session.engine, &mut env, store.as_mut(), sink, recipient, &raw, &limits)
             .map_err(|e| Failure::drive(recipient.as_str(), &e))?;
         log_report("resource", recipient, &report);
-        let notices: Vec<&Notice> = report.parts.iter().flat_map(|p| p.outcome.notices()).collect();
-        notify_owner(session, store.as_mut(), transport.as_mut(), recipient, &notices)?;
     }
     session.print_dry_run()
-}
-
-/// Mails the resource's notices (bookings, approvals needed) to its
-/// owner, through the outbox like any reply.
-fn notify_owner(
-    session: &mut Session,
-    store: &mut dyn Store,
-    transport: &mut dyn Transport,
-    resource: &CalAddress,
-    notices: &[&Notice],
-) -> Result<(), Failure> {
-    let Some(owner) = session.engine.config().resources.resource(resource).and_then(|r| r.owner.clone())
-    else {
-        return Ok(());
-    };
-    if notices.is_empty() {
-        return Ok(());
-    }
-    let from = session.settings.sender.clone().unwrap_or_else(|| resource.clone());
-    let message_id = session.message_id(from.domain());
-    let mut text = String::new();
-    for notice in notices {
-        text.push_str(&format!("{}: {}\r\n", notice.title, notice.text));
-    }
-    let subject = format!("{resource}: {}", notices[0].title);
-    let bytes = format!(
-        "From: {from}\r\nTo: {owner}\r\nSubject: {}\r\nDate: {}\r\nMessage-ID: <{message_id}>\r\n\
-         Auto-Submitted: auto-generated\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\
-         Content-Transfer-Encoding: 8bit\r\n\r\n{text}",
-        subject.replace(['\r', '\n'], " "),
-        session.rfc5322_date(),
-    );
-    let mail = imip_core::OutgoingMail {
-        envelope_from: from,
-        recipients: vec![owner],
-        message_id,
-        bytes: bytes.into_bytes(),
-    };
-    store.enqueue(mail).map_err(|e| Failure::store(resource.as_str(), &e))?;
-    let sink = sink(session.dry_run, &mut session.recorded, transport);
-    imip_core::drive::flush_outbox(store, sink, session.now)
-        .map_err(|e| Failure::store(resource.as_str(), &e))?;
-    Ok(())
 }
 
 /// The transport a run uses: the recorder in a dry run.
@@ -219,7 +174,7 @@ fn summary_of(report: &MailReport) -> Option<String> {
     for part in &report.parts {
         let notices: Vec<&Notice> = part.outcome.notices().collect();
         for notice in &notices {
-            text.push_str(&format!("{}\n{}\n\n", notice.title, notice.text));
+            text.push_str(&format!("{}\n{notice}\n\n", notice.title));
         }
         match &part.outcome.disposition {
             Disposition::Refused(violation) => text.push_str(&format!(

@@ -1,12 +1,18 @@
-//! `imip itip process|diff`: the pure engine on files, with no store,
-//! for debugging and for other programs (`--json`).
+//! `imip itip process|diff`: the engine's decision on files, for
+//! debugging and for other programs (`--json`). Nothing is written.
+//!
+//! Both call [`imip_core::Engine::decide`], the one decision the agents
+//! make too: with `--resources`, a resource of that directory answers by
+//! its policies, and a VFREEBUSY request is answered, exactly as
+//! `imip resource` and `imip person` would. Schedules are read from the
+//! configured store with `--read-store`, else they are empty.
 
 use super::address;
 use crate::exit::{EX_DATAERR, EX_NOINPUT, Failure};
 use crate::session::Session;
 use imip_core::{
-    CalAddress, Disposition, Effect, Incoming, Input, ItipMessage, LocalAction, Outcome, Record,
-    SchedulingObject,
+    CalAddress, Disposition, Effect, Incoming, Input, ItipMessage, LocalAction, MemStore, Outcome, Record,
+    SchedulingObject, Store,
 };
 use serde_json::json;
 use std::path::Path;
@@ -17,11 +23,12 @@ pub(crate) fn process(
     principal: &str,
     stored: Option<&Path>,
     from: &[String],
+    read_store: bool,
     json: bool,
     message: &Path,
 ) -> Result<(), Failure> {
     let principal = address(principal)?;
-    let record = Record { object: stored.map(read_object).transpose()?, ..Record::default() };
+    let schedule: Box<dyn Store> = if read_store { session.open_store()? } else { Box::new(MemStore::new()) };
     let raw = std::fs::read(message)
         .map_err(|e| Failure::new(EX_NOINPUT, format!("{}: {e}", message.display())))?;
     let mut senders: Vec<CalAddress> = from.iter().map(|a| address(a)).collect::<Result<_, _>>()?;
@@ -42,7 +49,19 @@ pub(crate) fn process(
     if objects.is_empty() {
         return Err(data_error(message, "no iTIP message in it"));
     }
-    let mut record = record;
+    let mut record = match stored {
+        Some(path) => Record { object: Some(read_object(path)?), ..Record::default() },
+        None if read_store => match objects.first() {
+            Some(first) => {
+                schedule
+                    .load(&principal, first.uid())
+                    .map_err(|e| Failure::store(principal.as_str(), &e))?
+                    .value
+            }
+            None => Record::default(),
+        },
+        None => Record::default(),
+    };
     let mut results = Vec::new();
     for object in objects {
         let input = Input::Incoming(Incoming {
@@ -50,7 +69,10 @@ pub(crate) fn process(
             senders: senders.clone(),
             message: object,
         });
-        let outcome = session.engine.decide(session.now, &input, &record);
+        let outcome = session
+            .engine
+            .decide(session.now, &input, &record, &ReadOnly(schedule.as_ref()))
+            .map_err(|e| Failure::store(principal.as_str(), &e))?;
         record = record.apply(&outcome.effects);
         results.push(outcome);
     }
@@ -75,7 +97,10 @@ pub(crate) fn diff(
         (None, None) => return Err(Failure::new(crate::exit::EX_USAGE, "give --old, --new or both")),
     };
     let input = Input::Local { principal, action };
-    let outcome = session.engine.decide(session.now, &input, &record);
+    let outcome = session
+        .engine
+        .decide(session.now, &input, &record, &MemStore::new())
+        .map_err(|e| Failure::store("memory", &e))?;
     let record = record.apply(&outcome.effects);
     print(json, &record, &[outcome])
 }
@@ -147,4 +172,26 @@ fn read_object(path: &Path) -> Result<SchedulingObject, Failure> {
 
 fn data_error(path: &Path, reason: &str) -> Failure {
     Failure::new(EX_DATAERR, format!("{}: {reason}", path.display()))
+}
+
+/// A store seen only as the schedule a decision reads.
+struct ReadOnly<'a>(&'a dyn Store);
+
+impl imip_core::ScheduleReader for ReadOnly<'_> {
+    fn read_periods(
+        &self,
+        principal: &CalAddress,
+        set: &imip_core::freebusy::PeriodSet,
+        from: imip_core::Timestamp,
+        to: imip_core::Timestamp,
+    ) -> Result<Vec<imip_core::freebusy::BusyPeriod>, imip_core::StoreError> {
+        self.0.periods(principal, set, from, to)
+    }
+
+    fn read_prefs(
+        &self,
+        principal: &CalAddress,
+    ) -> Result<std::collections::BTreeMap<String, String>, imip_core::StoreError> {
+        self.0.prefs(principal)
+    }
 }

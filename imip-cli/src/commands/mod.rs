@@ -29,9 +29,9 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
             agents::person_outgoing(session, user.as_deref(), message.as_ref())
         }
         Command::Resource { recipients, message } => agents::resource(session, &recipients, message.as_ref()),
-        Command::Itip { command: ItipCommand::Process { principal, stored, from, json, message } } => {
-            itip::process(session, &principal, stored.as_deref(), &from, json, &message)
-        }
+        Command::Itip {
+            command: ItipCommand::Process { principal, stored, from, read_store, json, message },
+        } => itip::process(session, &principal, stored.as_deref(), &from, read_store, json, &message),
         Command::Itip { command: ItipCommand::Diff { principal, old, new, json } } => {
             itip::diff(session, &principal, old.as_deref(), new.as_deref(), json)
         }

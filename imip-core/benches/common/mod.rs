@@ -68,6 +68,7 @@ pub fn calendar(room: &CalAddress, n: usize) -> MemStore {
                 periods: vec![PeriodUpdate { set: PeriodSet::Own, uid: name, periods }],
                 outbox: Vec::new(),
                 guards: Vec::new(),
+                prefs: Vec::new(),
             })
             .expect("commit");
     }

@@ -32,6 +32,7 @@ pub use own::own_periods;
 pub use query::{
     FreeBusyEntry, FreeBusyMessage, SHARING_PREF, busy_time, merge, shares_freebusy, vfreebusy_window,
 };
+pub(crate) use settings::HorizonPlan;
 pub use settings::{FreeBusyConfig, HORIZON_PREF, ZONE_PREF};
 
 use crate::{CalAddress, Timestamp};
@@ -122,15 +123,14 @@ impl fmt::Display for PeriodSet {
 /// events keep those events' UIDs.
 pub const LEARNED_UID: &str = "X-IMIP-VFREEBUSY";
 
-/// What the driver read of a principal's schedule for a decision that
-/// needs it (a VFREEBUSY REQUEST, RFC 5546 §3.3.2). The engine itself
-/// reads no store.
+/// What [`crate::Engine::decide`] read of a principal's schedule for a
+/// decision that needs it (a VFREEBUSY REQUEST, RFC 5546 §3.3.2).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ScheduleView {
+pub(crate) struct ScheduleView {
     /// Whether the principal shares free/busy ([`shares_freebusy`]).
-    pub shares: bool,
+    pub(crate) shares: bool,
     /// Their busy time over the requested window ([`busy_time`]).
-    pub busy: Vec<FreeBusyEntry>,
+    pub(crate) busy: Vec<FreeBusyEntry>,
 }
 
 /// One busy interval, `[start, end)`, and where it comes from.

@@ -6,7 +6,7 @@ use super::availability::{AVAILABILITY_PREF, Availability};
 use super::{FbType, FreeBusyConfig, PeriodSet};
 use crate::model::component::instant_of;
 use crate::model::{Method, SchedulingObject};
-use crate::store::{Store, StoreError};
+use crate::store::{ScheduleReader, StoreError};
 use crate::{CalAddress, Timestamp};
 use calcard::icalendar::ICalendarProperty;
 use std::collections::BTreeMap;
@@ -81,8 +81,8 @@ pub fn merge(
 /// shows both as BUSY and as BUSY-UNAVAILABLE. Reads only the window
 /// (O(log n + k) in the stores), and never reads SUMMARY into the answer
 /// (RFC 7953 §8).
-pub fn busy_time(
-    store: &dyn Store,
+pub fn busy_time<R: ScheduleReader + ?Sized>(
+    store: &R,
     principal: &CalAddress,
     from: Timestamp,
     to: Timestamp,
@@ -93,15 +93,15 @@ pub fn busy_time(
         return Ok(Vec::new());
     }
     let mut raw: Vec<(Timestamp, Timestamp, FbType)> = Vec::new();
-    for period in store.periods(principal, &PeriodSet::Own, from, to)? {
+    for period in store.read_periods(principal, &PeriodSet::Own, from, to)? {
         raw.push((period.start, period.end, period.fbtype));
     }
-    for offer in store.periods(principal, &PeriodSet::Offers, from, to)? {
+    for offer in store.read_periods(principal, &PeriodSet::Offers, from, to)? {
         if offer.expires.is_none_or(|expires| expires > now) {
             raw.push((offer.start, offer.end, FbType::BusyTentative));
         }
     }
-    let prefs = store.prefs(principal)?;
+    let prefs = store.read_prefs(principal)?;
     if let Some(text) = prefs.get(AVAILABILITY_PREF)
         && let Ok(availability) = Availability::parse(text)
     {

@@ -8,10 +8,12 @@ use std::collections::BTreeMap;
 /// used for floating and all-day events. Default: UTC.
 pub const ZONE_PREF: &str = "TZID";
 
-/// Preference holding a principal's expansion horizon, a UTC DATE-TIME:
-/// recurring events are expanded up to it. It is set on the first commit
-/// and moved only by [`crate::drive::extend_horizon`], so the stored
-/// free/busy does not depend on when each message arrived.
+/// Where a principal's expansion horizon is kept, a UTC DATE-TIME:
+/// recurring events are expanded up to it. It is engine state, not a
+/// preference a user may set: it is written only by commits
+/// ([`crate::Commit::horizon`]), set by the first one and moved when it
+/// is due, together with the re-expansion of every recurring object, so
+/// the stored free/busy does not depend on when each message arrived.
 pub const HORIZON_PREF: &str = "freebusy.horizon";
 
 const DAY: i64 = 86_400;
@@ -71,8 +73,48 @@ impl FreeBusyConfig {
         }
     }
 
+    /// The horizon a decision at `now` expands with, given the `stored`
+    /// one: the stored horizon while it is not due, else a new one
+    /// ([`FreeBusyConfig::horizon_at`], never earlier than the stored).
+    pub(crate) fn plan_horizon(&self, stored: Option<Timestamp>, now: Timestamp) -> HorizonPlan {
+        match stored {
+            Some(horizon) if !self.needs_extension(horizon, now) => HorizonPlan::Keep(horizon),
+            Some(horizon) => HorizonPlan::Extend(self.horizon_at(now).max(horizon)),
+            None => HorizonPlan::Set(self.horizon_at(now)),
+        }
+    }
+
     /// The stored horizon in a principal's preferences, if readable.
     pub fn stored_horizon(prefs: &BTreeMap<String, String>) -> Option<Timestamp> {
         prefs.get(HORIZON_PREF).and_then(|text| Timestamp::parse_utc(text))
+    }
+}
+
+/// What a commit does with a principal's horizon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HorizonPlan {
+    /// The stored horizon stands.
+    Keep(Timestamp),
+    /// No horizon yet: this one is set.
+    Set(Timestamp),
+    /// The stored horizon is due: it moves here, and every recurring
+    /// object is expanded again up to it.
+    Extend(Timestamp),
+}
+
+impl HorizonPlan {
+    /// The horizon to expand with.
+    pub(crate) fn horizon(self) -> Timestamp {
+        match self {
+            HorizonPlan::Keep(at) | HorizonPlan::Set(at) | HorizonPlan::Extend(at) => at,
+        }
+    }
+
+    /// The horizon a commit writes, if it changes.
+    pub(crate) fn written(self) -> Option<Timestamp> {
+        match self {
+            HorizonPlan::Keep(_) => None,
+            HorizonPlan::Set(at) | HorizonPlan::Extend(at) => Some(at),
+        }
     }
 }

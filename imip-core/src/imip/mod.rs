@@ -8,4 +8,4 @@ mod extract;
 mod render;
 
 pub use extract::{ExtractError, ItipPart, MailLimits, PartProblem, ReceivedMail, extract};
-pub use render::{AutoSubmitted, render};
+pub use render::{AutoSubmitted, render, render_owner_notice};

@@ -42,4 +42,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) principal: &'a CalAddress,
     pub(crate) record: &'a Record,
     pub(crate) schedule: &'a crate::freebusy::ScheduleView,
+    /// The principal is a resource whose policies answer this message
+    /// ([`crate::resource`]): it is stored without the person agent's
+    /// queue entry and notice, because the policies answer at once.
+    pub(crate) by_policy: bool,
 }

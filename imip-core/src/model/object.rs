@@ -125,6 +125,40 @@ impl SchedulingObject {
         crate::itip::compose::title(self)
     }
 
+    /// When the main component starts and ends (DTEND, else DTSTART plus
+    /// DURATION, else its start), in UTC; `None` without a readable
+    /// DTSTART.
+    pub fn first_span(&self) -> Option<(crate::Timestamp, crate::Timestamp)> {
+        let main = self.main_component();
+        let zones = self.zones();
+        let start =
+            main.property(&ICalendarProperty::Dtstart).and_then(|e| super::component::instant(e, zones))?;
+        let end = main
+            .property(&ICalendarProperty::Dtend)
+            .or_else(|| main.property(&ICalendarProperty::Due))
+            .and_then(|e| super::component::instant(e, zones))
+            .or_else(|| {
+                let Some(calcard::icalendar::ICalendarValue::Duration(d)) =
+                    main.property(&ICalendarProperty::Duration)?.values.first()
+                else {
+                    return None;
+                };
+                let days = i64::from(d.weeks) * 7 + i64::from(d.days);
+                let seconds = days * 86_400
+                    + i64::from(d.hours) * 3600
+                    + i64::from(d.minutes) * 60
+                    + i64::from(d.seconds);
+                Some(crate::Timestamp::from_seconds(start.seconds().saturating_add(if d.neg {
+                    0
+                } else {
+                    seconds
+                })))
+            })
+            .filter(|end| *end >= start)
+            .unwrap_or(start);
+        Some((start, end))
+    }
+
     /// The UID shared by every component.
     pub fn uid(&self) -> &str {
         &self.uid

@@ -6,80 +6,107 @@
 use super::booking::{Booking, Slot};
 use super::config::Resource;
 use super::evaluate::{Evaluation, Verdict, evaluate};
-use crate::freebusy::{BusyPeriod, Expansion, FbType};
+use crate::freebusy::{BusyPeriod, Expansion, FbType, FreeBusyConfig};
 use crate::itip::compose;
 use crate::model::component;
 use crate::model::{ComponentKind, InstanceId, Method, PartStat, SchedulingObject};
 use crate::outcome::{
-    Applied, Disposition, Effect, Notice, NoticeKind, Outcome, PendingKind, PendingRequest, ResourceAnswer,
+    Applied, BookingNotice, Disposition, Effect, Notice, NoticeKind, Outcome, OwnerAction, PendingKind,
+    PendingRequest, ResourceAnswer,
 };
 use crate::store::{Record, ScheduleReader, StoreError};
 use crate::{CalAddress, Engine, Input, LocalAction, Timestamp, Violation};
 use calcard::icalendar::{ICalendarEntry, ICalendarProperty, ICalendarValue};
 use chrono::{Duration, NaiveDate};
 
-/// Whether a resource's policies have something to decide on after the
-/// engine's `first` decision about `input`: its principal is a resource
-/// of the engine's directory, and `input` is an applied REQUEST, ADD or
-/// CANCEL of an event, or an approval.
-pub fn concerns(engine: &Engine, input: &Input, first: &Outcome) -> bool {
-    if engine.config().resources.resource(input.principal()).is_none() {
-        return false;
-    }
+/// Whether `input`, for a resource, is one its policies answer: a
+/// REQUEST, ADD or CANCEL of an event (RFC 5546 §3.2.2, §3.2.4, §3.2.5).
+/// Such a message is stored without the person agent's queue entry and
+/// notice ([`crate::Engine::decide`]).
+pub(crate) fn takes(input: &Input) -> bool {
     match input {
-        Input::Local { action: LocalAction::Approve { .. }, .. } => true,
-        Input::Local { .. } => false,
         Input::Incoming(incoming) => {
             let message = &incoming.message;
             message.kind() == ComponentKind::Event
                 && matches!(message.method(), Some(Method::Request | Method::Add | Method::Cancel))
-                && matches!(
-                    first.disposition,
-                    Disposition::Applied(
-                        Applied::Created
-                            | Applied::Updated
-                            | Applied::Rescheduled
-                            | Applied::OrganizerReplaced
-                            | Applied::InstancesAdded
-                            | Applied::Cancelled
-                    )
-                )
         }
+        Input::Local { .. } => false,
     }
 }
 
-/// The resource's complete decision: `first` (the engine's decision on
-/// `input`, read at `loaded`) followed by the policies' answer, when
-/// `input`'s principal is a resource of the engine's directory (`first`
-/// unchanged otherwise). Reads the schedules through `reader`;
-/// `expansion` is the resource's (its zone and horizon).
-pub fn respond(
+/// Whether the stored effect of `message` (the engine's `first`
+/// decision on it) is one the policies answer: a new or changed booking,
+/// or a cancellation. Duplicates, stale messages and refusals are not.
+pub(crate) fn answers(message: &SchedulingObject, first: &Outcome) -> bool {
+    message.kind() == ComponentKind::Event
+        && matches!(message.method(), Some(Method::Request | Method::Add | Method::Cancel))
+        && matches!(
+            first.disposition,
+            Disposition::Applied(
+                Applied::Created
+                    | Applied::Updated
+                    | Applied::Rescheduled
+                    | Applied::OrganizerReplaced
+                    | Applied::InstancesAdded
+                    | Applied::Cancelled
+            )
+        )
+}
+
+/// The expansion a resource's bookings are judged with: its zone, and
+/// the horizon its next commit will hold.
+fn expansion_of(
+    engine: &Engine,
+    resource: &Resource,
+    reader: &dyn ScheduleReader,
+    now: Timestamp,
+) -> Result<Expansion, StoreError> {
+    let config = &engine.config().freebusy;
+    let prefs = reader.read_prefs(&resource.address)?;
+    let horizon = config.plan_horizon(FreeBusyConfig::stored_horizon(&prefs), now).horizon();
+    Ok(config.expansion(&prefs, horizon))
+}
+
+/// The owner approves a held booking (`LocalAction::Approve`): the
+/// policies run again without the hold, and their answer is sent.
+pub(crate) fn approve(
     engine: &Engine,
     now: Timestamp,
-    input: &Input,
+    resource: &Resource,
+    loaded: &Record,
+    reader: &dyn ScheduleReader,
+) -> Result<Outcome, StoreError> {
+    let me = &resource.address;
+    let held = loaded.pending.as_ref().is_some_and(|p| p.kind == PendingKind::Approval);
+    let Some(object) = loaded.object.as_ref().filter(|_| held) else {
+        return Ok(Outcome::refused(Violation::NothingToApprove(me.to_string())));
+    };
+    let expansion = expansion_of(engine, resource, reader, now)?;
+    let Some(booking) = Booking::from_object(me, object, &expansion) else {
+        return Ok(Outcome::refused(Violation::NothingToApprove(me.to_string())));
+    };
+    let directory = &engine.config().resources;
+    let evaluation = evaluate(directory, resource, &booking, reader, now, expansion.zone, true)?;
+    let mut outcome = answer(engine, resource, now, loaded.clone(), Vec::new(), &booking, evaluation);
+    if !outcome.effects.iter().any(|e| matches!(e, Effect::Queue(_) | Effect::Dequeue)) {
+        outcome.effects.push(Effect::Dequeue);
+    }
+    Ok(outcome)
+}
+
+/// The resource's answer to a booking message: `first` (the engine's
+/// decision on it, read at `loaded`, made without a queue entry or a
+/// notice) followed by what the policies decide. Reads the schedules
+/// through `reader`.
+pub(crate) fn respond(
+    engine: &Engine,
+    now: Timestamp,
+    resource: &Resource,
     loaded: &Record,
     first: Outcome,
     reader: &dyn ScheduleReader,
-    expansion: &Expansion,
 ) -> Result<Outcome, StoreError> {
-    let directory = &engine.config().resources;
-    let Some(resource) = directory.resource(input.principal()) else { return Ok(first) };
     let me = &resource.address;
-    if let Input::Local { action: LocalAction::Approve { .. }, .. } = input {
-        let held = loaded.pending.as_ref().is_some_and(|p| p.kind == PendingKind::Approval);
-        let Some(object) = loaded.object.as_ref().filter(|_| held) else {
-            return Ok(Outcome::refused(Violation::NothingToApprove(me.to_string())));
-        };
-        let Some(booking) = Booking::from_object(me, object, expansion) else {
-            return Ok(Outcome::refused(Violation::NothingToApprove(me.to_string())));
-        };
-        let evaluation = evaluate(directory, resource, &booking, reader, now, expansion.zone, true)?;
-        let mut outcome = answer(engine, resource, now, loaded.clone(), Vec::new(), &booking, evaluation);
-        if !outcome.effects.iter().any(|e| matches!(e, Effect::Queue(_) | Effect::Dequeue)) {
-            outcome.effects.push(Effect::Dequeue);
-        }
-        return Ok(outcome);
-    }
     if matches!(first.disposition, Disposition::Applied(Applied::Cancelled)) {
         let mut outcome = first.note("resource: the cancelled time is free again");
         outcome.disposition = Disposition::Applied(Applied::ResourceAnswered(ResourceAnswer::Released));
@@ -88,16 +115,14 @@ pub fn respond(
         }
         return Ok(outcome);
     }
-    // The stored invitation, without the person-agent's queue entry and
-    // notice: the resource answers at once.
-    let effects: Vec<Effect> =
-        first.effects.into_iter().filter(|e| !matches!(e, Effect::Notify(_) | Effect::Queue(_))).collect();
-    let record = loaded.clone().apply(&effects);
-    let Some(booking) = record.object.as_ref().and_then(|o| Booking::from_object(me, o, expansion)) else {
-        return Ok(Outcome { disposition: first.disposition, effects, trace: first.trace });
+    let expansion = expansion_of(engine, resource, reader, now)?;
+    let record = loaded.clone().apply(&first.effects);
+    let Some(booking) = record.object.as_ref().and_then(|o| Booking::from_object(me, o, &expansion)) else {
+        return Ok(first);
     };
+    let directory = &engine.config().resources;
     let evaluation = evaluate(directory, resource, &booking, reader, now, expansion.zone, false)?;
-    let mut outcome = answer(engine, resource, now, record, effects, &booking, evaluation);
+    let mut outcome = answer(engine, resource, now, record, first.effects, &booking, evaluation);
     let mut trace = first.trace;
     trace.append(&mut outcome.trace);
     outcome.trace = trace;
@@ -187,15 +212,12 @@ fn answer(
             ResourceAnswer::Countered
         }
     };
-    let mut text = evaluation.reason.clone();
-    let notice_kind = if kind == ResourceAnswer::Held {
-        text.push_str(&format!(
-            " To approve: imip approve --as {} {uid}; to decline: imip decline --as {} {uid}.",
-            resource.address, resource.address
-        ));
-        NoticeKind::ApprovalNeeded
+    let held = kind == ResourceAnswer::Held;
+    let (notice_kind, text, actions) = if held {
+        let text = format!("{} The owner can approve or decline it.", evaluation.reason);
+        (NoticeKind::ApprovalNeeded, text, vec![OwnerAction::Approve, OwnerAction::Decline])
     } else {
-        NoticeKind::Booking
+        (NoticeKind::Booking, evaluation.reason.clone(), Vec::new())
     };
     let title = run.record.object.as_ref().map(compose::title).unwrap_or_else(|| uid.clone());
     let mut effects = run.effects;
@@ -204,7 +226,26 @@ fn answer(
             message.explanation = evaluation.reason.clone();
         }
     }
-    effects.push(Effect::Notify(Notice { kind: notice_kind, title, text }));
+    let when = booking
+        .slots
+        .first()
+        .map(|slot| (slot.start, slot.end))
+        .or_else(|| run.record.object.as_ref().and_then(SchedulingObject::first_span));
+    effects.push(Effect::Notify(Notice {
+        kind: notice_kind,
+        uid: uid.clone(),
+        title,
+        who: Some(booking.organizer.clone()),
+        when,
+        text,
+        booking: Some(BookingNotice {
+            resource: resource.address.clone(),
+            answer: kind,
+            reason: evaluation.reason.clone(),
+            held_by: if held { evaluation.held_by } else { None },
+            actions,
+        }),
+    }));
     Outcome { disposition: Disposition::Applied(Applied::ResourceAnswered(kind)), effects, trace: run.trace }
 }
 
@@ -220,8 +261,7 @@ struct Run<'a> {
 
 impl Run<'_> {
     fn act(&mut self, action: LocalAction) {
-        let input = Input::Local { principal: self.principal.clone(), action };
-        let outcome = self.engine.decide(self.now, &input, &self.record);
+        let outcome = self.engine.decide_locally(self.now, self.principal, &action, &self.record);
         if let Disposition::Refused(violation) = &outcome.disposition {
             self.trace.push(format!("answer refused: {violation}"));
         }

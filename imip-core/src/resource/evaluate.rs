@@ -57,6 +57,9 @@ pub struct Evaluation {
     pub reason: String,
     /// One line per policy applied.
     pub trace: Vec<String>,
+    /// The kind of the policy that held the booking for the owner's
+    /// approval, when the verdict is [`Verdict::Hold`].
+    pub held_by: Option<&'static str>,
 }
 
 /// What the policies read.
@@ -89,6 +92,8 @@ pub(crate) struct State {
     pub(crate) latest_start: Option<Timestamp>,
     /// Why the request is held, if it is.
     pub(crate) hold: Option<String>,
+    /// The kind of the policy that held it.
+    pub(crate) held_by: Option<&'static str>,
     /// Permitted times, for next-available.
     pub(crate) permitted: Option<PermittedTimes>,
     /// Working hours, for next-available.
@@ -129,6 +134,7 @@ pub fn evaluate(
             verdict: Verdict::Decline,
             reason: format!("{name} has no instance to book in the next days it schedules."),
             trace: vec!["no instance within the horizon".into()],
+            held_by: None,
         });
     }
     for policy in &resource.policies {
@@ -162,10 +168,20 @@ pub fn evaluate(
         match step {
             Step::Continue => {}
             Step::Decline(reason) => {
-                return Ok(Evaluation { verdict: Verdict::Decline, reason, trace: state.trace });
+                return Ok(Evaluation {
+                    verdict: Verdict::Decline,
+                    reason,
+                    trace: state.trace,
+                    held_by: None,
+                });
             }
             Step::Delegate(to, reason) => {
-                return Ok(Evaluation { verdict: Verdict::Delegate { to }, reason, trace: state.trace });
+                return Ok(Evaluation {
+                    verdict: Verdict::Delegate { to },
+                    reason,
+                    trace: state.trace,
+                    held_by: None,
+                });
             }
         }
     }
@@ -179,6 +195,7 @@ fn conclude(cx: &Cx<'_>, mut state: State) -> Evaluation {
             verdict: Verdict::Decline,
             reason: format!("{name} cannot take any instance of this booking."),
             trace: state.trace,
+            held_by: None,
         };
     }
     let declined: Vec<InstanceId> = state.declined.iter().map(|s| s.id).collect();
@@ -189,7 +206,12 @@ fn conclude(cx: &Cx<'_>, mut state: State) -> Evaluation {
             local_time(first.start, cx.zone),
             local_time(first.end, cx.zone)
         );
-        return Evaluation { verdict: Verdict::Counter { slots: state.slots }, reason, trace: state.trace };
+        return Evaluation {
+            verdict: Verdict::Counter { slots: state.slots },
+            reason,
+            trace: state.trace,
+            held_by: None,
+        };
     }
     let mut reason = match &state.hold {
         Some(why) => format!("{name} has reserved the requested time, pending approval: {why}"),
@@ -204,7 +226,7 @@ fn conclude(cx: &Cx<'_>, mut state: State) -> Evaluation {
     } else {
         Verdict::Accept { declined, booked_until: state.booked_until }
     };
-    Evaluation { verdict, reason, trace: state.trace }
+    Evaluation { verdict, reason, trace: state.trace, held_by: state.held_by }
 }
 
 /// A time for humans, in the resource's zone: `2025-03-10 15:00 (Europe/Berlin)`.

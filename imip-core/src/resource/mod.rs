@@ -116,7 +116,7 @@ mod pattern;
 mod permitted;
 mod policy;
 
-pub use agent::{concerns, respond};
+pub(crate) use agent::{answers, approve, respond, takes};
 pub use booking::{Booking, Slot};
 pub use config::{
     AclRule, Directory, Policy, PolicyError, Pool, Quota, QuotaLimit, QuotaPeriod, Resource, Strategy,

@@ -237,6 +237,7 @@ pub fn repair(
                     periods: vec![PeriodUpdate { set: set.clone(), uid: uid.clone(), periods }],
                     outbox: Vec::new(),
                     guards: Vec::new(),
+                    prefs: Vec::new(),
                 })?;
                 report.recomputed += 1;
             }
@@ -253,6 +254,7 @@ pub fn repair(
                     }],
                     outbox: Vec::new(),
                     guards: Vec::new(),
+                    prefs: Vec::new(),
                 })?;
                 report.dropped += 1;
             }
@@ -294,6 +296,7 @@ pub fn copy(from: &dyn Store, to: &mut dyn Store) -> Result<usize, StoreError> {
                 periods,
                 outbox: Vec::new(),
                 guards: Vec::new(),
+                prefs: Vec::new(),
             })?;
         }
     }

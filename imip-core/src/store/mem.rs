@@ -65,6 +65,16 @@ impl Store for MemStore {
                 return Err(StoreError::Conflict);
             }
         }
+        for (pref, _) in &commit.prefs {
+            check_pref_key(pref)?;
+        }
+        for (pref, value) in commit.prefs {
+            let prefs = self.prefs.entry(key.0.clone()).or_default();
+            match value {
+                Some(value) => prefs.insert(pref, value),
+                None => prefs.remove(&pref),
+            };
+        }
         if !commit.periods.is_empty() {
             *self.schedules.entry(key.0.clone()).or_default() += 1;
         }

@@ -123,6 +123,13 @@ pub struct Commit {
     /// (quota members, pool siblings), so two concurrent requests for one
     /// slot cannot both be accepted.
     pub guards: Vec<ScheduleGuard>,
+    /// Preferences of [`Commit::principal`] to set (or, with `None`,
+    /// remove) in the same transaction: engine state such as the
+    /// free/busy horizon ([`crate::freebusy::HORIZON_PREF`]), and a
+    /// user's change of zone or availability together with the
+    /// free/busy it recomputes. Keys follow [`Store::set_pref`]; a bad
+    /// key fails the whole commit with [`StoreError::Invalid`].
+    pub prefs: Vec<(String, Option<String>)>,
 }
 
 impl Commit {
@@ -137,6 +144,7 @@ impl Commit {
             periods: Vec::new(),
             outbox: Vec::new(),
             guards: Vec::new(),
+            prefs: Vec::new(),
         }
     }
 }

@@ -75,12 +75,14 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         Err(violation) => return Outcome::refused(violation),
     };
     let text = format!("{} has added {added} occurrence(s).", organizer.address);
-    let mut outcome = Outcome::new(Disposition::Applied(Applied::InstancesAdded))
-        .with(Effect::Notify(notice(NoticeKind::Added, &updated, text)));
+    let mut outcome = Outcome::new(Disposition::Applied(Applied::InstancesAdded));
+    if !ctx.by_policy {
+        outcome = outcome.with(Effect::Notify(notice(NoticeKind::Added, &updated, text)));
+    }
     // New occurrences of an invitation await our answer; those of a
     // publication (no ATTENDEE for us) do not.
     let invited = message.instances().any(|(_, c)| component::attendee(c, ctx.principal).is_some());
-    if invited {
+    if invited && !ctx.by_policy {
         outcome =
             outcome.with(Effect::Queue(PendingRequest { kind: PendingKind::Invitation, queued_at: ctx.now }));
     }

@@ -39,8 +39,9 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         }
     }
     let text = format!("{from} proposes a change; accept it or decline it.");
+    let told = notice(NoticeKind::Counter, stored, text).by(&from);
     Outcome::new(Disposition::Applied(Applied::CounterRecorded))
         .with(Effect::StoreCounter { from: from.clone(), proposal: message.clone() })
         .with(Effect::Queue(PendingRequest { kind: PendingKind::Counter { from }, queued_at: ctx.now }))
-        .with(Effect::Notify(notice(NoticeKind::Counter, stored, text)))
+        .with(Effect::Notify(told))
 }

@@ -86,7 +86,7 @@ fn organizer_copy<'a>(ctx: &'a Ctx<'_>) -> Result<&'a SchedulingObject, Outcome>
 
 /// A notice.
 fn notice(kind: NoticeKind, object: &SchedulingObject, text: String) -> Notice {
-    Notice { kind, title: compose::title(object), text }
+    Notice::about(kind, object, text)
 }
 
 /// The REPLY an attendee's agent sends when it cannot process a REQUEST

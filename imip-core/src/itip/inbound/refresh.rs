@@ -57,6 +57,6 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     let text = format!("{requester} asked for the latest version; it was sent.");
     Outcome::new(Disposition::Applied(Applied::RefreshAnswered))
         .with(Effect::Send(answer))
-        .with(Effect::Notify(notice(NoticeKind::Refresh, stored, text)))
+        .with(Effect::Notify(notice(NoticeKind::Refresh, stored, text).by(&requester)))
         .with(Effect::PutObject(updated))
 }

@@ -60,7 +60,7 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
                         kind: PendingKind::UninvitedReply { from: replier.address.clone() },
                         queued_at: ctx.now,
                     }))
-                    .with(Effect::Notify(notice(NoticeKind::Reply, stored, text)));
+                    .with(Effect::Notify(notice(NoticeKind::Reply, stored, text).by(&replier.address)));
             }
             UninvitedReplies::Accept => {}
         }
@@ -150,7 +150,7 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     let comment = crate::itip::compose::comment_suffix(message.main_component());
     let text = format!("{} has answered {}.{comment}", replier.address, describe(message, &replier.address));
     let mut outcome = Outcome::new(Disposition::Applied(Applied::ReplyRecorded))
-        .with(Effect::Notify(notice(NoticeKind::Reply, &updated, text)));
+        .with(Effect::Notify(notice(NoticeKind::Reply, &updated, text).by(&replier.address)));
     if !follow_ups.is_empty() {
         // The REQUEST re-sent to a delegator must order after the one it
         // had (RFC 5546 §2.1.5): a DTSTAMP later than any the copy

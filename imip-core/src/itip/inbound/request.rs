@@ -65,10 +65,10 @@ fn create(ctx: &Ctx<'_>, message: &SchedulingObject, delegated: bool) -> Outcome
         format!("{organizer} invites you.")
     };
     outcome = queue_if_unanswered(ctx, &object, outcome);
-    outcome
-        .with(Effect::Notify(notice(NoticeKind::Invitation, &object, text)))
-        .with(Effect::PutObject(object))
-        .note("new invitation stored")
+    if !ctx.by_policy {
+        outcome = outcome.with(Effect::Notify(notice(NoticeKind::Invitation, &object, text)));
+    }
+    outcome.with(Effect::PutObject(object)).note("new invitation stored")
 }
 
 fn update(ctx: &Ctx<'_>, incoming: &Incoming, stored: &SchedulingObject, delegated: bool) -> Outcome {
@@ -133,10 +133,10 @@ fn update(ctx: &Ctx<'_>, incoming: &Incoming, stored: &SchedulingObject, delegat
             outcome = outcome.with(Effect::Send(reply)).note("status poll answered with the current status");
         }
     }
-    outcome
-        .with(Effect::Notify(notice(kind, &merged, text)))
-        .with(Effect::PutObject(merged))
-        .note(format!("applied {} newer component(s)", newer.len()))
+    if !ctx.by_policy {
+        outcome = outcome.with(Effect::Notify(notice(kind, &merged, text)));
+    }
+    outcome.with(Effect::PutObject(merged)).note(format!("applied {} newer component(s)", newer.len()))
 }
 
 /// Whether the organizer asks us to answer again: our ATTENDEE line in
@@ -246,6 +246,9 @@ fn copy_alarms(stored: &SchedulingObject, id: InstanceId, merged: &mut Schedulin
 }
 
 fn queue_if_unanswered(ctx: &Ctx<'_>, object: &SchedulingObject, outcome: Outcome) -> Outcome {
+    if ctx.by_policy {
+        return outcome;
+    }
     let unanswered = object
         .instances()
         .filter_map(|(_, c)| attendee(c, ctx.principal))

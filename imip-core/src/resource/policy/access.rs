@@ -50,6 +50,7 @@ pub(crate) fn hold(cx: &Cx<'_>, state: &mut State, trusted: &[AddressPattern]) -
     } else {
         state.trace.push("hold: needs the owner's approval".into());
         let owner = cx.resource.owner.as_ref().map(|o| o.to_string()).unwrap_or_else(|| "its owner".into());
+        state.held_by = Some("hold");
         state.hold = Some(format!("bookings by {} need approval by {owner}.", cx.booking.organizer));
     }
     Step::Continue

@@ -131,3 +131,81 @@ fn the_readme_sample_is_booked_and_its_duplicate_sends_nothing() {
     assert_eq!(again.status.code(), Some(0));
     assert!(again.stdout.is_empty(), "a duplicate sends nothing");
 }
+
+/// The outcome `imip resource` logged for the room.
+fn logged_outcome(output: &Output) -> String {
+    let log = stderr(output);
+    let line = log.lines().find(|l| l.contains("room@example.com") && l.contains("outcome=")).unwrap_or("");
+    let after = line.split("outcome=").nth(1).unwrap_or("");
+    after.split(" sent=").next().unwrap_or("").trim_matches('"').to_string()
+}
+
+#[test]
+fn itip_process_answers_for_a_resource_as_the_agent_does() {
+    let dir = setup();
+    let booked = imip(dir.path(), RUN, &request("a1@example.com", "alice@example.com"));
+    assert_eq!(booked.status.code(), Some(0), "{}", stderr(&booked));
+
+    // The same slot, asked by another organizer: first as a dry question
+    // to `itip process`, reading the agent's store, then to the agent.
+    let competing = request("b2@example.com", "bob@example.com");
+    std::fs::write(dir.path().join("competing.eml"), &competing).expect("write");
+    let asked = imip(
+        dir.path(),
+        &[
+            "--config",
+            "imip.toml",
+            "itip",
+            "process",
+            "--read-store",
+            "--as",
+            "room@example.com",
+            "--json",
+            "competing.eml",
+        ],
+        "",
+    );
+    assert_eq!(asked.status.code(), Some(0), "{}", stderr(&asked));
+    let json: serde_json::Value = serde_json::from_slice(&asked.stdout).expect("json");
+    assert_eq!(json["status"], "applied: resource declined");
+    let reply = json["messages"][0]["ical"].as_str().unwrap_or_default().replace("\r\n ", "");
+    assert!(reply.contains("PARTSTAT=DECLINED"), "{reply}");
+
+    let answered = imip(dir.path(), RUN, &competing);
+    assert_eq!(answered.status.code(), Some(0), "{}", stderr(&answered));
+    assert_eq!(logged_outcome(&answered), "applied: resource declined", "{}", stderr(&answered));
+    let mbox = String::from_utf8_lossy(&answered.stdout).replace("\n ", "");
+    assert!(mbox.contains("PARTSTAT=3DDECLINED"), "{mbox}");
+
+    // A VFREEBUSY request: the same busy time both ways.
+    let vfreebusy = "From: carol@example.com\r\nTo: room@example.com\r\nSubject: free/busy\r\n\
+        Message-ID: <fb@example.com>\r\nMIME-Version: 1.0\r\n\
+        Content-Type: text/calendar; method=REQUEST; charset=utf-8\r\n\r\n\
+        BEGIN:VCALENDAR\r\nPRODID:-//test//EN\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VFREEBUSY\r\n\
+        UID:fb-1@example.com\r\nDTSTAMP:20250301T090000Z\r\nDTSTART:20300310T000000Z\r\n\
+        DTEND:20300311T000000Z\r\nORGANIZER:mailto:carol@example.com\r\nATTENDEE:mailto:room@example.com\r\n\
+        END:VFREEBUSY\r\nEND:VCALENDAR\r\n";
+    std::fs::write(dir.path().join("fb.eml"), vfreebusy).expect("write");
+    let asked = imip(
+        dir.path(),
+        &[
+            "--config",
+            "imip.toml",
+            "itip",
+            "process",
+            "--read-store",
+            "--as",
+            "room@example.com",
+            "--json",
+            "fb.eml",
+        ],
+        "",
+    );
+    let json: serde_json::Value = serde_json::from_slice(&asked.stdout).expect("json");
+    assert_eq!(json["status"], "applied: free/busy answered");
+    let busy = "FREEBUSY;FBTYPE=BUSY:20300310T140000Z/20300310T150000Z";
+    assert!(json["messages"][0]["ical"].as_str().unwrap_or_default().contains(busy), "{json}");
+    let answered = imip(dir.path(), RUN, vfreebusy);
+    assert_eq!(logged_outcome(&answered), "applied: free/busy answered", "{}", stderr(&answered));
+    assert!(String::from_utf8_lossy(&answered.stdout).contains(busy));
+}

@@ -12,23 +12,41 @@
 //! ## The loop
 //!
 //! ```text
-//!   input ──► decide ──► effects ──► commit ──► send
-//!  (mail or     (pure)    (data)     (store,     (transport,
-//!   action)                          + outbox)    from outbox)
+//!            ┌──────────── ScheduleReader ───────────┐
+//!            │ busy time, preferences: free/busy     │
+//!            │ answers, resource policies, quotas    │
+//!            ▼                                       │
+//!   input ──► decide ──► outcome ──► plan ──► commit ──► flush
+//!  (mail or   (pure:      (effects,   (pure:   (store:    (transport,
+//!   action)   iTIP rules, notices)    Commit)  record,    from the
+//!             policies)                        periods,   outbox)
+//!                                              outbox,
+//!                                              horizon)
 //! ```
 //!
 //! 1. **Input**: a received iTIP message with its envelope ([`Incoming`]:
 //!    the principal it is for, the mail's senders), or an action by a
 //!    local principal ([`LocalAction`]: save, delete, answer, delegate,
-//!    counter, refresh, accept or decline a counter).
-//! 2. **Decide**: [`Engine::decide`] takes the input and the principal's
-//!    stored [`Record`] for that UID and returns an [`Outcome`]: a
-//!    [`Disposition`] (applied, unchanged, refused with a [`Violation`],
-//!    or ignored) and a list of [`Effect`]s. The same input, record and
-//!    time give the same outcome, byte for byte.
-//! 3. **Commit**: the new record ([`Record::apply`]) and the rendered
-//!    outgoing mail go to the store in one atomic commit.
-//! 4. **Send**: the outbox is flushed through the transport. A failed send
+//!    counter, refresh, accept or decline a counter, approve a held
+//!    booking, record what their own client sent).
+//! 2. **Decide**: [`Engine::decide`] takes the input, the principal's
+//!    stored [`Record`] for that UID and a [`ScheduleReader`], and returns
+//!    an [`Outcome`]: a [`Disposition`] (applied, unchanged, refused with
+//!    a [`Violation`], or ignored) and a list of [`Effect`]s. This is the
+//!    whole decision: a VFREEBUSY request reads busy time through the
+//!    reader, and for a resource of [`Config::resources`] its policies
+//!    read the schedules they judge and choose the answer before any
+//!    effect is made ([`resource`]). The same input, record, schedules
+//!    and time give the same outcome, byte for byte.
+//! 3. **Plan**: [`plan()`] turns the outcome and what was [`Loaded`] into
+//!    one [`Commit`]: the new record ([`Record::apply`]), the free/busy
+//!    rows it implies, the rendered outgoing mail, a resource's notices
+//!    to its owner, and the principal's expansion horizon when it is set
+//!    or moved. Pure as well.
+//! 4. **Commit**: the store writes it atomically, or refuses it when the
+//!    record or a schedule the decision read has changed; the driver
+//!    then decides again.
+//! 5. **Flush**: the outbox is sent through the transport. A failed send
 //!    leaves the mail in the outbox; nothing is lost.
 //!
 //! [`drive::run_once`] is that loop, and it is all the CLI uses:

@@ -11,7 +11,7 @@ pub const ZONE_PREF: &str = "TZID";
 /// Where a principal's expansion horizon is kept, a UTC DATE-TIME:
 /// recurring events are expanded up to it. It is engine state, not a
 /// preference a user may set: it is written only by commits
-/// ([`crate::Commit::horizon`]), set by the first one and moved when it
+/// ([`crate::Commit::prefs`]), set by the first one and moved when it
 /// is due, together with the re-expansion of every recurring object, so
 /// the stored free/busy does not depend on when each message arrived.
 pub const HORIZON_PREF: &str = "freebusy.horizon";

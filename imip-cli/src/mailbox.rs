@@ -11,44 +11,16 @@ use std::path::{Path, PathBuf};
 
 /// The preference that picks how mail reaches the user.
 pub(crate) const INCOMING_PREF: &str = "incoming";
+pub(crate) use imip_core::prefs::IncomingMode;
 
 /// The preference that, set to `no`, leaves the user's mail alone.
 pub(crate) const PARTICIPATING_PREF: &str = "participating";
 
-/// How a processed mail reaches the user (imip-agent's `incoming`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum IncomingMode {
-    /// One mail: the summary, with the original attached (the default).
-    SummaryWrapsMessage,
-    /// Two mails: the summary, then the original.
-    SummaryThenMessage,
-    /// Two mails: the original, then the summary.
-    MessageThenSummary,
-    /// The summary alone.
-    SummaryOnly,
-    /// The original alone.
-    MessageOnly,
-}
-
-impl IncomingMode {
-    /// Every mode with its preference value.
-    pub(crate) const ALL: [(&'static str, IncomingMode); 5] = [
-        ("summary-wraps-message", IncomingMode::SummaryWrapsMessage),
-        ("summary-then-message", IncomingMode::SummaryThenMessage),
-        ("message-then-summary", IncomingMode::MessageThenSummary),
-        ("summary-only", IncomingMode::SummaryOnly),
-        ("message-only", IncomingMode::MessageOnly),
-    ];
-
-    /// Reads a preference value; unknown values give the default, as a
-    /// mistyped preference must not stop mail.
-    pub(crate) fn from_pref(value: Option<&str>) -> IncomingMode {
-        IncomingMode::ALL
-            .iter()
-            .find(|(name, _)| Some(*name) == value)
-            .map(|(_, mode)| *mode)
-            .unwrap_or(IncomingMode::SummaryWrapsMessage)
-    }
+/// Reads the `incoming` preference; an unknown value gives the default,
+/// as a mistyped preference must not stop mail (`imip store check`
+/// reports it).
+pub(crate) fn incoming_mode(value: Option<&str>) -> IncomingMode {
+    value.and_then(IncomingMode::parse).unwrap_or_default()
 }
 
 /// The mails to put in the mailbox for one received mail, in order.
@@ -300,7 +272,7 @@ mod tests {
 
     #[test]
     fn without_a_summary_the_original_goes_unchanged() {
-        for (_, mode) in IncomingMode::ALL {
+        for mode in IncomingMode::ALL {
             assert_eq!(compose(mode, ORIGINAL, None, "d", "1@x"), vec![ORIGINAL.to_vec()]);
         }
     }
@@ -326,7 +298,7 @@ mod tests {
         assert_eq!(mails(IncomingMode::SummaryOnly).len(), 1);
         assert!(!String::from_utf8_lossy(&mails(IncomingMode::SummaryOnly)[0]).contains("From the body"));
         assert_eq!(mails(IncomingMode::MessageOnly), vec![ORIGINAL.to_vec()]);
-        assert_eq!(IncomingMode::from_pref(Some("nonsense")), IncomingMode::SummaryWrapsMessage);
+        assert_eq!(incoming_mode(Some("nonsense")), IncomingMode::SummaryWrapsMessage);
     }
 
     #[test]

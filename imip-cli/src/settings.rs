@@ -258,12 +258,13 @@ impl Settings {
         }
         settings.delivery_prefix = raw.delivery_prefix.unwrap_or_default();
         settings.freebusy_dir = raw.freebusy_dir.map(relative);
-        for key in raw.prefs.keys() {
-            if !imip_core::admin::valid_pref_key(key) {
-                return Err(at(format!("prefs: {key:?} is not a preference name")));
-            }
+        let mut prefs = BTreeMap::new();
+        for (key, value) in raw.prefs {
+            let (key, value) =
+                imip_core::prefs::check(&key, &value).map_err(|e| at(format!("prefs: {e}")))?;
+            prefs.insert(key.name().to_string(), value);
         }
-        settings.prefs = raw.prefs;
+        settings.prefs = prefs;
         settings.limits = raw.limits;
         if let Some(to) = raw.log.to {
             settings.log_to = match to.as_str() {
@@ -393,6 +394,8 @@ mod tests {
             "transport = \"carrier-pigeon:x\"",
             "delivery = \"lmtp:nowhere\"",
             "[prefs]\n\"../x\" = \"1\"",
+            "[prefs]\nincoming = \"summary\"",
+            "[prefs]\nTZID = \"Atlantis\"",
             "[limits]\nmax_message_byte = 3",
             "[log]\nto = \"file\"",
             "[log]\nlevel = \"loud\"",

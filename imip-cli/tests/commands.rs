@@ -268,3 +268,80 @@ fn maintain_store_commands_and_freebusy_publish() {
     assert!(ifb.contains("FREEBUSY;FBTYPE=BUSY:20300310T140000Z/20300310T150000Z"), "{ifb}");
     assert!(!ifb.contains("Planning"));
 }
+
+#[test]
+fn prefs_set_refuses_unknown_keys_and_bad_values_with_sysexits_codes() {
+    let dir = setup("store = \"fs:data\"\n", None);
+    let set = |key: &str, value: &str| {
+        imip(dir.path(), &with_config(&["prefs", "set", "bob@example.com", key, value]), b"")
+    };
+    let misspelled = set("incomming", "summary-only");
+    assert_eq!(misspelled.status.code(), Some(64), "{}", stderr(&misspelled));
+    assert!(stderr(&misspelled).contains("not a preference"), "{}", stderr(&misspelled));
+    let horizon = set("freebusy.horizon", "20990101T000000Z");
+    assert_eq!(horizon.status.code(), Some(64), "engine state is not a preference: {}", stderr(&horizon));
+    let zone = set("TZID", "Europe/Atlantis");
+    assert_eq!(zone.status.code(), Some(65), "{}", stderr(&zone));
+    assert!(stderr(&zone).contains("IANA time zone"), "{}", stderr(&zone));
+    let sharing = set("freebusy_sharing", "yes");
+    assert_eq!(sharing.status.code(), Some(65), "{}", stderr(&sharing));
+    assert!(stderr(&sharing).contains("share or no"), "{}", stderr(&sharing));
+    let availability = set("availability", "BEGIN:VAVAILABILITY\nnonsense");
+    assert_eq!(availability.status.code(), Some(65), "{}", stderr(&availability));
+    assert!(stderr(&availability).contains("availability"), "{}", stderr(&availability));
+    // Nothing of it was stored.
+    let list = imip(dir.path(), &with_config(&["prefs", "list", "bob@example.com"]), b"");
+    assert!(stdout(&list).is_empty(), "{}", stdout(&list));
+    // A Windows zone name is taken as the IANA zone it maps to.
+    let windows = set("TZID", "W. Europe Standard Time");
+    assert_eq!(windows.status.code(), Some(0), "{}", stderr(&windows));
+    let get = imip(dir.path(), &with_config(&["prefs", "get", "bob@example.com", "TZID"]), b"");
+    assert_eq!(stdout(&get), "Europe/Berlin\n");
+}
+
+#[test]
+fn a_new_zone_recomputes_stored_freebusy_in_the_same_commit() {
+    let dir = setup("store = \"fs:data\"\ndelivery = \"maildir:mail\"\n", None);
+    // An all-day invitation: its busy time is the day in Bob's zone.
+    let request = mail(
+        "alice@example.com",
+        "bob@example.com",
+        "day@example.com",
+        "REQUEST",
+        "UID:day@example.com\r\nDTSTAMP:20250301T090000Z\r\nDTSTART;VALUE=DATE:20300310\r\n\
+         DTEND;VALUE=DATE:20300311\r\nSUMMARY:Offsite\r\nORGANIZER:mailto:alice@example.com\r\n\
+         ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com\r\n",
+    );
+    let out =
+        imip(dir.path(), &with_config(&["person", "--recipient", "bob@example.com"]), request.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let window =
+        ["freebusy", "--user", "bob@example.com", "--from", "20300309T000000Z", "--to", "20300312T000000Z"];
+    let before = stdout(&imip(dir.path(), &with_config(&window), b""));
+    assert!(before.contains("20300310T000000Z/20300311T000000Z"), "{before}");
+    let set = imip(dir.path(), &with_config(&["prefs", "set", "bob@example.com", "TZID", "Asia/Tokyo"]), b"");
+    assert_eq!(set.status.code(), Some(0), "{}", stderr(&set));
+    let after = stdout(&imip(dir.path(), &with_config(&window), b""));
+    assert!(after.contains("20300309T150000Z/20300310T150000Z"), "the day in Tokyo: {after}");
+    let check = imip(dir.path(), &with_config(&["store", "check"]), b"");
+    assert_eq!(check.status.code(), Some(0), "{}{}", stdout(&check), stderr(&check));
+}
+
+#[test]
+fn store_check_reports_a_stored_preference_that_no_longer_parses() {
+    let dir = setup("store = \"fs:data\"\n", None);
+    let set = imip(
+        dir.path(),
+        &with_config(&["prefs", "set", "bob@example.com", "freebusy_sharing", "share"]),
+        b"",
+    );
+    assert_eq!(set.status.code(), Some(0), "{}", stderr(&set));
+    // An older imip took "yes"; an administrator's hand edit does the same.
+    let principals = dir.path().join("data/principals");
+    let bob = std::fs::read_dir(&principals).expect("principals").next().expect("bob").expect("entry").path();
+    std::fs::write(bob.join("prefs/freebusy_sharing"), "yes").expect("edit");
+    let check = imip(dir.path(), &with_config(&["store", "check"]), b"");
+    assert_eq!(check.status.code(), Some(65), "{}{}", stdout(&check), stderr(&check));
+    let said = format!("{}{}", stdout(&check), stderr(&check));
+    assert!(said.contains("bob@example.com") && said.contains("freebusy_sharing"), "{said}");
+}

@@ -62,7 +62,7 @@ fn the_incoming_preference_picks_the_mode() {
     assert_eq!(mails[1].data, request(), "then the original, unchanged");
 
     let bad = ["--config", "imip.toml", "prefs", "set", "bob@example.com", "incoming", "shout"];
-    assert_eq!(imip(dir.path(), &bad, b"").status.code(), Some(64));
+    assert_eq!(imip(dir.path(), &bad, b"").status.code(), Some(65), "a bad value is bad data");
 }
 
 #[test]

@@ -125,6 +125,7 @@ mod itip;
 pub mod model;
 mod outcome;
 mod plan;
+pub mod prefs;
 pub mod presence;
 pub mod resource;
 mod store;

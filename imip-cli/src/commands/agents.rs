@@ -3,7 +3,7 @@
 
 use super::{address, envelope_recipients, read_message};
 use crate::exit::{EX_TEMPFAIL, EX_USAGE, Failure};
-use crate::mailbox::{self, IncomingMode, Mailbox};
+use crate::mailbox::{self, Mailbox};
 use crate::session::Session;
 use imip_core::drive::{MailReport, deliver_mail, record_sent_mail};
 use imip_core::{CalAddress, Disposition, Env, Notice, Transport, TransportError};
@@ -50,7 +50,7 @@ pub(crate) fn person(
             tracing::info!(principal = %recipient, outcome = "not participating", "delivered unchanged");
             None
         };
-        let mode = IncomingMode::from_pref(session.settings.pref(&prefs, mailbox::INCOMING_PREF));
+        let mode = mailbox::incoming_mode(session.settings.pref(&prefs, mailbox::INCOMING_PREF));
         let message_id = session.message_id(recipient.domain());
         let mails = mailbox::compose(mode, &raw, summary.as_deref(), &session.rfc5322_date(), &message_id);
         for mail in mails {

@@ -48,7 +48,10 @@ pub(crate) fn prefs_get(session: &Session, user: &str, key: &str) -> Result<(), 
     }
 }
 
-/// `imip prefs set` and `unset`.
+/// `imip prefs set` and `unset`: each key has one parser
+/// ([`imip_core::prefs`]); an unknown key is a usage error (64), a bad
+/// value bad data (65). A change of zone recomputes the user's stored
+/// free/busy in the same commit.
 pub(crate) fn prefs_set(
     session: &Session,
     user: &str,
@@ -56,18 +59,30 @@ pub(crate) fn prefs_set(
     value: Option<&str>,
 ) -> Result<(), Failure> {
     let user = address(user)?;
-    if !imip_core::admin::valid_pref_key(key) {
-        return Err(Failure::new(EX_USAGE, format!("{key:?} is not a preference name")));
-    }
-    if key == crate::mailbox::INCOMING_PREF
-        && let Some(value) = value
-        && !crate::mailbox::IncomingMode::ALL.iter().any(|(name, _)| *name == value)
-    {
-        let names: Vec<&str> = crate::mailbox::IncomingMode::ALL.iter().map(|(n, _)| *n).collect();
-        return Err(Failure::new(EX_USAGE, format!("incoming: use one of {}", names.join(", "))));
-    }
+    let refuse = |error: imip_core::prefs::PrefError| {
+        let code = if error.is_about_the_key() { EX_USAGE } else { crate::exit::EX_DATAERR };
+        Failure::new(code, error.to_string())
+    };
+    let change = match value {
+        Some(value) => {
+            let (key, value) = imip_core::prefs::check(key, value).map_err(refuse)?;
+            (key.name().to_string(), Some(value))
+        }
+        None => {
+            if imip_core::prefs::is_engine_state(key) {
+                return Err(refuse(imip_core::prefs::PrefError::EngineState(key.to_string())));
+            }
+            // A key no longer known may still be removed.
+            if imip_core::prefs::PrefKey::parse(key).is_none() && !imip_core::admin::valid_pref_key(key) {
+                return Err(Failure::new(EX_USAGE, format!("{key:?} is not a preference name")));
+            }
+            (key.to_string(), None)
+        }
+    };
     let mut store = session.open_store()?;
-    store.set_pref(&user, key, value).map_err(|e| Failure::store(user.as_str(), &e))
+    imip_core::drive::change_prefs(&session.engine, store.as_mut(), &user, &[change], session.now)
+        .map(drop)
+        .map_err(|e| Failure::drive(user.as_str(), &e))
 }
 
 /// `imip prefs list`: the user's own, then defaults they do not override.

@@ -109,3 +109,65 @@ pub fn extend_horizon(
     }
     Err(DriveError::Contention(MAX_ATTEMPTS))
 }
+
+/// Sets (or, with `None`, removes) preferences of `principal`, and in
+/// the same commit recomputes the free/busy that depends on them: when
+/// the time zone ([`crate::prefs::PrefKey::Zone`]) changes, every object
+/// is expanded again, since floating and all-day events are read in it.
+/// The caller checks the values first ([`crate::prefs::check`]).
+/// Returns how many objects were re-expanded.
+pub fn change_prefs(
+    engine: &Engine,
+    store: &mut dyn Store,
+    principal: &CalAddress,
+    changes: &[(String, Option<String>)],
+    now: Timestamp,
+) -> Result<usize, DriveError> {
+    let config = &engine.config().freebusy;
+    for attempt in 1..=MAX_ATTEMPTS {
+        let version = store.schedule_version(principal)?;
+        let before = store.prefs(principal)?;
+        let mut after = before.clone();
+        for (key, value) in changes {
+            match value {
+                Some(value) => after.insert(key.clone(), value.clone()),
+                None => after.remove(key),
+            };
+        }
+        let horizon = config.plan_horizon(FreeBusyConfig::stored_horizon(&before), now).horizon();
+        let (old, new) = (config.expansion(&before, horizon), config.expansion(&after, horizon));
+        let mut periods = Vec::new();
+        let mut anchor = None;
+        let mut expanded = 0;
+        if old.zone != new.zone {
+            for uid in store.uids(principal)? {
+                let loaded = store.load(principal, &uid)?;
+                if let Some(object) = loaded.value.object.as_ref() {
+                    periods.extend(implied_updates(principal, &uid, Some(object), Some(object), &new));
+                    expanded += 1;
+                }
+                anchor.get_or_insert((uid, loaded));
+            }
+        }
+        let Some((uid, loaded)) = anchor else {
+            // Nothing stored depends on them.
+            for (key, value) in changes {
+                store.set_pref(principal, key, value.as_deref())?;
+            }
+            return Ok(0);
+        };
+        let commit = Commit {
+            periods,
+            guards: vec![ScheduleGuard { principal: principal.clone(), version }],
+            prefs: changes.to_vec(),
+            ..Commit::new(principal.clone(), uid, loaded.version, loaded.value)
+        };
+        match store.commit(commit) {
+            Ok(()) => return Ok(expanded),
+            Err(StoreError::Conflict) if attempt < MAX_ATTEMPTS => continue,
+            Err(StoreError::Conflict) => return Err(DriveError::Contention(attempt)),
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Err(DriveError::Contention(MAX_ATTEMPTS))
+}

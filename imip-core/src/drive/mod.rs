@@ -21,6 +21,8 @@
 //! * **Upkeep**, for `imip maintain` and cron: [`extend_horizon`] moves a
 //!   principal's expansion horizon and re-expands their recurring
 //!   objects; [`expire_offers`] drops lapsed counter-proposal offers.
+//! * **Preferences**: [`change_prefs`] sets a user's preferences and
+//!   recomputes, in the same commit, the free/busy they change.
 //!
 //! Each one that commits retries a decision taken on data that changed
 //! meanwhile ([`crate::StoreError::Conflict`]), up to [`MAX_ATTEMPTS`]
@@ -31,7 +33,7 @@ mod mail;
 mod outbox;
 mod run;
 
-pub use horizon::{expire_offers, extend_horizon};
+pub use horizon::{change_prefs, expire_offers, extend_horizon};
 pub use mail::{MailReport, deliver_mail, record_sent_mail};
 pub use outbox::{Flush, OUTBOX_LEASE_SECONDS, flush_outbox};
 pub use run::{DriveError, Report, run_once};

@@ -28,11 +28,13 @@ pub struct FreeBusyEntry {
     pub fbtype: FbType,
 }
 
-/// Whether a principal with these preferences shares free/busy.
+/// Whether a principal with these preferences shares free/busy:
+/// `share` or `no` ([`crate::prefs::PrefKey::Sharing`]); without a
+/// readable value, `by_default`.
 pub fn shares_freebusy(prefs: &BTreeMap<String, String>, by_default: bool) -> bool {
-    match prefs.get(SHARING_PREF).map(|v| v.trim().to_ascii_lowercase()) {
-        Some(value) => matches!(value.as_str(), "share" | "yes" | "true" | "1"),
-        None => by_default,
+    match prefs.get(SHARING_PREF).map(|v| crate::prefs::PrefKey::Sharing.check(v)) {
+        Some(Ok(value)) => value == "share",
+        _ => by_default,
     }
 }
 

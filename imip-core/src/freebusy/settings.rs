@@ -62,7 +62,10 @@ impl FreeBusyConfig {
     /// The expansion for a principal with these preferences and horizon.
     /// An unknown or absent [`ZONE_PREF`] means UTC.
     pub fn expansion(&self, prefs: &BTreeMap<String, String>, horizon: Timestamp) -> Expansion {
-        let zone = prefs.get(ZONE_PREF).and_then(|name| name.trim().parse().ok()).unwrap_or(chrono_tz::UTC);
+        let zone = prefs
+            .get(ZONE_PREF)
+            .and_then(|name| crate::prefs::parse_zone(name.trim()))
+            .unwrap_or(chrono_tz::UTC);
         let reach = i64::from(self.window_days) + i64::from(self.past_days);
         Expansion {
             zone,

@@ -41,6 +41,14 @@ pub enum Problem {
         /// Which UID.
         uid: String,
     },
+    /// A stored preference whose value no longer parses
+    /// ([`crate::prefs`]): its default applies until it is set again.
+    BadPreference {
+        /// Whose.
+        principal: CalAddress,
+        /// Why, naming the key.
+        reason: String,
+    },
     /// A store-specific defect (an unreadable or stray file, say).
     Damaged {
         /// Where.
@@ -62,6 +70,7 @@ impl fmt::Display for Problem {
             Problem::OrphanPeriods { principal, uid } => {
                 write!(f, "{principal}: busy periods for {uid:?}, which has no object")
             }
+            Problem::BadPreference { principal, reason } => write!(f, "{principal}: preference {reason}"),
             Problem::Damaged { key, reason } => write!(f, "{key}: {reason}"),
         }
     }
@@ -153,6 +162,12 @@ pub fn check(store: &dyn Store, config: &FreeBusyConfig, now: Timestamp) -> Resu
     let mut report = CheckReport::default();
     for principal in store.principals()? {
         report.principals += 1;
+        let (_, bad_prefs) = crate::prefs::Prefs::read(&store.prefs(&principal)?);
+        for problem in bad_prefs {
+            report
+                .problems
+                .push(Problem::BadPreference { principal: principal.clone(), reason: problem.to_string() });
+        }
         let expansion = expansion_of(store, &principal, config, now)?;
         let mut stored: BTreeMap<(String, PeriodSet), Vec<BusyPeriod>> = BTreeMap::new();
         for set in store.period_sets(&principal)? {
@@ -258,7 +273,9 @@ pub fn repair(
                 })?;
                 report.dropped += 1;
             }
-            Problem::Unreadable { .. } | Problem::Damaged { .. } => report.remaining.push(problem),
+            Problem::Unreadable { .. } | Problem::BadPreference { .. } | Problem::Damaged { .. } => {
+                report.remaining.push(problem)
+            }
         }
     }
     Ok(report)

@@ -266,11 +266,16 @@ impl World {
 
     /// A local action by an agent's principal, then the mail it causes.
     fn act(&mut self, who: &CalAddress, action: LocalAction) -> Result<String, String> {
+        self.run(imip_core::Input::Local { principal: who.clone(), action })
+    }
+
+    /// Runs an input of an agent's principal, then delivers what it sent.
+    fn run(&mut self, input: imip_core::Input) -> Result<String, String> {
+        let who = &input.principal().clone();
         if !self.agents.contains(who) {
             return Err(format!("{who} has no agent; list it in `agents`"));
         }
         let before = self.transport.sent.len();
-        let input = imip_core::Input::Local { principal: who.clone(), action };
         let mut env = Env::new(self.now, &mut self.ids);
         let report = drive::run_once(&self.engine, &mut env, &mut self.store, &mut self.transport, &input)
             .map_err(|e| e.to_string())?;
@@ -288,7 +293,7 @@ impl World {
 
     /// A message an agent's principal sends with their own mail client:
     /// their person-outgoing agent records it first
-    /// ([`LocalAction::Sent`]), then it is delivered like any mail.
+    /// ([`imip_core::Input::Sent`]), then it is delivered like any mail.
     fn client_sends(
         &mut self,
         from: &CalAddress,
@@ -296,7 +301,7 @@ impl World {
         payload: &str,
     ) -> Result<String, String> {
         let object = SchedulingObject::parse(payload).map_err(|e| e.to_string())?;
-        let mut transcript = self.act(from, LocalAction::Sent(object))?;
+        let mut transcript = self.run(imip_core::Input::Sent { principal: from.clone(), message: object })?;
         transcript = transcript.replacen(&format!("{from}: "), &format!("{from} (outgoing): "), 1);
         transcript.push_str(&self.send_raw(from, to, payload)?);
         Ok(transcript)

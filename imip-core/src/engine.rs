@@ -2,7 +2,7 @@
 //! → [`Outcome`].
 
 use crate::freebusy::{ScheduleView, busy_time, shares_freebusy, vfreebusy_window};
-use crate::itip::{Ctx, inbound, local};
+use crate::itip::{Ctx, inbound, local, sent};
 use crate::model::{ComponentKind, Method};
 use crate::store::{ScheduleReader, StoreError};
 use crate::{CalAddress, Config, ConfigError, Input, LocalAction, Outcome, Record, Timestamp, resource};
@@ -62,6 +62,7 @@ impl Engine {
         let first = match input {
             Input::Incoming(incoming) => inbound::handle(&ctx, incoming),
             Input::Local { action, .. } => local::handle(&ctx, action),
+            Input::Sent { message, .. } => sent::handle(&ctx, message),
         };
         match (resource, input) {
             (Some(resource), Input::Incoming(incoming)) if resource::answers(&incoming.message, &first) => {

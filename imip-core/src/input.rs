@@ -17,6 +17,18 @@ pub enum Input {
         /// What they did.
         action: LocalAction,
     },
+    /// An iTIP message the principal's own client sent by mail (the
+    /// person-outgoing agent, RFC 6047 §2): the principal's copy takes
+    /// the decision it carries (an organizer's REQUEST, ADD, PUBLISH,
+    /// CANCEL or DECLINECOUNTER; an attendee's REPLY or COUNTER), and
+    /// nothing is sent, because the client already did. The caller
+    /// vouches that the principal sent it.
+    Sent {
+        /// Who sent it.
+        principal: CalAddress,
+        /// The message, with its METHOD.
+        message: SchedulingObject,
+    },
 }
 
 impl Input {
@@ -24,7 +36,7 @@ impl Input {
     pub fn principal(&self) -> &CalAddress {
         match self {
             Input::Incoming(incoming) => &incoming.principal,
-            Input::Local { principal, .. } => principal,
+            Input::Local { principal, .. } | Input::Sent { principal, .. } => principal,
         }
     }
 
@@ -33,6 +45,7 @@ impl Input {
         match self {
             Input::Incoming(incoming) => incoming.message.uid(),
             Input::Local { action, .. } => action.uid(),
+            Input::Sent { message, .. } => message.uid(),
         }
     }
 }
@@ -112,12 +125,6 @@ pub enum LocalAction {
         /// The UID.
         uid: String,
     },
-    /// Record an iTIP message the principal's own client sent by mail
-    /// (the person-outgoing agent, RFC 6047 §2): the principal's copy
-    /// takes the decision it carries (an organizer's REQUEST, ADD,
-    /// PUBLISH, CANCEL or DECLINECOUNTER; an attendee's REPLY or
-    /// COUNTER), and nothing is sent, because the client already did.
-    Sent(SchedulingObject),
     /// As organizer, reject a counter-proposal (RFC 5546 §3.2.8).
     DeclineCounter {
         /// The UID.
@@ -133,7 +140,7 @@ impl LocalAction {
     /// The UID concerned.
     pub fn uid(&self) -> &str {
         match self {
-            LocalAction::Save(object) | LocalAction::Sent(object) => object.uid(),
+            LocalAction::Save(object) => object.uid(),
             LocalAction::Counter { proposal, .. } => proposal.uid(),
             LocalAction::Delete { uid }
             | LocalAction::Respond { uid, .. }

@@ -322,7 +322,7 @@ pub enum Applied {
     /// Another participant's busy time was recorded (RFC 5546 §3.3.1, §3.3.3).
     FreeBusyLearned,
     /// A message the principal's own client sent was recorded
-    /// ([`crate::LocalAction::Sent`]).
+    /// ([`crate::Input::Sent`]).
     Recorded,
     /// A resource's policies answered a booking request
     /// ([`crate::resource`]).

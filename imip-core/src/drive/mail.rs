@@ -41,7 +41,7 @@ pub fn deliver_mail(
 
 /// Records a mail that `principal` sent with their own client (the
 /// person-outgoing agent): each iTIP part runs through [`run_once`] as
-/// [`crate::LocalAction::Sent`], which updates their copy and sends
+/// [`Input::Sent`], which updates their copy and sends
 /// nothing. The caller vouches that the mail is the principal's (the
 /// MTA authenticated its submission).
 pub fn record_sent_mail(
@@ -53,9 +53,9 @@ pub fn record_sent_mail(
     raw: &[u8],
     limits: &MailLimits,
 ) -> Result<MailReport, DriveError> {
-    run_parts(engine, env, store, transport, raw, limits, |_, message| Input::Local {
+    run_parts(engine, env, store, transport, raw, limits, |_, message| Input::Sent {
         principal: principal.clone(),
-        action: crate::LocalAction::Sent(message),
+        message,
     })
 }
 

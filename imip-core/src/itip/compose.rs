@@ -91,18 +91,6 @@ pub(crate) const RESPONSE_PROPERTIES: &[ICalendarProperty] = &[
     ICalendarProperty::Dtstamp,
 ];
 
-/// The human title of an object: its SUMMARY, or its UID.
-pub(crate) fn title(object: &SchedulingObject) -> String {
-    object
-        .main_component()
-        .property(&ICalendarProperty::Summary)
-        .and_then(|e| e.values.first())
-        .and_then(|v| v.as_text())
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| object.uid().to_string())
-}
-
 /// The first COMMENT's text, formatted for a notice (" Comment: …").
 pub(crate) fn comment_suffix(component: &ICalendarComponent) -> String {
     component

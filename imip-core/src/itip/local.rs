@@ -3,8 +3,9 @@
 
 use super::Ctx;
 use super::compose::{Composer, RESPONSE_PROPERTIES, add_comment, keep_properties};
+use super::copy::{is_organizer, mark_counter_sent, with_extra_effects, with_partstat};
 use super::outbound::{Scheduled, attendee_changes, message, organizer_changes};
-use crate::model::component::{self, COUNTER_SENT, attendee as find_attendee};
+use crate::model::component::{self, attendee as find_attendee};
 use crate::model::{InstanceId, Method, PartStat, SchedulingObject};
 use crate::outcome::{Applied, Disposition, Effect, Outcome, PendingKind, Unchanged};
 use crate::{CalAddress, LocalAction, Violation};
@@ -55,7 +56,6 @@ fn run(ctx: &Ctx<'_>, action: &LocalAction) -> Result<Outcome, Violation> {
             Ok(finish(ctx, scheduled, vec![Effect::Dequeue]))
         }
         LocalAction::Counter { proposal, comment } => counter(ctx, stored, proposal, comment.as_deref()),
-        LocalAction::Sent(message) => super::sent::record(ctx, stored, message),
         // The driver answers approvals for resources (it reads their
         // schedule); anyone else has nothing to approve.
         LocalAction::Approve { .. } => Err(Violation::NotAResource(ctx.principal.to_string())),
@@ -139,62 +139,8 @@ fn finish(ctx: &Ctx<'_>, scheduled: Scheduled, extra: Vec<Effect>) -> Outcome {
     with_extra_effects(ctx, outcome, extra)
 }
 
-/// Adds `extra` effects to an outcome, leaving out a Dequeue when
-/// nothing is queued.
-pub(super) fn with_extra_effects(ctx: &Ctx<'_>, mut outcome: Outcome, extra: Vec<Effect>) -> Outcome {
-    for effect in extra {
-        if matches!(effect, Effect::Dequeue) && ctx.record.pending.is_none() {
-            continue;
-        }
-        outcome = outcome.with(effect);
-    }
-    outcome
-}
-
-/// The attendee's copy with their own PARTSTAT set, for every instance
-/// or for one (materialised from the series when it has no override
-/// yet, RFC 5546 §3.2.3).
-pub(super) fn with_partstat(
-    principal: &CalAddress,
-    old: &SchedulingObject,
-    instance: Option<InstanceId>,
-    partstat: PartStat,
-) -> Result<SchedulingObject, Violation> {
-    let mut new = old.clone();
-    match instance {
-        None => new.edit_all(|_, c| {
-            if let Some(entry) = component::attendee_entry_mut(c, principal) {
-                component::set_partstat(entry, partstat);
-                component::remove_param(entry, &ICalendarParameterName::DelegatedTo);
-            }
-        }),
-        Some(id) => {
-            if new.component(id).is_none() {
-                let InstanceId::Occurrence { start, .. } = id else {
-                    return Err(Violation::NotAddressed(principal.to_string()));
-                };
-                let rid = ICalendarEntry::new(ICalendarProperty::RecurrenceId)
-                    .with_value(ICalendarValue::from(start.to_partial()));
-                let occurrence = super::inbound::materialize(old, id, &rid)
-                    .ok_or_else(|| Violation::NotAddressed(principal.to_string()))?;
-                new.put_component(id, occurrence);
-            }
-            if let Some(entry) =
-                new.component_mut(id).and_then(|c| component::attendee_entry_mut(c, principal))
-            {
-                component::set_partstat(entry, partstat);
-            }
-        }
-    }
-    SchedulingObject::from_calendar(new.into_calendar())
-}
-
 fn join(addresses: &[CalAddress]) -> String {
     addresses.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ")
-}
-
-pub(super) fn is_organizer(ctx: &Ctx<'_>, object: &SchedulingObject) -> bool {
-    object.organizer().is_some_and(|o| &o.address == ctx.principal)
 }
 
 fn attendee_copy<'a>(
@@ -271,24 +217,6 @@ fn counter(
         .with(Effect::PutObject(mark_counter_sent(old, proposal, ctx.now))))
 }
 
-/// The attendee's copy marked as awaiting the organizer's answer to a
-/// counter-proposal sent at `now` (so a DECLINECOUNTER can be matched).
-pub(super) fn mark_counter_sent(
-    old: &SchedulingObject,
-    proposal: &SchedulingObject,
-    now: crate::Timestamp,
-) -> SchedulingObject {
-    let mut marked = old.clone();
-    let sent = now.to_ical();
-    let countered = proposal.instance_ids().next().unwrap_or(InstanceId::Master);
-    marked.edit_all(|id, c| {
-        if id.is_master() || id == countered {
-            component::set_x_property(c, COUNTER_SENT, Some(sent.clone()));
-        }
-    });
-    marked
-}
-
 /// Accepting a COUNTER: the proposal's times (a to-do's DUE too), place
 /// and description replace the organizer's (RFC 5546 §3.2.7, §3.4.7);
 /// attendees are kept.
@@ -310,14 +238,14 @@ fn apply_proposal(old: &SchedulingObject, proposal: &SchedulingObject) -> Schedu
         {
             new.put_component(id, occurrence);
         }
-        if let Some(target) = new.component_mut(id) {
+        new.edit(id, |target| {
             for property in TAKEN {
                 if proposed.has_property(property) {
                     component::remove_property(target, property);
                     target.entries.extend(proposed.properties(property).cloned());
                 }
             }
-        }
+        });
     }
     new.put_timezones_from(proposal);
     new

@@ -14,6 +14,7 @@
 
 mod authority;
 pub(crate) mod compose;
+mod copy;
 pub(crate) mod inbound;
 pub(crate) mod local;
 mod message;

@@ -16,9 +16,9 @@
 //! | REFRESH | attendee | nothing |
 
 use super::Ctx;
+use super::copy::{is_organizer, mark_counter_sent, with_extra_effects, with_partstat};
 use super::inbound::cancel::mark_cancelled;
 use super::inbound::{keep_newer_overrides, newer_instances};
-use super::local::{is_organizer, mark_counter_sent, with_extra_effects, with_partstat};
 use crate::model::component;
 use crate::model::{InstanceId, Method, SchedulingObject};
 use crate::outcome::{Applied, Disposition, Effect, Ignored, Outcome, PendingKind, Unchanged};
@@ -26,7 +26,15 @@ use crate::{CalAddress, Violation};
 use std::collections::BTreeSet;
 
 /// Records `message`, sent by `ctx.principal`, in their copy.
-pub(super) fn record(
+/// Decides on a message the principal's own client sent.
+pub(crate) fn handle(ctx: &Ctx<'_>, message: &SchedulingObject) -> Outcome {
+    match record(ctx, ctx.record.object.as_ref(), message) {
+        Ok(outcome) => outcome,
+        Err(violation) => Outcome::refused(violation),
+    }
+}
+
+fn record(
     ctx: &Ctx<'_>,
     stored: Option<&SchedulingObject>,
     message: &SchedulingObject,
@@ -183,9 +191,7 @@ fn organizer_cancel(
         uninvite(old, &named)
     } else {
         let mut new = mark_cancelled(old, message, &newer);
-        if let Ok(reindexed) = SchedulingObject::from_calendar(new.clone().into_calendar()) {
-            new = reindexed;
-        }
+        new.rekey();
         new
     };
     let dequeue = ctx.record.pending.is_some() && newer.contains(&InstanceId::Master) && !uninvites;

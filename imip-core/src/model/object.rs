@@ -122,7 +122,13 @@ impl SchedulingObject {
 
     /// A title for people: the SUMMARY (RFC 5545 §3.8.1.12), or the UID.
     pub fn title(&self) -> String {
-        crate::itip::compose::title(self)
+        self.main_component()
+            .property(&ICalendarProperty::Summary)
+            .and_then(|e| e.values.first())
+            .and_then(|v| v.as_text())
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| self.uid().to_string())
     }
 
     /// When the main component starts and ends (DTEND, else DTSTART plus
@@ -209,8 +215,9 @@ impl SchedulingObject {
         self.instances.get(&id).copied()
     }
 
-    /// Mutable access to an instance's component.
-    pub fn component_mut(&mut self, id: InstanceId) -> Option<&mut ICalendarComponent> {
+    /// Mutable access to an instance's component, for edits that leave
+    /// its RECURRENCE-ID alone (use [`SchedulingObject::edit`] otherwise).
+    pub(crate) fn component_mut(&mut self, id: InstanceId) -> Option<&mut ICalendarComponent> {
         let idx = *self.instances.get(&id)?;
         self.calendar.components.get_mut(idx as usize)
     }
@@ -277,13 +284,27 @@ impl SchedulingObject {
     }
 
     /// Adds a detached component (built elsewhere) as instance `id`,
-    /// replacing any component already there.
+    /// replacing any component already there. It stays keyed `id` until
+    /// [`SchedulingObject::rekey`].
     pub fn put_component(&mut self, id: InstanceId, component: ICalendarComponent) {
         self.remove_instance(id);
         let new_index = self.calendar.components.len() as u32;
         self.calendar.components.push(component);
         self.calendar.components[0].component_ids.push(new_index);
         self.instances.insert(id, new_index);
+    }
+
+    /// Edits one instance's component, and keeps the index right: an
+    /// edit of its RECURRENCE-ID keys it anew. Returns whether the
+    /// instance exists.
+    pub fn edit(&mut self, id: InstanceId, edit: impl FnOnce(&mut ICalendarComponent)) -> bool {
+        let Some(index) = self.instances.get(&id).copied() else { return false };
+        edit(&mut self.calendar.components[index as usize]);
+        let key = instance_id(&self.calendar.components[index as usize], &self.zones).unwrap_or(id);
+        if key != id {
+            self.reindex();
+        }
+        true
     }
 
     /// Removes an instance's component (and its sub-components).
@@ -316,6 +337,16 @@ impl SchedulingObject {
         }
     }
 
+    /// After a series of edits, keys every instance by what its
+    /// RECURRENCE-ID now says and resolves the object's zones again, as
+    /// [`SchedulingObject::from_calendar`] would, without taking the
+    /// object apart: the one way to bring the index up to date after
+    /// [`SchedulingObject::put_component`] or a raw edit.
+    pub fn rekey(&mut self) {
+        self.refresh_zones();
+        self.reindex();
+    }
+
     fn reindex(&mut self) {
         let zones = self.zones.clone();
         self.instances = self.calendar.components[0]
@@ -330,7 +361,7 @@ impl SchedulingObject {
     }
 
     fn refresh_zones(&mut self) {
-        self.zones = std::sync::Arc::new(self.calendar.build_owned_tz_resolver());
+        self.zones = std::sync::Arc::new(super::vtimezone::resolver(&self.calendar));
     }
 
     /// Copies the VTIMEZONEs this object now references from `other`.

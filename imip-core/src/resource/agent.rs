@@ -7,7 +7,6 @@ use super::booking::{Booking, Slot};
 use super::config::Resource;
 use super::evaluate::{Evaluation, Verdict, evaluate};
 use crate::freebusy::{BusyPeriod, Expansion, FbType, FreeBusyConfig};
-use crate::itip::compose;
 use crate::model::component;
 use crate::model::{ComponentKind, InstanceId, Method, PartStat, SchedulingObject};
 use crate::outcome::{
@@ -30,7 +29,7 @@ pub(crate) fn takes(input: &Input) -> bool {
             message.kind() == ComponentKind::Event
                 && matches!(message.method(), Some(Method::Request | Method::Add | Method::Cancel))
         }
-        Input::Local { .. } => false,
+        Input::Local { .. } | Input::Sent { .. } => false,
     }
 }
 
@@ -219,7 +218,7 @@ fn answer(
     } else {
         (NoticeKind::Booking, evaluation.reason.clone(), Vec::new())
     };
-    let title = run.record.object.as_ref().map(compose::title).unwrap_or_else(|| uid.clone());
+    let title = run.record.object.as_ref().map(SchedulingObject::title).unwrap_or_else(|| uid.clone());
     let mut effects = run.effects;
     for effect in &mut effects {
         if let Effect::Send(message) = effect {
@@ -311,7 +310,7 @@ fn proposal(object: &SchedulingObject, booking: &Booking, slots: &[Slot]) -> Sch
     let mut proposal = object.clone();
     if let (false, [slot]) = (booking.recurring, slots) {
         let id = if proposal.component(slot.id).is_some() { slot.id } else { InstanceId::Master };
-        if let Some(component) = proposal.component_mut(id) {
+        proposal.edit(id, |component| {
             for (name, at) in [(ICalendarProperty::Dtstart, slot.start), (ICalendarProperty::Dtend, slot.end)]
             {
                 component::remove_property(component, &name);
@@ -320,7 +319,7 @@ fn proposal(object: &SchedulingObject, booking: &Booking, slots: &[Slot]) -> Sch
                     .push(ICalendarEntry::new(name).with_value(ICalendarValue::from(at.to_partial())));
             }
             component::remove_property(component, &ICalendarProperty::Duration);
-        }
+        });
         return proposal;
     }
     let (Some(first), Some(original)) = (slots.first(), booking.slots.first()) else { return proposal };

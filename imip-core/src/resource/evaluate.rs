@@ -8,10 +8,8 @@
 //! trace.
 
 use super::booking::{Booking, Slot};
-use super::config::{Directory, Policy, Resource, Tolerance};
-use super::permitted::PermittedTimes;
-use super::policy;
-use crate::freebusy::Availability;
+use super::config::{Directory, Policy, Resource};
+use super::policy::{self, Cx, State, Step, local_time};
 use crate::store::{ScheduleReader, StoreError};
 use crate::{CalAddress, InstanceId, Timestamp};
 use chrono_tz::Tz;
@@ -60,58 +58,6 @@ pub struct Evaluation {
     /// The kind of the policy that held the booking for the owner's
     /// approval, when the verdict is [`Verdict::Hold`].
     pub held_by: Option<&'static str>,
-}
-
-/// What the policies read.
-pub(crate) struct Cx<'a> {
-    pub(crate) directory: &'a Directory,
-    pub(crate) resource: &'a Resource,
-    pub(crate) booking: &'a Booking,
-    pub(crate) reader: &'a dyn ScheduleReader,
-    pub(crate) now: Timestamp,
-    pub(crate) zone: Tz,
-    /// The owner approves: holds no longer apply.
-    pub(crate) approving: bool,
-}
-
-/// What the policies have decided so far.
-#[derive(Debug, Default)]
-pub(crate) struct State {
-    /// The instances still to book, at their current (maybe corrected)
-    /// times.
-    pub(crate) slots: Vec<Slot>,
-    /// Times were corrected: the answer is a COUNTER.
-    pub(crate) corrected: bool,
-    /// Instances declined one by one.
-    pub(crate) declined: Vec<Slot>,
-    /// Conflicting instances tolerated.
-    pub(crate) tolerance: Tolerance,
-    /// A truncated series is booked up to here.
-    pub(crate) booked_until: Option<Timestamp>,
-    /// The latest start the booking window allows.
-    pub(crate) latest_start: Option<Timestamp>,
-    /// Why the request is held, if it is.
-    pub(crate) hold: Option<String>,
-    /// The kind of the policy that held it.
-    pub(crate) held_by: Option<&'static str>,
-    /// Permitted times, for next-available.
-    pub(crate) permitted: Option<PermittedTimes>,
-    /// Working hours, for next-available.
-    pub(crate) working_hours: Option<Availability>,
-    /// Remarks for the reason of an acceptance.
-    pub(crate) remarks: Vec<String>,
-    /// The trace.
-    pub(crate) trace: Vec<String>,
-}
-
-/// What one policy says.
-pub(crate) enum Step {
-    /// Go on with the next policy.
-    Continue,
-    /// Stop: decline, with the reason.
-    Decline(String),
-    /// Stop: delegate, with the reason.
-    Delegate(CalAddress, String),
 }
 
 /// Evaluates `resource`'s chain for `booking`. `zone` is the resource's
@@ -227,19 +173,4 @@ fn conclude(cx: &Cx<'_>, mut state: State) -> Evaluation {
         Verdict::Accept { declined, booked_until: state.booked_until }
     };
     Evaluation { verdict, reason, trace: state.trace, held_by: state.held_by }
-}
-
-/// A time for humans, in the resource's zone: `2025-03-10 15:00 (Europe/Berlin)`.
-pub(crate) fn local_time(at: Timestamp, zone: Tz) -> String {
-    format!("{} ({})", at.to_chrono().with_timezone(&zone).format("%Y-%m-%d %H:%M"), zone.name())
-}
-
-/// A length for humans: `1 h 30 min`.
-pub(crate) fn length(seconds: i64) -> String {
-    let (hours, minutes) = (seconds / 3600, (seconds % 3600) / 60);
-    match (hours, minutes) {
-        (0, m) => format!("{m} min"),
-        (h, 0) => format!("{h} h"),
-        (h, m) => format!("{h} h {m} min"),
-    }
 }

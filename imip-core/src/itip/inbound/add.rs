@@ -113,7 +113,7 @@ pub(crate) fn refresh(ctx: &Ctx<'_>, about: &SchedulingObject, organizer: &crate
         from: ctx.principal.clone(),
         to: vec![organizer.clone()],
         uid: about.uid().to_string(),
-        title: crate::itip::compose::title(about),
+        title: about.title(),
         significant: true,
         explanation: format!("Please send the latest version of this {}.", about.kind().noun()),
         calendar: composer.finish(),
@@ -145,7 +145,7 @@ pub(crate) fn add_instances(
         rid.name = ICalendarProperty::RecurrenceId;
         occurrence.entries.push(rid);
         updated.put_component(InstanceId::occurrence(start), occurrence);
-        if let Some(master) = updated.component_mut(InstanceId::Master) {
+        updated.edit(InstanceId::Master, |master| {
             let mut rdate = dtstart;
             rdate.name = ICalendarProperty::Rdate;
             master.entries.push(rdate);
@@ -153,11 +153,9 @@ pub(crate) fn add_instances(
             if let Some(at) = received.dtstamp {
                 component::set_dtstamp(master, at);
             }
-        }
+        });
         added += 1;
     }
-    if let Ok(reindexed) = SchedulingObject::from_calendar(updated.clone().into_calendar()) {
-        updated = reindexed;
-    }
+    updated.rekey();
     Ok((updated, added))
 }

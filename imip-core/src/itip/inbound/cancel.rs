@@ -103,9 +103,7 @@ pub(crate) fn mark_cancelled(
                 }
             }
         }
-        if let Some(c) = updated.component_mut(*id) {
-            mark(c);
-        }
+        updated.edit(*id, &mark);
         if let InstanceId::Occurrence { start, this_and_future: true } = id {
             // RANGE=THISANDFUTURE: later overrides go with it (RFC 5545 §3.2.13).
             updated.edit_all(|other, c| {
@@ -115,9 +113,6 @@ pub(crate) fn mark_cancelled(
             });
         }
     }
-    if let Ok(reindexed) = SchedulingObject::from_calendar(updated.clone().into_calendar()) {
-        updated = reindexed;
-    }
-
+    updated.rekey();
     updated
 }

@@ -111,7 +111,7 @@ fn error_reply(ctx: &Ctx<'_>, message: &SchedulingObject, violation: &Violation)
         from: ctx.principal.clone(),
         to: vec![organizer.address],
         uid: message.uid().to_string(),
-        title: compose::title(message),
+        title: message.title(),
         significant: true,
         explanation: format!("Your request could not be processed: {violation}."),
         calendar: composer.finish(),

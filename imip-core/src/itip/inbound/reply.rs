@@ -144,9 +144,7 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     if applied == 0 {
         return Outcome::unchanged(skipped.unwrap_or(Unchanged::UnknownObject));
     }
-    if let Ok(reindexed) = SchedulingObject::from_calendar(updated.clone().into_calendar()) {
-        updated = reindexed;
-    }
+    updated.rekey();
     let comment = crate::itip::compose::comment_suffix(message.main_component());
     let text = format!("{} has answered {}.{comment}", replier.address, describe(message, &replier.address));
     let mut outcome = Outcome::new(Disposition::Applied(Applied::ReplyRecorded))

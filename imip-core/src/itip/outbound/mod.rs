@@ -8,7 +8,7 @@ pub(crate) use attendee::{attendee_changes, status_reply};
 pub(crate) use organizer::organizer_changes;
 
 use super::Ctx;
-use super::compose::{self, Composer};
+use super::compose::Composer;
 use crate::model::component::{self, attendee as find_attendee};
 use crate::model::{InstanceId, Method, SchedulingObject};
 use crate::{CalAddress, ItipMessage};
@@ -79,7 +79,7 @@ pub(crate) fn message(
         from: from.clone(),
         to,
         uid: object.uid().to_string(),
-        title: compose::title(object),
+        title: object.title(),
         significant: true,
         explanation: explanation.to_string(),
         calendar: composer.finish(),

@@ -1,8 +1,8 @@
 //! Who may book: access lists, same-domain-only, and holds for approval.
 
 use crate::resource::config::AclRule;
-use crate::resource::evaluate::{Cx, State, Step};
 use crate::resource::pattern::AddressPattern;
+use crate::resource::policy::{Cx, State, Step};
 
 /// The last matching rule decides; `default_accept` when none matches.
 /// A rule matches when the organizer matches one of its `organizer`

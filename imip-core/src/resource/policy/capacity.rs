@@ -5,7 +5,7 @@ use super::{busy_slots, decline_or_tolerate};
 use crate::Timestamp;
 use crate::freebusy::{BusyPeriod, FbType, PeriodSet, peak_concurrency};
 use crate::resource::booking::Slot;
-use crate::resource::evaluate::{Cx, State, Step, local_time};
+use crate::resource::policy::{Cx, State, Step, local_time};
 use crate::store::StoreError;
 
 /// Most candidate starts `next-available` examines.

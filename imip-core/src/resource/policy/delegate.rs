@@ -4,7 +4,7 @@
 use super::{busy_slots, decline_or_tolerate};
 use crate::freebusy::{FbType, PeriodSet};
 use crate::resource::config::Strategy;
-use crate::resource::evaluate::{Cx, State, Step, length};
+use crate::resource::policy::{Cx, State, Step, length};
 use crate::store::StoreError;
 use crate::{CalAddress, Timestamp};
 

@@ -5,7 +5,7 @@ use super::decline_or_tolerate;
 use crate::Timestamp;
 use crate::freebusy::{AVAILABILITY_PREF, Availability, Expansion};
 use crate::resource::config::Tolerance;
-use crate::resource::evaluate::{Cx, State, Step, length, local_time};
+use crate::resource::policy::{Cx, State, Step, length, local_time};
 use crate::store::StoreError;
 
 /// Bookings may start at most `max_advance` seconds ahead. A series that

@@ -1,5 +1,7 @@
-//! The policies, one module per concern. Each takes what the chain has
-//! decided so far ([`State`]) and says whether to go on ([`Step`]).
+//! The policies, one module per concern, and the context they share:
+//! what they read ([`Cx`]), what the chain has decided so far
+//! ([`State`]), and what each says ([`Step`]). The chain that runs
+//! them is `evaluate`; nothing here reaches back into it.
 
 pub(crate) mod access;
 pub(crate) mod capacity;
@@ -8,11 +10,17 @@ pub(crate) mod limits;
 pub(crate) mod quota;
 pub(crate) mod times;
 
+use super::booking::Booking;
 use super::booking::Slot;
-use super::evaluate::{Cx, State, Step, local_time};
+use super::config::{Directory, Resource, Tolerance};
+use super::permitted::PermittedTimes;
 use crate::CalAddress;
+use crate::Timestamp;
+use crate::freebusy::Availability;
 use crate::freebusy::conflicts;
+use crate::store::ScheduleReader;
 use crate::store::StoreError;
+use chrono_tz::Tz;
 
 /// The slots of `slots` where `principal` already holds `capacity`
 /// bookings (own periods and live offers of other UIDs).
@@ -58,4 +66,71 @@ pub(crate) fn decline_or_tolerate(
     let first = troubled.first().map(|s| local_time(s.start, cx.zone)).unwrap_or_default();
     state.trace.push(format!("{policy}: {} instance(s) {why}, so the request is declined", troubled.len()));
     Step::Decline(format!("{name} is unavailable at {first}: {why}."))
+}
+
+/// What the policies read.
+pub(crate) struct Cx<'a> {
+    pub(crate) directory: &'a Directory,
+    pub(crate) resource: &'a Resource,
+    pub(crate) booking: &'a Booking,
+    pub(crate) reader: &'a dyn ScheduleReader,
+    pub(crate) now: Timestamp,
+    pub(crate) zone: Tz,
+    /// The owner approves: holds no longer apply.
+    pub(crate) approving: bool,
+}
+
+/// What the policies have decided so far.
+#[derive(Debug, Default)]
+pub(crate) struct State {
+    /// The instances still to book, at their current (maybe corrected)
+    /// times.
+    pub(crate) slots: Vec<Slot>,
+    /// Times were corrected: the answer is a COUNTER.
+    pub(crate) corrected: bool,
+    /// Instances declined one by one.
+    pub(crate) declined: Vec<Slot>,
+    /// Conflicting instances tolerated.
+    pub(crate) tolerance: Tolerance,
+    /// A truncated series is booked up to here.
+    pub(crate) booked_until: Option<Timestamp>,
+    /// The latest start the booking window allows.
+    pub(crate) latest_start: Option<Timestamp>,
+    /// Why the request is held, if it is.
+    pub(crate) hold: Option<String>,
+    /// The kind of the policy that held it.
+    pub(crate) held_by: Option<&'static str>,
+    /// Permitted times, for next-available.
+    pub(crate) permitted: Option<PermittedTimes>,
+    /// Working hours, for next-available.
+    pub(crate) working_hours: Option<Availability>,
+    /// Remarks for the reason of an acceptance.
+    pub(crate) remarks: Vec<String>,
+    /// The trace.
+    pub(crate) trace: Vec<String>,
+}
+
+/// What one policy says.
+pub(crate) enum Step {
+    /// Go on with the next policy.
+    Continue,
+    /// Stop: decline, with the reason.
+    Decline(String),
+    /// Stop: delegate, with the reason.
+    Delegate(CalAddress, String),
+}
+
+/// A time for humans, in the resource's zone: `2025-03-10 15:00 (Europe/Berlin)`.
+pub(crate) fn local_time(at: Timestamp, zone: Tz) -> String {
+    format!("{} ({})", at.to_chrono().with_timezone(&zone).format("%Y-%m-%d %H:%M"), zone.name())
+}
+
+/// A length for humans: `1 h 30 min`.
+pub(crate) fn length(seconds: i64) -> String {
+    let (hours, minutes) = (seconds / 3600, (seconds % 3600) / 60);
+    match (hours, minutes) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
 }

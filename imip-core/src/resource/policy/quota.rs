@@ -7,7 +7,7 @@
 
 use crate::freebusy::{BusyPeriod, FbType, PeriodSet};
 use crate::resource::config::{Quota, QuotaPeriod};
-use crate::resource::evaluate::{Cx, State, Step, length, local_time};
+use crate::resource::policy::{Cx, State, Step, length, local_time};
 use crate::store::StoreError;
 use crate::{CalAddress, Timestamp};
 use chrono::{Datelike, Duration, LocalResult, NaiveDate, TimeZone};

@@ -2,8 +2,8 @@
 
 use crate::Timestamp;
 use crate::resource::booking::Slot;
-use crate::resource::evaluate::{Cx, State, Step, local_time};
 use crate::resource::permitted::PermittedTimes;
+use crate::resource::policy::{Cx, State, Step, local_time};
 
 /// Corrects every instance to permitted times (each start and end
 /// rounded up; a series moves by its first instance's correction), then

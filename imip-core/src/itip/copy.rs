@@ -1,0 +1,83 @@
+//! Helpers that edit a principal's copy of an object, shared by their
+//! own actions ([`super::local`]) and the record of what their own
+//! client sent ([`super::sent`]).
+
+use super::Ctx;
+use crate::model::component::{self, COUNTER_SENT};
+use crate::model::{InstanceId, PartStat, SchedulingObject};
+use crate::outcome::{Effect, Outcome};
+use crate::{CalAddress, Violation};
+use calcard::icalendar::{ICalendarEntry, ICalendarParameterName, ICalendarProperty, ICalendarValue};
+
+/// Adds `extra` effects to an outcome, leaving out a Dequeue when
+/// nothing is queued.
+pub(crate) fn with_extra_effects(ctx: &Ctx<'_>, mut outcome: Outcome, extra: Vec<Effect>) -> Outcome {
+    for effect in extra {
+        if matches!(effect, Effect::Dequeue) && ctx.record.pending.is_none() {
+            continue;
+        }
+        outcome = outcome.with(effect);
+    }
+    outcome
+}
+
+/// The attendee's copy with their own PARTSTAT set, for every instance
+/// or for one (materialised from the series when it has no override
+/// yet, RFC 5546 §3.2.3).
+pub(crate) fn with_partstat(
+    principal: &CalAddress,
+    old: &SchedulingObject,
+    instance: Option<InstanceId>,
+    partstat: PartStat,
+) -> Result<SchedulingObject, Violation> {
+    let mut new = old.clone();
+    match instance {
+        None => new.edit_all(|_, c| {
+            if let Some(entry) = component::attendee_entry_mut(c, principal) {
+                component::set_partstat(entry, partstat);
+                component::remove_param(entry, &ICalendarParameterName::DelegatedTo);
+            }
+        }),
+        Some(id) => {
+            if new.component(id).is_none() {
+                let InstanceId::Occurrence { start, .. } = id else {
+                    return Err(Violation::NotAddressed(principal.to_string()));
+                };
+                let rid = ICalendarEntry::new(ICalendarProperty::RecurrenceId)
+                    .with_value(ICalendarValue::from(start.to_partial()));
+                let occurrence = super::inbound::materialize(old, id, &rid)
+                    .ok_or_else(|| Violation::NotAddressed(principal.to_string()))?;
+                new.put_component(id, occurrence);
+            }
+            if let Some(entry) =
+                new.component_mut(id).and_then(|c| component::attendee_entry_mut(c, principal))
+            {
+                component::set_partstat(entry, partstat);
+            }
+        }
+    }
+    new.rekey();
+    Ok(new)
+}
+
+pub(crate) fn is_organizer(ctx: &Ctx<'_>, object: &SchedulingObject) -> bool {
+    object.organizer().is_some_and(|o| &o.address == ctx.principal)
+}
+
+/// The attendee's copy marked as awaiting the organizer's answer to a
+/// counter-proposal sent at `now` (so a DECLINECOUNTER can be matched).
+pub(crate) fn mark_counter_sent(
+    old: &SchedulingObject,
+    proposal: &SchedulingObject,
+    now: crate::Timestamp,
+) -> SchedulingObject {
+    let mut marked = old.clone();
+    let sent = now.to_ical();
+    let countered = proposal.instance_ids().next().unwrap_or(InstanceId::Master);
+    marked.edit_all(|id, c| {
+        if id.is_master() || id == countered {
+            component::set_x_property(c, COUNTER_SENT, Some(sent.clone()));
+        }
+    });
+    marked
+}

@@ -103,7 +103,7 @@ pub(crate) fn mark_cancelled(
                 }
             }
         }
-        updated.edit(*id, &mark);
+        updated.edit(*id, mark);
         if let InstanceId::Occurrence { start, this_and_future: true } = id {
             // RANGE=THISANDFUTURE: later overrides go with it (RFC 5545 §3.2.13).
             updated.edit_all(|other, c| {

@@ -1,7 +1,7 @@
 //! A [`Store`] over plain `HashMap`s, the way a host server that already
 //! keeps accounts in memory (or in its own database) would plug into
 //! imip-core. It passes the same behavioural suite as imip's own stores
-//! (`tests/hashmap_store.rs` runs `imip_core::store_suite!` on it).
+//! (`tests/hashmap_store.rs` runs `conformance::store_suite!` on it).
 //!
 //! What the trait asks of any store, and how this one does it:
 //! * one atomic commit per decision (record, busy periods, outbox mail),

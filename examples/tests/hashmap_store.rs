@@ -1,3 +1,5 @@
 //! The example store passes the behavioural suite every store must pass.
 
-imip_core::store_suite!(|| imip_core::testkit::Fixture::new(examples::hashmap_store::HashMapStore::new()));
+conformance::store_suite!(|| conformance::store_suite::Fixture::new(
+    examples::hashmap_store::HashMapStore::new()
+));

@@ -129,8 +129,6 @@ pub mod prefs;
 pub mod presence;
 pub mod resource;
 mod store;
-#[cfg(feature = "testkit")]
-pub mod testkit;
 mod time;
 mod violation;
 

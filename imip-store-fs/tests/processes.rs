@@ -11,4 +11,4 @@ fn open(path: &Path) -> (Box<dyn Store>, Vec<Problem>) {
     (Box::new(store), problems)
 }
 
-imip_core::store_process_tests!(open, 300);
+conformance::store_process_tests!(open, 300);

@@ -1,6 +1,6 @@
 //! The shared store suite, run against the filesystem store.
 
-use imip_core::testkit::Fixture;
+use conformance::store_suite::Fixture;
 use imip_store_fs::{FsStore, Options};
 
 fn temporary_store() -> Fixture {
@@ -10,4 +10,4 @@ fn temporary_store() -> Fixture {
     Fixture::guarded(store, dir)
 }
 
-imip_core::store_suite!(temporary_store);
+conformance::store_suite!(temporary_store);

@@ -48,7 +48,7 @@ fn put(store: &mut dyn Store, index: usize, sequence: usize) {
     let principal = CalAddress::parse(PRINCIPAL).expect("principal");
     let object = object(index, sequence);
     let loaded = store.load(&principal, &uid(index)).expect("load");
-    let periods = own_periods(&principal, &object, &imip_core::testkit::default_expansion());
+    let periods = own_periods(&principal, &object, &conformance::store_suite::default_expansion());
     store
         .commit(Commit {
             principal,

@@ -1,7 +1,7 @@
 //! The shared store suite, run against the SQLite store (on disk, in WAL
 //! mode, as in production).
 
-use imip_core::testkit::Fixture;
+use conformance::store_suite::Fixture;
 use imip_store_sqlite::{Options, SqliteStore};
 
 fn temporary_store() -> Fixture {
@@ -11,7 +11,7 @@ fn temporary_store() -> Fixture {
     Fixture::guarded(store, dir)
 }
 
-imip_core::store_suite!(temporary_store);
+conformance::store_suite!(temporary_store);
 
 #[test]
 fn reopening_keeps_the_schema_version_and_refuses_newer_ones() {

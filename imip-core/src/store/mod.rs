@@ -202,7 +202,7 @@ impl StoreError {
 ///
 /// Implementations: [`MemStore`] here, `imip-store-fs` and
 /// `imip-store-sqlite`. Every implementation must pass the shared
-/// behavioural suite in `imip_core::testkit` (feature `testkit`).
+/// behavioural suite in the `conformance` crate (`conformance::store_suite!`).
 /// Listings are returned in a stable order (sorted), so that everything
 /// built on them is deterministic.
 pub trait Store {

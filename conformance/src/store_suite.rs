@@ -1,25 +1,25 @@
-//! The behavioural suite every [`Store`] must pass (feature `testkit`).
+//! The behavioural suite every [`Store`] must pass.
 //!
 //! A store crate runs it with one line in a test file:
 //!
 //! ```text
-//! imip_core::store_suite!(|| imip_core::testkit::Fixture::new(MyStore::open_temp()));
+//! conformance::store_suite!(|| conformance::store_suite::Fixture::new(MyStore::open_temp()));
 //! ```
 //!
 //! Each scenario becomes its own `#[test]`, so one failure does not hide
 //! the others. The scenarios drive the store directly and through
-//! [`crate::drive`], and compare the results with what [`MemStore`]
+//! [`imip_core::drive`], and compare the results with what [`MemStore`]
 //! gives for the same inputs: the same scenarios, the same results.
 
-use crate::admin::{CheckReport, RepairReport, copy, dump};
-use crate::drive;
-use crate::freebusy::{BusyPeriod, FbType, PeriodSet, PeriodUpdate};
-use crate::outcome::{PendingKind, PendingRequest};
-use crate::store::{Commit, OutgoingMail, Record, ScheduleGuard, Store, StoreError, Version};
-use crate::{
+use imip_core::admin::{CheckReport, RepairReport, copy, dump};
+use imip_core::drive;
+use imip_core::freebusy::{BusyPeriod, FbType, PeriodSet, PeriodUpdate};
+use imip_core::{
     CalAddress, Config, Engine, Env, Input, LocalAction, MemStore, PartStat, RecordingTransport,
     SchedulingObject, SeqIds, Timestamp,
 };
+use imip_core::{Commit, OutgoingMail, Record, ScheduleGuard, Store, StoreError, Version};
+use imip_core::{PendingKind, PendingRequest};
 use std::any::Any;
 
 /// A store under test, with whatever must live as long as it (a
@@ -74,7 +74,7 @@ macro_rules! store_suite {
             #[test]
             fn $name() {
                 let mut make = $make;
-                $crate::testkit::$name(&mut make);
+                $crate::store_suite::$name(&mut make);
             }
         )*
     };
@@ -143,19 +143,19 @@ fn with_object(object: SchedulingObject) -> Record {
 /// without a stored horizon).
 const CHECK_TIME: &str = "20250301T000000Z";
 
-/// [`crate::admin::check`] with the default free/busy configuration.
+/// [`imip_core::admin::check`] with the default free/busy configuration.
 pub fn check(store: &dyn Store) -> Result<CheckReport, StoreError> {
-    crate::admin::check(store, &crate::freebusy::FreeBusyConfig::default(), at(CHECK_TIME))
+    imip_core::admin::check(store, &imip_core::freebusy::FreeBusyConfig::default(), at(CHECK_TIME))
 }
 
-/// [`crate::admin::repair`] with the default free/busy configuration.
+/// [`imip_core::admin::repair`] with the default free/busy configuration.
 pub fn repair(store: &mut dyn Store) -> Result<RepairReport, StoreError> {
-    crate::admin::repair(store, &crate::freebusy::FreeBusyConfig::default(), at(CHECK_TIME))
+    imip_core::admin::repair(store, &imip_core::freebusy::FreeBusyConfig::default(), at(CHECK_TIME))
 }
 
 /// The expansion [`check`] uses for a principal without a horizon.
-pub fn default_expansion() -> crate::freebusy::Expansion {
-    let config = crate::freebusy::FreeBusyConfig::default();
+pub fn default_expansion() -> imip_core::freebusy::Expansion {
+    let config = imip_core::freebusy::FreeBusyConfig::default();
     config.expansion(&Default::default(), config.horizon_at(at(CHECK_TIME)))
 }
 
@@ -477,7 +477,7 @@ pub fn outbox_claims_lease_release_and_remove(make: Factory<'_>) {
         })
         .expect("commit");
     store.enqueue(mail("m3@x")).expect("enqueue");
-    let ids = |list: Vec<(crate::OutboxId, OutgoingMail)>| -> Vec<String> {
+    let ids = |list: Vec<(imip_core::OutboxId, OutgoingMail)>| -> Vec<String> {
         list.into_iter().map(|(_, m)| m.message_id).collect()
     };
     assert_eq!(ids(store.outbox().expect("outbox")), vec!["m1@x", "m2@x", "m3@x"]);
@@ -617,7 +617,7 @@ fn exchange(store: &mut dyn Store) -> Vec<String> {
                         &mut transport,
                         rcpt,
                         &mail.bytes,
-                        &crate::imip::MailLimits::default(),
+                        &imip_core::imip::MailLimits::default(),
                     )
                     .expect("delivery");
                 }
@@ -678,14 +678,14 @@ struct Racer<'a> {
 }
 
 impl Store for Racer<'_> {
-    fn load(&self, principal: &CalAddress, uid: &str) -> Result<crate::store::Versioned<Record>, StoreError> {
+    fn load(&self, principal: &CalAddress, uid: &str) -> Result<imip_core::Versioned<Record>, StoreError> {
         self.inner.load(principal, uid)
     }
     fn commit(&mut self, commit: Commit) -> Result<(), StoreError> {
         if let Some(mail) = self.interloper.take() {
             let mut ids = SeqIds::new("racer");
             let mut env = Env::new(at("20250301T090000Z"), &mut ids);
-            let limits = crate::imip::MailLimits::default();
+            let limits = imip_core::imip::MailLimits::default();
             drive::deliver_mail(
                 self.engine,
                 &mut env,
@@ -732,23 +732,23 @@ impl Store for Racer<'_> {
     fn set_pref(&mut self, principal: &CalAddress, key: &str, value: Option<&str>) -> Result<(), StoreError> {
         self.inner.set_pref(principal, key, value)
     }
-    fn outbox(&self) -> Result<Vec<(crate::store::OutboxId, OutgoingMail)>, StoreError> {
+    fn outbox(&self) -> Result<Vec<(imip_core::OutboxId, OutgoingMail)>, StoreError> {
         self.inner.outbox()
     }
-    fn enqueue(&mut self, mail: OutgoingMail) -> Result<crate::store::OutboxId, StoreError> {
+    fn enqueue(&mut self, mail: OutgoingMail) -> Result<imip_core::OutboxId, StoreError> {
         self.inner.enqueue(mail)
     }
     fn claim_outbox(
         &mut self,
         now: Timestamp,
         lease_seconds: i64,
-    ) -> Result<Vec<(crate::store::OutboxId, OutgoingMail)>, StoreError> {
+    ) -> Result<Vec<(imip_core::OutboxId, OutgoingMail)>, StoreError> {
         self.inner.claim_outbox(now, lease_seconds)
     }
-    fn release_outbox(&mut self, id: &crate::store::OutboxId) -> Result<(), StoreError> {
+    fn release_outbox(&mut self, id: &imip_core::OutboxId) -> Result<(), StoreError> {
         self.inner.release_outbox(id)
     }
-    fn remove_from_outbox(&mut self, id: &crate::store::OutboxId) -> Result<(), StoreError> {
+    fn remove_from_outbox(&mut self, id: &imip_core::OutboxId) -> Result<(), StoreError> {
         self.inner.remove_from_outbox(id)
     }
 }
@@ -760,7 +760,7 @@ impl Store for Racer<'_> {
 /// the second is accepted, the first declined.
 pub fn racing_bookings_are_decided_again(make: Factory<'_>) {
     let mut fixture = make();
-    let directory = crate::resource::Directory::from_toml(
+    let directory = imip_core::resource::Directory::from_toml(
         "[[resource]]\naddress = \"room@example.com\"\n[[resource.policy]]\nkind = \"free-busy\"\n",
     )
     .expect("directory");
@@ -783,14 +783,16 @@ pub fn racing_bookings_are_decided_again(make: Factory<'_>) {
         &mut transport,
         &room,
         &first,
-        &crate::imip::MailLimits::default(),
+        &imip_core::imip::MailLimits::default(),
     )
     .expect("the first delivery");
     assert!(racer.interloper.is_none(), "the second delivery ran in between");
-    let answer = |report: &crate::drive::MailReport| report.parts[0].outcome.disposition.clone();
+    let answer = |report: &imip_core::drive::MailReport| report.parts[0].outcome.disposition.clone();
     assert_eq!(
         answer(&report),
-        crate::Disposition::Applied(crate::Applied::ResourceAnswered(crate::ResourceAnswer::Declined)),
+        imip_core::Disposition::Applied(imip_core::Applied::ResourceAnswered(
+            imip_core::ResourceAnswer::Declined
+        )),
         "the raced decision was taken again and saw the other booking"
     );
     let booked = racer.inner.periods(&room, &PeriodSet::Own, EVER.0, EVER.1).expect("periods");
@@ -877,7 +879,7 @@ pub mod crash {
         let start = start_of(step);
         let end = Timestamp::from_seconds(start.seconds() + 1800);
         let object = event(UID, u32::try_from(step).unwrap_or(u32::MAX), &start.to_ical(), &end.to_ical());
-        let periods = crate::freebusy::own_periods(&principal(), &object, &default_expansion());
+        let periods = imip_core::freebusy::own_periods(&principal(), &object, &default_expansion());
         Commit {
             principal: principal(),
             uid: UID.into(),
@@ -994,7 +996,7 @@ pub mod concurrency {
                  END:VEVENT\r\nEND:VCALENDAR\r\n",
                 index % 60
             );
-            let input = Input::Incoming(crate::Incoming {
+            let input = Input::Incoming(imip_core::Incoming {
                 principal: addr(ORGANIZER),
                 senders: vec![who],
                 message: SchedulingObject::parse(&ics).expect("reply"),
@@ -1016,7 +1018,7 @@ pub mod concurrency {
     pub fn verify(store: &dyn Store, attendees: usize) {
         let record = store.load(&addr(ORGANIZER), UID).expect("load").value;
         let object = record.object.expect("the organizer's object");
-        let answered: Vec<CalAddress> = crate::model::component::attendees(object.main_component())
+        let answered: Vec<CalAddress> = imip_core::model::component::attendees(object.main_component())
             .into_iter()
             .filter(|p| p.partstat == PartStat::Accepted)
             .map(|p| p.address)
@@ -1036,7 +1038,7 @@ pub mod concurrency {
 #[allow(clippy::disallowed_methods)]
 pub mod processes {
     use super::*;
-    use crate::admin::Problem;
+    use imip_core::admin::Problem;
     use std::path::Path;
     use std::process::{Child, Command};
     use std::time::Duration;
@@ -1158,19 +1160,19 @@ macro_rules! store_process_tests {
         #[test]
         #[ignore = "the child half of the process tests; they start it"]
         fn child_process() {
-            $crate::testkit::processes::child($open);
+            $crate::store_suite::processes::child($open);
         }
 
         #[test]
         fn commits_survive_sigkill_at_random_points() {
             let dir = tempfile::tempdir().expect("temporary directory");
-            $crate::testkit::processes::crash_test(dir.path(), $open, $rounds);
+            $crate::store_suite::processes::crash_test(dir.path(), $open, $rounds);
         }
 
         #[test]
         fn concurrent_deliveries_to_one_principal_lose_no_update() {
             let dir = tempfile::tempdir().expect("temporary directory");
-            $crate::testkit::processes::concurrency_test(dir.path(), $open, 8, 48);
+            $crate::store_suite::processes::concurrency_test(dir.path(), $open, 8, 48);
         }
     };
 }

@@ -31,7 +31,7 @@
 //! Run with `IMIP_BLESS=1` to rewrite the expectations with what the run
 //! produced (then review the diff).
 //!
-//! The crate also holds [`store_suite`]: the behavioural suite every
+//! The crate also holds [`mod@store_suite`]: the behavioural suite every
 //! `Store` implementation runs with one line ([`store_suite!`]), with its
 //! crash and multi-process tests ([`store_process_tests!`]).
 

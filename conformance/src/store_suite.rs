@@ -12,13 +12,14 @@
 //! gives for the same inputs: the same scenarios, the same results.
 
 use imip_core::admin::{CheckReport, RepairReport, copy, dump};
+use imip_core::backend::{ScheduleGuard, Version};
 use imip_core::drive;
 use imip_core::freebusy::{BusyPeriod, FbType, PeriodSet, PeriodUpdate};
 use imip_core::{
     CalAddress, Config, Engine, Env, Input, LocalAction, MemStore, PartStat, RecordingTransport,
     SchedulingObject, SeqIds, Timestamp,
 };
-use imip_core::{Commit, OutgoingMail, Record, ScheduleGuard, Store, StoreError, Version};
+use imip_core::{Commit, OutgoingMail, Record, Store, StoreError};
 use imip_core::{PendingKind, PendingRequest};
 use std::any::Any;
 
@@ -477,7 +478,7 @@ pub fn outbox_claims_lease_release_and_remove(make: Factory<'_>) {
         })
         .expect("commit");
     store.enqueue(mail("m3@x")).expect("enqueue");
-    let ids = |list: Vec<(imip_core::OutboxId, OutgoingMail)>| -> Vec<String> {
+    let ids = |list: Vec<(imip_core::backend::OutboxId, OutgoingMail)>| -> Vec<String> {
         list.into_iter().map(|(_, m)| m.message_id).collect()
     };
     assert_eq!(ids(store.outbox().expect("outbox")), vec!["m1@x", "m2@x", "m3@x"]);
@@ -678,7 +679,11 @@ struct Racer<'a> {
 }
 
 impl Store for Racer<'_> {
-    fn load(&self, principal: &CalAddress, uid: &str) -> Result<imip_core::Versioned<Record>, StoreError> {
+    fn load(
+        &self,
+        principal: &CalAddress,
+        uid: &str,
+    ) -> Result<imip_core::backend::Versioned<Record>, StoreError> {
         self.inner.load(principal, uid)
     }
     fn commit(&mut self, commit: Commit) -> Result<(), StoreError> {
@@ -732,23 +737,23 @@ impl Store for Racer<'_> {
     fn set_pref(&mut self, principal: &CalAddress, key: &str, value: Option<&str>) -> Result<(), StoreError> {
         self.inner.set_pref(principal, key, value)
     }
-    fn outbox(&self) -> Result<Vec<(imip_core::OutboxId, OutgoingMail)>, StoreError> {
+    fn outbox(&self) -> Result<Vec<(imip_core::backend::OutboxId, OutgoingMail)>, StoreError> {
         self.inner.outbox()
     }
-    fn enqueue(&mut self, mail: OutgoingMail) -> Result<imip_core::OutboxId, StoreError> {
+    fn enqueue(&mut self, mail: OutgoingMail) -> Result<imip_core::backend::OutboxId, StoreError> {
         self.inner.enqueue(mail)
     }
     fn claim_outbox(
         &mut self,
         now: Timestamp,
         lease_seconds: i64,
-    ) -> Result<Vec<(imip_core::OutboxId, OutgoingMail)>, StoreError> {
+    ) -> Result<Vec<(imip_core::backend::OutboxId, OutgoingMail)>, StoreError> {
         self.inner.claim_outbox(now, lease_seconds)
     }
-    fn release_outbox(&mut self, id: &imip_core::OutboxId) -> Result<(), StoreError> {
+    fn release_outbox(&mut self, id: &imip_core::backend::OutboxId) -> Result<(), StoreError> {
         self.inner.release_outbox(id)
     }
-    fn remove_from_outbox(&mut self, id: &imip_core::OutboxId) -> Result<(), StoreError> {
+    fn remove_from_outbox(&mut self, id: &imip_core::backend::OutboxId) -> Result<(), StoreError> {
         self.inner.remove_from_outbox(id)
     }
 }
@@ -1018,10 +1023,10 @@ pub mod concurrency {
     pub fn verify(store: &dyn Store, attendees: usize) {
         let record = store.load(&addr(ORGANIZER), UID).expect("load").value;
         let object = record.object.expect("the organizer's object");
-        let answered: Vec<CalAddress> = imip_core::model::component::attendees(object.main_component())
+        let answered: Vec<CalAddress> = object
+            .attendee_addresses()
             .into_iter()
-            .filter(|p| p.partstat == PartStat::Accepted)
-            .map(|p| p.address)
+            .filter(|a| object.attendee(a).is_some_and(|p| p.partstat == PartStat::Accepted))
             .collect();
         let missing: Vec<String> = (0..attendees)
             .map(attendee)

@@ -8,7 +8,7 @@ use imip_core::imip::{AutoSubmitted, MailLimits, ReceivedMail, extract, render};
 use imip_core::resource::Directory;
 use imip_core::{
     CalAddress, Config, Engine, Env, InstanceId, ItipMessage, LocalAction, MemStore, Method, OutgoingMail,
-    PartStat, PendingKind, RecordingTransport, SchedulingObject, SeqIds, Store, Timestamp, drive,
+    PartStat, RecordingTransport, SchedulingObject, SeqIds, Store, Timestamp, drive,
 };
 use std::collections::{BTreeSet, VecDeque};
 
@@ -172,14 +172,7 @@ impl World {
                     None => "(no object)\n".to_string(),
                 };
                 if let Some(pending) = &record.pending {
-                    out.push_str(&match &pending.kind {
-                        PendingKind::Invitation => "pending: an invitation to answer\n".to_string(),
-                        PendingKind::Approval => "pending: a booking awaiting approval\n".to_string(),
-                        PendingKind::Counter { from } => format!("pending: a counter-proposal from {from}\n"),
-                        PendingKind::UninvitedReply { from } => {
-                            format!("pending: a reply from uninvited {from}\n")
-                        }
-                    });
+                    out.push_str(&format!("pending: {}\n", pending.kind));
                 }
                 for (from, counter) in &record.counters {
                     out.push_str(&format!(

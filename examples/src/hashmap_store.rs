@@ -11,12 +11,10 @@
 //!   is sorted before it is returned;
 //! * an outbox with leases, so concurrent senders do not send twice.
 
-use imip_core::admin::check_pref_key;
+use imip_core::backend::check_pref_key;
+use imip_core::backend::{OutboxId, Version, Versioned};
 use imip_core::freebusy::{BusyPeriod, PeriodSet};
-use imip_core::{
-    CalAddress, Commit, OutboxId, OutgoingMail, PendingRequest, Record, Store, StoreError, Timestamp,
-    Version, Versioned,
-};
+use imip_core::{CalAddress, Commit, OutgoingMail, PendingRequest, Record, Store, StoreError, Timestamp};
 use std::collections::{BTreeMap, HashMap};
 
 /// One calendar user's data.

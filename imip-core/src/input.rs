@@ -6,6 +6,7 @@ use crate::model::{InstanceId, PartStat, SchedulingObject};
 
 /// One decision's input.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum Input {
     /// An iTIP message received for a local principal (RFC 5546 §3).
     Incoming(Incoming),
@@ -65,6 +66,7 @@ pub struct Incoming {
 
 /// A local principal's action.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum LocalAction {
     /// Save a new version of an object: as organizer this sends REQUEST,
     /// CANCEL and ADD as needed; as attendee it sends REPLY for changed

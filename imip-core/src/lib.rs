@@ -114,6 +114,7 @@
 #![deny(unused_must_use)]
 
 mod address;
+pub mod backend;
 mod config;
 pub mod drive;
 mod engine;
@@ -144,18 +145,14 @@ pub use outcome::{
     PendingKind, PendingRequest, ResourceAnswer, Unchanged,
 };
 pub use store::{
-    Commit, MemStore, OutboxId, OutgoingMail, Record, RecordingTransport, ScheduleGuard, ScheduleReader,
-    Store, StoreError, Transport, TransportError, Version, Versioned,
+    Commit, MemStore, OutgoingMail, Record, RecordingTransport, ScheduleReader, Store, StoreError, Transport,
+    TransportError,
 };
-/// Store administration (check, repair, copy, dump) and the text forms
-/// the persistent stores share.
+/// Store administration: consistency check, repair, copy between any
+/// two stores, and a canonical dump. They work through the [`Store`]
+/// trait, so they apply to every store.
 pub mod admin {
-    pub use crate::address::percent_decode;
-    pub use crate::store::{
-        CheckReport, Problem, RepairReport, check, copy, decode_mail, dump, encode_mail, parse_stored_object,
-        repair,
-    };
-    pub use crate::store::{check_pref_key, valid_pref_key};
+    pub use crate::store::{CheckReport, Problem, RepairReport, check, copy, dump, repair};
 }
 pub use plan::{Loaded, plan};
 pub use time::Timestamp;

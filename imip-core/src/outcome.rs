@@ -132,6 +132,7 @@ pub struct PendingRequest {
 
 /// Kinds of pending decisions.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PendingKind {
     /// An invitation or update awaiting the attendee's answer.
     Invitation,
@@ -149,6 +150,17 @@ pub enum PendingKind {
         /// Who replied.
         from: CalAddress,
     },
+}
+
+impl fmt::Display for PendingKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PendingKind::Invitation => f.write_str("an invitation to answer"),
+            PendingKind::Approval => f.write_str("a booking awaiting approval"),
+            PendingKind::Counter { from } => write!(f, "a counter-proposal from {from}"),
+            PendingKind::UninvitedReply { from } => write!(f, "a reply from uninvited {from}"),
+        }
+    }
 }
 
 /// A message for a person about what happened, as data: the adapter
@@ -239,6 +251,7 @@ impl fmt::Display for OwnerAction {
 
 /// Kinds of notices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum NoticeKind {
     /// A new invitation.
     Invitation,
@@ -292,6 +305,7 @@ impl fmt::Display for Disposition {
 
 /// Things that can take effect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Applied {
     /// A new invitation or published object was stored.
     Created,
@@ -368,6 +382,7 @@ impl fmt::Display for ResourceAnswer {
 
 /// What a resource answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ResourceAnswer {
     /// Booked.
     Accepted,
@@ -387,6 +402,7 @@ pub enum ResourceAnswer {
 
 /// Why nothing changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Unchanged {
     /// The same message was already applied (RFC 5546 §2.1.5).
     Duplicate,
@@ -434,6 +450,7 @@ impl fmt::Display for Unchanged {
 
 /// Why a message is not for the engine.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Ignored {
     /// The mail carries no iTIP part (RFC 6047 §2.4).
     NotItip,

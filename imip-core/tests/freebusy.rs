@@ -3,13 +3,14 @@
 //! (cancel undoes, order does not matter, expansion agrees with a
 //! naive reference).
 
+use imip_core::backend::Version;
 use imip_core::freebusy::{
     AVAILABILITY_PREF, BusyPeriod, FbType, FreeBusyConfig, FreeBusyEntry, HORIZON_PREF, LEARNED_UID,
     PeriodSet, PeriodUpdate, SHARING_PREF, busy_time, conflicts, merge,
 };
 use imip_core::{
     CalAddress, Commit, Config, Engine, Env, Incoming, Input, MemStore, RecordingTransport, SchedulingObject,
-    SeqIds, Store, Timestamp, Version, drive,
+    SeqIds, Store, Timestamp, drive,
 };
 use proptest::prelude::*;
 

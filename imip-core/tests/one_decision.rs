@@ -3,6 +3,7 @@
 //! VFREEBUSY request), and `plan` turns that outcome into the commit the
 //! driver makes, with nothing written outside it.
 
+use imip_core::backend::{ScheduleGuard, Version};
 use imip_core::freebusy::{HORIZON_PREF, PeriodSet};
 use imip_core::resource::Directory;
 use imip_core::*;

@@ -26,7 +26,7 @@ fn organizer_save_sends_one_request_to_all_attendees_but_itself() {
     assert_eq!(mails[0].recipients, vec![addr("bob@example.com"), addr("carol@example.com")]);
     assert_eq!(method_of(&mails[0]), Method::Request);
     let stored = w.object("alice@example.com", UID);
-    let bob = model::component::attendee(stored.main_component(), &addr("bob@example.com")).unwrap();
+    let bob = stored.attendee(&addr("bob@example.com")).unwrap();
     assert_eq!(bob.partstat, PartStat::NeedsAction);
     assert!(stored.to_ics().contains("SCHEDULE-STATUS=1.1"), "{}", stored.to_ics());
 }

@@ -154,7 +154,7 @@ fn import_preferences(
         for key in names(&preferences.join(&user)) {
             let path = preferences.join(&user).join(&key);
             match fs::read_to_string(&path) {
-                Ok(value) if imip_core::admin::valid_pref_key(&key) => {
+                Ok(value) if imip_core::backend::valid_pref_key(&key) => {
                     target.set_pref(&principal, &key, Some(value.trim_end_matches('\n')))?;
                     report.preferences += 1;
                 }

@@ -68,14 +68,11 @@ mod names;
 pub mod import;
 
 use crate::journal::{Change, Disk};
-use imip_core::admin::{
-    Problem, check_pref_key, decode_mail, encode_mail, parse_stored_object, valid_pref_key,
-};
+use imip_core::admin::Problem;
+use imip_core::backend::{OutboxId, Version, Versioned};
+use imip_core::backend::{check_pref_key, decode_mail, encode_mail, parse_stored_object, valid_pref_key};
 use imip_core::freebusy::{BusyPeriod, PeriodSet, PeriodUpdate};
-use imip_core::{
-    CalAddress, Commit, OutboxId, OutgoingMail, PendingRequest, Record, Store, StoreError, Timestamp,
-    Version, Versioned,
-};
+use imip_core::{CalAddress, Commit, OutgoingMail, PendingRequest, Record, Store, StoreError, Timestamp};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::ErrorKind;

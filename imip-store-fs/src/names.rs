@@ -53,7 +53,7 @@ pub(crate) fn decode(name: &str) -> Option<String> {
     percent_decode(name)
 }
 
-pub(crate) use imip_core::admin::percent_decode;
+pub(crate) use imip_core::backend::percent_decode;
 
 /// A two-hex-digit shard for a value, so that no directory holds more
 /// than about 1/256 of a principal's records.

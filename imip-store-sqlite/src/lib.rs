@@ -28,12 +28,10 @@
 //!   than 62 days share an open tier that is scanned whole.
 //! * `pending`: a partial index on records with a pending decision.
 
-use imip_core::admin::{check_pref_key, decode_mail, encode_mail, parse_stored_object};
+use imip_core::backend::{OutboxId, Version, Versioned};
+use imip_core::backend::{check_pref_key, decode_mail, encode_mail, parse_stored_object};
 use imip_core::freebusy::{BusyPeriod, LENGTH_TIERS, PeriodSet, PeriodUpdate, length_tier};
-use imip_core::{
-    CalAddress, Commit, OutboxId, OutgoingMail, PendingRequest, Record, Store, StoreError, Timestamp,
-    Version, Versioned,
-};
+use imip_core::{CalAddress, Commit, OutgoingMail, PendingRequest, Record, Store, StoreError, Timestamp};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -616,7 +614,7 @@ mod tests {
                 .commit(Commit {
                     principal: who.clone(),
                     uid: p.uid.clone(),
-                    expected: imip_core::Version(0),
+                    expected: imip_core::backend::Version(0),
                     record: Default::default(),
                     periods: vec![PeriodUpdate {
                         set: PeriodSet::Own,

@@ -73,7 +73,7 @@ pub(crate) fn prefs_set(
                 return Err(refuse(imip_core::prefs::PrefError::EngineState(key.to_string())));
             }
             // A key no longer known may still be removed.
-            if imip_core::prefs::PrefKey::parse(key).is_none() && !imip_core::admin::valid_pref_key(key) {
+            if imip_core::prefs::PrefKey::parse(key).is_none() && !imip_core::backend::valid_pref_key(key) {
                 return Err(Failure::new(EX_USAGE, format!("{key:?} is not a preference name")));
             }
             (key.to_string(), None)
@@ -91,7 +91,7 @@ pub(crate) fn prefs_list(session: &Session, user: &str) -> Result<(), Failure> {
     let store = session.open_store()?;
     let own = store.prefs(&user).map_err(|e| Failure::store(user.as_str(), &e))?;
     let mut text = String::new();
-    for (key, value) in &own {
+    for (key, value) in own.iter().filter(|(k, _)| !imip_core::prefs::is_engine_state(k)) {
         text.push_str(&format!("{key} = {value}\n"));
     }
     for (key, value) in session.settings.prefs.iter().filter(|(k, _)| !own.contains_key(*k)) {
@@ -110,12 +110,9 @@ pub(crate) fn pending(session: &Session, user: Option<&str>) -> Result<(), Failu
     let mut text = String::new();
     for user in users {
         for (uid, request) in store.pending(&user).map_err(|e| Failure::store(user.as_str(), &e))? {
-            let what = match &request.kind {
-                PendingKind::Invitation => "invitation to answer".to_string(),
-                PendingKind::Approval => "booking awaiting approval".to_string(),
-                PendingKind::Counter { from } => format!("counter-proposal from {from}"),
-                PendingKind::UninvitedReply { from } => format!("reply from uninvited {from}"),
-            };
+            // "an invitation to answer" → "invitation to answer"
+            let kind = request.kind.to_string();
+            let what = kind.strip_prefix("an ").or_else(|| kind.strip_prefix("a ")).unwrap_or(&kind);
             let title = store
                 .load(&user, &uid)
                 .ok()

@@ -1,8 +1,9 @@
 //! The synthetic calendars the benches share.
 #![allow(dead_code, unreachable_pub)] // each bench uses part of it
 
+use imip_core::backend::Version;
 use imip_core::freebusy::{BusyPeriod, FbType, PeriodSet, PeriodUpdate};
-use imip_core::{CalAddress, Commit, MemStore, Store, Timestamp, Version};
+use imip_core::{CalAddress, Commit, MemStore, Store, Timestamp};
 
 pub const HOUR: i64 = 3_600;
 pub const START: i64 = 1_735_689_600; // 2025-01-01T00:00:00Z

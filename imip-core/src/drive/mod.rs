@@ -25,7 +25,7 @@
 //!   recomputes, in the same commit, the free/busy they change.
 //!
 //! Each one that commits retries a decision taken on data that changed
-//! meanwhile ([`crate::StoreError::Conflict`]), up to [`MAX_ATTEMPTS`]
+//! meanwhile ([`crate::StoreError::Conflict`]), up to five
 //! times, and then gives up with [`DriveError::Contention`].
 
 mod horizon;
@@ -35,8 +35,8 @@ mod run;
 
 pub use horizon::{change_prefs, expire_offers, extend_horizon};
 pub use mail::{MailReport, deliver_mail, record_sent_mail};
-pub use outbox::{Flush, OUTBOX_LEASE_SECONDS, flush_outbox};
+pub use outbox::{Flush, flush_outbox};
 pub use run::{DriveError, Report, run_once};
 
 /// How many times a decision is retried after a version conflict.
-pub const MAX_ATTEMPTS: usize = 5;
+pub(crate) const MAX_ATTEMPTS: usize = 5;

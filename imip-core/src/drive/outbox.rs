@@ -6,7 +6,7 @@ use crate::store::{OutgoingMail, Store, StoreError, Transport, TransportError};
 
 /// How long a sender may hold outbox mail before others may send it
 /// (an SMTP transaction with generous timeouts fits well within).
-pub const OUTBOX_LEASE_SECONDS: i64 = 600;
+pub(crate) const OUTBOX_LEASE_SECONDS: i64 = 600;
 
 /// What one flush of the outbox did.
 #[derive(Debug, Default)]

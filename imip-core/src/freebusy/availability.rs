@@ -24,9 +24,9 @@ pub const AVAILABILITY_PREF: &str = "availability";
 
 /// Most VAVAILABILITY components one availability may hold (RFC 7953 §9
 /// asks servers to limit its complexity).
-pub const MAX_AVAILABILITIES: usize = 50;
+pub(crate) const MAX_AVAILABILITIES: usize = 50;
 /// Most AVAILABLE components one availability may hold.
-pub const MAX_AVAILABLE: usize = 500;
+pub(crate) const MAX_AVAILABLE: usize = 500;
 
 /// Why an availability text is unusable.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

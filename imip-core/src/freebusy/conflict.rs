@@ -59,7 +59,7 @@ pub fn conflicts<R: ScheduleReader + ?Sized>(
 }
 
 /// The most periods that overlap at one moment within `[from, to)`.
-pub fn peak_concurrency(periods: &[BusyPeriod], from: Timestamp, to: Timestamp) -> usize {
+pub(crate) fn peak_concurrency(periods: &[BusyPeriod], from: Timestamp, to: Timestamp) -> usize {
     let mut edges: Vec<(Timestamp, i32)> = Vec::with_capacity(periods.len() * 2);
     for period in periods {
         let (start, end) = (period.start.max(from), period.end.min(to));

@@ -82,7 +82,7 @@ pub fn expand<'a>(object: &'a SchedulingObject, options: &Expansion) -> Expanded
 /// Expands one recurrence set given as its components by instance (a
 /// master and its overrides; for example the AVAILABLE components of
 /// one UID in a VAVAILABILITY, RFC 7953 §3.1).
-pub fn expand_components<'a>(
+pub(crate) fn expand_components<'a>(
     components: &[(InstanceId, &'a ICalendarComponent)],
     zones: &TzResolver<String>,
     options: &Expansion,

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 /// (ACCEPTED: BUSY, TENTATIVE: BUSY-TENTATIVE) says they are busy, as
 /// imip-agent's `freebusy-other` records learned from REPLYs
 /// (RFC 5546 §3.2.3).
-pub fn implied_periods(
+pub(crate) fn implied_periods(
     principal: &CalAddress,
     object: &SchedulingObject,
     expansion: &Expansion,

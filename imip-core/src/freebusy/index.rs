@@ -38,7 +38,7 @@ type Key = (Timestamp, u64);
 
 /// An interval index over one set of busy periods.
 #[derive(Debug, Clone, Default)]
-pub struct PeriodIndex {
+pub(crate) struct PeriodIndex {
     tiers: [BTreeMap<Key, BusyPeriod>; TIERS.len() + 1],
     by_uid: BTreeMap<String, Vec<(usize, Key)>>,
     serial: u64,
@@ -50,22 +50,24 @@ fn tier_of(period: &BusyPeriod) -> usize {
 
 impl PeriodIndex {
     /// An empty index.
-    pub fn new() -> PeriodIndex {
+    #[cfg(test)]
+    pub(crate) fn new() -> PeriodIndex {
         PeriodIndex::default()
     }
 
     /// How many periods it holds.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
         self.tiers.iter().map(BTreeMap::len).sum()
     }
 
     /// Whether it holds nothing.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.tiers.iter().all(BTreeMap::is_empty)
     }
 
     /// Replaces every period of `uid` with `periods`.
-    pub fn replace(&mut self, uid: &str, periods: Vec<BusyPeriod>) {
+    pub(crate) fn replace(&mut self, uid: &str, periods: Vec<BusyPeriod>) {
         for (tier, key) in self.by_uid.remove(uid).unwrap_or_default() {
             self.tiers[tier].remove(&key);
         }
@@ -83,27 +85,14 @@ impl PeriodIndex {
         self.by_uid.insert(uid.to_string(), keys);
     }
 
-    /// The periods of `uid`, sorted.
-    pub fn of_uid(&self, uid: &str) -> Vec<BusyPeriod> {
-        let mut found: Vec<BusyPeriod> = self
-            .by_uid
-            .get(uid)
-            .into_iter()
-            .flatten()
-            .filter_map(|(tier, key)| self.tiers[*tier].get(key).cloned())
-            .collect();
-        found.sort();
-        found
-    }
-
-    /// The UIDs that have periods, sorted.
-    pub fn uids(&self) -> impl Iterator<Item = &str> {
-        self.by_uid.keys().map(String::as_str)
-    }
-
     /// Calls `visit` for each period overlapping `[from, to)`, in no
     /// particular order.
-    pub fn for_each_overlapping(&self, from: Timestamp, to: Timestamp, mut visit: impl FnMut(&BusyPeriod)) {
+    pub(crate) fn for_each_overlapping(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+        mut visit: impl FnMut(&BusyPeriod),
+    ) {
         if from >= to {
             return;
         }
@@ -121,7 +110,7 @@ impl PeriodIndex {
     }
 
     /// The periods overlapping `[from, to)`, sorted.
-    pub fn overlapping(&self, from: Timestamp, to: Timestamp) -> Vec<BusyPeriod> {
+    pub(crate) fn overlapping(&self, from: Timestamp, to: Timestamp) -> Vec<BusyPeriod> {
         let mut found = Vec::new();
         self.for_each_overlapping(from, to, |p| found.push(p.clone()));
         found.sort();

@@ -20,20 +20,20 @@ mod own;
 mod query;
 mod settings;
 
-pub use availability::{
-    AVAILABILITY_PREF, Availability, AvailabilityError, MAX_AVAILABILITIES, MAX_AVAILABLE,
-};
-pub use conflict::{Conflict, conflicts, peak_concurrency};
-pub use expand::{Expanded, Expansion, Occurrence, expand, expand_components};
-pub use implied::{implied_periods, implied_updates};
-pub use index::{LENGTH_TIERS, PeriodIndex, length_tier};
+pub use availability::{AVAILABILITY_PREF, Availability, AvailabilityError};
+pub(crate) use conflict::peak_concurrency;
+pub use conflict::{Conflict, conflicts};
+pub use expand::{Expanded, Expansion, Occurrence, expand};
+pub(crate) use implied::implied_periods;
+pub use implied::implied_updates;
+pub(crate) use index::PeriodIndex;
+pub use index::{LENGTH_TIERS, length_tier};
 pub(crate) use own::is_transparent;
 pub use own::own_periods;
-pub use query::{
-    FreeBusyEntry, FreeBusyMessage, SHARING_PREF, busy_time, merge, shares_freebusy, vfreebusy_window,
-};
-pub(crate) use settings::HorizonPlan;
-pub use settings::{FreeBusyConfig, HORIZON_PREF, ZONE_PREF};
+pub(crate) use query::vfreebusy_window;
+pub use query::{FreeBusyEntry, FreeBusyMessage, SHARING_PREF, busy_time, merge, shares_freebusy};
+pub use settings::{FreeBusyConfig, HORIZON_PREF};
+pub(crate) use settings::{HorizonPlan, ZONE_PREF};
 
 use crate::{CalAddress, Timestamp};
 use std::fmt;

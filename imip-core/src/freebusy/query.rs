@@ -115,7 +115,7 @@ pub fn busy_time<R: ScheduleReader + ?Sized>(
 
 /// A VFREEBUSY's DTSTART and DTEND as UTC instants (RFC 5546 §3.3: UTC
 /// only; a value without `Z` is read as UTC), each if present.
-pub fn vfreebusy_window(message: &SchedulingObject) -> (Option<Timestamp>, Option<Timestamp>) {
+pub(crate) fn vfreebusy_window(message: &SchedulingObject) -> (Option<Timestamp>, Option<Timestamp>) {
     let component = message.main_component();
     let read = |name: ICalendarProperty| {
         component

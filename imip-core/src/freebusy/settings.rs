@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 /// Preference holding a principal's IANA time zone (imip-agent's `TZID`),
 /// used for floating and all-day events. Default: UTC.
-pub const ZONE_PREF: &str = "TZID";
+pub(crate) const ZONE_PREF: &str = "TZID";
 
 /// Where a principal's expansion horizon is kept, a UTC DATE-TIME:
 /// recurring events are expanded up to it. It is engine state, not a
@@ -60,7 +60,7 @@ impl FreeBusyConfig {
     }
 
     /// The expansion for a principal with these preferences and horizon.
-    /// An unknown or absent [`ZONE_PREF`] means UTC.
+    /// An unknown or absent time zone (`TZID`) means UTC.
     pub fn expansion(&self, prefs: &BTreeMap<String, String>, horizon: Timestamp) -> Expansion {
         let zone = prefs
             .get(ZONE_PREF)

@@ -8,4 +8,5 @@ mod extract;
 mod render;
 
 pub use extract::{ExtractError, ItipPart, MailLimits, PartProblem, ReceivedMail, extract};
-pub use render::{AutoSubmitted, render, render_owner_notice};
+pub(crate) use render::render_owner_notice;
+pub use render::{AutoSubmitted, render};

@@ -94,7 +94,7 @@ fn subject(message: &ItipMessage) -> String {
 /// (`notices`, from one decision), as plain text from `from`, with times
 /// in the resource's `zone`. The words are plain English sentences; the
 /// owner is told what they can do in words, never as a command line.
-pub fn render_owner_notice(
+pub(crate) fn render_owner_notice(
     notices: &[&crate::Notice],
     from: &crate::CalAddress,
     owner: &crate::CalAddress,
@@ -115,7 +115,7 @@ pub fn render_owner_notice(
         }
         if let Some(booking) = &notice.booking {
             if let Some(policy) = booking.held_by {
-                text.push_str(&format!("Held by the {policy:?} policy.\r\n"));
+                text.push_str(&format!("Held for approval by its {policy} policy.\r\n"));
             }
             if !booking.actions.is_empty() {
                 let actions: Vec<String> = booking.actions.iter().map(ToString::to_string).collect();

@@ -18,37 +18,37 @@ use chrono::{LocalResult, TimeZone};
 
 /// Parameter on the organizer's copy of an ATTENDEE: the SEQUENCE of the
 /// last reply applied from that attendee (RFC 5546 §2.1.5, ITIP-ORD-5).
-pub const REPLY_SEQUENCE: &str = "X-IMIP-REPLY-SEQUENCE";
+pub(crate) const REPLY_SEQUENCE: &str = "X-IMIP-REPLY-SEQUENCE";
 /// Parameter on the organizer's copy of an ATTENDEE: the DTSTAMP of the
 /// last reply applied from that attendee (RFC 5546 §2.1.5, ITIP-ORD-5).
-pub const REPLY_DTSTAMP: &str = "X-IMIP-REPLY-DTSTAMP";
+pub(crate) const REPLY_DTSTAMP: &str = "X-IMIP-REPLY-DTSTAMP";
 /// Parameter on the organizer's copy of a to-do's ATTENDEE: the
 /// PERCENT-COMPLETE that attendee last reported in a REPLY (RFC 5546
 /// §3.4.3, §4.5.4). iCalendar has no per-attendee progress property.
-pub const REPLY_PERCENT_COMPLETE: &str = "X-IMIP-PERCENT-COMPLETE";
+pub(crate) const REPLY_PERCENT_COMPLETE: &str = "X-IMIP-PERCENT-COMPLETE";
 /// Parameter on the organizer's copy of a to-do's ATTENDEE: the COMPLETED
 /// time that attendee last reported in a REPLY (RFC 5546 §3.4.3, §4.5.5).
-pub const REPLY_COMPLETED: &str = "X-IMIP-COMPLETED";
+pub(crate) const REPLY_COMPLETED: &str = "X-IMIP-COMPLETED";
 /// Parameter on the organizer's copy of an ATTENDEE: the DTSTAMP of the
 /// last REFRESH answered, so a redelivered REFRESH is not answered twice.
-pub const REFRESH_DTSTAMP: &str = "X-IMIP-REFRESH-DTSTAMP";
+pub(crate) const REFRESH_DTSTAMP: &str = "X-IMIP-REFRESH-DTSTAMP";
 /// Property on an attendee's copy: the DTSTAMP of a COUNTER sent and not
 /// yet answered by a DECLINECOUNTER or a new REQUEST.
-pub const COUNTER_SENT: &str = "X-IMIP-COUNTER-SENT";
+pub(crate) const COUNTER_SENT: &str = "X-IMIP-COUNTER-SENT";
 /// On a resource's copy of a series truncated by its booking window: the
 /// UTC time after which no instance is booked (the resource's own
 /// free/busy stops there).
-pub const BOOKED_UNTIL: &str = "X-IMIP-BOOKED-UNTIL";
+pub(crate) const BOOKED_UNTIL: &str = "X-IMIP-BOOKED-UNTIL";
 /// Prefix of every imip bookkeeping name.
-pub const PRIVATE_PREFIX: &str = "X-IMIP-";
+pub(crate) const PRIVATE_PREFIX: &str = "X-IMIP-";
 
 /// The UID (RFC 5545 §3.8.4.7).
-pub fn uid(component: &ICalendarComponent) -> Option<&str> {
+pub(crate) fn uid(component: &ICalendarComponent) -> Option<&str> {
     component.uid()
 }
 
 /// SEQUENCE, 0 when absent or unreadable (RFC 5545 §3.8.7.4).
-pub fn sequence(component: &ICalendarComponent) -> i64 {
+pub(crate) fn sequence(component: &ICalendarComponent) -> i64 {
     component
         .property(&ICalendarProperty::Sequence)
         .and_then(|e| e.values.first())
@@ -63,7 +63,7 @@ pub fn sequence(component: &ICalendarComponent) -> i64 {
 
 /// DTSTAMP as a UTC instant (RFC 5545 §3.8.7.2). A DTSTAMP without `Z`
 /// (seen in RFC 5546 §4.7.1) is read as UTC.
-pub fn dtstamp(component: &ICalendarComponent) -> Option<Timestamp> {
+pub(crate) fn dtstamp(component: &ICalendarComponent) -> Option<Timestamp> {
     let value = component
         .property(&ICalendarProperty::Dtstamp)
         .and_then(|e| e.values.first())
@@ -79,13 +79,13 @@ pub fn dtstamp(component: &ICalendarComponent) -> Option<Timestamp> {
 /// Floating and DATE values are read as UTC. A local time in a DST gap
 /// moves forward by the gap (RFC 5545 §3.3.5); one in an overlap takes
 /// the first occurrence.
-pub fn instant(entry: &ICalendarEntry, zones: &TzResolver<String>) -> Option<Timestamp> {
+pub(crate) fn instant(entry: &ICalendarEntry, zones: &TzResolver<String>) -> Option<Timestamp> {
     let value = entry.values.first()?.as_partial_date_time()?;
     instant_of(value, entry.tz_id(), zones)
 }
 
 /// As [`instant`], for a value and TZID given separately.
-pub fn instant_of(
+pub(crate) fn instant_of(
     value: &PartialDateTime,
     tz_id: Option<&str>,
     zones: &TzResolver<String>,
@@ -112,7 +112,7 @@ pub fn instant_of(
 }
 
 /// The [`InstanceId`] of a component: its RECURRENCE-ID, or master.
-pub fn instance_id(component: &ICalendarComponent, zones: &TzResolver<String>) -> Option<InstanceId> {
+pub(crate) fn instance_id(component: &ICalendarComponent, zones: &TzResolver<String>) -> Option<InstanceId> {
     let Some(entry) = component.property(&ICalendarProperty::RecurrenceId) else {
         return Some(InstanceId::Master);
     };
@@ -129,27 +129,27 @@ pub fn instance_id(component: &ICalendarComponent, zones: &TzResolver<String>) -
 }
 
 /// STATUS (RFC 5545 §3.8.1.11).
-pub fn status(component: &ICalendarComponent) -> Option<&ICalendarStatus> {
+pub(crate) fn status(component: &ICalendarComponent) -> Option<&ICalendarStatus> {
     component.status()
 }
 
 /// Whether STATUS is CANCELLED.
-pub fn is_cancelled(component: &ICalendarComponent) -> bool {
+pub(crate) fn is_cancelled(component: &ICalendarComponent) -> bool {
     matches!(status(component), Some(ICalendarStatus::Cancelled))
 }
 
 /// The ORGANIZER property, projected.
-pub fn organizer(component: &ICalendarComponent) -> Option<Participant> {
+pub(crate) fn organizer(component: &ICalendarComponent) -> Option<Participant> {
     component.property(&ICalendarProperty::Organizer).and_then(Participant::from_entry)
 }
 
 /// Every ATTENDEE with a mail address, in property order.
-pub fn attendees(component: &ICalendarComponent) -> Vec<Participant> {
+pub(crate) fn attendees(component: &ICalendarComponent) -> Vec<Participant> {
     component.properties(&ICalendarProperty::Attendee).filter_map(Participant::from_entry).collect()
 }
 
 /// The ATTENDEE property for `address`, if listed.
-pub fn attendee(component: &ICalendarComponent, address: &CalAddress) -> Option<Participant> {
+pub(crate) fn attendee(component: &ICalendarComponent, address: &CalAddress) -> Option<Participant> {
     component
         .properties(&ICalendarProperty::Attendee)
         .filter_map(Participant::from_entry)
@@ -157,7 +157,7 @@ pub fn attendee(component: &ICalendarComponent, address: &CalAddress) -> Option<
 }
 
 /// Mutable access to the ATTENDEE property for `address`.
-pub fn attendee_entry_mut<'a>(
+pub(crate) fn attendee_entry_mut<'a>(
     component: &'a mut ICalendarComponent,
     address: &CalAddress,
 ) -> Option<&'a mut ICalendarEntry> {
@@ -168,12 +168,12 @@ pub fn attendee_entry_mut<'a>(
 }
 
 /// Mutable access to the ORGANIZER property.
-pub fn organizer_entry_mut(component: &mut ICalendarComponent) -> Option<&mut ICalendarEntry> {
+pub(crate) fn organizer_entry_mut(component: &mut ICalendarComponent) -> Option<&mut ICalendarEntry> {
     component.entries.iter_mut().find(|e| e.name == ICalendarProperty::Organizer)
 }
 
 /// Removes the ATTENDEE property for `address`. Returns whether it was there.
-pub fn remove_attendee(component: &mut ICalendarComponent, address: &CalAddress) -> bool {
+pub(crate) fn remove_attendee(component: &mut ICalendarComponent, address: &CalAddress) -> bool {
     let before = component.entries.len();
     component
         .entries
@@ -182,18 +182,22 @@ pub fn remove_attendee(component: &mut ICalendarComponent, address: &CalAddress)
 }
 
 /// Replaces every parameter called `name` on `entry` with one `value`.
-pub fn set_param(entry: &mut ICalendarEntry, name: ICalendarParameterName, value: ICalendarParameterValue) {
+pub(crate) fn set_param(
+    entry: &mut ICalendarEntry,
+    name: ICalendarParameterName,
+    value: ICalendarParameterValue,
+) {
     entry.params.retain(|p| p.name != name);
     entry.params.push(ICalendarParameter { name, value });
 }
 
 /// Removes every parameter called `name` from `entry`.
-pub fn remove_param(entry: &mut ICalendarEntry, name: &ICalendarParameterName) {
+pub(crate) fn remove_param(entry: &mut ICalendarEntry, name: &ICalendarParameterName) {
     entry.params.retain(|p| &p.name != name);
 }
 
 /// Reads a text parameter.
-pub fn text_param<'a>(entry: &'a ICalendarEntry, name: &str) -> Option<&'a str> {
+pub(crate) fn text_param<'a>(entry: &'a ICalendarEntry, name: &str) -> Option<&'a str> {
     entry.params.iter().find_map(|p| match (&p.name, &p.value) {
         (ICalendarParameterName::Other(n), ICalendarParameterValue::Text(t))
             if n.eq_ignore_ascii_case(name) =>
@@ -205,12 +209,12 @@ pub fn text_param<'a>(entry: &'a ICalendarEntry, name: &str) -> Option<&'a str> 
 }
 
 /// Sets an `X-` text parameter.
-pub fn set_text_param(entry: &mut ICalendarEntry, name: &str, value: String) {
+pub(crate) fn set_text_param(entry: &mut ICalendarEntry, name: &str, value: String) {
     set_param(entry, ICalendarParameterName::Other(name.to_string()), ICalendarParameterValue::Text(value));
 }
 
 /// Sets PARTSTAT on a participant entry.
-pub fn set_partstat(entry: &mut ICalendarEntry, partstat: PartStat) {
+pub(crate) fn set_partstat(entry: &mut ICalendarEntry, partstat: PartStat) {
     set_param(
         entry,
         ICalendarParameterName::Partstat,
@@ -219,17 +223,21 @@ pub fn set_partstat(entry: &mut ICalendarEntry, partstat: PartStat) {
 }
 
 /// Sets RSVP on a participant entry.
-pub fn set_rsvp(entry: &mut ICalendarEntry, rsvp: bool) {
+pub(crate) fn set_rsvp(entry: &mut ICalendarEntry, rsvp: bool) {
     set_param(entry, ICalendarParameterName::Rsvp, ICalendarParameterValue::Bool(rsvp));
 }
 
 /// Sets SCHEDULE-STATUS (RFC 6638 §7.3) on a participant entry.
-pub fn set_schedule_status(entry: &mut ICalendarEntry, code: &str) {
+pub(crate) fn set_schedule_status(entry: &mut ICalendarEntry, code: &str) {
     set_param(entry, ICalendarParameterName::ScheduleStatus, ICalendarParameterValue::Text(code.to_string()));
 }
 
 /// Replaces a single-valued property (or adds it).
-pub fn set_property(component: &mut ICalendarComponent, name: ICalendarProperty, value: ICalendarValue) {
+pub(crate) fn set_property(
+    component: &mut ICalendarComponent,
+    name: ICalendarProperty,
+    value: ICalendarValue,
+) {
     if let Some(entry) = component.property_mut(&name) {
         entry.params.clear();
         entry.values = vec![value];
@@ -239,27 +247,27 @@ pub fn set_property(component: &mut ICalendarComponent, name: ICalendarProperty,
 }
 
 /// Removes every occurrence of a property.
-pub fn remove_property(component: &mut ICalendarComponent, name: &ICalendarProperty) {
+pub(crate) fn remove_property(component: &mut ICalendarComponent, name: &ICalendarProperty) {
     component.entries.retain(|e| &e.name != name);
 }
 
 /// Sets SEQUENCE.
-pub fn set_sequence(component: &mut ICalendarComponent, sequence: i64) {
+pub(crate) fn set_sequence(component: &mut ICalendarComponent, sequence: i64) {
     set_property(component, ICalendarProperty::Sequence, ICalendarValue::Integer(sequence));
 }
 
 /// Sets DTSTAMP to a UTC instant.
-pub fn set_dtstamp(component: &mut ICalendarComponent, at: Timestamp) {
+pub(crate) fn set_dtstamp(component: &mut ICalendarComponent, at: Timestamp) {
     set_property(component, ICalendarProperty::Dtstamp, ICalendarValue::from(at.to_partial()));
 }
 
 /// Sets STATUS.
-pub fn set_status(component: &mut ICalendarComponent, status: ICalendarStatus) {
+pub(crate) fn set_status(component: &mut ICalendarComponent, status: ICalendarStatus) {
     set_property(component, ICalendarProperty::Status, ICalendarValue::Status(status));
 }
 
 /// Reads an `X-` property's text.
-pub fn x_property<'a>(component: &'a ICalendarComponent, name: &str) -> Option<&'a str> {
+pub(crate) fn x_property<'a>(component: &'a ICalendarComponent, name: &str) -> Option<&'a str> {
     component.entries.iter().find_map(|e| match &e.name {
         ICalendarProperty::Other(n) if n.eq_ignore_ascii_case(name) => {
             e.values.first().and_then(|v| v.as_text())
@@ -269,7 +277,7 @@ pub fn x_property<'a>(component: &'a ICalendarComponent, name: &str) -> Option<&
 }
 
 /// Sets (or with `None`, removes) an `X-` property.
-pub fn set_x_property(component: &mut ICalendarComponent, name: &str, value: Option<String>) {
+pub(crate) fn set_x_property(component: &mut ICalendarComponent, name: &str, value: Option<String>) {
     component
         .entries
         .retain(|e| !matches!(&e.name, ICalendarProperty::Other(n) if n.eq_ignore_ascii_case(name)));
@@ -285,7 +293,7 @@ pub fn set_x_property(component: &mut ICalendarComponent, name: &str, value: Opt
 /// Removes imip's bookkeeping (`X-IMIP-*`) and the RFC 6638 parameters
 /// that must never travel (SCHEDULE-AGENT, SCHEDULE-STATUS,
 /// SCHEDULE-FORCE-SEND: RFC 6638 §7.1–§7.3).
-pub fn strip_for_transport(component: &mut ICalendarComponent) {
+pub(crate) fn strip_for_transport(component: &mut ICalendarComponent) {
     component.entries.retain(|e| !is_private_property(&e.name));
     for entry in &mut component.entries {
         if matches!(entry.name, ICalendarProperty::Organizer | ICalendarProperty::Attendee) {
@@ -303,7 +311,7 @@ pub fn strip_for_transport(component: &mut ICalendarComponent) {
 
 /// Removes SCHEDULE-FORCE-SEND from every participant: it is a one-shot
 /// request and is never stored (RFC 6638 §7.2).
-pub fn strip_force_send(component: &mut ICalendarComponent) {
+pub(crate) fn strip_force_send(component: &mut ICalendarComponent) {
     for entry in &mut component.entries {
         if matches!(entry.name, ICalendarProperty::Organizer | ICalendarProperty::Attendee) {
             remove_param(entry, &ICalendarParameterName::ScheduleForceSend);
@@ -325,11 +333,6 @@ fn is_private_property(name: &ICalendarProperty) -> bool {
 
 fn is_private_param(name: &ICalendarParameterName) -> bool {
     matches!(name, ICalendarParameterName::Other(n) if has_private_prefix(n))
-}
-
-/// Whether `entry` is one of imip's own `X-IMIP-*` properties.
-pub fn is_private_entry(entry: &ICalendarEntry) -> bool {
-    is_private_property(&entry.name)
 }
 
 #[cfg(test)]

@@ -4,10 +4,10 @@
 //! projections of it instead: [`SchedulingObject`] (one UID: its
 //! components by [`InstanceId`], its organizer) and [`Participant`]
 //! (an ORGANIZER or ATTENDEE property with the parameters scheduling
-//! needs). Edits go through the small helpers in [`component`], so no
+//! needs). Edits go through the small helpers in `component`, so no
 //! decision code pokes at raw parameters.
 
-pub mod component;
+pub(crate) mod component;
 mod instance;
 mod method;
 pub(crate) mod object;

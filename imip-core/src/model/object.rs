@@ -239,6 +239,22 @@ impl SchedulingObject {
         self.instances().find_map(|(_, c)| component::organizer(c))
     }
 
+    /// An ATTENDEE of the main component (the master, else the first
+    /// instance), by address.
+    pub fn attendee(&self, address: &crate::CalAddress) -> Option<Participant> {
+        component::attendee(self.main_component(), address)
+    }
+
+    /// An ATTENDEE of one instance, by address.
+    pub fn attendee_of(&self, id: InstanceId, address: &crate::CalAddress) -> Option<Participant> {
+        component::attendee(self.component(id)?, address)
+    }
+
+    /// Whether one instance is cancelled (STATUS:CANCELLED).
+    pub fn is_instance_cancelled(&self, id: InstanceId) -> bool {
+        self.component(id).is_some_and(component::is_cancelled)
+    }
+
     /// SEQUENCE and DTSTAMP of one instance.
     pub fn stamp(&self, id: InstanceId) -> Option<StampedSequence> {
         self.component(id)

@@ -491,7 +491,7 @@ fn capacity(place: &str, capacity: u32) -> Result<u32, PolicyError> {
 /// An exact ISO 8601 duration (RFC 5545 §3.3.6 without the sign): weeks,
 /// days, hours, minutes, seconds. Years and months are refused: they
 /// have no fixed length.
-pub fn parse_duration(text: &str) -> Option<i64> {
+pub(crate) fn parse_duration(text: &str) -> Option<i64> {
     let rest = text.trim().strip_prefix('P')?;
     let (date, time) = match rest.split_once('T') {
         Some((date, time)) if !time.is_empty() => (date, Some(time)),

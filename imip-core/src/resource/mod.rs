@@ -120,7 +120,7 @@ pub(crate) use agent::{answers, approve, respond, takes};
 pub use booking::{Booking, Slot};
 pub use config::{
     AclRule, Directory, Policy, PolicyError, Pool, Quota, QuotaLimit, QuotaPeriod, Resource, Strategy,
-    Tolerance, parse_duration,
+    Tolerance,
 };
 pub use evaluate::{Evaluation, Verdict, evaluate};
 pub use pattern::AddressPattern;

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// An in-memory [`Store`].
 ///
 /// Every map is ordered, so its behaviour is deterministic. Each period
-/// set is a [`PeriodIndex`]: range queries cost O(log n + k).
+/// set is a period index (tiered by length): range queries cost O(log n + k).
 #[derive(Debug, Default, Clone)]
 pub struct MemStore {
     records: BTreeMap<(CalAddress, String), Versioned<Record>>,

@@ -119,9 +119,7 @@ impl World {
 
     pub fn partstat(&self, who: &str, uid: &str, attendee: &str) -> PartStat {
         let object = self.object(who, uid);
-        imip_core::model::component::attendee(object.main_component(), &addr(attendee))
-            .unwrap_or_else(|| panic!("{attendee} not in {who}'s copy"))
-            .partstat
+        object.attendee(&addr(attendee)).unwrap_or_else(|| panic!("{attendee} not in {who}'s copy")).partstat
     }
 
     pub fn sequence(&self, who: &str, uid: &str) -> i64 {

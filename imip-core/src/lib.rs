@@ -156,4 +156,4 @@ pub mod admin {
 }
 pub use plan::{Loaded, plan};
 pub use time::Timestamp;
-pub use violation::{RequestStatus, Violation};
+pub use violation::{Limit, RequestStatus, Role, Violation};

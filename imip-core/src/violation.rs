@@ -5,6 +5,8 @@
 //! REPLY carrying [`RequestStatus`] goes back (RFC 5546 §3.6). Each variant
 //! names the section it enforces (design: rustls's `PeerMisbehaved`).
 
+use crate::model::{ComponentKind, Method};
+use calcard::icalendar::ICalendarProperty;
 use thiserror::Error;
 
 /// An iTIP status code (RFC 5546 §3.6, RFC 5545 §3.8.8.3).
@@ -51,6 +53,52 @@ impl RequestStatus {
     }
 }
 
+/// A principal's role in a scheduling object (RFC 5546 §1.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// The ORGANIZER.
+    Organizer,
+    /// An ATTENDEE.
+    Attendee,
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Role::Organizer => "organizer",
+            Role::Attendee => "attendee",
+        })
+    }
+}
+
+/// Which bound on input a message went beyond (RFC 5546 §6.1.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Limit {
+    /// Components (instances) per object.
+    Components,
+    /// ATTENDEE properties per component.
+    Attendees,
+    /// FREEBUSY periods in one VFREEBUSY.
+    FreeBusyPeriods,
+    /// Calendar parts in one mail.
+    CalendarParts,
+    /// Bytes in one calendar part.
+    CalendarPartSize,
+}
+
+impl std::fmt::Display for Limit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Limit::Components => "too many components",
+            Limit::Attendees => "too many attendees",
+            Limit::FreeBusyPeriods => "too many FREEBUSY periods",
+            Limit::CalendarParts => "too many calendar parts",
+            Limit::CalendarPartSize => "calendar part too large",
+        })
+    }
+}
+
 /// A rule of iTIP, iMIP or iCalendar that an incoming message broke.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
@@ -75,9 +123,9 @@ pub enum Violation {
     #[error("{component} is not supported for {method} (RFC 5546 §5.1)")]
     UnsupportedComponent {
         /// The component type, e.g. `VTODO`.
-        component: String,
+        component: ComponentKind,
         /// The METHOD.
-        method: &'static str,
+        method: Method,
     },
     /// A component lacks its UID (RFC 5545 §3.8.4.7).
     #[error("component without UID (RFC 5545 §3.8.4.7)")]
@@ -98,20 +146,27 @@ pub enum Violation {
     #[error("components disagree on ORGANIZER (RFC 6638 §3.2.4.2)")]
     MultipleOrganizers,
     /// A required property is missing for this METHOD (RFC 5546 §3 tables).
-    #[error("{property} is required in {method} (RFC 5546 §3)")]
+    #[error("{} is required in {method} (RFC 5546 §3)", property.as_str())]
     MissingProperty {
-        /// The property name.
-        property: &'static str,
+        /// The property.
+        property: ICalendarProperty,
         /// The METHOD.
-        method: &'static str,
+        method: Method,
+    },
+    /// A period ends before it starts: DTEND not after DTSTART
+    /// (RFC 5545 §3.8.2.2, RFC 5546 §3.3).
+    #[error("DTEND is not after DTSTART in {method} (RFC 5545 §3.8.2.2)")]
+    EndBeforeStart {
+        /// The METHOD.
+        method: Method,
     },
     /// The METHOD is one this role never receives (RFC 5546 §1.4 table).
     #[error("{method} is not sent to an {role} (RFC 5546 §1.4)")]
     MethodNotForRole {
         /// The METHOD.
-        method: &'static str,
-        /// `organizer` or `attendee`.
-        role: &'static str,
+        method: Method,
+        /// The role the principal has in the object.
+        role: Role,
     },
     /// The mail's sender is neither the ORGANIZER nor its SENT-BY, for a
     /// method only the organizer may send (RFC 5546 §1.4, §6.1.1; RFC 6047 §3).
@@ -155,7 +210,7 @@ pub enum Violation {
     NotOrganizer(String),
     /// The object is larger than the configured limits allow (RFC 5546 §6.1.5).
     #[error("too large: {0} (RFC 5546 §6.1.5)")]
-    TooLarge(&'static str),
+    TooLarge(Limit),
     /// An approval for a principal that is not a resource of the
     /// configured [`crate::resource::Directory`].
     #[error("{0} is not a resource")]
@@ -171,7 +226,7 @@ impl Violation {
         use Violation::*;
         match self {
             MissingMethod | UnknownMethod(_) => RequestStatus::NOT_SUPPORTED,
-            Unparseable => RequestStatus::INVALID_PROPERTY_VALUE,
+            Unparseable | EndBeforeStart { .. } => RequestStatus::INVALID_PROPERTY_VALUE,
             NoComponent | MixedComponentTypes | DuplicateInstance(_) => {
                 RequestStatus::INVALID_COMPONENT_SEQUENCE
             }

@@ -184,7 +184,7 @@ fn calendar_parts_beyond_the_limit_are_refused_one_by_one() {
     let found = extract(mail.as_bytes(), &limits).unwrap();
     assert_eq!(found.parts.len(), 2);
     assert_eq!(found.problems.len(), 1);
-    assert_eq!(found.problems[0].violation, Violation::TooLarge("too many calendar parts"));
+    assert_eq!(found.problems[0].violation, Violation::TooLarge(Limit::CalendarParts));
 }
 
 #[test]
@@ -219,5 +219,5 @@ fn objects_with_more_components_than_the_limit_are_refused() {
             &imip_core::MemStore::new(),
         )
         .expect("no store to fail");
-    assert_eq!(outcome.disposition, Disposition::Refused(Violation::TooLarge("too many components")));
+    assert_eq!(outcome.disposition, Disposition::Refused(Violation::TooLarge(Limit::Components)));
 }

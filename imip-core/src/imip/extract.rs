@@ -175,7 +175,7 @@ pub fn extract(raw: &[u8], limits: &MailLimits) -> Result<ReceivedMail, ExtractE
         if found.parts.len() + found.problems.len() >= limits.max_parts {
             found.problems.push(PartProblem {
                 content_type: full,
-                violation: Violation::TooLarge("too many calendar parts"),
+                violation: Violation::TooLarge(crate::Limit::CalendarParts),
             });
             continue;
         }
@@ -189,7 +189,7 @@ pub fn extract(raw: &[u8], limits: &MailLimits) -> Result<ReceivedMail, ExtractE
         if text.len() > limits.max_calendar_bytes {
             found.problems.push(PartProblem {
                 content_type: full,
-                violation: Violation::TooLarge("calendar part too large"),
+                violation: Violation::TooLarge(crate::Limit::CalendarPartSize),
             });
             continue;
         }

@@ -134,10 +134,16 @@ pub(crate) fn add_instances(
     let mut added = 0;
     for (_, component) in message.instances() {
         let Some(dtstart) = component.property(&ICalendarProperty::Dtstart).cloned() else {
-            return Err(Violation::MissingProperty { property: "DTSTART", method: "ADD" });
+            return Err(Violation::MissingProperty {
+                property: ICalendarProperty::Dtstart,
+                method: Method::Add,
+            });
         };
         let Some(start) = instant(&dtstart, message.zones()) else {
-            return Err(Violation::MissingProperty { property: "DTSTART", method: "ADD" });
+            return Err(Violation::MissingProperty {
+                property: ICalendarProperty::Dtstart,
+                method: Method::Add,
+            });
         };
         let mut occurrence = component.clone();
         occurrence.component_ids.clear();

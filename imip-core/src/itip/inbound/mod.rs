@@ -35,10 +35,7 @@ pub(crate) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         return Outcome::refused(Violation::MissingMethod);
     };
     if !message.kind().allows(method) {
-        return Outcome::refused(Violation::UnsupportedComponent {
-            component: message.kind().to_string(),
-            method: method.as_str(),
-        });
+        return Outcome::refused(Violation::UnsupportedComponent { component: message.kind(), method });
     }
     if message.kind() == ComponentKind::FreeBusy {
         return vfreebusy::handle(ctx, incoming, method);
@@ -61,26 +58,26 @@ pub(crate) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
 fn check_limits(ctx: &Ctx<'_>, message: &SchedulingObject) -> Result<(), Violation> {
     let limits = ctx.config.limits;
     if message.instance_ids().count() > limits.max_instances {
-        return Err(Violation::TooLarge("too many components"));
+        return Err(Violation::TooLarge(crate::Limit::Components));
     }
     if message
         .instances()
         .any(|(_, c)| c.properties(&ICalendarProperty::Attendee).count() > limits.max_attendees)
     {
-        return Err(Violation::TooLarge("too many attendees"));
+        return Err(Violation::TooLarge(crate::Limit::Attendees));
     }
     Ok(())
 }
 
 /// The organizer copy check shared by REPLY, COUNTER and REFRESH: we hold
 /// the object and we organize it.
-fn organizer_copy<'a>(ctx: &'a Ctx<'_>) -> Result<&'a SchedulingObject, Outcome> {
+fn organizer_copy<'a>(ctx: &'a Ctx<'_>, method: Method) -> Result<&'a SchedulingObject, Outcome> {
     let Some(stored) = ctx.record.object.as_ref() else {
         return Err(Outcome::unchanged(crate::Unchanged::UnknownObject));
     };
     match stored.organizer() {
         Some(organizer) if &organizer.address == ctx.principal => Ok(stored),
-        _ => Err(Outcome::refused(Violation::MethodNotForRole { method: "a response", role: "attendee" })),
+        _ => Err(Outcome::refused(Violation::MethodNotForRole { method, role: crate::Role::Attendee })),
     }
 }
 

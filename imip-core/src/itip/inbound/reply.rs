@@ -24,7 +24,7 @@ use calcard::icalendar::{
 
 pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     let message = &incoming.message;
-    let stored = match organizer_copy(ctx) {
+    let stored = match organizer_copy(ctx, crate::Method::Reply) {
         Ok(stored) => stored,
         Err(outcome) => return outcome,
     };

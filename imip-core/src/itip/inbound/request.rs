@@ -41,7 +41,10 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     // (a VTODO may have none, §3.4.2).
     let needs_start = message.kind() == crate::model::ComponentKind::Event;
     if needs_start && message.instances().any(|(_, c)| !c.has_property(&ICalendarProperty::Dtstart)) {
-        let violation = Violation::MissingProperty { property: "DTSTART", method: "REQUEST" };
+        let violation = Violation::MissingProperty {
+            property: ICalendarProperty::Dtstart,
+            method: crate::Method::Request,
+        };
         let mut outcome = Outcome::refused(violation.clone());
         if let Some(reply) = error_reply(ctx, message, &violation) {
             outcome = outcome.with(Effect::Send(reply));

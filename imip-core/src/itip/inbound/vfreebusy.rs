@@ -22,19 +22,19 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming, method: Method) -> Outc
         Method::Request => answer(ctx, incoming),
         Method::Publish | Method::Reply => learn(ctx, incoming, method),
         other => Outcome::refused(Violation::UnsupportedComponent {
-            component: "VFREEBUSY".into(),
-            method: other.as_str(),
+            component: crate::model::ComponentKind::FreeBusy,
+            method: other,
         }),
     }
 }
 
 /// DTSTART and DTEND, both required (RFC 5546 §3.3 tables).
 fn window(message: &SchedulingObject, method: Method) -> Result<(Timestamp, Timestamp), Violation> {
-    let missing = |property| Violation::MissingProperty { property, method: method.as_str() };
+    let missing = |property| Violation::MissingProperty { property, method };
     match vfreebusy_window(message) {
         (Some(from), Some(to)) => Ok((from, to)),
-        (None, _) => Err(missing("DTSTART")),
-        (_, None) => Err(missing("DTEND")),
+        (None, _) => Err(missing(ICalendarProperty::Dtstart)),
+        (_, None) => Err(missing(ICalendarProperty::Dtend)),
     }
 }
 
@@ -56,10 +56,7 @@ fn answer(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     let (from, to) = match window(message, Method::Request) {
         Ok(window) if window.0 < window.1 => window,
         Ok(_) => {
-            return Outcome::refused(Violation::MissingProperty {
-                property: "DTEND after DTSTART",
-                method: "REQUEST",
-            });
+            return Outcome::refused(Violation::EndBeforeStart { method: Method::Request });
         }
         Err(violation) => return Outcome::refused(violation),
     };
@@ -168,7 +165,7 @@ fn learn(ctx: &Ctx<'_>, incoming: &Incoming, method: Method) -> Outcome {
                 continue;
             };
             if periods.len() == MAX_LEARNED_PERIODS {
-                return Outcome::refused(Violation::TooLarge("too many FREEBUSY periods"));
+                return Outcome::refused(Violation::TooLarge(crate::Limit::FreeBusyPeriods));
             }
             periods.push(BusyPeriod {
                 start,

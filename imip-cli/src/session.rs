@@ -80,15 +80,11 @@ impl Session {
     /// declines when busy (imip-agent's default), for a run without
     /// configuration.
     pub(crate) fn use_default_resources(&mut self, addresses: &[CalAddress]) -> Result<(), Failure> {
-        let mut toml = String::new();
-        for address in addresses {
-            toml.push_str(&format!(
-                "[[resource]]\naddress = {:?}\n[[resource.policy]]\nkind = \"free-busy\"\n",
-                address.as_str()
-            ));
-        }
-        let directory =
-            imip_core::resource::Directory::from_toml(&toml).map_err(|e| Failure::config(e.to_string()))?;
+        use imip_core::resource::{Directory, Policy, Resource};
+        let rooms = addresses
+            .iter()
+            .map(|address| Resource::new(address.clone(), vec![Policy::FreeBusy { capacity: 1 }]));
+        let directory = Directory::new(rooms).map_err(|e| Failure::config(e.to_string()))?;
         self.settings.resources = directory.clone();
         let config = Config { resources: directory, ..self.engine.config().clone() };
         self.engine = Engine::new(config).map_err(|e| Failure::config(e.to_string()))?;

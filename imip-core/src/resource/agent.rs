@@ -203,7 +203,8 @@ fn answer(
                     run.effects.push(Effect::Dequeue);
                 }
                 if let Some(hold) = resource.offer_hold {
-                    let expires = Timestamp::from_seconds(now.seconds().saturating_add(hold));
+                    let expires =
+                        Timestamp::from_seconds(now.seconds().saturating_add(super::policy::seconds(hold)));
                     let periods = slots.iter().map(|slot| offer(slot, booking, expires)).collect::<Vec<_>>();
                     run.effects.push(Effect::HoldOffers { periods });
                 }

@@ -87,7 +87,7 @@ pub fn evaluate(
         let step = match policy {
             Policy::FreeBusy { capacity } => policy::capacity::free_busy(&cx, &mut state, *capacity)?,
             Policy::NextAvailable { capacity, search } => {
-                policy::capacity::next_available(&cx, &mut state, *capacity, *search)?
+                policy::capacity::next_available(&cx, &mut state, *capacity, policy::seconds(*search))?
             }
             Policy::PermittedTimes { times, counter } => {
                 policy::times::permitted(&cx, &mut state, times, *counter)
@@ -103,9 +103,11 @@ pub fn evaluate(
                 policy::delegate::delegate(&cx, &mut state, pool, *strategy, *include_self, *capacity)?
             }
             Policy::BookingWindow { max_advance, truncate } => {
-                policy::limits::booking_window(&cx, &mut state, *max_advance, *truncate)
+                policy::limits::booking_window(&cx, &mut state, policy::seconds(*max_advance), *truncate)
             }
-            Policy::Duration { min, max } => policy::limits::duration(&cx, &mut state, *min, *max),
+            Policy::Duration { min, max } => {
+                policy::limits::duration(&cx, &mut state, min.map(policy::seconds), max.map(policy::seconds))
+            }
             Policy::WorkingHours => policy::limits::working_hours(&cx, &mut state)?,
             Policy::Recurring { allowed, max_conflicts } => {
                 policy::limits::recurring(&cx, &mut state, *allowed, *max_conflicts)

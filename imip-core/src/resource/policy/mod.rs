@@ -134,3 +134,8 @@ pub(crate) fn length(seconds: i64) -> String {
         (h, m) => format!("{h} h {m} min"),
     }
 }
+
+/// A configured length in whole seconds, as the policies count time.
+pub(crate) fn seconds(length: std::time::Duration) -> i64 {
+    i64::try_from(length.as_secs()).unwrap_or(i64::MAX)
+}

@@ -82,7 +82,7 @@ fn limit_for(cx: &Cx<'_>, quota: &Quota, organizer: &CalAddress) -> Option<(usiz
         .iter()
         .enumerate()
         .find(|(_, l)| cx.directory.matches(&l.who, organizer))
-        .map(|(i, l)| (i, l.limit))
+        .map(|(i, l)| (i, l.limit.map(super::seconds)))
 }
 
 /// Whether a member's period counts against the requesting organizer's

@@ -61,23 +61,26 @@
 //!   periods in those buckets, independent of the number of records.
 //! * `uids`, `pending`: O(records) and O(queue) respectively.
 
+mod check;
 mod journal;
 mod lock;
 mod names;
+mod outbox;
+mod periods;
+mod state;
 
 pub mod import;
 
 use crate::journal::{Change, Disk};
-use imip_core::admin::Problem;
+use crate::state::{State, escape, unescape};
 use imip_core::backend::{OutboxId, Version, Versioned};
-use imip_core::backend::{check_pref_key, decode_mail, encode_mail, parse_stored_object, valid_pref_key};
-use imip_core::freebusy::{BusyPeriod, PeriodSet, PeriodUpdate};
+use imip_core::backend::{check_pref_key, encode_mail, parse_stored_object, valid_pref_key};
+use imip_core::freebusy::{BusyPeriod, PeriodSet};
 use imip_core::{CalAddress, Commit, OutgoingMail, PendingRequest, Record, Store, StoreError, Timestamp};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// The layout version this crate writes and reads.
@@ -153,72 +156,6 @@ fn month_of(at: Timestamp) -> Option<String> {
     (0..=9999).contains(&year).then(|| date.format("%Y-%m").to_string())
 }
 
-/// The record's `state` file.
-#[derive(Debug, Default)]
-struct State {
-    version: u64,
-    pending: Option<PendingRequest>,
-    counters: Vec<CalAddress>,
-    has_object: bool,
-}
-
-impl State {
-    fn render(&self, uid: &str) -> Vec<u8> {
-        let mut out = format!("uid {}\nversion {}\n", escape(uid), self.version);
-        if self.has_object {
-            out.push_str("object object.ics\n");
-        }
-        if let Some(pending) = &self.pending {
-            out.push_str(&format!("pending {}\n", pending.to_line()));
-        }
-        for from in &self.counters {
-            out.push_str(&format!("counter {from}\n"));
-        }
-        out.into_bytes()
-    }
-
-    fn parse(path: &Path, bytes: Vec<u8>) -> Result<(String, State), StoreError> {
-        let content = text(path, bytes)?;
-        let mut uid = None;
-        let mut state = State::default();
-        for line in content.lines() {
-            let (key, value) =
-                line.split_once(' ').ok_or_else(|| corrupt(path, format!("bad line {line:?}")))?;
-            match key {
-                "uid" => uid = Some(unescape(value).ok_or_else(|| corrupt(path, "bad uid"))?),
-                "version" => state.version = value.parse().map_err(|_| corrupt(path, "bad version"))?,
-                "object" => state.has_object = true,
-                "pending" => {
-                    state.pending =
-                        Some(PendingRequest::from_line(value).ok_or_else(|| corrupt(path, "bad pending"))?)
-                }
-                "counter" => {
-                    state.counters.push(CalAddress::parse(value).ok_or_else(|| corrupt(path, "bad counter"))?)
-                }
-                _ => return Err(corrupt(path, format!("unknown key {key:?}"))),
-            }
-        }
-        Ok((uid.ok_or_else(|| corrupt(path, "no uid"))?, state))
-    }
-}
-
-/// Percent-escapes a value for a one-line text field (never hashed).
-fn escape(value: &str) -> String {
-    let mut out = String::new();
-    for byte in value.bytes() {
-        if byte.is_ascii_graphic() && byte != b'%' {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
-fn unescape(value: &str) -> Option<String> {
-    names::percent_decode(value)
-}
-
 /// Changes being prepared for one commit, readable before they land.
 struct Tx<'a> {
     root: &'a Path,
@@ -251,8 +188,6 @@ impl Tx<'_> {
             .collect()
     }
 }
-
-static OUTBOX_SEQUENCE: AtomicU64 = AtomicU64::new(0);
 
 impl FsStore {
     /// Opens the store in `root`, creating it if the directory is absent
@@ -461,75 +396,6 @@ impl FsStore {
         Ok(queue)
     }
 
-    fn read_bucket(&self, tx: Option<&Tx<'_>>, rel: &Path) -> Result<Vec<BusyPeriod>, StoreError> {
-        let bytes = match tx {
-            Some(tx) => tx.read(rel)?,
-            None => read_optional(&self.root.join(rel))?,
-        };
-        let path = self.root.join(rel);
-        let Some(bytes) = bytes else { return Ok(Vec::new()) };
-        text(&path, bytes)?
-            .lines()
-            .map(|line| {
-                BusyPeriod::from_line(line).ok_or_else(|| corrupt(&path, format!("bad period {line:?}")))
-            })
-            .collect()
-    }
-
-    fn stage_periods(
-        &self,
-        tx: &mut Tx<'_>,
-        principal: &CalAddress,
-        update: &PeriodUpdate,
-    ) -> Result<(), StoreError> {
-        let set_rel = Self::set_rel(principal, &update.set);
-        let uid_rel = set_rel.join("uids").join(names::encode(&update.uid));
-        let old_months: BTreeSet<String> = match tx.read(&uid_rel)? {
-            Some(bytes) => text(&self.root.join(&uid_rel), bytes)?.lines().map(str::to_string).collect(),
-            None => BTreeSet::new(),
-        };
-        let mut new_by_month: BTreeMap<String, Vec<BusyPeriod>> = BTreeMap::new();
-        let mut longest = 0;
-        for period in &update.periods {
-            let month = month_of(period.start).ok_or_else(|| {
-                StoreError::Invalid(format!("period start {} out of range", period.start.seconds()))
-            })?;
-            longest = longest.max(period.end.seconds().saturating_sub(period.start.seconds()));
-            new_by_month.entry(month).or_default().push(period.clone());
-        }
-        let months: BTreeSet<String> =
-            old_months.iter().cloned().chain(new_by_month.keys().cloned()).collect();
-        for month in &months {
-            let bucket_rel = set_rel.join("months").join(format!("{month}.tsv"));
-            let mut bucket: Vec<BusyPeriod> = self
-                .read_bucket(Some(tx), &bucket_rel)?
-                .into_iter()
-                .filter(|p| p.uid != update.uid)
-                .collect();
-            bucket.extend(new_by_month.get(month).cloned().unwrap_or_default());
-            bucket.sort();
-            if bucket.is_empty() {
-                tx.delete(bucket_rel);
-            } else {
-                let lines: String = bucket.iter().map(|p| format!("{}\n", p.to_line())).collect();
-                tx.write(bucket_rel, lines.into_bytes());
-            }
-        }
-        if new_by_month.is_empty() {
-            tx.delete(uid_rel);
-        } else {
-            let lines: String = new_by_month.keys().map(|m| format!("{m}\n")).collect();
-            tx.write(uid_rel, lines.into_bytes());
-        }
-        let max_rel = set_rel.join("max");
-        let stored_max = self.read_max(tx.read(&max_rel)?);
-        let absent = tx.read(&max_rel)?.is_none();
-        if longest > stored_max || (absent && !update.periods.is_empty()) {
-            tx.write(max_rel, format!("{}\n", longest.max(stored_max)).into_bytes());
-        }
-        Ok(())
-    }
-
     /// The principal's schedule version; the caller holds its lock.
     fn schedule_version_locked(&self, principal: &CalAddress) -> Result<Version, StoreError> {
         let path = self.root.join(Self::principal_rel(principal)).join("schedule");
@@ -543,51 +409,6 @@ impl FsStore {
         }
     }
 
-    fn read_max(&self, bytes: Option<Vec<u8>>) -> i64 {
-        // An unreadable max means "unknown": search every bucket.
-        bytes
-            .and_then(|b| String::from_utf8(b).ok())
-            .map_or(Some(0), |t| t.trim().parse().ok())
-            .unwrap_or(i64::MAX)
-    }
-
-    fn outbox_dir(&self) -> PathBuf {
-        self.root.join("outbox")
-    }
-
-    fn new_outbox_name() -> String {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default();
-        let sequence = OUTBOX_SEQUENCE.fetch_add(1, Ordering::Relaxed);
-        format!("{nanos:020}-{:010}-{sequence:06}", std::process::id())
-    }
-
-    /// The outbox entries: (id, current file name, lease end if claimed).
-    fn outbox_entries(&self) -> Result<Vec<(String, String, Option<i64>)>, StoreError> {
-        let mut found = Vec::new();
-        for name in entries(&self.outbox_dir())? {
-            if let Some(id) = name.strip_suffix(".mail") {
-                found.push((id.to_string(), name.clone(), None));
-            } else if let Some((id, until)) = name.split_once(".claim-") {
-                found.push((id.to_string(), name.clone(), Some(until.parse().unwrap_or(i64::MIN))));
-            }
-        }
-        found.sort();
-        Ok(found)
-    }
-
-    fn read_mail(&self, name: &str) -> Result<Option<OutgoingMail>, StoreError> {
-        let path = self.outbox_dir().join(name);
-        match read_optional(&path)? {
-            Some(bytes) => {
-                decode_mail(&bytes).map(Some).ok_or_else(|| corrupt(&path, "malformed outbox entry"))
-            }
-            None => Ok(None),
-        }
-    }
-
     fn has_content(&self, principal_dir: &Path) -> Result<bool, StoreError> {
         for part in ["records", "periods", "prefs"] {
             if !entries(&principal_dir.join(part))?.is_empty() {
@@ -595,61 +416,6 @@ impl FsStore {
             }
         }
         Ok(false)
-    }
-
-    /// Checks the files themselves: unreadable or malformed entries,
-    /// leftover temporary files, and interrupted commits. Combine with
-    /// [`imip_core::admin::check`] for the store-independent checks.
-    pub fn check_files(&self) -> Result<Vec<Problem>, StoreError> {
-        let mut problems = Vec::new();
-        let mut damaged = |path: &Path, reason: &str| {
-            problems.push(Problem::Damaged { key: path.display().to_string(), reason: reason.to_string() })
-        };
-        let principals = self.root.join("principals");
-        for name in entries(&principals)? {
-            let dir = principals.join(&name);
-            let address = read_optional(&dir.join("address"))?
-                .and_then(|b| String::from_utf8(b).ok())
-                .and_then(|a| CalAddress::parse(&a));
-            let Some(address) = address else {
-                damaged(&dir, "no readable address file");
-                continue;
-            };
-            if names::encode(address.as_str()) != name {
-                damaged(&dir, "directory name does not match its address");
-            }
-            if dir.join("journal").exists() {
-                // Taking the lock finishes the interrupted commit.
-                drop(self.lock(&address)?);
-            }
-            for shard in entries(&dir.join("records"))? {
-                for record in entries(&dir.join("records").join(&shard))? {
-                    let rel = dir.join("records").join(&shard).join(&record);
-                    match self.read_state(rel.strip_prefix(&self.root).unwrap_or(&rel)) {
-                        Ok(Some((uid, _)))
-                            if names::encode(&uid) == record && names::shard(&uid) == shard => {}
-                        Ok(Some(_)) => damaged(&rel, "state names another UID"),
-                        Ok(None) => damaged(&rel, "record directory without a state file"),
-                        Err(error) => damaged(&rel, &error.to_string()),
-                    }
-                }
-            }
-            for set in entries(&dir.join("periods"))? {
-                let months = dir.join("periods").join(&set).join("months");
-                for month in entries(&months)? {
-                    let rel = months.join(&month);
-                    if let Err(error) = self.read_bucket(None, rel.strip_prefix(&self.root).unwrap_or(&rel)) {
-                        damaged(&rel, &error.to_string());
-                    }
-                }
-            }
-        }
-        for (_, name, _) in self.outbox_entries()? {
-            if let Err(error) = self.read_mail(&name) {
-                damaged(&self.outbox_dir().join(&name), &error.to_string());
-            }
-        }
-        Ok(problems)
     }
 }
 

@@ -12,7 +12,11 @@ use super::compose::Composer;
 use crate::model::component::{self, attendee as find_attendee};
 use crate::model::{InstanceId, Method, SchedulingObject};
 use crate::{CalAddress, ItipMessage};
-use calcard::icalendar::ICalendarStatus;
+use calcard::common::PartialDateTime;
+use calcard::icalendar::{
+    ICalendarComponent, ICalendarEntry, ICalendarParameter, ICalendarProperty, ICalendarStatus, ICalendarValue,
+    ICalendarValueType,
+};
 
 /// A version of the object that changed, and the messages it causes.
 #[derive(Debug)]
@@ -33,10 +37,22 @@ pub(crate) fn request_to(
     explanation: &str,
 ) -> Option<ItipMessage> {
     let mut composer = Composer::new(object, Method::Request, &ctx.config.prodid, ctx.now);
+    let listed = |c: &ICalendarComponent| recipients.iter().any(|r| find_attendee(c, r).is_some());
+    let series = object.master().is_some_and(listed);
+    // RFC 6638 §3.2.6: an override the recipients are not invited to, or
+    // one that is cancelled (a REQUEST carries no cancelled instance,
+    // RFC 5546 §3.2.2), is left out, and the series they get excludes
+    // it with an EXDATE.
+    let mut excluded = Vec::new();
+    for (id, c) in object.instances().filter(|(id, _)| !id.is_master()) {
+        if (!listed(c) || component::is_cancelled(c)) && series {
+            excluded.extend(exdate_for(object, id, c));
+        }
+    }
     for (id, c) in object.instances() {
-        let listed = recipients.iter().any(|r| find_attendee(c, r).is_some());
-        let cancelled_occurrence = !id.is_master() && component::is_cancelled(c);
-        if listed && !cancelled_occurrence {
+        if id.is_master() && series {
+            composer.add(id, |master| master.entries.extend(excluded.iter().cloned()));
+        } else if !id.is_master() && listed(c) && !component::is_cancelled(c) {
             composer.add(id, |_| {});
         }
     }
@@ -44,6 +60,68 @@ pub(crate) fn request_to(
         return None;
     }
     Some(message(object, Method::Request, ctx.principal, recipients, explanation, composer))
+}
+
+/// An EXDATE naming the override `id` of `object`, written as the
+/// master's DTSTART is (RFC 5545 §3.8.5.1: DATE for an all-day series,
+/// local time with its TZID for a zoned one, UTC otherwise), whatever
+/// form the override's RECURRENCE-ID has.
+fn exdate_for(object: &SchedulingObject, id: InstanceId, c: &ICalendarComponent) -> Option<ICalendarEntry> {
+    let InstanceId::Occurrence { start, .. } = id else { return None };
+    let rid = c.property(&ICalendarProperty::RecurrenceId)?;
+    let dtstart = object.master()?.property(&ICalendarProperty::Dtstart)?;
+    let form = dtstart.values.first()?.as_partial_date_time()?;
+    let exdate = |params: Vec<ICalendarParameter>, value: PartialDateTime| ICalendarEntry {
+        name: ICalendarProperty::Exdate,
+        params,
+        values: vec![ICalendarValue::PartialDateTime(Box::new(value))],
+    };
+    let same_zone = rid.tz_id() == dtstart.tz_id();
+    let rid_value = rid.values.first()?.as_partial_date_time()?;
+    let rid_is_date = rid_value.hour.is_none();
+    if form.hour.is_none() {
+        // An all-day series: the date the occurrence falls on.
+        if rid_is_date {
+            return Some(exdate(date_params(), rid_value.clone()));
+        }
+        let date = start.to_chrono().date_naive();
+        return Some(exdate(date_params(), date_of(date)));
+    }
+    if same_zone && !rid_is_date && rid_value.tz_hour.is_some() == form.tz_hour.is_some() {
+        return Some(exdate(rid.params.clone(), rid_value.clone()));
+    }
+    match dtstart.tz_id().and_then(|name| object.zones().resolve(name).map(|tz| (name, tz))) {
+        Some((name, tz)) if !tz.is_floating() => {
+            let local = start.to_chrono().with_timezone(&tz).naive_local();
+            let params = vec![ICalendarParameter::tzid(name.to_string())];
+            Some(exdate(params, local_of(local)))
+        }
+        _ => Some(exdate(Vec::new(), start.to_partial())),
+    }
+}
+
+fn date_params() -> Vec<ICalendarParameter> {
+    vec![ICalendarParameter::value(ICalendarValueType::Date)]
+}
+
+fn date_of(date: chrono::NaiveDate) -> PartialDateTime {
+    use chrono::Datelike;
+    PartialDateTime {
+        year: u16::try_from(date.year()).ok(),
+        month: u8::try_from(date.month()).ok(),
+        day: u8::try_from(date.day()).ok(),
+        ..PartialDateTime::default()
+    }
+}
+
+fn local_of(at: chrono::NaiveDateTime) -> PartialDateTime {
+    use chrono::Timelike;
+    PartialDateTime {
+        hour: u8::try_from(at.hour()).ok(),
+        minute: u8::try_from(at.minute()).ok(),
+        second: u8::try_from(at.second()).ok(),
+        ..date_of(at.date())
+    }
 }
 
 /// A CANCEL of the whole object for `recipients` (RFC 5546 §3.2.5).

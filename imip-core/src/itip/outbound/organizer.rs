@@ -248,6 +248,14 @@ fn plan_for(
             plan.cancelled_instances.push(*id);
         }
     }
+    if before.contains(&InstanceId::Master) && after.contains(&InstanceId::Master) {
+        // A new override that leaves out an attendee of the series takes
+        // that instance from them (RFC 6638 §3.2.6): cancel it for them.
+        let old_ids: Vec<InstanceId> = old.map(|o| o.instance_ids().collect()).unwrap_or_default();
+        for id in new.instance_ids().filter(|id| !id.is_master() && !after.contains(id) && !old_ids.contains(id)) {
+            plan.cancelled_instances.push(id);
+        }
+    }
     plan
 }
 
@@ -296,7 +304,17 @@ fn compose(
     if !plan.cancelled_instances.is_empty() || !plan.cancelled_dates.is_empty() {
         let mut composer = Composer::new(new, Method::Cancel, &ctx.config.prodid, ctx.now);
         for id in &plan.cancelled_instances {
+            // An instance the attendee was taken off names them, as the
+            // CANCEL to a removed attendee does (RFC 5546 §3.2.5).
+            let removed = new.component(*id).is_some_and(|c| find_attendee(c, address).is_none());
+            let line = old
+                .and_then(|o| o.component(*id).filter(|c| find_attendee(c, address).is_some()).or(o.master()))
+                .and_then(|c| attendee_line(c, address));
             composer.add(*id, |c| {
+                if removed && let Some(line) = line {
+                    keep_only_attendee(c, address);
+                    c.entries.push(line);
+                }
                 component::set_status(c, ICalendarStatus::Cancelled);
                 component::set_sequence(c, sequence);
             });
@@ -352,6 +370,16 @@ fn occurrence_of(
 ) -> Option<calcard::icalendar::ICalendarComponent> {
     let entry = super::recurrence_id_from(object, property, at)?;
     materialize(object, InstanceId::occurrence(at), &entry)
+}
+
+/// The ATTENDEE line of `address` in a component.
+fn attendee_line(
+    c: &calcard::icalendar::ICalendarComponent,
+    address: &CalAddress,
+) -> Option<calcard::icalendar::ICalendarEntry> {
+    c.properties(&ICalendarProperty::Attendee)
+        .find(|e| crate::Participant::from_entry(e).is_some_and(|p| &p.address == address))
+        .cloned()
 }
 
 fn keep_only_attendee(c: &mut calcard::icalendar::ICalendarComponent, address: &CalAddress) {

@@ -35,11 +35,8 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     if let Err(violation) = check_organizer(ctx.config, &incoming.senders, &stored_organizer) {
         return Outcome::refused(violation);
     }
-    let newer = match newer_instances(stored, message) {
+    let newer = match cancelled_instances(stored, message) {
         Ok(newer) => newer,
-        Err(Unchanged::Duplicate) if stored.is_cancelled() => {
-            return Outcome::unchanged(Unchanged::AlreadyCancelled);
-        }
         Err(unchanged) => return Outcome::unchanged(unchanged),
     };
 
@@ -64,6 +61,45 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     outcome
         .with(Effect::Notify(notice(NoticeKind::Cancellation, &updated, text)))
         .with(Effect::PutObject(updated))
+}
+
+/// The instances a CANCEL cancels. A CANCEL is never a duplicate of a
+/// REQUEST: ordering (RFC 5546 §2.1.5) refuses only what is older, and
+/// at an equal SEQUENCE and DTSTAMP (Tine 2.0, OBM and others send their
+/// CANCEL stamped as the invitation was) the CANCEL of an instance that is
+/// not cancelled yet cancels it. Only a CANCEL of what is already
+/// cancelled, at the same stamp, changes nothing.
+fn cancelled_instances(
+    stored: &SchedulingObject,
+    message: &SchedulingObject,
+) -> Result<Vec<InstanceId>, Unchanged> {
+    let not_yet = |id: &InstanceId| match stored.component(*id) {
+        Some(c) => !component::is_cancelled(c),
+        None => !stored.is_cancelled(),
+    };
+    let named: Vec<InstanceId> = if message.component(InstanceId::Master).is_some() {
+        vec![InstanceId::Master]
+    } else {
+        message.instance_ids().collect()
+    };
+    let tied = |id: &InstanceId| {
+        let stamp = message.stamp(*id);
+        let current = stored.stamp(*id).or_else(|| stored.stamp(InstanceId::Master));
+        stamp.is_some() && stamp == current
+    };
+    match newer_instances(stored, message) {
+        Ok(mut newer) => {
+            let ties: Vec<InstanceId> =
+                named.into_iter().filter(|id| !newer.contains(id) && tied(id) && not_yet(id)).collect();
+            newer.extend(ties);
+            Ok(newer)
+        }
+        Err(Unchanged::Duplicate) => {
+            let ties: Vec<InstanceId> = named.into_iter().filter(|id| tied(id) && not_yet(id)).collect();
+            if ties.is_empty() { Err(Unchanged::AlreadyCancelled) } else { Ok(ties) }
+        }
+        Err(unchanged) => Err(unchanged),
+    }
 }
 
 /// The stored copy with the `newer` instances of a CANCEL applied: each

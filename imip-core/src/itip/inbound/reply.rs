@@ -99,10 +99,16 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         if let Some(previous) = last_reply(target, &replier.address) {
             match compare(previous, received) {
                 Freshness::Newer => {}
-                Freshness::Same => {
+                // The same SEQUENCE and DTSTAMP with another answer is a
+                // new answer (Google sends these), not a redelivery.
+                Freshness::Same
+                    if attendee(target, &replier.address).map(|p| p.partstat)
+                        == Participant::from_entry(line).map(|p| p.partstat) =>
+                {
                     skipped.get_or_insert(Unchanged::Duplicate);
                     continue;
                 }
+                Freshness::Same => {}
                 Freshness::Older => {
                     skipped.get_or_insert(Unchanged::Stale { instance: id, stored: previous, received });
                     continue;

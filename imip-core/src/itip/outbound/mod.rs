@@ -14,8 +14,8 @@ use crate::model::{InstanceId, Method, SchedulingObject};
 use crate::{CalAddress, ItipMessage};
 use calcard::common::PartialDateTime;
 use calcard::icalendar::{
-    ICalendarComponent, ICalendarEntry, ICalendarParameter, ICalendarProperty, ICalendarStatus, ICalendarValue,
-    ICalendarValueType,
+    ICalendarComponent, ICalendarEntry, ICalendarParameter, ICalendarProperty, ICalendarStatus,
+    ICalendarValue, ICalendarValueType,
 };
 
 /// A version of the object that changed, and the messages it causes.

@@ -252,7 +252,9 @@ fn plan_for(
         // A new override that leaves out an attendee of the series takes
         // that instance from them (RFC 6638 §3.2.6): cancel it for them.
         let old_ids: Vec<InstanceId> = old.map(|o| o.instance_ids().collect()).unwrap_or_default();
-        for id in new.instance_ids().filter(|id| !id.is_master() && !after.contains(id) && !old_ids.contains(id)) {
+        for id in
+            new.instance_ids().filter(|id| !id.is_master() && !after.contains(id) && !old_ids.contains(id))
+        {
             plan.cancelled_instances.push(id);
         }
     }

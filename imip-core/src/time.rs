@@ -68,3 +68,57 @@ impl fmt::Display for Timestamp {
         f.write_str(&self.to_ical())
     }
 }
+
+/// The instant a local wall-clock time denotes in `zone`, as RFC 5545
+/// §3.3.5 reads it: a time that occurs twice (DST ends) is its first
+/// occurrence; a time that does not occur (DST starts) is read with the
+/// UTC offset in force before the gap, so it moves forward by the gap's
+/// length, whatever that length is (an hour in most zones, 30 minutes on
+/// Lord Howe Island, a whole day in Samoa on 2011-12-30). The one
+/// conversion for single events, recurrence instances, EXDATE, RDATE and
+/// RECURRENCE-ID.
+pub(crate) fn local_instant<Z: chrono::TimeZone>(zone: &Z, local: chrono::NaiveDateTime) -> Timestamp {
+    use chrono::{LocalResult, Offset};
+    match zone.from_local_datetime(&local) {
+        LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => Timestamp(at.timestamp()),
+        LocalResult::None => {
+            // The offset of the last moment before the gap: gaps are at
+            // most a day long, so a day earlier is before it.
+            let before = local - chrono::TimeDelta::hours(26);
+            let offset =
+                zone.offset_from_local_datetime(&before).earliest().map(|o| o.fix().local_minus_utc());
+            Timestamp(local.and_utc().timestamp() - i64::from(offset.unwrap_or(0)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn local(text: &str) -> chrono::NaiveDateTime {
+        chrono::NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M%S").unwrap()
+    }
+
+    #[test]
+    fn a_time_in_a_gap_moves_forward_by_the_gap() {
+        // RFC 5545 §3.3.5's own example: 02:30 in New York on the day DST
+        // starts is 03:30 EDT.
+        let new_york = chrono_tz::America::New_York;
+        assert_eq!(local_instant(&new_york, local("20070311T023000")).to_ical(), "20070311T073000Z");
+        // Lord Howe's gap is 30 minutes (02:00 +10:30 → 02:30 +11): 02:15
+        // is read at +10:30, which is 02:45 +11.
+        let lord_howe = chrono_tz::Australia::Lord_Howe;
+        assert_eq!(local_instant(&lord_howe, local("20251005T021500")).to_ical(), "20251004T154500Z");
+        // Samoa skipped 2011-12-30 entirely: noon that day is read at -10.
+        let apia = chrono_tz::Pacific::Apia;
+        assert_eq!(local_instant(&apia, local("20111230T120000")).to_ical(), "20111230T220000Z");
+    }
+
+    #[test]
+    fn a_time_in_an_overlap_is_its_first_occurrence() {
+        // RFC 5545 §3.3.5: 01:30 on 2007-11-04 in New York is EDT.
+        let new_york = chrono_tz::America::New_York;
+        assert_eq!(local_instant(&new_york, local("20071104T013000")).to_ical(), "20071104T053000Z");
+    }
+}

@@ -161,3 +161,62 @@ fn declined_transparent_and_cancelled_occurrences_are_free() {
         ]
     );
 }
+
+mod dst_agreement {
+    //! One reading of local times (RFC 5545 §3.3.5) everywhere: a single
+    //! event's DTSTART, a recurrence instance and an EXDATE naming the
+    //! same local time denote the same instant, on days with DST gaps of
+    //! 30 and 60 minutes and with overlaps.
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Zones, and a day on which their clocks jump (gap) or fall back
+    /// (overlap), in 2025.
+    const DAYS: &[(&str, &str)] = &[
+        ("Australia/Lord_Howe", "20251005"),
+        ("Australia/Lord_Howe", "20250406"),
+        ("America/New_York", "20250309"),
+        ("America/New_York", "20251102"),
+        ("Europe/Berlin", "20250330"),
+        ("Europe/Berlin", "20251026"),
+        ("Asia/Tehran", "20250321"),
+    ];
+
+    fn local(date: &str, minute: u32) -> String {
+        format!("{date}T{:02}{:02}00", minute / 60, minute % 60)
+    }
+
+    fn shift(date: &str, days: i64) -> String {
+        let day = chrono::NaiveDate::parse_from_str(date, "%Y%m%d").expect("date");
+        (day + chrono::TimeDelta::days(days)).format("%Y%m%d").to_string()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, .. ProptestConfig::default() })]
+
+        #[test]
+        fn single_events_instances_and_exdates_agree(day in 0..DAYS.len(), minute in 0u32..1440) {
+            let (zone, date) = DAYS[day];
+            let time = local(date, minute);
+            let single = event(&format!(
+                "DTSTART;TZID={zone}:{time}\nDURATION:PT15M\n"
+            ));
+            let (instant, _) = single.first_span().expect("a start");
+            // A daily series from two days before, at the same local time.
+            let start = local(&shift(date, -2), minute);
+            let series = event(&format!(
+                "DTSTART;TZID={zone}:{start}\nDURATION:PT15M\nRRULE:FREQ=DAILY;COUNT=5\n"
+            ));
+            let expanded = expand(&series, &expansion("UTC")).occurrences;
+            prop_assert_eq!(expanded.len(), 5);
+            prop_assert_eq!(expanded[2].start, instant, "{} {} in {}", date, time, zone);
+            // An EXDATE with that local time removes exactly that instance.
+            let excluded = event(&format!(
+                "DTSTART;TZID={zone}:{start}\nDURATION:PT15M\nRRULE:FREQ=DAILY;COUNT=5\nEXDATE;TZID={zone}:{time}\n"
+            ));
+            let left = expand(&excluded, &expansion("UTC")).occurrences;
+            prop_assert_eq!(left.len(), 4, "{} {} in {}: EXDATE missed", date, time, zone);
+            prop_assert!(left.iter().all(|o| o.start != instant));
+        }
+    }
+}

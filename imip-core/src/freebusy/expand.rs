@@ -253,18 +253,7 @@ fn naive(key: Timestamp) -> Option<NaiveDateTime> {
 /// A local time in a zone, as RFC 5545 §3.3.5 reads it: in a gap, moved
 /// forward by the gap; in an overlap, the first occurrence.
 fn local_to_instant(zone: chrono_tz::Tz, local: NaiveDateTime) -> Timestamp {
-    match zone.from_local_datetime(&local) {
-        LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => Timestamp::from_seconds(at.timestamp()),
-        LocalResult::None => {
-            // In a gap: use the UTC offset in force before it (gaps are
-            // at most a day long: Samoa skipped 2011-12-30).
-            let before = (1..=26).find_map(|hours| {
-                zone.from_local_datetime(&(local - chrono::TimeDelta::hours(hours))).earliest()
-            });
-            let offset = before.map(|b| (b.naive_local() - b.naive_utc()).num_seconds()).unwrap_or(0);
-            Timestamp::from_seconds(local.and_utc().timestamp() - offset)
-        }
-    }
+    crate::time::local_instant(&zone, local)
 }
 
 fn length_of(

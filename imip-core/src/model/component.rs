@@ -14,7 +14,6 @@ use calcard::icalendar::{
     ICalendarComponent, ICalendarEntry, ICalendarParameter, ICalendarParameterName, ICalendarParameterValue,
     ICalendarProperty, ICalendarStatus, ICalendarValue,
 };
-use chrono::{LocalResult, TimeZone};
 
 /// Parameter on the organizer's copy of an ATTENDEE: the SEQUENCE of the
 /// last reply applied from that attendee (RFC 5546 §2.1.5, ITIP-ORD-5).
@@ -99,14 +98,7 @@ pub(crate) fn instant_of(
     let zone = tz_id.and_then(|id| zones.resolve(id)).filter(|tz| !tz.is_floating());
     let seconds = match zone {
         None => local.and_utc().timestamp(),
-        Some(tz) => match tz.from_local_datetime(&local) {
-            LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => at.timestamp(),
-            LocalResult::None => tz
-                .from_local_datetime(&(local + chrono::TimeDelta::hours(1)))
-                .earliest()
-                .map(|at| at.timestamp())
-                .unwrap_or_else(|| local.and_utc().timestamp()),
-        },
+        Some(tz) => crate::time::local_instant(&tz, local).seconds(),
     };
     Some(Timestamp::from_seconds(seconds))
 }

@@ -10,7 +10,7 @@ use crate::resource::config::{Quota, QuotaPeriod};
 use crate::resource::policy::{Cx, State, Step, length, local_time};
 use crate::store::StoreError;
 use crate::{CalAddress, Timestamp};
-use chrono::{Datelike, Duration, LocalResult, NaiveDate, TimeZone};
+use chrono::{Datelike, Duration, NaiveDate};
 use std::collections::BTreeMap;
 
 /// The organizer's booked time under quota `name`, with this request,
@@ -126,15 +126,8 @@ fn bucket(period: QuotaPeriod, at: Timestamp, cx: &Cx<'_>) -> (Timestamp, Timest
 
 fn midnight(date: NaiveDate, cx: &Cx<'_>) -> Timestamp {
     let local = date.and_hms_opt(0, 0, 0).unwrap_or_default();
-    let at = match cx.zone.from_local_datetime(&local) {
-        LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => at.timestamp(),
-        // Midnight skipped by DST: the day starts an hour later.
-        LocalResult::None => match cx.zone.from_local_datetime(&(local + Duration::hours(1))) {
-            LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => at.timestamp(),
-            LocalResult::None => cx.zone.from_utc_datetime(&local).timestamp(),
-        },
-    };
-    Timestamp::from_seconds(at)
+    // Midnight skipped by DST: the day starts when the gap ends.
+    crate::time::local_instant(&cx.zone, local)
 }
 
 /// Collective scheduling: the organizer may not hold another member of

@@ -345,3 +345,28 @@ fn store_check_reports_a_stored_preference_that_no_longer_parses() {
     let said = format!("{}{}", stdout(&check), stderr(&check));
     assert!(said.contains("bob@example.com") && said.contains("freebusy_sharing"), "{said}");
 }
+
+#[test]
+fn itip_process_on_a_bare_ics_checks_no_sender_unless_given_and_prints_no_private_data() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("stored.ics"), "BEGIN:VCALENDAR\r\nPRODID:-//t//EN\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:b1@example.com\r\nDTSTAMP:20250301T090000Z\r\nDTSTART:20300310T140000Z\r\nDTEND:20300310T150000Z\r\nORGANIZER:mailto:alice@example.com\r\nATTENDEE:mailto:bob@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").unwrap();
+    std::fs::write(dir.path().join("reply.ics"), "BEGIN:VCALENDAR\r\nPRODID:-//t//EN\r\nVERSION:2.0\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:b1@example.com\r\nDTSTAMP:20250302T090000Z\r\nORGANIZER:mailto:alice@example.com\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").unwrap();
+    let run = |extra: &[&str]| {
+        let mut args =
+            vec!["itip", "process", "--as", "alice@example.com", "--stored", "stored.ics", "--json"];
+        args.extend_from_slice(extra);
+        args.push("reply.ics");
+        let out = imip(dir.path(), &args, b"");
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("JSON")
+    };
+    // Without --from, as the help says, nobody is checked.
+    let unchecked = run(&[]);
+    assert_eq!(unchecked["status"], "applied: reply recorded");
+    let object = unchecked["object"].as_str().unwrap().replace("\r\n ", "");
+    assert!(object.contains("PARTSTAT=ACCEPTED"), "{object}");
+    assert!(!object.contains("X-IMIP"), "no private bookkeeping in what is printed: {object}");
+    // With --from, the sender is checked.
+    let checked = run(&["--from", "mallory@example.org"]);
+    assert!(checked["status"].as_str().unwrap().starts_with("refused:"), "{checked}");
+}

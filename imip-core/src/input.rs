@@ -57,8 +57,11 @@ pub struct Incoming {
     /// The local calendar user the message is processed for.
     pub principal: CalAddress,
     /// Who sent the mail: the addresses of its `From:` and `Sender:`
-    /// headers (RFC 6047 §3). Empty when the caller has already
-    /// authenticated the message and wants no sender check.
+    /// headers (RFC 6047 §3; see [`crate::imip::ReceivedMail::senders`]).
+    /// With [`crate::Config::verify_senders`] on (the default), ORGANIZER,
+    /// ATTENDEE and SENT-BY are checked against them, so an empty list
+    /// authorizes nothing. A caller that authenticated the message by
+    /// other means turns the check off instead.
     pub senders: Vec<CalAddress>,
     /// The iTIP message (it has a METHOD).
     pub message: SchedulingObject,

@@ -32,7 +32,8 @@ pub(crate) fn process(
     let raw = std::fs::read(message)
         .map_err(|e| Failure::new(EX_NOINPUT, format!("{}: {e}", message.display())))?;
     let mut senders: Vec<CalAddress> = from.iter().map(|a| address(a)).collect::<Result<_, _>>()?;
-    let objects: Vec<SchedulingObject> = if looks_like_icalendar(&raw) {
+    let bare = looks_like_icalendar(&raw);
+    let objects: Vec<SchedulingObject> = if bare {
         let text = String::from_utf8_lossy(&raw);
         vec![SchedulingObject::parse(&text).map_err(|v| data_error(message, &v.to_string()))?]
     } else {
@@ -62,6 +63,14 @@ pub(crate) fn process(
         },
         None => Record::default(),
     };
+    // A bare .ics names no sender: as the help says, it is then not
+    // checked (an explicit --from is).
+    let engine = if bare && senders.is_empty() {
+        let config = imip_core::Config { verify_senders: false, ..session.engine.config().clone() };
+        imip_core::Engine::new(config).map_err(|e| Failure::config(e.to_string()))?
+    } else {
+        session.engine.clone()
+    };
     let mut results = Vec::new();
     for object in objects {
         let input = Input::Incoming(Incoming {
@@ -69,8 +78,7 @@ pub(crate) fn process(
             senders: senders.clone(),
             message: object,
         });
-        let outcome = session
-            .engine
+        let outcome = engine
             .decide(session.now, &input, &record, &ReadOnly(schedule.as_ref()))
             .map_err(|e| Failure::store(principal.as_str(), &e))?;
         record = record.apply(&outcome.effects);
@@ -120,7 +128,7 @@ fn print(json: bool, record: &Record, outcomes: &[Outcome]) -> Result<(), Failur
         let value = json!({
             "status": status.join("; "),
             "refused": refused,
-            "object": record.object.as_ref().map(|o| o.to_ics()),
+            "object": record.object.as_ref().map(|o| o.without_private_data().to_ics()),
             "messages": messages.iter().map(|m| json!({
                 "method": m.method.as_str(),
                 "from": m.from.as_str(),
@@ -140,7 +148,10 @@ fn print(json: bool, record: &Record, outcomes: &[Outcome]) -> Result<(), Failur
         }
     }
     match &record.object {
-        Some(object) => text.push_str(&format!("\n# object\n{}", object.to_ics().replace("\r\n", "\n"))),
+        Some(object) => text.push_str(&format!(
+            "\n# object\n{}",
+            object.without_private_data().to_ics().replace("\r\n", "\n")
+        )),
         None => text.push_str("\n# object: none\n"),
     }
     for message in messages {

@@ -83,7 +83,11 @@ pub struct ReceivedMail {
     pub message_id: Option<String>,
     /// The Subject, if any.
     pub subject: Option<String>,
-    /// The addresses of `From:` and `Sender:`, normalised, in order.
+    /// Who sent the mail, as far as its headers say (RFC 6047 §3): the
+    /// `From:` address and the `Sender:` address, normalised, in order.
+    /// A `From:` with several addresses is no one's: RFC 5322 §3.6.2 then
+    /// requires a `Sender:`, which alone is taken; without one the list
+    /// is empty, and every check of the sender fails.
     pub senders: Vec<CalAddress>,
     /// A delivery report (bounce): never processed as iTIP.
     pub is_bounce: bool,
@@ -116,6 +120,22 @@ pub struct PartProblem {
     pub violation: Violation,
 }
 
+/// The senders of a mail (see [`ReceivedMail::senders`]).
+fn senders_of(message: &mail_parser::Message<'_>) -> Vec<CalAddress> {
+    let addresses = |list: Option<&mail_parser::Address<'_>>| -> Vec<CalAddress> {
+        list.into_iter()
+            .flat_map(|a| a.iter())
+            .filter_map(|a| a.address().and_then(CalAddress::parse))
+            .collect()
+    };
+    let from = addresses(message.from());
+    let sender = addresses(message.sender());
+    let mut senders =
+        if from.len() > 1 { sender.into_iter().take(1).collect() } else { [from, sender].concat() };
+    senders.dedup();
+    senders
+}
+
 /// Examines a received mail.
 ///
 /// ```
@@ -137,14 +157,7 @@ pub fn extract(raw: &[u8], limits: &MailLimits) -> Result<ReceivedMail, ExtractE
     if mime_depth(&message, limits.max_mime_depth + 1) > limits.max_mime_depth {
         return Err(ExtractError::TooDeep { limit: limits.max_mime_depth });
     }
-    let mut senders = Vec::new();
-    for address in message.from().into_iter().chain(message.sender()).flat_map(|a| a.iter()) {
-        if let Some(address) = address.address().and_then(CalAddress::parse)
-            && !senders.contains(&address)
-        {
-            senders.push(address);
-        }
-    }
+    let senders = senders_of(&message);
     let is_auto_submitted = message
         .header_raw("Auto-Submitted")
         .is_some_and(|v| !v.trim().to_ascii_lowercase().starts_with("no"));

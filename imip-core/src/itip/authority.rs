@@ -18,7 +18,7 @@ pub(crate) fn check_organizer(
         return Ok(());
     }
     Err(Violation::SenderNotOrganizer {
-        sender: senders.first().map(|s| s.to_string()).unwrap_or_else(|| "(no sender)".into()),
+        sender: senders.first().map(|s| s.to_string()).unwrap_or_else(|| "(no verified sender)".into()),
         organizer: organizer.address.to_string(),
     })
 }
@@ -40,6 +40,6 @@ pub(crate) fn speaking_attendee<'a>(
         candidates.first()
     };
     found.ok_or_else(|| Violation::SenderNotAttendee {
-        sender: senders.first().map(|s| s.to_string()).unwrap_or_else(|| "(no sender)".into()),
+        sender: senders.first().map(|s| s.to_string()).unwrap_or_else(|| "(no verified sender)".into()),
     })
 }

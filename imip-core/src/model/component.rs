@@ -301,6 +301,15 @@ pub(crate) fn strip_for_transport(component: &mut ICalendarComponent) {
     }
 }
 
+/// Removes only imip's own bookkeeping (`X-IMIP-*` properties and
+/// parameters), keeping the RFC 6638 parameters a client may show.
+pub(crate) fn strip_private(component: &mut ICalendarComponent) {
+    component.entries.retain(|e| !is_private_property(&e.name));
+    for entry in &mut component.entries {
+        entry.params.retain(|p| !is_private_param(&p.name));
+    }
+}
+
 /// Removes SCHEDULE-FORCE-SEND from every participant: it is a one-shot
 /// request and is never stored (RFC 6638 §7.2).
 pub(crate) fn strip_force_send(component: &mut ICalendarComponent) {

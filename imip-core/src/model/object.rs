@@ -165,6 +165,15 @@ impl SchedulingObject {
         Some((start, end))
     }
 
+    /// The object without imip's own bookkeeping (the `X-IMIP-*`
+    /// properties and parameters it keeps in stored copies), as a
+    /// calendar program or a person should see it.
+    pub fn without_private_data(&self) -> SchedulingObject {
+        let mut object = self.clone();
+        object.edit_all(|_, c| component::strip_private(c));
+        object
+    }
+
     /// The UID shared by every component.
     pub fn uid(&self) -> &str {
         &self.uid

@@ -50,6 +50,13 @@ impl Engine {
         {
             return resource::approve(self, now, resource, record, schedule);
         }
+        if resource.is_some()
+            && let Input::Incoming(incoming) = input
+            && incoming.message.method() == Some(Method::Publish)
+            && incoming.message.kind() != ComponentKind::FreeBusy
+        {
+            return Ok(Outcome::ignored(crate::Ignored::PublishedToResource));
+        }
         let view = self.freebusy_view(now, input, schedule)?;
         let ctx = Ctx {
             config: &self.config,

@@ -463,6 +463,11 @@ pub enum Ignored {
     OwnMessage,
     /// The component type is not handled yet.
     UnsupportedComponent(crate::model::ComponentKind),
+    /// A PUBLISH of an event, to-do or journal sent to a resource: a
+    /// resource books only what it is asked to book (a REQUEST), so a
+    /// newsletter cannot make it busy (RFC 5546 §3.2.1: PUBLISH asks for
+    /// no answer and invites no one).
+    PublishedToResource,
     /// A free/busy request for a principal who does not share it
     /// ([`crate::freebusy::SHARING_PREF`]).
     FreeBusyNotShared,
@@ -480,6 +485,7 @@ impl fmt::Display for Ignored {
             Ignored::OwnMessage => f.write_str("sent by the principal itself"),
             Ignored::UnsupportedComponent(k) => write!(f, "{k} is not supported yet"),
             Ignored::FreeBusyNotShared => f.write_str("free/busy is not shared"),
+            Ignored::PublishedToResource => f.write_str("a resource books nothing from a PUBLISH"),
             Ignored::Unexaminable(why) => write!(f, "not examined: {why}"),
         }
     }

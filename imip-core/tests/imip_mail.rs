@@ -176,7 +176,8 @@ fn calendar_parts_beyond_the_limit_are_refused_one_by_one() {
     let mut mail = String::from(
         "From: a@example.com\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n",
     );
-    for _ in 0..3 {
+    for uid in ["p1", "p2", "p3"] {
+        let part = part.replace("UID:p\r\n", &format!("UID:{uid}\r\n"));
         mail.push_str(&format!("--b\r\nContent-Type: text/calendar; method=PUBLISH\r\n\r\n{part}"));
     }
     mail.push_str("--b--\r\n");
@@ -185,6 +186,28 @@ fn calendar_parts_beyond_the_limit_are_refused_one_by_one() {
     assert_eq!(found.parts.len(), 2);
     assert_eq!(found.problems.len(), 1);
     assert_eq!(found.problems[0].violation, Violation::TooLarge(Limit::CalendarParts));
+}
+
+#[test]
+fn the_same_calendar_twice_is_one_part_and_repeats_still_count_against_the_limit() {
+    let part = "BEGIN:VCALENDAR\r\nPRODID:x\r\nVERSION:2.0\r\nMETHOD:PUBLISH\r\nBEGIN:VEVENT\r\nUID:p\r\n\
+                DTSTAMP:20250301T090000Z\r\nDTSTART:20250310T140000Z\r\nORGANIZER:mailto:a@example.com\r\n\
+                END:VEVENT\r\nEND:VCALENDAR\r\n";
+    let mut mail = String::from(
+        "From: a@example.com\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n",
+    );
+    for content_type in ["text/calendar; method=PUBLISH", "application/ics", "text/calendar; method=PUBLISH"]
+    {
+        mail.push_str(&format!("--b\r\nContent-Type: {content_type}\r\n\r\n{part}"));
+    }
+    mail.push_str("--b--\r\n");
+    let found = extract(mail.as_bytes(), &MailLimits::default()).unwrap();
+    assert_eq!(found.parts.len(), 1, "one message, whatever the number of copies");
+    assert!(found.problems.is_empty());
+    let limits = MailLimits { max_parts: 2, ..MailLimits::default() };
+    let found = extract(mail.as_bytes(), &limits).unwrap();
+    assert_eq!(found.parts.len(), 1);
+    assert_eq!(found.problems.len(), 1, "the third copy is beyond the limit");
 }
 
 #[test]

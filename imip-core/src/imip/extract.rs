@@ -170,6 +170,8 @@ pub fn extract(raw: &[u8], limits: &MailLimits) -> Result<ReceivedMail, ExtractE
         parts: Vec::new(),
         problems: Vec::new(),
     };
+    // Every calendar part counts against the limit, repeated ones too.
+    let mut examined = 0;
     for part in &message.parts {
         let Some(content_type) = part.content_type() else { continue };
         let ctype = content_type.ctype().to_ascii_lowercase();
@@ -185,7 +187,8 @@ pub fn extract(raw: &[u8], limits: &MailLimits) -> Result<ReceivedMail, ExtractE
         if !matches!(full.as_str(), "text/calendar" | "application/ics" | "text/x-vcalendar") {
             continue;
         }
-        if found.parts.len() + found.problems.len() >= limits.max_parts {
+        examined += 1;
+        if examined > limits.max_parts {
             found.problems.push(PartProblem {
                 content_type: full,
                 violation: Violation::TooLarge(crate::Limit::CalendarParts),
@@ -208,7 +211,19 @@ pub fn extract(raw: &[u8], limits: &MailLimits) -> Result<ReceivedMail, ExtractE
         }
         let mime_method = content_type.attribute("method").map(str::to_string);
         match read_part(&text, mime_method.as_deref()) {
-            Ok(parts) => found.parts.extend(parts),
+            Ok(parts) => {
+                // Google and Tine send the same calendar twice, inline
+                // and as invite.ics: it is one message, processed once.
+                for part in parts {
+                    let seen = found
+                        .parts
+                        .iter()
+                        .any(|p| p.method == part.method && p.object.calendar() == part.object.calendar());
+                    if !seen {
+                        found.parts.push(part);
+                    }
+                }
+            }
             Err(Some(violation)) => found.problems.push(PartProblem { content_type: full, violation }),
             Err(None) => {}
         }

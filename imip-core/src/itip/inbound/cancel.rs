@@ -21,7 +21,7 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         return Outcome::ignored(crate::Ignored::OwnMessage);
     }
     let Some(stored) = ctx.record.object.as_ref() else {
-        return Outcome::unchanged(Unchanged::UnknownObject);
+        return tombstone(ctx, incoming, &organizer);
     };
     let Some(stored_organizer) = stored.organizer() else {
         return Outcome::refused(Violation::MissingOrganizer);
@@ -61,6 +61,30 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     outcome
         .with(Effect::Notify(notice(NoticeKind::Cancellation, &updated, text)))
         .with(Effect::PutObject(updated))
+}
+
+/// A CANCEL that overtook its REQUEST (ITIP-ORD-8, RFC 5546 §2.1.5): the
+/// organizer's cancellation is kept as a cancelled copy, a tombstone, so
+/// that the older REQUEST arriving later does not revive the event or
+/// book its time (a REQUEST must be newer than what is stored). Only a
+/// CANCEL the organizer sent leaves one, and one for the whole object or
+/// for some instances alike.
+fn tombstone(ctx: &Ctx<'_>, incoming: &Incoming, organizer: &crate::Participant) -> Outcome {
+    let message = &incoming.message;
+    if let Err(violation) = check_organizer(ctx.config, &incoming.senders, organizer) {
+        return Outcome::refused(violation);
+    }
+    let mut copy = message.clone().without_method();
+    copy.edit_all(|_, c| component::set_status(c, ICalendarStatus::Cancelled));
+    let text = format!(
+        "{} has cancelled {}, before its invitation arrived; it stays cancelled.",
+        organizer.address,
+        message.title()
+    );
+    Outcome::new(Disposition::Applied(Applied::Cancelled))
+        .with(Effect::Notify(notice(NoticeKind::Cancellation, &copy, text)))
+        .with(Effect::PutObject(copy))
+        .note("cancellation of an unknown object kept as a tombstone")
 }
 
 /// The instances a CANCEL cancels. A CANCEL is never a duplicate of a

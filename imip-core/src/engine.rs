@@ -109,13 +109,16 @@ impl Engine {
         }
         let by_default = self.config.share_freebusy_by_default
             || self.config.resources.resource(&incoming.principal).is_some();
-        let shares = shares_freebusy(&schedule.read_prefs(&incoming.principal)?, by_default);
-        let busy = match (shares, vfreebusy_window(message)) {
-            (true, (Some(from), Some(to))) => {
-                busy_time(schedule, &incoming.principal, from, to, &self.config.freebusy, now)?
-            }
-            _ => Vec::new(),
+        let prefs = schedule.read_prefs(&incoming.principal)?;
+        let shares = shares_freebusy(&prefs, by_default);
+        let known = self.config.freebusy.known_until(&prefs, now);
+        let (busy, known_until) = match (shares, vfreebusy_window(message)) {
+            (true, (Some(from), Some(to))) => (
+                busy_time(schedule, &incoming.principal, from, to, &self.config.freebusy, now)?,
+                (to > known).then_some(known),
+            ),
+            _ => (Vec::new(), None),
         };
-        Ok(ScheduleView { shares, busy })
+        Ok(ScheduleView { shares, busy, known_until })
     }
 }

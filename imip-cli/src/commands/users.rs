@@ -236,6 +236,12 @@ fn vfreebusy(
     let config = &session.engine.config().freebusy;
     let busy = busy_time(store, user, from, to, config, session.now)
         .map_err(|e| Failure::store(user.as_str(), &e))?;
+    let prefs = store.prefs(user).map_err(|e| Failure::store(user.as_str(), &e))?;
+    let known = config.known_until(&prefs, session.now);
+    let comment = (to > known).then(|| {
+        tracing::warn!(principal = %user, %known, "free/busy asked past the expanded recurrences");
+        format!("Busy time is known up to {known}: later occurrences of recurring events are not included.")
+    });
     let uid = format!("freebusy-{}", user.as_str());
     Ok(FreeBusyMessage {
         method: Method::Publish,
@@ -246,6 +252,7 @@ fn vfreebusy(
         organizer: user,
         attendee: None,
         busy: &busy,
+        comment: comment.as_deref(),
         prodid: &session.engine.config().prodid,
     }
     .to_ics())

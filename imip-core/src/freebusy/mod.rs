@@ -131,6 +131,9 @@ pub(crate) struct ScheduleView {
     pub(crate) shares: bool,
     /// Their busy time over the requested window ([`busy_time`]).
     pub(crate) busy: Vec<FreeBusyEntry>,
+    /// Set when the window reaches past the end of their expanded
+    /// recurrences ([`FreeBusyConfig::known_until`]).
+    pub(crate) known_until: Option<crate::Timestamp>,
 }
 
 /// One busy interval, `[start, end)`, and where it comes from.

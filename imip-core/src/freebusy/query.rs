@@ -145,6 +145,9 @@ pub struct FreeBusyMessage<'a> {
     pub attendee: Option<&'a CalAddress>,
     /// The busy time.
     pub busy: &'a [FreeBusyEntry],
+    /// A COMMENT for people (RFC 5545 §3.8.1.4), such as how far the busy
+    /// time is known.
+    pub comment: Option<&'a str>,
     /// PRODID.
     pub prodid: &'a str,
 }
@@ -170,6 +173,9 @@ impl FreeBusyMessage<'_> {
         line(format!("ORGANIZER:{}", self.organizer.to_uri()));
         if let Some(attendee) = self.attendee {
             line(format!("ATTENDEE:{}", attendee.to_uri()));
+        }
+        if let Some(comment) = self.comment {
+            line(format!("COMMENT:{}", escape_text(comment)));
         }
         for entry in self.busy {
             line(format!(

@@ -87,6 +87,17 @@ impl FreeBusyConfig {
         }
     }
 
+    /// How far a principal's stored free/busy is complete: recurring
+    /// events are expanded up to their horizon (the stored one, or the
+    /// one their first commit at `now` will set), and back to
+    /// [`FreeBusyConfig::past_days`] plus [`FreeBusyConfig::window_days`]
+    /// before it. Single events are stored whatever their date. A query
+    /// reaching past this says so (RFC 5546 §3.3.2 answers the window
+    /// asked; imip adds a COMMENT rather than show a series as free).
+    pub fn known_until(&self, prefs: &BTreeMap<String, String>, now: Timestamp) -> Timestamp {
+        Self::stored_horizon(prefs).unwrap_or_else(|| self.horizon_at(now))
+    }
+
     /// The stored horizon in a principal's preferences, if readable.
     pub fn stored_horizon(prefs: &BTreeMap<String, String>) -> Option<Timestamp> {
         prefs.get(HORIZON_PREF).and_then(|text| Timestamp::parse_utc(text))

@@ -64,6 +64,9 @@ fn answer(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         return Outcome::ignored(Ignored::FreeBusyNotShared);
     }
     let busy: Vec<_> = ctx.schedule.busy.iter().copied().filter(|e| e.start < to && e.end > from).collect();
+    let comment = ctx.schedule.known_until.map(|known| {
+        format!("Busy time is known up to {known}: later occurrences of recurring events are not included.")
+    });
     let text = FreeBusyMessage {
         method: Method::Reply,
         uid: message.uid(),
@@ -73,6 +76,7 @@ fn answer(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         organizer: &organizer.address,
         attendee: Some(ctx.principal),
         busy: &busy,
+        comment: comment.as_deref(),
         prodid: &ctx.config.prodid,
     }
     .to_ics();
@@ -87,17 +91,22 @@ fn answer(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         title: "Free/busy".into(),
         significant: true,
         explanation: format!(
-            "Busy time of {} from {} to {}: {} period(s).",
+            "Busy time of {} from {} to {}: {} period(s).{}",
             ctx.principal,
             from,
             to,
-            busy.len()
+            busy.len(),
+            comment.as_deref().map(|c| format!(" {c}")).unwrap_or_default()
         ),
         calendar,
     };
-    Outcome::new(crate::Disposition::Applied(Applied::FreeBusyAnswered))
+    let mut outcome = Outcome::new(crate::Disposition::Applied(Applied::FreeBusyAnswered))
         .with(Effect::Send(reply))
-        .note(format!("answered free/busy for {from}–{to} with {} period(s)", busy.len()))
+        .note(format!("answered free/busy for {from}–{to} with {} period(s)", busy.len()));
+    if let Some(known) = ctx.schedule.known_until {
+        outcome = outcome.note(format!("free/busy incomplete: recurrences are expanded only up to {known}"));
+    }
+    outcome
 }
 
 /// RFC 5546 §3.3.1 (PUBLISH: the ORGANIZER's busy time) and §3.3.3

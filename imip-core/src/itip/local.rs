@@ -100,18 +100,23 @@ fn save(
 ) -> Result<Outcome, Violation> {
     let organizer = new.organizer();
     let is_org = organizer.as_ref().is_some_and(|o| &o.address == ctx.principal);
-    let scheduled = if is_org || organizer.is_none() {
-        if organizer.is_none() {
-            // Not a scheduling object (RFC 6638 §3.1): just store it.
-            Scheduled { object: Some(new), messages: Vec::new() }
-        } else {
-            organizer_changes(ctx, stored, Some(new))?
+    let attends =
+        |o: &SchedulingObject| o.instances().any(|(_, c)| find_attendee(c, ctx.principal).is_some());
+    let scheduled = match stored {
+        // Scheduling removed (RFC 6638 §3.2.1.2): every former attendee
+        // is cancelled, and the object is kept as saved.
+        Some(old) if organizer.is_none() && is_organizer(ctx, old) => {
+            super::outbound::unscheduled(ctx, old, new)
         }
-    } else if let Some(old) = stored {
-        attendee_changes(ctx, old, Some(new), comment)?
-    } else {
+        // Not a scheduling object (RFC 6638 §3.1): just store it.
+        _ if organizer.is_none() => Scheduled { object: Some(new), messages: Vec::new() },
+        _ if is_org => organizer_changes(ctx, stored, Some(new))?,
+        // A copy of someone else's event the user is not in: stored,
+        // nothing to schedule.
+        Some(old) if !attends(old) && !attends(&new) => Scheduled { object: Some(new), messages: Vec::new() },
+        Some(old) => attendee_changes(ctx, old, Some(new), comment)?,
         // An invitation imported by the user: stored, nothing sent.
-        Scheduled { object: Some(new), messages: Vec::new() }
+        None => Scheduled { object: Some(new), messages: Vec::new() },
     };
     Ok(finish(ctx, scheduled, Vec::new()))
 }

@@ -5,7 +5,7 @@ mod attendee;
 mod organizer;
 
 pub(crate) use attendee::{attendee_changes, status_reply};
-pub(crate) use organizer::organizer_changes;
+pub(crate) use organizer::{organizer_changes, unscheduled};
 
 use super::Ctx;
 use super::compose::Composer;

@@ -71,6 +71,11 @@ pub(crate) fn organizer_changes(
         old.into_iter().flat_map(|o| o.instances().filter_map(|(_, c)| component::dtstamp(c))),
     );
     let ctx = &Ctx { now: stamp, ..*ctx };
+    let newly_cancelled = new.master().is_some_and(component::is_cancelled)
+        && !old.and_then(|o| o.master()).is_some_and(component::is_cancelled);
+    if newly_cancelled {
+        return Ok(cancelled_by_status(ctx, old, new));
+    }
     let classes = classify_instances(ctx, old, &new);
     let master_change = match (old.and_then(|o| o.master()), new.master()) {
         (Some(before), Some(after)) if classes.get(&InstanceId::Master) == Some(&ChangeClass::Reschedule) => {
@@ -159,6 +164,39 @@ fn delete(ctx: &Ctx<'_>, old: Option<&SchedulingObject>) -> Scheduled {
         cancelled = crate::itip::inbound::cancel::mark_cancelled(&cancelled, &sent, &ids);
     }
     Scheduled { object: Some(cancelled), messages }
+}
+
+/// The organizer set STATUS:CANCELLED on the series (RFC 5546 §3.2.5):
+/// everyone invited, before or now, gets a CANCEL of the whole object,
+/// with a higher SEQUENCE; no REQUEST carries STATUS:CANCELLED (§3.2.2).
+fn cancelled_by_status(
+    ctx: &Ctx<'_>,
+    old: Option<&SchedulingObject>,
+    mut new: SchedulingObject,
+) -> Scheduled {
+    let recipients: Vec<CalAddress> = recipients(ctx, old, &new).into_iter().collect();
+    let sequence = old.map_or(0, |o| o.max_sequence() + 1).max(new.max_sequence());
+    let now = ctx.now;
+    new.edit_all(|_, c| {
+        component::set_sequence(c, sequence);
+        component::set_dtstamp(c, now);
+    });
+    let explanation = format!("The {} has been cancelled.", new.kind().noun());
+    let messages: Vec<ItipMessage> = if recipients.is_empty() {
+        Vec::new()
+    } else {
+        cancel_to(ctx, &new, &recipients, &explanation).into_iter().collect()
+    };
+    Scheduled { object: Some(new), messages }
+}
+
+/// The organizer saved the object without ORGANIZER and ATTENDEE (RFC
+/// 6638 §3.2.1.2: each attendee goes from SERVER to <Removed>): every
+/// former attendee gets a CANCEL, and the new object is stored as saved,
+/// no longer a scheduling object.
+pub(crate) fn unscheduled(ctx: &Ctx<'_>, old: &SchedulingObject, new: SchedulingObject) -> Scheduled {
+    let cancelled = delete(ctx, Some(old));
+    Scheduled { object: Some(new), messages: cancelled.messages }
 }
 
 /// Everyone we send to: attendees (old or new) handled by us, except the

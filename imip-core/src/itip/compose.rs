@@ -51,6 +51,7 @@ impl<'a> Composer<'a> {
     /// Adds a component built elsewhere (sub-components are not kept).
     pub(crate) fn add_detached(&mut self, mut component: ICalendarComponent) {
         strip_for_transport(&mut component);
+        drop_conflicting_length(&mut component);
         component.component_ids.clear();
         let index = self.calendar.components.len() as u32;
         self.calendar.components.push(component);
@@ -65,6 +66,17 @@ impl<'a> Composer<'a> {
     pub(crate) fn finish(mut self) -> ICalendar {
         copy_missing_timezones(self.source.calendar(), &mut self.calendar);
         self.calendar
+    }
+}
+
+/// DTEND (or a to-do's DUE) and DURATION are mutually exclusive (RFC 5545
+/// §3.6.1, §3.6.2). Input that has both is read by its end; what imip
+/// writes keeps only that end, so no client reading it has to choose.
+fn drop_conflicting_length(component: &mut ICalendarComponent) {
+    let has_end =
+        component.entries.iter().any(|e| matches!(e.name, ICalendarProperty::Dtend | ICalendarProperty::Due));
+    if has_end {
+        component.entries.retain(|e| e.name != ICalendarProperty::Duration);
     }
 }
 

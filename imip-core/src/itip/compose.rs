@@ -52,6 +52,7 @@ impl<'a> Composer<'a> {
     pub(crate) fn add_detached(&mut self, mut component: ICalendarComponent) {
         strip_for_transport(&mut component);
         drop_conflicting_length(&mut component);
+        encode_quotes_in_parameters(&mut component);
         component.component_ids.clear();
         let index = self.calendar.components.len() as u32;
         self.calendar.components.push(component);
@@ -77,6 +78,22 @@ fn drop_conflicting_length(component: &mut ICalendarComponent) {
         component.entries.iter().any(|e| matches!(e.name, ICalendarProperty::Dtend | ICalendarProperty::Due));
     if has_end {
         component.entries.retain(|e| e.name != ICalendarProperty::Duration);
+    }
+}
+
+/// A parameter value cannot hold a DQUOTE (RFC 5545 §3.1), and backslash
+/// escapes do not exist there: RFC 6868 writes a quote as `^'`. Values
+/// copied from input that carry `"` or a `\"` some client wrote are
+/// written that way, so that no parser drops or truncates the line.
+fn encode_quotes_in_parameters(component: &mut ICalendarComponent) {
+    for entry in &mut component.entries {
+        for param in &mut entry.params {
+            if let calcard::icalendar::ICalendarParameterValue::Text(text) = &mut param.value
+                && text.contains('"')
+            {
+                *text = text.replace("\\\"", "^'").replace('"', "^'");
+            }
+        }
     }
 }
 

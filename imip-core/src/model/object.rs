@@ -362,6 +362,39 @@ impl SchedulingObject {
         }
     }
 
+    /// Gives instance `id` the VALARMs `source` has on it, in place of its
+    /// own (an attendee's alarms survive the organizer's update). Only
+    /// sub-components change, so the index stays right.
+    pub(crate) fn keep_alarms_from(&mut self, source: &SchedulingObject, id: InstanceId) {
+        let is_alarm = |calendar: &ICalendar, i: u32| {
+            calendar
+                .components
+                .get(i as usize)
+                .is_some_and(|c| c.component_type == ICalendarComponentType::VAlarm)
+        };
+        let (Some(old), Some(new)) = (source.component_index(id), self.component_index(id)) else { return };
+        let alarms: Vec<u32> = source.calendar.components[old as usize]
+            .component_ids
+            .iter()
+            .copied()
+            .filter(|&i| is_alarm(&source.calendar, i))
+            .collect();
+        if alarms.is_empty() {
+            return;
+        }
+        let kept: Vec<u32> = self.calendar.components[new as usize]
+            .component_ids
+            .iter()
+            .copied()
+            .filter(|&i| !is_alarm(&self.calendar, i))
+            .collect();
+        self.calendar.components[new as usize].component_ids = kept;
+        for alarm in alarms {
+            let copy = copy_component(&source.calendar, alarm, &mut self.calendar);
+            self.calendar.components[new as usize].component_ids.push(copy);
+        }
+    }
+
     /// After a series of edits, keys every instance by what its
     /// RECURRENCE-ID now says and resolves the object's zones again, as
     /// [`SchedulingObject::from_calendar`] would, without taking the

@@ -11,7 +11,7 @@ use crate::outcome::{
     Applied, Disposition, Effect, NoticeKind, Outcome, PendingKind, PendingRequest, Unchanged,
 };
 use crate::{Incoming, OrganizerReplacement, Violation};
-use calcard::icalendar::{ICalendarComponentType, ICalendarProperty};
+use calcard::icalendar::ICalendarProperty;
 
 pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     let message = &incoming.message;
@@ -217,35 +217,7 @@ fn merge_instances(
 
 /// Keeps the attendee's VALARMs on an instance across an update.
 fn copy_alarms(stored: &SchedulingObject, id: InstanceId, merged: &mut SchedulingObject) {
-    let (Some(old_index), Some(new_index)) = (stored.component_index(id), merged.component_index(id)) else {
-        return;
-    };
-    let alarms: Vec<u32> = stored.calendar().components[old_index as usize]
-        .component_ids
-        .iter()
-        .copied()
-        .filter(|&i| {
-            stored.calendar().components[i as usize].component_type == ICalendarComponentType::VAlarm
-        })
-        .collect();
-    if alarms.is_empty() {
-        return;
-    }
-    let mut calendar = merged.clone().into_calendar();
-    let kept: Vec<u32> = calendar.components[new_index as usize]
-        .component_ids
-        .iter()
-        .copied()
-        .filter(|&i| calendar.components[i as usize].component_type != ICalendarComponentType::VAlarm)
-        .collect();
-    calendar.components[new_index as usize].component_ids = kept;
-    for alarm in alarms {
-        let copy = crate::model::object::copy_component(stored.calendar(), alarm, &mut calendar);
-        calendar.components[new_index as usize].component_ids.push(copy);
-    }
-    if let Ok(rebuilt) = SchedulingObject::from_calendar(calendar) {
-        *merged = rebuilt;
-    }
+    merged.keep_alarms_from(stored, id);
 }
 
 fn queue_if_unanswered(ctx: &Ctx<'_>, object: &SchedulingObject, outcome: Outcome) -> Outcome {

@@ -315,3 +315,28 @@ fn deleting_a_cancelled_copy_removes_it_and_sends_nothing() {
     assert!(!w.has("alice@example.com", UID));
     assert!(w.deliver_all().is_empty());
 }
+
+#[test]
+fn an_attendees_alarm_survives_the_organizers_update() {
+    let mut w = invited_world();
+    // Bob adds a reminder to his copy: personal, so nothing is sent
+    // (RFC 5546 §3.2: an attendee may change alarms).
+    let mut bob = w.object("bob@example.com", UID).to_ics();
+    bob = bob.replacen(
+        "END:VEVENT",
+        "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:Soon\r\nTRIGGER:-PT15M\r\nEND:VALARM\r\nEND:VEVENT",
+        1,
+    );
+    let saved = w.save("bob@example.com", &bob);
+    assert!(saved.outcome.messages().next().is_none(), "an alarm is nobody else's business");
+    assert!(w.object("bob@example.com", UID).to_ics().contains("TRIGGER:-PT15M"));
+    // Alice moves the meeting; Bob's copy takes the new time and keeps
+    // his alarm.
+    w.at("20250302T100000Z");
+    w.save("alice@example.com", &meeting(UID, "20250310T160000Z", "20250310T170000Z"));
+    w.deliver_all();
+    let updated = w.object("bob@example.com", UID).to_ics();
+    assert!(updated.contains("DTSTART:20250310T160000Z"), "{updated}");
+    assert!(updated.contains("TRIGGER:-PT15M"), "the alarm was lost: {updated}");
+    assert_eq!(updated.matches("BEGIN:VALARM").count(), 1, "{updated}");
+}

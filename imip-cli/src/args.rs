@@ -169,7 +169,8 @@ pub(crate) enum Command {
         user: Option<String>,
     },
     /// Approve what waits: accept an invitation, approve a held booking,
-    /// or accept a counter-proposal (with --from).
+    /// accept a counter-proposal, or admit the reply of someone not
+    /// invited (they become an attendee with the answer they gave).
     ///
     /// Example: imip approve --as studio@example.com demo@example.org
     Approve {
@@ -178,12 +179,13 @@ pub(crate) enum Command {
         principal: String,
         /// The UID.
         uid: String,
-        /// Whose counter-proposal [default: the one queued].
+        /// Whose counter-proposal or reply [default: the one queued].
         #[arg(long, value_name = "ADDR")]
         from: Option<String>,
     },
-    /// Decline what waits: an invitation, a held booking, or a
-    /// counter-proposal (with --from).
+    /// Decline what waits: an invitation, a held booking, a
+    /// counter-proposal (a DECLINECOUNTER goes back), or the reply of
+    /// someone not invited (dismissed; nothing is sent).
     ///
     /// Example: imip decline --as studio@example.com demo@example.org --comment "Closed that day"
     Decline {
@@ -192,7 +194,7 @@ pub(crate) enum Command {
         principal: String,
         /// The UID.
         uid: String,
-        /// Whose counter-proposal [default: the one queued].
+        /// Whose counter-proposal or reply [default: the one queued].
         #[arg(long, value_name = "ADDR")]
         from: Option<String>,
         /// A COMMENT for the other side.

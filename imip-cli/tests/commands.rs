@@ -370,3 +370,77 @@ fn itip_process_on_a_bare_ics_checks_no_sender_unless_given_and_prints_no_privat
     let checked = run(&["--from", "mallory@example.org"]);
     assert!(checked["status"].as_str().unwrap().starts_with("refused:"), "{checked}");
 }
+
+#[test]
+fn a_held_reply_from_someone_uninvited_is_admitted_or_dismissed() {
+    let smtp = Listener::start();
+    let dir = setup(
+        &format!("store = \"fs:data\"\ntransport = \"smtp:{}\"\ndelivery = \"maildir:mail\"\n", smtp.address),
+        None,
+    );
+    for uid in ["admit@example.com", "dismiss@example.com"] {
+        let sent = invitation(
+            uid,
+            "alice@example.com",
+            &["bob@example.com"],
+            "20300310T140000Z",
+            "20300310T150000Z",
+        );
+        let out = imip(dir.path(), &with_config(&["person-outgoing"]), sent.as_bytes());
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        // Eve got a forwarded copy, and replies.
+        let reply = mail(
+            "eve@example.com",
+            "alice@example.com",
+            &format!("reply-{uid}"),
+            "REPLY",
+            &format!(
+                "UID:{uid}\r\nDTSTAMP:20250302T090000Z\r\nSEQUENCE:0\r\nORGANIZER:mailto:alice@example.com\r\n\
+                 ATTENDEE;PARTSTAT=ACCEPTED:mailto:eve@example.com\r\n"
+            ),
+        );
+        let out =
+            imip(dir.path(), &with_config(&["person", "--recipient", "alice@example.com"]), reply.as_bytes());
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    let pending = stdout(&imip(dir.path(), &with_config(&["pending"]), b""));
+    assert_eq!(pending.matches("reply from uninvited eve@example.com").count(), 2, "{pending}");
+
+    let approve =
+        imip(dir.path(), &with_config(&["approve", "--as", "alice@example.com", "admit@example.com"]), b"");
+    assert_eq!(approve.status.code(), Some(0), "{}", stderr(&approve));
+    assert!(stdout(&approve).contains("applied: reply recorded"), "{}", stdout(&approve));
+    let decline =
+        imip(dir.path(), &with_config(&["decline", "--as", "alice@example.com", "dismiss@example.com"]), b"");
+    assert_eq!(decline.status.code(), Some(0), "{}", stderr(&decline));
+    assert!(stdout(&decline).contains("applied: dismissed"), "{}", stdout(&decline));
+    assert!(smtp.mails().is_empty(), "neither sends mail: no DECLINECOUNTER for a reply");
+    assert!(stdout(&imip(dir.path(), &with_config(&["pending"]), b"")).is_empty(), "nothing waits any more");
+    // Eve is now an attendee of the first meeting with her answer: Alice's
+    // store checks clean and knows Eve busy then (learned from her answer).
+    let check = imip(dir.path(), &with_config(&["store", "check"]), b"");
+    assert_eq!(check.status.code(), Some(0), "{}{}", stdout(&check), stderr(&check));
+    let objects: Vec<String> = walk(&dir.path().join("data"))
+        .into_iter()
+        .filter(|p| p.ends_with("object.ics"))
+        .map(|p| std::fs::read_to_string(p).unwrap().replace("\r\n ", ""))
+        .collect();
+    let admitted =
+        objects.iter().find(|o| o.contains("UID:admit@example.com")).expect("the admitted meeting");
+    assert!(
+        admitted.contains("PARTSTAT=ACCEPTED") && admitted.contains("mailto:eve@example.com"),
+        "{admitted}"
+    );
+    let dismissed =
+        objects.iter().find(|o| o.contains("UID:dismiss@example.com")).expect("the other meeting");
+    assert!(!dismissed.contains("eve@example.com"), "{dismissed}");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() { found.extend(walk(&path)) } else { found.push(path) }
+    }
+    found
+}

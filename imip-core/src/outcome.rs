@@ -331,6 +331,8 @@ pub enum Applied {
     Scheduled,
     /// A message was kept for the principal's decision.
     Held,
+    /// A message kept for the principal's decision was dismissed.
+    Dismissed,
     /// A VFREEBUSY REQUEST was answered (RFC 5546 §3.3.2).
     FreeBusyAnswered,
     /// Another participant's busy time was recorded (RFC 5546 §3.3.1, §3.3.3).
@@ -358,6 +360,7 @@ impl fmt::Display for Applied {
             Applied::OrganizerReplaced => "organizer replaced",
             Applied::Scheduled => "scheduled",
             Applied::Held => "held for a decision",
+            Applied::Dismissed => "dismissed",
             Applied::FreeBusyAnswered => "free/busy answered",
             Applied::FreeBusyLearned => "free/busy learned",
             Applied::Recorded => "recorded",

@@ -138,9 +138,11 @@ pub(crate) fn decide(
     let mut store = session.open_store()?;
     let record = store.load(&principal, uid).map_err(|e| Failure::store(principal.as_str(), &e))?.value;
     let from: Option<CalAddress> = from.map(address).transpose()?;
+    // A counter-proposal, or a reply from someone not invited, is
+    // approved or declined by its sender's address.
     let countering = from.clone().or_else(|| match &record.pending {
         Some(p) => match &p.kind {
-            PendingKind::Counter { from } => Some(from.clone()),
+            PendingKind::Counter { from } | PendingKind::UninvitedReply { from } => Some(from.clone()),
             _ => None,
         },
         None => None,

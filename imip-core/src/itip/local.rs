@@ -65,6 +65,14 @@ fn run(ctx: &Ctx<'_>, action: &LocalAction) -> Result<Outcome, Violation> {
             let refresh = super::inbound::refresh_request(ctx, old, &organizer.address);
             Ok(Outcome::new(Disposition::Applied(Applied::Scheduled)).with(Effect::Send(refresh)))
         }
+        LocalAction::AcceptCounter { from, .. } if held_uninvited(ctx, from) => admit_uninvited(ctx, from),
+        LocalAction::DeclineCounter { from, .. } if held_uninvited(ctx, from) => {
+            // There was no counter-proposal: nothing to decline by mail.
+            Ok(Outcome::new(Disposition::Applied(Applied::Dismissed))
+                .with(Effect::DropCounters { from: Some(from.clone()) })
+                .with(Effect::Dequeue)
+                .note(format!("the reply of uninvited {from} was dismissed")))
+        }
         LocalAction::AcceptCounter { from, .. } => {
             let old = stored
                 .filter(|o| is_organizer(ctx, o))
@@ -90,6 +98,32 @@ fn run(ctx: &Ctx<'_>, action: &LocalAction) -> Result<Outcome, Violation> {
                 .with(Effect::Dequeue))
         }
     }
+}
+
+/// Whether the organizer holds a REPLY from `from`, who was not invited
+/// (RFC 5546 §3.2.3, ITIP-FWD-3; [`crate::UninvitedReplies::Hold`]).
+fn held_uninvited(ctx: &Ctx<'_>, from: &CalAddress) -> bool {
+    matches!(&ctx.record.pending, Some(p) if matches!(&p.kind, PendingKind::UninvitedReply { from: f } if f == from))
+        && ctx.record.counters.contains_key(from)
+}
+
+/// The organizer admits the held reply of someone not invited: it is
+/// applied as the `accept` policy would have applied it, adding them as
+/// an attendee with the answer they gave.
+fn admit_uninvited(ctx: &Ctx<'_>, from: &CalAddress) -> Result<Outcome, Violation> {
+    let reply = ctx.record.counters.get(from).ok_or(Violation::NotAnAttendee(from.to_string()))?;
+    let config = crate::Config { uninvited_replies: crate::UninvitedReplies::Accept, ..ctx.config.clone() };
+    let admitting = Ctx { config: &config, ..*ctx };
+    let incoming = crate::Incoming {
+        principal: ctx.principal.clone(),
+        senders: vec![from.clone()],
+        message: reply.clone(),
+    };
+    let mut outcome = super::inbound::handle(&admitting, &incoming);
+    if matches!(outcome.disposition, Disposition::Applied(_)) {
+        outcome = outcome.with(Effect::DropCounters { from: Some(from.clone()) }).with(Effect::Dequeue);
+    }
+    Ok(outcome)
 }
 
 fn save(

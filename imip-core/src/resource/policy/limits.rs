@@ -29,7 +29,13 @@ pub(crate) fn booking_window(cx: &Cx<'_>, state: &mut State, max_advance: i64, t
             local_time(latest, cx.zone)
         ));
     }
-    state.slots.retain(|s| s.start <= latest);
+    // The instances past the window are declined one by one in the
+    // REPLY (with their RECURRENCE-ID), as the recurring policy does, so
+    // the organizer is not told the whole series is booked; what lies past
+    // the expansion (an open-ended series) is left out by booked_until.
+    let (inside, beyond): (Vec<_>, Vec<_>) = state.slots.iter().copied().partition(|s| s.start <= latest);
+    state.slots = inside;
+    state.declined.extend(beyond);
     state.booked_until = Some(latest);
     state.remarks.push(format!("Instances after {} are not booked.", local_time(latest, cx.zone)));
     state.trace.push(format!("booking-window: series truncated at {}", local_time(latest, cx.zone)));

@@ -100,6 +100,41 @@ impl std::fmt::Display for Limit {
 }
 
 /// A rule of iTIP, iMIP or iCalendar that an incoming message broke.
+///
+/// Each violation has its REQUEST-STATUS code (RFC 5546 §3.6,
+/// [`Violation::request_status`]). An authorized organizer's REQUEST
+/// refused for a reason of data (missing DTSTART, DTEND before DTSTART)
+/// is answered with a REPLY carrying it; violations of authority
+/// ([`Violation::is_authority`]) are never answered, so that imip sends
+/// no backscatter to forged senders.
+///
+/// | violation | REQUEST-STATUS |
+/// |---|---|
+/// | `MissingMethod` | 5.0 |
+/// | `UnknownMethod` | 5.0 |
+/// | `Unparseable` | 3.1 |
+/// | `EndBeforeStart` | 3.1 |
+/// | `NoComponent` | 3.4 |
+/// | `MixedComponentTypes` | 3.4 |
+/// | `DuplicateInstance` | 3.4 |
+/// | `UnsupportedComponent` | 3.13 |
+/// | `MissingUid` | 3.11 |
+/// | `MissingOrganizer` | 3.11 |
+/// | `MissingProperty` | 3.11 |
+/// | `MultipleUids` | 3.1 |
+/// | `MultipleOrganizers` | 3.1 |
+/// | `InvalidOrganizer` | 3.1 |
+/// | `MethodNotForRole` | 3.14 |
+/// | `SenderNotOrganizer` | 3.8 |
+/// | `SenderNotAttendee` | 3.8 |
+/// | `OrganizerMismatch` | 3.8 |
+/// | `AttendeeCannotModify` | 3.8 |
+/// | `NotOrganizer` | 3.8 |
+/// | `NotAnAttendee` | 3.7 |
+/// | `NotAddressed` | 3.7 |
+/// | `TooLarge` | 3.10 |
+/// | `NotAResource` | 3.14 |
+/// | `NothingToApprove` | 3.14 |
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum Violation {
@@ -255,5 +290,99 @@ impl Violation {
                 | Violation::OrganizerMismatch { .. }
                 | Violation::NotAnAttendee(_)
         )
+    }
+}
+
+#[cfg(test)]
+mod table {
+    use super::*;
+    use crate::model::{ComponentKind, Method};
+
+    /// Every violation, by the name the table in [`Violation`]'s
+    /// documentation gives it.
+    fn every() -> Vec<(&'static str, Violation)> {
+        let text = || String::from("x");
+        vec![
+            ("MissingMethod", Violation::MissingMethod),
+            ("UnknownMethod", Violation::UnknownMethod(text())),
+            ("Unparseable", Violation::Unparseable),
+            ("EndBeforeStart", Violation::EndBeforeStart { method: Method::Request }),
+            ("NoComponent", Violation::NoComponent),
+            ("MixedComponentTypes", Violation::MixedComponentTypes),
+            ("DuplicateInstance", Violation::DuplicateInstance(text())),
+            (
+                "UnsupportedComponent",
+                Violation::UnsupportedComponent {
+                    component: ComponentKind::Journal,
+                    method: Method::Request,
+                },
+            ),
+            ("MissingUid", Violation::MissingUid),
+            ("MissingOrganizer", Violation::MissingOrganizer),
+            (
+                "MissingProperty",
+                Violation::MissingProperty { property: ICalendarProperty::Dtstart, method: Method::Request },
+            ),
+            ("MultipleUids", Violation::MultipleUids),
+            ("MultipleOrganizers", Violation::MultipleOrganizers),
+            ("InvalidOrganizer", Violation::InvalidOrganizer),
+            ("MethodNotForRole", Violation::MethodNotForRole { method: Method::Reply, role: Role::Attendee }),
+            ("SenderNotOrganizer", Violation::SenderNotOrganizer { sender: text(), organizer: text() }),
+            ("SenderNotAttendee", Violation::SenderNotAttendee { sender: text() }),
+            ("OrganizerMismatch", Violation::OrganizerMismatch { stored: text(), claimed: text() }),
+            ("AttendeeCannotModify", Violation::AttendeeCannotModify(text())),
+            ("NotOrganizer", Violation::NotOrganizer(text())),
+            ("NotAnAttendee", Violation::NotAnAttendee(text())),
+            ("NotAddressed", Violation::NotAddressed(text())),
+            ("TooLarge", Violation::TooLarge(Limit::Components)),
+            ("NotAResource", Violation::NotAResource(text())),
+            ("NothingToApprove", Violation::NothingToApprove(text())),
+        ]
+    }
+
+    /// A match with no wildcard: a new violation does not compile until
+    /// it has a name here, a row in the table and a sample above.
+    fn name(violation: &Violation) -> &'static str {
+        use Violation::*;
+        match violation {
+            MissingMethod => "MissingMethod",
+            UnknownMethod(_) => "UnknownMethod",
+            Unparseable => "Unparseable",
+            EndBeforeStart { .. } => "EndBeforeStart",
+            NoComponent => "NoComponent",
+            MixedComponentTypes => "MixedComponentTypes",
+            DuplicateInstance(_) => "DuplicateInstance",
+            UnsupportedComponent { .. } => "UnsupportedComponent",
+            MissingUid => "MissingUid",
+            MissingOrganizer => "MissingOrganizer",
+            MissingProperty { .. } => "MissingProperty",
+            MultipleUids => "MultipleUids",
+            MultipleOrganizers => "MultipleOrganizers",
+            InvalidOrganizer => "InvalidOrganizer",
+            MethodNotForRole { .. } => "MethodNotForRole",
+            SenderNotOrganizer { .. } => "SenderNotOrganizer",
+            SenderNotAttendee { .. } => "SenderNotAttendee",
+            OrganizerMismatch { .. } => "OrganizerMismatch",
+            AttendeeCannotModify(_) => "AttendeeCannotModify",
+            NotOrganizer(_) => "NotOrganizer",
+            NotAnAttendee(_) => "NotAnAttendee",
+            NotAddressed(_) => "NotAddressed",
+            TooLarge(_) => "TooLarge",
+            NotAResource(_) => "NotAResource",
+            NothingToApprove(_) => "NothingToApprove",
+        }
+    }
+
+    #[test]
+    fn the_documented_table_is_the_one_the_code_uses() {
+        let source = include_str!("violation.rs");
+        let rows = source.lines().filter(|l| l.starts_with("/// | `")).count();
+        let every = every();
+        assert_eq!(rows, every.len(), "one row per violation");
+        for (name, violation) in every {
+            assert_eq!(self::name(&violation), name);
+            let row = format!("/// | `{name}` | {} |", violation.request_status().code);
+            assert!(source.contains(&row), "the table says otherwise for {name}: expected {row}");
+        }
     }
 }

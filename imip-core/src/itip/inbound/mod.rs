@@ -97,6 +97,11 @@ fn error_reply(ctx: &Ctx<'_>, message: &SchedulingObject, violation: &Violation)
     composer.add(id, |c| {
         let own = component::attendee(c, &principal);
         compose::keep_properties(c, RESPONSE_PROPERTIES);
+        if matches!(violation, Violation::EndBeforeStart { .. }) {
+            // The invalid end is what is reported; it is not copied.
+            component::remove_property(c, &ICalendarProperty::Dtend);
+            component::remove_property(c, &ICalendarProperty::Duration);
+        }
         let mut entry = ICalendarEntry::new(ICalendarProperty::Attendee)
             .with_value(ICalendarValue::Text(principal.to_uri()));
         component::set_partstat(&mut entry, own.map(|p| p.partstat).unwrap_or(PartStat::NeedsAction));

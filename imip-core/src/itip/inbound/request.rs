@@ -52,6 +52,22 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         return outcome;
     }
 
+    // RFC 5545 §3.8.2.2: DTEND is later than DTSTART. An authorized
+    // organizer's REQUEST that says otherwise is answered with 3.1.
+    let zones = message.zones();
+    let backwards = |c: &calcard::icalendar::ICalendarComponent| {
+        let read = |name: ICalendarProperty| c.property(&name).and_then(|e| component::instant(e, zones));
+        matches!((read(ICalendarProperty::Dtstart), read(ICalendarProperty::Dtend)), (Some(start), Some(end)) if end < start)
+    };
+    if needs_start && message.instances().any(|(_, c)| backwards(c)) {
+        let violation = Violation::EndBeforeStart { method: crate::Method::Request };
+        let mut outcome = Outcome::refused(violation.clone());
+        if let Some(reply) = error_reply(ctx, message, &violation) {
+            outcome = outcome.with(Effect::Send(reply));
+        }
+        return outcome;
+    }
+
     match ctx.record.object.as_ref() {
         None => create(ctx, message, delegator.is_some()),
         Some(stored) => update(ctx, incoming, stored, delegator.is_some()),

@@ -79,7 +79,7 @@ pub(crate) fn process(
             message: object,
         });
         let outcome = engine
-            .decide(session.now, &input, &record, &ReadOnly(schedule.as_ref()))
+            .decide(session.now, &input, &record, &schedule)
             .map_err(|e| Failure::store(principal.as_str(), &e))?;
         record = record.apply(&outcome.effects);
         results.push(outcome);
@@ -183,26 +183,4 @@ fn read_object(path: &Path) -> Result<SchedulingObject, Failure> {
 
 fn data_error(path: &Path, reason: &str) -> Failure {
     Failure::new(EX_DATAERR, format!("{}: {reason}", path.display()))
-}
-
-/// A store seen only as the schedule a decision reads.
-struct ReadOnly<'a>(&'a dyn Store);
-
-impl imip_core::ScheduleReader for ReadOnly<'_> {
-    fn read_periods(
-        &self,
-        principal: &CalAddress,
-        set: &imip_core::freebusy::PeriodSet,
-        from: imip_core::Timestamp,
-        to: imip_core::Timestamp,
-    ) -> Result<Vec<imip_core::freebusy::BusyPeriod>, imip_core::StoreError> {
-        self.0.periods(principal, set, from, to)
-    }
-
-    fn read_prefs(
-        &self,
-        principal: &CalAddress,
-    ) -> Result<std::collections::BTreeMap<String, String>, imip_core::StoreError> {
-        self.0.prefs(principal)
-    }
 }

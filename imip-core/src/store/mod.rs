@@ -309,6 +309,24 @@ impl<T: Store + ?Sized> ScheduleReader for T {
     }
 }
 
+/// A boxed store is a reader too, so that `&Box<dyn Store>` can be
+/// passed where a decision reads schedules.
+impl ScheduleReader for Box<dyn Store> {
+    fn read_periods(
+        &self,
+        principal: &CalAddress,
+        set: &PeriodSet,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<BusyPeriod>, StoreError> {
+        self.as_ref().periods(principal, set, from, to)
+    }
+
+    fn read_prefs(&self, principal: &CalAddress) -> Result<BTreeMap<String, String>, StoreError> {
+        self.as_ref().prefs(principal)
+    }
+}
+
 /// [`valid_pref_key`] as a store error: [`StoreError::Invalid`] when the
 /// key is not acceptable. Every store's `set_pref` starts with it.
 pub fn check_pref_key(key: &str) -> Result<(), StoreError> {

@@ -155,5 +155,5 @@ fn owner_notice(
         return None;
     }
     let from = engine.config().sender.as_ref().unwrap_or(principal);
-    Some(render_owner_notice(&notices, from, owner, expansion.zone, env))
+    Some(render_owner_notice(&notices, principal, from, owner, expansion.zone, env))
 }

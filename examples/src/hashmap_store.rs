@@ -4,17 +4,19 @@
 //! (`tests/hashmap_store.rs` runs `conformance::store_suite!` on it).
 //!
 //! What the trait asks of any store, and how this one does it:
-//! * one atomic commit per decision (record, busy periods, outbox mail),
+//! * one atomic commit per decision (record, busy periods, preference
+//!   changes such as the expansion horizon, outbox mail),
 //!   refused with [`StoreError::Conflict`] when the record or a guarded
 //!   schedule moved: here, checks before any write under `&mut self`;
 //! * stable, sorted listings: `HashMap`s have no order, so every listing
 //!   is sorted before it is returned;
 //! * an outbox with leases, so concurrent senders do not send twice.
 
-use imip_core::backend::check_pref_key;
-use imip_core::backend::{OutboxId, Version, Versioned};
-use imip_core::freebusy::{BusyPeriod, PeriodSet};
-use imip_core::{CalAddress, Commit, OutgoingMail, PendingRequest, Record, Store, StoreError, Timestamp};
+use imip_core::backend::{
+    BusyPeriod, Commit, OutboxId, OutgoingMail, PendingRequest, PeriodSet, Record, Store, StoreError,
+    Version, Versioned, check_pref_key,
+};
+use imip_core::{CalAddress, Timestamp};
 use std::collections::{BTreeMap, HashMap};
 
 /// One calendar user's data.

@@ -5,6 +5,7 @@ use super::own::{occupancy, own_periods};
 use super::{BusyPeriod, Expansion, FbType, PeriodSet, PeriodUpdate, expand};
 use crate::CalAddress;
 use crate::model::{ComponentKind, PartStat, SchedulingObject, component};
+use calcard::icalendar::ICalendarComponent;
 use std::collections::BTreeMap;
 
 /// The periods `object`, as `principal`'s copy, implies in each set:
@@ -25,30 +26,42 @@ pub(crate) fn implied_periods(
         return sets;
     }
     let organizer = Some(principal.clone());
+    // Who is busy in an occurrence depends only on its component, which
+    // a series' occurrences share: read once per component.
+    let mut read: Vec<(&ICalendarComponent, Vec<(CalAddress, FbType)>)> = Vec::new();
     for occurrence in expand(object, expansion).occurrences {
-        for attendee in component::attendees(occurrence.component) {
-            if &attendee.address == principal
-                || !matches!(attendee.partstat, PartStat::Accepted | PartStat::Tentative)
-            {
-                continue;
+        let index = match read.iter().position(|(c, _)| std::ptr::eq(*c, occurrence.component)) {
+            Some(index) => index,
+            None => {
+                let busy = component::attendees(occurrence.component)
+                    .into_iter()
+                    .filter(|a| {
+                        &a.address != principal
+                            && matches!(a.partstat, PartStat::Accepted | PartStat::Tentative)
+                    })
+                    .filter_map(|a| {
+                        let fbtype = occupancy(&a.address, organizer.as_ref(), occurrence.component)?;
+                        let fbtype =
+                            if a.partstat == PartStat::Tentative { FbType::BusyTentative } else { fbtype };
+                        Some((a.address, fbtype))
+                    })
+                    .collect();
+                read.push((occurrence.component, busy));
+                read.len() - 1
             }
-            let Some(fbtype) = occupancy(&attendee.address, organizer.as_ref(), occurrence.component) else {
-                continue;
-            };
-            let fbtype =
-                if attendee.partstat == PartStat::Tentative { FbType::BusyTentative } else { fbtype };
-            sets.entry(PeriodSet::Other(attendee.address.clone())).or_insert_with(Vec::new).push(
-                BusyPeriod {
-                    start: occurrence.start,
-                    end: occurrence.end,
-                    fbtype,
-                    uid: object.uid().to_string(),
-                    recurrence_id: occurrence.recurrence_id,
-                    summary: None,
-                    organizer: organizer.clone(),
-                    expires: None,
-                },
-            );
+        };
+        for (address, fbtype) in &read[index].1 {
+            let fbtype = *fbtype;
+            sets.entry(PeriodSet::Other(address.clone())).or_insert_with(Vec::new).push(BusyPeriod {
+                start: occurrence.start,
+                end: occurrence.end,
+                fbtype,
+                uid: object.uid().to_string(),
+                recurrence_id: occurrence.recurrence_id,
+                summary: None,
+                organizer: organizer.clone(),
+                expires: None,
+            });
         }
     }
     for periods in sets.values_mut() {

@@ -35,7 +35,10 @@ pub(crate) fn with_partstat(
         None => new.edit_all(|_, c| {
             if let Some(entry) = component::attendee_entry_mut(c, principal) {
                 component::set_partstat(entry, partstat);
-                component::remove_param(entry, &ICalendarParameterName::DelegatedTo);
+                if partstat != PartStat::Delegated {
+                    // Answering for oneself takes the delegation back.
+                    component::remove_param(entry, &ICalendarParameterName::DelegatedTo);
+                }
             }
         }),
         Some(id) => {

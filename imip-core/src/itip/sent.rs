@@ -44,6 +44,16 @@ fn record(
         return Ok(Outcome::ignored(Ignored::UnsupportedComponent(message.kind())));
     }
     match method {
+        Method::Request if delegates(ctx, message) => {
+            let old = own_attendee_copy(ctx, stored, message)?;
+            let Some(old) = old else { return Ok(Outcome::unchanged(Unchanged::UnknownObject)) };
+            let new = with_delegation(ctx, old, message);
+            if new.calendar() == old.calendar() {
+                return Ok(Outcome::unchanged(Unchanged::Duplicate));
+            }
+            let dequeue = ctx.record.pending.as_ref().is_some_and(|p| p.kind == PendingKind::Invitation);
+            Ok(recorded(ctx, Some(new), if dequeue { vec![Effect::Dequeue] } else { Vec::new() }))
+        }
         Method::Publish | Method::Request | Method::Add => {
             require_organizer(ctx, message)?;
             organizer_version(ctx, stored, message, method)
@@ -85,6 +95,51 @@ fn record(
         }
         Method::Refresh => Ok(Outcome::unchanged(Unchanged::NothingToRecord)),
     }
+}
+
+/// Whether `message` is the REQUEST a delegator forwards to their delegate
+/// (RFC 5546 §3.2.2.3): it names the principal DELEGATED, with
+/// DELEGATED-TO, and someone DELEGATED-FROM them.
+fn delegates(ctx: &Ctx<'_>, message: &SchedulingObject) -> bool {
+    message.instances().any(|(_, c)| {
+        let attendees = component::attendees(c);
+        attendees.iter().any(|p| {
+            &p.address == ctx.principal
+                && p.partstat == crate::PartStat::Delegated
+                && !p.delegated_to.is_empty()
+        }) && attendees.iter().any(|p| p.delegated_from.contains(ctx.principal))
+    })
+}
+
+/// The delegator's copy after their forwarded REQUEST: their own line as
+/// the REQUEST has it (DELEGATED, DELEGATED-TO), and the delegates' lines
+/// (DELEGATED-FROM) added, in every instance the REQUEST names.
+fn with_delegation(ctx: &Ctx<'_>, old: &SchedulingObject, message: &SchedulingObject) -> SchedulingObject {
+    let mut new = old.clone();
+    let line = |c: &calcard::icalendar::ICalendarComponent, who: &CalAddress| {
+        c.properties(&calcard::icalendar::ICalendarProperty::Attendee)
+            .find(|e| crate::Participant::from_entry(e).is_some_and(|p| &p.address == who))
+            .cloned()
+    };
+    let source = message.main_component();
+    let own = line(source, ctx.principal);
+    let delegates: Vec<_> = component::attendees(source)
+        .into_iter()
+        .filter(|p| p.delegated_from.contains(ctx.principal))
+        .filter_map(|p| line(source, &p.address).map(|entry| (p.address, entry)))
+        .collect();
+    new.edit_all(|_, c| {
+        let Some(entry) = component::attendee_entry_mut(c, ctx.principal) else { return };
+        if let Some(own) = &own {
+            *entry = own.clone();
+        }
+        for (address, entry) in &delegates {
+            if component::attendee(c, address).is_none() {
+                c.entries.push(entry.clone());
+            }
+        }
+    });
+    new
 }
 
 fn require_organizer(ctx: &Ctx<'_>, message: &SchedulingObject) -> Result<(), Violation> {

@@ -65,6 +65,7 @@ impl Engine {
             record,
             schedule: &view,
             by_policy: resource.is_some() && resource::takes(input),
+            is_resource: resource.is_some(),
         };
         let first = match input {
             Input::Incoming(incoming) => inbound::handle(&ctx, incoming),
@@ -89,7 +90,15 @@ impl Engine {
         record: &Record,
     ) -> Outcome {
         let view = ScheduleView::default();
-        let ctx = Ctx { config: &self.config, now, principal, record, schedule: &view, by_policy: false };
+        let ctx = Ctx {
+            config: &self.config,
+            now,
+            principal,
+            record,
+            schedule: &view,
+            by_policy: false,
+            is_resource: false,
+        };
         local::handle(&ctx, action)
     }
 

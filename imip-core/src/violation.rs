@@ -135,6 +135,7 @@ impl std::fmt::Display for Limit {
 /// | `TooLarge` | 3.10 |
 /// | `NotAResource` | 3.14 |
 /// | `NothingToApprove` | 3.14 |
+/// | `NotBookable` | 3.14 |
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum Violation {
@@ -246,6 +247,16 @@ pub enum Violation {
     /// The object is larger than the configured limits allow (RFC 5546 §6.1.5).
     #[error("too large: {0} (RFC 5546 §6.1.5)")]
     TooLarge(Limit),
+    /// A resource asked to take part in something it does not schedule:
+    /// a room books events, not to-dos (RFC 5546 §3.6: unsupported
+    /// capability).
+    #[error("{resource} is a resource and books events only, not a {}", component.noun())]
+    NotBookable {
+        /// The resource.
+        resource: String,
+        /// What it was asked to take part in.
+        component: ComponentKind,
+    },
     /// An approval for a principal that is not a resource of the
     /// configured [`crate::resource::Directory`].
     #[error("{0} is not a resource")]
@@ -276,7 +287,9 @@ impl Violation {
             | NotOrganizer(_) => RequestStatus::NO_AUTHORITY,
             NotAnAttendee(_) | NotAddressed(_) => RequestStatus::INVALID_USER,
             TooLarge(_) => RequestStatus::TOO_LARGE,
-            NotAResource(_) | NothingToApprove(_) => RequestStatus::UNSUPPORTED_CAPABILITY,
+            NotAResource(_) | NothingToApprove(_) | NotBookable { .. } => {
+                RequestStatus::UNSUPPORTED_CAPABILITY
+            }
         }
     }
 
@@ -337,6 +350,7 @@ mod table {
             ("TooLarge", Violation::TooLarge(Limit::Components)),
             ("NotAResource", Violation::NotAResource(text())),
             ("NothingToApprove", Violation::NothingToApprove(text())),
+            ("NotBookable", Violation::NotBookable { resource: text(), component: ComponentKind::Todo }),
         ]
     }
 
@@ -370,6 +384,7 @@ mod table {
             TooLarge(_) => "TooLarge",
             NotAResource(_) => "NotAResource",
             NothingToApprove(_) => "NothingToApprove",
+            NotBookable { .. } => "NotBookable",
         }
     }
 

@@ -47,4 +47,7 @@ pub(crate) struct Ctx<'a> {
     /// ([`crate::resource`]): it is stored without the person agent's
     /// queue entry and notice, because the policies answer at once.
     pub(crate) by_policy: bool,
+    /// The principal is a resource of the directory (it answers by
+    /// policy, and schedules only events).
+    pub(crate) is_resource: bool,
 }

@@ -37,6 +37,18 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         return Outcome::refused(violation);
     }
 
+    // A resource books events: a to-do asked of it is answered 3.14
+    // (RFC 5546 §3.6), not stored as if it were taken.
+    if ctx.is_resource && message.kind() != crate::model::ComponentKind::Event {
+        let violation =
+            Violation::NotBookable { resource: ctx.principal.to_string(), component: message.kind() };
+        let mut outcome = Outcome::refused(violation.clone());
+        if let Some(reply) = error_reply(ctx, message, &violation) {
+            outcome = outcome.with(Effect::Send(reply));
+        }
+        return outcome;
+    }
+
     // RFC 5546 §3.2.2 table: DTSTART is required in a VEVENT REQUEST
     // (a VTODO may have none, §3.4.2).
     let needs_start = message.kind() == crate::model::ComponentKind::Event;

@@ -140,6 +140,22 @@ fn logged_outcome(output: &Output) -> String {
     after.split(" sent=").next().unwrap_or("").trim_matches('"').to_string()
 }
 
+/// `imip itip process --read-store` for the room, on a file in `dir`.
+fn ask_the_room(dir: &std::path::Path, file: &str) -> Output {
+    let args = [
+        "--config",
+        "imip.toml",
+        "itip",
+        "process",
+        "--read-store",
+        "--as",
+        "room@example.com",
+        "--json",
+        file,
+    ];
+    imip(dir, &args, "")
+}
+
 #[test]
 fn itip_process_answers_for_a_resource_as_the_agent_does() {
     let dir = setup();
@@ -150,21 +166,7 @@ fn itip_process_answers_for_a_resource_as_the_agent_does() {
     // to `itip process`, reading the agent's store, then to the agent.
     let competing = request("b2@example.com", "bob@example.com");
     std::fs::write(dir.path().join("competing.eml"), &competing).expect("write");
-    let asked = imip(
-        dir.path(),
-        &[
-            "--config",
-            "imip.toml",
-            "itip",
-            "process",
-            "--read-store",
-            "--as",
-            "room@example.com",
-            "--json",
-            "competing.eml",
-        ],
-        "",
-    );
+    let asked = ask_the_room(dir.path(), "competing.eml");
     assert_eq!(asked.status.code(), Some(0), "{}", stderr(&asked));
     let json: serde_json::Value = serde_json::from_slice(&asked.stdout).expect("json");
     assert_eq!(json["status"], "applied: resource declined");
@@ -186,21 +188,7 @@ fn itip_process_answers_for_a_resource_as_the_agent_does() {
         DTEND:20300311T000000Z\r\nORGANIZER:mailto:carol@example.com\r\nATTENDEE:mailto:room@example.com\r\n\
         END:VFREEBUSY\r\nEND:VCALENDAR\r\n";
     std::fs::write(dir.path().join("fb.eml"), vfreebusy).expect("write");
-    let asked = imip(
-        dir.path(),
-        &[
-            "--config",
-            "imip.toml",
-            "itip",
-            "process",
-            "--read-store",
-            "--as",
-            "room@example.com",
-            "--json",
-            "fb.eml",
-        ],
-        "",
-    );
+    let asked = ask_the_room(dir.path(), "fb.eml");
     let json: serde_json::Value = serde_json::from_slice(&asked.stdout).expect("json");
     assert_eq!(json["status"], "applied: free/busy answered");
     let busy = "FREEBUSY;FBTYPE=BUSY:20300310T140000Z/20300310T150000Z";

@@ -62,7 +62,7 @@ pub fn run_once(
     let outcome = loop {
         attempt += 1;
         let loaded = load(engine, &*store, input, env.now)?;
-        let reader = GuardedReader::new(&*store);
+        let reader = GuardedReader::new(&*store, input.principal(), &loaded.prefs);
         let outcome = engine.decide(env.now, input, &loaded.record.value, &reader)?;
         let guards = reader.into_guards();
         let Some(commit) = plan(engine, env, input, &loaded, &outcome, guards) else { break outcome };
@@ -111,14 +111,19 @@ fn load(engine: &Engine, store: &dyn Store, input: &Input, now: Timestamp) -> Re
 /// reads, before reading it: committing with these versions as guards
 /// ([`crate::Commit::guards`]) fails if any of those schedules changed
 /// since, and the decision is taken again.
+///
+/// Preferences are read once per principal and run: the principal's own
+/// were loaded with the record, and are not read again.
 struct GuardedReader<'a> {
     store: &'a dyn Store,
     read: RefCell<BTreeMap<CalAddress, Version>>,
+    prefs: RefCell<BTreeMap<CalAddress, BTreeMap<String, String>>>,
 }
 
 impl<'a> GuardedReader<'a> {
-    fn new(store: &'a dyn Store) -> Self {
-        GuardedReader { store, read: RefCell::default() }
+    fn new(store: &'a dyn Store, principal: &CalAddress, prefs: &BTreeMap<String, String>) -> Self {
+        let known = BTreeMap::from([(principal.clone(), prefs.clone())]);
+        GuardedReader { store, read: RefCell::default(), prefs: RefCell::new(known) }
     }
 
     fn note(&self, principal: &CalAddress) -> Result<(), StoreError> {
@@ -153,6 +158,11 @@ impl ScheduleReader for GuardedReader<'_> {
     }
 
     fn read_prefs(&self, principal: &CalAddress) -> Result<BTreeMap<String, String>, StoreError> {
-        self.store.prefs(principal)
+        if let Some(prefs) = self.prefs.borrow().get(principal) {
+            return Ok(prefs.clone());
+        }
+        let prefs = self.store.prefs(principal)?;
+        self.prefs.borrow_mut().insert(principal.clone(), prefs.clone());
+        Ok(prefs)
     }
 }

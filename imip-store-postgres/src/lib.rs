@@ -1,0 +1,623 @@
+//! # imip-store-postgres: one PostgreSQL database as an imip [`Store`]
+//!
+//! For sites with several mail hosts (and a web manager) on one
+//! schedule. Each process holds one connection; nothing is cached
+//! between calls, so every host sees every other host's commits.
+//!
+//! ## Concurrency: per principal, never global
+//!
+//! Every commit is one transaction holding the record, its counters, its
+//! busy periods, its preference changes and its outbox mail. Inside it,
+//! before anything is read, the commit takes a transaction-scoped
+//! advisory lock ([`principal_lock_key`]) for its principal and for each
+//! principal named by a schedule guard, in ascending key order (so two
+//! commits can never wait for each other in a cycle). Then it checks the
+//! record's version and the guards' schedule versions, and writes.
+//! Two deliveries for different rooms take different locks and never
+//! wait for each other; two for the same room serialise on that room
+//! alone, and the later one sees the earlier one's schedule version and
+//! decides again ([`StoreError::Conflict`]).
+//!
+//! The outbox is claimed with `FOR UPDATE SKIP LOCKED` and a lease, so
+//! several hosts can flush at once without sending a mail twice.
+//!
+//! ## Schema
+//!
+//! Versioned migrations ([`MIGRATIONS`]), recorded in `imip_migrations`
+//! and applied on first use inside one transaction under an advisory
+//! lock, so that two hosts starting at once do not race. A database
+//! newer than this build is refused. Keys that may hold any byte (UIDs,
+//! objects, period lines, mail) are `bytea`; a UID is exactly what the
+//! organizer sent, NUL bytes and all. Listings are sorted in Rust, by
+//! bytes, never by the database's collation.
+//!
+//! ## Cost
+//!
+//! * Load or commit of a UID: primary-key lookups, O(log n).
+//! * Period query over `[from, to)`: one index range scan per length tier
+//!   ([`imip_core::freebusy::LENGTH_TIERS`]), O(log n + k), as in SQLite.
+//!
+//! ## Errors
+//!
+//! A server that is down, a dropped connection, a lock or statement
+//! timeout, or a serialisation failure is temporary
+//! ([`StoreError::Unavailable`] or [`StoreError::Conflict`]: the MTA
+//! retries). A bad URL, a database that does not exist or refused
+//! credentials is [`StoreError::Invalid`]: the administrator must act.
+
+use imip_core::backend::{OutboxId, Version, Versioned};
+use imip_core::backend::{check_pref_key, decode_mail, encode_mail, parse_stored_object};
+use imip_core::freebusy::{BusyPeriod, LENGTH_TIERS, PeriodSet, PeriodUpdate, length_tier};
+use imip_core::{CalAddress, Commit, OutgoingMail, PendingRequest, Record, Store, StoreError, Timestamp};
+use postgres::error::SqlState;
+use postgres::{Client, GenericClient, Transaction};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+pub mod scratch;
+mod url;
+pub use url::{is_postgres_url, redact};
+
+/// The schema migrations, in order. `imip_migrations` records which
+/// have been applied.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the initial schema, as SQLite's after its migration 3.
+    "CREATE TABLE records (
+        principal TEXT NOT NULL,
+        uid BYTEA NOT NULL,
+        version BIGINT NOT NULL,
+        object BYTEA,
+        pending BYTEA,
+        PRIMARY KEY (principal, uid)
+    );
+    CREATE INDEX records_pending ON records (principal, uid) WHERE pending IS NOT NULL;
+    CREATE TABLE counters (
+        principal TEXT NOT NULL,
+        uid BYTEA NOT NULL,
+        attendee TEXT NOT NULL,
+        object BYTEA NOT NULL,
+        PRIMARY KEY (principal, uid, attendee)
+    );
+    CREATE TABLE periods (
+        principal TEXT NOT NULL,
+        set_key TEXT NOT NULL,
+        uid BYTEA NOT NULL,
+        starts BIGINT NOT NULL,
+        ends BIGINT NOT NULL,
+        tier SMALLINT NOT NULL,
+        line BYTEA NOT NULL
+    );
+    CREATE INDEX periods_by_tier ON periods (principal, set_key, tier, starts);
+    CREATE INDEX periods_by_uid ON periods (principal, set_key, uid);
+    CREATE TABLE prefs (
+        principal TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (principal, key)
+    );
+    CREATE TABLE outbox (
+        id BIGSERIAL PRIMARY KEY,
+        mail BYTEA NOT NULL,
+        lease_until BIGINT
+    );
+    CREATE TABLE schedules (
+        principal TEXT PRIMARY KEY,
+        version BIGINT NOT NULL
+    );",
+];
+
+/// The advisory lock key under which migrations run (`"imip-mig"`).
+const MIGRATION_LOCK: i64 = 0x696d_6970_2d6d_6967;
+
+/// How to connect.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Read the password from this file (its first line), so that it is
+    /// neither in the configuration nor in the URL.
+    pub password_file: Option<PathBuf>,
+    /// How long to wait for another host's lock on the same principal
+    /// before giving up (temporarily). Default: 30 s.
+    pub lock_timeout: Duration,
+    /// How long connecting may take. Default: 10 s.
+    pub connect_timeout: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            password_file: None,
+            lock_timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// A [`Store`] in one PostgreSQL database.
+pub struct PgStore {
+    client: RefCell<Client>,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore").finish_non_exhaustive()
+    }
+}
+
+/// Maps a PostgreSQL error to a store error: what a retry cures is
+/// temporary, what needs an administrator is not.
+fn db(error: postgres::Error) -> StoreError {
+    let Some(code) = error.code() else { return StoreError::unavailable(error) };
+    if *code == SqlState::T_R_SERIALIZATION_FAILURE || *code == SqlState::T_R_DEADLOCK_DETECTED {
+        return StoreError::Conflict;
+    }
+    let class = &code.code()[..2];
+    match class {
+        // Invalid authorization, an unknown database, insufficient privilege.
+        "28" | "3D" | "42" if *code != SqlState::UNDEFINED_TABLE => {
+            StoreError::Invalid(format!("PostgreSQL refused: {error}"))
+        }
+        "XX" => StoreError::Corrupt { key: "database".into(), reason: error.to_string() },
+        _ => StoreError::unavailable(error),
+    }
+}
+
+fn corrupt(key: &str, reason: &str) -> StoreError {
+    StoreError::Corrupt { key: key.to_string(), reason: reason.to_string() }
+}
+
+fn text(key: &str, bytes: Vec<u8>) -> Result<String, StoreError> {
+    String::from_utf8(bytes).map_err(|_| corrupt(key, "not UTF-8"))
+}
+
+/// The advisory lock key of a principal: the first eight bytes of the
+/// SHA-256 of its address. The same on every host; a collision only
+/// makes two principals share a lock.
+pub fn principal_lock_key(principal: &CalAddress) -> i64 {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(principal.as_str().as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(first)
+}
+
+impl PgStore {
+    /// Connects to the database at `url` (`postgres://` or
+    /// `postgresql://`, or libpq's `key=value` form), with TLS when the
+    /// URL's `sslmode` asks for it (`prefer`, the default, uses TLS when
+    /// the server offers it), and migrates the schema.
+    pub fn connect(url: &str, options: &Options) -> Result<PgStore, StoreError> {
+        let mut config = postgres::Config::from_str(url)
+            .map_err(|e| StoreError::Invalid(format!("PostgreSQL URL {}: {e}", redact(url))))?;
+        if let Some(path) = &options.password_file {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                StoreError::Invalid(format!("PostgreSQL password file {}: {e}", path.display()))
+            })?;
+            config.password(text.lines().next().unwrap_or_default());
+        }
+        config.connect_timeout(options.connect_timeout);
+        if config.get_application_name().is_none() {
+            config.application_name("imip");
+        }
+        let tls = native_tls::TlsConnector::new().map_err(StoreError::unavailable)?;
+        let client = config.connect(postgres_native_tls::MakeTlsConnector::new(tls)).map_err(db)?;
+        let store = PgStore { client: RefCell::new(client) };
+        store.client.borrow_mut().batch_execute(&format!(
+            "SET lock_timeout = {}",
+            options.lock_timeout.as_millis().min(i32::MAX as u128)
+        ))
+        .map_err(db)?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Applies the migrations this database lacks, under an advisory
+    /// lock, in one transaction.
+    fn migrate(&self) -> Result<(), StoreError> {
+        if self.schema_version().is_ok_and(|v| v == MIGRATIONS.len()) {
+            return Ok(());
+        }
+        let mut client = self.client.borrow_mut();
+        let mut tx = client.transaction().map_err(db)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).map_err(db)?;
+        tx.batch_execute(
+            "CREATE TABLE IF NOT EXISTS imip_migrations (
+                version INTEGER PRIMARY KEY,
+                applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+            )",
+        )
+        .map_err(db)?;
+        let applied = applied_version(&mut tx)?;
+        if applied > MIGRATIONS.len() {
+            return Err(StoreError::Invalid(format!(
+                "the database has schema version {applied}; this imip understands up to {}",
+                MIGRATIONS.len()
+            )));
+        }
+        for (index, migration) in MIGRATIONS.iter().enumerate().skip(applied) {
+            tx.batch_execute(migration).map_err(db)?;
+            tx.execute("INSERT INTO imip_migrations (version) VALUES ($1)", &[&(index as i32 + 1)])
+                .map_err(db)?;
+        }
+        tx.commit().map_err(db)
+    }
+
+    /// The schema version of the database (the migrations applied).
+    pub fn schema_version(&self) -> Result<usize, StoreError> {
+        applied_version(&mut *self.client.borrow_mut())
+    }
+
+    fn load_in(
+        client: &mut impl GenericClient,
+        principal: &CalAddress,
+        uid: &str,
+    ) -> Result<Versioned<Record>, StoreError> {
+        let row = client
+            .query_opt(
+                "SELECT version, object, pending FROM records WHERE principal = $1 AND uid = $2",
+                &[&principal.as_str(), &uid.as_bytes()],
+            )
+            .map_err(db)?;
+        let Some(row) = row else { return Ok(Versioned::default()) };
+        let key = format!("{principal}/{uid}");
+        let version: i64 = row.get(0);
+        let object = row
+            .get::<_, Option<Vec<u8>>>(1)
+            .map(|bytes| parse_stored_object(&key, &text(&key, bytes)?))
+            .transpose()?;
+        let pending = row
+            .get::<_, Option<Vec<u8>>>(2)
+            .map(|bytes| {
+                PendingRequest::from_line(&text(&key, bytes)?).ok_or_else(|| corrupt(&key, "bad pending entry"))
+            })
+            .transpose()?;
+        let mut counters = BTreeMap::new();
+        for row in client
+            .query(
+                "SELECT attendee, object FROM counters WHERE principal = $1 AND uid = $2",
+                &[&principal.as_str(), &uid.as_bytes()],
+            )
+            .map_err(db)?
+        {
+            let attendee: String = row.get(0);
+            let from = CalAddress::parse(&attendee).ok_or_else(|| corrupt(&key, "bad counter address"))?;
+            counters.insert(from, parse_stored_object(&key, &text(&key, row.get(1))?)?);
+        }
+        Ok(Versioned { value: Record { object, counters, pending }, version: Version(version as u64) })
+    }
+
+    fn schedule_in(client: &mut impl GenericClient, principal: &CalAddress) -> Result<Version, StoreError> {
+        let row = client
+            .query_opt("SELECT version FROM schedules WHERE principal = $1", &[&principal.as_str()])
+            .map_err(db)?;
+        Ok(Version(row.map_or(0, |row| row.get::<_, i64>(0) as u64)))
+    }
+
+    /// Takes the transaction's advisory locks for the commit's principal
+    /// and its guards' principals, in ascending key order.
+    fn lock_principals(tx: &mut Transaction<'_>, commit: &Commit) -> Result<(), StoreError> {
+        let mut keys: Vec<i64> = std::iter::once(&commit.principal)
+            .chain(commit.guards.iter().map(|guard| &guard.principal))
+            .map(principal_lock_key)
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&key]).map_err(db)?;
+        }
+        Ok(())
+    }
+
+    fn write_periods(
+        tx: &mut Transaction<'_>,
+        principal: &CalAddress,
+        update: &PeriodUpdate,
+    ) -> Result<(), StoreError> {
+        let set = update.set.key();
+        tx.execute(
+            "DELETE FROM periods WHERE principal = $1 AND set_key = $2 AND uid = $3",
+            &[&principal.as_str(), &set, &update.uid.as_bytes()],
+        )
+        .map_err(db)?;
+        if update.periods.is_empty() {
+            return Ok(());
+        }
+        let insert = tx
+            .prepare(
+                "INSERT INTO periods (principal, set_key, uid, starts, ends, tier, line)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .map_err(db)?;
+        for period in &update.periods {
+            let tier = length_tier(period.end.seconds().saturating_sub(period.start.seconds())) as i16;
+            tx.execute(
+                &insert,
+                &[
+                    &principal.as_str(),
+                    &set,
+                    &update.uid.as_bytes(),
+                    &period.start.seconds(),
+                    &period.end.seconds(),
+                    &tier,
+                    &period.to_line().as_bytes(),
+                ],
+            )
+            .map_err(db)?;
+        }
+        Ok(())
+    }
+
+    fn write_pref(
+        client: &mut impl GenericClient,
+        principal: &CalAddress,
+        key: &str,
+        value: Option<&str>,
+    ) -> Result<(), StoreError> {
+        check_pref_key(key)?;
+        match value {
+            Some(value) => client.execute(
+                "INSERT INTO prefs (principal, key, value) VALUES ($1, $2, $3)
+                 ON CONFLICT (principal, key) DO UPDATE SET value = excluded.value",
+                &[&principal.as_str(), &key, &value],
+            ),
+            None => client
+                .execute("DELETE FROM prefs WHERE principal = $1 AND key = $2", &[&principal.as_str(), &key]),
+        }
+        .map(drop)
+        .map_err(db)
+    }
+
+    fn mail_rows(rows: Vec<postgres::Row>) -> Result<Vec<(OutboxId, OutgoingMail)>, StoreError> {
+        let mut mail = Vec::with_capacity(rows.len());
+        for row in rows {
+            let id: i64 = row.get(0);
+            let bytes: Vec<u8> = row.get(1);
+            let message =
+                decode_mail(&bytes).ok_or_else(|| corrupt(&format!("outbox/{id}"), "malformed mail"))?;
+            mail.push((OutboxId(format!("{id:020}")), message));
+        }
+        mail.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(mail)
+    }
+
+    fn principal_strings(&self, sql: &str, principal: &CalAddress) -> Result<Vec<postgres::Row>, StoreError> {
+        self.client.borrow_mut().query(sql, &[&principal.as_str()]).map_err(db)
+    }
+}
+
+fn applied_version(client: &mut impl GenericClient) -> Result<usize, StoreError> {
+    let row = client.query_one("SELECT coalesce(max(version), 0) FROM imip_migrations", &[]).map_err(db)?;
+    Ok(row.get::<_, i32>(0) as usize)
+}
+
+fn commit_in(tx: &mut Transaction<'_>, commit: &Commit) -> Result<(), StoreError> {
+    PgStore::lock_principals(tx, commit)?;
+    let principal = commit.principal.as_str();
+    let uid = commit.uid.as_bytes();
+    let current = tx
+        .query_opt("SELECT version FROM records WHERE principal = $1 AND uid = $2", &[&principal, &uid])
+        .map_err(db)?
+        .map_or(0, |row| row.get::<_, i64>(0));
+    if Version(current as u64) != commit.expected {
+        return Err(StoreError::Conflict);
+    }
+    for guard in &commit.guards {
+        if PgStore::schedule_in(tx, &guard.principal)? != guard.version {
+            return Err(StoreError::Conflict);
+        }
+    }
+    if !commit.periods.is_empty() {
+        tx.execute(
+            "INSERT INTO schedules (principal, version) VALUES ($1, 1)
+             ON CONFLICT (principal) DO UPDATE SET version = schedules.version + 1",
+            &[&principal],
+        )
+        .map_err(db)?;
+    }
+    tx.execute("DELETE FROM counters WHERE principal = $1 AND uid = $2", &[&principal, &uid]).map_err(db)?;
+    if commit.record.is_empty() {
+        tx.execute("DELETE FROM records WHERE principal = $1 AND uid = $2", &[&principal, &uid])
+            .map_err(db)?;
+    } else {
+        let record = &commit.record;
+        let object = record.object.as_ref().map(|o| o.to_ics().into_bytes());
+        let pending = record.pending.as_ref().map(|p| p.to_line().into_bytes());
+        tx.execute(
+            "INSERT INTO records (principal, uid, version, object, pending) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (principal, uid) DO UPDATE SET
+               version = excluded.version, object = excluded.object, pending = excluded.pending",
+            &[&principal, &uid, &(current + 1), &object, &pending],
+        )
+        .map_err(db)?;
+        for (from, counter) in &record.counters {
+            tx.execute(
+                "INSERT INTO counters (principal, uid, attendee, object) VALUES ($1, $2, $3, $4)",
+                &[&principal, &uid, &from.as_str(), &counter.to_ics().into_bytes()],
+            )
+            .map_err(db)?;
+        }
+    }
+    for (key, value) in &commit.prefs {
+        PgStore::write_pref(tx, &commit.principal, key, value.as_deref())?;
+    }
+    for update in &commit.periods {
+        PgStore::write_periods(tx, &commit.principal, update)?;
+    }
+    for mail in &commit.outbox {
+        tx.execute("INSERT INTO outbox (mail) VALUES ($1)", &[&encode_mail(mail)]).map_err(db)?;
+    }
+    Ok(())
+}
+
+impl Store for PgStore {
+    fn load(&self, principal: &CalAddress, uid: &str) -> Result<Versioned<Record>, StoreError> {
+        let mut client = self.client.borrow_mut();
+        // One snapshot for the record and its counters.
+        let mut tx = client.build_transaction().isolation_level(postgres::IsolationLevel::RepeatableRead).read_only(true).start().map_err(db)?;
+        let loaded = Self::load_in(&mut tx, principal, uid)?;
+        tx.commit().map_err(db)?;
+        Ok(loaded)
+    }
+
+    fn commit(&mut self, commit: Commit) -> Result<(), StoreError> {
+        let mut client = self.client.borrow_mut();
+        let mut tx = client.transaction().map_err(db)?;
+        commit_in(&mut tx, &commit)?;
+        tx.commit().map_err(db)
+    }
+
+    fn schedule_version(&self, principal: &CalAddress) -> Result<Version, StoreError> {
+        Self::schedule_in(&mut *self.client.borrow_mut(), principal)
+    }
+
+    fn periods(
+        &self,
+        principal: &CalAddress,
+        set: &PeriodSet,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<BusyPeriod>, StoreError> {
+        let key = set.key();
+        let mut client = self.client.borrow_mut();
+        let statement = client
+            .prepare(
+                "SELECT line FROM periods WHERE principal = $1 AND set_key = $2 AND tier = $3
+                 AND starts >= $4 AND starts < $5 AND ends > $6",
+            )
+            .map_err(db)?;
+        let mut found = Vec::new();
+        for tier in 0..=LENGTH_TIERS.len() {
+            let lower =
+                LENGTH_TIERS.get(tier).map_or(i64::MIN, |bound| from.seconds().saturating_sub(*bound));
+            let rows = client
+                .query(
+                    &statement,
+                    &[&principal.as_str(), &key, &(tier as i16), &lower, &to.seconds(), &from.seconds()],
+                )
+                .map_err(db)?;
+            for row in rows {
+                let where_ = format!("{principal}/{key}");
+                let line = text(&where_, row.get(0))?;
+                found.push(BusyPeriod::from_line(&line).ok_or_else(|| corrupt(&where_, "bad period"))?);
+            }
+        }
+        found.sort();
+        Ok(found)
+    }
+
+    fn principals(&self) -> Result<Vec<CalAddress>, StoreError> {
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(
+                "SELECT principal FROM records UNION SELECT principal FROM periods
+                 UNION SELECT principal FROM prefs",
+                &[],
+            )
+            .map_err(db)?;
+        let mut found = Vec::with_capacity(rows.len());
+        for row in rows {
+            let text: String = row.get(0);
+            found.push(CalAddress::parse(&text).ok_or_else(|| corrupt(&text, "bad principal address"))?);
+        }
+        found.sort();
+        Ok(found)
+    }
+
+    fn uids(&self, principal: &CalAddress) -> Result<Vec<String>, StoreError> {
+        let rows = self.principal_strings("SELECT uid FROM records WHERE principal = $1", principal)?;
+        let mut uids =
+            rows.into_iter().map(|row| text(principal.as_str(), row.get(0))).collect::<Result<Vec<_>, _>>()?;
+        uids.sort();
+        Ok(uids)
+    }
+
+    fn period_sets(&self, principal: &CalAddress) -> Result<Vec<PeriodSet>, StoreError> {
+        let rows =
+            self.principal_strings("SELECT DISTINCT set_key FROM periods WHERE principal = $1", principal)?;
+        let mut sets = Vec::with_capacity(rows.len());
+        for row in rows {
+            let key: String = row.get(0);
+            sets.push(PeriodSet::from_key(&key).ok_or_else(|| corrupt(&key, "unknown period set"))?);
+        }
+        sets.sort();
+        Ok(sets)
+    }
+
+    fn pending(&self, principal: &CalAddress) -> Result<Vec<(String, PendingRequest)>, StoreError> {
+        let rows = self.principal_strings(
+            "SELECT uid, pending FROM records WHERE principal = $1 AND pending IS NOT NULL",
+            principal,
+        )?;
+        let mut queue = Vec::with_capacity(rows.len());
+        for row in rows {
+            let uid = text(principal.as_str(), row.get(0))?;
+            let line = text(&uid, row.get(1))?;
+            let pending =
+                PendingRequest::from_line(&line).ok_or_else(|| corrupt(&uid, "bad pending entry"))?;
+            queue.push((uid, pending));
+        }
+        queue.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(queue)
+    }
+
+    fn prefs(&self, principal: &CalAddress) -> Result<BTreeMap<String, String>, StoreError> {
+        let rows = self.principal_strings("SELECT key, value FROM prefs WHERE principal = $1", principal)?;
+        Ok(rows.into_iter().map(|row| (row.get(0), row.get(1))).collect())
+    }
+
+    fn set_pref(&mut self, principal: &CalAddress, key: &str, value: Option<&str>) -> Result<(), StoreError> {
+        Self::write_pref(&mut *self.client.borrow_mut(), principal, key, value)
+    }
+
+    fn outbox(&self) -> Result<Vec<(OutboxId, OutgoingMail)>, StoreError> {
+        let rows = self.client.borrow_mut().query("SELECT id, mail FROM outbox ORDER BY id", &[]).map_err(db)?;
+        Self::mail_rows(rows)
+    }
+
+    fn enqueue(&mut self, mail: OutgoingMail) -> Result<OutboxId, StoreError> {
+        let row = self
+            .client
+            .borrow_mut()
+            .query_one("INSERT INTO outbox (mail) VALUES ($1) RETURNING id", &[&encode_mail(&mail)])
+            .map_err(db)?;
+        Ok(OutboxId(format!("{:020}", row.get::<_, i64>(0))))
+    }
+
+    fn claim_outbox(
+        &mut self,
+        now: Timestamp,
+        lease_seconds: i64,
+    ) -> Result<Vec<(OutboxId, OutgoingMail)>, StoreError> {
+        // Rows another host is claiming right now are skipped, not waited
+        // for; rows it has claimed carry a lease that has not lapsed.
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(
+                "UPDATE outbox SET lease_until = $1 WHERE id IN (
+                    SELECT id FROM outbox WHERE lease_until IS NULL OR lease_until <= $2
+                    ORDER BY id FOR UPDATE SKIP LOCKED)
+                 RETURNING id, mail",
+                &[&now.seconds().saturating_add(lease_seconds), &now.seconds()],
+            )
+            .map_err(db)?;
+        Self::mail_rows(rows)
+    }
+
+    fn release_outbox(&mut self, id: &OutboxId) -> Result<(), StoreError> {
+        let Ok(key) = id.0.parse::<i64>() else { return Ok(()) };
+        self.client
+            .borrow_mut()
+            .execute("UPDATE outbox SET lease_until = NULL WHERE id = $1", &[&key])
+            .map(drop)
+            .map_err(db)
+    }
+
+    fn remove_from_outbox(&mut self, id: &OutboxId) -> Result<(), StoreError> {
+        let Ok(key) = id.0.parse::<i64>() else { return Ok(()) };
+        self.client.borrow_mut().execute("DELETE FROM outbox WHERE id = $1", &[&key]).map(drop).map_err(db)
+    }
+}

@@ -11,7 +11,7 @@ use crate::transport;
 use imip_core::{
     CalAddress, Config, Engine, IdSource, OutgoingMail, RecordingTransport, Store, Timestamp, Transport,
 };
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Message-IDs from the wall clock, the process and a counter: unique
@@ -91,9 +91,15 @@ impl Session {
         Ok(())
     }
 
-    /// Opens the configured store.
+    /// Opens the configured store, creating it on first use.
     pub(crate) fn open_store(&self) -> Result<Box<dyn Store>, Failure> {
-        open_store(&self.settings.store)
+        open_store(&self.settings.store, &self.settings.postgres, Access::Create)
+    }
+
+    /// Opens the configured store for a command that only reads it:
+    /// exits 78 when there is no store yet.
+    pub(crate) fn open_existing_store(&self) -> Result<Box<dyn Store>, Failure> {
+        open_store(&self.settings.store, &self.settings.postgres, Access::Existing)
     }
 
     /// The transport for replies: the configured one, or none.
@@ -195,16 +201,55 @@ fn apply_flags(settings: &mut Settings, common: &Common) -> Result<(), Failure> 
     Ok(())
 }
 
-/// Opens `fs:DIR` or `sqlite:PATH`.
-pub(crate) fn open_store(spec: &str) -> Result<Box<dyn Store>, Failure> {
+/// Whether opening a store may create it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// Agents and commands that write: create the store on first use.
+    Create,
+    /// Read-only commands: a store that does not exist is a
+    /// configuration mistake (78), never an empty store made on the spot.
+    Existing,
+}
+
+/// Opens `fs:DIR`, `sqlite:PATH` or a `postgres://` URL. Errors name the
+/// store without its password.
+pub(crate) fn open_store(
+    spec: &str,
+    postgres: &imip_store_postgres::Options,
+    access: Access,
+) -> Result<Box<dyn Store>, Failure> {
     settings::check_store_spec(spec).map_err(Failure::config)?;
+    let shown = imip_store_postgres::redact(spec);
+    let absent = |what: &str| {
+        Failure::config(format!(
+            "store {shown}: {what} does not exist; an agent creates it on its first delivery, \
+             or check the store setting"
+        ))
+    };
+    if imip_store_postgres::is_postgres_url(spec) {
+        let opened = match access {
+            Access::Create => imip_store_postgres::PgStore::connect(spec, postgres),
+            Access::Existing => imip_store_postgres::PgStore::connect_existing(spec, postgres),
+        };
+        return opened.map(|s| Box::new(s) as Box<dyn Store>).map_err(|e| Failure::store(&shown, &e));
+    }
     match spec.split_once(':') {
-        Some(("sqlite", path)) => imip_store_sqlite::SqliteStore::open(path, Default::default())
-            .map(|s| Box::new(s) as Box<dyn Store>)
-            .map_err(|e| Failure::store(spec, &e)),
-        Some((_, dir)) => imip_store_fs::FsStore::open(dir, Default::default())
-            .map(|s| Box::new(s) as Box<dyn Store>)
-            .map_err(|e| Failure::store(spec, &e)),
-        None => Err(Failure::config(format!("store {spec:?}"))),
+        Some(("sqlite", path)) => {
+            if access == Access::Existing && !Path::new(path).exists() {
+                return Err(absent("the database"));
+            }
+            imip_store_sqlite::SqliteStore::open(path, Default::default())
+                .map(|s| Box::new(s) as Box<dyn Store>)
+                .map_err(|e| Failure::store(spec, &e))
+        }
+        Some((_, dir)) => {
+            if access == Access::Existing && !imip_store_fs::FsStore::exists(dir) {
+                return Err(absent("the store directory"));
+            }
+            imip_store_fs::FsStore::open(dir, Default::default())
+                .map(|s| Box::new(s) as Box<dyn Store>)
+                .map_err(|e| Failure::store(spec, &e))
+        }
+        None => Err(Failure::config(format!("store {shown:?}"))),
     }
 }

@@ -5,7 +5,8 @@
 //! and dry-run delivery, so a newcomer can try it at once.
 //!
 //! ```toml
-//! store = "fs:/var/lib/imip"              # or "sqlite:/var/lib/imip/imip.db"
+//! store = "fs:/var/lib/imip"              # or "sqlite:/var/lib/imip/imip.db",
+//!                                         #   or "postgres://imip@db.example.com/imip"
 //! sender = "calendar@example.com"         # From: of mail imip writes itself
 //! resources = "/etc/imip/resources.toml"  # the resource directory
 //! transport = "sendmail:/usr/sbin/sendmail"  # replies: sendmail:PROG ARGS,
@@ -29,6 +30,10 @@
 //! max_mime_depth = 20
 //! max_occurrences = 5000                  # recurrence instances expanded per object
 //! peer_timeout_seconds = 60               # each read or write to an SMTP/LMTP peer
+//!
+//! [postgres]                              # only with a postgres:// store
+//! password_file = "/etc/imip/pgpassword"  # its first line; keeps it out of the URL
+//! lock_timeout_seconds = 30               # wait for another host's lock on a principal
 //!
 //! [log]
 //! to = "stderr"                           # or "syslog"
@@ -85,8 +90,10 @@ pub(crate) enum LogTarget {
 /// The configuration, read and checked.
 #[derive(Debug, Clone)]
 pub(crate) struct Settings {
-    /// The store: `fs:DIR` or `sqlite:PATH`.
+    /// The store: `fs:DIR`, `sqlite:PATH` or a `postgres://` URL.
     pub(crate) store: String,
+    /// How to connect to a PostgreSQL store.
+    pub(crate) postgres: imip_store_postgres::Options,
     /// The system sender (summaries, notices to owners).
     pub(crate) sender: Option<CalAddress>,
     /// The resource directory.
@@ -176,6 +183,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             store: DEFAULT_STORE.into(),
+            postgres: imip_store_postgres::Options::default(),
             sender: None,
             resources: Directory::default(),
             transport: None,
@@ -208,6 +216,15 @@ struct RawSettings {
     limits: LimitSettings,
     #[serde(default)]
     log: RawLog,
+    #[serde(default)]
+    postgres: RawPostgres,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPostgres {
+    password_file: Option<PathBuf>,
+    lock_timeout_seconds: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -258,6 +275,10 @@ impl Settings {
         }
         settings.delivery_prefix = raw.delivery_prefix.unwrap_or_default();
         settings.freebusy_dir = raw.freebusy_dir.map(relative);
+        settings.postgres.password_file = raw.postgres.password_file.map(relative);
+        if let Some(seconds) = raw.postgres.lock_timeout_seconds {
+            settings.postgres.lock_timeout = std::time::Duration::from_secs(seconds);
+        }
         let mut prefs = BTreeMap::new();
         for (key, value) in raw.prefs {
             let (key, value) =
@@ -319,11 +340,18 @@ impl Settings {
     }
 }
 
-/// Checks a store specification: `fs:DIR` or `sqlite:PATH`.
+/// Checks a store specification: `fs:DIR`, `sqlite:PATH`, or a
+/// `postgres://` (or `postgresql://`) URL.
 pub(crate) fn check_store_spec(spec: &str) -> Result<(), String> {
+    if imip_store_postgres::is_postgres_url(spec) {
+        return Ok(());
+    }
     match spec.split_once(':') {
         Some(("fs" | "sqlite", rest)) if !rest.is_empty() => Ok(()),
-        _ => Err(format!("store {spec:?}: use fs:DIR or sqlite:PATH")),
+        _ => Err(format!(
+            "store {:?}: use fs:DIR, sqlite:PATH or postgres://USER@HOST/DATABASE",
+            imip_store_postgres::redact(spec)
+        )),
     }
 }
 

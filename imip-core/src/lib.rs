@@ -152,7 +152,9 @@ pub use store::{
 /// two stores, and a canonical dump. They work through the [`Store`]
 /// trait, so they apply to every store.
 pub mod admin {
-    pub use crate::store::{CheckReport, Problem, RepairReport, check, copy, dump, repair};
+    pub use crate::store::{
+        CheckReport, CopyProgress, Problem, RepairReport, check, copy, copy_with_progress, dump, repair,
+    };
 }
 pub use plan::{Loaded, plan};
 pub use time::Timestamp;

@@ -87,6 +87,29 @@ use std::time::Duration;
 pub const LAYOUT_VERSION: u32 = 1;
 const VERSION_FILE: &str = "imip-store-fs.version";
 
+/// Refuses, as a configuration mistake ([`StoreError::Invalid`]), a root
+/// that is a file or lies under one: no retry can cure that.
+fn check_root(root: &Path) -> Result<(), StoreError> {
+    let mut nearest = Some(root);
+    while let Some(path) = nearest {
+        match std::fs::metadata(path) {
+            Ok(found) if found.is_dir() => return Ok(()),
+            Ok(_) => {
+                return Err(StoreError::Invalid(format!(
+                    "{} is a file, not a directory: the store must be a directory",
+                    path.display()
+                )));
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::NotADirectory => {
+                nearest = path.parent();
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => nearest = path.parent(),
+            Err(_) => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
 /// How to open a store.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -195,6 +218,7 @@ impl FsStore {
     /// and a layout newer than this version understands.
     pub fn open(root: impl Into<PathBuf>, options: Options) -> Result<FsStore, StoreError> {
         let root = root.into();
+        check_root(&root)?;
         let store = FsStore { root, options };
         let version_path = store.root.join(VERSION_FILE);
         match read_optional(&version_path)? {
@@ -221,6 +245,12 @@ impl FsStore {
             }
         }
         Ok(store)
+    }
+
+    /// Whether `root` holds a store already (its layout version file),
+    /// for commands that must not create one.
+    pub fn exists(root: impl AsRef<Path>) -> bool {
+        root.as_ref().join(VERSION_FILE).is_file()
     }
 
     /// The store's directory.

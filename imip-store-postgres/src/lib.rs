@@ -189,6 +189,40 @@ impl PgStore {
     /// URL's `sslmode` asks for it (`prefer`, the default, uses TLS when
     /// the server offers it), and migrates the schema.
     pub fn connect(url: &str, options: &Options) -> Result<PgStore, StoreError> {
+        let store = Self::connect_only(url, options)?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Connects to a database that already holds an imip store, without
+    /// creating or migrating anything: for commands that only read. A
+    /// database without imip's schema is [`StoreError::Invalid`].
+    pub fn connect_existing(url: &str, options: &Options) -> Result<PgStore, StoreError> {
+        let store = Self::connect_only(url, options)?;
+        let exists = store
+            .client
+            .borrow_mut()
+            .query_one("SELECT to_regclass('imip_migrations') IS NOT NULL", &[])
+            .map_err(db)?
+            .get::<_, bool>(0);
+        if !exists {
+            return Err(StoreError::Invalid(format!(
+                "{} holds no imip store: an agent creates it on its first delivery",
+                redact(url)
+            )));
+        }
+        let version = store.schema_version()?;
+        if version != MIGRATIONS.len() {
+            return Err(StoreError::Invalid(format!(
+                "the database has schema version {version}; this imip uses {}: run an agent or \
+                 `imip store check` with this version to migrate it",
+                MIGRATIONS.len()
+            )));
+        }
+        Ok(store)
+    }
+
+    fn connect_only(url: &str, options: &Options) -> Result<PgStore, StoreError> {
         let mut config = postgres::Config::from_str(url)
             .map_err(|e| StoreError::Invalid(format!("PostgreSQL URL {}: {e}", redact(url))))?;
         if let Some(path) = &options.password_file {
@@ -204,12 +238,14 @@ impl PgStore {
         let tls = native_tls::TlsConnector::new().map_err(StoreError::unavailable)?;
         let client = config.connect(postgres_native_tls::MakeTlsConnector::new(tls)).map_err(db)?;
         let store = PgStore { client: RefCell::new(client) };
-        store.client.borrow_mut().batch_execute(&format!(
-            "SET lock_timeout = {}",
-            options.lock_timeout.as_millis().min(i32::MAX as u128)
-        ))
-        .map_err(db)?;
-        store.migrate()?;
+        store
+            .client
+            .borrow_mut()
+            .batch_execute(&format!(
+                "SET lock_timeout = {}",
+                options.lock_timeout.as_millis().min(i32::MAX as u128)
+            ))
+            .map_err(db)?;
         Ok(store)
     }
 
@@ -270,7 +306,8 @@ impl PgStore {
         let pending = row
             .get::<_, Option<Vec<u8>>>(2)
             .map(|bytes| {
-                PendingRequest::from_line(&text(&key, bytes)?).ok_or_else(|| corrupt(&key, "bad pending entry"))
+                PendingRequest::from_line(&text(&key, bytes)?)
+                    .ok_or_else(|| corrupt(&key, "bad pending entry"))
             })
             .transpose()?;
         let mut counters = BTreeMap::new();
@@ -455,7 +492,12 @@ impl Store for PgStore {
     fn load(&self, principal: &CalAddress, uid: &str) -> Result<Versioned<Record>, StoreError> {
         let mut client = self.client.borrow_mut();
         // One snapshot for the record and its counters.
-        let mut tx = client.build_transaction().isolation_level(postgres::IsolationLevel::RepeatableRead).read_only(true).start().map_err(db)?;
+        let mut tx = client
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(db)?;
         let loaded = Self::load_in(&mut tx, principal, uid)?;
         tx.commit().map_err(db)?;
         Ok(loaded)
@@ -528,8 +570,10 @@ impl Store for PgStore {
 
     fn uids(&self, principal: &CalAddress) -> Result<Vec<String>, StoreError> {
         let rows = self.principal_strings("SELECT uid FROM records WHERE principal = $1", principal)?;
-        let mut uids =
-            rows.into_iter().map(|row| text(principal.as_str(), row.get(0))).collect::<Result<Vec<_>, _>>()?;
+        let mut uids = rows
+            .into_iter()
+            .map(|row| text(principal.as_str(), row.get(0)))
+            .collect::<Result<Vec<_>, _>>()?;
         uids.sort();
         Ok(uids)
     }
@@ -573,7 +617,8 @@ impl Store for PgStore {
     }
 
     fn outbox(&self) -> Result<Vec<(OutboxId, OutgoingMail)>, StoreError> {
-        let rows = self.client.borrow_mut().query("SELECT id, mail FROM outbox ORDER BY id", &[]).map_err(db)?;
+        let rows =
+            self.client.borrow_mut().query("SELECT id, mail FROM outbox ORDER BY id", &[]).map_err(db)?;
         Self::mail_rows(rows)
     }
 

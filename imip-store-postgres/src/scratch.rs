@@ -64,7 +64,11 @@ impl ScratchDatabase {
                 return Err(error);
             }
         }
-        Ok(ScratchDatabase { admin: admin_url.to_string(), name: name.to_string(), url: with_database(admin_url, name) })
+        Ok(ScratchDatabase {
+            admin: admin_url.to_string(),
+            name: name.to_string(),
+            url: with_database(admin_url, name),
+        })
     }
 
     /// The URL of the scratch database.
@@ -109,6 +113,9 @@ mod tests {
     fn the_database_of_a_url_is_replaced() {
         assert_eq!(super::with_database("postgres://u@h:1/postgres", "x"), "postgres://u@h:1/x");
         assert_eq!(super::with_database("postgres://u@h:1", "x"), "postgres://u@h:1/x");
-        assert_eq!(super::with_database("postgres://u@h/a?sslmode=disable", "x"), "postgres://u@h/x?sslmode=disable");
+        assert_eq!(
+            super::with_database("postgres://u@h/a?sslmode=disable", "x"),
+            "postgres://u@h/x?sslmode=disable"
+        );
     }
 }

@@ -23,8 +23,7 @@ pub fn redact(url: &str) -> String {
     let mut out = url.to_string();
     if let Some(scheme_end) = out.find("://") {
         let rest_start = scheme_end + 3;
-        let authority_end =
-            out[rest_start..].find(['/', '?']).map_or(out.len(), |index| rest_start + index);
+        let authority_end = out[rest_start..].find(['/', '?']).map_or(out.len(), |index| rest_start + index);
         if let Some(at) = out[rest_start..authority_end].rfind('@') {
             let userinfo = &out[rest_start..rest_start + at];
             if let Some(colon) = userinfo.find(':') {

@@ -7,7 +7,7 @@
 use conformance::store_suite::processes;
 use imip_core::Store;
 use imip_core::admin::Problem;
-use imip_store_postgres::scratch::{ScratchDatabase, SERVER_VARIABLE, test_server};
+use imip_store_postgres::scratch::{SERVER_VARIABLE, ScratchDatabase, test_server};
 use imip_store_postgres::{Options, PgStore};
 use std::path::Path;
 

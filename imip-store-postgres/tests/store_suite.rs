@@ -55,7 +55,9 @@ fn hosts_starting_at_once_migrate_once() {
     let threads: Vec<_> = (0..8)
         .map(|_| {
             let url = url.clone();
-            std::thread::spawn(move || PgStore::connect(&url, &Options::default()).map(|s| s.schema_version()))
+            std::thread::spawn(move || {
+                PgStore::connect(&url, &Options::default()).map(|s| s.schema_version())
+            })
         })
         .collect();
     for thread in threads {

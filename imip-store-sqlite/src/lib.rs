@@ -142,6 +142,24 @@ impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and migrates its
     /// schema. Refuses a database newer than this version understands.
     pub fn open(path: impl AsRef<Path>, options: Options) -> Result<SqliteStore, StoreError> {
+        let path = path.as_ref();
+        // A missing directory or a file where one should be is a
+        // configuration mistake, not something a retry cures.
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+            && !parent.is_dir()
+        {
+            return Err(StoreError::Invalid(format!(
+                "{}: the directory {} does not exist",
+                path.display(),
+                parent.display()
+            )));
+        }
+        if path.is_dir() {
+            return Err(StoreError::Invalid(format!(
+                "{} is a directory, not a database file",
+                path.display()
+            )));
+        }
         let connection = Connection::open(path).map_err(db)?;
         Self::configure(connection, &options)
     }

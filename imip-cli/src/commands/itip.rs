@@ -28,7 +28,8 @@ pub(crate) fn process(
     message: &Path,
 ) -> Result<(), Failure> {
     let principal = address(principal)?;
-    let schedule: Box<dyn Store> = if read_store { session.open_store()? } else { Box::new(MemStore::new()) };
+    let schedule: Box<dyn Store> =
+        if read_store { session.open_existing_store()? } else { Box::new(MemStore::new()) };
     let raw = std::fs::read(message)
         .map_err(|e| Failure::new(EX_NOINPUT, format!("{}: {e}", message.display())))?;
     let mut senders: Vec<CalAddress> = from.iter().map(|a| address(a)).collect::<Result<_, _>>()?;

@@ -2,7 +2,7 @@
 
 use super::address;
 use crate::exit::{EX_DATAERR, EX_TEMPFAIL, Failure};
-use crate::session::{Session, open_store};
+use crate::session::{Access, Session, open_store};
 use imip_core::drive::{expire_offers, extend_horizon, flush_outbox};
 use imip_core::{CalAddress, Store};
 use std::path::Path;
@@ -39,7 +39,7 @@ fn send_waiting(session: &mut Session, store: &mut dyn Store) -> Result<imip_cor
 
 /// `imip outbox list`.
 pub(crate) fn list(session: &Session) -> Result<(), Failure> {
-    let store = session.open_store()?;
+    let store = session.open_existing_store()?;
     let mut text = String::new();
     for (id, mail) in store.outbox().map_err(|e| Failure::store("outbox", &e))? {
         let to: Vec<&str> = mail.recipients.iter().map(|r| r.as_str()).collect();
@@ -83,7 +83,7 @@ pub(crate) fn maintain(session: &mut Session, user: Option<&str>) -> Result<(), 
 
 /// `imip store check`: exit 65 with the problems listed when unclean.
 pub(crate) fn check(session: &Session) -> Result<(), Failure> {
-    let store = session.open_store()?;
+    let store = session.open_existing_store()?;
     let mut problems: Vec<String> = Vec::new();
     if let Some(("fs", dir)) = session.settings.store.split_once(':') {
         let fs =
@@ -123,13 +123,44 @@ pub(crate) fn repair(session: &Session) -> Result<(), Failure> {
     crate::emit(&text)
 }
 
-/// `imip store copy --to SPEC`.
+/// `imip store copy --to SPEC`: between any two of fs, SQLite and
+/// PostgreSQL, with a progress bar on a terminal and a summary at the end.
 pub(crate) fn copy(session: &Session, to: &str) -> Result<(), Failure> {
-    let from = session.open_store()?;
-    let mut target = open_store(to)?;
-    let records =
-        imip_core::admin::copy(from.as_ref(), target.as_mut()).map_err(|e| Failure::store(to, &e))?;
-    crate::emit(&format!("copied {records} record(s) to {to}\n"))
+    let from = session.open_existing_store()?;
+    let mut target = open_store(to, &session.settings.postgres, Access::Create)?;
+    let shown = imip_store_postgres::redact(to);
+    let bar = progress_bar("principals");
+    let records = imip_core::admin::copy_with_progress(from.as_ref(), target.as_mut(), &mut |step| {
+        if let Some(bar) = &bar {
+            bar.set_length(step.principals as u64);
+            bar.set_position(step.principals_done as u64);
+            bar.set_message(format!("{} record(s)", step.records));
+        }
+    })
+    .map_err(|e| Failure::store(&shown, &e))?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let principals = target.principals().map_err(|e| Failure::store(&shown, &e))?.len();
+    let waiting = target.outbox().map_err(|e| Failure::store(&shown, &e))?.len();
+    crate::emit(&format!(
+        "copied {records} record(s) of {principals} principal(s), and {waiting} waiting mail(s), to {shown}\n"
+    ))
+}
+
+/// A progress bar on standard error when it is a terminal; nothing
+/// otherwise (cron jobs and pipes stay quiet).
+pub(crate) fn progress_bar(unit: &str) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    let style =
+        indicatif::ProgressStyle::with_template(&format!("{{bar:40}} {{pos}}/{{len}} {unit} {{msg}}"))
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    Some(bar)
 }
 
 /// `imip store import-imip-agent DIR`: DIR/store (or DIR itself) and

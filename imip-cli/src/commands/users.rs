@@ -40,7 +40,7 @@ pub(crate) fn init_user(session: &Session, user: &str, resource: bool) -> Result
 /// `imip prefs get`.
 pub(crate) fn prefs_get(session: &Session, user: &str, key: &str) -> Result<(), Failure> {
     let user = address(user)?;
-    let store = session.open_store()?;
+    let store = session.open_existing_store()?;
     let own = store.prefs(&user).map_err(|e| Failure::store(user.as_str(), &e))?;
     match session.settings.pref(&own, key) {
         Some(value) => crate::emit(&format!("{value}\n")),
@@ -88,7 +88,7 @@ pub(crate) fn prefs_set(
 /// `imip prefs list`: the user's own, then defaults they do not override.
 pub(crate) fn prefs_list(session: &Session, user: &str) -> Result<(), Failure> {
     let user = address(user)?;
-    let store = session.open_store()?;
+    let store = session.open_existing_store()?;
     let own = store.prefs(&user).map_err(|e| Failure::store(user.as_str(), &e))?;
     let mut text = String::new();
     for (key, value) in own.iter().filter(|(k, _)| !imip_core::prefs::is_engine_state(k)) {
@@ -102,7 +102,7 @@ pub(crate) fn prefs_list(session: &Session, user: &str) -> Result<(), Failure> {
 
 /// `imip pending`: one line per queued decision.
 pub(crate) fn pending(session: &Session, user: Option<&str>) -> Result<(), Failure> {
-    let store = session.open_store()?;
+    let store = session.open_existing_store()?;
     let users = match user {
         Some(user) => vec![address(user)?],
         None => store.principals().map_err(|e| Failure::store("store", &e))?,
@@ -193,7 +193,7 @@ pub(crate) fn show(
     };
     let start = from.map(parse).transpose()?.unwrap_or(session.now);
     let end = to.map(parse).transpose()?.unwrap_or(Timestamp::from_seconds(start.seconds() + 90 * 86_400));
-    let store = session.open_store()?;
+    let store = session.open_existing_store()?;
     crate::emit(&vfreebusy(session, store.as_ref(), &user, start, end)?.replace("\r\n", "\n"))
 }
 
@@ -206,7 +206,7 @@ pub(crate) fn publish(session: &Session, dir: Option<PathBuf>, days: u32) -> Res
         .ok_or_else(|| Failure::new(EX_USAGE, "no directory: pass --dir or set freebusy_dir in imip.toml"))?;
     std::fs::create_dir_all(&dir)
         .map_err(|e| Failure::new(crate::exit::EX_CANTCREAT, format!("{}: {e}", dir.display())))?;
-    let store = session.open_store()?;
+    let store = session.open_existing_store()?;
     let end = Timestamp::from_seconds(session.now.seconds() + i64::from(days) * 86_400);
     let mut published = 0;
     for user in store.principals().map_err(|e| Failure::store("store", &e))? {

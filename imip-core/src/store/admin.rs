@@ -285,11 +285,34 @@ pub fn repair(
 /// records, periods of every set, preferences and the outbox. Versions
 /// restart at 1 in the target. Returns the number of records copied.
 pub fn copy(from: &dyn Store, to: &mut dyn Store) -> Result<usize, StoreError> {
+    copy_with_progress(from, to, &mut |_| {})
+}
+
+/// How far a [`copy_with_progress`] has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CopyProgress {
+    /// Principals copied so far.
+    pub principals_done: usize,
+    /// Principals in the source.
+    pub principals: usize,
+    /// Records copied so far.
+    pub records: usize,
+}
+
+/// [`copy`], calling `progress` after each principal (for a progress
+/// bar; the copy itself does not depend on it).
+pub fn copy_with_progress(
+    from: &dyn Store,
+    to: &mut dyn Store,
+    progress: &mut dyn FnMut(CopyProgress),
+) -> Result<usize, StoreError> {
     if !to.principals()?.is_empty() || !to.outbox()?.is_empty() {
         return Err(StoreError::Invalid("the target store is not empty".into()));
     }
     let mut records = 0;
-    for principal in from.principals()? {
+    let principals = from.principals()?;
+    let total = principals.len();
+    for (done, principal) in principals.into_iter().enumerate() {
         for (key, value) in from.prefs(&principal)? {
             to.set_pref(&principal, &key, Some(&value))?;
         }
@@ -316,6 +339,7 @@ pub fn copy(from: &dyn Store, to: &mut dyn Store) -> Result<usize, StoreError> {
                 prefs: Vec::new(),
             })?;
         }
+        progress(CopyProgress { principals_done: done + 1, principals: total, records });
     }
     for (_, mail) in from.outbox()? {
         to.enqueue(mail)?;

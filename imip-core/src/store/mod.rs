@@ -12,7 +12,9 @@ mod codec;
 mod mem;
 mod recording;
 
-pub use admin::{CheckReport, Problem, RepairReport, check, copy, dump, repair};
+pub use admin::{
+    CheckReport, CopyProgress, Problem, RepairReport, check, copy, copy_with_progress, dump, repair,
+};
 pub use codec::{decode_mail, encode_mail, parse_stored_object};
 pub use mem::MemStore;
 pub use recording::RecordingTransport;

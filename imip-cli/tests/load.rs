@@ -141,3 +141,13 @@ fn a_thousand_competing_requests_book_each_slot_once_fs() {
 fn a_thousand_competing_requests_book_each_slot_once_sqlite() {
     run_load("sqlite:imip.db");
 }
+
+/// The same against PostgreSQL: eight processes, each with its own
+/// connection as if on its own host. Skipped, saying so, without a
+/// server (`IMIP_TEST_POSTGRES`).
+#[test]
+fn a_thousand_competing_requests_book_each_slot_once_postgres() {
+    let Some(server) = imip_store_postgres::scratch::test_server("the PostgreSQL load test") else { return };
+    let database = imip_store_postgres::scratch::ScratchDatabase::create(&server).expect("scratch database");
+    run_load(database.url());
+}

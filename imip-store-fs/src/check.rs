@@ -61,4 +61,71 @@ impl FsStore {
         }
         Ok(problems)
     }
+
+    /// Rebuilds the `state` file of each record whose state cannot be
+    /// read, from what survives beside it: the object (`object.ics`,
+    /// which must parse), the principal's pending queue, and the
+    /// counter-proposals kept in `counters/`. The version restarts at 1.
+    /// Returns the records rebuilt and those that could not be (their
+    /// object is missing or unreadable too).
+    pub fn rebuild_damaged_states(&self) -> Result<(Vec<String>, Vec<Problem>), StoreError> {
+        let (mut rebuilt, mut left) = (Vec::new(), Vec::new());
+        let principals = self.root.join("principals");
+        for name in entries(&principals)? {
+            let dir = principals.join(&name);
+            let Some(address) = read_optional(&dir.join("address"))?
+                .and_then(|b| String::from_utf8(b).ok())
+                .and_then(|a| CalAddress::parse(&a))
+            else {
+                continue;
+            };
+            let _lock = self.lock(&address)?;
+            let queue_rel = Self::principal_rel(&address).join("pending");
+            for shard in entries(&dir.join("records"))? {
+                for record in entries(&dir.join("records").join(&shard))? {
+                    let rel = Self::principal_rel(&address).join("records").join(&shard).join(&record);
+                    if !matches!(self.read_state(&rel), Err(StoreError::Corrupt { .. })) {
+                        continue;
+                    }
+                    let record_dir = self.root.join(&rel);
+                    let Some(uid) = names::decode(&record) else {
+                        left.push(Problem::Damaged {
+                            key: record_dir.display().to_string(),
+                            reason: "unreadable state, and the directory name is not a UID".into(),
+                        });
+                        continue;
+                    };
+                    if let Err(error) = self.read_object(&record_dir.join("object.ics")) {
+                        left.push(Problem::Damaged {
+                            key: record_dir.display().to_string(),
+                            reason: format!(
+                                "unreadable state, and no readable object to rebuild it from: {error}"
+                            ),
+                        });
+                        continue;
+                    }
+                    let queue = self.read_queue(read_optional(&self.root.join(&queue_rel))?, &queue_rel)?;
+                    let mut counters = Vec::new();
+                    for file in entries(&record_dir.join("counters"))? {
+                        if let Some(from) = file
+                            .strip_suffix(".ics")
+                            .and_then(names::decode)
+                            .and_then(|a| CalAddress::parse(&a))
+                        {
+                            counters.push(from);
+                        }
+                    }
+                    let state = crate::state::State {
+                        version: 1,
+                        pending: queue.get(&uid).cloned(),
+                        counters,
+                        has_object: true,
+                    };
+                    self.disk().write_atomic(&record_dir.join("state"), &state.render(&uid))?;
+                    rebuilt.push(format!("{address}/{uid}"));
+                }
+            }
+        }
+        Ok((rebuilt, left))
+    }
 }

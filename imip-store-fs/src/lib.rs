@@ -568,8 +568,14 @@ impl Store for FsStore {
         let mut found = Vec::new();
         for shard in entries(&self.root.join(&records))? {
             for name in entries(&self.root.join(records.join(&shard)))? {
-                if let Some((uid, _)) = self.read_state(&records.join(&shard).join(&name))? {
-                    found.push(uid);
+                match self.read_state(&records.join(&shard).join(&name)) {
+                    Ok(Some((uid, _))) => found.push(uid),
+                    Ok(None) => {}
+                    // A damaged state file still names its record through
+                    // the directory's name, so that checks report it
+                    // (loading it fails) instead of stopping.
+                    Err(StoreError::Corrupt { .. }) => found.extend(names::decode(&name)),
+                    Err(other) => return Err(other),
                 }
             }
         }

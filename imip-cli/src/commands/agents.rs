@@ -5,8 +5,8 @@ use super::{address, envelope_recipients, read_message};
 use crate::exit::{EX_TEMPFAIL, EX_USAGE, Failure};
 use crate::mailbox::{self, Mailbox};
 use crate::session::Session;
-use imip_core::drive::{MailReport, deliver_mail, record_sent_mail};
-use imip_core::{CalAddress, Disposition, Env, Notice, Transport, TransportError};
+use imip_core::drive::{DriveError, MailReport, deliver_mail, record_sent_mail};
+use imip_core::{CalAddress, Disposition, Env, Notice, StoreError, Transport, TransportError};
 use std::path::PathBuf;
 
 /// `imip person`: process for each recipient, then deliver to their
@@ -36,16 +36,36 @@ pub(crate) fn person(
     let limits = session.settings.limits.mail();
     let mut temporary = None;
     for recipient in &recipients {
-        let prefs = store.prefs(recipient).map_err(|e| Failure::store(recipient.as_str(), &e))?;
+        let prefs = match store.prefs(recipient) {
+            Ok(prefs) => prefs,
+            Err(error @ StoreError::Corrupt { .. }) => {
+                tracing::error!(principal = %recipient, %error, "unreadable preferences; the defaults apply");
+                Default::default()
+            }
+            Err(error) => return Err(Failure::store(recipient.as_str(), &error)),
+        };
         let participating = session.settings.pref(&prefs, mailbox::PARTICIPATING_PREF) != Some("no");
         let summary = if participating {
             let sink = sink(session.dry_run, &mut session.recorded, transport.as_mut());
             let mut env = Env::new(session.now, &mut session.ids);
-            let report =
-                deliver_mail(&session.engine, &mut env, store.as_mut(), sink, recipient, &raw, &limits)
-                    .map_err(|e| Failure::drive(recipient.as_str(), &e))?;
-            log_report("person", recipient, &report);
-            summary_of(&report)
+            match deliver_mail(&session.engine, &mut env, store.as_mut(), sink, recipient, &raw, &limits) {
+                Ok(report) => {
+                    log_report("person", recipient, &report);
+                    summary_of(&report)
+                }
+                // A damaged record must not hold the person's mail back:
+                // it is delivered as it came, and the administrator is
+                // told where to look.
+                Err(DriveError::Store(error @ StoreError::Corrupt { .. })) => {
+                    tracing::error!(
+                        principal = %recipient,
+                        %error,
+                        "corrupt record: the mail is delivered unchanged; run `imip store check`"
+                    );
+                    None
+                }
+                Err(error) => return Err(Failure::drive(recipient.as_str(), &error)),
+            }
         } else {
             tracing::info!(principal = %recipient, outcome = "not participating", "delivered unchanged");
             None

@@ -108,19 +108,42 @@ pub(crate) fn check(session: &Session) -> Result<(), Failure> {
     }
 }
 
-/// `imip store repair`.
+/// `imip store repair`: rebuilds what it can (free/busy from the
+/// objects; with the fs store, damaged state files from what survives
+/// beside them) and exits 65 when it leaves something unrepaired.
 pub(crate) fn repair(session: &Session) -> Result<(), Failure> {
-    let mut store = session.open_store()?;
+    let mut store = session.open_existing_store()?;
+    let mut text = String::new();
+    let mut left: Vec<String> = Vec::new();
+    if let Some(("fs", dir)) = session.settings.store.split_once(':') {
+        let fs =
+            imip_store_fs::FsStore::open(dir, Default::default()).map_err(|e| Failure::store(dir, &e))?;
+        let (rebuilt, unrepaired) = fs.rebuild_damaged_states().map_err(|e| Failure::store(dir, &e))?;
+        for record in &rebuilt {
+            text.push_str(&format!(
+                "rebuilt the state of {record} from its object (version restarts at 1)\n"
+            ));
+        }
+        left.extend(unrepaired.iter().map(|p| p.to_string()));
+    }
     let report = imip_core::admin::repair(store.as_mut(), &session.engine.config().freebusy, session.now)
         .map_err(|e| Failure::store("store", &e))?;
-    let mut text = format!(
+    text.push_str(&format!(
         "recomputed {} object(s), dropped {} orphaned period group(s)\n",
         report.recomputed, report.dropped
-    );
-    for problem in &report.remaining {
+    ));
+    left.extend(report.remaining.iter().map(|p| p.to_string()));
+    left.sort();
+    left.dedup();
+    for problem in &left {
         text.push_str(&format!("left for you: {problem}\n"));
     }
-    crate::emit(&text)
+    crate::emit(&text)?;
+    if left.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::new(EX_DATAERR, format!("{} problem(s) left unrepaired", left.len())))
+    }
 }
 
 /// `imip store copy --to SPEC`: between any two of fs, SQLite and

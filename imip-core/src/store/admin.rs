@@ -207,6 +207,9 @@ pub fn check(store: &dyn Store, config: &FreeBusyConfig, now: Timestamp) -> Resu
                     }
                 }
                 Err(StoreError::Corrupt { reason, .. }) => {
+                    // Its periods are not orphans: repair must keep the
+                    // busy time of a record it cannot read.
+                    stored.retain(|(u, _), _| u != &uid);
                     report.problems.push(Problem::Unreadable { principal: principal.clone(), uid, reason });
                 }
                 Err(other) => return Err(other),

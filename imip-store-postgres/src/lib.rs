@@ -285,6 +285,7 @@ impl PgStore {
         applied_version(&mut *self.client.borrow_mut())
     }
 
+    /// One statement, so one snapshot: the record and its counters.
     fn load_in(
         client: &mut impl GenericClient,
         principal: &CalAddress,
@@ -292,7 +293,12 @@ impl PgStore {
     ) -> Result<Versioned<Record>, StoreError> {
         let row = client
             .query_opt(
-                "SELECT version, object, pending FROM records WHERE principal = $1 AND uid = $2",
+                "SELECT r.version, r.object, r.pending,
+                   ARRAY(SELECT c.attendee FROM counters c
+                         WHERE c.principal = r.principal AND c.uid = r.uid ORDER BY c.attendee),
+                   ARRAY(SELECT c.object FROM counters c
+                         WHERE c.principal = r.principal AND c.uid = r.uid ORDER BY c.attendee)
+                 FROM records r WHERE r.principal = $1 AND r.uid = $2",
                 &[&principal.as_str(), &uid.as_bytes()],
             )
             .map_err(db)?;
@@ -310,17 +316,12 @@ impl PgStore {
                     .ok_or_else(|| corrupt(&key, "bad pending entry"))
             })
             .transpose()?;
+        let attendees: Vec<String> = row.get(3);
+        let objects: Vec<Vec<u8>> = row.get(4);
         let mut counters = BTreeMap::new();
-        for row in client
-            .query(
-                "SELECT attendee, object FROM counters WHERE principal = $1 AND uid = $2",
-                &[&principal.as_str(), &uid.as_bytes()],
-            )
-            .map_err(db)?
-        {
-            let attendee: String = row.get(0);
+        for (attendee, bytes) in attendees.into_iter().zip(objects) {
             let from = CalAddress::parse(&attendee).ok_or_else(|| corrupt(&key, "bad counter address"))?;
-            counters.insert(from, parse_stored_object(&key, &text(&key, row.get(1))?)?);
+            counters.insert(from, parse_stored_object(&key, &text(&key, bytes)?)?);
         }
         Ok(Versioned { value: Record { object, counters, pending }, version: Version(version as u64) })
     }
@@ -419,6 +420,18 @@ impl PgStore {
         Ok(mail)
     }
 
+    /// Runs one outbox statement in a transaction that does not wait for
+    /// its fsync (`synchronous_commit = off`). Only for what the outbox's
+    /// at-least-once contract covers: a crash of the server that loses
+    /// the change makes a sent mail be sent again, never lost.
+    fn without_fsync(&mut self, sql: &str, id: i64) -> Result<(), StoreError> {
+        let mut client = self.client.borrow_mut();
+        let mut tx = client.transaction().map_err(db)?;
+        tx.batch_execute("SET LOCAL synchronous_commit = off").map_err(db)?;
+        tx.execute(sql, &[&id]).map_err(db)?;
+        tx.commit().map_err(db)
+    }
+
     fn principal_strings(&self, sql: &str, principal: &CalAddress) -> Result<Vec<postgres::Row>, StoreError> {
         self.client.borrow_mut().query(sql, &[&principal.as_str()]).map_err(db)
     }
@@ -490,17 +503,7 @@ fn commit_in(tx: &mut Transaction<'_>, commit: &Commit) -> Result<(), StoreError
 
 impl Store for PgStore {
     fn load(&self, principal: &CalAddress, uid: &str) -> Result<Versioned<Record>, StoreError> {
-        let mut client = self.client.borrow_mut();
-        // One snapshot for the record and its counters.
-        let mut tx = client
-            .build_transaction()
-            .isolation_level(postgres::IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .map_err(db)?;
-        let loaded = Self::load_in(&mut tx, principal, uid)?;
-        tx.commit().map_err(db)?;
-        Ok(loaded)
+        Self::load_in(&mut *self.client.borrow_mut(), principal, uid)
     }
 
     fn commit(&mut self, commit: Commit) -> Result<(), StoreError> {
@@ -522,28 +525,33 @@ impl Store for PgStore {
         to: Timestamp,
     ) -> Result<Vec<BusyPeriod>, StoreError> {
         let key = set.key();
-        let mut client = self.client.borrow_mut();
-        let statement = client
-            .prepare(
-                "SELECT line FROM periods WHERE principal = $1 AND set_key = $2 AND tier = $3
-                 AND starts >= $4 AND starts < $5 AND ends > $6",
-            )
-            .map_err(db)?;
-        let mut found = Vec::new();
+        // One round trip: a range scan per length tier, as one statement.
+        let mut sql = String::from(
+            "SELECT line FROM periods WHERE principal = $1 AND set_key = $2 AND ends > $3 AND (",
+        );
+        let mut bounds: Vec<i64> = Vec::with_capacity(LENGTH_TIERS.len() + 1);
         for tier in 0..=LENGTH_TIERS.len() {
             let lower =
                 LENGTH_TIERS.get(tier).map_or(i64::MIN, |bound| from.seconds().saturating_sub(*bound));
-            let rows = client
-                .query(
-                    &statement,
-                    &[&principal.as_str(), &key, &(tier as i16), &lower, &to.seconds(), &from.seconds()],
-                )
-                .map_err(db)?;
-            for row in rows {
-                let where_ = format!("{principal}/{key}");
-                let line = text(&where_, row.get(0))?;
-                found.push(BusyPeriod::from_line(&line).ok_or_else(|| corrupt(&where_, "bad period"))?);
+            bounds.push(lower);
+        }
+        for tier in 0..bounds.len() {
+            if tier > 0 {
+                sql.push_str(" OR ");
             }
+            sql.push_str(&format!("(tier = {tier} AND starts >= ${} AND starts < $4)", tier + 5));
+        }
+        sql.push(')');
+        let (principal_text, to_seconds, from_seconds) = (principal.as_str(), to.seconds(), from.seconds());
+        let mut params: Vec<&(dyn postgres::types::ToSql + Sync)> =
+            vec![&principal_text, &key, &from_seconds, &to_seconds];
+        params.extend(bounds.iter().map(|b| b as &(dyn postgres::types::ToSql + Sync)));
+        let rows = self.client.borrow_mut().query(sql.as_str(), &params).map_err(db)?;
+        let where_ = format!("{principal}/{key}");
+        let mut found = Vec::with_capacity(rows.len());
+        for row in rows {
+            let line = text(&where_, row.get(0))?;
+            found.push(BusyPeriod::from_line(&line).ok_or_else(|| corrupt(&where_, "bad period"))?);
         }
         found.sort();
         Ok(found)
@@ -637,10 +645,13 @@ impl Store for PgStore {
         lease_seconds: i64,
     ) -> Result<Vec<(OutboxId, OutgoingMail)>, StoreError> {
         // Rows another host is claiming right now are skipped, not waited
-        // for; rows it has claimed carry a lease that has not lapsed.
-        let rows = self
-            .client
-            .borrow_mut()
+        // for; rows it has claimed carry a lease that has not lapsed. A
+        // lease is not worth an fsync: if the server crashes and loses it,
+        // the mail is sent again, which the outbox allows (at least once).
+        let mut client = self.client.borrow_mut();
+        let mut tx = client.transaction().map_err(db)?;
+        tx.batch_execute("SET LOCAL synchronous_commit = off").map_err(db)?;
+        let rows = tx
             .query(
                 "UPDATE outbox SET lease_until = $1 WHERE id IN (
                     SELECT id FROM outbox WHERE lease_until IS NULL OR lease_until <= $2
@@ -649,20 +660,17 @@ impl Store for PgStore {
                 &[&now.seconds().saturating_add(lease_seconds), &now.seconds()],
             )
             .map_err(db)?;
+        tx.commit().map_err(db)?;
         Self::mail_rows(rows)
     }
 
     fn release_outbox(&mut self, id: &OutboxId) -> Result<(), StoreError> {
         let Ok(key) = id.0.parse::<i64>() else { return Ok(()) };
-        self.client
-            .borrow_mut()
-            .execute("UPDATE outbox SET lease_until = NULL WHERE id = $1", &[&key])
-            .map(drop)
-            .map_err(db)
+        self.without_fsync("UPDATE outbox SET lease_until = NULL WHERE id = $1", key)
     }
 
     fn remove_from_outbox(&mut self, id: &OutboxId) -> Result<(), StoreError> {
         let Ok(key) = id.0.parse::<i64>() else { return Ok(()) };
-        self.client.borrow_mut().execute("DELETE FROM outbox WHERE id = $1", &[&key]).map(drop).map_err(db)
+        self.without_fsync("DELETE FROM outbox WHERE id = $1", key)
     }
 }

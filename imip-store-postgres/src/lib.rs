@@ -50,9 +50,10 @@ use imip_core::backend::{check_pref_key, decode_mail, encode_mail, parse_stored_
 use imip_core::freebusy::{BusyPeriod, LENGTH_TIERS, PeriodSet, PeriodUpdate, length_tier};
 use imip_core::{CalAddress, Commit, OutgoingMail, PendingRequest, Record, Store, StoreError, Timestamp};
 use postgres::error::SqlState;
-use postgres::{Client, GenericClient, Transaction};
+use postgres::types::ToSql;
+use postgres::{Client, GenericClient, Statement};
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
@@ -109,6 +110,19 @@ pub const MIGRATIONS: &[&str] = &[
     );",
 ];
 
+/// The period query: for each length tier, the periods that start
+/// within the tier's reach of the range (`$5…`) and before its end (`$4`),
+/// and end after its start (`$3`).
+static PERIODS_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let tiers: Vec<String> = (0..=LENGTH_TIERS.len())
+        .map(|tier| format!("(tier = {tier} AND starts >= ${} AND starts < $4)", tier + 5))
+        .collect();
+    format!(
+        "SELECT line FROM periods WHERE principal = $1 AND set_key = $2 AND ends > $3 AND ({})",
+        tiers.join(" OR ")
+    )
+});
+
 /// The advisory lock key under which migrations run (`"imip-mig"`).
 const MIGRATION_LOCK: i64 = 0x696d_6970_2d6d_6967;
 
@@ -138,6 +152,56 @@ impl Default for Options {
 /// A [`Store`] in one PostgreSQL database.
 pub struct PgStore {
     client: RefCell<Client>,
+    /// Statements prepared once per connection, by their SQL: each later
+    /// use is one round trip instead of two.
+    statements: RefCell<HashMap<&'static str, Statement>>,
+}
+
+/// A client (the connection, or a transaction on it) with the
+/// connection's prepared statements.
+struct Session<'a, C> {
+    client: &'a mut C,
+    statements: &'a RefCell<HashMap<&'static str, Statement>>,
+}
+
+type Params<'p> = &'p [&'p (dyn ToSql + Sync)];
+
+impl<C: GenericClient> Session<'_, C> {
+    fn prepared(&mut self, sql: &'static str) -> Result<Statement, postgres::Error> {
+        if let Some(statement) = self.statements.borrow().get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.prepare(sql)?;
+        self.statements.borrow_mut().insert(sql, statement.clone());
+        Ok(statement)
+    }
+
+    fn execute(&mut self, sql: &'static str, params: Params<'_>) -> Result<u64, postgres::Error> {
+        let statement = self.prepared(sql)?;
+        self.client.execute(&statement, params)
+    }
+
+    fn query(
+        &mut self,
+        sql: &'static str,
+        params: Params<'_>,
+    ) -> Result<Vec<postgres::Row>, postgres::Error> {
+        let statement = self.prepared(sql)?;
+        self.client.query(&statement, params)
+    }
+
+    fn query_opt(
+        &mut self,
+        sql: &'static str,
+        params: Params<'_>,
+    ) -> Result<Option<postgres::Row>, postgres::Error> {
+        let statement = self.prepared(sql)?;
+        self.client.query_opt(&statement, params)
+    }
+
+    fn batch_execute(&mut self, sql: &str) -> Result<(), postgres::Error> {
+        self.client.batch_execute(sql)
+    }
 }
 
 impl std::fmt::Debug for PgStore {
@@ -237,7 +301,7 @@ impl PgStore {
         }
         let tls = native_tls::TlsConnector::new().map_err(StoreError::unavailable)?;
         let client = config.connect(postgres_native_tls::MakeTlsConnector::new(tls)).map_err(db)?;
-        let store = PgStore { client: RefCell::new(client) };
+        let store = PgStore { client: RefCell::new(client), statements: RefCell::new(HashMap::new()) };
         store
             .client
             .borrow_mut()
@@ -287,7 +351,7 @@ impl PgStore {
 
     /// One statement, so one snapshot: the record and its counters.
     fn load_in(
-        client: &mut impl GenericClient,
+        client: &mut Session<'_, impl GenericClient>,
         principal: &CalAddress,
         uid: &str,
     ) -> Result<Versioned<Record>, StoreError> {
@@ -326,7 +390,10 @@ impl PgStore {
         Ok(Versioned { value: Record { object, counters, pending }, version: Version(version as u64) })
     }
 
-    fn schedule_in(client: &mut impl GenericClient, principal: &CalAddress) -> Result<Version, StoreError> {
+    fn schedule_in(
+        client: &mut Session<'_, impl GenericClient>,
+        principal: &CalAddress,
+    ) -> Result<Version, StoreError> {
         let row = client
             .query_opt("SELECT version FROM schedules WHERE principal = $1", &[&principal.as_str()])
             .map_err(db)?;
@@ -335,7 +402,7 @@ impl PgStore {
 
     /// Takes the transaction's advisory locks for the commit's principal
     /// and its guards' principals, in ascending key order.
-    fn lock_principals(tx: &mut Transaction<'_>, commit: &Commit) -> Result<(), StoreError> {
+    fn lock_principals(tx: &mut Session<'_, impl GenericClient>, commit: &Commit) -> Result<(), StoreError> {
         let mut keys: Vec<i64> = std::iter::once(&commit.principal)
             .chain(commit.guards.iter().map(|guard| &guard.principal))
             .map(principal_lock_key)
@@ -349,7 +416,7 @@ impl PgStore {
     }
 
     fn write_periods(
-        tx: &mut Transaction<'_>,
+        tx: &mut Session<'_, impl GenericClient>,
         principal: &CalAddress,
         update: &PeriodUpdate,
     ) -> Result<(), StoreError> {
@@ -362,16 +429,11 @@ impl PgStore {
         if update.periods.is_empty() {
             return Ok(());
         }
-        let insert = tx
-            .prepare(
-                "INSERT INTO periods (principal, set_key, uid, starts, ends, tier, line)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .map_err(db)?;
         for period in &update.periods {
             let tier = length_tier(period.end.seconds().saturating_sub(period.start.seconds())) as i16;
             tx.execute(
-                &insert,
+                "INSERT INTO periods (principal, set_key, uid, starts, ends, tier, line)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 &[
                     &principal.as_str(),
                     &set,
@@ -388,7 +450,7 @@ impl PgStore {
     }
 
     fn write_pref(
-        client: &mut impl GenericClient,
+        client: &mut Session<'_, impl GenericClient>,
         principal: &CalAddress,
         key: &str,
         value: Option<&str>,
@@ -424,16 +486,27 @@ impl PgStore {
     /// its fsync (`synchronous_commit = off`). Only for what the outbox's
     /// at-least-once contract covers: a crash of the server that loses
     /// the change makes a sent mail be sent again, never lost.
-    fn without_fsync(&mut self, sql: &str, id: i64) -> Result<(), StoreError> {
+    fn without_fsync(&mut self, sql: &'static str, id: i64) -> Result<(), StoreError> {
         let mut client = self.client.borrow_mut();
         let mut tx = client.transaction().map_err(db)?;
-        tx.batch_execute("SET LOCAL synchronous_commit = off").map_err(db)?;
-        tx.execute(sql, &[&id]).map_err(db)?;
+        let mut session = Session { client: &mut tx, statements: &self.statements };
+        session.batch_execute("SET LOCAL synchronous_commit = off").map_err(db)?;
+        session.execute(sql, &[&id]).map_err(db)?;
         tx.commit().map_err(db)
     }
 
-    fn principal_strings(&self, sql: &str, principal: &CalAddress) -> Result<Vec<postgres::Row>, StoreError> {
-        self.client.borrow_mut().query(sql, &[&principal.as_str()]).map_err(db)
+    fn principal_strings(
+        &self,
+        sql: &'static str,
+        principal: &CalAddress,
+    ) -> Result<Vec<postgres::Row>, StoreError> {
+        self.with_session(|session| session.query(sql, &[&principal.as_str()]).map_err(db))
+    }
+
+    /// Runs `work` on the connection with its prepared statements.
+    fn with_session<R>(&self, work: impl FnOnce(&mut Session<'_, Client>) -> R) -> R {
+        let mut client = self.client.borrow_mut();
+        work(&mut Session { client: &mut *client, statements: &self.statements })
     }
 }
 
@@ -442,7 +515,7 @@ fn applied_version(client: &mut impl GenericClient) -> Result<usize, StoreError>
     Ok(row.get::<_, i32>(0) as usize)
 }
 
-fn commit_in(tx: &mut Transaction<'_>, commit: &Commit) -> Result<(), StoreError> {
+fn commit_in(tx: &mut Session<'_, impl GenericClient>, commit: &Commit) -> Result<(), StoreError> {
     PgStore::lock_principals(tx, commit)?;
     let principal = commit.principal.as_str();
     let uid = commit.uid.as_bytes();
@@ -503,18 +576,18 @@ fn commit_in(tx: &mut Transaction<'_>, commit: &Commit) -> Result<(), StoreError
 
 impl Store for PgStore {
     fn load(&self, principal: &CalAddress, uid: &str) -> Result<Versioned<Record>, StoreError> {
-        Self::load_in(&mut *self.client.borrow_mut(), principal, uid)
+        self.with_session(|session| Self::load_in(session, principal, uid))
     }
 
     fn commit(&mut self, commit: Commit) -> Result<(), StoreError> {
         let mut client = self.client.borrow_mut();
         let mut tx = client.transaction().map_err(db)?;
-        commit_in(&mut tx, &commit)?;
+        commit_in(&mut Session { client: &mut tx, statements: &self.statements }, &commit)?;
         tx.commit().map_err(db)
     }
 
     fn schedule_version(&self, principal: &CalAddress) -> Result<Version, StoreError> {
-        Self::schedule_in(&mut *self.client.borrow_mut(), principal)
+        self.with_session(|session| Self::schedule_in(session, principal))
     }
 
     fn periods(
@@ -526,27 +599,15 @@ impl Store for PgStore {
     ) -> Result<Vec<BusyPeriod>, StoreError> {
         let key = set.key();
         // One round trip: a range scan per length tier, as one statement.
-        let mut sql = String::from(
-            "SELECT line FROM periods WHERE principal = $1 AND set_key = $2 AND ends > $3 AND (",
-        );
-        let mut bounds: Vec<i64> = Vec::with_capacity(LENGTH_TIERS.len() + 1);
-        for tier in 0..=LENGTH_TIERS.len() {
-            let lower =
-                LENGTH_TIERS.get(tier).map_or(i64::MIN, |bound| from.seconds().saturating_sub(*bound));
-            bounds.push(lower);
-        }
-        for tier in 0..bounds.len() {
-            if tier > 0 {
-                sql.push_str(" OR ");
-            }
-            sql.push_str(&format!("(tier = {tier} AND starts >= ${} AND starts < $4)", tier + 5));
-        }
-        sql.push(')');
+        let bounds: Vec<i64> = (0..=LENGTH_TIERS.len())
+            .map(|tier| {
+                LENGTH_TIERS.get(tier).map_or(i64::MIN, |bound| from.seconds().saturating_sub(*bound))
+            })
+            .collect();
         let (principal_text, to_seconds, from_seconds) = (principal.as_str(), to.seconds(), from.seconds());
-        let mut params: Vec<&(dyn postgres::types::ToSql + Sync)> =
-            vec![&principal_text, &key, &from_seconds, &to_seconds];
-        params.extend(bounds.iter().map(|b| b as &(dyn postgres::types::ToSql + Sync)));
-        let rows = self.client.borrow_mut().query(sql.as_str(), &params).map_err(db)?;
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![&principal_text, &key, &from_seconds, &to_seconds];
+        params.extend(bounds.iter().map(|b| b as &(dyn ToSql + Sync)));
+        let rows = self.with_session(|session| session.query(&PERIODS_SQL, &params)).map_err(db)?;
         let where_ = format!("{principal}/{key}");
         let mut found = Vec::with_capacity(rows.len());
         for row in rows {
@@ -621,7 +682,7 @@ impl Store for PgStore {
     }
 
     fn set_pref(&mut self, principal: &CalAddress, key: &str, value: Option<&str>) -> Result<(), StoreError> {
-        Self::write_pref(&mut *self.client.borrow_mut(), principal, key, value)
+        self.with_session(|session| Self::write_pref(session, principal, key, value))
     }
 
     fn outbox(&self) -> Result<Vec<(OutboxId, OutgoingMail)>, StoreError> {
@@ -650,8 +711,9 @@ impl Store for PgStore {
         // the mail is sent again, which the outbox allows (at least once).
         let mut client = self.client.borrow_mut();
         let mut tx = client.transaction().map_err(db)?;
-        tx.batch_execute("SET LOCAL synchronous_commit = off").map_err(db)?;
-        let rows = tx
+        let mut session = Session { client: &mut tx, statements: &self.statements };
+        session.batch_execute("SET LOCAL synchronous_commit = off").map_err(db)?;
+        let rows = session
             .query(
                 "UPDATE outbox SET lease_until = $1 WHERE id IN (
                     SELECT id FROM outbox WHERE lease_until IS NULL OR lease_until <= $2

@@ -21,6 +21,15 @@
 //! The outbox is claimed with `FOR UPDATE SKIP LOCKED` and a lease, so
 //! several hosts can flush at once without sending a mail twice.
 //!
+//! ## Durability
+//!
+//! Every write that holds state (commits, preferences, enqueued mail,
+//! migrations) commits under the server's durability setting
+//! ([`DURABLE`]). The connection's own default is `synchronous_commit =
+//! off`, which only the outbox's claims, releases and removals use: the
+//! server losing one in a crash makes a mail be sent again, which the
+//! outbox's at-least-once contract allows; it never loses a mail.
+//!
 //! ## Schema
 //!
 //! Versioned migrations ([`MIGRATIONS`]), recorded in `imip_migrations`
@@ -123,6 +132,15 @@ static PERIODS_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     )
 });
 
+/// Makes a transaction's commit wait for the server's durability
+/// setting (fsync, or a standby's confirmation), overriding the
+/// connection's `synchronous_commit = off`. Every write that holds state
+/// runs under it: commits, preferences, enqueued mail, migrations. Only
+/// the outbox's claims, releases and removals do not: a crash of the
+/// server that loses one makes a mail be sent again, which the outbox's
+/// at-least-once contract allows, and never loses one.
+pub const DURABLE: &str = "SET LOCAL synchronous_commit TO DEFAULT";
+
 /// The advisory lock key under which migrations run (`"imip-mig"`).
 const MIGRATION_LOCK: i64 = 0x696d_6970_2d6d_6967;
 
@@ -197,10 +215,6 @@ impl<C: GenericClient> Session<'_, C> {
     ) -> Result<Option<postgres::Row>, postgres::Error> {
         let statement = self.prepared(sql)?;
         self.client.query_opt(&statement, params)
-    }
-
-    fn batch_execute(&mut self, sql: &str) -> Result<(), postgres::Error> {
-        self.client.batch_execute(sql)
     }
 }
 
@@ -306,7 +320,7 @@ impl PgStore {
             .client
             .borrow_mut()
             .batch_execute(&format!(
-                "SET lock_timeout = {}",
+                "SET lock_timeout = {}; SET synchronous_commit = off",
                 options.lock_timeout.as_millis().min(i32::MAX as u128)
             ))
             .map_err(db)?;
@@ -321,6 +335,7 @@ impl PgStore {
         }
         let mut client = self.client.borrow_mut();
         let mut tx = client.transaction().map_err(db)?;
+        tx.batch_execute(DURABLE).map_err(db)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).map_err(db)?;
         tx.batch_execute(
             "CREATE TABLE IF NOT EXISTS imip_migrations (
@@ -482,17 +497,12 @@ impl PgStore {
         Ok(mail)
     }
 
-    /// Runs one outbox statement in a transaction that does not wait for
-    /// its fsync (`synchronous_commit = off`). Only for what the outbox's
+    /// Runs one outbox statement outside a [`DURABLE`] transaction, so
+    /// that it does not wait for an fsync. Only for what the outbox's
     /// at-least-once contract covers: a crash of the server that loses
     /// the change makes a sent mail be sent again, never lost.
     fn without_fsync(&mut self, sql: &'static str, id: i64) -> Result<(), StoreError> {
-        let mut client = self.client.borrow_mut();
-        let mut tx = client.transaction().map_err(db)?;
-        let mut session = Session { client: &mut tx, statements: &self.statements };
-        session.batch_execute("SET LOCAL synchronous_commit = off").map_err(db)?;
-        session.execute(sql, &[&id]).map_err(db)?;
-        tx.commit().map_err(db)
+        self.with_session(|session| session.execute(sql, &[&id]).map(drop).map_err(db))
     }
 
     fn principal_strings(
@@ -582,6 +592,7 @@ impl Store for PgStore {
     fn commit(&mut self, commit: Commit) -> Result<(), StoreError> {
         let mut client = self.client.borrow_mut();
         let mut tx = client.transaction().map_err(db)?;
+        tx.batch_execute(DURABLE).map_err(db)?;
         commit_in(&mut Session { client: &mut tx, statements: &self.statements }, &commit)?;
         tx.commit().map_err(db)
     }
@@ -682,7 +693,16 @@ impl Store for PgStore {
     }
 
     fn set_pref(&mut self, principal: &CalAddress, key: &str, value: Option<&str>) -> Result<(), StoreError> {
-        self.with_session(|session| Self::write_pref(session, principal, key, value))
+        let mut client = self.client.borrow_mut();
+        let mut tx = client.transaction().map_err(db)?;
+        tx.batch_execute(DURABLE).map_err(db)?;
+        Self::write_pref(
+            &mut Session { client: &mut tx, statements: &self.statements },
+            principal,
+            key,
+            value,
+        )?;
+        tx.commit().map_err(db)
     }
 
     fn outbox(&self) -> Result<Vec<(OutboxId, OutgoingMail)>, StoreError> {
@@ -692,11 +712,13 @@ impl Store for PgStore {
     }
 
     fn enqueue(&mut self, mail: OutgoingMail) -> Result<OutboxId, StoreError> {
-        let row = self
-            .client
-            .borrow_mut()
+        let mut client = self.client.borrow_mut();
+        let mut tx = client.transaction().map_err(db)?;
+        tx.batch_execute(DURABLE).map_err(db)?;
+        let row = tx
             .query_one("INSERT INTO outbox (mail) VALUES ($1) RETURNING id", &[&encode_mail(&mail)])
             .map_err(db)?;
+        tx.commit().map_err(db)?;
         Ok(OutboxId(format!("{:020}", row.get::<_, i64>(0))))
     }
 
@@ -709,20 +731,17 @@ impl Store for PgStore {
         // for; rows it has claimed carry a lease that has not lapsed. A
         // lease is not worth an fsync: if the server crashes and loses it,
         // the mail is sent again, which the outbox allows (at least once).
-        let mut client = self.client.borrow_mut();
-        let mut tx = client.transaction().map_err(db)?;
-        let mut session = Session { client: &mut tx, statements: &self.statements };
-        session.batch_execute("SET LOCAL synchronous_commit = off").map_err(db)?;
-        let rows = session
-            .query(
-                "UPDATE outbox SET lease_until = $1 WHERE id IN (
+        let rows = self
+            .with_session(|session| {
+                session.query(
+                    "UPDATE outbox SET lease_until = $1 WHERE id IN (
                     SELECT id FROM outbox WHERE lease_until IS NULL OR lease_until <= $2
                     ORDER BY id FOR UPDATE SKIP LOCKED)
                  RETURNING id, mail",
-                &[&now.seconds().saturating_add(lease_seconds), &now.seconds()],
-            )
+                    &[&now.seconds().saturating_add(lease_seconds), &now.seconds()],
+                )
+            })
             .map_err(db)?;
-        tx.commit().map_err(db)?;
         Self::mail_rows(rows)
     }
 

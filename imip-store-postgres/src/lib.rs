@@ -24,11 +24,12 @@
 //! ## Durability
 //!
 //! Every write that holds state (commits, preferences, enqueued mail,
-//! migrations) commits under the server's durability setting
-//! ([`DURABLE`]). The connection's own default is `synchronous_commit =
-//! off`, which only the outbox's claims, releases and removals use: the
-//! server losing one in a crash makes a mail be sent again, which the
-//! outbox's at-least-once contract allows; it never loses a mail.
+//! the removal of sent mail, migrations) commits under the server's
+//! durability setting ([`DURABLE`]). The connection's own default is
+//! `synchronous_commit = off`, which only the outbox's leases (claims
+//! and releases) use: the server losing a lease in a crash only makes
+//! the mail claimable again, which the outbox's at-least-once contract
+//! allows; it never loses a mail.
 //!
 //! ## Schema
 //!
@@ -135,10 +136,8 @@ static PERIODS_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 /// Makes a transaction's commit wait for the server's durability
 /// setting (fsync, or a standby's confirmation), overriding the
 /// connection's `synchronous_commit = off`. Every write that holds state
-/// runs under it: commits, preferences, enqueued mail, migrations. Only
-/// the outbox's claims, releases and removals do not: a crash of the
-/// server that loses one makes a mail be sent again, which the outbox's
-/// at-least-once contract allows, and never loses one.
+/// runs under it: commits, preferences, enqueued mail, removals of sent
+/// mail, migrations. Only the outbox's leases do not.
 pub const DURABLE: &str = "SET LOCAL synchronous_commit TO DEFAULT";
 
 /// The advisory lock key under which migrations run (`"imip-mig"`).
@@ -415,52 +414,30 @@ impl PgStore {
         Ok(Version(row.map_or(0, |row| row.get::<_, i64>(0) as u64)))
     }
 
-    /// Takes the transaction's advisory locks for the commit's principal
-    /// and its guards' principals, in ascending key order.
-    fn lock_principals(tx: &mut Session<'_, impl GenericClient>, commit: &Commit) -> Result<(), StoreError> {
-        let mut keys: Vec<i64> = std::iter::once(&commit.principal)
-            .chain(commit.guards.iter().map(|guard| &guard.principal))
-            .map(principal_lock_key)
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
-        for key in keys {
-            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&key]).map_err(db)?;
-        }
-        Ok(())
-    }
-
+    /// Replaces one UID's periods in one set: one statement (the delete
+    /// and the insert see the same snapshot, so only old rows go).
     fn write_periods(
         tx: &mut Session<'_, impl GenericClient>,
         principal: &CalAddress,
         update: &PeriodUpdate,
     ) -> Result<(), StoreError> {
         let set = update.set.key();
+        let starts: Vec<i64> = update.periods.iter().map(|p| p.start.seconds()).collect();
+        let ends: Vec<i64> = update.periods.iter().map(|p| p.end.seconds()).collect();
+        let tiers: Vec<i16> = update
+            .periods
+            .iter()
+            .map(|p| length_tier(p.end.seconds().saturating_sub(p.start.seconds())) as i16)
+            .collect();
+        let lines: Vec<Vec<u8>> = update.periods.iter().map(|p| p.to_line().into_bytes()).collect();
         tx.execute(
-            "DELETE FROM periods WHERE principal = $1 AND set_key = $2 AND uid = $3",
-            &[&principal.as_str(), &set, &update.uid.as_bytes()],
+            "WITH old AS (DELETE FROM periods WHERE principal = $1 AND set_key = $2 AND uid = $3)
+             INSERT INTO periods (principal, set_key, uid, starts, ends, tier, line)
+             SELECT $1, $2, $3, s, e, t, l FROM unnest($4::bigint[], $5::bigint[], $6::int2[], $7::bytea[])
+                 AS p(s, e, t, l)",
+            &[&principal.as_str(), &set, &update.uid.as_bytes(), &starts, &ends, &tiers, &lines],
         )
         .map_err(db)?;
-        if update.periods.is_empty() {
-            return Ok(());
-        }
-        for period in &update.periods {
-            let tier = length_tier(period.end.seconds().saturating_sub(period.start.seconds())) as i16;
-            tx.execute(
-                "INSERT INTO periods (principal, set_key, uid, starts, ends, tier, line)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                &[
-                    &principal.as_str(),
-                    &set,
-                    &update.uid.as_bytes(),
-                    &period.start.seconds(),
-                    &period.end.seconds(),
-                    &tier,
-                    &period.to_line().as_bytes(),
-                ],
-            )
-            .map_err(db)?;
-        }
         Ok(())
     }
 
@@ -497,10 +474,9 @@ impl PgStore {
         Ok(mail)
     }
 
-    /// Runs one outbox statement outside a [`DURABLE`] transaction, so
-    /// that it does not wait for an fsync. Only for what the outbox's
-    /// at-least-once contract covers: a crash of the server that loses
-    /// the change makes a sent mail be sent again, never lost.
+    /// Runs one outbox lease statement outside a [`DURABLE`] transaction,
+    /// so that it does not wait for an fsync: a lease lost in a crash of
+    /// the server only makes the mail claimable again.
     fn without_fsync(&mut self, sql: &'static str, id: i64) -> Result<(), StoreError> {
         self.with_session(|session| session.execute(sql, &[&id]).map(drop).map_err(db))
     }
@@ -520,54 +496,84 @@ impl PgStore {
     }
 }
 
+/// The advisory lock keys a commit takes: its principal's and its
+/// guards' principals', ascending (so that two commits never wait for
+/// each other in a cycle) and without repeats.
+fn lock_keys(commit: &Commit) -> Vec<i64> {
+    let mut keys: Vec<i64> = std::iter::once(&commit.principal)
+        .chain(commit.guards.iter().map(|guard| &guard.principal))
+        .map(principal_lock_key)
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
 fn applied_version(client: &mut impl GenericClient) -> Result<usize, StoreError> {
     let row = client.query_one("SELECT coalesce(max(version), 0) FROM imip_migrations", &[]).map_err(db)?;
     Ok(row.get::<_, i32>(0) as usize)
 }
 
+/// The statements of a commit, inside the transaction that
+/// [`PgStore::commit`] opened and locked: a typical commit is four round
+/// trips here (check, record, periods, outbox), whatever its size.
 fn commit_in(tx: &mut Session<'_, impl GenericClient>, commit: &Commit) -> Result<(), StoreError> {
-    PgStore::lock_principals(tx, commit)?;
     let principal = commit.principal.as_str();
     let uid = commit.uid.as_bytes();
-    let current = tx
-        .query_opt("SELECT version FROM records WHERE principal = $1 AND uid = $2", &[&principal, &uid])
+    // The record's version and each guard's schedule version, in one read.
+    let guarded: Vec<&str> = commit.guards.iter().map(|guard| guard.principal.as_str()).collect();
+    let row = tx
+        .query_opt(
+            "SELECT coalesce((SELECT version FROM records WHERE principal = $1 AND uid = $2), 0),
+               ARRAY(SELECT coalesce((SELECT s.version FROM schedules s WHERE s.principal = g.who), 0)
+                     FROM unnest($3::text[]) WITH ORDINALITY AS g(who, n) ORDER BY g.n)",
+            &[&principal, &uid, &guarded],
+        )
         .map_err(db)?
-        .map_or(0, |row| row.get::<_, i64>(0));
+        .ok_or_else(|| corrupt("database", "the version check returned nothing"))?;
+    let current: i64 = row.get(0);
+    let schedules: Vec<i64> = row.get(1);
     if Version(current as u64) != commit.expected {
         return Err(StoreError::Conflict);
     }
-    for guard in &commit.guards {
-        if PgStore::schedule_in(tx, &guard.principal)? != guard.version {
+    for (guard, version) in commit.guards.iter().zip(schedules) {
+        if Version(version as u64) != guard.version {
             return Err(StoreError::Conflict);
         }
     }
-    if !commit.periods.is_empty() {
+    // The record, its counters dropped, and the schedule version raised
+    // when periods change: one statement.
+    let bump = !commit.periods.is_empty();
+    if commit.record.is_empty() {
         tx.execute(
-            "INSERT INTO schedules (principal, version) VALUES ($1, 1)
-             ON CONFLICT (principal) DO UPDATE SET version = schedules.version + 1",
-            &[&principal],
+            "WITH dropped AS (DELETE FROM counters WHERE principal = $1 AND uid = $2),
+                  bumped AS (INSERT INTO schedules (principal, version) SELECT $1, 1 WHERE $3
+                             ON CONFLICT (principal) DO UPDATE SET version = schedules.version + 1)
+             DELETE FROM records WHERE principal = $1 AND uid = $2",
+            &[&principal, &uid, &bump],
         )
         .map_err(db)?;
-    }
-    tx.execute("DELETE FROM counters WHERE principal = $1 AND uid = $2", &[&principal, &uid]).map_err(db)?;
-    if commit.record.is_empty() {
-        tx.execute("DELETE FROM records WHERE principal = $1 AND uid = $2", &[&principal, &uid])
-            .map_err(db)?;
     } else {
         let record = &commit.record;
         let object = record.object.as_ref().map(|o| o.to_ics().into_bytes());
         let pending = record.pending.as_ref().map(|p| p.to_line().into_bytes());
         tx.execute(
-            "INSERT INTO records (principal, uid, version, object, pending) VALUES ($1, $2, $3, $4, $5)
+            "WITH dropped AS (DELETE FROM counters WHERE principal = $1 AND uid = $2),
+                  bumped AS (INSERT INTO schedules (principal, version) SELECT $1, 1 WHERE $6
+                             ON CONFLICT (principal) DO UPDATE SET version = schedules.version + 1)
+             INSERT INTO records (principal, uid, version, object, pending) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (principal, uid) DO UPDATE SET
                version = excluded.version, object = excluded.object, pending = excluded.pending",
-            &[&principal, &uid, &(current + 1), &object, &pending],
+            &[&principal, &uid, &(current + 1), &object, &pending, &bump],
         )
         .map_err(db)?;
-        for (from, counter) in &record.counters {
+        if !record.counters.is_empty() {
+            let attendees: Vec<&str> = record.counters.keys().map(CalAddress::as_str).collect();
+            let objects: Vec<Vec<u8>> = record.counters.values().map(|c| c.to_ics().into_bytes()).collect();
             tx.execute(
-                "INSERT INTO counters (principal, uid, attendee, object) VALUES ($1, $2, $3, $4)",
-                &[&principal, &uid, &from.as_str(), &counter.to_ics().into_bytes()],
+                "INSERT INTO counters (principal, uid, attendee, object)
+                 SELECT $1, $2, a, o FROM unnest($3::text[], $4::bytea[]) AS c(a, o)",
+                &[&principal, &uid, &attendees, &objects],
             )
             .map_err(db)?;
         }
@@ -578,8 +584,13 @@ fn commit_in(tx: &mut Session<'_, impl GenericClient>, commit: &Commit) -> Resul
     for update in &commit.periods {
         PgStore::write_periods(tx, &commit.principal, update)?;
     }
-    for mail in &commit.outbox {
-        tx.execute("INSERT INTO outbox (mail) VALUES ($1)", &[&encode_mail(mail)]).map_err(db)?;
+    if !commit.outbox.is_empty() {
+        let mails: Vec<Vec<u8>> = commit.outbox.iter().map(encode_mail).collect();
+        tx.execute(
+            "INSERT INTO outbox (mail) SELECT m FROM unnest($1::bytea[]) WITH ORDINALITY AS u(m, n) ORDER BY n",
+            &[&mails],
+        )
+        .map_err(db)?;
     }
     Ok(())
 }
@@ -591,10 +602,24 @@ impl Store for PgStore {
 
     fn commit(&mut self, commit: Commit) -> Result<(), StoreError> {
         let mut client = self.client.borrow_mut();
-        let mut tx = client.transaction().map_err(db)?;
-        tx.batch_execute(DURABLE).map_err(db)?;
-        commit_in(&mut Session { client: &mut tx, statements: &self.statements }, &commit)?;
-        tx.commit().map_err(db)
+        // One round trip opens the transaction, makes it durable and takes
+        // its locks (integers, computed here: nothing from input is
+        // spliced into SQL).
+        let mut begin = format!("BEGIN; {DURABLE};");
+        for key in lock_keys(&commit) {
+            begin.push_str(&format!(" SELECT pg_advisory_xact_lock({key});"));
+        }
+        let result = client.batch_execute(&begin).map_err(db).and_then(|()| {
+            commit_in(&mut Session { client: &mut *client, statements: &self.statements }, &commit)
+        });
+        match result {
+            Ok(()) => client.batch_execute("COMMIT").map_err(db),
+            Err(error) => {
+                // The connection may be gone, and then so is the transaction.
+                let _ = client.batch_execute("ROLLBACK");
+                Err(error)
+            }
+        }
     }
 
     fn schedule_version(&self, principal: &CalAddress) -> Result<Version, StoreError> {
@@ -752,6 +777,13 @@ impl Store for PgStore {
 
     fn remove_from_outbox(&mut self, id: &OutboxId) -> Result<(), StoreError> {
         let Ok(key) = id.0.parse::<i64>() else { return Ok(()) };
-        self.without_fsync("DELETE FROM outbox WHERE id = $1", key)
+        // Durable: a removal lost in a server crash would send the mail
+        // again. One round trip; the id is an integer parsed here.
+        let sql = format!("BEGIN; {DURABLE}; DELETE FROM outbox WHERE id = {key}; COMMIT");
+        let mut client = self.client.borrow_mut();
+        client.batch_execute(&sql).map_err(|error| {
+            let _ = client.batch_execute("ROLLBACK");
+            db(error)
+        })
     }
 }

@@ -25,7 +25,7 @@ pub(crate) struct Common {
     /// The configuration file [default: $IMIP_CONFIG, then /etc/imip/imip.toml].
     #[arg(long, global = true, value_name = "FILE")]
     pub(crate) config: Option<PathBuf>,
-    /// The store: fs:DIR or sqlite:PATH [default: fs:imip-data].
+    /// The store: fs:DIR, sqlite:PATH or postgres://USER@HOST/DB [default: fs:imip-data].
     #[arg(long, global = true, value_name = "SPEC")]
     pub(crate) store: Option<String>,
     /// Send and deliver nothing: print the mail that would go out, as an

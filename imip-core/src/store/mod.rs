@@ -202,8 +202,8 @@ impl StoreError {
 /// Persistent state, per principal: records by UID, busy periods,
 /// preferences, and one outbox for the whole store.
 ///
-/// Implementations: [`MemStore`] here, `imip-store-fs` and
-/// `imip-store-sqlite`. Every implementation must pass the shared
+/// Implementations: [`MemStore`] here, `imip-store-fs`,
+/// `imip-store-sqlite` and `imip-store-postgres`. Every implementation must pass the shared
 /// behavioural suite in the `conformance` crate (`conformance::store_suite!`).
 /// Listings are returned in a stable order (sorted), so that everything
 /// built on them is deterministic.

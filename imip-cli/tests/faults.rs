@@ -183,6 +183,8 @@ fn a_read_only_store_gives_75_and_the_retry_books_once() {
     let out = run(dir.path(), &room, &request("ro-0@example.com"));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     tmpfs.remount("ro");
+    // A read-only store can still be inspected.
+    store_checks_clean(dir.path());
     let mail = request("ro-1@example.com");
     let out = run(dir.path(), &room, &mail);
     assert_eq!(out.status.code(), Some(75), "{}", stderr(&out));

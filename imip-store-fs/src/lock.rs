@@ -20,6 +20,11 @@ pub(crate) struct Held {
 }
 
 /// Takes the exclusive lock on `path`, waiting up to `timeout`.
+///
+/// On a read-only file system (a store mounted read-only for inspection),
+/// the existing lock file is opened for reading and locked all the same,
+/// so that reads (`imip store check`) work; writes then fail on their own,
+/// temporarily.
 pub(crate) fn lock(path: &Path, timeout: Duration) -> Result<Held, StoreError> {
     let file = OpenOptions::new()
         .create(true)
@@ -27,6 +32,10 @@ pub(crate) fn lock(path: &Path, timeout: Duration) -> Result<Held, StoreError> {
         .read(true)
         .write(true)
         .open(path)
+        .or_else(|error| match error.kind() {
+            std::io::ErrorKind::ReadOnlyFilesystem => File::open(path),
+            _ => Err(error),
+        })
         .map_err(StoreError::unavailable)?;
     let deadline = Instant::now() + timeout;
     let mut pause = Duration::from_millis(1);

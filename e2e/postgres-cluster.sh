@@ -9,8 +9,9 @@
 # `start` installs the `postgresql` package when it is missing (as root),
 # and exits 3 with a message when it cannot: callers skip then. It writes
 # DIR/env, which sets IMIP_TEST_POSTGRES (a URL whose user may create
-# databases) and IMIP_TEST_POSTGRES_CTL (this script, for the fault test
-# that stops and starts the server).
+# databases), IMIP_TEST_POSTGRES_CTL (this script, for the fault test
+# that stops and starts the server) and IMIP_TEST_POSTGRES_CA (the private
+# CA of the server's TLS certificate).
 set -euo pipefail
 
 action=${1:?start, stop or restart-server}
@@ -74,12 +75,26 @@ start)
         chown "$user" "$dir"
     fi
     as_user "$bin/initdb" -D "$dir/data" -U imip --auth=trust -E UTF8 --no-locale >/dev/null
+    # TLS with a private CA, so that the tests can check that
+    # sslmode=require verifies the server's certificate.
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=imip test CA" \
+        -keyout "$dir/ca.key" -out "$dir/ca.pem" >/dev/null 2>&1
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
+        -keyout "$dir/data/server.key" -out "$dir/server.csr" >/dev/null 2>&1
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$dir/san.ext"
+    openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial \
+        -days 2 -extfile "$dir/san.ext" -out "$dir/data/server.crt" >/dev/null 2>&1
+    chmod 600 "$dir/data/server.key"
+    if [ "$(id -u)" = 0 ]; then
+        chown "$user" "$dir/data/server.key" "$dir/data/server.crt"
+    fi
     cat >>"$dir/data/postgresql.conf" <<EOF
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$dir'
 max_connections = 200
 shared_buffers = 128MB
+ssl = on
 EOF
     echo "$bin" >"$dir/bindir"
     as_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w start >/dev/null
@@ -87,6 +102,7 @@ EOF
     cat >"$dir/env" <<EOF
 export IMIP_TEST_POSTGRES=postgres://imip@127.0.0.1:$port/postgres
 export IMIP_TEST_POSTGRES_CTL="$script restart-server $dir"
+export IMIP_TEST_POSTGRES_CA=$dir/ca.pem
 EOF
     say "cluster running on 127.0.0.1:$port ($dir)"
     cat "$dir/env"

@@ -33,6 +33,7 @@
 //!
 //! [postgres]                              # only with a postgres:// store
 //! password_file = "/etc/imip/pgpassword"  # its first line; keeps it out of the URL
+//! ca_file = "/etc/imip/db-ca.pem"         # trust a private CA for the server's certificate
 //! lock_timeout_seconds = 30               # wait for another host's lock on a principal
 //!
 //! [log]
@@ -224,6 +225,7 @@ struct RawSettings {
 #[serde(deny_unknown_fields)]
 struct RawPostgres {
     password_file: Option<PathBuf>,
+    ca_file: Option<PathBuf>,
     lock_timeout_seconds: Option<u64>,
 }
 
@@ -275,7 +277,8 @@ impl Settings {
         }
         settings.delivery_prefix = raw.delivery_prefix.unwrap_or_default();
         settings.freebusy_dir = raw.freebusy_dir.map(relative);
-        settings.postgres.password_file = raw.postgres.password_file.map(relative);
+        settings.postgres.password_file = raw.postgres.password_file.map(&relative);
+        settings.postgres.ca_file = raw.postgres.ca_file.map(&relative);
         if let Some(seconds) = raw.postgres.lock_timeout_seconds {
             settings.postgres.lock_timeout = std::time::Duration::from_secs(seconds);
         }

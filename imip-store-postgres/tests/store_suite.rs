@@ -125,3 +125,25 @@ fn commits_for_different_principals_do_not_wait_for_each_other() {
     store.commit(commit(&room_a)).expect("room A is free again");
     assert_eq!(store.prefs(&room_a).expect("prefs").get("lang").map(String::as_str), Some("en"));
 }
+
+/// `sslmode=require` encrypts and verifies: with the server's CA it
+/// connects over TLS; without it, the self-signed chain is refused.
+#[test]
+fn require_means_encrypted_and_verified() {
+    if !available() {
+        return;
+    }
+    let Ok(ca) = std::env::var("IMIP_TEST_POSTGRES_CA") else {
+        eprintln!("the TLS test: skipped: IMIP_TEST_POSTGRES_CA is not set (the server has no TLS)");
+        return;
+    };
+    let database = ScratchDatabase::create(&server()).expect("scratch database");
+    let url = format!("{}?sslmode=require", database.url());
+    let trusting = Options { ca_file: Some(ca.into()), ..Options::default() };
+    let store = PgStore::connect(&url, &trusting).expect("TLS with the CA");
+    assert!(store.is_encrypted().expect("ssl status"), "the connection is encrypted");
+    let error = PgStore::connect(&url, &Options::default()).expect_err("an unknown CA is refused");
+    assert!(error.to_string().contains("certificate"), "{error}");
+    let plain = PgStore::connect(database.url(), &Options::default()).expect("prefer: opportunistic");
+    assert!(plain.is_encrypted().expect("ssl status"), "prefer uses the TLS the server offers");
+}

@@ -114,6 +114,8 @@ impl std::fmt::Display for Limit {
 /// | `UnknownMethod` | 5.0 |
 /// | `Unparseable` | 3.1 |
 /// | `EndBeforeStart` | 3.1 |
+/// | `InvalidValue (a date or time)` | 3.5 |
+/// | `InvalidValue (RRULE)` | 3.1 |
 /// | `NoComponent` | 3.4 |
 /// | `MixedComponentTypes` | 3.4 |
 /// | `DuplicateInstance` | 3.4 |
@@ -196,6 +198,16 @@ pub enum Violation {
         /// The METHOD.
         method: Method,
     },
+    /// A property's value is not what RFC 5545 allows: a date or time
+    /// that is no calendar date or clock time (§3.3.4, §3.3.5), or an
+    /// RRULE that does not parse (§3.3.10).
+    #[error("{} has an invalid value in {method} (RFC 5545 §3.3)", property.as_str())]
+    InvalidValue {
+        /// The property.
+        property: ICalendarProperty,
+        /// The METHOD.
+        method: Method,
+    },
     /// The METHOD is one this role never receives (RFC 5546 §1.4 table).
     #[error("{method} is not sent to an {role} (RFC 5546 §1.4)")]
     MethodNotForRole {
@@ -273,6 +285,10 @@ impl Violation {
         match self {
             MissingMethod | UnknownMethod(_) => RequestStatus::NOT_SUPPORTED,
             Unparseable | EndBeforeStart { .. } => RequestStatus::INVALID_PROPERTY_VALUE,
+            InvalidValue { property, .. } if *property != ICalendarProperty::Rrule => {
+                RequestStatus::INVALID_DATE
+            }
+            InvalidValue { .. } => RequestStatus::INVALID_PROPERTY_VALUE,
             NoComponent | MixedComponentTypes | DuplicateInstance(_) => {
                 RequestStatus::INVALID_COMPONENT_SEQUENCE
             }
@@ -320,6 +336,14 @@ mod table {
             ("UnknownMethod", Violation::UnknownMethod(text())),
             ("Unparseable", Violation::Unparseable),
             ("EndBeforeStart", Violation::EndBeforeStart { method: Method::Request }),
+            (
+                "InvalidValue (a date or time)",
+                Violation::InvalidValue { property: ICalendarProperty::Dtstart, method: Method::Request },
+            ),
+            (
+                "InvalidValue (RRULE)",
+                Violation::InvalidValue { property: ICalendarProperty::Rrule, method: Method::Request },
+            ),
             ("NoComponent", Violation::NoComponent),
             ("MixedComponentTypes", Violation::MixedComponentTypes),
             ("DuplicateInstance", Violation::DuplicateInstance(text())),
@@ -363,6 +387,8 @@ mod table {
             UnknownMethod(_) => "UnknownMethod",
             Unparseable => "Unparseable",
             EndBeforeStart { .. } => "EndBeforeStart",
+            InvalidValue { property, .. } if *property == ICalendarProperty::Rrule => "InvalidValue (RRULE)",
+            InvalidValue { .. } => "InvalidValue (a date or time)",
             NoComponent => "NoComponent",
             MixedComponentTypes => "MixedComponentTypes",
             DuplicateInstance(_) => "DuplicateInstance",

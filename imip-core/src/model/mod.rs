@@ -12,6 +12,7 @@ mod instance;
 mod method;
 pub(crate) mod object;
 mod participant;
+pub(crate) mod values;
 pub(crate) mod vtimezone;
 
 pub use instance::InstanceId;

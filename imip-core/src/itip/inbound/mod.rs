@@ -102,6 +102,10 @@ fn error_reply(ctx: &Ctx<'_>, message: &SchedulingObject, violation: &Violation)
             component::remove_property(c, &ICalendarProperty::Dtend);
             component::remove_property(c, &ICalendarProperty::Duration);
         }
+        if let Violation::InvalidValue { .. } = violation {
+            // Nor is any invalid value (RFC 5546 §3.6: the status names it).
+            crate::model::values::remove_invalid(c);
+        }
         let mut entry = ICalendarEntry::new(ICalendarProperty::Attendee)
             .with_value(ICalendarValue::Text(principal.to_uri()));
         component::set_partstat(&mut entry, own.map(|p| p.partstat).unwrap_or(PartStat::NeedsAction));

@@ -64,6 +64,18 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         return outcome;
     }
 
+    // RFC 5545 §3.3: a date that is no calendar date, or an RRULE that
+    // does not parse, is answered 3.5 or 3.1 rather than read as
+    // something else (a series as a single event).
+    if let Some(property) = message.instances().find_map(|(_, c)| crate::model::values::first_invalid(c)) {
+        let violation = Violation::InvalidValue { property, method: crate::Method::Request };
+        let mut outcome = Outcome::refused(violation.clone());
+        if let Some(reply) = error_reply(ctx, message, &violation) {
+            outcome = outcome.with(Effect::Send(reply));
+        }
+        return outcome;
+    }
+
     // RFC 5545 §3.8.2.2: DTEND is later than DTSTART. An authorized
     // organizer's REQUEST that says otherwise is answered with 3.1.
     let zones = message.zones();

@@ -120,3 +120,134 @@ proptest! {
         prop_assert_eq!(w.partstat("alice@example.com", "r@example.com", "bob@example.com"), expected);
     }
 }
+
+/// A rule, as the organizer's client first writes it.
+#[derive(Debug, Clone)]
+struct Rule {
+    weekly: bool,
+    interval: u8,
+    days: Vec<&'static str>,
+    count: u8,
+}
+
+fn rule() -> impl Strategy<Value = Rule> {
+    (
+        any::<bool>(),
+        1u8..4,
+        prop::sample::subsequence(vec!["MO", "TU", "WE", "TH", "FR", "SA", "SU"], 1..4),
+        1u8..15,
+    )
+        .prop_map(|(weekly, interval, days, count)| Rule { weekly, interval, days, count })
+}
+
+/// How the client rewrites it without changing its meaning.
+#[derive(Debug, Clone)]
+struct Rewrite {
+    spell_defaults: bool,
+    reverse_days: bool,
+    until_for_count: bool,
+    duration_for_end: bool,
+    dtstart_in_utc_offset_zone: bool,
+}
+
+fn rewrite() -> impl Strategy<Value = Rewrite> {
+    (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()).prop_map(|(a, b, c, d, e)| {
+        Rewrite {
+            spell_defaults: a,
+            reverse_days: b,
+            until_for_count: c,
+            duration_for_end: d,
+            dtstart_in_utc_offset_zone: e,
+        }
+    })
+}
+
+fn rule_text(rule: &Rule, rewrite: Option<&Rewrite>, until: Option<&str>) -> String {
+    let mut parts = vec![format!("FREQ={}", if rule.weekly { "WEEKLY" } else { "DAILY" })];
+    let spell = rewrite.is_some_and(|r| r.spell_defaults);
+    if rule.interval != 1 || spell {
+        parts.push(format!("INTERVAL={}", rule.interval));
+    }
+    if rule.weekly {
+        let mut days = rule.days.clone();
+        if rewrite.is_some_and(|r| r.reverse_days) {
+            days.reverse();
+        }
+        parts.push(format!("BYDAY={}", days.join(",")));
+        if spell {
+            parts.push("WKST=MO".into());
+        }
+    }
+    match until {
+        Some(until) => parts.push(format!("UNTIL={until}")),
+        None => parts.push(format!("COUNT={}", rule.count)),
+    }
+    parts.join(";")
+}
+
+fn series(rule: &str, start: &str, end: &str, partstat: &str) -> String {
+    vevent(
+        None,
+        &[
+            "UID:meaning@example.com",
+            "DTSTAMP:20250301T090000Z",
+            start,
+            end,
+            &format!("RRULE:{rule}"),
+            "SUMMARY:Series",
+            "ORGANIZER:mailto:alice@example.com",
+            "ATTENDEE;PARTSTAT=ACCEPTED:mailto:alice@example.com",
+            &format!("ATTENDEE;PARTSTAT={partstat}:mailto:bob@example.com"),
+        ],
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// RFC 5546 §2.1.4, RFC 6638 §3.2.8: saving a series whose rule,
+    /// times and attendees mean what the stored ones mean sends nothing,
+    /// keeps SEQUENCE and keeps Bob's answer.
+    #[test]
+    fn a_rewrite_with_the_same_meaning_sends_nothing(rule in rule(), rewrite in rewrite()) {
+        let mut w = World::new();
+        let (start, end) = ("DTSTART:20250310T140000Z", "DTEND:20250310T150000Z");
+        w.save("alice@example.com", &series(&rule_text(&rule, None, None), start, end, "NEEDS-ACTION"));
+        w.outgoing();
+        let stored = w.object("alice@example.com", "meaning@example.com");
+        let options = imip_core::freebusy::Expansion {
+            zone: chrono_tz::UTC,
+            from: Timestamp::from_seconds(i64::MIN),
+            until: Timestamp::from_seconds(i64::MAX),
+            max_occurrences: 1000,
+            max_scan: 20_000,
+        };
+        let last = imip_core::freebusy::expand(&stored, &options).occurrences.last().map(|o| o.start).unwrap();
+        // Bob's answer, as A's copy holds it after his REPLY.
+        w.save("alice@example.com", &series(&rule_text(&rule, None, None), start, end, "ACCEPTED"));
+        w.outgoing();
+        let sequence = w.sequence("alice@example.com", "meaning@example.com");
+
+        let until = rewrite.until_for_count.then(|| last.to_ical());
+        let rule = rule_text(&rule, Some(&rewrite), until.as_deref());
+        let start = if rewrite.dtstart_in_utc_offset_zone { "DTSTART;TZID=Etc/GMT-2:20250310T160000" } else { start };
+        let end = if rewrite.duration_for_end { "DURATION:PT1H" } else { end };
+        let report = w.save("alice@example.com", &series(&rule, start, end, "ACCEPTED"));
+        prop_assert!(w.outgoing().is_empty(), "{rule}: {report:?}");
+        prop_assert_eq!(w.sequence("alice@example.com", "meaning@example.com"), sequence);
+        prop_assert_eq!(w.partstat("alice@example.com", "meaning@example.com", "bob@example.com"), PartStat::Accepted);
+    }
+
+    /// And a real change (one occurrence more) is a change.
+    #[test]
+    fn one_occurrence_more_is_a_change(rule in rule()) {
+        let mut w = World::new();
+        let (start, end) = ("DTSTART:20250310T140000Z", "DTEND:20250310T150000Z");
+        w.save("alice@example.com", &series(&rule_text(&rule, None, None), start, end, "ACCEPTED"));
+        w.outgoing();
+        let longer = Rule { count: rule.count + 1, ..rule.clone() };
+        w.save("alice@example.com", &series(&rule_text(&longer, None, None), start, end, "ACCEPTED"));
+        prop_assert!(!w.outgoing().is_empty());
+        prop_assert_eq!(w.sequence("alice@example.com", "meaning@example.com"), 1);
+    }
+}

@@ -23,6 +23,7 @@ mod settings;
 pub use availability::{AVAILABILITY_PREF, Availability, AvailabilityError};
 pub(crate) use conflict::peak_concurrency;
 pub use conflict::{Conflict, conflicts};
+pub(crate) use expand::expand_components;
 pub use expand::{Expanded, Expansion, Occurrence, expand};
 pub(crate) use implied::implied_periods;
 pub use implied::implied_updates;

@@ -62,10 +62,8 @@ pub(crate) fn classify(
     old: (&ICalendarComponent, &TzResolver<String>),
     new: (&ICalendarComponent, &TzResolver<String>),
 ) -> (ChangeClass, Option<String>) {
-    for property in RESCHEDULE_PROPERTIES {
-        if property_key(old.0, property, old.1) != property_key(new.0, property, new.1) {
-            return (ChangeClass::Reschedule, Some(name_of(property)));
-        }
+    if let Some(property) = rescheduled(old, new) {
+        return (ChangeClass::Reschedule, Some(name_of(&property)));
     }
     let status = ICalendarProperty::Status;
     if property_key(old.0, &status, old.1) != property_key(new.0, &status, new.1) {
@@ -90,6 +88,102 @@ pub(crate) fn classify(
         return (ChangeClass::Inconsequential, None);
     }
     (ChangeClass::None, None)
+}
+
+/// The property that reschedules, if the times of `old` and `new` differ
+/// in meaning: their occurrences (start and end of each, from DTSTART,
+/// DTEND or DURATION, RRULE, RDATE and EXDATE), DATE against DATE-TIME,
+/// and DUE. Two RRULEs that give the same occurrences are the same rule
+/// (a default INTERVAL=1 or WKST=MO spelled out, BYDAY in another order, a
+/// COUNT against the UNTIL it implies); so are a DURATION and the DTEND
+/// it reaches, and one instant written in two zones. An endless series is
+/// compared on its first occurrences and on its rule, normalised.
+fn rescheduled(
+    old: (&ICalendarComponent, &TzResolver<String>),
+    new: (&ICalendarComponent, &TzResolver<String>),
+) -> Option<ICalendarProperty> {
+    let first_changed = || {
+        RESCHEDULE_PROPERTIES
+            .iter()
+            .find(|p| property_key(old.0, p, old.1) != property_key(new.0, p, new.1))
+            .cloned()
+    };
+    // Text-identical times are the same times; only a difference needs
+    // the expansion.
+    let changed = first_changed()?;
+    let is_date = |c: &ICalendarComponent| {
+        c.property(&ICalendarProperty::Dtstart)
+            .and_then(|e| e.values.first())
+            .is_some_and(|v| matches!(v, ICalendarValue::PartialDateTime(d) if d.hour.is_none()))
+    };
+    let due = ICalendarProperty::Due;
+    if is_date(old.0) != is_date(new.0)
+        || property_key(old.0, &due, old.1) != property_key(new.0, &due, new.1)
+    {
+        return Some(changed);
+    }
+    let (before, before_complete) = occurrences(old.0, old.1);
+    let (after, after_complete) = occurrences(new.0, new.1);
+    if before.is_empty() || before != after {
+        return Some(changed);
+    }
+    if before_complete && after_complete {
+        return None;
+    }
+    // Endless: the same first occurrences, and the same rule once
+    // normalised.
+    (normal_rule(old.0) != normal_rule(new.0)).then_some(changed)
+}
+
+/// How many occurrences decide whether two series mean the same.
+const COMPARED_OCCURRENCES: usize = 1_000;
+
+/// The (start, end) of each occurrence of a master (or of an override,
+/// alone), from its own DTSTART, read in UTC where floating; and whether
+/// that is all of them.
+fn occurrences(
+    component: &ICalendarComponent,
+    zones: &TzResolver<String>,
+) -> (Vec<(Timestamp, Timestamp)>, bool) {
+    let options = crate::freebusy::Expansion {
+        zone: chrono_tz::UTC,
+        from: Timestamp::from_seconds(i64::MIN),
+        until: Timestamp::from_seconds(i64::MAX),
+        max_occurrences: COMPARED_OCCURRENCES,
+        max_scan: 20 * COMPARED_OCCURRENCES,
+    };
+    let expanded =
+        crate::freebusy::expand_components(&[(crate::model::InstanceId::Master, component)], zones, &options);
+    (expanded.occurrences.iter().map(|o| (o.start, o.end)).collect(), expanded.complete)
+}
+
+/// An RRULE with its defaults made explicit and its lists sorted, so that
+/// two spellings of one rule compare equal.
+fn normal_rule(component: &ICalendarComponent) -> Option<String> {
+    let entry = component.property(&ICalendarProperty::Rrule)?;
+    let ICalendarValue::RecurrenceRule(rule) = entry.values.first()? else { return None };
+    let mut rule = (**rule).clone();
+    rule.interval = Some(rule.interval.unwrap_or(1));
+    rule.wkst = Some(rule.wkst.unwrap_or(calcard::icalendar::ICalendarWeekday::Monday));
+    rule.bysecond.sort_unstable();
+    rule.bysecond.dedup();
+    rule.byminute.sort_unstable();
+    rule.byminute.dedup();
+    rule.byhour.sort_unstable();
+    rule.byhour.dedup();
+    rule.byday.sort_unstable();
+    rule.byday.dedup();
+    rule.bymonthday.sort_unstable();
+    rule.bymonthday.dedup();
+    rule.byyearday.sort_unstable();
+    rule.byyearday.dedup();
+    rule.byweekno.sort_unstable();
+    rule.byweekno.dedup();
+    rule.bymonth.sort_unstable();
+    rule.bymonth.dedup();
+    rule.bysetpos.sort_unstable();
+    rule.bysetpos.dedup();
+    Some(rule.to_string())
 }
 
 /// The new EXDATE instants, if the only reschedule-class change between
@@ -163,15 +257,63 @@ fn property_key(
                 ICalendarValue::PartialDateTime(dt) => match instant_of(dt, tz, zones) {
                     Some(at) if dt.hour.is_none() => format!("D{}", at.seconds()),
                     Some(at) => format!("T{}", at.seconds()),
-                    None => format!("{dt:?}"),
+                    None => format!("?{}", date_text(dt)),
                 },
                 ICalendarValue::Text(t) => t.trim().to_string(),
-                other => format!("{other:?}"),
+                other => value_text(other),
             })
         })
         .collect();
     keys.sort();
     keys
+}
+
+/// A value as text, for comparison: its iCalendar form where calcard
+/// writes one, never a `Debug` rendering.
+fn value_text(value: &ICalendarValue) -> String {
+    use calcard::common::IanaString;
+    match value {
+        ICalendarValue::Binary(bytes) => bytes.iter().map(|b| format!("{b:02x}")).collect(),
+        ICalendarValue::Boolean(b) => b.to_string(),
+        ICalendarValue::Uri(calcard::icalendar::Uri::Location(text)) => text.clone(),
+        ICalendarValue::Uri(calcard::icalendar::Uri::Data(data)) => format!(
+            "data:{};{}",
+            data.content_type.as_deref().unwrap_or_default(),
+            data.data.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        ),
+        ICalendarValue::PartialDateTime(dt) => date_text(dt),
+        ICalendarValue::Duration(d) => d.to_string(),
+        ICalendarValue::RecurrenceRule(rule) => rule.to_string(),
+        ICalendarValue::Period(period) => period.to_string(),
+        ICalendarValue::Float(f) => f.to_string(),
+        ICalendarValue::Integer(i) => i.to_string(),
+        ICalendarValue::Text(t) => t.trim().to_string(),
+        ICalendarValue::CalendarScale(v) => v.as_str().to_string(),
+        ICalendarValue::Method(v) => v.as_str().to_string(),
+        ICalendarValue::Classification(v) => v.as_str().to_string(),
+        ICalendarValue::Status(v) => v.as_str().to_string(),
+        ICalendarValue::Transparency(v) => v.as_str().to_string(),
+        ICalendarValue::Action(v) => v.as_str().to_string(),
+        ICalendarValue::BusyType(v) => v.as_str().to_string(),
+        ICalendarValue::ParticipantType(v) => v.as_str().to_string(),
+        ICalendarValue::ResourceType(v) => v.as_str().to_string(),
+        ICalendarValue::Proximity(v) => v.as_str().to_string(),
+    }
+}
+
+/// A date or date-time that could not be read as an instant, field by
+/// field ("-" for a field it lacks).
+fn date_text(dt: &calcard::common::PartialDateTime) -> String {
+    let field = |value: Option<u64>| value.map_or("-".to_string(), |v| v.to_string());
+    format!(
+        "{}-{}-{} {}:{}:{}",
+        field(dt.year.map(u64::from)),
+        field(dt.month.map(u64::from)),
+        field(dt.day.map(u64::from)),
+        field(dt.hour.map(u64::from)),
+        field(dt.minute.map(u64::from)),
+        field(dt.second.map(u64::from))
+    )
 }
 
 /// Who is invited and in what role; PARTSTAT and RSVP are not part of it.

@@ -56,6 +56,7 @@ impl Session {
         let mut config = Config {
             resources: settings.resources.clone(),
             sender: settings.sender.clone(),
+            authserv_id: settings.authserv_id.clone(),
             ..Config::default()
         };
         config.limits.max_attendees = settings.limits.max_attendees;

@@ -36,6 +36,10 @@
 //! ca_file = "/etc/imip/db-ca.pem"         # trust a private CA for the server's certificate
 //! lock_timeout_seconds = 30               # wait for another host's lock on a principal
 //!
+//! [security]
+//! authserv_id = "mx.example.com"          # trust a From: only with DKIM or DMARC passing
+//!                                         #   in this MTA's Authentication-Results
+//!
 //! [log]
 //! to = "stderr"                           # or "syslog"
 //! level = "info"                          # error, warn, info, debug, trace
@@ -95,6 +99,9 @@ pub(crate) struct Settings {
     pub(crate) store: String,
     /// How to connect to a PostgreSQL store.
     pub(crate) postgres: imip_store_postgres::Options,
+    /// Trust a From: only when Authentication-Results from this MTA
+    /// shows DKIM or DMARC passing for its domain.
+    pub(crate) authserv_id: Option<String>,
     /// The system sender (summaries, notices to owners).
     pub(crate) sender: Option<CalAddress>,
     /// The resource directory.
@@ -185,6 +192,7 @@ impl Default for Settings {
         Settings {
             store: DEFAULT_STORE.into(),
             postgres: imip_store_postgres::Options::default(),
+            authserv_id: None,
             sender: None,
             resources: Directory::default(),
             transport: None,
@@ -219,6 +227,14 @@ struct RawSettings {
     log: RawLog,
     #[serde(default)]
     postgres: RawPostgres,
+    #[serde(default)]
+    security: RawSecurity,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSecurity {
+    authserv_id: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -277,6 +293,12 @@ impl Settings {
         }
         settings.delivery_prefix = raw.delivery_prefix.unwrap_or_default();
         settings.freebusy_dir = raw.freebusy_dir.map(relative);
+        if let Some(id) = raw.security.authserv_id {
+            if id.is_empty() || id.contains(|c: char| c.is_whitespace() || c == ';') {
+                return Err(at(format!("security.authserv_id {id:?}: use the host name your MTA writes")));
+            }
+            settings.authserv_id = Some(id);
+        }
         settings.postgres.password_file = raw.postgres.password_file.map(&relative);
         settings.postgres.ca_file = raw.postgres.ca_file.map(&relative);
         if let Some(seconds) = raw.postgres.lock_timeout_seconds {

@@ -197,3 +197,44 @@ fn itip_process_answers_for_a_resource_as_the_agent_does() {
     assert_eq!(logged_outcome(&answered), "applied: free/busy answered", "{}", stderr(&answered));
     assert!(String::from_utf8_lossy(&answered.stdout).contains(busy));
 }
+
+/// With `[security] authserv_id`, a From: counts only when this MTA's
+/// Authentication-Results shows DKIM or DMARC passing for its domain
+/// (RFC 8601): a forged or unauthenticated organizer books nothing and
+/// gets no answer, and the log says what decided.
+#[test]
+fn with_an_authserv_id_only_authenticated_organizers_book() {
+    let dir = setup();
+    std::fs::write(
+        dir.path().join("imip.toml"),
+        "store = \"fs:data\"\nresources = \"resources.toml\"\n[security]\nauthserv_id = \"mx.example.net\"\n",
+    )
+    .expect("config");
+    let with_results = |uid: &str, results: &[&str]| {
+        let headers: String = results.iter().map(|r| format!("Authentication-Results: {r}\r\n")).collect();
+        format!("{headers}{}", request(uid, "alice@example.com"))
+    };
+    let cases = [
+        ("none@example.com", vec![], false),
+        ("other-mta@example.com", vec!["mx.evil.example; dkim=pass header.d=example.com"], false),
+        ("failed@example.com", vec!["mx.example.net; dkim=fail header.d=example.com"], false),
+        (
+            "dkim@example.com",
+            vec!["mx.example.net; dkim=pass (2048-bit key) header.d=example.com header.s=s1"],
+            true,
+        ),
+    ];
+    for (uid, results, booked) in cases {
+        let out = imip(dir.path(), RUN, &with_results(uid, &results));
+        assert_eq!(out.status.code(), Some(0), "{uid}: {}", stderr(&out));
+        let log = stderr(&out);
+        let answered = String::from_utf8_lossy(&out.stdout).contains("METHOD:REPLY");
+        assert_eq!(answered, booked, "{uid}: {log}");
+        if booked {
+            assert!(log.contains("alice@example.com authenticated (dkim=pass"), "{uid}: {log}");
+        } else {
+            assert!(log.contains("alice@example.com not authenticated"), "{uid}: {log}");
+            assert!(log.contains("refused"), "{uid}: {log}");
+        }
+    }
+}

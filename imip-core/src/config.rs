@@ -76,6 +76,11 @@ pub struct Config {
     /// The From: of mail the agent writes itself (a resource's notices to
     /// its owner). `None`: the resource's own address.
     pub sender: Option<crate::CalAddress>,
+    /// Trust a mail's `From:` only when an `Authentication-Results`
+    /// header from the MTA with this authserv-id shows DKIM or DMARC
+    /// passing for its domain ([`crate::imip::auth`], RFC 8601). `None`
+    /// (the default): the headers are taken as they are.
+    pub authserv_id: Option<String>,
 }
 
 impl Default for Config {
@@ -91,6 +96,7 @@ impl Default for Config {
             share_freebusy_by_default: false,
             resources: crate::resource::Directory::default(),
             sender: None,
+            authserv_id: None,
         }
     }
 }

@@ -219,6 +219,9 @@ fn summary_of(report: &MailReport) -> Option<String> {
 /// the engine's trace at debug.
 fn log_report(agent: &str, principal: &CalAddress, report: &MailReport) {
     let message_id = report.message_id.as_deref().unwrap_or("-");
+    for verdict in &report.sender_checks {
+        tracing::info!(agent, message_id, principal = %principal, "sender check: {verdict}");
+    }
     if let Some(ignored) = &report.ignored {
         tracing::info!(agent, message_id, principal = %principal, outcome = %format!("ignored: {ignored}"), "message");
     }

@@ -21,6 +21,9 @@ pub struct MailReport {
     pub message_id: Option<String>,
     /// The METHOD of each part, in the order of [`MailReport::parts`].
     pub methods: Vec<Method>,
+    /// With [`crate::Config::authserv_id`] set, what the check of the
+    /// `Authentication-Results` decided about each sender (for the log).
+    pub sender_checks: Vec<crate::imip::auth::SenderVerdict>,
 }
 
 /// Delivers a received mail for `principal`: extracts each iTIP part and
@@ -75,6 +78,7 @@ fn run_parts(
         problems,
         message_id,
         methods: Vec::new(),
+        sender_checks: Vec::new(),
     };
     let mail = match extract(raw, limits) {
         Ok(mail) => mail,
@@ -87,9 +91,26 @@ fn run_parts(
         return Ok(nothing(Ignored::NotItip, mail.problems, mail.message_id));
     }
     let methods = mail.parts.iter().map(|p| p.method).collect();
+    // Only senders the MTA authenticated count, when the site asks so.
+    let (senders, sender_checks) = match &engine.config().authserv_id {
+        Some(id) => {
+            let verdicts = crate::imip::auth::verify_senders(&mail.authentication_results, id, &mail.senders);
+            let trusted =
+                verdicts.iter().filter(|v| v.passed_by.is_some()).map(|v| v.sender.clone()).collect();
+            (trusted, verdicts)
+        }
+        None => (mail.senders, Vec::new()),
+    };
     let mut parts = Vec::new();
     for part in mail.parts {
-        parts.push(run_once(engine, env, store, transport, &input(mail.senders.clone(), part.object))?);
+        parts.push(run_once(engine, env, store, transport, &input(senders.clone(), part.object))?);
     }
-    Ok(MailReport { parts, ignored: None, problems: mail.problems, message_id: mail.message_id, methods })
+    Ok(MailReport {
+        parts,
+        ignored: None,
+        problems: mail.problems,
+        message_id: mail.message_id,
+        methods,
+        sender_checks,
+    })
 }

@@ -89,6 +89,9 @@ pub struct ReceivedMail {
     /// requires a `Sender:`, which alone is taken; without one the list
     /// is empty, and every check of the sender fails.
     pub senders: Vec<CalAddress>,
+    /// The values of the mail's `Authentication-Results:` headers (RFC
+    /// 8601), from whichever host wrote them; [`super::auth`] judges them.
+    pub authentication_results: Vec<String>,
     /// A delivery report (bounce): never processed as iTIP.
     pub is_bounce: bool,
     /// `Auto-Submitted:` other than `no` (RFC 3834).
@@ -165,6 +168,10 @@ pub fn extract(raw: &[u8], limits: &MailLimits) -> Result<ReceivedMail, ExtractE
         message_id: message.message_id().map(str::to_string),
         subject: message.subject().map(str::to_string),
         senders,
+        authentication_results: message
+            .header_values("Authentication-Results")
+            .filter_map(|value| value.as_text().map(str::to_string))
+            .collect(),
         is_bounce: false,
         is_auto_submitted,
         parts: Vec::new(),

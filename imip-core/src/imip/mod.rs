@@ -4,6 +4,7 @@
 //! clients lay them out; [`render`] turns an [`crate::ItipMessage`] into
 //! the mail that carries it.
 
+pub mod auth;
 mod extract;
 mod render;
 

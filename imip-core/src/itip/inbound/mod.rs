@@ -205,10 +205,14 @@ pub(crate) fn materialize(
 /// The instances of `message` that supersede the stored copy
 /// (RFC 5546 §2.1.5), or why none does.
 ///
-/// A message with a master is judged by its master: it replaces the whole
-/// series. Overrides alone are judged one by one, against the stored
-/// override, or, for an instance not yet overridden, against the series:
-/// an override must not be older than the SEQUENCE of its series.
+/// RECURRENCE-ID is part of the ordering key: each instance is judged
+/// against the stored version of the same instance. A message with a
+/// master is judged by its master, and replaces the whole series; a
+/// master when none is stored is new, however new the overrides that
+/// arrived before it (they are kept, [`keep_newer_overrides`]).
+/// Overrides alone are judged one by one, against the stored override,
+/// or, for an instance not yet overridden, against the series: an
+/// override must not be older than the SEQUENCE of its series.
 pub(crate) fn newer_instances(
     stored: &SchedulingObject,
     message: &SchedulingObject,
@@ -230,7 +234,7 @@ pub(crate) fn newer_instances(
         let received = message.stamp(id).expect("listed instance");
         let freshness = match (stored.stamp(id), series) {
             (Some(current), _) => (compare(current, received), current),
-            (None, Some(series)) if id.is_master() => (compare(series, received), series),
+            (None, _) if id.is_master() => (Freshness::Newer, received),
             (None, Some(series)) if received.sequence >= series.sequence => (Freshness::Newer, series),
             (None, Some(series)) => (Freshness::Older, series),
             (None, None) => (Freshness::Newer, received),

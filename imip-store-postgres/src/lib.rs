@@ -353,7 +353,7 @@ impl PgStore {
             .client
             .borrow_mut()
             .batch_execute(&format!(
-                "SET lock_timeout = {}; SET synchronous_commit = off",
+                "SET lock_timeout = {}; SET synchronous_commit = off; SET plan_cache_mode = force_generic_plan",
                 options.lock_timeout.as_millis().min(i32::MAX as u128)
             ))
             .map_err(db)?;

@@ -7,7 +7,9 @@
 //! ## Concurrency: per principal, never global
 //!
 //! Every commit is one transaction holding the record, its counters, its
-//! busy periods, its preference changes and its outbox mail. Inside it,
+//! busy periods, its preference changes and its outbox mail: one call of
+//! the server-side function `imip_commit` (migration 2), so one round
+//! trip whatever the commit holds. Inside it,
 //! before anything is read, the commit takes a transaction-scoped
 //! advisory lock ([`principal_lock_key`]) for its principal and for each
 //! principal named by a schedule guard, in ascending key order (so two
@@ -57,7 +59,7 @@
 
 use imip_core::backend::{OutboxId, Version, Versioned};
 use imip_core::backend::{check_pref_key, decode_mail, encode_mail, parse_stored_object};
-use imip_core::freebusy::{BusyPeriod, LENGTH_TIERS, PeriodSet, PeriodUpdate, length_tier};
+use imip_core::freebusy::{BusyPeriod, LENGTH_TIERS, PeriodSet, length_tier};
 use imip_core::{CalAddress, Commit, OutgoingMail, PendingRequest, Record, Store, StoreError, Timestamp};
 use postgres::error::SqlState;
 use postgres::types::ToSql;
@@ -118,6 +120,73 @@ pub const MIGRATIONS: &[&str] = &[
         principal TEXT PRIMARY KEY,
         version BIGINT NOT NULL
     );",
+    // 2: a commit as one call (one round trip): locks, checks and writes.
+    // Returns 'ok', or 'conflict' having written nothing.
+    "CREATE FUNCTION imip_commit(
+        p_locks BIGINT[], p_principal TEXT, p_uid BYTEA, p_expected BIGINT,
+        p_guards TEXT[], p_guard_versions BIGINT[],
+        p_keep BOOLEAN, p_object BYTEA, p_pending BYTEA,
+        p_counter_attendees TEXT[], p_counter_objects BYTEA[],
+        p_pref_keys TEXT[], p_pref_values TEXT[],
+        p_update_sets TEXT[], p_update_uids BYTEA[],
+        p_period_sets TEXT[], p_period_uids BYTEA[], p_starts BIGINT[], p_ends BIGINT[],
+        p_tiers SMALLINT[], p_lines BYTEA[],
+        p_outbox BYTEA[]
+    ) RETURNS TEXT LANGUAGE plpgsql AS $$
+    DECLARE
+        k BIGINT;
+        current BIGINT;
+        i INTEGER;
+    BEGIN
+        SET LOCAL synchronous_commit TO DEFAULT;
+        FOREACH k IN ARRAY p_locks LOOP
+            PERFORM pg_advisory_xact_lock(k);
+        END LOOP;
+        SELECT version INTO current FROM records WHERE principal = p_principal AND uid = p_uid;
+        IF coalesce(current, 0) <> p_expected THEN
+            RETURN 'conflict';
+        END IF;
+        FOR i IN 1 .. coalesce(array_length(p_guards, 1), 0) LOOP
+            IF coalesce((SELECT version FROM schedules WHERE principal = p_guards[i]), 0)
+               <> p_guard_versions[i] THEN
+                RETURN 'conflict';
+            END IF;
+        END LOOP;
+        IF coalesce(array_length(p_update_sets, 1), 0) > 0 THEN
+            INSERT INTO schedules (principal, version) VALUES (p_principal, 1)
+            ON CONFLICT (principal) DO UPDATE SET version = schedules.version + 1;
+        END IF;
+        DELETE FROM counters WHERE principal = p_principal AND uid = p_uid;
+        IF p_keep THEN
+            INSERT INTO records (principal, uid, version, object, pending)
+            VALUES (p_principal, p_uid, coalesce(current, 0) + 1, p_object, p_pending)
+            ON CONFLICT (principal, uid) DO UPDATE SET
+                version = excluded.version, object = excluded.object, pending = excluded.pending;
+            INSERT INTO counters (principal, uid, attendee, object)
+            SELECT p_principal, p_uid, a, o FROM unnest(p_counter_attendees, p_counter_objects) AS c(a, o);
+        ELSE
+            DELETE FROM records WHERE principal = p_principal AND uid = p_uid;
+        END IF;
+        FOR i IN 1 .. coalesce(array_length(p_pref_keys, 1), 0) LOOP
+            IF p_pref_values[i] IS NULL THEN
+                DELETE FROM prefs WHERE principal = p_principal AND key = p_pref_keys[i];
+            ELSE
+                INSERT INTO prefs (principal, key, value) VALUES (p_principal, p_pref_keys[i], p_pref_values[i])
+                ON CONFLICT (principal, key) DO UPDATE SET value = excluded.value;
+            END IF;
+        END LOOP;
+        FOR i IN 1 .. coalesce(array_length(p_update_sets, 1), 0) LOOP
+            DELETE FROM periods
+            WHERE principal = p_principal AND set_key = p_update_sets[i] AND uid = p_update_uids[i];
+        END LOOP;
+        INSERT INTO periods (principal, set_key, uid, starts, ends, tier, line)
+        SELECT p_principal, s, u, b, e, t, l
+        FROM unnest(p_period_sets, p_period_uids, p_starts, p_ends, p_tiers, p_lines) AS p(s, u, b, e, t, l);
+        INSERT INTO outbox (mail)
+        SELECT m FROM unnest(p_outbox) WITH ORDINALITY AS x(m, n) ORDER BY n;
+        RETURN 'ok';
+    END
+    $$;",
 ];
 
 /// The period query: for each length tier, the periods that start
@@ -461,33 +530,6 @@ impl PgStore {
         Ok(Version(row.map_or(0, |row| row.get::<_, i64>(0) as u64)))
     }
 
-    /// Replaces one UID's periods in one set: one statement (the delete
-    /// and the insert see the same snapshot, so only old rows go).
-    fn write_periods(
-        tx: &mut Session<'_, impl GenericClient>,
-        principal: &CalAddress,
-        update: &PeriodUpdate,
-    ) -> Result<(), StoreError> {
-        let set = update.set.key();
-        let starts: Vec<i64> = update.periods.iter().map(|p| p.start.seconds()).collect();
-        let ends: Vec<i64> = update.periods.iter().map(|p| p.end.seconds()).collect();
-        let tiers: Vec<i16> = update
-            .periods
-            .iter()
-            .map(|p| length_tier(p.end.seconds().saturating_sub(p.start.seconds())) as i16)
-            .collect();
-        let lines: Vec<Vec<u8>> = update.periods.iter().map(|p| p.to_line().into_bytes()).collect();
-        tx.execute(
-            "WITH old AS (DELETE FROM periods WHERE principal = $1 AND set_key = $2 AND uid = $3)
-             INSERT INTO periods (principal, set_key, uid, starts, ends, tier, line)
-             SELECT $1, $2, $3, s, e, t, l FROM unnest($4::bigint[], $5::bigint[], $6::int2[], $7::bytea[])
-                 AS p(s, e, t, l)",
-            &[&principal.as_str(), &set, &update.uid.as_bytes(), &starts, &ends, &tiers, &lines],
-        )
-        .map_err(db)?;
-        Ok(())
-    }
-
     fn write_pref(
         client: &mut Session<'_, impl GenericClient>,
         principal: &CalAddress,
@@ -561,85 +603,73 @@ fn applied_version(client: &mut impl GenericClient) -> Result<usize, StoreError>
     Ok(row.get::<_, i32>(0) as usize)
 }
 
-/// The statements of a commit, inside the transaction that
-/// [`PgStore::commit`] opened and locked: a typical commit is four round
-/// trips here (check, record, periods, outbox), whatever its size.
-fn commit_in(tx: &mut Session<'_, impl GenericClient>, commit: &Commit) -> Result<(), StoreError> {
-    let principal = commit.principal.as_str();
-    let uid = commit.uid.as_bytes();
-    // The record's version and each guard's schedule version, in one read.
-    let guarded: Vec<&str> = commit.guards.iter().map(|guard| guard.principal.as_str()).collect();
-    let row = tx
+/// A commit as the arguments of `imip_commit` (migration 2), which locks,
+/// checks and writes in one call: one round trip, one transaction.
+fn commit_in(session: &mut Session<'_, Client>, commit: &Commit) -> Result<(), StoreError> {
+    for (key, _) in &commit.prefs {
+        check_pref_key(key)?;
+    }
+    let locks = lock_keys(commit);
+    let guards: Vec<&str> = commit.guards.iter().map(|g| g.principal.as_str()).collect();
+    let guard_versions: Vec<i64> = commit.guards.iter().map(|g| g.version.0 as i64).collect();
+    let record = &commit.record;
+    let keep = !record.is_empty();
+    let object = record.object.as_ref().map(|o| o.to_ics().into_bytes());
+    let pending = record.pending.as_ref().map(|p| p.to_line().into_bytes());
+    let counter_attendees: Vec<&str> = record.counters.keys().map(CalAddress::as_str).collect();
+    let counter_objects: Vec<Vec<u8>> = record.counters.values().map(|c| c.to_ics().into_bytes()).collect();
+    let pref_keys: Vec<&str> = commit.prefs.iter().map(|(k, _)| k.as_str()).collect();
+    let pref_values: Vec<Option<&str>> = commit.prefs.iter().map(|(_, v)| v.as_deref()).collect();
+    let update_sets: Vec<String> = commit.periods.iter().map(|u| u.set.key()).collect();
+    let update_uids: Vec<&[u8]> = commit.periods.iter().map(|u| u.uid.as_bytes()).collect();
+    let rows = commit.periods.iter().flat_map(|u| u.periods.iter().map(move |p| (u, p)));
+    let (mut sets, mut uids, mut starts, mut ends, mut tiers, mut lines) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (update, period) in rows {
+        sets.push(update.set.key());
+        uids.push(update.uid.as_bytes());
+        starts.push(period.start.seconds());
+        ends.push(period.end.seconds());
+        tiers.push(length_tier(period.end.seconds().saturating_sub(period.start.seconds())) as i16);
+        lines.push(period.to_line().into_bytes());
+    }
+    let outbox: Vec<Vec<u8>> = commit.outbox.iter().map(encode_mail).collect();
+    let row = session
         .query_opt(
-            "SELECT coalesce((SELECT version FROM records WHERE principal = $1 AND uid = $2), 0),
-               ARRAY(SELECT coalesce((SELECT s.version FROM schedules s WHERE s.principal = g.who), 0)
-                     FROM unnest($3::text[]) WITH ORDINALITY AS g(who, n) ORDER BY g.n)",
-            &[&principal, &uid, &guarded],
+            "SELECT imip_commit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                                $18, $19, $20, $21, $22)",
+            &[
+                &locks,
+                &commit.principal.as_str(),
+                &commit.uid.as_bytes(),
+                &(commit.expected.0 as i64),
+                &guards,
+                &guard_versions,
+                &keep,
+                &object,
+                &pending,
+                &counter_attendees,
+                &counter_objects,
+                &pref_keys,
+                &pref_values,
+                &update_sets,
+                &update_uids,
+                &sets,
+                &uids,
+                &starts,
+                &ends,
+                &tiers,
+                &lines,
+                &outbox,
+            ],
         )
         .map_err(db)?
-        .ok_or_else(|| corrupt("database", "the version check returned nothing"))?;
-    let current: i64 = row.get(0);
-    let schedules: Vec<i64> = row.get(1);
-    if Version(current as u64) != commit.expected {
-        return Err(StoreError::Conflict);
+        .ok_or_else(|| corrupt("database", "imip_commit returned nothing"))?;
+    match row.get::<_, String>(0).as_str() {
+        "ok" => Ok(()),
+        "conflict" => Err(StoreError::Conflict),
+        other => Err(corrupt("database", &format!("imip_commit returned {other:?}"))),
     }
-    for (guard, version) in commit.guards.iter().zip(schedules) {
-        if Version(version as u64) != guard.version {
-            return Err(StoreError::Conflict);
-        }
-    }
-    // The record, its counters dropped, and the schedule version raised
-    // when periods change: one statement.
-    let bump = !commit.periods.is_empty();
-    if commit.record.is_empty() {
-        tx.execute(
-            "WITH dropped AS (DELETE FROM counters WHERE principal = $1 AND uid = $2),
-                  bumped AS (INSERT INTO schedules (principal, version) SELECT $1, 1 WHERE $3
-                             ON CONFLICT (principal) DO UPDATE SET version = schedules.version + 1)
-             DELETE FROM records WHERE principal = $1 AND uid = $2",
-            &[&principal, &uid, &bump],
-        )
-        .map_err(db)?;
-    } else {
-        let record = &commit.record;
-        let object = record.object.as_ref().map(|o| o.to_ics().into_bytes());
-        let pending = record.pending.as_ref().map(|p| p.to_line().into_bytes());
-        tx.execute(
-            "WITH dropped AS (DELETE FROM counters WHERE principal = $1 AND uid = $2),
-                  bumped AS (INSERT INTO schedules (principal, version) SELECT $1, 1 WHERE $6
-                             ON CONFLICT (principal) DO UPDATE SET version = schedules.version + 1)
-             INSERT INTO records (principal, uid, version, object, pending) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (principal, uid) DO UPDATE SET
-               version = excluded.version, object = excluded.object, pending = excluded.pending",
-            &[&principal, &uid, &(current + 1), &object, &pending, &bump],
-        )
-        .map_err(db)?;
-        if !record.counters.is_empty() {
-            let attendees: Vec<&str> = record.counters.keys().map(CalAddress::as_str).collect();
-            let objects: Vec<Vec<u8>> = record.counters.values().map(|c| c.to_ics().into_bytes()).collect();
-            tx.execute(
-                "INSERT INTO counters (principal, uid, attendee, object)
-                 SELECT $1, $2, a, o FROM unnest($3::text[], $4::bytea[]) AS c(a, o)",
-                &[&principal, &uid, &attendees, &objects],
-            )
-            .map_err(db)?;
-        }
-    }
-    for (key, value) in &commit.prefs {
-        PgStore::write_pref(tx, &commit.principal, key, value.as_deref())?;
-    }
-    for update in &commit.periods {
-        PgStore::write_periods(tx, &commit.principal, update)?;
-    }
-    if !commit.outbox.is_empty() {
-        let mails: Vec<Vec<u8>> = commit.outbox.iter().map(encode_mail).collect();
-        tx.execute(
-            "INSERT INTO outbox (mail) SELECT m FROM unnest($1::bytea[]) WITH ORDINALITY AS u(m, n) ORDER BY n",
-            &[&mails],
-        )
-        .map_err(db)?;
-    }
-    Ok(())
 }
 
 impl Store for PgStore {
@@ -648,25 +678,9 @@ impl Store for PgStore {
     }
 
     fn commit(&mut self, commit: Commit) -> Result<(), StoreError> {
-        let mut client = self.client.borrow_mut();
-        // One round trip opens the transaction, makes it durable and takes
-        // its locks (integers, computed here: nothing from input is
-        // spliced into SQL).
-        let mut begin = format!("BEGIN; {DURABLE};");
-        for key in lock_keys(&commit) {
-            begin.push_str(&format!(" SELECT pg_advisory_xact_lock({key});"));
-        }
-        let result = client.batch_execute(&begin).map_err(db).and_then(|()| {
-            commit_in(&mut Session { client: &mut *client, statements: &self.statements }, &commit)
-        });
-        match result {
-            Ok(()) => client.batch_execute("COMMIT").map_err(db),
-            Err(error) => {
-                // The connection may be gone, and then so is the transaction.
-                let _ = client.batch_execute("ROLLBACK");
-                Err(error)
-            }
-        }
+        // One call in its own transaction: a 'conflict' returns before any
+        // write, and an error rolls everything back.
+        self.with_session(|session| commit_in(session, &commit))
     }
 
     fn schedule_version(&self, principal: &CalAddress) -> Result<Version, StoreError> {

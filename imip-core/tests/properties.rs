@@ -251,3 +251,30 @@ proptest! {
         prop_assert_eq!(w.sequence("alice@example.com", "meaning@example.com"), 1);
     }
 }
+
+/// Cases the redelivery property found once: an override stored alone,
+/// then a CANCEL of the series, twice. The second CANCEL changes nothing.
+#[test]
+fn a_series_cancel_after_an_override_alone_is_idempotent() {
+    for override_sequence in [0u8, 2] {
+        let mut w = World::new();
+        let first = Msg {
+            method: "REQUEST",
+            sequence: override_sequence,
+            stamp: 0,
+            hour: 8,
+            recurring: true,
+            instance: Some(0),
+        };
+        let cancel =
+            Msg { method: "CANCEL", sequence: 0, stamp: 0, hour: 8, recurring: false, instance: None };
+        w.receive("bob@example.com", "alice@example.com", &render(&first));
+        w.receive("bob@example.com", "alice@example.com", &render(&cancel));
+        let again = w.receive("bob@example.com", "alice@example.com", &render(&cancel));
+        assert!(
+            again.outcome.effects.is_empty(),
+            "override SEQUENCE {override_sequence}: {:?}",
+            again.outcome.effects
+        );
+    }
+}

@@ -205,14 +205,13 @@ pub(crate) fn materialize(
 /// The instances of `message` that supersede the stored copy
 /// (RFC 5546 §2.1.5), or why none does.
 ///
-/// RECURRENCE-ID is part of the ordering key: each instance is judged
-/// against the stored version of the same instance. A message with a
-/// master is judged by its master, and replaces the whole series; a
-/// master when none is stored is new, however new the overrides that
-/// arrived before it (they are kept, [`keep_newer_overrides`]).
-/// Overrides alone are judged one by one, against the stored override,
-/// or, for an instance not yet overridden, against the series: an
-/// override must not be older than the SEQUENCE of its series.
+/// A message with a master is judged by its master: it replaces the whole
+/// series. Overrides alone are judged one by one, against the stored
+/// override, or, for an instance not yet overridden, against the series:
+/// an override must not be older than the SEQUENCE of its series. Where
+/// no master is stored, the newest stored override stands for the series
+/// here (so that a CANCEL older than it changes nothing);
+/// [`master_is_news`] is the REQUEST's exception.
 pub(crate) fn newer_instances(
     stored: &SchedulingObject,
     message: &SchedulingObject,
@@ -234,7 +233,7 @@ pub(crate) fn newer_instances(
         let received = message.stamp(id).expect("listed instance");
         let freshness = match (stored.stamp(id), series) {
             (Some(current), _) => (compare(current, received), current),
-            (None, _) if id.is_master() => (Freshness::Newer, received),
+            (None, Some(series)) if id.is_master() => (compare(series, received), series),
             (None, Some(series)) if received.sequence >= series.sequence => (Freshness::Newer, series),
             (None, Some(series)) => (Freshness::Older, series),
             (None, None) => (Freshness::Newer, received),
@@ -254,6 +253,19 @@ pub(crate) fn newer_instances(
         return Ok(message.instance_ids().collect());
     }
     Ok(newer)
+}
+
+/// Whether a REQUEST's master is new to a copy that holds overrides only
+/// (RFC 5546 §2.1.5 per instance: RECURRENCE-ID is part of the ordering
+/// key). An override can overtake the invitation to its series; the
+/// series is then news however old it is, and the newer overrides are
+/// kept ([`keep_newer_overrides`]). Not news only when a stored instance
+/// carries its very SEQUENCE and DTSTAMP (a redelivery).
+pub(crate) fn master_is_news(stored: &SchedulingObject, message: &SchedulingObject) -> bool {
+    let Some(received) = message.stamp(InstanceId::Master) else { return false };
+    stored.component(InstanceId::Master).is_none()
+        && !stored.is_cancelled()
+        && !stored.instance_ids().filter_map(|id| stored.stamp(id)).any(|s| s == received)
 }
 
 /// After a full replacement, puts back stored overrides that the message

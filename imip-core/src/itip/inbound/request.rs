@@ -132,9 +132,13 @@ fn update(ctx: &Ctx<'_>, incoming: &Incoming, stored: &SchedulingObject, delegat
         // RFC 5546 §4.2.9: nothing older than the CANCEL revives it.
         return Outcome::unchanged(Unchanged::AlreadyCancelled);
     }
-    let newer = match super::newer_instances(stored, message) {
-        Ok(newer) => newer,
-        Err(unchanged) => return Outcome::unchanged(unchanged),
+    let newer = if super::master_is_news(stored, message) {
+        message.instance_ids().collect()
+    } else {
+        match super::newer_instances(stored, message) {
+            Ok(newer) => newer,
+            Err(unchanged) => return Outcome::unchanged(unchanged),
+        }
     };
     let master_stamp = stored.stamp(InstanceId::Master);
     let full = newer.contains(&InstanceId::Master);

@@ -202,6 +202,20 @@ fn apply_flags(settings: &mut Settings, common: &Common) -> Result<(), Failure> 
     Ok(())
 }
 
+/// Whether the directory holding `path` cannot be written (a read-only
+/// mount): creating a probe file there fails with EROFS.
+fn read_only_media(path: &Path) -> bool {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let probe = dir.join(format!(".imip-probe-{}", std::process::id()));
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            false
+        }
+        Err(error) => error.kind() == std::io::ErrorKind::ReadOnlyFilesystem,
+    }
+}
+
 /// Whether opening a store may create it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Access {
@@ -239,9 +253,17 @@ pub(crate) fn open_store(
             if access == Access::Existing && !Path::new(path).exists() {
                 return Err(absent("the database"));
             }
-            imip_store_sqlite::SqliteStore::open(path, Default::default())
-                .map(|s| Box::new(s) as Box<dyn Store>)
-                .map_err(|e| Failure::store(spec, &e))
+            match imip_store_sqlite::SqliteStore::open(path, Default::default()) {
+                Ok(store) => Ok(Box::new(store) as Box<dyn Store>),
+                // On read-only media a command that only reads still can.
+                Err(error) if access == Access::Existing && read_only_media(Path::new(path)) => {
+                    tracing::debug!(%error, "the database is on read-only media; reading it as immutable");
+                    imip_store_sqlite::SqliteStore::open_read_only(path)
+                        .map(|s| Box::new(s) as Box<dyn Store>)
+                        .map_err(|e| Failure::store(spec, &e))
+                }
+                Err(error) => Err(Failure::store(spec, &error)),
+            }
         }
         Some((_, dir)) => {
             if access == Access::Existing && !imip_store_fs::FsStore::exists(dir) {

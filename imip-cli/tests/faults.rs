@@ -196,3 +196,24 @@ fn a_read_only_store_gives_75_and_the_retry_books_once() {
     store_checks_clean(dir.path());
     drop(tmpfs);
 }
+
+/// An SQLite store on read-only media can be inspected too: `store
+/// check` and `pending` read it without writing (no WAL set-up, no
+/// migration), while an agent still gets 75.
+#[test]
+fn an_sqlite_store_on_read_only_media_can_be_checked() {
+    let peer = Listener::start();
+    let dir = setup(&config("sqlite:store/imip.db", &peer, "transport"), Some(ROOM));
+    let Some(tmpfs) = Tmpfs::mount(dir.path(), 4096) else { return };
+    let room = ["resource", "--recipient", "room@example.com"];
+    let out = run(dir.path(), &room, &request("ro-sqlite-0@example.com"));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    tmpfs.remount("ro");
+    store_checks_clean(dir.path());
+    let out = run(dir.path(), &["pending", "--user", "room@example.com"], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = run(dir.path(), &room, &request("ro-sqlite-1@example.com"));
+    assert_eq!(out.status.code(), Some(75), "{}", stderr(&out));
+    tmpfs.remount("rw");
+    drop(tmpfs);
+}

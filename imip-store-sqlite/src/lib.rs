@@ -164,6 +164,39 @@ impl SqliteStore {
         Self::configure(connection, &options)
     }
 
+    /// Opens an existing database for reading only, writing nothing: no
+    /// WAL set-up and no migration (a database of another schema version
+    /// is refused). For inspecting a store on read-only media, where
+    /// nobody writes: SQLite then reads it as immutable.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<SqliteStore, StoreError> {
+        use rusqlite::OpenFlags;
+        let path = path.as_ref();
+        if !path.is_file() {
+            return Err(StoreError::Invalid(format!("{} does not exist", path.display())));
+        }
+        let mut uri = String::from("file:");
+        for byte in path.to_string_lossy().bytes() {
+            match byte {
+                b'?' | b'#' | b'%' => uri.push_str(&format!("%{byte:02X}")),
+                _ => uri.push(char::from(byte)),
+            }
+        }
+        uri.push_str("?immutable=1");
+        let flags =
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let connection = Connection::open_with_flags(uri, flags).map_err(db)?;
+        let store = SqliteStore { connection };
+        let version = store.schema_version()?;
+        if version != MIGRATIONS.len() {
+            return Err(StoreError::Invalid(format!(
+                "{} has schema version {version}; this imip reads version {} only when it may migrate it",
+                path.display(),
+                MIGRATIONS.len()
+            )));
+        }
+        Ok(store)
+    }
+
     /// An in-memory database (for tests).
     pub fn open_in_memory() -> Result<SqliteStore, StoreError> {
         Self::configure(Connection::open_in_memory().map_err(db)?, &Options::default())

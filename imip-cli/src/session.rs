@@ -57,6 +57,7 @@ impl Session {
             resources: settings.resources.clone(),
             sender: settings.sender.clone(),
             authserv_id: settings.authserv_id.clone(),
+            relays: settings.relays.clone(),
             ..Config::default()
         };
         config.limits.max_attendees = settings.limits.max_attendees;

@@ -39,6 +39,9 @@
 //! [security]
 //! authserv_id = "mx.example.com"          # trust a From: only with DKIM or DMARC passing
 //!                                         #   in this MTA's Authentication-Results
+//! [[security.relay]]                      # mail from this domain may speak for
+//! from = "email.icloud.com"               #   participants of that one
+//! for = "imip.me.com"
 //!
 //! [log]
 //! to = "stderr"                           # or "syslog"
@@ -102,6 +105,8 @@ pub(crate) struct Settings {
     /// Trust a From: only when Authentication-Results from this MTA
     /// shows DKIM or DMARC passing for its domain.
     pub(crate) authserv_id: Option<String>,
+    /// Domains whose mail may speak for participants of other domains.
+    pub(crate) relays: Vec<imip_core::Relay>,
     /// The system sender (summaries, notices to owners).
     pub(crate) sender: Option<CalAddress>,
     /// The resource directory.
@@ -193,6 +198,7 @@ impl Default for Settings {
             store: DEFAULT_STORE.into(),
             postgres: imip_store_postgres::Options::default(),
             authserv_id: None,
+            relays: Vec::new(),
             sender: None,
             resources: Directory::default(),
             transport: None,
@@ -235,6 +241,16 @@ struct RawSettings {
 #[serde(deny_unknown_fields)]
 struct RawSecurity {
     authserv_id: Option<String>,
+    #[serde(default)]
+    relay: Vec<RawRelay>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRelay {
+    from: String,
+    #[serde(rename = "for")]
+    for_domain: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -298,6 +314,24 @@ impl Settings {
                 return Err(at(format!("security.authserv_id {id:?}: use the host name your MTA writes")));
             }
             settings.authserv_id = Some(id);
+        }
+        for relay in raw.security.relay {
+            let domain = |d: &str| !d.is_empty() && d.contains('.') && !d.contains(['@', ' ', '/']);
+            if !domain(&relay.from) || !domain(&relay.for_domain) {
+                return Err(at(format!(
+                    "security.relay {:?} for {:?}: give two domain names",
+                    relay.from, relay.for_domain
+                )));
+            }
+            settings.relays.push(imip_core::Relay {
+                from_domain: relay.from.to_ascii_lowercase(),
+                for_domain: relay.for_domain.to_ascii_lowercase(),
+            });
+        }
+        if !settings.relays.is_empty() && settings.authserv_id.is_none() {
+            return Err(at("security.relay needs security.authserv_id: a relay is trusted only when \
+                           its mail is authenticated"
+                .to_string()));
         }
         settings.postgres.password_file = raw.postgres.password_file.map(&relative);
         settings.postgres.ca_file = raw.postgres.ca_file.map(&relative);
@@ -441,6 +475,9 @@ mod tests {
         assert_eq!(error.code, crate::exit::EX_CONFIG);
         for bad in [
             "store = \"postgres:x\"",
+            "[[security.relay]]\nfrom = \"email.icloud.com\"\nfor = \"imip.me.com\"",
+            "[security]\nauthserv_id = \"mx.example.com\"\n[[security.relay]]\nfrom = \"icloud\"\nfor = \"imip.me.com\"",
+            "[security]\nauthserv_id = \"two words\"",
             "colour = \"blue\"",
             "sender = \"nobody\"",
             "transport = \"sendmail:\"",

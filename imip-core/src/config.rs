@@ -81,6 +81,22 @@ pub struct Config {
     /// passing for its domain ([`crate::imip::auth`], RFC 8601). `None`
     /// (the default): the headers are taken as they are.
     pub authserv_id: Option<String>,
+    /// Hosts that send for others' addresses: a mail from the relay's
+    /// domain may speak for a participant of the domain it serves (iCloud
+    /// sends from `…@email.icloud.com` for `…@imip.me.com` tokens). Only
+    /// honoured with [`Config::authserv_id`] set, so that the relay's
+    /// address is authenticated; none by default.
+    pub relays: Vec<Relay>,
+}
+
+/// A domain whose mail may speak for participants of another domain
+/// ([`Config::relays`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relay {
+    /// The sending domain, e.g. `email.icloud.com`.
+    pub from_domain: String,
+    /// The domain of the participants it sends for, e.g. `imip.me.com`.
+    pub for_domain: String,
 }
 
 impl Default for Config {
@@ -97,6 +113,7 @@ impl Default for Config {
             resources: crate::resource::Directory::default(),
             sender: None,
             authserv_id: None,
+            relays: Vec::new(),
         }
     }
 }

@@ -134,7 +134,7 @@ mod time;
 mod violation;
 
 pub use address::CalAddress;
-pub use config::{Config, ConfigError, Limits, OrganizerReplacement, UninvitedReplies};
+pub use config::{Config, ConfigError, Limits, OrganizerReplacement, Relay, UninvitedReplies};
 pub use engine::Engine;
 pub use env::{Env, IdSource, SeqIds};
 pub use input::{Incoming, Input, LocalAction};

@@ -411,3 +411,44 @@ fn publish_is_stored_and_own_messages_ignored() {
     let own = w.receive("alice@example.com", "alice@example.com", &publish);
     assert_eq!(own.outcome.disposition, Disposition::Ignored(Ignored::OwnMessage));
 }
+
+/// A configured relay (iCloud sends from `…@email.icloud.com` for its
+/// `…@imip.me.com` tokens) may speak for participants of the domain it
+/// serves, but only where senders are authenticated (`authserv_id`):
+/// by default, and for other domains, it is no one.
+#[test]
+fn a_relay_speaks_for_its_domain_only_when_senders_are_authenticated() {
+    let invitation = vevent(
+        Some("REQUEST"),
+        &[
+            "UID:relayed@example.com",
+            "DTSTAMP:20250301T090000Z",
+            "DTSTART:20250310T100000Z",
+            "DTEND:20250310T110000Z",
+            "SUMMARY:Relayed",
+            "ORGANIZER;EMAIL=alice@icloud.com:mailto:2_token@imip.me.com",
+            "ATTENDEE;RSVP=TRUE;PARTSTAT=NEEDS-ACTION:mailto:bob@example.com",
+        ],
+    );
+    let relay = Relay { from_domain: "email.icloud.com".into(), for_domain: "imip.me.com".into() };
+    let cases = [
+        (Some("mx.example.com"), vec![relay.clone()], "noreply@email.icloud.com", true),
+        (None, vec![relay.clone()], "noreply@email.icloud.com", false),
+        (Some("mx.example.com"), vec![], "noreply@email.icloud.com", false),
+        (Some("mx.example.com"), vec![relay], "noreply@elsewhere.example", false),
+    ];
+    for (authserv_id, relays, sender, accepted) in cases {
+        let config = Config {
+            authserv_id: authserv_id.map(str::to_string),
+            relays: relays.clone(),
+            ..Config::default()
+        };
+        let mut w = World::with_config(config);
+        w.receive("bob@example.com", sender, &invitation);
+        assert_eq!(
+            w.has("bob@example.com", "relayed@example.com"),
+            accepted,
+            "{authserv_id:?} {relays:?} {sender}"
+        );
+    }
+}

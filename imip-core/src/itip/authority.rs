@@ -14,7 +14,7 @@ pub(crate) fn check_organizer(
     senders: &[CalAddress],
     organizer: &Participant,
 ) -> Result<(), Violation> {
-    if !config.verify_senders || senders.iter().any(|s| organizer.is_spoken_for_by(s)) {
+    if !config.verify_senders || senders.iter().any(|s| may_speak_for(config, s, organizer)) {
         return Ok(());
     }
     Err(Violation::SenderNotOrganizer {
@@ -35,11 +35,25 @@ pub(crate) fn speaking_attendee<'a>(
         candidates
             .iter()
             .find(|p| senders.contains(&p.address))
-            .or_else(|| candidates.iter().find(|p| senders.iter().any(|s| p.is_spoken_for_by(s))))
+            .or_else(|| candidates.iter().find(|p| senders.iter().any(|s| may_speak_for(config, s, p))))
     } else {
         candidates.first()
     };
     found.ok_or_else(|| Violation::SenderNotAttendee {
         sender: senders.first().map(|s| s.to_string()).unwrap_or_else(|| "(no verified sender)".into()),
     })
+}
+
+/// Whether `sender` may speak for `participant`: it is the participant
+/// (its address or EMAIL), its SENT-BY, or a configured relay for its
+/// domain, when senders are authenticated ([`Config::relays`]).
+fn may_speak_for(config: &Config, sender: &CalAddress, participant: &Participant) -> bool {
+    if participant.is_spoken_for_by(sender) {
+        return true;
+    }
+    config.authserv_id.is_some()
+        && config.relays.iter().any(|relay| {
+            sender.domain().eq_ignore_ascii_case(&relay.from_domain)
+                && participant.address.domain().eq_ignore_ascii_case(&relay.for_domain)
+        })
 }

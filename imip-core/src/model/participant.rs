@@ -115,6 +115,11 @@ pub struct Participant {
     pub is_resource: bool,
     /// SENT-BY (RFC 5545 §3.2.18).
     pub sent_by: Option<CalAddress>,
+    /// The `EMAIL` parameter's address when it differs from the value
+    /// (RFC 7986 §6.2): iCloud's opaque `…@imip.me.com` tokens and
+    /// CalendarServer's principal URLs carry the person's real address
+    /// there. The participant is known by both.
+    pub email: Option<CalAddress>,
     /// DELEGATED-TO (RFC 5545 §3.2.5).
     pub delegated_to: Vec<CalAddress>,
     /// DELEGATED-FROM (RFC 5545 §3.2.4).
@@ -137,6 +142,7 @@ impl Participant {
             common_name: None,
             is_resource: false,
             sent_by: None,
+            email: None,
             delegated_to: Vec::new(),
             delegated_from: Vec::new(),
             schedule_agent: ScheduleAgent::Server,
@@ -164,6 +170,10 @@ impl Participant {
                 }
                 (ICalendarParameterName::SentBy, value) => {
                     participant.sent_by = param_text(value).and_then(CalAddress::parse)
+                }
+                (ICalendarParameterName::Email, value) => {
+                    participant.email =
+                        param_text(value).and_then(CalAddress::parse).filter(|e| *e != participant.address)
                 }
                 (ICalendarParameterName::DelegatedTo, value) => {
                     participant.delegated_to.extend(param_addresses(value))
@@ -199,7 +209,20 @@ impl Participant {
     /// Whether `sender` may speak for this participant: it is the
     /// participant or the participant's SENT-BY (RFC 5545 §3.2.18).
     pub fn is_spoken_for_by(&self, sender: &CalAddress) -> bool {
-        &self.address == sender || self.sent_by.as_ref() == Some(sender)
+        self.is_known_as(sender) || self.sent_by.as_ref() == Some(sender)
+    }
+
+    /// Whether `address` is this participant's: the value, or its
+    /// `EMAIL` parameter.
+    pub fn is_known_as(&self, address: &CalAddress) -> bool {
+        &self.address == address || self.email.as_ref() == Some(address)
+    }
+
+    /// Whether two entries name the same person: the same address, or one
+    /// known by the other's (an organizer written once with its opaque
+    /// token and once with its e-mail address).
+    pub fn is_same_person(&self, other: &Participant) -> bool {
+        self.is_known_as(&other.address) || other.email.as_ref().is_some_and(|e| self.is_known_as(e))
     }
 
     /// Whether we deliver messages to this participant (RFC 6638 §7.1).

@@ -26,7 +26,7 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     let Some(stored_organizer) = stored.organizer() else {
         return Outcome::refused(Violation::MissingOrganizer);
     };
-    if stored_organizer.address != organizer.address {
+    if !stored_organizer.is_same_person(&organizer) {
         return Outcome::refused(Violation::OrganizerMismatch {
             stored: stored_organizer.address.to_string(),
             claimed: organizer.address.to_string(),

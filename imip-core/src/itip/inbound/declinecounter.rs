@@ -16,7 +16,7 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     let (Some(organizer), Some(claimed)) = (stored.organizer(), message.organizer()) else {
         return Outcome::refused(Violation::MissingOrganizer);
     };
-    if organizer.address != claimed.address {
+    if !organizer.is_same_person(&claimed) {
         return Outcome::refused(Violation::OrganizerMismatch {
             stored: organizer.address.to_string(),
             claimed: claimed.address.to_string(),

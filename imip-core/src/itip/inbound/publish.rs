@@ -22,10 +22,10 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     let (object, applied) = match ctx.record.object.as_ref() {
         None => (message.clone().without_method(), Applied::Created),
         Some(stored) => {
-            let stored_organizer = stored.organizer().map(|o| o.address);
-            if stored_organizer.as_ref() != Some(&organizer.address) {
+            let stored_organizer = stored.organizer();
+            if !stored_organizer.as_ref().is_some_and(|o| o.is_same_person(&organizer)) {
                 return Outcome::refused(Violation::OrganizerMismatch {
-                    stored: stored_organizer.map(|a| a.to_string()).unwrap_or_default(),
+                    stored: stored_organizer.map(|o| o.address.to_string()).unwrap_or_default(),
                     claimed: organizer.address.to_string(),
                 });
             }

@@ -116,13 +116,23 @@ fn create(ctx: &Ctx<'_>, message: &SchedulingObject, delegated: bool) -> Outcome
 
 fn update(ctx: &Ctx<'_>, incoming: &Incoming, stored: &SchedulingObject, delegated: bool) -> Outcome {
     let message = &incoming.message;
-    let new_organizer = message.organizer().map(|p| p.address);
-    let old_organizer = stored.organizer().map(|p| p.address);
-    let replaced = new_organizer != old_organizer;
+    let new_organizer = message.organizer();
+    let old_organizer = stored.organizer();
+    // The same person, however written (an opaque token with EMAIL=, or
+    // the address), is no new organizer.
+    let replaced = match (&new_organizer, &old_organizer) {
+        (Some(new), Some(old)) => !old.is_same_person(new),
+        (new, old) => new.is_some() != old.is_some(),
+    };
+    let old_participant = old_organizer.clone();
+    let old_organizer = old_organizer.map(|p| p.address);
     if replaced && let Err(violation) = may_replace_organizer(ctx, stored, message) {
         return Outcome::refused(violation);
     }
-    if delegated && !replaced && !incoming.senders.iter().any(|s| Some(s) == old_organizer.as_ref()) {
+    if delegated
+        && !replaced
+        && !incoming.senders.iter().any(|s| old_participant.as_ref().is_some_and(|o| o.is_spoken_for_by(s)))
+    {
         // A delegation copy must not overwrite the organizer's version.
         return Outcome::unchanged(Unchanged::Duplicate)
             .note("delegated copy of an invitation we already hold");

@@ -379,8 +379,8 @@ impl PgStore {
         let version = store.schema_version()?;
         if version != MIGRATIONS.len() {
             return Err(StoreError::Invalid(format!(
-                "the database has schema version {version}; this imip uses {}: run an agent or \
-                 `imip store check` with this version to migrate it",
+                "the database has schema version {version}; this imip uses {}: `imip maintain` (or \
+                 the next delivery) migrates it",
                 MIGRATIONS.len()
             )));
         }

@@ -377,6 +377,12 @@ impl PgStore {
             )));
         }
         let version = store.schema_version()?;
+        if version > MIGRATIONS.len() {
+            return Err(StoreError::Invalid(format!(
+                "the database has schema version {version}; this imip understands up to {}",
+                MIGRATIONS.len()
+            )));
+        }
         if version != MIGRATIONS.len() {
             return Err(StoreError::Invalid(format!(
                 "the database has schema version {version}; this imip uses {}: `imip maintain` (or \

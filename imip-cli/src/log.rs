@@ -14,7 +14,8 @@ pub(crate) fn init(settings: &Settings) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&settings.log_level));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
     let _ = match settings.log_to {
-        LogTarget::Stderr => builder.with_writer(std::io::stderr).with_ansi(false).without_time().try_init(),
+        // stderr lines carry their time (UTC, RFC 3339); syslog adds its own.
+        LogTarget::Stderr => builder.with_writer(std::io::stderr).with_ansi(false).try_init(),
         LogTarget::Syslog => builder.with_writer(SyslogLine::new).with_ansi(false).without_time().try_init(),
     };
 }

@@ -69,7 +69,8 @@ fn summary_mail(original: &[u8], summary: &str, date: &str, message_id: &str, at
         out.extend_from_slice(b"\r\n");
         return out;
     }
-    let mut boundary = format!("imip-summary-{}", message_id.split('@').next().unwrap_or("x"));
+    let local = message_id.split('@').next().unwrap_or("x");
+    let mut boundary = format!("imip-summary-{}", local.strip_prefix("imip-").unwrap_or(local));
     while contains(original, boundary.as_bytes()) {
         boundary.push('=');
     }

@@ -160,7 +160,7 @@ impl Session {
                 bytes: bytes.clone(),
             });
         }
-        crate::emit(&transport::mbox(&mails))
+        crate::emit(&transport::mbox(&mails, self.now))
     }
 
     /// A new Message-ID for mail imip writes itself.

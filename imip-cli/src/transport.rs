@@ -87,12 +87,17 @@ impl Transport for Unconfigured {
     }
 }
 
-/// Writes mail as an mbox (`From ` lines, `>From ` quoting), in the order
-/// given, for `--dry-run`.
-pub(crate) fn mbox(mails: &[OutgoingMail]) -> String {
+/// Writes mail as an mbox (`From ` lines with the envelope sender and
+/// `now` in asctime form, `>From ` quoting), in the order given, for
+/// `--dry-run`.
+pub(crate) fn mbox(mails: &[OutgoingMail], now: imip_core::Timestamp) -> String {
+    let date = chrono::DateTime::from_timestamp(now.seconds(), 0)
+        .unwrap_or_default()
+        .format("%a %b %e %H:%M:%S %Y")
+        .to_string();
     let mut out = String::new();
     for mail in mails {
-        out.push_str(&format!("From {} Thu Jan  1 00:00:00 1970\n", mail.envelope_from));
+        out.push_str(&format!("From {} {date}\n", mail.envelope_from));
         let text = String::from_utf8_lossy(&mail.bytes).replace("\r\n", "\n");
         for line in text.lines() {
             if line.trim_start_matches('>').starts_with("From ") {
@@ -122,10 +127,11 @@ mod tests {
 
     #[test]
     fn mbox_quotes_from_lines() {
-        let out = mbox(&[mail("Subject: x\r\n\r\nFrom here\r\n>From there\r\n")]);
+        let now = imip_core::Timestamp::parse_utc("20301204T093005Z").expect("time");
+        let out = mbox(&[mail("Subject: x\r\n\r\nFrom here\r\n>From there\r\n")], now);
         assert_eq!(
             out,
-            "From room@example.com Thu Jan  1 00:00:00 1970\nSubject: x\n\n>From here\n>>From there\n\n"
+            "From room@example.com Wed Dec  4 09:30:05 2030\nSubject: x\n\n>From here\n>>From there\n\n"
         );
     }
 

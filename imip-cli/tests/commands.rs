@@ -217,7 +217,14 @@ fn the_outbox_keeps_mail_until_a_transport_takes_it() {
     );
     assert_eq!(decline.status.code(), Some(0), "{}", stderr(&decline));
     assert!(stderr(&decline).contains("wait in the outbox"));
-    assert_eq!(stdout(&imip(dir.path(), &with_config(&["outbox", "list"]), b"")).lines().count(), 1);
+    let listed = stdout(&imip(dir.path(), &with_config(&["outbox", "list"]), b""));
+    assert_eq!(listed.lines().count(), 1);
+    // The id is plain text an admin can copy, not a Rust debug form.
+    let id = listed.split('\t').next().unwrap_or_default();
+    assert!(!id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'), "{listed}");
+    // Log lines on stderr carry their time.
+    let first_log = stderr(&decline).lines().next().unwrap_or_default().to_string();
+    assert!(first_log.starts_with("20") && first_log.contains('T') && first_log.contains('Z'), "{first_log}");
     let flush = imip(dir.path(), &with_config(&["outbox", "flush"]), b"");
     assert_eq!(flush.status.code(), Some(75), "still no transport: retry later");
 

@@ -238,3 +238,26 @@ fn with_an_authserv_id_only_authenticated_organizers_book() {
         }
     }
 }
+
+/// The dry run's mbox `From ` line carries the real date, and a summary
+/// wraps the original with a boundary that does not repeat "imip-".
+#[test]
+fn the_dry_run_mbox_is_dated_and_boundaries_have_one_prefix() {
+    let dir = setup();
+    let out = imip(dir.path(), RUN, &request("dated@example.com", "alice@example.com"));
+    let mbox = String::from_utf8_lossy(&out.stdout).into_owned();
+    let from_line = mbox.lines().next().unwrap_or_default();
+    assert!(from_line.starts_with("From ") && !from_line.contains("1970"), "{from_line}");
+    let person = ["--config", "imip.toml", "--dry-run", "person", "--recipient", "bob@example.com"];
+    let mail = common::invitation(
+        "wrapped@example.com",
+        "alice@example.com",
+        &["bob@example.com"],
+        "20300311T140000Z",
+        "20300311T150000Z",
+    );
+    let out = imip(dir.path(), &person, &mail);
+    let delivered = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(delivered.contains("boundary=\"imip-summary-"), "{delivered}");
+    assert!(!delivered.contains("imip-summary-imip-"), "{delivered}");
+}

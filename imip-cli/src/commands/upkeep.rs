@@ -43,7 +43,7 @@ pub(crate) fn list(session: &Session) -> Result<(), Failure> {
     let mut text = String::new();
     for (id, mail) in store.outbox().map_err(|e| Failure::store("outbox", &e))? {
         let to: Vec<&str> = mail.recipients.iter().map(|r| r.as_str()).collect();
-        text.push_str(&format!("{id:?}\t{}\t{}\t{}\n", mail.message_id, mail.envelope_from, to.join(",")));
+        text.push_str(&format!("{}\t{}\t{}\t{}\n", id.0, mail.message_id, mail.envelope_from, to.join(",")));
     }
     crate::emit(&text)
 }

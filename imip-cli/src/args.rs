@@ -7,9 +7,15 @@ use std::path::PathBuf;
 ///
 /// An MTA pipes each message into `imip person`, `imip person-outgoing`
 /// or `imip resource`. The other commands manage users, their queues, the
-/// store, and free/busy. Exit codes follow sysexits(3): 0 done (also for
-/// mail refused, ignored or delivered unchanged), 65 bounce, 75 try again
-/// later, 78 bad configuration.
+/// store, and free/busy.
+///
+/// Exit codes (sysexits(3)): 0 done (also for mail refused, ignored or
+/// delivered unchanged); 64 a command called wrongly; 65 bad data (a
+/// value, a file, problems `store check` found); 66 an input file that is
+/// missing; 67 the mailbox refuses the mail for good; 70 an internal
+/// error; 73 an output that cannot be created; 74 a store entry that is
+/// unreadable; 75 try again later (only what a retry cures); 78 a bad
+/// configuration.
 #[derive(Parser)]
 #[command(name = "imip", version, about, long_about)]
 pub(crate) struct Cli {

@@ -451,3 +451,27 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     found
 }
+
+/// The README's exit-code table and `imip --help` name the same codes,
+/// and every code the binary can return is in both.
+#[test]
+fn the_readme_and_the_help_agree_on_exit_codes() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).expect("README");
+    let table: Vec<u8> = readme
+        .lines()
+        .skip_while(|l| !l.starts_with("Exit codes follow sysexits(3)"))
+        .filter_map(|l| l.strip_prefix("| ").and_then(|r| r.split(' ').next()).and_then(|c| c.parse().ok()))
+        .collect();
+    let source = include_str!("../src/exit.rs");
+    let defined: Vec<u8> = source
+        .lines()
+        .filter_map(|l| l.strip_prefix("pub(crate) const EX_"))
+        .filter_map(|l| l.rsplit("= ").next()?.trim_end_matches(';').parse().ok())
+        .collect();
+    let help = stdout(&imip(std::path::Path::new("."), &["--help"], b""));
+    for code in defined.iter().chain([0u8].iter()) {
+        assert!(table.contains(code), "README's table lacks {code}: {table:?}");
+        assert!(help.contains(&format!(" {code} ")), "--help lacks {code}: {help}");
+    }
+}

@@ -475,3 +475,80 @@ fn the_readme_and_the_help_agree_on_exit_codes() {
         assert!(help.contains(&format!(" {code} ")), "--help lacks {code}: {help}");
     }
 }
+
+/// `imip itip diff` and `imip itip process` show this stop's engine cases
+/// through the binary: a rewrite with the same meaning sends nothing and
+/// a real change sends a REQUEST (RFC 6638 §3.2.8); a REQUEST with an
+/// RRULE that does not parse is answered 3.1 and one with a date that
+/// does not exist 3.5 (RFC 5546 §3.6).
+#[test]
+fn itip_diff_and_process_show_meaning_and_invalid_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let series = |rule: &str, end: &str| {
+        format!(
+            "BEGIN:VCALENDAR\r\nPRODID:-//t//EN\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:s1@example.com\r\n\
+             DTSTAMP:20250301T090000Z\r\nSEQUENCE:0\r\nDTSTART:20300310T140000Z\r\n{end}\r\nRRULE:{rule}\r\n\
+             SUMMARY:Stand-up\r\nORGANIZER:mailto:alice@example.com\r\n\
+             ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+    };
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    write("old.ics", &series("FREQ=WEEKLY;BYDAY=MO,WE;COUNT=4", "DTEND:20300310T141500Z"));
+    write(
+        "same.ics",
+        &series("FREQ=WEEKLY;INTERVAL=1;WKST=MO;BYDAY=WE,MO;UNTIL=20300320T140000Z", "DURATION:PT15M"),
+    );
+    write("longer.ics", &series("FREQ=WEEKLY;BYDAY=MO,WE;COUNT=5", "DTEND:20300310T141500Z"));
+    let diff = |new: &str| {
+        let out = imip(
+            dir.path(),
+            &["itip", "diff", "--as", "alice@example.com", "--old", "old.ics", "--new", new, "--json"],
+            b"",
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("JSON")
+    };
+    let same = diff("same.ics");
+    assert_eq!(same["messages"].as_array().map(Vec::len), Some(0), "{same}");
+    assert!(same["object"].as_str().unwrap().contains("SEQUENCE:0"), "{same}");
+    let longer = diff("longer.ics");
+    assert_eq!(longer["messages"][0]["method"], "REQUEST", "{longer}");
+    assert!(longer["messages"][0]["ical"].as_str().unwrap().contains("SEQUENCE:1"), "{longer}");
+
+    for (property, value, code) in
+        [("RRULE", "FREQ=FORTNIGHTLY", "3.1"), ("DTSTART", "20301345T140000Z", "3.5")]
+    {
+        let request = format!(
+            "BEGIN:VCALENDAR\r\nPRODID:-//t//EN\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\n\
+             UID:bad@example.com\r\nDTSTAMP:20250301T090000Z\r\nDTSTART:20300310T140000Z\r\n\
+             DTEND:20300310T150000Z\r\n{property}:{value}\r\nSUMMARY:Bad\r\n\
+             ORGANIZER:mailto:alice@example.com\r\nATTENDEE;RSVP=TRUE:mailto:bob@example.com\r\n\
+             END:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+        .replace(
+            "DTSTART:20300310T140000Z\r\nDTEND:20300310T150000Z\r\nDTSTART:",
+            "DTEND:20300310T150000Z\r\nDTSTART:",
+        );
+        write("bad.ics", &request);
+        let out = imip(
+            dir.path(),
+            &[
+                "itip",
+                "process",
+                "--as",
+                "bob@example.com",
+                "--from",
+                "alice@example.com",
+                "bad.ics",
+                "--json",
+            ],
+            b"",
+        );
+        assert_eq!(out.status.code(), Some(0), "{property}: {}", stderr(&out));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert_eq!(json["refused"], true, "{property}: {json}");
+        let reply = json["messages"][0]["ical"].as_str().unwrap_or_default().replace("\r\n ", "");
+        assert!(reply.contains(&format!("REQUEST-STATUS:{code};")), "{property}: {reply}");
+        assert!(!reply.contains(value), "the invalid value is not copied: {reply}");
+    }
+}

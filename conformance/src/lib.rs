@@ -37,6 +37,7 @@
 
 pub mod script;
 pub mod store_suite;
+pub mod strict;
 mod world;
 
 pub use world::World;

@@ -4,7 +4,7 @@
 
 use calcard::icalendar::ICalendar;
 use imip_core::freebusy::{FreeBusyConfig, PeriodSet, busy_time};
-use imip_core::imip::{AutoSubmitted, MailLimits, ReceivedMail, extract, render};
+use imip_core::imip::{AutoSubmitted, MailLimits, extract, render};
 use imip_core::resource::Directory;
 use imip_core::{
     CalAddress, Config, Engine, Env, InstanceId, ItipMessage, LocalAction, MemStore, Method, OutgoingMail,
@@ -367,7 +367,7 @@ impl World {
             }
             let received = extract(&mail.bytes, &limits).map_err(|e| format!("unreadable mail: {e}"))?;
             if sender == Sender::Agent {
-                check_presence(&mail.envelope_from, &received)?;
+                check_strict(&mail.envelope_from, &mail.bytes)?;
             }
             let to: Vec<String> = mail.recipients.iter().map(|r| r.to_string()).collect();
             for part in &received.parts {
@@ -426,18 +426,28 @@ enum Sender {
     Other,
 }
 
-/// Holds a mail an agent sent to the property presence rules of RFC 5546
-/// §3 ([`imip_core::presence`]): a scenario in which imip sends a message
+/// Holds a mail an agent sent to the strict checker ([`crate::strict`]:
+/// the presence rules of RFC 5546 §3 and RFC 5545's grammar, over the
+/// calendar text as sent): a scenario in which imip sends a message
 /// that breaks them fails.
-fn check_presence(envelope_from: &CalAddress, received: &ReceivedMail) -> Result<(), String> {
-    for part in &received.parts {
-        let problems = imip_core::presence::check(part.object.calendar());
+fn check_strict(envelope_from: &CalAddress, bytes: &[u8]) -> Result<(), String> {
+    use mail_parser::MimeHeaders;
+    let message =
+        mail_parser::MessageParser::default().parse(bytes).ok_or("an agent sent an unreadable mail")?;
+    for part in &message.parts {
+        let is_calendar = part.content_type().is_some_and(|t| {
+            t.ctype().eq_ignore_ascii_case("text")
+                && t.subtype().is_some_and(|s| s.eq_ignore_ascii_case("calendar"))
+        });
+        if !is_calendar {
+            continue;
+        }
+        let text = String::from_utf8_lossy(part.contents());
+        let problems = crate::strict::check_text(&text);
         if !problems.is_empty() {
-            let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
             return Err(format!(
-                "{envelope_from} sent a message that breaks RFC 5546 §3:\n  {}\n{}",
-                list.join("\n  "),
-                part.object.to_ics()
+                "{envelope_from} sent a message that a strict client rejects:\n  {}\n{text}",
+                problems.join("\n  ")
             ));
         }
     }
@@ -474,14 +484,12 @@ mod tests {
     }
 
     #[test]
-    fn a_sent_message_that_breaks_the_presence_rules_fails_the_scenario() {
+    fn a_sent_message_that_breaks_the_presence_rules_or_the_grammar_fails_the_scenario() {
         let body = "BEGIN:VCALENDAR\nPRODID:-//x//EN\nVERSION:2.0\nMETHOD:REPLY\nBEGIN:VEVENT\nUID:1\n\
                     DTSTAMP:20250301T090000Z\nORGANIZER:mailto:a@example.com\n";
         let good =
             format!("{body}ATTENDEE;PARTSTAT=ACCEPTED:mailto:b@example.com\nEND:VEVENT\nEND:VCALENDAR\n");
-        let check = |mail: OutgoingMail| {
-            check_presence(&mail.envelope_from, &extract(&mail.bytes, &MailLimits::default()).unwrap())
-        };
+        let check = |mail: OutgoingMail| check_strict(&mail.envelope_from, &mail.bytes);
         assert_eq!(check(mail(&good)), Ok(()));
         let two = format!(
             "{body}ATTENDEE;PARTSTAT=ACCEPTED:mailto:b@example.com\nATTENDEE:mailto:c@example.com\n\
@@ -489,5 +497,10 @@ mod tests {
         );
         let error = check(mail(&two)).unwrap_err();
         assert!(error.contains("VEVENT/ATTENDEE occurs 2 times"), "{error}");
+        let quoted = format!(
+            "{body}ATTENDEE;CN=\"B \\\"Q\\\"\";PARTSTAT=ACCEPTED:mailto:b@example.com\nEND:VEVENT\nEND:VCALENDAR\n"
+        );
+        let error = check(mail(&quoted)).unwrap_err();
+        assert!(error.contains("backslash in a quoted parameter"), "{error}");
     }
 }

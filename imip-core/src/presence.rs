@@ -25,6 +25,7 @@
 //! ```
 
 use calcard::icalendar::{ICalendar, ICalendarComponent, ICalendarProperty};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -144,6 +145,72 @@ pub fn rules() -> &'static [Rule] {
             })
             .collect()
     })
+}
+
+/// The properties imip writes into a `method` message about a `kind`
+/// component (`VEVENT`, `VTODO`, …) that it composes from a stored copy
+/// (REPLY, REFRESH, DECLINECOUNTER): every property the table of RFC
+/// 5546 §3 requires there (presence `1` or `1+`), and those of `wanted`
+/// that the table allows. ATTENDEE is never in the set: the composer
+/// writes the participant lines it means. The set comes from the tables,
+/// not from a list shared between methods, so that no message carries
+/// what its own table forbids.
+///
+/// ```
+/// use calcard::icalendar::ICalendarProperty as P;
+/// use imip_core::presence::carried;
+/// let wanted = [P::RecurrenceId, P::Sequence, P::Dtstart, P::Summary];
+/// let names = |set: Vec<P>| set.iter().map(|p| p.as_str().to_string()).collect::<Vec<_>>();
+/// // §3.2.8 requires SEQUENCE and allows DTSTART; §3.2.6 forbids both.
+/// assert_eq!(names(carried("VEVENT", "DECLINECOUNTER", &wanted[..2])),
+///            ["DTSTAMP", "ORGANIZER", "SEQUENCE", "UID", "RECURRENCE-ID"]);
+/// assert_eq!(names(carried("VEVENT", "REFRESH", &wanted)), ["DTSTAMP", "ORGANIZER", "UID", "RECURRENCE-ID"]);
+/// // The VTODO REFRESH table forbids ORGANIZER (§3.4.6).
+/// assert_eq!(names(carried("VTODO", "REFRESH", &wanted)), ["DTSTAMP", "UID", "RECURRENCE-ID"]);
+/// ```
+pub fn carried(kind: &str, method: &str, wanted: &[ICalendarProperty]) -> Vec<ICalendarProperty> {
+    let table = component_properties(kind, method);
+    let mut set: Vec<ICalendarProperty> = table
+        .iter()
+        .filter(|(name, presence)| {
+            matches!(presence, Presence::One | Presence::OneOrMore) && name != "ATTENDEE"
+        })
+        .filter_map(|(name, _)| <ICalendarProperty as calcard::common::IanaParse>::parse(name.as_bytes()))
+        .collect();
+    for property in wanted {
+        let allowed =
+            table.iter().any(|(name, presence)| name == property.as_str() && *presence != Presence::Never);
+        if allowed && !set.contains(property) {
+            set.push(property.clone());
+        }
+    }
+    set
+}
+
+/// The rows about the properties of a `kind` component in a `method`
+/// message (paths `KIND/PROPERTY`), in table order; indexed once.
+fn component_properties(kind: &str, method: &str) -> &'static [(String, Presence)] {
+    type Index = BTreeMap<(String, String), Vec<(String, Presence)>>;
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index = Index::new();
+        for rule in rules() {
+            let Some(name) =
+                rule.path.strip_prefix(rule.component.as_str()).and_then(|p| p.strip_prefix('/'))
+            else {
+                continue;
+            };
+            if is_component_name(name) || is_extension(name) {
+                continue;
+            }
+            index
+                .entry((rule.component.clone(), rule.method.clone()))
+                .or_default()
+                .push((name.to_string(), rule.presence));
+        }
+        index
+    });
+    index.get(&(kind.to_string(), method.to_string())).map_or(&[], Vec::as_slice)
 }
 
 /// Checks an iTIP message against the rows for its component type and

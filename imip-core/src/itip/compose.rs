@@ -106,19 +106,27 @@ pub(crate) fn keep_properties(component: &mut ICalendarComponent, keep: &[ICalen
     component.entries.retain(|e| keep.contains(&e.name));
 }
 
-/// The properties a REPLY, REFRESH or DECLINECOUNTER carries about the
-/// instance it answers (RFC 5546 §3.2.3, §3.2.6, §3.2.8 tables).
-pub(crate) const RESPONSE_PROPERTIES: &[ICalendarProperty] = &[
-    ICalendarProperty::Uid,
+/// What a REPLY tells about the instance it answers, beyond what RFC
+/// 5546 §3.2.3 and §3.4.3 require: which instance, which version, and
+/// its time and title, so that a person reading it knows what it is about.
+pub(crate) const REPLY_DETAILS: &[ICalendarProperty] = &[
     ICalendarProperty::RecurrenceId,
+    ICalendarProperty::Sequence,
     ICalendarProperty::Dtstart,
     ICalendarProperty::Dtend,
     ICalendarProperty::Duration,
     ICalendarProperty::Summary,
-    ICalendarProperty::Organizer,
-    ICalendarProperty::Sequence,
-    ICalendarProperty::Dtstamp,
 ];
+
+/// Reduces a component to what a `method` message about it carries
+/// ([`crate::presence::carried`]: what the method's table requires, and
+/// of `wanted`, what it allows). ATTENDEE lines go too; the caller adds
+/// the ones it means.
+pub(crate) fn keep_carried(component: &mut ICalendarComponent, method: Method, wanted: &[ICalendarProperty]) {
+    let kind = component.component_type.as_str().to_string();
+    let keep = crate::presence::carried(&kind, method.as_str(), wanted);
+    keep_properties(component, &keep);
+}
 
 /// The first COMMENT's text, formatted for a notice (" Comment: …").
 pub(crate) fn comment_suffix(component: &ICalendarComponent) -> String {

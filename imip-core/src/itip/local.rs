@@ -2,7 +2,7 @@
 //! and run through the outbound diff (RFC 6638 §3.2: implicit scheduling).
 
 use super::Ctx;
-use super::compose::{Composer, RESPONSE_PROPERTIES, add_comment, keep_properties};
+use super::compose::{Composer, add_comment, keep_carried};
 use super::copy::{is_organizer, mark_counter_sent, with_extra_effects, with_partstat};
 use super::outbound::{Scheduled, attendee_changes, message, organizer_changes};
 use crate::model::component::{self, attendee as find_attendee};
@@ -311,7 +311,10 @@ fn decline_counter(
             .properties(&ICalendarProperty::Attendee)
             .find(|e| crate::Participant::from_entry(e).is_some_and(|p| &p.address == from))
             .cloned();
-        keep_properties(c, RESPONSE_PROPERTIES);
+        // RFC 5546 §3.2.8: the identity and SEQUENCE of what was
+        // declined; not its times or title, which RFC 2446's table
+        // forbade and libical still checks.
+        keep_carried(c, Method::DeclineCounter, &[ICalendarProperty::RecurrenceId]);
         c.entries.extend(line);
         component::set_sequence(c, sequence);
         add_comment(c, comment);

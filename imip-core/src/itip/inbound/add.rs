@@ -6,7 +6,7 @@
 use super::notice;
 use crate::itip::Ctx;
 use crate::itip::authority::check_organizer;
-use crate::itip::compose::{Composer, keep_properties};
+use crate::itip::compose::{Composer, keep_carried};
 use crate::itip::ordering::{Freshness, compare};
 use crate::model::component::{self, instant};
 use crate::model::{InstanceId, Method, SchedulingObject};
@@ -94,15 +94,10 @@ pub(crate) fn refresh(ctx: &Ctx<'_>, about: &SchedulingObject, organizer: &crate
     let mut composer = Composer::new(about, Method::Refresh, &ctx.config.prodid, ctx.now);
     let id = about.instance_ids().next().unwrap_or(InstanceId::Master);
     let principal = ctx.principal.clone();
-    // The VEVENT REFRESH table requires ORGANIZER (RFC 5546 §3.2.6); the
-    // VTODO one forbids it (§3.4.6).
-    let kept: &[ICalendarProperty] = if about.kind() == crate::model::ComponentKind::Todo {
-        &[ICalendarProperty::Uid, ICalendarProperty::Dtstamp]
-    } else {
-        &[ICalendarProperty::Uid, ICalendarProperty::Organizer, ICalendarProperty::Dtstamp]
-    };
     composer.add(id, |c| {
-        keep_properties(c, kept);
+        // The VEVENT REFRESH table requires ORGANIZER (RFC 5546 §3.2.6);
+        // the VTODO one forbids it (§3.4.6).
+        keep_carried(c, Method::Refresh, &[]);
         c.entries.push(
             ICalendarEntry::new(ICalendarProperty::Attendee)
                 .with_value(ICalendarValue::Text(principal.to_uri())),

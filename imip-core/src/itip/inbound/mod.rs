@@ -18,7 +18,7 @@ mod request;
 mod vfreebusy;
 
 use super::Ctx;
-use super::compose::{self, Composer, RESPONSE_PROPERTIES};
+use super::compose::{self, Composer, REPLY_DETAILS};
 use crate::model::component::{self, instant};
 use crate::model::{ComponentKind, InstanceId, Method, PartStat, SchedulingObject};
 use crate::outcome::{Notice, NoticeKind, Outcome};
@@ -96,7 +96,7 @@ fn error_reply(ctx: &Ctx<'_>, message: &SchedulingObject, violation: &Violation)
     let principal = ctx.principal.clone();
     composer.add(id, |c| {
         let own = component::attendee(c, &principal);
-        compose::keep_properties(c, RESPONSE_PROPERTIES);
+        compose::keep_carried(c, Method::Reply, REPLY_DETAILS);
         if matches!(violation, Violation::EndBeforeStart { .. }) {
             // The invalid end is what is reported; it is not copied.
             component::remove_property(c, &ICalendarProperty::Dtend);

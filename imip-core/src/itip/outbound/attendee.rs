@@ -11,7 +11,7 @@
 
 use super::{Scheduled, message};
 use crate::itip::Ctx;
-use crate::itip::compose::{Composer, RESPONSE_PROPERTIES, add_comment, keep_properties};
+use crate::itip::compose::{Composer, REPLY_DETAILS, add_comment, keep_carried};
 use crate::itip::significance::{ChangeClass, classify, only_exdates_added};
 use crate::model::component::{self, attendee as find_attendee};
 use crate::model::{InstanceId, Method, PartStat, Participant, SchedulingObject};
@@ -193,13 +193,14 @@ fn decline_all(
     )]
 }
 
-/// Reduces a component to a REPLY (RFC 5546 §3.2.3): the instance's
-/// identity and times, ORGANIZER, only our ATTENDEE (and the delegates we
-/// name, RFC 5546 §4.2.5), SEQUENCE as received.
-/// One component of a REPLY: the response properties, the principal's
-/// ATTENDEE line (and a delegate's), a COMMENT. A to-do reported
-/// COMPLETED also carries PERCENT-COMPLETE:100 and COMPLETED (RFC 5546
-/// §3.4.3, §4.5.5).
+/// Reduces a component to a REPLY (RFC 5546 §3.2.3, §3.4.3): what the
+/// REPLY table requires, the instance's identity, version, times and
+/// title ([`REPLY_DETAILS`]), only our ATTENDEE (and the delegates we
+/// name, §4.2.5), and a COMMENT. A to-do's REPLY carries
+/// REQUEST-STATUS:2.0 (RFC 2446's VTODO REPLY table required one, and
+/// libical's restriction check still does; RFC 5546 allows it); one
+/// reported COMPLETED also carries PERCENT-COMPLETE:100 and COMPLETED
+/// (§4.5.5).
 fn reply_component(
     c: &mut ICalendarComponent,
     principal: &CalAddress,
@@ -216,7 +217,7 @@ fn reply_component(
         })
         .cloned()
         .collect();
-    keep_properties(c, RESPONSE_PROPERTIES);
+    keep_carried(c, Method::Reply, REPLY_DETAILS);
     c.entries.extend(lines);
     if completed {
         c.entries.push(ICalendarEntry {
@@ -228,6 +229,17 @@ fn reply_component(
             name: ICalendarProperty::Completed,
             params: Vec::new(),
             values: vec![ICalendarValue::from(now.to_partial())],
+        });
+    }
+    if c.component_type == ICalendarComponentType::VTodo {
+        let status = crate::RequestStatus::SUCCESS;
+        c.entries.push(ICalendarEntry {
+            name: ICalendarProperty::RequestStatus,
+            params: Vec::new(),
+            values: vec![
+                ICalendarValue::Text(status.code.to_string()),
+                ICalendarValue::Text(status.description.to_string()),
+            ],
         });
     }
     add_comment(c, comment);

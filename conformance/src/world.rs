@@ -344,7 +344,13 @@ impl World {
             .collect::<Vec<_>>()
             .join("\r\n")
             .into_bytes();
-        let mail = OutgoingMail { envelope_from: from, recipients: to, message_id: "raw".into(), bytes };
+        let mail = OutgoingMail {
+            envelope_from: from,
+            recipients: to,
+            message_id: "raw".into(),
+            bytes,
+            undeliverable: None,
+        };
         let mut transcript = String::new();
         self.flow(VecDeque::from([(mail, Sender::Other)]), &mut transcript)?;
         Ok(transcript)
@@ -480,6 +486,7 @@ mod tests {
             recipients: vec![addr("a@example.com").unwrap()],
             message_id: "t@example.com".into(),
             bytes: format!("{head}{}", ics.replace('\n', "\r\n")).into_bytes(),
+            undeliverable: None,
         }
     }
 

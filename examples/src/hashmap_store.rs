@@ -195,8 +195,9 @@ impl Store for HashMapStore {
     }
 
     fn release_outbox(&mut self, id: &OutboxId) -> Result<(), StoreError> {
-        for (own, _, lease) in &mut self.outbox {
-            if outbox_id(*own) == *id {
+        for (own, mail, lease) in &mut self.outbox {
+            // Mail set aside as undeliverable stays out of reach.
+            if outbox_id(*own) == *id && mail.undeliverable.is_none() {
                 *lease = None;
             }
         }
@@ -205,6 +206,17 @@ impl Store for HashMapStore {
 
     fn remove_from_outbox(&mut self, id: &OutboxId) -> Result<(), StoreError> {
         self.outbox.retain(|(own, _, _)| outbox_id(*own) != *id);
+        Ok(())
+    }
+
+    fn set_aside(&mut self, id: &OutboxId, reason: &str) -> Result<(), StoreError> {
+        for (own, mail, lease) in &mut self.outbox {
+            if outbox_id(*own) == *id {
+                // Kept for the administrator, and never claimed again.
+                mail.undeliverable = Some(reason.to_string());
+                *lease = Some(Timestamp::from_seconds(i64::MAX));
+            }
+        }
         Ok(())
     }
 }

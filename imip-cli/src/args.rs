@@ -12,10 +12,11 @@ use std::path::PathBuf;
 /// Exit codes (sysexits(3)): 0 done (also for mail refused, ignored or
 /// delivered unchanged); 64 a command called wrongly; 65 bad data (a
 /// value, a file, problems `store check` found); 66 an input file that is
-/// missing; 67 the mailbox refuses the mail for good; 70 an internal
-/// error; 73 an output that cannot be created; 74 a store entry that is
-/// unreadable; 75 try again later (only what a retry cures); 78 a bad
-/// configuration.
+/// missing; 67 the mailbox refuses the mail for good; 69 the mail
+/// transport refused an outgoing mail for good (it is kept in the outbox
+/// as undeliverable); 70 an internal error; 73 an output that cannot be
+/// created; 74 a store entry that is unreadable; 75 try again later (only
+/// what a retry cures); 78 a bad configuration.
 #[derive(Parser)]
 #[command(name = "imip", version, about, long_about)]
 pub(crate) struct Cli {
@@ -359,10 +360,20 @@ pub(crate) enum OutboxCommand {
     ///
     /// Example: imip outbox flush
     Flush,
-    /// List the mail that waits.
+    /// List the mail that waits, and mail the transport refused for
+    /// good (marked undeliverable, with the reason): id, Message-ID,
+    /// sender, recipients, state.
     ///
     /// Example: imip outbox list
     List,
+    /// Remove one mail from the outbox (an undeliverable one, say, once
+    /// its sender has been told).
+    ///
+    /// Example: imip outbox remove 00000000000000000042
+    Remove {
+        /// The id `imip outbox list` shows.
+        id: String,
+    },
 }
 
 #[derive(Subcommand)]

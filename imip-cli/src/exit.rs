@@ -17,6 +17,9 @@ pub(crate) const EX_DATAERR: u8 = 65;
 pub(crate) const EX_NOUSER: u8 = 67;
 /// The input cannot be read.
 pub(crate) const EX_NOINPUT: u8 = 66;
+/// A service refused for good: the mail transport refused an outgoing
+/// mail permanently (it is kept in the outbox as undeliverable).
+pub(crate) const EX_UNAVAILABLE: u8 = 69;
 /// A bug: should not happen.
 pub(crate) const EX_SOFTWARE: u8 = 70;
 /// An output file cannot be created.
@@ -67,6 +70,35 @@ impl Failure {
             // Contention clears by itself: the MTA retries later.
             other => Failure::new(EX_TEMPFAIL, format!("{context}: {other}")),
         }
+    }
+
+    /// Outgoing mail the transport refused for good, after the state that
+    /// caused it was committed (69): each is logged at warn, and the
+    /// failure says where the mail is kept.
+    pub(crate) fn undeliverable(
+        context: &str,
+        refused: &[(imip_core::OutgoingMail, imip_core::TransportError)],
+    ) -> Option<Failure> {
+        for (mail, error) in refused {
+            let to: Vec<&str> = mail.recipients.iter().map(|r| r.as_str()).collect();
+            tracing::warn!(
+                message_id = %mail.message_id,
+                to = %to.join(","),
+                %error,
+                "mail refused by the transport for good; kept as undeliverable (imip outbox list)"
+            );
+        }
+        let (mail, error) = refused.first()?;
+        let to: Vec<&str> = mail.recipients.iter().map(|r| r.as_str()).collect();
+        Some(Failure::new(
+            EX_UNAVAILABLE,
+            format!(
+                "{context}: recorded, but {} mail(s) were refused for good (to {}: {error}); \
+                 they are kept as undeliverable, see `imip outbox list`",
+                refused.len(),
+                to.join(", ")
+            ),
+        ))
     }
 }
 

@@ -158,6 +158,7 @@ impl Session {
                 recipients: vec![recipient.clone()],
                 message_id: String::new(),
                 bytes: bytes.clone(),
+                undeliverable: None,
             });
         }
         crate::emit(&transport::mbox(&mails, self.now))

@@ -122,6 +122,7 @@ mod tests {
             recipients: vec![CalAddress::parse("alice@example.com").unwrap()],
             message_id: "1@example.com".into(),
             bytes: body.as_bytes().to_vec(),
+            undeliverable: None,
         }
     }
 

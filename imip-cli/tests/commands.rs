@@ -194,6 +194,56 @@ fn users_prefs_pending_and_approve_through_an_smtp_transport() {
     assert_eq!(nothing.status.code(), Some(64));
 }
 
+/// RFC 5546 leaves delivery to the transport; when it refuses a REPLY for
+/// good after a local action, the person must hear of it: the answer is
+/// recorded, the command exits 69 with a warning, and the mail stays in
+/// the outbox as undeliverable, never retried, until an admin removes it.
+#[test]
+fn a_reply_refused_for_good_after_a_local_action_is_kept_as_undeliverable() {
+    let dir = setup("store = \"fs:data\"\ndelivery = \"maildir:mail\"\n", None);
+    let request = invitation(
+        "u1@example.com",
+        "alice@example.com",
+        &["bob@example.com"],
+        "20300310T140000Z",
+        "20300310T150000Z",
+    );
+    let delivered =
+        imip(dir.path(), &with_config(&["person", "--recipient", "bob@example.com"]), request.as_bytes());
+    assert_eq!(delivered.status.code(), Some(0), "{}", stderr(&delivered));
+    // A sendmail that refuses for good (EX_NOUSER), as a relay's 5xx does.
+    let script = dir.path().join("refuse.sh");
+    std::fs::write(&script, "#!/bin/sh\ncat >/dev/null\necho 550 no such user >&2\nexit 67\n").unwrap();
+    let refusing = format!("sendmail:/bin/sh {}", script.display());
+    let approve = imip(
+        dir.path(),
+        &with_config(&["--transport", &refusing, "approve", "--as", "bob@example.com", "u1@example.com"]),
+        b"",
+    );
+    assert_eq!(approve.status.code(), Some(69), "{}", stderr(&approve));
+    assert!(stdout(&approve).contains("applied"), "the answer is recorded: {}", stdout(&approve));
+    let err = stderr(&approve);
+    assert!(err.contains("WARN") && err.contains("kept as undeliverable"), "{err}");
+    assert!(err.contains("refused for good (to alice@example.com"), "{err}");
+    let listed = stdout(&imip(dir.path(), &with_config(&["outbox", "list"]), b""));
+    assert_eq!(listed.lines().count(), 1, "{listed}");
+    assert!(listed.contains("\tundeliverable: ") && listed.contains("exited with 67"), "{listed}");
+    // Never tried again, even with a transport that works.
+    let smtp = Listener::start();
+    let transport = format!("smtp:{}", smtp.address);
+    let flush = imip(dir.path(), &with_config(&["--transport", &transport, "outbox", "flush"]), b"");
+    assert_eq!(flush.status.code(), Some(0), "{}", stderr(&flush));
+    assert_eq!(stdout(&flush), "sent 0, waiting 0, undeliverable 0\n");
+    assert!(smtp.mails().is_empty());
+    // The admin removes it once Bob has been told.
+    let id = listed.split('\t').next().unwrap_or_default().to_string();
+    let removed = imip(dir.path(), &with_config(&["outbox", "remove", &id]), b"");
+    assert_eq!(removed.status.code(), Some(0), "{}", stderr(&removed));
+    assert!(stdout(&imip(dir.path(), &with_config(&["outbox", "list"]), b"")).is_empty());
+    let again = imip(dir.path(), &with_config(&["outbox", "remove", &id]), b"");
+    assert_eq!(again.status.code(), Some(64), "{}", stderr(&again));
+}
+
 #[test]
 fn the_outbox_keeps_mail_until_a_transport_takes_it() {
     let dir = setup("store = \"fs:data\"\ndelivery = \"maildir:mail\"\n", None);
@@ -232,7 +282,7 @@ fn the_outbox_keeps_mail_until_a_transport_takes_it() {
     let transport = format!("smtp:{}", smtp.address);
     let flush = imip(dir.path(), &with_config(&["--transport", &transport, "outbox", "flush"]), b"");
     assert_eq!(flush.status.code(), Some(0), "{}", stderr(&flush));
-    assert_eq!(stdout(&flush), "sent 1, waiting 0, refused 0\n");
+    assert_eq!(stdout(&flush), "sent 1, waiting 0, undeliverable 0\n");
     assert!(smtp.mails()[0].data.contains("DECLINED"));
     assert!(stdout(&imip(dir.path(), &with_config(&["outbox", "list"]), b"")).is_empty());
 }

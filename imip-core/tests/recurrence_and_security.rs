@@ -383,14 +383,28 @@ fn failed_send_stays_in_the_outbox_until_flushed() {
 }
 
 #[test]
-fn a_permanently_refused_mail_leaves_the_outbox() {
+fn a_permanently_refused_mail_is_kept_as_undeliverable_and_never_retried() {
     let mut w = World::new();
     w.transport.refusing = true;
     let report =
         w.save("alice@example.com", &meeting("o1@example.com", "20250310T140000Z", "20250310T150000Z"));
-    assert_eq!((report.sent, report.unsent, report.dropped.len()), (0, 0, 1));
-    assert!(matches!(report.dropped[0].1, imip_core::TransportError::Permanent(_)));
-    assert_eq!(w.store.outbox().unwrap().len(), 0, "a refused mail is not retried forever");
+    assert_eq!((report.sent, report.unsent, report.undeliverable.len()), (0, 0, 1));
+    assert!(matches!(report.undeliverable[0].1, imip_core::TransportError::Permanent(_)));
+    let kept = w.store.outbox().unwrap();
+    assert_eq!(kept.len(), 1, "the refused mail stays where an administrator sees it");
+    assert!(
+        kept[0].1.undeliverable.as_deref().is_some_and(|r| !r.is_empty()),
+        "{:?}",
+        kept[0].1.undeliverable
+    );
+    w.transport.refusing = false;
+    let flush = drive::flush_outbox(
+        &mut w.store,
+        &mut w.transport,
+        imip_core::Timestamp::from_seconds(w.now.seconds() + 86_400),
+    )
+    .unwrap();
+    assert_eq!((flush.sent, flush.left), (0, 0), "and it is never tried again");
 }
 
 #[test]

@@ -23,6 +23,7 @@
 //!     prefs/<key>                  one preference per file
 //!   outbox/<id>.mail               mail to send (<id>.claim-<until> while
 //!                                  a process is sending it)
+//!   outbox/<id>.undeliverable      mail the transport refused for good
 //! ```
 //!
 //! `<addr>`, `<uid>` and `<set>` are encoded names (see `names.rs`): no
@@ -676,7 +677,7 @@ impl Store for FsStore {
     fn release_outbox(&mut self, id: &OutboxId) -> Result<(), StoreError> {
         let dir = self.outbox_dir();
         for (entry_id, name, lease) in self.outbox_entries()? {
-            if entry_id == id.0 && lease.is_some() {
+            if entry_id == id.0 && lease.is_some() && !name.ends_with(outbox::UNDELIVERABLE) {
                 match fs::rename(dir.join(&name), dir.join(format!("{entry_id}.mail"))) {
                     Ok(()) => {}
                     Err(error) if error.kind() == ErrorKind::NotFound => {}
@@ -692,6 +693,32 @@ impl Store for FsStore {
             if entry_id == id.0 {
                 self.disk().delete(&self.outbox_dir().join(name))?;
             }
+        }
+        Ok(())
+    }
+
+    fn set_aside(&mut self, id: &OutboxId, reason: &str) -> Result<(), StoreError> {
+        let dir = self.outbox_dir();
+        let target = dir.join(format!("{}{}", id.0, outbox::UNDELIVERABLE));
+        for (entry_id, name, _) in self.outbox_entries()? {
+            if entry_id != id.0 {
+                continue;
+            }
+            // First out of reach of every claim (a rename), then the
+            // reason is written in: a crash between the two leaves the
+            // mail set aside without its reason, never sent twice.
+            if dir.join(&name) != target {
+                match fs::rename(dir.join(&name), &target) {
+                    Ok(()) => {}
+                    Err(error) if error.kind() == ErrorKind::NotFound => continue,
+                    Err(error) => return Err(io(error)),
+                }
+            }
+            if let Some(mut mail) = self.read_mail(&format!("{}{}", id.0, outbox::UNDELIVERABLE))? {
+                mail.undeliverable = Some(reason.to_string());
+                self.disk().write_atomic(&target, &encode_mail(&mail))?;
+            }
+            return Ok(());
         }
         Ok(())
     }

@@ -9,6 +9,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 static OUTBOX_SEQUENCE: AtomicU64 = AtomicU64::new(0);
 
+/// The suffix of mail the transport refused for good
+/// ([`imip_core::Store::set_aside`]): never claimed again.
+pub(crate) const UNDELIVERABLE: &str = ".undeliverable";
+
 impl FsStore {
     pub(crate) fn outbox_dir(&self) -> PathBuf {
         self.root.join("outbox")
@@ -29,6 +33,8 @@ impl FsStore {
         for name in entries(&self.outbox_dir())? {
             if let Some(id) = name.strip_suffix(".mail") {
                 found.push((id.to_string(), name.clone(), None));
+            } else if let Some(id) = name.strip_suffix(UNDELIVERABLE) {
+                found.push((id.to_string(), name.clone(), Some(i64::MAX)));
             } else if let Some((id, until)) = name.split_once(".claim-") {
                 found.push((id.to_string(), name.clone(), Some(until.parse().unwrap_or(i64::MIN))));
             }

@@ -839,7 +839,11 @@ impl Store for PgStore {
 
     fn release_outbox(&mut self, id: &OutboxId) -> Result<(), StoreError> {
         let Ok(key) = id.0.parse::<i64>() else { return Ok(()) };
-        self.without_fsync("UPDATE outbox SET lease_until = NULL WHERE id = $1", key)
+        // Mail set aside as undeliverable keeps its lease that never lapses.
+        self.without_fsync(
+            "UPDATE outbox SET lease_until = NULL WHERE id = $1 AND lease_until < 9223372036854775807",
+            key,
+        )
     }
 
     fn remove_from_outbox(&mut self, id: &OutboxId) -> Result<(), StoreError> {
@@ -852,5 +856,26 @@ impl Store for PgStore {
             let _ = client.batch_execute("ROLLBACK");
             db(error)
         })
+    }
+
+    fn set_aside(&mut self, id: &OutboxId, reason: &str) -> Result<(), StoreError> {
+        let Ok(key) = id.0.parse::<i64>() else { return Ok(()) };
+        let mut client = self.client.borrow_mut();
+        let mut tx = client.transaction().map_err(db)?;
+        tx.batch_execute(DURABLE).map_err(db)?;
+        let row = tx.query_opt("SELECT mail FROM outbox WHERE id = $1 FOR UPDATE", &[&key]).map_err(db)?;
+        if let Some(row) = row {
+            let bytes: Vec<u8> = row.get(0);
+            let mut mail =
+                decode_mail(&bytes).ok_or_else(|| corrupt(&format!("outbox/{key}"), "malformed mail"))?;
+            mail.undeliverable = Some(reason.to_string());
+            // A lease that never lapses: no claim takes it again.
+            tx.execute(
+                "UPDATE outbox SET mail = $2, lease_until = $3 WHERE id = $1",
+                &[&key, &encode_mail(&mail), &i64::MAX],
+            )
+            .map_err(db)?;
+        }
+        tx.commit().map_err(db)
     }
 }

@@ -338,6 +338,9 @@ impl SqliteStore {
     }
 }
 
+/// The lease of mail set aside as undeliverable: it never lapses.
+const SET_ASIDE: i64 = i64::MAX;
+
 impl Store for SqliteStore {
     fn load(&self, principal: &CalAddress, uid: &str) -> Result<Versioned<Record>, StoreError> {
         let tx = self.connection.unchecked_transaction().map_err(db)?;
@@ -599,7 +602,10 @@ impl Store for SqliteStore {
     fn release_outbox(&mut self, id: &OutboxId) -> Result<(), StoreError> {
         let Ok(key) = id.0.parse::<i64>() else { return Ok(()) };
         self.connection
-            .execute("UPDATE outbox SET lease_until = NULL WHERE id = ?1", params![key])
+            .execute(
+                "UPDATE outbox SET lease_until = NULL WHERE id = ?1 AND lease_until < ?2",
+                params![key, SET_ASIDE],
+            )
             .map(drop)
             .map_err(db)
     }
@@ -607,6 +613,27 @@ impl Store for SqliteStore {
     fn remove_from_outbox(&mut self, id: &OutboxId) -> Result<(), StoreError> {
         let Ok(key) = id.0.parse::<i64>() else { return Ok(()) };
         self.connection.execute("DELETE FROM outbox WHERE id = ?1", params![key]).map(drop).map_err(db)
+    }
+
+    fn set_aside(&mut self, id: &OutboxId, reason: &str) -> Result<(), StoreError> {
+        let Ok(key) = id.0.parse::<i64>() else { return Ok(()) };
+        let tx = self.connection.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
+        let bytes: Option<Vec<u8>> = tx
+            .query_row("SELECT mail FROM outbox WHERE id = ?1", params![key], |row| row.get(0))
+            .optional()
+            .map_err(db)?;
+        if let Some(bytes) = bytes {
+            let mut mail =
+                decode_mail(&bytes).ok_or_else(|| corrupt(&format!("outbox/{key}"), "malformed mail"))?;
+            mail.undeliverable = Some(reason.to_string());
+            // A lease that never lapses: no claim takes it again.
+            tx.execute(
+                "UPDATE outbox SET mail = ?2, lease_until = ?3 WHERE id = ?1",
+                params![key, encode_mail(&mail), SET_ASIDE],
+            )
+            .map_err(db)?;
+        }
+        tx.commit().map_err(db)
     }
 }
 

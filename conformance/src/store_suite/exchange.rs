@@ -196,6 +196,10 @@ impl Store for Racer<'_> {
     fn remove_from_outbox(&mut self, id: &imip_core::backend::OutboxId) -> Result<(), StoreError> {
         self.inner.remove_from_outbox(id)
     }
+
+    fn set_aside(&mut self, id: &imip_core::backend::OutboxId, reason: &str) -> Result<(), StoreError> {
+        self.inner.set_aside(id, reason)
+    }
 }
 
 /// Two requests for the same slot of a room of capacity 1, decided at

@@ -69,6 +69,7 @@ macro_rules! store_suite {
             pending_requests_are_listed_by_uid,
             preferences_are_kept_and_keys_checked,
             outbox_claims_lease_release_and_remove,
+            refused_mail_is_set_aside_and_never_claimed,
             hostile_keys_stay_distinct_and_round_trip,
             a_scheduling_exchange_gives_the_same_state_as_memory,
             check_finds_and_repair_fixes_free_busy_drift,
@@ -114,6 +115,7 @@ fn mail(id: &str) -> OutgoingMail {
         recipients: vec![addr("bob@example.com")],
         message_id: id.to_string(),
         bytes: format!("Message-ID: <{id}>\r\n\r\nbody\r\n").into_bytes(),
+        undeliverable: None,
     }
 }
 
@@ -506,6 +508,33 @@ pub fn outbox_claims_lease_release_and_remove(make: Factory<'_>) {
         store.remove_from_outbox(&id).expect("remove");
     }
     assert!(store.outbox().expect("outbox").is_empty());
+}
+
+/// Mail the transport refused for good is kept, marked undeliverable with
+/// the reason, and never claimed again, however late; it can still be
+/// removed. The rest of the outbox goes on as before.
+pub fn refused_mail_is_set_aside_and_never_claimed(make: Factory<'_>) {
+    let mut fixture = make();
+    let store = fixture.store.as_mut();
+    store.enqueue(mail("m1@x")).expect("enqueue");
+    store.enqueue(mail("m2@x")).expect("enqueue");
+    let now = at("20250301T100000Z");
+    let claimed = store.claim_outbox(now, 600).expect("claim");
+    store.set_aside(&claimed[0].0, "550 5.1.1 <bob@example.com>: no such user").expect("set aside");
+    store.release_outbox(&claimed[1].0).expect("release");
+    let held = store.outbox().expect("outbox");
+    assert_eq!(held.len(), 2);
+    assert_eq!(held[0].1.undeliverable.as_deref(), Some("550 5.1.1 <bob@example.com>: no such user"));
+    assert_eq!(held[0].1.bytes, mail("m1@x").bytes, "the mail itself is kept whole");
+    assert_eq!(held[1].1.undeliverable, None);
+    let years = Timestamp::from_seconds(now.seconds() + 10 * 366 * 86_400);
+    let again = store.claim_outbox(years, 600).expect("claim");
+    assert_eq!(again.iter().map(|(_, m)| m.message_id.as_str()).collect::<Vec<_>>(), ["m2@x"]);
+    store.release_outbox(&held[0].0).expect("a release does not bring it back");
+    assert!(store.claim_outbox(years, 600).expect("claim").iter().all(|(_, m)| m.message_id != "m1@x"));
+    store.set_aside(&imip_core::backend::OutboxId("99999".into()), "x").expect("an unknown id is no error");
+    store.remove_from_outbox(&held[0].0).expect("remove");
+    assert_eq!(store.outbox().expect("outbox").len(), 1);
 }
 
 /// UIDs and addresses that would be dangerous as file names or SQL stay

@@ -239,8 +239,12 @@ fn log_report(agent: &str, principal: &CalAddress, report: &MailReport) {
         for line in &part.outcome.trace {
             tracing::debug!(message_id, "{line}");
         }
-        for (mail, error) in &part.dropped {
-            tracing::warn!(message_id = %mail.message_id, %error, "reply dropped: refused by the transport");
+        for (mail, error) in &part.undeliverable {
+            tracing::warn!(
+                message_id = %mail.message_id,
+                %error,
+                "mail refused by the transport for good; kept as undeliverable (imip outbox list)"
+            );
         }
         if let Some(error) = &part.send_error {
             tracing::warn!(%error, unsent = part.unsent, "replies wait in the outbox");

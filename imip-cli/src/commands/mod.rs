@@ -60,6 +60,7 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Outbox { command: OutboxCommand::Flush } => upkeep::flush(session),
         Command::Outbox { command: OutboxCommand::List } => upkeep::list(session),
+        Command::Outbox { command: OutboxCommand::Remove { id } } => upkeep::remove(session, &id),
         Command::Maintain { user } => upkeep::maintain(session, user.as_deref()),
         Command::Store { command } => match command {
             StoreCommand::Check => upkeep::check(session),

@@ -8,33 +8,33 @@ use imip_core::{CalAddress, Store};
 use std::path::Path;
 
 /// `imip outbox flush`: 75 when mail is still waiting, so a cron job
-/// or an MTA-driven retry sees it.
+/// or an MTA-driven retry sees it; 69 when the transport refused some for
+/// good (kept as undeliverable).
 pub(crate) fn flush(session: &mut Session) -> Result<(), Failure> {
     let mut store = session.open_store()?;
     let flushed = send_waiting(session, store.as_mut())?;
     crate::emit(&format!(
-        "sent {}, waiting {}, refused {}\n",
+        "sent {}, waiting {}, undeliverable {}\n",
         flushed.sent,
         flushed.left,
-        flushed.dropped.len()
+        flushed.undeliverable.len()
     ))?;
     session.print_dry_run()?;
     if flushed.left > 0 {
         let reason = flushed.last_error.map(|e| e.to_string()).unwrap_or_default();
         return Err(Failure::new(EX_TEMPFAIL, format!("{} mail(s) still wait: {reason}", flushed.left)));
     }
-    Ok(())
+    match Failure::undeliverable("outbox", &flushed.undeliverable) {
+        Some(failure) => Err(failure),
+        None => Ok(()),
+    }
 }
 
 fn send_waiting(session: &mut Session, store: &mut dyn Store) -> Result<imip_core::drive::Flush, Failure> {
     let mut transport = session.transport();
     let sink: &mut dyn imip_core::Transport =
         if session.dry_run { &mut session.recorded } else { transport.as_mut() };
-    let flushed = flush_outbox(store, sink, session.now).map_err(|e| Failure::store("outbox", &e))?;
-    for (mail, error) in &flushed.dropped {
-        tracing::warn!(message_id = %mail.message_id, %error, "mail refused by the transport; dropped");
-    }
-    Ok(flushed)
+    flush_outbox(store, sink, session.now).map_err(|e| Failure::store("outbox", &e))
 }
 
 /// `imip outbox list`.
@@ -43,9 +43,34 @@ pub(crate) fn list(session: &Session) -> Result<(), Failure> {
     let mut text = String::new();
     for (id, mail) in store.outbox().map_err(|e| Failure::store("outbox", &e))? {
         let to: Vec<&str> = mail.recipients.iter().map(|r| r.as_str()).collect();
-        text.push_str(&format!("{}\t{}\t{}\t{}\n", id.0, mail.message_id, mail.envelope_from, to.join(",")));
+        let state = match &mail.undeliverable {
+            Some(reason) => format!("undeliverable: {reason}"),
+            None => "waiting".to_string(),
+        };
+        text.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{state}\n",
+            id.0,
+            mail.message_id,
+            mail.envelope_from,
+            to.join(",")
+        ));
     }
     crate::emit(&text)
+}
+
+/// `imip outbox remove ID`: 64 for an id the outbox does not hold.
+pub(crate) fn remove(session: &Session, id: &str) -> Result<(), Failure> {
+    let mut store = session.open_store()?;
+    let held = store.outbox().map_err(|e| Failure::store("outbox", &e))?;
+    if !held.iter().any(|(held, _)| held.0 == id) {
+        return Err(Failure::new(
+            crate::exit::EX_USAGE,
+            format!("the outbox holds no mail {id:?} (see `imip outbox list`)"),
+        ));
+    }
+    let id = imip_core::backend::OutboxId(id.to_string());
+    store.remove_from_outbox(&id).map_err(|e| Failure::store("outbox", &e))?;
+    crate::emit(&format!("removed {}\n", id.0))
 }
 
 /// `imip maintain`: horizons, offers, outbox, for one user or all.
@@ -73,12 +98,18 @@ pub(crate) fn maintain(session: &mut Session, user: Option<&str>) -> Result<(), 
         "maintained"
     );
     crate::emit(&format!(
-        "{} user(s): {expanded} series re-expanded, {expired} offer(s) expired, {} mail(s) sent, {} waiting\n",
+        "{} user(s): {expanded} series re-expanded, {expired} offer(s) expired, {} mail(s) sent, {} waiting, \
+         {} undeliverable\n",
         users.len(),
         flushed.sent,
-        flushed.left
+        flushed.left,
+        flushed.undeliverable.len()
     ))?;
-    session.print_dry_run()
+    session.print_dry_run()?;
+    match Failure::undeliverable("outbox", &flushed.undeliverable) {
+        Some(failure) => Err(failure),
+        None => Ok(()),
+    }
 }
 
 /// `imip store check`: exit 65 with the problems listed when unclean.

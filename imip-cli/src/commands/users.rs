@@ -176,7 +176,11 @@ pub(crate) fn decide(
     if report.unsent > 0 {
         eprintln!("imip: {} mail(s) wait in the outbox (see `transport` in imip.toml)", report.unsent);
     }
-    session.print_dry_run()
+    session.print_dry_run()?;
+    match Failure::undeliverable(principal.as_str(), &report.undeliverable) {
+        Some(failure) => Err(failure),
+        None => Ok(()),
+    }
 }
 
 /// `imip freebusy --user`: the VFREEBUSY over a window.

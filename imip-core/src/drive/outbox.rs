@@ -15,17 +15,18 @@ pub struct Flush {
     pub sent: usize,
     /// Mail left for a later flush (temporary failures).
     pub left: usize,
-    /// Mail the transport refused permanently: removed from the outbox,
-    /// with the reasons, so it does not fail again on every flush.
-    pub dropped: Vec<(OutgoingMail, TransportError)>,
+    /// Mail the transport refused permanently, with the reasons: set
+    /// aside in the outbox ([`Store::set_aside`]), where `imip outbox
+    /// list` shows it as undeliverable, and never tried again.
+    pub undeliverable: Vec<(OutgoingMail, TransportError)>,
     /// The last temporary failure, if any.
     pub last_error: Option<TransportError>,
 }
 
 /// Sends the outbox mail nobody else is sending. Each mail is claimed
 /// first ([`Store::claim_outbox`]), so concurrent flushes do not send it
-/// twice; a temporary failure gives it back, a permanent one removes it
-/// (and reports it in [`Flush::dropped`]).
+/// twice; a temporary failure gives it back, a permanent one sets it
+/// aside as undeliverable (and reports it in [`Flush::undeliverable`]).
 pub fn flush_outbox(
     store: &mut dyn Store,
     transport: &mut dyn Transport,
@@ -39,8 +40,8 @@ pub fn flush_outbox(
                 flush.sent += 1;
             }
             Err(error @ TransportError::Permanent(_)) => {
-                store.remove_from_outbox(&id)?;
-                flush.dropped.push((mail, error));
+                store.set_aside(&id, &error.to_string())?;
+                flush.undeliverable.push((mail, error));
             }
             Err(error) => {
                 store.release_outbox(&id)?;

@@ -24,8 +24,9 @@ pub struct Report {
     pub unsent: usize,
     /// The error of the last failed send, if any.
     pub send_error: Option<TransportError>,
-    /// Mail the transport refused permanently (removed from the outbox).
-    pub dropped: Vec<(OutgoingMail, TransportError)>,
+    /// Mail the transport refused permanently: kept in the outbox as
+    /// undeliverable ([`crate::Store::set_aside`]), never sent again.
+    pub undeliverable: Vec<(OutgoingMail, TransportError)>,
 }
 
 impl Report {
@@ -79,7 +80,7 @@ pub fn run_once(
         sent: flush.sent,
         unsent: flush.left,
         send_error: flush.last_error,
-        dropped: flush.dropped,
+        undeliverable: flush.undeliverable,
     })
 }
 

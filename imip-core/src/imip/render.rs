@@ -72,7 +72,13 @@ pub fn render(message: &ItipMessage, env: &mut Env<'_>, auto_submitted: AutoSubm
         .body(body)
         .write_to_vec()
         .unwrap_or_default();
-    OutgoingMail { envelope_from: message.from.clone(), recipients: message.to.clone(), message_id, bytes }
+    OutgoingMail {
+        envelope_from: message.from.clone(),
+        recipients: message.to.clone(),
+        message_id,
+        bytes,
+        undeliverable: None,
+    }
 }
 
 fn subject(message: &ItipMessage) -> String {
@@ -139,5 +145,11 @@ pub(crate) fn render_owner_notice(
         .text_body(text)
         .write_to_vec()
         .unwrap_or_default();
-    OutgoingMail { envelope_from: from.clone(), recipients: vec![owner.clone()], message_id, bytes }
+    OutgoingMail {
+        envelope_from: from.clone(),
+        recipients: vec![owner.clone()],
+        message_id,
+        bytes,
+        undeliverable: None,
+    }
 }

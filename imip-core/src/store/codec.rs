@@ -7,14 +7,19 @@ use crate::outcome::{PendingKind, PendingRequest};
 use crate::{CalAddress, Timestamp};
 
 /// Encodes an outbox mail as a spool file: `Envelope-From:`,
-/// `Recipient:` (one per recipient) and `Message-Id:` lines, an empty
+/// `Recipient:` (one per recipient), `Message-Id:` and, for mail set
+/// aside, `Undeliverable:` lines, an empty
 /// line, then the RFC 5322 message as is.
 pub fn encode_mail(mail: &OutgoingMail) -> Vec<u8> {
     let mut out = format!("Envelope-From: {}\n", mail.envelope_from);
     for recipient in &mail.recipients {
         out.push_str(&format!("Recipient: {recipient}\n"));
     }
-    out.push_str(&format!("Message-Id: {}\n\n", mail.message_id.replace(['\r', '\n'], "")));
+    out.push_str(&format!("Message-Id: {}\n", mail.message_id.replace(['\r', '\n'], "")));
+    if let Some(reason) = &mail.undeliverable {
+        out.push_str(&format!("Undeliverable: {}\n", reason.replace(['\r', '\n'], " ")));
+    }
+    out.push('\n');
     let mut bytes = out.into_bytes();
     bytes.extend_from_slice(&mail.bytes);
     bytes
@@ -27,12 +32,14 @@ pub fn decode_mail(spool: &[u8]) -> Option<OutgoingMail> {
     let mut envelope_from = None;
     let mut recipients = Vec::new();
     let mut message_id = None;
+    let mut undeliverable = None;
     for line in header.lines() {
         let (name, value) = line.split_once(": ")?;
         match name {
             "Envelope-From" => envelope_from = Some(CalAddress::parse(value)?),
             "Recipient" => recipients.push(CalAddress::parse(value)?),
             "Message-Id" => message_id = Some(value.to_string()),
+            "Undeliverable" => undeliverable = Some(value.to_string()),
             _ => return None,
         }
     }
@@ -41,6 +48,7 @@ pub fn decode_mail(spool: &[u8]) -> Option<OutgoingMail> {
         recipients,
         message_id: message_id?,
         bytes: spool[split + 2..].to_vec(),
+        undeliverable,
     })
 }
 
@@ -91,8 +99,13 @@ mod tests {
             recipients: vec![CalAddress::parse("b@example.com").unwrap()],
             message_id: "1@example.com".into(),
             bytes: b"Subject: x\r\n\r\n\n\nbody\xff".to_vec(),
+            undeliverable: None,
         };
-        assert_eq!(decode_mail(&encode_mail(&mail)), Some(mail));
+        assert_eq!(decode_mail(&encode_mail(&mail)), Some(mail.clone()));
+        let refused = OutgoingMail { undeliverable: Some("550 5.1.1 no such user\r\nX".into()), ..mail };
+        let decoded = decode_mail(&encode_mail(&refused)).unwrap();
+        assert_eq!(decoded.undeliverable.as_deref(), Some("550 5.1.1 no such user  X"));
+        assert_eq!(decoded.bytes, refused.bytes);
         assert_eq!(decode_mail(b"Bogus: x\n\n"), None);
     }
 

@@ -182,7 +182,9 @@ impl Store for MemStore {
     }
 
     fn release_outbox(&mut self, id: &OutboxId) -> Result<(), StoreError> {
-        if let Some((_, lease)) = id.0.parse::<u64>().ok().and_then(|key| self.outbox.get_mut(&key)) {
+        if let Some((mail, lease)) = id.0.parse::<u64>().ok().and_then(|key| self.outbox.get_mut(&key))
+            && mail.undeliverable.is_none()
+        {
             *lease = None;
         }
         Ok(())
@@ -191,6 +193,14 @@ impl Store for MemStore {
     fn remove_from_outbox(&mut self, id: &OutboxId) -> Result<(), StoreError> {
         if let Ok(key) = id.0.parse::<u64>() {
             self.outbox.remove(&key);
+        }
+        Ok(())
+    }
+
+    fn set_aside(&mut self, id: &OutboxId, reason: &str) -> Result<(), StoreError> {
+        if let Some((mail, lease)) = id.0.parse::<u64>().ok().and_then(|key| self.outbox.get_mut(&key)) {
+            mail.undeliverable = Some(reason.to_string());
+            *lease = Some(Timestamp::from_seconds(i64::MAX));
         }
         Ok(())
     }

@@ -94,6 +94,10 @@ pub struct OutgoingMail {
     pub message_id: String,
     /// The RFC 5322 message.
     pub bytes: Vec<u8>,
+    /// Set when the transport refused the mail for good
+    /// ([`Store::set_aside`]): why. Such mail stays in the outbox, where
+    /// an administrator sees it, and is never sent again.
+    pub undeliverable: Option<String>,
 }
 
 /// An outbox entry's key.
@@ -275,6 +279,11 @@ pub trait Store {
 
     /// Removes a sent mail from the outbox.
     fn remove_from_outbox(&mut self, id: &OutboxId) -> Result<(), StoreError>;
+    /// Keeps a mail the transport refused for good in the outbox, marked
+    /// undeliverable with `reason` ([`OutgoingMail::undeliverable`]): it
+    /// is listed by [`Store::outbox`] and never claimed again. Durable,
+    /// like a removal. An unknown id is not an error.
+    fn set_aside(&mut self, id: &OutboxId, reason: &str) -> Result<(), StoreError>;
 }
 
 /// What decisions may read of schedules: busy periods and preferences.

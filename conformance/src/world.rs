@@ -336,9 +336,25 @@ impl World {
 
     /// A whole RFC 5322 message, as some mail system produced it, sent by
     /// `from` (the SMTP envelope) to `to`. In the payload a line holding only `~` stands
-    /// for an empty line (the scenario format has none).
+    /// for an empty line (the scenario format has none), and
+    /// `{message-id to ADDR}` for the Message-ID of the last mail an agent
+    /// sent to ADDR (a bounce quotes it).
     fn mail_raw(&mut self, from: CalAddress, to: Vec<CalAddress>, payload: &str) -> Result<String, String> {
-        let bytes: Vec<u8> = payload
+        let mut text = payload.to_string();
+        while let Some(start) = text.find("{message-id to ") {
+            let end = text[start..].find('}').ok_or("an unclosed {message-id to …}")? + start;
+            let address = addr(&text[start + "{message-id to ".len()..end])?;
+            let id = self
+                .transport
+                .sent
+                .iter()
+                .rev()
+                .find(|m| m.recipients.contains(&address))
+                .map(|m| m.message_id.clone())
+                .ok_or_else(|| format!("no mail was sent to {address}"))?;
+            text.replace_range(start..=end, &id);
+        }
+        let bytes: Vec<u8> = text
             .split("\r\n")
             .map(|line| if line == "~" { "" } else { line })
             .collect::<Vec<_>>()

@@ -136,3 +136,76 @@ fn the_dry_run_prints_the_delivery_as_an_mbox() {
     assert!(mbox.contains("invites you"));
     assert!(dir.path().join("imip-data").is_dir(), "the default store is ./imip-data");
 }
+
+/// RFC 6638 §3.2.9 through the binary: imip answers Bob's REFRESH for
+/// Alice with a REQUEST; the relay's mail system bounces it. The bounce
+/// reaches Alice's mailbox with a summary that says Bob did not get the
+/// event, and her copy records SCHEDULE-STATUS 5.1 for him (the
+/// scenario `delivery/bounce-sets-schedule-status` shows the copy).
+/// Nothing is sent in answer to the bounce.
+#[test]
+fn a_bounce_of_a_mail_imip_sent_tells_the_organizer() {
+    let mailbox = Listener::start();
+    let relay = Listener::start();
+    let dir = setup(
+        &format!(
+            "store = \"fs:data\"\ndelivery = \"lmtp:{}\"\ntransport = \"smtp:{}\"\n",
+            mailbox.address, relay.address
+        ),
+        None,
+    );
+    let config =
+        |rest: &[&'static str]| -> Vec<&'static str> { [&["--config", "imip.toml"][..], rest].concat() };
+    // Alice's own client sent the invitation; her agent records it.
+    let sent = request();
+    let out = imip(dir.path(), &config(&["person-outgoing", "--user", "alice@example.com"]), sent.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Bob asks for the latest version: imip answers for Alice.
+    let refresh = common::mail(
+        "bob@example.com",
+        "alice@example.com",
+        "r1@example.com",
+        "REFRESH",
+        "UID:p1@example.com\r\nDTSTAMP:20300301T090000Z\r\nORGANIZER:mailto:alice@example.com\r\n\
+         ATTENDEE:mailto:bob@example.com\r\n",
+    );
+    let out = imip(dir.path(), &config(&["person", "--recipient", "alice@example.com"]), refresh.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let request = relay.mails().pop().expect("imip sent the REQUEST");
+    let message_id = request
+        .data
+        .lines()
+        .find_map(|l| l.strip_prefix("Message-ID: "))
+        .expect("a Message-ID")
+        .trim()
+        .to_string();
+    let bounce = format!(
+        "From: MAILER-DAEMON@mx.example.com (Mail Delivery System)\r\nTo: alice@example.com\r\n\
+         Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <b1@mx.example.com>\r\n\
+         Auto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n\
+         --B\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n\
+         --B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.com\r\n\r\n\
+         Final-Recipient: rfc822; bob@example.com\r\nAction: failed\r\nStatus: 5.2.2\r\n\
+         Diagnostic-Code: smtp; 552 5.2.2 mailbox full\r\n\r\n\
+         --B\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: alice@example.com\r\nTo: bob@example.com\r\n\
+         Message-ID: {message_id}\r\n\r\n--B--\r\n"
+    );
+    let before = relay.mails().len();
+    let out = imip(dir.path(), &config(&["person", "--recipient", "alice@example.com"]), bounce.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("delivery status recorded"), "{}", stderr(&out));
+    assert_eq!(relay.mails().len(), before, "a bounce is never answered");
+    let delivered = mailbox.mails().pop().expect("the bounce reaches Alice");
+    assert!(
+        delivered.data.contains("could not be delivered to bob@example.com (status 5.2.2)")
+            && delivered.data.contains("mailbox full"),
+        "{}",
+        delivered.data
+    );
+    // The status is recorded in her copy: the same report again is news
+    // to no one.
+    let again = imip(dir.path(), &config(&["person", "--recipient", "alice@example.com"]), bounce.as_bytes());
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert!(stderr(&again).contains("already applied"), "{}", stderr(&again));
+}

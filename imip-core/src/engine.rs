@@ -2,7 +2,7 @@
 //! → [`Outcome`].
 
 use crate::freebusy::{ScheduleView, busy_time, shares_freebusy, vfreebusy_window};
-use crate::itip::{Ctx, inbound, local, sent};
+use crate::itip::{Ctx, delivery, inbound, local, sent};
 use crate::model::{ComponentKind, Method};
 use crate::store::{ScheduleReader, StoreError};
 use crate::{CalAddress, Config, ConfigError, Input, LocalAction, Outcome, Record, Timestamp, resource};
@@ -71,6 +71,7 @@ impl Engine {
             Input::Incoming(incoming) => inbound::handle(&ctx, incoming),
             Input::Local { action, .. } => local::handle(&ctx, action),
             Input::Sent { message, .. } => sent::handle(&ctx, message),
+            Input::Delivery { senders, report, .. } => delivery::handle(&ctx, senders, report),
         };
         match (resource, input) {
             (Some(resource), Input::Incoming(incoming)) if resource::answers(&incoming.message, &first) => {

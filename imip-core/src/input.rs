@@ -30,6 +30,22 @@ pub enum Input {
         /// The message, with its METHOD.
         message: SchedulingObject,
     },
+    /// A delivery status notification (RFC 3464) received for the
+    /// principal about a mail imip sent for them as organizer: it sets
+    /// SCHEDULE-STATUS on the attendees it names (RFC 6638 §3.2.9) and
+    /// tells the organizer; nothing is sent. Never iTIP.
+    Delivery {
+        /// Whose mail it reports on.
+        principal: CalAddress,
+        /// Who sent the report (its `From:` and `Sender:`): only a mail
+        /// system's report counts.
+        senders: Vec<CalAddress>,
+        /// The UID the reported mail's Message-ID names
+        /// ([`crate::imip::dsn::uid_of`]).
+        uid: String,
+        /// The report.
+        report: crate::imip::dsn::DeliveryReport,
+    },
 }
 
 impl Input {
@@ -37,7 +53,9 @@ impl Input {
     pub fn principal(&self) -> &CalAddress {
         match self {
             Input::Incoming(incoming) => &incoming.principal,
-            Input::Local { principal, .. } | Input::Sent { principal, .. } => principal,
+            Input::Local { principal, .. }
+            | Input::Sent { principal, .. }
+            | Input::Delivery { principal, .. } => principal,
         }
     }
 
@@ -47,6 +65,7 @@ impl Input {
             Input::Incoming(incoming) => incoming.message.uid(),
             Input::Local { action, .. } => action.uid(),
             Input::Sent { message, .. } => message.uid(),
+            Input::Delivery { uid, .. } => uid,
         }
     }
 }

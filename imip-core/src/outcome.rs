@@ -277,6 +277,11 @@ pub enum NoticeKind {
     Booking,
     /// A resource holds a booking for its owner's approval.
     ApprovalNeeded,
+    /// A mail sent for the organizer could not be delivered to an
+    /// attendee (a delivery report, RFC 3464).
+    DeliveryFailed,
+    /// A mail sent for the organizer has not reached an attendee yet.
+    DeliveryDelayed,
 }
 
 /// What the decision did.
@@ -343,6 +348,9 @@ pub enum Applied {
     /// A resource's policies answered a booking request
     /// ([`crate::resource`]).
     ResourceAnswered(ResourceAnswer),
+    /// A delivery report set SCHEDULE-STATUS on the attendees it names
+    /// (RFC 6638 §3.2.9; [`crate::Input::Delivery`]).
+    DeliveryStatusRecorded,
 }
 
 impl fmt::Display for Applied {
@@ -364,6 +372,7 @@ impl fmt::Display for Applied {
             Applied::FreeBusyAnswered => "free/busy answered",
             Applied::FreeBusyLearned => "free/busy learned",
             Applied::Recorded => "recorded",
+            Applied::DeliveryStatusRecorded => "delivery status recorded",
             Applied::ResourceAnswered(answer) => return write!(f, "resource {answer}"),
         })
     }
@@ -477,6 +486,9 @@ pub enum Ignored {
     /// The mail could not be examined: too large, a line too long, MIME
     /// nested too deep, or not a message at all (RFC 5546 §6.1.5).
     Unexaminable(crate::imip::ExtractError),
+    /// A delivery report (RFC 3464) that changes nothing, and why: not
+    /// from a mail system, or about no mail imip sent for the principal.
+    DeliveryReport(String),
 }
 
 impl fmt::Display for Ignored {
@@ -490,6 +502,7 @@ impl fmt::Display for Ignored {
             Ignored::FreeBusyNotShared => f.write_str("free/busy is not shared"),
             Ignored::PublishedToResource => f.write_str("a resource books nothing from a PUBLISH"),
             Ignored::Unexaminable(why) => write!(f, "not examined: {why}"),
+            Ignored::DeliveryReport(why) => write!(f, "bounce: {why}"),
         }
     }
 }

@@ -225,11 +225,13 @@ fn log_report(agent: &str, principal: &CalAddress, report: &MailReport) {
     if let Some(ignored) = &report.ignored {
         tracing::info!(agent, message_id, principal = %principal, outcome = %format!("ignored: {ignored}"), "message");
     }
-    for (part, method) in report.parts.iter().zip(&report.methods) {
+    for (index, part) in report.parts.iter().enumerate() {
+        // A delivery report's one part has no METHOD.
+        let method = report.methods.get(index).map_or("delivery-report", |m| m.as_str());
         tracing::info!(
             agent,
             message_id,
-            method = method.as_str(),
+            method,
             principal = %principal,
             outcome = %part.outcome.disposition,
             sent = part.sent,

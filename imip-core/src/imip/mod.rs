@@ -5,6 +5,7 @@
 //! the mail that carries it.
 
 pub mod auth;
+pub mod dsn;
 mod extract;
 mod render;
 

@@ -39,7 +39,9 @@ impl AutoSubmitted {
 pub fn render(message: &ItipMessage, env: &mut Env<'_>, auto_submitted: AutoSubmitted) -> OutgoingMail {
     let id = env.ids.next_id();
     let domain = message.from.domain().to_string();
-    let message_id = format!("{id}@{domain}");
+    // The UID goes into the Message-ID, so that a delivery report for
+    // this mail finds the organizer's copy (crate::itip::delivery).
+    let message_id = super::dsn::message_id(&id, &message.uid, &domain);
     let ics = message.to_ics();
     let text = format!(
         "{}\r\n\r\n{}: {}\r\n\r\nThe calendar data is attached for calendar programs.\r\n",

@@ -15,6 +15,7 @@
 mod authority;
 pub(crate) mod compose;
 mod copy;
+pub(crate) mod delivery;
 pub(crate) mod inbound;
 pub(crate) mod local;
 mod message;

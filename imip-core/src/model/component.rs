@@ -38,6 +38,13 @@ pub(crate) const COUNTER_SENT: &str = "X-IMIP-COUNTER-SENT";
 /// UTC time after which no instance is booked (the resource's own
 /// free/busy stops there).
 pub(crate) const BOOKED_UNTIL: &str = "X-IMIP-BOOKED-UNTIL";
+/// Parameter on the organizer's copy of an ATTENDEE: the Message-IDs of
+/// the last mails imip sent that attendee for the organizer (REQUEST, ADD,
+/// CANCEL), oldest first, space-separated, so that a delivery report can
+/// be matched to them (RFC 3464; `crate::itip::delivery`).
+pub(crate) const SENT_MESSAGES: &str = "X-IMIP-SENT";
+/// How many Message-IDs [`SENT_MESSAGES`] keeps per attendee.
+pub(crate) const SENT_MESSAGES_KEPT: usize = 4;
 /// Prefix of every imip bookkeeping name.
 pub(crate) const PRIVATE_PREFIX: &str = "X-IMIP-";
 
@@ -217,6 +224,14 @@ pub(crate) fn set_partstat(entry: &mut ICalendarEntry, partstat: PartStat) {
 /// Sets RSVP on a participant entry.
 pub(crate) fn set_rsvp(entry: &mut ICalendarEntry, rsvp: bool) {
     set_param(entry, ICalendarParameterName::Rsvp, ICalendarParameterValue::Bool(rsvp));
+}
+
+/// The SCHEDULE-STATUS (RFC 6638 §7.3) of a participant entry, if any.
+pub(crate) fn schedule_status(entry: &ICalendarEntry) -> Option<&str> {
+    entry.params.iter().find_map(|p| match (&p.name, &p.value) {
+        (ICalendarParameterName::ScheduleStatus, ICalendarParameterValue::Text(t)) => Some(t.as_str()),
+        _ => None,
+    })
 }
 
 /// Sets SCHEDULE-STATUS (RFC 6638 §7.3) on a participant entry.

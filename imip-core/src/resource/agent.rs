@@ -29,7 +29,7 @@ pub(crate) fn takes(input: &Input) -> bool {
             message.kind() == ComponentKind::Event
                 && matches!(message.method(), Some(Method::Request | Method::Add | Method::Cancel))
         }
-        Input::Local { .. } | Input::Sent { .. } => false,
+        Input::Local { .. } | Input::Sent { .. } | Input::Delivery { .. } => false,
     }
 }
 

@@ -161,6 +161,15 @@ fn answer(
                 });
             }
             run.act(respond(None, PartStat::Accepted, comment.clone()));
+            if let Some(until) = booked_until.filter(|_| booking.open_ended || !booking.complete) {
+                // Part of the request was not taken: say so in the code
+                // RFC 5546 §3.6.12 has for it, not only in words.
+                run.report_status(
+                    "2.11",
+                    "Success; unbounded RRULE clipped at some finite number of instances",
+                    &format!("booked until {}", until.to_ical()),
+                );
+            }
             for id in declined {
                 run.act(respond(Some(*id), PartStat::Declined, comment.clone()));
             }
@@ -174,6 +183,9 @@ fn answer(
         }
         Verdict::Delegate { to } => {
             run.act(LocalAction::Delegate { uid: uid.clone(), to: to.clone(), comment: comment.clone() });
+            // RFC 5546 §3.6.8: the request was forwarded to another
+            // calendar user (the delegate's address is the extra data).
+            run.report_status("2.7", "Success; request forwarded to Calendar User", &to.to_uri());
             run.release_offers(resource);
             ResourceAnswer::Delegated
         }
@@ -268,6 +280,40 @@ impl Run<'_> {
         self.record = std::mem::take(&mut self.record).apply(&outcome.effects);
         self.effects.extend(outcome.effects);
         self.trace.extend(outcome.trace);
+    }
+
+    /// Adds REQUEST-STATUS (RFC 5546 §3.6) to the master component (or,
+    /// without one, the first) of the last REPLY this run sent.
+    fn report_status(&mut self, code: &str, description: &str, extra: &str) {
+        let Some(message) = self.effects.iter_mut().rev().find_map(|e| match e {
+            Effect::Send(message) if message.method == crate::Method::Reply => Some(message),
+            _ => None,
+        }) else {
+            return;
+        };
+        let calendar = &mut message.calendar;
+        let scheduled = |c: &calcard::icalendar::ICalendarComponent| {
+            matches!(
+                c.component_type,
+                calcard::icalendar::ICalendarComponentType::VEvent
+                    | calcard::icalendar::ICalendarComponentType::VTodo
+            )
+        };
+        let target = calendar
+            .components
+            .iter()
+            .position(|c| scheduled(c) && c.property(&ICalendarProperty::RecurrenceId).is_none())
+            .or_else(|| calendar.components.iter().position(scheduled));
+        if let Some(component) = target.and_then(|i| calendar.components.get_mut(i)) {
+            component.entries.push(ICalendarEntry {
+                name: ICalendarProperty::RequestStatus,
+                params: Vec::new(),
+                values: [code, description, extra]
+                    .iter()
+                    .map(|t| ICalendarValue::Text(t.to_string()))
+                    .collect(),
+            });
+        }
     }
 
     /// Changes the resource's own copy without any message.

@@ -241,7 +241,9 @@ pub(crate) enum ItipCommand {
     /// `imip resource` does; a VFREEBUSY request is answered. With
     /// --read-store, the user's stored copy and every schedule come from
     /// the configured store, so the answer is the one the agent would
-    /// give now; otherwise schedules are empty.
+    /// give now; otherwise schedules are empty. A bounce (an RFC 3464
+    /// delivery report) is run as the organizer's agent runs it: against
+    /// --stored or the stored copy, it shows the SCHEDULE-STATUS it sets.
     ///
     /// Example: imip itip process --as bob@example.com --json examples/mail/request.eml
     ///

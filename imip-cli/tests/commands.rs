@@ -602,3 +602,43 @@ fn itip_diff_and_process_show_meaning_and_invalid_values() {
         assert!(!reply.contains(value), "the invalid value is not copied: {reply}");
     }
 }
+
+/// `imip itip process` on a delivery report shows the SCHEDULE-STATUS it
+/// sets on the organizer's copy (RFC 6638 §3.2.9) and tells why; against
+/// a copy that never recorded that Message-ID it changes nothing.
+#[test]
+fn itip_process_shows_what_a_bounce_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = "x.u726576696577406578616d706c652e636f6d@example.com";
+    let bounce = format!(
+        "From: MAILER-DAEMON@example.com\r\nTo: a@example.com\r\nSubject: Undelivered\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n\
+         --B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx\r\n\r\n\
+         Final-Recipient: rfc822; c@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n\
+         --B\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <{id}>\r\n\r\n--B--\r\n"
+    );
+    std::fs::write(dir.path().join("bounce.eml"), bounce).unwrap();
+    let copy = |sent: &str| {
+        format!(
+            "BEGIN:VCALENDAR\r\nPRODID:-//x//EN\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:review@example.com\r\n\
+             DTSTAMP:20250301T090000Z\r\nDTSTART:20250310T090000Z\r\nSUMMARY:Review\r\n\
+             ORGANIZER:mailto:a@example.com\r\nATTENDEE;SCHEDULE-STATUS=1.1;X-IMIP-SENT={sent}:mailto:c@example.org\r\n\
+             END:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+    };
+    std::fs::write(dir.path().join("sent.ics"), copy(id)).unwrap();
+    std::fs::write(dir.path().join("other.ics"), copy("other@example.com")).unwrap();
+    let run = |stored: &str| {
+        imip(dir.path(), &["itip", "process", "--as", "a@example.com", "--stored", stored, "bounce.eml"], b"")
+    };
+    let out = run("sent.ics");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let printed = stdout(&out);
+    assert!(printed.contains("applied: delivery status recorded"), "{printed}");
+    assert!(printed.contains("ATTENDEE;SCHEDULE-STATUS=5.1:mailto:c@example.org"), "{printed}");
+    assert!(!printed.contains("X-IMIP"), "no private parameter is printed: {printed}");
+    assert!(stderr(&out).contains("could not be delivered to c@example.org"), "{}", stderr(&out));
+    let out = run("other.ics");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("ignored: bounce: it names a mail imip never sent"), "{}", stdout(&out));
+}

@@ -43,6 +43,9 @@ pub(crate) fn process(
         if senders.is_empty() {
             senders = mail.senders.clone();
         }
+        if mail.is_bounce {
+            return report(session, &principal, &raw, senders, stored, schedule.as_ref(), json, message);
+        }
         for problem in &mail.problems {
             eprintln!("imip: unusable {} part: {}", problem.content_type, problem.violation);
         }
@@ -86,6 +89,43 @@ pub(crate) fn process(
         results.push(outcome);
     }
     print(json, &record, &results)
+}
+
+/// A delivery report (RFC 3464) run as the organizer's agent would
+/// (`Input::Delivery`): against `--stored`, or with `--read-store` the
+/// principal's copy, it shows the SCHEDULE-STATUS it sets.
+#[allow(clippy::too_many_arguments)]
+fn report(
+    session: &Session,
+    principal: &CalAddress,
+    raw: &[u8],
+    senders: Vec<CalAddress>,
+    stored: Option<&Path>,
+    schedule: &dyn Store,
+    json: bool,
+    message: &Path,
+) -> Result<(), Failure> {
+    use imip_core::imip::dsn;
+    let Some(report) = dsn::read_report(raw) else {
+        return Err(data_error(message, "a bounce without a readable delivery report"));
+    };
+    let Some(uid) = report.original_message_id.as_deref().and_then(dsn::uid_of) else {
+        return Err(data_error(message, "a delivery report about a mail imip did not send"));
+    };
+    let record = match stored {
+        Some(path) => Record { object: Some(read_object(path)?), ..Record::default() },
+        None => schedule.load(principal, &uid).map_err(|e| Failure::store(principal.as_str(), &e))?.value,
+    };
+    let input = Input::Delivery { principal: principal.clone(), senders, uid, report };
+    let outcome = session
+        .engine
+        .decide(session.now, &input, &record, &MemStore::new())
+        .map_err(|e| Failure::store(principal.as_str(), &e))?;
+    let record = record.apply(&outcome.effects);
+    for notice in outcome.notices() {
+        eprintln!("imip: {notice}");
+    }
+    print(json, &record, &[outcome])
 }
 
 /// The messages a change from `old` to `new` sends, as `principal`.

@@ -292,7 +292,7 @@ fn apply_proposal(old: &SchedulingObject, proposal: &SchedulingObject) -> Schedu
 
 /// DECLINECOUNTER (RFC 5546 §3.2.8): to the countering attendee only,
 /// with the current SEQUENCE.
-fn decline_counter(
+pub(crate) fn decline_counter(
     ctx: &Ctx<'_>,
     current: &SchedulingObject,
     proposal: &SchedulingObject,

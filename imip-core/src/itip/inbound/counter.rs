@@ -10,6 +10,7 @@ use crate::outcome::{
     Applied, Disposition, Effect, NoticeKind, Outcome, PendingKind, PendingRequest, Unchanged,
 };
 use crate::{Incoming, Violation};
+use calcard::icalendar::ICalendarComponentType;
 
 pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     let message = &incoming.message;
@@ -28,6 +29,22 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         }
         Err(violation) => return Outcome::refused(violation),
     };
+    // RFC 5545 §3.3, RFC 5546 §3.6: a proposal holding a value imip
+    // cannot read (a date that does not exist, an RRULE that does not
+    // parse) is declined with the status that names it. It is never
+    // stored, so it can never reach the other attendees.
+    if let Some(property) = message.instances().find_map(|(_, c)| crate::model::values::first_invalid(c)) {
+        let violation = Violation::InvalidValue { property, method: crate::Method::Counter };
+        let mut decline = crate::itip::local::decline_counter(ctx, stored, message, &from, None);
+        let entry = super::request_status_entry(violation.request_status(), &violation);
+        for component in decline.calendar.components.iter_mut().filter(|c| {
+            matches!(c.component_type, ICalendarComponentType::VEvent | ICalendarComponentType::VTodo)
+        }) {
+            component.entries.push(entry.clone());
+        }
+        decline.explanation = format!("Your proposal could not be read: {violation}.");
+        return Outcome::refused(violation).with(Effect::Send(decline));
+    }
     let proposal = message.main_component();
     if sequence(proposal) < stored.max_sequence() {
         return Outcome::unchanged(Unchanged::OutdatedResponse);

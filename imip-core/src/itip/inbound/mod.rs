@@ -124,7 +124,7 @@ fn error_reply(ctx: &Ctx<'_>, message: &SchedulingObject, violation: &Violation)
     })
 }
 
-fn request_status_entry(status: RequestStatus, violation: &Violation) -> ICalendarEntry {
+pub(super) fn request_status_entry(status: RequestStatus, violation: &Violation) -> ICalendarEntry {
     ICalendarEntry {
         name: ICalendarProperty::RequestStatus,
         params: Vec::new(),

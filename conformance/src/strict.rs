@@ -19,7 +19,8 @@
 //!   both COUNT and UNTIL), TEXT escapes, REQUEST-STATUS codes, STATUS per
 //!   component, METHOD and VERSION;
 //! * combinations: not both DTEND (or DUE) and DURATION in a component
-//!   (§3.6.1, §3.6.2).
+//!   (§3.6.1, §3.6.2); no TZID without its VTIMEZONE in the same stream
+//!   (RFC 5546 §3.1.2).
 //!
 //! Two rules come from RFC 2446, whose restriction tables libical (and so
 //! Evolution and KOrganizer) still applies, where RFC 5546 allows a
@@ -41,6 +42,8 @@ pub fn check_text(text: &str) -> Vec<Problem> {
     };
     let mut stack: Vec<Component> = Vec::new();
     let mut method = String::new();
+    let mut defined_zones: Vec<String> = Vec::new();
+    let mut used_zones: Vec<String> = Vec::new();
     for line in &lines {
         let parsed = match parse_line(line) {
             Ok(parsed) => parsed,
@@ -64,6 +67,12 @@ pub fn check_text(text: &str) -> Vec<Problem> {
                 if name == "METHOD" {
                     method = parsed.value.to_ascii_uppercase();
                 }
+                if name == "TZID" && component == "VTIMEZONE" {
+                    defined_zones.push(parsed.value.clone());
+                }
+                if let Some(tzid) = param(&parsed, "TZID").and_then(|v| v.first()) {
+                    used_zones.push(tzid.clone());
+                }
                 for why in check_property(component, &name, &parsed) {
                     problems.push(format!("{why}: {line}"));
                 }
@@ -72,6 +81,10 @@ pub fn check_text(text: &str) -> Vec<Problem> {
                 }
             }
         }
+    }
+    for tzid in used_zones.iter().filter(|t| !defined_zones.contains(t)) {
+        problems
+            .push(format!("TZID={tzid} is used without its VTIMEZONE (RFC 5546 §3.1.2, RFC 5545 §3.2.19)"));
     }
     match ICalendar::parse(text) {
         Ok(calendar) => problems.extend(imip_core::presence::check(&calendar).iter().map(|p| p.to_string())),
@@ -503,7 +516,7 @@ mod tests {
     #[test]
     fn a_valid_reply_passes() {
         let text = reply(
-            "DTSTART;TZID=Europe/Berlin:20250310T090000\nDURATION:PT1H30M\nSEQUENCE:2\n\
+            "DTSTART:20250310T090000Z\nDURATION:PT1H30M\nSEQUENCE:2\n\
              SUMMARY:Plan\\, review\\; ship\nATTENDEE;CN=\"Bob ^'B^' Smith\";PARTSTAT=ACCEPTED:mailto:b@example.com\n",
         );
         assert_eq!(check_text(&text), Vec::<String>::new());
@@ -532,6 +545,10 @@ mod tests {
             ),
             ("ATTENDEE;PARTSTAT=ACCEPTED:mailto:b@example.com\nREQUEST-STATUS:2;Success\n", "REQUEST-STATUS"),
             ("", "ATTENDEE occurs 0 times"),
+            (
+                "ATTENDEE;PARTSTAT=ACCEPTED:mailto:b@example.com\nDTSTART;TZID=Europe/Berlin:20250301T090000\n",
+                "without its VTIMEZONE",
+            ),
         ];
         for (lines, expected) in cases {
             let problems = check_text(&reply(lines));

@@ -24,6 +24,9 @@ impl RequestStatus {
     /// 3.1 Invalid property value (§3.6.13).
     pub const INVALID_PROPERTY_VALUE: Self =
         RequestStatus { code: "3.1", description: "Invalid property value" };
+    /// 3.3 Invalid property parameter value (§3.6.15).
+    pub const INVALID_PARAMETER_VALUE: Self =
+        RequestStatus { code: "3.3", description: "Invalid property parameter value" };
     /// 3.4 Invalid calendar component sequence (§3.6.16).
     pub const INVALID_COMPONENT_SEQUENCE: Self =
         RequestStatus { code: "3.4", description: "Invalid calendar component sequence" };
@@ -116,6 +119,7 @@ impl std::fmt::Display for Limit {
 /// | `EndBeforeStart` | 3.1 |
 /// | `InvalidValue (a date or time)` | 3.5 |
 /// | `InvalidValue (RRULE)` | 3.1 |
+/// | `UnusableTimezone` | 3.3 |
 /// | `NoComponent` | 3.4 |
 /// | `MixedComponentTypes` | 3.4 |
 /// | `DuplicateInstance` | 3.4 |
@@ -208,6 +212,15 @@ pub enum Violation {
         /// The METHOD.
         method: Method,
     },
+    /// A TZID names no zone imip knows and no VTIMEZONE it can evaluate
+    /// (RFC 5545 §3.2.19, §3.6.5; RFC 5546 §3.1.2 requires the
+    /// VTIMEZONE). Its times cannot be placed; they are never read as
+    /// UTC or floating instead.
+    #[error("TZID={tzid} names no time zone imip can evaluate (RFC 5545 §3.6.5)")]
+    UnusableTimezone {
+        /// The TZID.
+        tzid: String,
+    },
     /// The METHOD is one this role never receives (RFC 5546 §1.4 table).
     #[error("{method} is not sent to an {role} (RFC 5546 §1.4)")]
     MethodNotForRole {
@@ -289,6 +302,7 @@ impl Violation {
                 RequestStatus::INVALID_DATE
             }
             InvalidValue { .. } => RequestStatus::INVALID_PROPERTY_VALUE,
+            UnusableTimezone { .. } => RequestStatus::INVALID_PARAMETER_VALUE,
             NoComponent | MixedComponentTypes | DuplicateInstance(_) => {
                 RequestStatus::INVALID_COMPONENT_SEQUENCE
             }
@@ -344,6 +358,7 @@ mod table {
                 "InvalidValue (RRULE)",
                 Violation::InvalidValue { property: ICalendarProperty::Rrule, method: Method::Request },
             ),
+            ("UnusableTimezone", Violation::UnusableTimezone { tzid: text() }),
             ("NoComponent", Violation::NoComponent),
             ("MixedComponentTypes", Violation::MixedComponentTypes),
             ("DuplicateInstance", Violation::DuplicateInstance(text())),
@@ -389,6 +404,7 @@ mod table {
             EndBeforeStart { .. } => "EndBeforeStart",
             InvalidValue { property, .. } if *property == ICalendarProperty::Rrule => "InvalidValue (RRULE)",
             InvalidValue { .. } => "InvalidValue (a date or time)",
+            UnusableTimezone { .. } => "UnusableTimezone",
             NoComponent => "NoComponent",
             MixedComponentTypes => "MixedComponentTypes",
             DuplicateInstance(_) => "DuplicateInstance",

@@ -11,7 +11,6 @@ use super::expand::{Expansion, expand_components};
 use crate::Timestamp;
 use crate::model::InstanceId;
 use crate::model::component::{self, instant};
-use calcard::icalendar::timezone::TzResolver;
 use calcard::icalendar::{
     ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarFreeBusyType, ICalendarProperty,
     ICalendarValue,
@@ -62,7 +61,7 @@ struct Block {
 /// A parsed availability, ready to answer for any window.
 pub struct Availability {
     calendar: ICalendar,
-    zones: TzResolver<String>,
+    zones: crate::model::Zones,
     blocks: Vec<Block>,
 }
 

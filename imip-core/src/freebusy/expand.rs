@@ -26,7 +26,6 @@ use crate::Timestamp;
 use crate::model::component::instant_of;
 use crate::model::{InstanceId, SchedulingObject};
 use calcard::common::PartialDateTime;
-use calcard::icalendar::timezone::TzResolver;
 use calcard::icalendar::{
     ICalendarComponent, ICalendarDuration, ICalendarPeriod, ICalendarProperty, ICalendarValue,
 };
@@ -84,7 +83,7 @@ pub fn expand<'a>(object: &'a SchedulingObject, options: &Expansion) -> Expanded
 /// one UID in a VAVAILABILITY, RFC 7953 §3.1).
 pub(crate) fn expand_components<'a>(
     components: &[(InstanceId, &'a ICalendarComponent)],
-    zones: &TzResolver<String>,
+    zones: &crate::model::Zones,
     options: &Expansion,
 ) -> Expanded<'a> {
     let mut occurrences = Vec::new();
@@ -160,12 +159,39 @@ enum Basis {
     AllDay(chrono_tz::Tz),
 }
 
+/// The zone a zoned DTSTART's RRULE is expanded in: an IANA zone, or a
+/// custom VTIMEZONE's own rules (RFC 5545 §3.6.5).
+#[derive(Debug, Clone)]
+enum RuleZone {
+    Named(chrono_tz::Tz),
+    Rules(crate::model::RuleZone),
+}
+
+impl RuleZone {
+    /// The wall-clock reading of an instant.
+    fn local(&self, at: Timestamp) -> Option<NaiveDateTime> {
+        match self {
+            RuleZone::Named(zone) => zone.timestamp_opt(at.seconds(), 0).single().map(|d| d.naive_local()),
+            RuleZone::Rules(zone) => zone.timestamp_opt(at.seconds(), 0).single().map(|d| d.naive_local()),
+        }
+    }
+
+    /// The instant of a wall-clock reading (RFC 5545 §3.3.5 in gaps and
+    /// overlaps).
+    fn instant(&self, local: NaiveDateTime) -> Timestamp {
+        match self {
+            RuleZone::Named(zone) => local_to_instant(*zone, local),
+            RuleZone::Rules(zone) => crate::time::local_instant(zone, local),
+        }
+    }
+}
+
 /// A component's start and length, and how to place it in time.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Span {
     basis: Basis,
     /// The zone RRULEs are expanded in (`None`: key space is UTC).
-    rule_zone: Option<chrono_tz::Tz>,
+    rule_zone: Option<RuleZone>,
     start_key: Timestamp,
     length: Length,
 }
@@ -183,7 +209,7 @@ enum Length {
 }
 
 impl Span {
-    fn of(component: &ICalendarComponent, zones: &TzResolver<String>, zone: chrono_tz::Tz) -> Option<Span> {
+    fn of(component: &ICalendarComponent, zones: &crate::model::Zones, zone: chrono_tz::Tz) -> Option<Span> {
         let entry = component.property(&ICalendarProperty::Dtstart)?;
         let value = entry.values.first()?.as_partial_date_time()?;
         let start_key = instant_of(value, entry.tz_id(), zones)?;
@@ -193,10 +219,14 @@ impl Span {
         } else if value.tz_hour.is_some() {
             (Basis::Exact, None)
         } else {
-            match resolved {
-                Some(calcard::common::timezone::Tz::Tz(named)) => (Basis::Exact, Some(named)),
-                Some(_) => (Basis::Exact, None),
-                None => (Basis::Floating(zone), None),
+            let rules = entry.tz_id().and_then(|id| zones.rules(id));
+            match (resolved, rules) {
+                (Some(calcard::common::timezone::Tz::Tz(named)), _) => {
+                    (Basis::Exact, Some(RuleZone::Named(named)))
+                }
+                (Some(_), _) => (Basis::Exact, None),
+                (None, Some(rules)) => (Basis::Exact, Some(RuleZone::Rules(rules.clone()))),
+                (None, None) => (Basis::Floating(zone), None),
             }
         };
         let length = length_of(component, zones, start_key, matches!(basis, Basis::AllDay(_)));
@@ -212,14 +242,12 @@ impl Span {
                 self.real(Timestamp::from_seconds(key.seconds().saturating_add(seconds)))
             }
             Length::Nominal { days, seconds } => {
-                let shifted = match (self.basis, self.rule_zone) {
-                    (Basis::Exact, Some(named)) => {
-                        let local = named.timestamp_opt(key.seconds(), 0).single().map(|d| d.naive_local());
-                        local
-                            .and_then(|l| l.checked_add_days(Days::new(days)))
-                            .map(|l| local_to_instant(named, l))
-                            .unwrap_or(start)
-                    }
+                let shifted = match (self.basis, &self.rule_zone) {
+                    (Basis::Exact, Some(zone)) => zone
+                        .local(key)
+                        .and_then(|l| l.checked_add_days(Days::new(days)))
+                        .map(|l| zone.instant(l))
+                        .unwrap_or(start),
                     (Basis::Exact, None) => {
                         Timestamp::from_seconds(start.seconds().saturating_add(days as i64 * 86_400))
                     }
@@ -258,7 +286,7 @@ fn local_to_instant(zone: chrono_tz::Tz, local: NaiveDateTime) -> Timestamp {
 
 fn length_of(
     component: &ICalendarComponent,
-    zones: &TzResolver<String>,
+    zones: &crate::model::Zones,
     start_key: Timestamp,
     all_day: bool,
 ) -> Length {
@@ -299,7 +327,7 @@ struct Exclusions {
 }
 
 impl Exclusions {
-    fn of(component: &ICalendarComponent, zones: &TzResolver<String>) -> Exclusions {
+    fn of(component: &ICalendarComponent, zones: &crate::model::Zones) -> Exclusions {
         let mut keys = BTreeSet::new();
         let mut days = BTreeSet::new();
         for entry in component.properties(&ICalendarProperty::Exdate) {
@@ -324,7 +352,7 @@ impl Exclusions {
 /// RDATE keys, with the real end of PERIOD values (RFC 5545 §3.8.5.2).
 fn rdates(
     component: &ICalendarComponent,
-    zones: &TzResolver<String>,
+    zones: &crate::model::Zones,
     span: &Span,
 ) -> Vec<(Timestamp, Option<Timestamp>)> {
     let mut found = Vec::new();
@@ -349,7 +377,7 @@ fn rdates(
                 }
                 ICalendarValue::Period(ICalendarPeriod::Duration { start, duration }) => {
                     if let Some(key) = instant_of(start, tz, zones) {
-                        let with_length = Span { length: duration_length(duration), ..*span };
+                        let with_length = Span { length: duration_length(duration), ..span.clone() };
                         found.push((key, Some(with_length.at(key).1)));
                     }
                 }
@@ -366,7 +394,7 @@ fn rdates(
 /// DTSTART and RDATEs then stand alone.
 fn rule_keys(
     component: &ICalendarComponent,
-    zones: &TzResolver<String>,
+    zones: &crate::model::Zones,
     span: &Span,
     options: &Expansion,
 ) -> Option<(Vec<Timestamp>, bool)> {
@@ -380,10 +408,13 @@ fn rule_keys(
     let mut bare = (**rule).clone();
     bare.until = None;
     let parsed = rrule::RRule::<rrule::Unvalidated>::from_str(&bare.to_string()).ok()?;
-    let (zone, local_start): (rrule::Tz, _) = match span.rule_zone {
-        Some(named) => {
-            (named.into(), named.timestamp_opt(span.start_key.seconds(), 0).single()?.naive_local())
+    // A custom zone's rule is expanded on the wall clock (read as UTC),
+    // and each reading placed by the zone's own rules.
+    let (zone, local_start): (rrule::Tz, _) = match &span.rule_zone {
+        Some(RuleZone::Named(named)) => {
+            ((*named).into(), named.timestamp_opt(span.start_key.seconds(), 0).single()?.naive_local())
         }
+        Some(custom @ RuleZone::Rules(_)) => (rrule::Tz::UTC, custom.local(span.start_key)?),
         None => (rrule::Tz::UTC, naive(span.start_key)?),
     };
     let dtstart = match zone.from_local_datetime(&local_start) {
@@ -398,7 +429,10 @@ fn rule_keys(
             complete = false;
             break;
         }
-        let key = Timestamp::from_seconds(date.timestamp());
+        let key = match &span.rule_zone {
+            Some(custom @ RuleZone::Rules(_)) => custom.instant(date.naive_utc()),
+            _ => Timestamp::from_seconds(date.timestamp()),
+        };
         if until_key.is_some_and(|until| key > until) {
             break;
         }
@@ -424,7 +458,7 @@ fn rule_keys(
 fn until_key(
     until: &PartialDateTime,
     dtstart_tz: Option<&str>,
-    zones: &TzResolver<String>,
+    zones: &crate::model::Zones,
 ) -> Option<Timestamp> {
     let tz = if until.tz_hour.is_some() { None } else { dtstart_tz };
     let key = instant_of(until, tz, zones)?;

@@ -15,7 +15,6 @@
 use crate::model::component::{attendees, instant_of};
 use crate::{Config, Timestamp};
 use calcard::common::IanaParse;
-use calcard::icalendar::timezone::TzResolver;
 use calcard::icalendar::{ICalendarComponent, ICalendarProperty, ICalendarValue};
 use std::collections::BTreeSet;
 
@@ -59,8 +58,8 @@ const VISIBLE_PROPERTIES: &[ICalendarProperty] = &[
 /// The first property whose change has the highest class, and the class.
 pub(crate) fn classify(
     config: &Config,
-    old: (&ICalendarComponent, &TzResolver<String>),
-    new: (&ICalendarComponent, &TzResolver<String>),
+    old: (&ICalendarComponent, &crate::model::Zones),
+    new: (&ICalendarComponent, &crate::model::Zones),
 ) -> (ChangeClass, Option<String>) {
     if let Some(property) = rescheduled(old, new) {
         return (ChangeClass::Reschedule, Some(name_of(&property)));
@@ -99,8 +98,8 @@ pub(crate) fn classify(
 /// it reaches, and one instant written in two zones. An endless series is
 /// compared on its first occurrences and on its rule, normalised.
 fn rescheduled(
-    old: (&ICalendarComponent, &TzResolver<String>),
-    new: (&ICalendarComponent, &TzResolver<String>),
+    old: (&ICalendarComponent, &crate::model::Zones),
+    new: (&ICalendarComponent, &crate::model::Zones),
 ) -> Option<ICalendarProperty> {
     let first_changed = || {
         RESCHEDULE_PROPERTIES
@@ -143,7 +142,7 @@ const COMPARED_OCCURRENCES: usize = 1_000;
 /// that is all of them.
 fn occurrences(
     component: &ICalendarComponent,
-    zones: &TzResolver<String>,
+    zones: &crate::model::Zones,
 ) -> (Vec<(Timestamp, Timestamp)>, bool) {
     let options = crate::freebusy::Expansion {
         zone: chrono_tz::UTC,
@@ -189,8 +188,8 @@ fn normal_rule(component: &ICalendarComponent) -> Option<String> {
 /// The new EXDATE instants, if the only reschedule-class change between
 /// the two masters is that EXDATEs were added (instances cancelled).
 pub(crate) fn only_exdates_added(
-    old: (&ICalendarComponent, &TzResolver<String>),
-    new: (&ICalendarComponent, &TzResolver<String>),
+    old: (&ICalendarComponent, &crate::model::Zones),
+    new: (&ICalendarComponent, &crate::model::Zones),
 ) -> Option<Vec<Timestamp>> {
     let others_same = RESCHEDULE_PROPERTIES
         .iter()
@@ -205,8 +204,8 @@ pub(crate) fn only_exdates_added(
 /// The new RDATE instants, if the only reschedule-class change between
 /// the two masters is that RDATEs were added (instances added: ADD).
 pub(crate) fn only_rdates_added(
-    old: (&ICalendarComponent, &TzResolver<String>),
-    new: (&ICalendarComponent, &TzResolver<String>),
+    old: (&ICalendarComponent, &crate::model::Zones),
+    new: (&ICalendarComponent, &crate::model::Zones),
 ) -> Option<Vec<Timestamp>> {
     let others_same = RESCHEDULE_PROPERTIES
         .iter()
@@ -222,7 +221,7 @@ pub(crate) fn only_rdates_added(
 pub(crate) fn date_set(
     component: &ICalendarComponent,
     property: &ICalendarProperty,
-    zones: &TzResolver<String>,
+    zones: &crate::model::Zones,
 ) -> BTreeSet<Timestamp> {
     component
         .properties(property)
@@ -247,7 +246,7 @@ pub(crate) fn date_set(
 fn property_key(
     component: &ICalendarComponent,
     property: &ICalendarProperty,
-    zones: &TzResolver<String>,
+    zones: &crate::model::Zones,
 ) -> Vec<String> {
     let mut keys: Vec<String> = component
         .properties(property)

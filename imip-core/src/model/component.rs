@@ -9,7 +9,6 @@ use super::participant::{Participant, entry_address};
 use super::{InstanceId, PartStat};
 use crate::{CalAddress, Timestamp};
 use calcard::common::PartialDateTime;
-use calcard::icalendar::timezone::TzResolver;
 use calcard::icalendar::{
     ICalendarComponent, ICalendarEntry, ICalendarParameter, ICalendarParameterName, ICalendarParameterValue,
     ICalendarProperty, ICalendarStatus, ICalendarValue,
@@ -81,11 +80,12 @@ pub(crate) fn dtstamp(component: &ICalendarComponent) -> Option<Timestamp> {
 }
 
 /// The instant a DATE-TIME property denotes, resolving its TZID through
-/// the object's VTIMEZONEs and calcard's name mapping (Olson, Windows).
-/// Floating and DATE values are read as UTC. A local time in a DST gap
+/// the object's VTIMEZONEs and calcard's name mapping (Olson, Windows),
+/// or a custom VTIMEZONE's own rules ([`crate::model::Zones`]). Floating
+/// and DATE values are read as UTC. A local time in a DST gap
 /// moves forward by the gap (RFC 5545 §3.3.5); one in an overlap takes
 /// the first occurrence.
-pub(crate) fn instant(entry: &ICalendarEntry, zones: &TzResolver<String>) -> Option<Timestamp> {
+pub(crate) fn instant(entry: &ICalendarEntry, zones: &crate::model::Zones) -> Option<Timestamp> {
     let value = entry.values.first()?.as_partial_date_time()?;
     instant_of(value, entry.tz_id(), zones)
 }
@@ -94,7 +94,7 @@ pub(crate) fn instant(entry: &ICalendarEntry, zones: &TzResolver<String>) -> Opt
 pub(crate) fn instant_of(
     value: &PartialDateTime,
     tz_id: Option<&str>,
-    zones: &TzResolver<String>,
+    zones: &crate::model::Zones,
 ) -> Option<Timestamp> {
     let dt = value.to_date_time()?;
     if let Some(offset) = dt.offset {
@@ -103,15 +103,17 @@ pub(crate) fn instant_of(
     }
     let local = dt.date_time;
     let zone = tz_id.and_then(|id| zones.resolve(id)).filter(|tz| !tz.is_floating());
-    let seconds = match zone {
-        None => local.and_utc().timestamp(),
-        Some(tz) => crate::time::local_instant(&tz, local).seconds(),
+    let seconds = match (zone, tz_id.and_then(|id| zones.rules(id))) {
+        (Some(tz), _) => crate::time::local_instant(&tz, local).seconds(),
+        // A custom VTIMEZONE with no IANA equivalent, by its own rules.
+        (None, Some(rules)) => crate::time::local_instant(rules, local).seconds(),
+        (None, None) => local.and_utc().timestamp(),
     };
     Some(Timestamp::from_seconds(seconds))
 }
 
 /// The [`InstanceId`] of a component: its RECURRENCE-ID, or master.
-pub(crate) fn instance_id(component: &ICalendarComponent, zones: &TzResolver<String>) -> Option<InstanceId> {
+pub(crate) fn instance_id(component: &ICalendarComponent, zones: &crate::model::Zones) -> Option<InstanceId> {
     let Some(entry) = component.property(&ICalendarProperty::RecurrenceId) else {
         return Some(InstanceId::Master);
     };

@@ -19,3 +19,4 @@ pub use instance::InstanceId;
 pub use method::{ComponentKind, Method};
 pub use object::{SchedulingObject, StampedSequence};
 pub use participant::{PartStat, Participant, ScheduleAgent};
+pub use vtimezone::{RuleOffset, RuleZone, Zones};

@@ -4,7 +4,6 @@
 use super::component::{self, instance_id};
 use super::{ComponentKind, InstanceId, Method, Participant};
 use crate::{Timestamp, Violation};
-use calcard::icalendar::timezone::TzResolver;
 use calcard::icalendar::{
     ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarProperty, ICalendarValue,
 };
@@ -43,7 +42,7 @@ pub struct SchedulingObject {
     uid: String,
     method: Option<Method>,
     instances: BTreeMap<InstanceId, u32>,
-    zones: std::sync::Arc<TzResolver<String>>,
+    zones: std::sync::Arc<crate::model::Zones>,
 }
 
 impl fmt::Debug for SchedulingObject {
@@ -200,7 +199,7 @@ impl SchedulingObject {
     }
 
     /// The time zones the object defines or names.
-    pub fn zones(&self) -> &TzResolver<String> {
+    pub fn zones(&self) -> &crate::model::Zones {
         &self.zones
     }
 
@@ -453,7 +452,11 @@ pub(crate) fn copy_component(from: &ICalendar, index: u32, to: &mut ICalendar) -
 }
 
 /// Copies from `from` every VTIMEZONE whose TZID `to` references but does
-/// not define, placing them before the scheduling components.
+/// not define, placing them before the scheduling components. A TZID that
+/// `from` named without a VTIMEZONE (Outlook's Windows names, a client's
+/// bare IANA names) gets one generated from the IANA zone it stands for,
+/// over the years its times use, since RFC 5546 §3.1.2 requires one in
+/// every message that names a TZID.
 pub(crate) fn copy_missing_timezones(from: &ICalendar, to: &mut ICalendar) {
     let defined: BTreeSet<String> = to.timezones().filter_map(tzid_of).collect();
     let referenced: BTreeSet<String> = to
@@ -473,9 +476,38 @@ pub(crate) fn copy_missing_timezones(from: &ICalendar, to: &mut ICalendar) {
                 && tzid_of(c).is_some_and(|id| referenced.contains(&id) && !defined.contains(&id))
         })
         .collect();
-    for (offset, index) in wanted.into_iter().enumerate() {
+    let mut position = 0;
+    for index in wanted {
         let new_index = copy_component(from, index, to);
-        to.components[0].component_ids.insert(offset, new_index);
+        to.components[0].component_ids.insert(position, new_index);
+        position += 1;
+    }
+    let defined: BTreeSet<String> = to.timezones().filter_map(tzid_of).collect();
+    for name in referenced.iter().filter(|name| !defined.contains(*name)) {
+        use std::str::FromStr;
+        let Ok(calcard::common::timezone::Tz::Tz(zone)) = calcard::common::timezone::Tz::from_str(name)
+        else {
+            continue;
+        };
+        let years: BTreeSet<i32> = to
+            .components
+            .iter()
+            .flat_map(|c| c.entries.iter())
+            .filter(|e| e.tz_id() == Some(name.as_str()))
+            .flat_map(|e| e.values.iter())
+            .filter_map(|v| v.as_partial_date_time()?.year.map(i32::from))
+            .collect();
+        let (Some(first), Some(last)) = (years.first(), years.last()) else { continue };
+        let mut generated = super::vtimezone::generate(name, zone, *first, last + 1).into_iter();
+        let Some(mut vtimezone) = generated.next() else { continue };
+        for observance in generated {
+            vtimezone.component_ids.push(to.components.len() as u32);
+            to.components.push(observance);
+        }
+        let new_index = to.components.len() as u32;
+        to.components.push(vtimezone);
+        to.components[0].component_ids.insert(position, new_index);
+        position += 1;
     }
 }
 

@@ -102,6 +102,10 @@ fn error_reply(ctx: &Ctx<'_>, message: &SchedulingObject, violation: &Violation)
             component::remove_property(c, &ICalendarProperty::Dtend);
             component::remove_property(c, &ICalendarProperty::Duration);
         }
+        if let Violation::UnusableTimezone { tzid } = violation {
+            // Times that cannot be placed are not copied, nor their TZID.
+            c.entries.retain(|e| e.tz_id() != Some(tzid.as_str()));
+        }
         if let Violation::InvalidValue { .. } = violation {
             // Nor is any invalid value (RFC 5546 §3.6: the status names it).
             crate::model::values::remove_invalid(c);

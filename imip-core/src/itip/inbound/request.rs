@@ -76,6 +76,18 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         return outcome;
     }
 
+    // RFC 5545 §3.6.5: a time whose TZID names no zone imip knows and
+    // no VTIMEZONE it can evaluate cannot be placed; it is answered 3.3,
+    // never read as UTC or in the recipient's zone.
+    if let Some(tzid) = message.instances().find_map(|(_, c)| unusable_timezone(c, message.zones())) {
+        let violation = Violation::UnusableTimezone { tzid };
+        let mut outcome = Outcome::refused(violation.clone());
+        if let Some(reply) = error_reply(ctx, message, &violation) {
+            outcome = outcome.with(Effect::Send(reply));
+        }
+        return outcome;
+    }
+
     // RFC 5545 §3.8.2.2: DTEND is later than DTSTART. An authorized
     // organizer's REQUEST that says otherwise is answered with 3.1.
     let zones = message.zones();
@@ -289,4 +301,26 @@ fn queue_if_unanswered(ctx: &Ctx<'_>, object: &SchedulingObject, outcome: Outcom
     } else {
         outcome
     }
+}
+
+/// The first TZID of a time property that names no usable zone.
+fn unusable_timezone(
+    component: &calcard::icalendar::ICalendarComponent,
+    zones: &crate::model::Zones,
+) -> Option<String> {
+    const TIMED: [ICalendarProperty; 6] = [
+        ICalendarProperty::Dtstart,
+        ICalendarProperty::Dtend,
+        ICalendarProperty::Due,
+        ICalendarProperty::RecurrenceId,
+        ICalendarProperty::Exdate,
+        ICalendarProperty::Rdate,
+    ];
+    component
+        .entries
+        .iter()
+        .filter(|e| TIMED.contains(&e.name))
+        .filter_map(|e| e.tz_id())
+        .find(|tzid| zones.unusable(tzid))
+        .map(str::to_string)
 }

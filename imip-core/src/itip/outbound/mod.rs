@@ -96,7 +96,15 @@ fn exdate_for(object: &SchedulingObject, id: InstanceId, c: &ICalendarComponent)
             let params = vec![ICalendarParameter::tzid(name.to_string())];
             Some(exdate(params, local_of(local)))
         }
-        _ => Some(exdate(Vec::new(), start.to_partial())),
+        _ => match dtstart.tz_id().and_then(|name| object.zones().rules(name).map(|zone| (name, zone))) {
+            // A custom VTIMEZONE: the local time by its own rules.
+            Some((name, zone)) => {
+                let local = start.to_chrono().with_timezone(zone).naive_local();
+                let params = vec![ICalendarParameter::tzid(name.to_string())];
+                Some(exdate(params, local_of(local)))
+            }
+            None => Some(exdate(Vec::new(), start.to_partial())),
+        },
     }
 }
 

@@ -391,11 +391,11 @@ impl World {
             if sender == Sender::Agent {
                 check_strict(&mail.envelope_from, &mail.bytes)?;
             }
-            let to: Vec<String> = mail.recipients.iter().map(|r| r.to_string()).collect();
+            let to: Vec<String> = mail.recipients.iter().map(|r| r.as_written().to_string()).collect();
             for part in &received.parts {
                 transcript.push_str(&format!(
                     "{} -> {}: {}\n",
-                    mail.envelope_from,
+                    mail.envelope_from.as_written(),
                     to.join(", "),
                     part.method.as_str()
                 ));

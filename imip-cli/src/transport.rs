@@ -26,7 +26,8 @@ impl Transport for Sendmail {
             mail.envelope_from.to_string(),
             "--".to_string(),
         ]);
-        command.extend(mail.recipients.iter().map(|r| r.to_string()));
+        // As written: a local part may be case-sensitive (RFC 5321 §2.4).
+        command.extend(mail.recipients.iter().map(|r| r.as_written().to_string()));
         run_program(&command, &mail.bytes)
     }
 }
@@ -68,7 +69,7 @@ pub(crate) struct Peer {
 
 impl Transport for Peer {
     fn send(&mut self, mail: &OutgoingMail) -> Result<(), TransportError> {
-        let recipients: Vec<String> = mail.recipients.iter().map(|r| r.to_string()).collect();
+        let recipients: Vec<String> = mail.recipients.iter().map(|r| r.as_written().to_string()).collect();
         let refused = self.mailer.send(mail.envelope_from.as_str(), &recipients, &mail.bytes)?;
         for recipient in refused {
             tracing::warn!(message_id = %mail.message_id, %recipient, "recipient refused by the peer");

@@ -2,27 +2,64 @@
 //!
 //! iMIP requires `mailto:` URIs for ORGANIZER and ATTENDEE. Real clients
 //! write `MAILTO:Dave@Example.COM`, percent-encode, or wrap the address in
-//! angle brackets; comparisons must not care. [`CalAddress`] holds the
-//! normalised form: the bare e-mail address, lower-cased, without scheme.
+//! angle brackets; comparisons must not care. [`CalAddress`] compares by
+//! the normalised form (the bare e-mail address, lower-cased, without
+//! scheme) and keeps the address as it was written, to send mail to: a
+//! local part may be case-sensitive (RFC 5321 §2.4), and opaque tokens
+//! such as iCloud's `…@imip.me.com` addresses are.
 
 use std::fmt;
 
-/// A normalised calendar user address: the e-mail address, lower-cased.
+/// A calendar user address: compared as the lower-cased e-mail address,
+/// and sent to as it was written.
 ///
-/// Equality and ordering are on the normalised form, so `MAILTO:A@X.org`
-/// and `mailto:a@x.org` are the same user (RFC 5321 §2.4 makes the local
-/// part case-sensitive in theory; every mail system in practice is not,
-/// and iTIP peers change case freely).
+/// Equality, ordering and hashing are on the normalised form, so
+/// `MAILTO:A@X.org` and `mailto:a@x.org` are the same user (iTIP peers
+/// change case freely). Mail goes to [`CalAddress::as_written`]: RFC 5321
+/// §2.4 lets a local part be case-sensitive, and opaque tokens are.
 ///
 /// ```
 /// use imip_core::CalAddress;
 /// let a = CalAddress::parse("MAILTO:Dave@Example.COM").unwrap();
 /// assert_eq!(a.as_str(), "dave@example.com");
+/// assert_eq!(a.as_written(), "Dave@Example.COM");
+/// assert_eq!(a, CalAddress::parse("dave@example.com").unwrap());
 /// assert_eq!(a.to_uri(), "mailto:dave@example.com");
 /// assert!(CalAddress::parse("urn:uuid:1234").is_none());
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct CalAddress(String);
+#[derive(Debug, Clone)]
+pub struct CalAddress {
+    /// Lower-cased: what comparisons, keys and logs use.
+    normal: String,
+    /// As written, when that differs from `normal`.
+    written: Option<Box<str>>,
+}
+
+impl PartialEq for CalAddress {
+    fn eq(&self, other: &Self) -> bool {
+        self.normal == other.normal
+    }
+}
+
+impl Eq for CalAddress {}
+
+impl PartialOrd for CalAddress {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for CalAddress {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.normal.cmp(&other.normal)
+    }
+}
+
+impl std::hash::Hash for CalAddress {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.normal.hash(state);
+    }
+}
 
 /// Longest address accepted (RFC 5321 §4.5.3.1.3: 256 octets for a path).
 const MAX_ADDRESS_LEN: usize = 254;
@@ -43,32 +80,39 @@ impl CalAddress {
         };
         let rest = rest.split('?').next().unwrap_or_default();
         let decoded = percent_decode(rest)?;
-        let address = decoded.trim().to_lowercase();
+        let written = decoded.trim();
+        let address = written.to_lowercase();
         if address.len() > MAX_ADDRESS_LEN || !is_plausible_mailbox(&address) {
             return None;
         }
-        Some(CalAddress(address))
+        let written = (written != address).then(|| written.into());
+        Some(CalAddress { normal: address, written })
     }
 
     /// The bare, lower-cased e-mail address.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.normal
+    }
+
+    /// The bare e-mail address as it was written: where mail is sent.
+    pub fn as_written(&self) -> &str {
+        self.written.as_deref().unwrap_or(&self.normal)
     }
 
     /// The `mailto:` URI form used in iCalendar (RFC 6047 §2.3).
     pub fn to_uri(&self) -> String {
-        format!("mailto:{}", self.0)
+        format!("mailto:{}", self.normal)
     }
 
     /// The domain part, after the last `@`.
     pub fn domain(&self) -> &str {
-        self.0.rsplit('@').next().unwrap_or_default()
+        self.normal.rsplit('@').next().unwrap_or_default()
     }
 }
 
 impl fmt::Display for CalAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.normal)
     }
 }
 

@@ -63,7 +63,7 @@ pub fn render(message: &ItipMessage, env: &mut Env<'_>, auto_submitted: AutoSubm
         ]),
     );
     let to: Vec<Address<'_>> =
-        message.to.iter().map(|a| Address::new_address(None::<&str>, a.as_str())).collect();
+        message.to.iter().map(|a| Address::new_address(None::<&str>, a.as_written())).collect();
     let bytes = MessageBuilder::new()
         .from(Address::new_address(None::<&str>, message.from.as_str()))
         .to(Address::new_list(to))

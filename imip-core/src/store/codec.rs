@@ -13,7 +13,8 @@ use crate::{CalAddress, Timestamp};
 pub fn encode_mail(mail: &OutgoingMail) -> Vec<u8> {
     let mut out = format!("Envelope-From: {}\n", mail.envelope_from);
     for recipient in &mail.recipients {
-        out.push_str(&format!("Recipient: {recipient}\n"));
+        // As written: a local part may be case-sensitive (RFC 5321 §2.4).
+        out.push_str(&format!("Recipient: {}\n", recipient.as_written()));
     }
     out.push_str(&format!("Message-Id: {}\n", mail.message_id.replace(['\r', '\n'], "")));
     if let Some(reason) = &mail.undeliverable {

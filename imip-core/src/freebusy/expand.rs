@@ -88,6 +88,17 @@ pub(crate) fn expand_components<'a>(
 ) -> Expanded<'a> {
     let mut occurrences = Vec::new();
     let mut complete = true;
+    // RANGE=THISANDFUTURE overrides (RFC 5545 §3.8.4.4), by key: each
+    // also describes the later instances of the master's set.
+    let futures: Vec<(Timestamp, &'a ICalendarComponent, Span)> = components
+        .iter()
+        .filter_map(|&(id, component)| match id {
+            InstanceId::Occurrence { start, this_and_future: true } => {
+                Some((start, component, Span::of(component, zones, options.zone)?))
+            }
+            _ => None,
+        })
+        .collect();
     let overridden: BTreeSet<Timestamp> = components
         .iter()
         .filter_map(|(id, _)| match id {
@@ -112,17 +123,40 @@ pub(crate) fn expand_components<'a>(
                 }
                 let mut keys = BTreeSet::new();
                 let excluded = Exclusions::of(component, zones);
-                let mut add =
-                    |key: Timestamp, end: Option<Timestamp>, occurrences: &mut Vec<Occurrence<'a>>| {
-                        if overridden.contains(&key) || excluded.contains(key) || !keys.insert(key) {
-                            return;
-                        }
-                        let (start, natural_end) = span.at(key);
-                        let end = end.unwrap_or(natural_end).max(start);
-                        occurrences.push(Occurrence { start, end, recurrence_id: Some(key), component });
-                    };
+                let rdate_list = rdates(component, zones, &span);
+                // Each instance's own start and end: its RDATE period's, or
+                // the master's length.
+                let natural = |key: Timestamp| {
+                    let (start, end) = span.at(key);
+                    let own = rdate_list.iter().find(|(k, _)| *k == key).and_then(|(_, end)| *end);
+                    (start, own.unwrap_or(end).max(start))
+                };
+                let mut add = |key: Timestamp,
+                               end: Option<Timestamp>,
+                               occurrences: &mut Vec<Occurrence<'a>>| {
+                    if overridden.contains(&key) || excluded.contains(key) || !keys.insert(key) {
+                        return;
+                    }
+                    // The latest THISANDFUTURE override before this
+                    // instance describes it, shifted as it was.
+                    let future =
+                        futures.iter().filter(|(from, _, _)| *from < key).max_by_key(|(from, _, _)| *from);
+                    if let Some((from, described, moved)) = future {
+                        let (start, end) = span.shifted(natural(*from), natural(key), moved);
+                        occurrences.push(Occurrence {
+                            start,
+                            end,
+                            recurrence_id: Some(key),
+                            component: described,
+                        });
+                        return;
+                    }
+                    let (start, natural_end) = span.at(key);
+                    let end = end.unwrap_or(natural_end).max(start);
+                    occurrences.push(Occurrence { start, end, recurrence_id: Some(key), component });
+                };
                 add(span.start_key, None, &mut occurrences);
-                for (key, end) in rdates(component, zones, &span) {
+                for (key, end) in rdate_list.iter().copied() {
                     add(key, end, &mut occurrences);
                 }
                 if let Some((rule, rule_complete)) = rule_keys(component, zones, &span, options) {
@@ -259,6 +293,46 @@ impl Span {
             }
         };
         (start, end.max(start))
+    }
+
+    /// The real start and end of an instance whose own times are
+    /// `this`, when a RANGE=THISANDFUTURE override of an earlier instance
+    /// (whose own times were `original`; the override's span is `moved`)
+    /// rescheduled its range: "all subsequent instances are also
+    /// rescheduled by the same time difference", and take its duration
+    /// when it changed it (RFC 5545 §3.8.4.4). The difference is read on
+    /// the series' own clock: the wall clock of a zoned or floating
+    /// series, so that a meeting moved from 10:00 to 14:00 stays at 14:00
+    /// across a DST change.
+    fn shifted(
+        &self,
+        original: (Timestamp, Timestamp),
+        this: (Timestamp, Timestamp),
+        moved: &Span,
+    ) -> (Timestamp, Timestamp) {
+        let (new_start, new_end) = moved.at(moved.start_key);
+        let exact = |at: Timestamp| {
+            Timestamp::from_seconds(at.seconds() + new_start.seconds() - original.0.seconds())
+        };
+        let zone = match (&self.basis, &self.rule_zone) {
+            (Basis::Exact, Some(zone)) => Some(zone.clone()),
+            (Basis::Exact, None) => None,
+            (Basis::Floating(zone) | Basis::AllDay(zone), _) => Some(RuleZone::Named(*zone)),
+        };
+        let start = match zone {
+            Some(zone) => match (zone.local(original.0), zone.local(new_start), zone.local(this.0)) {
+                (Some(before), Some(after), Some(wall)) => zone.instant(wall + (after - before)),
+                _ => exact(this.0),
+            },
+            None => exact(this.0),
+        };
+        let moved_length = new_end.seconds() - new_start.seconds();
+        let length = if moved_length != original.1.seconds() - original.0.seconds() {
+            moved_length
+        } else {
+            this.1.seconds() - this.0.seconds()
+        };
+        (start, Timestamp::from_seconds(start.seconds() + length.max(0)))
     }
 
     /// The real instant of a key.

@@ -144,42 +144,37 @@ pub(super) fn request_status_entry(status: RequestStatus, violation: &Violation)
 /// has no override yet (RFC 5546 §3.7.1): a copy of the master without
 /// recurrence rules, starting at the occurrence, with the same duration.
 /// Used when a reply, counter or cancel addresses a single instance.
+///
+/// When an earlier RANGE=THISANDFUTURE override describes the instance
+/// (RFC 5545 §3.8.4.4), the copy is of that override, at the instance's
+/// shifted time. The new component keeps RANGE=THISANDFUTURE when `id`
+/// has it, so that it too describes the instances after it.
 pub(crate) fn materialize(
     object: &SchedulingObject,
     id: InstanceId,
     recurrence_id: &ICalendarEntry,
 ) -> Option<ICalendarComponent> {
-    let InstanceId::Occurrence { start, .. } = id else {
+    let InstanceId::Occurrence { start, this_and_future } = id else {
         return None;
     };
     let master = object.master()?;
     let zones = object.zones();
+    let mut rid = recurrence_id.clone();
+    if !this_and_future {
+        rid.params.retain(|p| p.name != ICalendarParameterName::Range);
+    }
+    if let Some(occurrence) = from_future_override(object, start, &rid) {
+        return Some(occurrence);
+    }
     let master_start = master.property(&ICalendarProperty::Dtstart).and_then(|e| instant(e, zones));
     let master_end = master.property(&ICalendarProperty::Dtend).and_then(|e| instant(e, zones));
     let mut occurrence = ICalendarComponent {
         component_type: master.component_type.clone(),
-        entries: master
-            .entries
-            .iter()
-            .filter(|e| {
-                !matches!(
-                    e.name,
-                    ICalendarProperty::Rrule
-                        | ICalendarProperty::Rdate
-                        | ICalendarProperty::Exdate
-                        | ICalendarProperty::Exrule
-                        | ICalendarProperty::RecurrenceId
-                        | ICalendarProperty::Dtstart
-                        | ICalendarProperty::Dtend
-                )
-            })
-            .cloned()
-            .collect(),
+        entries: without_recurrence(master),
         component_ids: Vec::new(),
     };
-    let mut rid = recurrence_id.clone();
-    rid.params.retain(|p| p.name != ICalendarParameterName::Range);
     let mut dtstart = rid.clone();
+    dtstart.params.retain(|p| p.name != ICalendarParameterName::Range);
     dtstart.name = ICalendarProperty::Dtstart;
     occurrence.entries.push(dtstart);
     if let (Some(ms), Some(me)) = (master_start, master_end) {
@@ -204,6 +199,80 @@ pub(crate) fn materialize(
     }
     occurrence.entries.push(rid);
     Some(occurrence)
+}
+
+/// A component's entries without its recurrence and timing properties.
+fn without_recurrence(component: &ICalendarComponent) -> Vec<ICalendarEntry> {
+    component
+        .entries
+        .iter()
+        .filter(|e| {
+            !matches!(
+                e.name,
+                ICalendarProperty::Rrule
+                    | ICalendarProperty::Rdate
+                    | ICalendarProperty::Exdate
+                    | ICalendarProperty::Exrule
+                    | ICalendarProperty::RecurrenceId
+                    | ICalendarProperty::Dtstart
+                    | ICalendarProperty::Dtend
+                    | ICalendarProperty::Duration
+            )
+        })
+        .cloned()
+        .collect()
+}
+
+/// The instance at key `start` as the latest RANGE=THISANDFUTURE override
+/// before it describes it: a copy of that override, at the time the
+/// expansion gives the instance (UTC, or floating for a floating
+/// series). `None` when no such override precedes it.
+fn from_future_override(
+    object: &SchedulingObject,
+    start: crate::Timestamp,
+    rid: &ICalendarEntry,
+) -> Option<ICalendarComponent> {
+    let (_, template) = object
+        .instances()
+        .filter(
+            |(id, _)| matches!(id, InstanceId::Occurrence { start: s, this_and_future: true } if *s < start),
+        )
+        .max_by_key(|(id, _)| *id)?;
+    let window = crate::freebusy::Expansion {
+        zone: chrono_tz::UTC,
+        from: crate::Timestamp::from_seconds(start.seconds() - 7 * 86_400),
+        until: crate::Timestamp::from_seconds(start.seconds() + 7 * 86_400),
+        max_occurrences: 10_000,
+        max_scan: 200_000,
+    };
+    let expanded = crate::freebusy::expand(object, &window);
+    let found = expanded.occurrences.iter().find(|o| o.recurrence_id == Some(start))?;
+    let floating = template
+        .property(&ICalendarProperty::Dtstart)
+        .and_then(|e| e.values.first()?.as_partial_date_time())
+        .is_some_and(|v| v.tz_hour.is_none() && dtstart_has_no_tzid(template));
+    let time = |name: ICalendarProperty, at: crate::Timestamp| {
+        let mut value = at.to_partial();
+        if floating {
+            value.tz_hour = None;
+            value.tz_minute = None;
+        }
+        ICalendarEntry { name, params: Vec::new(), values: vec![ICalendarValue::from(value)] }
+    };
+    let mut entries = without_recurrence(template);
+    entries.push(time(ICalendarProperty::Dtstart, found.start));
+    entries.push(time(ICalendarProperty::Dtend, found.end));
+    entries.push(rid.clone());
+    Some(ICalendarComponent {
+        component_type: template.component_type.clone(),
+        entries,
+        component_ids: Vec::new(),
+    })
+}
+
+/// Whether a component's DTSTART names no TZID.
+fn dtstart_has_no_tzid(component: &ICalendarComponent) -> bool {
+    component.property(&ICalendarProperty::Dtstart).is_some_and(|e| e.tz_id().is_none())
 }
 
 /// The instances of `message` that supersede the stored copy

@@ -112,7 +112,11 @@ impl Disk {
             path.parent().ok_or_else(|| StoreError::Invalid(format!("no parent: {}", path.display())))?;
         fs::create_dir_all(dir).map_err(StoreError::unavailable)?;
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let temporary = dir.join(format!(".tmp-{}-{name}", std::process::id()));
+        // Unique per process and per write, so that threads of one
+        // process never share a temporary file.
+        static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let serial = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let temporary = dir.join(format!(".tmp-{}-{serial}-{name}", std::process::id()));
         let mut file = File::create(&temporary).map_err(StoreError::unavailable)?;
         file.write_all(data).map_err(StoreError::unavailable)?;
         if sync {

@@ -222,7 +222,22 @@ impl FsStore {
         check_root(&root)?;
         let store = FsStore { root, options };
         let version_path = store.root.join(VERSION_FILE);
-        match read_optional(&version_path)? {
+        let version = match read_optional(&version_path)? {
+            Some(version) => Some(version),
+            None if entries(&store.root)?.is_empty() => None,
+            // Not empty: another process may have created the store since
+            // the first read, and its version file is there now.
+            None => match read_optional(&version_path)? {
+                Some(version) => Some(version),
+                None => {
+                    return Err(StoreError::Invalid(format!(
+                        "{} is not empty and holds no {VERSION_FILE}: not an imip store",
+                        store.root.display()
+                    )));
+                }
+            },
+        };
+        match version {
             Some(bytes) => {
                 let found: u32 = text(&version_path, bytes)?
                     .trim()
@@ -236,12 +251,6 @@ impl FsStore {
                 }
             }
             None => {
-                if !entries(&store.root)?.is_empty() {
-                    return Err(StoreError::Invalid(format!(
-                        "{} is not empty and holds no {VERSION_FILE}: not an imip store",
-                        store.root.display()
-                    )));
-                }
                 store.disk().write_atomic(&version_path, format!("{LAYOUT_VERSION}\n").as_bytes())?;
             }
         }

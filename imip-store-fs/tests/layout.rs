@@ -63,3 +63,27 @@ fn a_principal_directory_appears_with_its_address_and_leftovers_of_a_crash_are_i
     assert_eq!(store.principals().expect("principals"), vec![who]);
     assert!(store.check_files().expect("check").is_empty());
 }
+
+/// Agents started at once on a new store all open it: one creating it is
+/// not a foreign directory to the others (found by the CLI load test,
+/// where two of eight first deliveries exited 78).
+#[test]
+fn processes_that_create_the_store_at_once_all_open_it() {
+    for _ in 0..20 {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("store");
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(8));
+        let openers: Vec<_> = (0..8)
+            .map(|_| {
+                let (root, barrier) = (root.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    FsStore::open(&root, Options::default()).map(drop)
+                })
+            })
+            .collect();
+        for opener in openers {
+            opener.join().expect("thread").expect("every opener succeeds");
+        }
+    }
+}

@@ -25,16 +25,22 @@ pub(crate) fn incoming_mode(value: Option<&str>) -> IncomingMode {
 
 /// The mails to put in the mailbox for one received mail, in order.
 /// Without a summary (the mail was not calendar mail, or nothing in it
-/// could be processed), the original goes alone and unchanged.
+/// could be processed), the original goes alone and unchanged. The
+/// summary says `attached` (that the original is attached) only where it
+/// is.
 pub(crate) fn compose(
     mode: IncomingMode,
     original: &[u8],
     summary: Option<&str>,
+    attached: &str,
     date: &str,
     message_id: &str,
 ) -> Vec<Vec<u8>> {
     let Some(summary) = summary else { return vec![original.to_vec()] };
-    let wrapped = |attach: bool| summary_mail(original, summary, date, message_id, attach);
+    let with_note = format!("{}\n{attached}\n", summary.trim_end_matches('\n').to_string() + "\n");
+    let wrapped = |attach: bool| {
+        summary_mail(original, if attach { &with_note } else { summary }, date, message_id, attach)
+    };
     match mode {
         IncomingMode::SummaryWrapsMessage => vec![wrapped(true)],
         IncomingMode::SummaryThenMessage => vec![wrapped(false), original.to_vec()],
@@ -274,19 +280,25 @@ mod tests {
     #[test]
     fn without_a_summary_the_original_goes_unchanged() {
         for mode in IncomingMode::ALL {
-            assert_eq!(compose(mode, ORIGINAL, None, "d", "1@x"), vec![ORIGINAL.to_vec()]);
+            assert_eq!(compose(mode, ORIGINAL, None, "Attached.", "d", "1@x"), vec![ORIGINAL.to_vec()]);
         }
     }
 
     #[test]
     fn the_five_modes() {
-        let mails = |mode| compose(mode, ORIGINAL, Some("Alice invites you."), "Thu, 1 Jan 1970", "7@x");
+        let mails =
+            |mode| compose(mode, ORIGINAL, Some("Alice invites you."), "Attached.", "Thu, 1 Jan 1970", "7@x");
         let wrapped = String::from_utf8(mails(IncomingMode::SummaryWrapsMessage).remove(0)).unwrap();
         assert!(wrapped.starts_with("From: Alice <alice@example.com>\r\nTo: bob@example.com\r\nSubject: =?utf-8?q?Caf=C3=A9?=\r\n  planning\r\nDate:"), "{wrapped}");
         let headers = wrapped.split("\r\n\r\n").next().unwrap();
         assert!(!headers.contains("X-Other"), "only From, To, Cc and Subject are copied");
         assert!(wrapped.contains("multipart/mixed; boundary=\"imip-summary-7\""));
-        assert!(wrapped.contains("Alice invites you.\r\n--imip-summary-7\r\nContent-Type: message/rfc822"));
+        assert!(
+            wrapped.contains(
+                "Alice invites you.\r\n\r\nAttached.\r\n\r\n--imip-summary-7\r\nContent-Type: message/rfc822"
+            ),
+            "{wrapped}"
+        );
         assert!(wrapped.contains("\r\n\r\nFrom the body\r\n--imip-summary-7--\r\n"));
 
         let two = mails(IncomingMode::SummaryThenMessage);
@@ -297,7 +309,9 @@ mod tests {
         assert_eq!(two[0], ORIGINAL);
         assert!(String::from_utf8_lossy(&two[1]).contains("Alice invites you."));
         assert_eq!(mails(IncomingMode::SummaryOnly).len(), 1);
-        assert!(!String::from_utf8_lossy(&mails(IncomingMode::SummaryOnly)[0]).contains("From the body"));
+        let only = String::from_utf8_lossy(&mails(IncomingMode::SummaryOnly)[0]).into_owned();
+        assert!(!only.contains("From the body"));
+        assert!(!only.contains("Attached."), "nothing is said attached where nothing is: {only}");
         assert_eq!(mails(IncomingMode::MessageOnly), vec![ORIGINAL.to_vec()]);
         assert_eq!(incoming_mode(Some("nonsense")), IncomingMode::SummaryWrapsMessage);
     }
@@ -306,7 +320,7 @@ mod tests {
     fn the_boundary_avoids_the_original() {
         let original = b"Subject: x\r\n\r\n--imip-summary-7\r\n";
         let wrapped = String::from_utf8(
-            compose(IncomingMode::SummaryWrapsMessage, original, Some("s"), "d", "7@x").remove(0),
+            compose(IncomingMode::SummaryWrapsMessage, original, Some("s"), "a", "d", "7@x").remove(0),
         )
         .unwrap();
         assert!(wrapped.contains("boundary=\"imip-summary-7=\""), "{wrapped}");

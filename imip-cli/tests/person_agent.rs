@@ -36,7 +36,11 @@ fn an_invitation_is_recorded_and_delivered_wrapped_with_a_summary() {
         data.starts_with("From: alice@example.com\r\nTo: bob@example.com\r\nSubject: REQUEST\r\n"),
         "{data}"
     );
-    assert!(data.contains("alice@example.com invites you."), "{data}");
+    // What Bob needs to decide, and that the original is attached.
+    assert!(data.contains("alice@example.com invites you to “Planning”."), "{data}");
+    assert!(data.contains("When:      Sunday 10 March 2030, 14:00–15:00 (UTC)\r\n"), "{data}");
+    assert!(data.contains("Attendees: bob@example.com (no answer yet)\r\n"), "{data}");
+    assert!(data.contains("The original message is attached."), "{data}");
     assert!(data.contains("Content-Type: message/rfc822"), "{data}");
     assert!(data.contains("UID:p1@example.com"), "the original is attached");
     // The store holds Bob's copy, and his invitation waits for an answer.
@@ -198,8 +202,8 @@ fn a_bounce_of_a_mail_imip_sent_tells_the_organizer() {
     assert_eq!(relay.mails().len(), before, "a bounce is never answered");
     let delivered = mailbox.mails().pop().expect("the bounce reaches Alice");
     assert!(
-        delivered.data.contains("could not be delivered to bob@example.com (status 5.2.2)")
-            && delivered.data.contains("mailbox full"),
+        delivered.data.contains("“Planning” could not be delivered to bob@example.com.")
+            && delivered.data.contains("  > 5.2.2: 552 5.2.2 mailbox full"),
         "{}",
         delivered.data
     );

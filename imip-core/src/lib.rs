@@ -132,6 +132,7 @@ pub mod resource;
 mod store;
 mod time;
 mod violation;
+pub mod words;
 
 pub use address::CalAddress;
 pub use config::{Config, ConfigError, Limits, OrganizerReplacement, Relay, UninvitedReplies};

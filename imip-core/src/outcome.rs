@@ -186,6 +186,9 @@ pub struct Notice {
     pub text: String,
     /// For a resource's owner: what the resource answered and why.
     pub booking: Option<BookingNotice>,
+    /// The other side's own words, quoted to the reader: the COMMENT of
+    /// a reply or counter-proposal, or a mail system's diagnostic.
+    pub comment: Option<String>,
 }
 
 impl Notice {
@@ -198,7 +201,13 @@ impl Notice {
             when: object.first_span(),
             text,
             booking: None,
+            comment: None,
         }
+    }
+
+    pub(crate) fn with_comment(mut self, comment: Option<String>) -> Notice {
+        self.comment = comment.map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
+        self
     }
 
     pub(crate) fn by(mut self, who: &CalAddress) -> Notice {

@@ -6,7 +6,9 @@ use crate::exit::{EX_TEMPFAIL, EX_USAGE, Failure};
 use crate::mailbox::{self, Mailbox};
 use crate::session::Session;
 use imip_core::drive::{DriveError, MailReport, deliver_mail, record_sent_mail};
-use imip_core::{CalAddress, Disposition, Env, Notice, StoreError, Transport, TransportError};
+use imip_core::prefs::PrefKey;
+use imip_core::words::{self, Arg, Reader};
+use imip_core::{CalAddress, Disposition, Effect, Env, Notice, StoreError, Transport, TransportError};
 use std::path::PathBuf;
 
 /// `imip person`: process for each recipient, then deliver to their
@@ -45,13 +47,17 @@ pub(crate) fn person(
             Err(error) => return Err(Failure::store(recipient.as_str(), &error)),
         };
         let participating = session.settings.pref(&prefs, mailbox::PARTICIPATING_PREF) != Some("no");
+        let reader = Reader::from_prefs(
+            session.settings.pref(&prefs, PrefKey::Language.name()),
+            session.settings.pref(&prefs, PrefKey::Zone.name()),
+        );
         let summary = if participating {
             let sink = sink(session.dry_run, &mut session.recorded, transport.as_mut());
             let mut env = Env::new(session.now, &mut session.ids);
             match deliver_mail(&session.engine, &mut env, store.as_mut(), sink, recipient, &raw, &limits) {
                 Ok(report) => {
                     log_report("person", recipient, &report);
-                    summary_of(&report)
+                    summary_of(&report, &reader)
                 }
                 // A damaged record must not hold the person's mail back:
                 // it is delivered as it came, and the administrator is
@@ -72,7 +78,9 @@ pub(crate) fn person(
         };
         let mode = mailbox::incoming_mode(session.settings.pref(&prefs, mailbox::INCOMING_PREF));
         let message_id = session.message_id(recipient.domain());
-        let mails = mailbox::compose(mode, &raw, summary.as_deref(), &session.rfc5322_date(), &message_id);
+        let attached = reader.lang.text("original-attached", &[]);
+        let mails =
+            mailbox::compose(mode, &raw, summary.as_deref(), &attached, &session.rfc5322_date(), &message_id);
         for mail in mails {
             let result = match mailbox.as_mut() {
                 Some(mailbox) => mailbox.deliver(recipient, &envelope_from, &mail),
@@ -184,35 +192,49 @@ fn recipients_of(given: &[String], raw: &[u8]) -> Result<Vec<CalAddress>, Failur
     Ok(recipients)
 }
 
-/// What the user is told, or `None` to deliver the mail unchanged
-/// (nothing in it was processed).
-fn summary_of(report: &MailReport) -> Option<String> {
+/// What the user is told, in their language and zone, or `None` to
+/// deliver the mail unchanged (nothing in it was processed): for each
+/// notice, who did what and the details of the event as now stored
+/// ([`imip_core::words::summary`]); otherwise what became of the message.
+fn summary_of(report: &MailReport, reader: &Reader) -> Option<String> {
     if report.parts.is_empty() {
         return None;
     }
+    let lang = reader.lang;
     let mut text = String::new();
     for part in &report.parts {
         let notices: Vec<&Notice> = part.outcome.notices().collect();
+        // The copy after the decision holds the details to show.
+        let object = part.outcome.effects.iter().rev().find_map(|e| match e {
+            Effect::PutObject(object) => Some(object),
+            _ => None,
+        });
         for notice in &notices {
-            text.push_str(&format!("{}\n{notice}\n\n", notice.title));
+            match object {
+                Some(object) => text.push_str(&words::summary(Some(notice), object, reader)),
+                None => text.push_str(&format!("{}\n{notice}\n", notice.title)),
+            }
+            text.push('\n');
         }
+        let reason = |r: &dyn std::fmt::Display| r.to_string();
         match &part.outcome.disposition {
             Disposition::Refused(violation) => text.push_str(&format!(
-                "imip did not apply this calendar message: {violation}.\n\
-                 Treat it with care: it may not come from whom it claims.\n\n"
+                "{}\n\n",
+                lang.text("summary-refused", &[("reason", Arg::Text(&reason(violation)))])
             )),
-            Disposition::Unchanged(reason) if notices.is_empty() => {
-                text.push_str(&format!("Your calendar is unchanged: {reason}.\n\n"))
-            }
-            Disposition::Ignored(reason) if notices.is_empty() => {
-                text.push_str(&format!("imip left this calendar message alone: {reason}.\n\n"))
-            }
-            _ if notices.is_empty() => text.push_str("Your calendar was updated.\n\n"),
+            Disposition::Unchanged(why) if notices.is_empty() => text.push_str(&format!(
+                "{}\n\n",
+                lang.text("summary-unchanged", &[("reason", Arg::Text(&reason(why)))])
+            )),
+            Disposition::Ignored(why) if notices.is_empty() => text.push_str(&format!(
+                "{}\n\n",
+                lang.text("summary-ignored", &[("reason", Arg::Text(&reason(why)))])
+            )),
+            _ if notices.is_empty() => text.push_str(&format!("{}\n\n", lang.text("summary-updated", &[]))),
             _ => {}
         }
     }
-    text.push_str("The original message is attached.\n");
-    Some(text)
+    Some(text.trim_end().to_string() + "\n")
 }
 
 /// The info line per message and principal (no calendar content), and

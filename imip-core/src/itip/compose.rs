@@ -128,6 +128,15 @@ pub(crate) fn keep_carried(component: &mut ICalendarComponent, method: Method, w
     keep_properties(component, &keep);
 }
 
+/// The first COMMENT's text, if any.
+pub(crate) fn comment_of(component: &ICalendarComponent) -> Option<String> {
+    component
+        .property(&ICalendarProperty::Comment)
+        .and_then(|e| e.values.first())
+        .and_then(|v| v.as_text())
+        .map(str::to_string)
+}
+
 /// The first COMMENT's text, formatted for a notice (" Comment: …").
 pub(crate) fn comment_suffix(component: &ICalendarComponent) -> String {
     component

@@ -120,7 +120,11 @@ fn delivery_notice(object: &crate::SchedulingObject, status: &RecipientStatus) -
             ),
         ),
     };
-    Notice::about(kind, object, text).by(&status.address)
+    let said = match &status.diagnostic {
+        Some(words) => format!("{}: {words}", status.status),
+        None => status.status.clone(),
+    };
+    Notice::about(kind, object, text).by(&status.address).with_comment(Some(said))
 }
 
 #[cfg(test)]

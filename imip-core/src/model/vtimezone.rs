@@ -43,6 +43,16 @@ impl std::fmt::Debug for Zones {
     }
 }
 
+impl Default for Zones {
+    /// Only the zones calcard knows by name.
+    fn default() -> Self {
+        Zones {
+            resolver: ICalendar { components: Vec::new() }.build_owned_tz_resolver(),
+            rules: BTreeMap::new(),
+        }
+    }
+}
+
 impl Zones {
     /// The known zone a TZID names (calcard's resolution), if any.
     pub fn resolve(&self, name: &str) -> Option<calcard::common::timezone::Tz> {
@@ -108,8 +118,8 @@ pub(crate) fn resolver(calendar: &ICalendar) -> Zones {
 /// A custom VTIMEZONE as a [`chrono::TimeZone`]: its offset at any
 /// instant is that of the latest onset of its observances (before the
 /// first, the first's). Local times in a gap have no reading and those
-/// in an overlap two, as chrono expects; [`crate::time::local_instant`]
-/// then applies RFC 5545 §3.3.5.
+/// in an overlap two, as chrono expects; imip's reading of local times
+/// then applies RFC 5545 §3.3.5 (forward by the gap, the first of two).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleZone {
     onsets: std::sync::Arc<Vec<Onset>>,

@@ -257,6 +257,7 @@ fn answer(
             held_by: if held { evaluation.held_by } else { None },
             actions,
         }),
+        comment: None,
     }));
     Outcome { disposition: Disposition::Applied(Applied::ResourceAnswered(kind)), effects, trace: run.trace }
 }

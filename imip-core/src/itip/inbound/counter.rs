@@ -56,7 +56,9 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         }
     }
     let text = format!("{from} proposes a change; accept it or decline it.");
-    let told = notice(NoticeKind::Counter, stored, text).by(&from);
+    let told = notice(NoticeKind::Counter, stored, text)
+        .by(&from)
+        .with_comment(crate::itip::compose::comment_of(message.main_component()));
     Outcome::new(Disposition::Applied(Applied::CounterRecorded))
         .with(Effect::StoreCounter { from: from.clone(), proposal: message.clone() })
         .with(Effect::Queue(PendingRequest { kind: PendingKind::Counter { from }, queued_at: ctx.now }))

@@ -34,6 +34,9 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     let comment = crate::itip::compose::comment_suffix(message.main_component());
     let text = format!("{} declined your counter-proposal.{comment}", organizer.address);
     Outcome::new(Disposition::Applied(Applied::CounterDeclined))
-        .with(Effect::Notify(notice(NoticeKind::CounterDeclined, &updated, text)))
+        .with(Effect::Notify(
+            notice(NoticeKind::CounterDeclined, &updated, text)
+                .with_comment(crate::itip::compose::comment_of(message.main_component())),
+        ))
         .with(Effect::PutObject(updated))
 }

@@ -153,8 +153,11 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     updated.rekey();
     let comment = crate::itip::compose::comment_suffix(message.main_component());
     let text = format!("{} has answered {}.{comment}", replier.address, describe(message, &replier.address));
-    let mut outcome = Outcome::new(Disposition::Applied(Applied::ReplyRecorded))
-        .with(Effect::Notify(notice(NoticeKind::Reply, &updated, text).by(&replier.address)));
+    let mut outcome = Outcome::new(Disposition::Applied(Applied::ReplyRecorded)).with(Effect::Notify(
+        notice(NoticeKind::Reply, &updated, text)
+            .by(&replier.address)
+            .with_comment(crate::itip::compose::comment_of(message.main_component())),
+    ));
     if !follow_ups.is_empty() {
         // The REQUEST re-sent to a delegator must order after the one it
         // had (RFC 5546 §2.1.5): a DTSTAMP later than any the copy

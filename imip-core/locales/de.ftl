@@ -1,0 +1,70 @@
+# imips Worte für Menschen, auf Deutsch.
+
+headline-invitation = { $who } lädt Sie zu „{ $title }“ ein.
+headline-update = { $who } hat „{ $title }“ geändert.
+headline-added = { $who } hat „{ $title }“ weitere Termine hinzugefügt.
+headline-cancellation = { $who } hat „{ $title }“ abgesagt.
+headline-organizer-changed = „{ $title }“ hat einen neuen Organisator: { $who }.
+headline-published = { $who } hat „{ $title }“ veröffentlicht.
+headline-reply = { $who } hat „{ $title }“ { $answer ->
+    [accepted] zugesagt
+    [declined] abgesagt
+    [tentative] vorläufig zugesagt
+    [delegated] weitergegeben
+    *[other] beantwortet
+  }.
+headline-counter = { $who } schlägt eine Änderung von „{ $title }“ vor.
+headline-counter-declined = { $who } hat Ihren Vorschlag zu „{ $title }“ abgelehnt.
+headline-refresh = { $who } hat die aktuelle Fassung von „{ $title }“ angefordert; sie wurde gesendet.
+headline-booking = { $who } möchte „{ $title }“ buchen.
+headline-approval-needed = „{ $title }“ wartet auf Ihre Zustimmung.
+headline-delivery-failed = „{ $title }“ konnte { $who } nicht zugestellt werden.
+headline-delivery-delayed = „{ $title }“ hat { $who } noch nicht erreicht.
+
+label-when = Wann
+label-repeats = Wiederholung
+label-where = Wo
+label-organizer = Organisator
+label-attendees = Teilnehmer
+label-description = Beschreibung
+
+all-day = ganztägig
+as-sent = { $time } in { $zone }, wie gesendet
+
+answer-accepted = zugesagt
+answer-declined = abgesagt
+answer-tentative = vorläufig
+answer-delegated = weitergegeben
+answer-needs-action = noch keine Antwort
+answer-other = { $answer }
+
+repeats = { $frequency ->
+    [daily] { $interval ->
+        [1] jeden Tag
+        *[other] alle { $interval } Tage
+      }
+    [weekly] { $interval ->
+        [1] jede Woche
+        *[other] alle { $interval } Wochen
+      }
+    [monthly] { $interval ->
+        [1] jeden Monat
+        *[other] alle { $interval } Monate
+      }
+    [yearly] { $interval ->
+        [1] jedes Jahr
+        *[other] alle { $interval } Jahre
+      }
+    *[other] nach eigener Regel
+  }
+repeats-on = am { $days }
+repeats-until = bis { $date }
+repeats-count = { $count } Mal
+
+original-attached = Die ursprüngliche Nachricht ist angehängt.
+
+summary-refused = imip hat diese Kalendernachricht nicht übernommen: { $reason }.
+    Seien Sie vorsichtig: Sie stammt vielleicht nicht von dem, der sie zu senden vorgibt.
+summary-unchanged = Ihr Kalender ist unverändert: { $reason }.
+summary-ignored = imip hat diese Kalendernachricht nicht verarbeitet: { $reason }.
+summary-updated = Ihr Kalender wurde aktualisiert.

@@ -1,0 +1,70 @@
+# imips ord til mennesker, på norsk bokmål.
+
+headline-invitation = { $who } inviterer deg til «{ $title }».
+headline-update = { $who } har endret «{ $title }».
+headline-added = { $who } har lagt til flere ganger i «{ $title }».
+headline-cancellation = { $who } har avlyst «{ $title }».
+headline-organizer-changed = «{ $title }» har fått en ny arrangør: { $who }.
+headline-published = { $who } har publisert «{ $title }».
+headline-reply = { $who } har { $answer ->
+    [accepted] takket ja til
+    [declined] takket nei til
+    [tentative] foreløpig takket ja til
+    [delegated] gitt videre
+    *[other] svart på
+  } «{ $title }».
+headline-counter = { $who } foreslår en endring av «{ $title }».
+headline-counter-declined = { $who } har avslått forslaget ditt til «{ $title }».
+headline-refresh = { $who } ba om den nyeste utgaven av «{ $title }»; den er sendt.
+headline-booking = { $who } vil booke «{ $title }».
+headline-approval-needed = «{ $title }» venter på godkjenningen din.
+headline-delivery-failed = «{ $title }» kunne ikke leveres til { $who }.
+headline-delivery-delayed = «{ $title }» har ikke nådd fram til { $who } ennå.
+
+label-when = Når
+label-repeats = Gjentas
+label-where = Hvor
+label-organizer = Arrangør
+label-attendees = Deltakere
+label-description = Beskrivelse
+
+all-day = hele dagen
+as-sent = { $time } i { $zone }, slik det ble sendt
+
+answer-accepted = ja
+answer-declined = nei
+answer-tentative = kanskje
+answer-delegated = gitt videre
+answer-needs-action = ikke svart ennå
+answer-other = { $answer }
+
+repeats = { $frequency ->
+    [daily] { $interval ->
+        [1] hver dag
+        *[other] hver { $interval }. dag
+      }
+    [weekly] { $interval ->
+        [1] hver uke
+        *[other] hver { $interval }. uke
+      }
+    [monthly] { $interval ->
+        [1] hver måned
+        *[other] hver { $interval }. måned
+      }
+    [yearly] { $interval ->
+        [1] hvert år
+        *[other] hvert { $interval }. år
+      }
+    *[other] etter sin egen regel
+  }
+repeats-on = på { $days }
+repeats-until = til { $date }
+repeats-count = { $count } ganger
+
+original-attached = Den opprinnelige meldingen er vedlagt.
+
+summary-refused = imip har ikke tatt i bruk denne kalendermeldingen: { $reason }.
+    Vær forsiktig: den kommer kanskje ikke fra den den utgir seg for å være.
+summary-unchanged = Kalenderen din er uendret: { $reason }.
+summary-ignored = imip har latt denne kalendermeldingen være: { $reason }.
+summary-updated = Kalenderen din er oppdatert.

@@ -1,0 +1,400 @@
+//! The summary a person reads about one calendar message: a headline
+//! that says who did what, then what they need to decide: when (in their
+//! zone, and as sent when that differs), how it repeats, where, who
+//! organizes, who else is invited and what they answered, and the
+//! description, shortened.
+
+use super::{Arg, Lang};
+use crate::model::component;
+use crate::model::{PartStat, Participant, SchedulingObject};
+use crate::outcome::{Notice, NoticeKind};
+use crate::{CalAddress, Timestamp};
+use calcard::icalendar::{
+    ICalendarComponent, ICalendarFrequency, ICalendarProperty, ICalendarValue, ICalendarWeekday,
+};
+use chrono::TimeZone;
+
+/// Who reads: their language and time zone (the `LANG` and `TZID`
+/// preferences).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reader {
+    /// The language.
+    pub lang: Lang,
+    /// The time zone times are shown in.
+    pub zone: chrono_tz::Tz,
+}
+
+impl Reader {
+    /// A reader of `LANG` and `TZID` preference values (English and UTC
+    /// when unset or unknown).
+    pub fn from_prefs(lang: Option<&str>, zone: Option<&str>) -> Reader {
+        Reader {
+            lang: lang.map(Lang::from_tag).unwrap_or_default(),
+            zone: zone.and_then(crate::prefs::parse_zone).unwrap_or(chrono_tz::UTC),
+        }
+    }
+}
+
+/// Most characters of the description shown.
+const DESCRIPTION_CHARS: usize = 300;
+/// The width description lines are wrapped to (plus the indent).
+const WRAP_COLUMNS: usize = 72;
+/// Most attendees listed by name.
+const ATTENDEES_SHOWN: usize = 20;
+
+/// The summary of `notice`, about `object` (the copy after the decision,
+/// which holds the details), for `reader`: plain text, lines ending in
+/// `\n`.
+///
+/// ```
+/// use imip_core::words::{Lang, Reader, summary};
+/// # use imip_core::{SchedulingObject};
+/// let object = SchedulingObject::parse("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//EN\r\n\
+/// BEGIN:VEVENT\r\nUID:q1@example.com\r\nDTSTAMP:20250301T090000Z\r\n\
+/// DTSTART:20250310T090000Z\r\nDTEND:20250310T100000Z\r\nSUMMARY:Q1 planning\r\n\
+/// ORGANIZER;CN=Carol Jones:mailto:carol@contoso.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").unwrap();
+/// let reader = Reader { lang: Lang::De, zone: chrono_tz::Europe::Berlin };
+/// let text = summary(None, &object, &reader);
+/// assert!(text.contains("Montag, 10. März 2025, 10:00–11:00 (Europe/Berlin)"), "{text}");
+/// ```
+pub fn summary(notice: Option<&Notice>, object: &SchedulingObject, reader: &Reader) -> String {
+    let lang = reader.lang;
+    let main = object.main_component();
+    let title = notice.map(|n| n.title.clone()).unwrap_or_else(|| object.title());
+    let mut out = String::new();
+    if let Some(notice) = notice {
+        out.push_str(&headline(notice, object, &title, lang));
+        out.push('\n');
+        if let Some(comment) = &notice.comment {
+            for line in comment.lines().flat_map(|l| wrap(l, WRAP_COLUMNS)) {
+                out.push_str(&format!("  > {line}\n"));
+            }
+        }
+        out.push('\n');
+    }
+    let mut rows: Vec<(String, String)> = Vec::new();
+    if let Some(when) = when(object, main, reader) {
+        rows.push((lang.text("label-when", &[]), when));
+    }
+    if let Some(repeats) = object.master().and_then(|m| repeats(m, reader)) {
+        rows.push((lang.text("label-repeats", &[]), repeats));
+    }
+    if let Some(location) = text_of(main, &ICalendarProperty::Location) {
+        rows.push((lang.text("label-where", &[]), location));
+    }
+    let organizer = component::organizer(main);
+    if let Some(organizer) = &organizer {
+        rows.push((lang.text("label-organizer", &[]), person(organizer)));
+    }
+    let attendees: Vec<Participant> = component::attendees(main)
+        .into_iter()
+        .filter(|a| organizer.as_ref().is_none_or(|o| o.address != a.address))
+        .collect();
+    if !attendees.is_empty() {
+        let mut listed: Vec<String> = attendees
+            .iter()
+            .take(ATTENDEES_SHOWN)
+            .map(|a| format!("{} ({})", person(a), answer(a.partstat, lang)))
+            .collect();
+        if attendees.len() > ATTENDEES_SHOWN {
+            listed.push(format!("… (+{})", attendees.len() - ATTENDEES_SHOWN));
+        }
+        rows.push((lang.text("label-attendees", &[]), listed.join("\n")));
+    }
+    let width = rows.iter().map(|(label, _)| label.chars().count()).max().unwrap_or(0) + 2;
+    for (label, value) in &rows {
+        for (index, line) in value.lines().enumerate() {
+            let head = if index == 0 { format!("{label}:") } else { String::new() };
+            out.push_str(&format!("{head:width$}{line}\n"));
+        }
+    }
+    if let Some(description) = text_of(main, &ICalendarProperty::Description) {
+        let mut shown: String = description.chars().take(DESCRIPTION_CHARS).collect();
+        if description.chars().count() > DESCRIPTION_CHARS {
+            shown.push('…');
+        }
+        out.push_str(&format!("\n{}:\n", lang.text("label-description", &[])));
+        for line in shown.lines() {
+            for wrapped in wrap(line, WRAP_COLUMNS) {
+                out.push_str(&format!("  {wrapped}\n"));
+            }
+        }
+    }
+    out
+}
+
+/// A line broken between words so that no piece is wider than `width`
+/// characters (a word longer than that stands alone).
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    let mut pieces = vec![String::new()];
+    for word in line.split_whitespace() {
+        let current = pieces.last_mut().expect("one piece");
+        if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > width {
+            pieces.push(word.to_string());
+        } else {
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+    }
+    pieces
+}
+
+/// Who did what, in one sentence.
+fn headline(notice: &Notice, object: &SchedulingObject, title: &str, lang: Lang) -> String {
+    let id = match notice.kind {
+        NoticeKind::Invitation => "headline-invitation",
+        NoticeKind::Update => "headline-update",
+        NoticeKind::Added => "headline-added",
+        NoticeKind::Cancellation => "headline-cancellation",
+        NoticeKind::OrganizerChanged => "headline-organizer-changed",
+        NoticeKind::Published => "headline-published",
+        NoticeKind::Reply => "headline-reply",
+        NoticeKind::Counter => "headline-counter",
+        NoticeKind::CounterDeclined => "headline-counter-declined",
+        NoticeKind::Refresh => "headline-refresh",
+        NoticeKind::Booking => "headline-booking",
+        NoticeKind::ApprovalNeeded => "headline-approval-needed",
+        NoticeKind::DeliveryFailed => "headline-delivery-failed",
+        NoticeKind::DeliveryDelayed => "headline-delivery-delayed",
+    };
+    let participant = notice.who.as_ref().and_then(|who| find(object, who));
+    let who = match (&participant, &notice.who) {
+        (Some(p), _) => person(p),
+        (None, Some(who)) => who.as_written().to_string(),
+        (None, None) => String::new(),
+    };
+    let answer = participant.map(|p| partstat_key(p.partstat)).unwrap_or("other");
+    lang.text(id, &[("who", Arg::Text(&who)), ("title", Arg::Text(title)), ("answer", Arg::Text(answer))])
+}
+
+/// The participant with `address` in any component of `object`.
+fn find(object: &SchedulingObject, address: &CalAddress) -> Option<Participant> {
+    object.instances().find_map(|(_, c)| {
+        component::organizer(c)
+            .filter(|o| &o.address == address)
+            .or_else(|| component::attendees(c).into_iter().find(|a| &a.address == address))
+    })
+}
+
+/// `Name <address>`, or the address.
+fn person(participant: &Participant) -> String {
+    let address = participant.address.as_written();
+    match participant.common_name.as_deref().map(str::trim).filter(|n| !n.is_empty() && *n != address) {
+        Some(name) => format!("{name} <{address}>"),
+        None => address.to_string(),
+    }
+}
+
+fn partstat_key(partstat: PartStat) -> &'static str {
+    match partstat {
+        PartStat::Accepted => "accepted",
+        PartStat::Declined => "declined",
+        PartStat::Tentative => "tentative",
+        PartStat::Delegated => "delegated",
+        PartStat::NeedsAction => "needs-action",
+        _ => "other",
+    }
+}
+
+fn answer(partstat: PartStat, lang: Lang) -> String {
+    match partstat_key(partstat) {
+        "other" => lang.text("answer-other", &[("answer", Arg::Text(partstat.as_str()))]),
+        key => lang.text(&format!("answer-{key}"), &[]),
+    }
+}
+
+fn text_of(component: &ICalendarComponent, name: &ICalendarProperty) -> Option<String> {
+    component
+        .property(name)
+        .and_then(|e| e.values.first())
+        .and_then(|v| v.as_text())
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+}
+
+/// When, in the reader's zone: a date and a time span (or "all day"),
+/// and, for a time written in another zone, that time as sent.
+fn when(object: &SchedulingObject, main: &ICalendarComponent, reader: &Reader) -> Option<String> {
+    let (start, end) = object.first_span()?;
+    let lang = reader.lang;
+    let dtstart = main.property(&ICalendarProperty::Dtstart)?;
+    let all_day = dtstart.values.first()?.as_partial_date_time()?.hour.is_none();
+    if all_day {
+        // DATE values are days, not instants: read them as written.
+        let first = date(start, chrono_tz::UTC, lang);
+        let last_day = Timestamp::from_seconds((end.seconds() - 1).max(start.seconds()));
+        let last = date(last_day, chrono_tz::UTC, lang);
+        let days = if first == last { first } else { format!("{first} – {last}") };
+        return Some(format!("{days}, {}", lang.text("all-day", &[])));
+    }
+    let zone = reader.zone;
+    let (first, last) = (date(start, zone, lang), date(end, zone, lang));
+    let mut text = if first == last || end <= start {
+        format!("{first}, {}–{} ({})", time(start, zone), time(end, zone), zone.name())
+    } else {
+        format!("{first}, {} – {last}, {} ({})", time(start, zone), time(end, zone), zone.name())
+    };
+    let sent_zone = dtstart.tz_id().and_then(|id| object.zones().resolve(id)).and_then(|tz| match tz {
+        calcard::common::timezone::Tz::Tz(named) => Some(named),
+        _ => None,
+    });
+    if let Some(sent) = sent_zone.filter(|sent| offset(*sent, start) != offset(zone, start)) {
+        let span = format!("{}–{}", time(start, sent), time(end, sent));
+        text.push('\n');
+        text.push_str(&lang.text("as-sent", &[("time", Arg::Text(&span)), ("zone", Arg::Text(sent.name()))]));
+    }
+    Some(text)
+}
+
+fn offset(zone: chrono_tz::Tz, at: Timestamp) -> i32 {
+    use chrono::Offset;
+    zone.offset_from_utc_datetime(&at.to_chrono().naive_utc()).fix().local_minus_utc()
+}
+
+fn date(at: Timestamp, zone: chrono_tz::Tz, lang: Lang) -> String {
+    at.to_chrono().with_timezone(&zone).format_localized(lang.date_pattern(), lang.locale()).to_string()
+}
+
+fn time(at: Timestamp, zone: chrono_tz::Tz) -> String {
+    at.to_chrono().with_timezone(&zone).format("%H:%M").to_string()
+}
+
+/// The recurrence in words: how often, on which days, until when or how
+/// many times (RFC 5545 §3.3.10); rules beyond that are named as the
+/// series' own.
+fn repeats(master: &ICalendarComponent, reader: &Reader) -> Option<String> {
+    let lang = reader.lang;
+    let rule = master.property(&ICalendarProperty::Rrule)?.values.first()?;
+    let ICalendarValue::RecurrenceRule(rule) = rule else { return None };
+    let frequency = match rule.freq {
+        ICalendarFrequency::Daily => "daily",
+        ICalendarFrequency::Weekly => "weekly",
+        ICalendarFrequency::Monthly => "monthly",
+        ICalendarFrequency::Yearly => "yearly",
+        _ => "other",
+    };
+    let interval = i64::from(rule.interval.unwrap_or(1).max(1));
+    let mut parts = vec![
+        lang.text("repeats", &[("frequency", Arg::Text(frequency)), ("interval", Arg::Number(interval))]),
+    ];
+    let simple_days: Vec<String> =
+        rule.byday.iter().filter(|d| d.ordwk.is_none()).map(|d| weekday(d.weekday, lang)).collect();
+    if !simple_days.is_empty() && simple_days.len() == rule.byday.len() {
+        parts.push(lang.text("repeats-on", &[("days", Arg::Text(&simple_days.join(", ")))]));
+    }
+    if let Some(until) = rule.until.as_ref().and_then(|u| {
+        let zones = crate::model::Zones::default();
+        component::instant_of(u, None, &zones)
+    }) {
+        let zone =
+            if rule.until.as_ref().is_some_and(|u| u.hour.is_none()) { chrono_tz::UTC } else { reader.zone };
+        parts.push(lang.text("repeats-until", &[("date", Arg::Text(&date_only(until, zone, lang)))]));
+    } else if let Some(count) = rule.count {
+        parts.push(lang.text("repeats-count", &[("count", Arg::Number(i64::from(count)))]));
+    }
+    Some(parts.join(" "))
+}
+
+fn date_only(at: Timestamp, zone: chrono_tz::Tz, lang: Lang) -> String {
+    let pattern = match lang {
+        Lang::En => "%-d %B %Y",
+        Lang::De | Lang::Da | Lang::Nb => "%-d. %B %Y",
+    };
+    at.to_chrono().with_timezone(&zone).format_localized(pattern, lang.locale()).to_string()
+}
+
+/// A weekday's name in the language (from chrono's locale tables).
+fn weekday(day: ICalendarWeekday, lang: Lang) -> String {
+    // 5 January 2025 was a Sunday.
+    let offset = match day {
+        ICalendarWeekday::Sunday => 0,
+        ICalendarWeekday::Monday => 1,
+        ICalendarWeekday::Tuesday => 2,
+        ICalendarWeekday::Wednesday => 3,
+        ICalendarWeekday::Thursday => 4,
+        ICalendarWeekday::Friday => 5,
+        ICalendarWeekday::Saturday => 6,
+    };
+    let sunday = Timestamp::from_seconds(1_736_078_400);
+    Timestamp::from_seconds(sunday.seconds() + offset * 86_400)
+        .to_chrono()
+        .format_localized("%A", lang.locale())
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcome::NoticeKind;
+
+    /// An Outlook-style invitation: a weekly series written in New York
+    /// time, with a place, a description and answers.
+    const Q1: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Microsoft Corporation//Outlook 16.0//EN\r\n\
+BEGIN:VEVENT\r\nUID:q1@contoso.example\r\nDTSTAMP:20250301T090000Z\r\n\
+DTSTART;TZID=America/New_York:20250311T090000\r\nDTEND;TZID=America/New_York:20250311T103000\r\n\
+RRULE:FREQ=WEEKLY;BYDAY=TU;UNTIL=20250401T130000Z\r\nSUMMARY:Q1 planning\r\nLOCATION:Room 4.12\\, Building B\r\n\
+DESCRIPTION:Agenda:\\n1. Numbers\\n2. Hiring\\nPlease read the attached figures before we meet\\; they are \
+long. Lorem ipsum dolor sit amet\\, consectetur adipiscing elit\\, sed do eiusmod tempor incididunt ut \
+labore et dolore magna aliqua. Ut enim ad minim veniam\\, quis nostrud exercitation ullamco laboris nisi \
+ut aliquip ex ea commodo consequat. Duis aute irure dolor in reprehenderit.\r\n\
+ORGANIZER;CN=Carol Jones:mailto:carol@contoso.example\r\n\
+ATTENDEE;CN=Carol Jones;PARTSTAT=ACCEPTED:mailto:carol@contoso.example\r\n\
+ATTENDEE;CN=Bob Berg;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:bob@example.com\r\n\
+ATTENDEE;CN=Dana;PARTSTAT=DECLINED:mailto:dana@example.org\r\n\
+ATTENDEE;PARTSTAT=TENTATIVE:mailto:erik@example.net\r\n\
+END:VEVENT\r\nEND:VCALENDAR\r\n";
+
+    const OFFSITE: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//EN\r\nBEGIN:VEVENT\r\n\
+UID:offsite@example.com\r\nDTSTAMP:20250301T090000Z\r\nDTSTART;VALUE=DATE:20250512\r\n\
+DTEND;VALUE=DATE:20250514\r\nSUMMARY:Offsite\r\nORGANIZER:mailto:carol@contoso.example\r\n\
+ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+
+    fn notice(kind: NoticeKind, object: &SchedulingObject, who: &str) -> Notice {
+        Notice::about(kind, object, String::new()).by(&CalAddress::parse(who).unwrap())
+    }
+
+    /// Every kind of notice, for one language, as the reader in Oslo
+    /// reads it.
+    fn every_kind(lang: Lang) -> String {
+        let q1 = SchedulingObject::parse(Q1).unwrap();
+        let offsite = SchedulingObject::parse(OFFSITE).unwrap();
+        let reader = Reader { lang, zone: chrono_tz::Europe::Oslo };
+        let carol = "carol@contoso.example";
+        let kinds = [
+            (NoticeKind::Invitation, carol),
+            (NoticeKind::Update, carol),
+            (NoticeKind::Added, carol),
+            (NoticeKind::Cancellation, carol),
+            (NoticeKind::OrganizerChanged, carol),
+            (NoticeKind::Published, carol),
+            (NoticeKind::Reply, "dana@example.org"),
+            (NoticeKind::Reply, "erik@example.net"),
+            (NoticeKind::Counter, "bob@example.com"),
+            (NoticeKind::CounterDeclined, carol),
+            (NoticeKind::Refresh, "bob@example.com"),
+            (NoticeKind::Booking, carol),
+            (NoticeKind::ApprovalNeeded, carol),
+            (NoticeKind::DeliveryFailed, "dana@example.org"),
+            (NoticeKind::DeliveryDelayed, "dana@example.org"),
+        ];
+        let mut out = String::new();
+        for (kind, who) in kinds {
+            out.push_str(&format!("----- {kind:?}\n"));
+            out.push_str(&summary(Some(&notice(kind, &q1, who)), &q1, &reader));
+        }
+        out.push_str("----- all-day invitation\n");
+        out.push_str(&summary(Some(&notice(NoticeKind::Invitation, &offsite, carol)), &offsite, &reader));
+        out
+    }
+
+    #[test]
+    fn every_summary_in_every_language() {
+        for lang in Lang::ALL {
+            let text = every_kind(lang);
+            assert!(!text.contains("headline-") && !text.contains("label-"), "a message id leaked: {text}");
+            insta::assert_snapshot!(format!("summaries_{}", lang.tag()), text);
+        }
+    }
+}

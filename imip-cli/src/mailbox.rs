@@ -23,6 +23,19 @@ pub(crate) fn incoming_mode(value: Option<&str>) -> IncomingMode {
     value.and_then(IncomingMode::parse).unwrap_or_default()
 }
 
+/// What the person agent tells a user about one mail: the same words as
+/// plain text and as an HTML card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Summary {
+    /// The plain-text part.
+    pub(crate) text: String,
+    /// The body of the HTML part (a fragment; [`summary_mail`] wraps it
+    /// in a document).
+    pub(crate) html: String,
+    /// The `lang` of the HTML document.
+    pub(crate) lang: &'static str,
+}
+
 /// The mails to put in the mailbox for one received mail, in order.
 /// Without a summary (the mail was not calendar mail, or nothing in it
 /// could be processed), the original goes alone and unchanged. The
@@ -31,13 +44,21 @@ pub(crate) fn incoming_mode(value: Option<&str>) -> IncomingMode {
 pub(crate) fn compose(
     mode: IncomingMode,
     original: &[u8],
-    summary: Option<&str>,
+    summary: Option<&Summary>,
     attached: &str,
     date: &str,
     message_id: &str,
 ) -> Vec<Vec<u8>> {
     let Some(summary) = summary else { return vec![original.to_vec()] };
-    let with_note = format!("{}\n{attached}\n", summary.trim_end_matches('\n').to_string() + "\n");
+    let with_note = Summary {
+        text: format!("{}\n{attached}\n", summary.text.trim_end_matches('\n').to_string() + "\n"),
+        html: format!(
+            "{}<p style=\"font-family:sans-serif;color:#4a5159\">{}</p>\n",
+            summary.html,
+            imip_core::words::escape(attached)
+        ),
+        lang: summary.lang,
+    };
     let wrapped = |attach: bool| {
         summary_mail(original, if attach { &with_note } else { summary }, date, message_id, attach)
     };
@@ -51,40 +72,63 @@ pub(crate) fn compose(
 }
 
 /// A summary mail: From, To, Cc and Subject copied from the original (as
-/// imip-agent does), the summary as text, and the original attached as
+/// imip-agent does), In-Reply-To and References naming the original so
+/// that mail clients thread them, the summary as `multipart/alternative`
+/// (plain text and an HTML card), and the original attached as
 /// `message/rfc822` when `attach`.
-fn summary_mail(original: &[u8], summary: &str, date: &str, message_id: &str, attach: bool) -> Vec<u8> {
+fn summary_mail(original: &[u8], summary: &Summary, date: &str, message_id: &str, attach: bool) -> Vec<u8> {
     let mut out = Vec::new();
+    let mut original_id = None;
     for field in header_fields(original) {
         let name = field.split(|&b| b == b':').next().unwrap_or_default();
         let name = String::from_utf8_lossy(name).trim().to_ascii_lowercase();
         if matches!(name.as_str(), "from" | "to" | "cc" | "subject") {
             out.extend_from_slice(field);
         }
+        if name == "message-id" {
+            let value = String::from_utf8_lossy(&field[name.len() + 1..]).into_owned();
+            original_id = value
+                .split_whitespace()
+                .next()
+                .map(str::to_string)
+                .filter(|v| v.starts_with('<') && v.ends_with('>'));
+        }
     }
     out.extend_from_slice(
         format!("Date: {date}\r\nMessage-ID: <{message_id}>\r\nMIME-Version: 1.0\r\n").as_bytes(),
     );
-    out.extend_from_slice(b"X-Imip-Summary: yes\r\n");
-    let text = summary.replace("\r\n", "\n").replace('\n', "\r\n");
-    if !attach {
-        out.extend_from_slice(
-            b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n",
-        );
-        out.extend_from_slice(text.as_bytes());
-        out.extend_from_slice(b"\r\n");
-        return out;
+    if let Some(id) = &original_id {
+        out.extend_from_slice(format!("In-Reply-To: {id}\r\nReferences: {id}\r\n").as_bytes());
     }
+    out.extend_from_slice(b"X-Imip-Summary: yes\r\n");
+    let crlf = |text: &str| text.replace("\r\n", "\n").replace('\n', "\r\n");
     let local = message_id.split('@').next().unwrap_or("x");
     let mut boundary = format!("imip-summary-{}", local.strip_prefix("imip-").unwrap_or(local));
     while contains(original, boundary.as_bytes()) {
         boundary.push('=');
     }
+    let alternative_boundary = format!("{boundary}-alt");
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"></head><body>\n{}</body></html>\n",
+        summary.lang, summary.html
+    );
+    let alternative = format!(
+        "Content-Type: multipart/alternative; boundary=\"{alternative_boundary}\"\r\n\r\n\
+         --{alternative_boundary}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n\
+         {}\r\n--{alternative_boundary}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n\
+         {}\r\n--{alternative_boundary}--\r\n",
+        crlf(&summary.text),
+        crlf(&html)
+    );
+    if !attach {
+        out.extend_from_slice(alternative.as_bytes());
+        return out;
+    }
     out.extend_from_slice(
         format!("Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n").as_bytes(),
     );
-    out.extend_from_slice(format!("--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n").as_bytes());
-    out.extend_from_slice(text.as_bytes());
+    out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+    out.extend_from_slice(alternative.as_bytes());
     out.extend_from_slice(
         format!("\r\n--{boundary}\r\nContent-Type: message/rfc822\r\nContent-Disposition: inline\r\n\r\n")
             .as_bytes(),
@@ -286,8 +330,12 @@ mod tests {
 
     #[test]
     fn the_five_modes() {
-        let mails =
-            |mode| compose(mode, ORIGINAL, Some("Alice invites you."), "Attached.", "Thu, 1 Jan 1970", "7@x");
+        let summary = Summary {
+            text: "Alice invites you.".into(),
+            html: "<p>Alice invites you.</p>".into(),
+            lang: "en",
+        };
+        let mails = |mode| compose(mode, ORIGINAL, Some(&summary), "Attached.", "Thu, 1 Jan 1970", "7@x");
         let wrapped = String::from_utf8(mails(IncomingMode::SummaryWrapsMessage).remove(0)).unwrap();
         assert!(wrapped.starts_with("From: Alice <alice@example.com>\r\nTo: bob@example.com\r\nSubject: =?utf-8?q?Caf=C3=A9?=\r\n  planning\r\nDate:"), "{wrapped}");
         let headers = wrapped.split("\r\n\r\n").next().unwrap();
@@ -295,15 +343,28 @@ mod tests {
         assert!(wrapped.contains("multipart/mixed; boundary=\"imip-summary-7\""));
         assert!(
             wrapped.contains(
-                "Alice invites you.\r\n\r\nAttached.\r\n\r\n--imip-summary-7\r\nContent-Type: message/rfc822"
+                "--imip-summary-7\r\nContent-Type: multipart/alternative; boundary=\"imip-summary-7-alt\""
             ),
+            "{wrapped}"
+        );
+        assert!(wrapped.contains("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nAlice invites you.\r\n\r\nAttached.\r\n"), "{wrapped}");
+        assert!(wrapped.contains("Content-Type: text/html; charset=utf-8"), "{wrapped}");
+        assert!(
+            wrapped.contains("<html lang=\"en\">") && wrapped.contains("<p>Alice invites you.</p>"),
+            "{wrapped}"
+        );
+        assert!(
+            wrapped
+                .contains("--imip-summary-7-alt--\r\n\r\n--imip-summary-7\r\nContent-Type: message/rfc822"),
             "{wrapped}"
         );
         assert!(wrapped.contains("\r\n\r\nFrom the body\r\n--imip-summary-7--\r\n"));
 
         let two = mails(IncomingMode::SummaryThenMessage);
         assert_eq!(two.len(), 2);
-        assert!(String::from_utf8_lossy(&two[0]).ends_with("\r\n\r\nAlice invites you.\r\n"));
+        let first = String::from_utf8_lossy(&two[0]).into_owned();
+        assert!(first.contains("\r\n\r\nAlice invites you.\r\n--imip-summary-7-alt"), "{first}");
+        assert!(first.contains("multipart/alternative"), "{first}");
         assert_eq!(two[1], ORIGINAL);
         let two = mails(IncomingMode::MessageThenSummary);
         assert_eq!(two[0], ORIGINAL);
@@ -320,7 +381,15 @@ mod tests {
     fn the_boundary_avoids_the_original() {
         let original = b"Subject: x\r\n\r\n--imip-summary-7\r\n";
         let wrapped = String::from_utf8(
-            compose(IncomingMode::SummaryWrapsMessage, original, Some("s"), "a", "d", "7@x").remove(0),
+            compose(
+                IncomingMode::SummaryWrapsMessage,
+                original,
+                Some(&Summary { text: "s".into(), html: "s".into(), lang: "en" }),
+                "a",
+                "d",
+                "7@x",
+            )
+            .remove(0),
         )
         .unwrap();
         assert!(wrapped.contains("boundary=\"imip-summary-7=\""), "{wrapped}");

@@ -41,6 +41,10 @@ fn an_invitation_is_recorded_and_delivered_wrapped_with_a_summary() {
     assert!(data.contains("When:      Sunday 10 March 2030, 14:00–15:00 (UTC)\r\n"), "{data}");
     assert!(data.contains("Attendees: bob@example.com (no answer yet)\r\n"), "{data}");
     assert!(data.contains("The original message is attached."), "{data}");
+    // Two parts, the HTML one a card; threaded under the original.
+    assert!(data.contains("Content-Type: multipart/alternative"), "{data}");
+    assert!(data.contains("Content-Type: text/html; charset=utf-8"), "{data}");
+    assert!(data.contains("In-Reply-To: <p1@example.com>\r\nReferences: <p1@example.com>\r\n"), "{data}");
     assert!(data.contains("Content-Type: message/rfc822"), "{data}");
     assert!(data.contains("UID:p1@example.com"), "the original is attached");
     // The store holds Bob's copy, and his invitation waits for an answer.
@@ -212,4 +216,24 @@ fn a_bounce_of_a_mail_imip_sent_tells_the_organizer() {
     let again = imip(dir.path(), &config(&["person", "--recipient", "alice@example.com"]), bounce.as_bytes());
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
     assert!(stderr(&again).contains("already applied"), "{}", stderr(&again));
+}
+
+/// A user whose LANG is German and whose TZID is Berlin reads the summary
+/// in German, with the time in Berlin.
+#[test]
+fn the_summary_is_in_the_users_language_and_zone() {
+    let listener = Listener::start();
+    let dir = lmtp_setup(&listener);
+    for (key, value) in [("LANG", "de-DE"), ("TZID", "Europe/Berlin")] {
+        let set =
+            imip(dir.path(), &["--config", "imip.toml", "prefs", "set", "bob@example.com", key, value], b"");
+        assert_eq!(set.status.code(), Some(0), "{}", stderr(&set));
+    }
+    let out = imip(dir.path(), BOB, request().as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let data = listener.mails().pop().expect("delivered").data;
+    assert!(data.contains("alice@example.com lädt Sie zu „Planning“ ein."), "{data}");
+    assert!(data.contains("Wann:        Sonntag, 10. März 2030, 15:00–16:00 (Europe/Berlin)"), "{data}");
+    assert!(data.contains("Die ursprüngliche Nachricht ist angehängt."), "{data}");
+    assert!(data.contains("<html lang=\"de\">"), "{data}");
 }

@@ -80,7 +80,7 @@ pub(crate) fn person(
         let message_id = session.message_id(recipient.domain());
         let attached = reader.lang.text("original-attached", &[]);
         let mails =
-            mailbox::compose(mode, &raw, summary.as_deref(), &attached, &session.rfc5322_date(), &message_id);
+            mailbox::compose(mode, &raw, summary.as_ref(), &attached, &session.rfc5322_date(), &message_id);
         for mail in mails {
             let result = match mailbox.as_mut() {
                 Some(mailbox) => mailbox.deliver(recipient, &envelope_from, &mail),
@@ -195,13 +195,23 @@ fn recipients_of(given: &[String], raw: &[u8]) -> Result<Vec<CalAddress>, Failur
 /// What the user is told, in their language and zone, or `None` to
 /// deliver the mail unchanged (nothing in it was processed): for each
 /// notice, who did what and the details of the event as now stored
-/// ([`imip_core::words::summary`]); otherwise what became of the message.
-fn summary_of(report: &MailReport, reader: &Reader) -> Option<String> {
+/// ([`imip_core::words::card`]); otherwise what became of the message.
+/// The same words as plain text and as HTML.
+fn summary_of(report: &MailReport, reader: &Reader) -> Option<mailbox::Summary> {
     if report.parts.is_empty() {
         return None;
     }
     let lang = reader.lang;
-    let mut text = String::new();
+    let (mut text, mut html) = (String::new(), String::new());
+    let mut say = |line: String| {
+        html.push_str(&format!(
+            "<p style=\"font-family:sans-serif\">{}</p>\n",
+            words::escape(&line).replace('\n', "<br>")
+        ));
+        text.push_str(&line);
+        text.push_str("\n\n");
+    };
+    let mut cards: Vec<(String, String)> = Vec::new();
     for part in &report.parts {
         let notices: Vec<&Notice> = part.outcome.notices().collect();
         // The copy after the decision holds the details to show.
@@ -211,30 +221,37 @@ fn summary_of(report: &MailReport, reader: &Reader) -> Option<String> {
         });
         for notice in &notices {
             match object {
-                Some(object) => text.push_str(&words::summary(Some(notice), object, reader)),
-                None => text.push_str(&format!("{}\n{notice}\n", notice.title)),
+                Some(object) => {
+                    let card = words::card(Some(notice), object, reader);
+                    cards.push((card.to_text(), card.to_html()));
+                }
+                None => say(format!("{}\n{notice}", notice.title)),
             }
-            text.push('\n');
         }
         let reason = |r: &dyn std::fmt::Display| r.to_string();
         match &part.outcome.disposition {
-            Disposition::Refused(violation) => text.push_str(&format!(
-                "{}\n\n",
-                lang.text("summary-refused", &[("reason", Arg::Text(&reason(violation)))])
-            )),
-            Disposition::Unchanged(why) if notices.is_empty() => text.push_str(&format!(
-                "{}\n\n",
-                lang.text("summary-unchanged", &[("reason", Arg::Text(&reason(why)))])
-            )),
-            Disposition::Ignored(why) if notices.is_empty() => text.push_str(&format!(
-                "{}\n\n",
-                lang.text("summary-ignored", &[("reason", Arg::Text(&reason(why)))])
-            )),
-            _ if notices.is_empty() => text.push_str(&format!("{}\n\n", lang.text("summary-updated", &[]))),
+            Disposition::Refused(violation) => {
+                say(lang.text("summary-refused", &[("reason", Arg::Text(&reason(violation)))]))
+            }
+            Disposition::Unchanged(why) if notices.is_empty() => {
+                say(lang.text("summary-unchanged", &[("reason", Arg::Text(&reason(why)))]))
+            }
+            Disposition::Ignored(why) if notices.is_empty() => {
+                say(lang.text("summary-ignored", &[("reason", Arg::Text(&reason(why)))]))
+            }
+            _ if notices.is_empty() => say(lang.text("summary-updated", &[])),
             _ => {}
         }
     }
-    Some(text.trim_end().to_string() + "\n")
+    let (mut all_text, mut all_html) = (String::new(), String::new());
+    for (card_text, card_html) in cards {
+        all_text.push_str(&card_text);
+        all_text.push('\n');
+        all_html.push_str(&card_html);
+    }
+    all_text.push_str(&text);
+    all_html.push_str(&html);
+    Some(mailbox::Summary { text: all_text.trim_end().to_string() + "\n", html: all_html, lang: lang.tag() })
 }
 
 /// The info line per message and principal (no calendar content), and

@@ -11,7 +11,7 @@
 
 mod summary;
 
-pub use summary::{Reader, summary};
+pub use summary::{Card, Reader, card, escape, summary};
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};

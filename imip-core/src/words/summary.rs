@@ -42,49 +42,41 @@ const WRAP_COLUMNS: usize = 72;
 /// Most attendees listed by name.
 const ATTENDEES_SHOWN: usize = 20;
 
-/// The summary of `notice`, about `object` (the copy after the decision,
-/// which holds the details), for `reader`: plain text, lines ending in
-/// `\n`.
-///
-/// ```
-/// use imip_core::words::{Lang, Reader, summary};
-/// # use imip_core::{SchedulingObject};
-/// let object = SchedulingObject::parse("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//EN\r\n\
-/// BEGIN:VEVENT\r\nUID:q1@example.com\r\nDTSTAMP:20250301T090000Z\r\n\
-/// DTSTART:20250310T090000Z\r\nDTEND:20250310T100000Z\r\nSUMMARY:Q1 planning\r\n\
-/// ORGANIZER;CN=Carol Jones:mailto:carol@contoso.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").unwrap();
-/// let reader = Reader { lang: Lang::De, zone: chrono_tz::Europe::Berlin };
-/// let text = summary(None, &object, &reader);
-/// assert!(text.contains("Montag, 10. März 2025, 10:00–11:00 (Europe/Berlin)"), "{text}");
-/// ```
-pub fn summary(notice: Option<&Notice>, object: &SchedulingObject, reader: &Reader) -> String {
+/// What a summary shows, before it is written as text or HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Card {
+    /// Who did what, one sentence (absent without a notice).
+    pub headline: Option<String>,
+    /// The other side's own words (a COMMENT, a mail system's).
+    pub comment: Option<String>,
+    /// Labelled details, in order; a value may span several lines.
+    pub rows: Vec<(String, Vec<String>)>,
+    /// The description's label and its text, shortened.
+    pub description: Option<(String, String)>,
+}
+
+/// The card of `notice`, about `object` (the copy after the decision,
+/// which holds the details), for `reader`.
+pub fn card(notice: Option<&Notice>, object: &SchedulingObject, reader: &Reader) -> Card {
     let lang = reader.lang;
     let main = object.main_component();
     let title = notice.map(|n| n.title.clone()).unwrap_or_else(|| object.title());
-    let mut out = String::new();
-    if let Some(notice) = notice {
-        out.push_str(&headline(notice, object, &title, lang));
-        out.push('\n');
-        if let Some(comment) = &notice.comment {
-            for line in comment.lines().flat_map(|l| wrap(l, WRAP_COLUMNS)) {
-                out.push_str(&format!("  > {line}\n"));
-            }
-        }
-        out.push('\n');
-    }
-    let mut rows: Vec<(String, String)> = Vec::new();
+    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+    let mut row = |label: &str, value: String| {
+        rows.push((lang.text(label, &[]), value.lines().map(str::to_string).collect()));
+    };
     if let Some(when) = when(object, main, reader) {
-        rows.push((lang.text("label-when", &[]), when));
+        row("label-when", when);
     }
     if let Some(repeats) = object.master().and_then(|m| repeats(m, reader)) {
-        rows.push((lang.text("label-repeats", &[]), repeats));
+        row("label-repeats", repeats);
     }
     if let Some(location) = text_of(main, &ICalendarProperty::Location) {
-        rows.push((lang.text("label-where", &[]), location));
+        row("label-where", location);
     }
     let organizer = component::organizer(main);
     if let Some(organizer) = &organizer {
-        rows.push((lang.text("label-organizer", &[]), person(organizer)));
+        row("label-organizer", person(organizer));
     }
     let attendees: Vec<Participant> = component::attendees(main)
         .into_iter()
@@ -99,25 +91,129 @@ pub fn summary(notice: Option<&Notice>, object: &SchedulingObject, reader: &Read
         if attendees.len() > ATTENDEES_SHOWN {
             listed.push(format!("… (+{})", attendees.len() - ATTENDEES_SHOWN));
         }
-        rows.push((lang.text("label-attendees", &[]), listed.join("\n")));
+        row("label-attendees", listed.join("\n"));
     }
-    let width = rows.iter().map(|(label, _)| label.chars().count()).max().unwrap_or(0) + 2;
-    for (label, value) in &rows {
-        for (index, line) in value.lines().enumerate() {
-            let head = if index == 0 { format!("{label}:") } else { String::new() };
-            out.push_str(&format!("{head:width$}{line}\n"));
-        }
-    }
-    if let Some(description) = text_of(main, &ICalendarProperty::Description) {
+    let description = text_of(main, &ICalendarProperty::Description).map(|description| {
         let mut shown: String = description.chars().take(DESCRIPTION_CHARS).collect();
         if description.chars().count() > DESCRIPTION_CHARS {
             shown.push('…');
         }
-        out.push_str(&format!("\n{}:\n", lang.text("label-description", &[])));
-        for line in shown.lines() {
-            for wrapped in wrap(line, WRAP_COLUMNS) {
-                out.push_str(&format!("  {wrapped}\n"));
+        (lang.text("label-description", &[]), shown)
+    });
+    Card {
+        headline: notice.map(|n| headline(n, object, &title, lang)),
+        comment: notice.and_then(|n| n.comment.clone()),
+        rows,
+        description,
+    }
+}
+
+/// The summary of `notice`, about `object` (the copy after the decision,
+/// which holds the details), for `reader`: plain text, lines ending in
+/// `\n` ([`card`] written as text).
+///
+/// ```
+/// use imip_core::words::{Lang, Reader, summary};
+/// # use imip_core::{SchedulingObject};
+/// let object = SchedulingObject::parse("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//EN\r\n\
+/// BEGIN:VEVENT\r\nUID:q1@example.com\r\nDTSTAMP:20250301T090000Z\r\n\
+/// DTSTART:20250310T090000Z\r\nDTEND:20250310T100000Z\r\nSUMMARY:Q1 planning\r\n\
+/// ORGANIZER;CN=Carol Jones:mailto:carol@contoso.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").unwrap();
+/// let reader = Reader { lang: Lang::De, zone: chrono_tz::Europe::Berlin };
+/// let text = summary(None, &object, &reader);
+/// assert!(text.contains("Montag, 10. März 2025, 10:00–11:00 (Europe/Berlin)"), "{text}");
+/// ```
+pub fn summary(notice: Option<&Notice>, object: &SchedulingObject, reader: &Reader) -> String {
+    card(notice, object, reader).to_text()
+}
+
+impl Card {
+    /// The card as plain text: labels aligned, long lines wrapped.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        if let Some(headline) = &self.headline {
+            out.push_str(headline);
+            out.push('\n');
+            if let Some(comment) = &self.comment {
+                for line in comment.lines().flat_map(|l| wrap(l, WRAP_COLUMNS)) {
+                    out.push_str(&format!("  > {line}\n"));
+                }
             }
+            out.push('\n');
+        }
+        let width = self.rows.iter().map(|(label, _)| label.chars().count()).max().unwrap_or(0) + 2;
+        for (label, lines) in &self.rows {
+            for (index, line) in lines.iter().enumerate() {
+                let head = if index == 0 { format!("{label}:") } else { String::new() };
+                out.push_str(&format!("{head:width$}{line}\n"));
+            }
+        }
+        if let Some((label, text)) = &self.description {
+            out.push_str(&format!("\n{label}:\n"));
+            for line in text.lines() {
+                for wrapped in wrap(line, WRAP_COLUMNS) {
+                    out.push_str(&format!("  {wrapped}\n"));
+                }
+            }
+        }
+        out
+    }
+
+    /// The card as an HTML fragment: a bordered card with inline CSS, no
+    /// scripts, no remote resources, every text escaped.
+    pub fn to_html(&self) -> String {
+        let mut out = String::from(
+            "<div style=\"font-family:sans-serif;max-width:36em;border:1px solid #d0d4da;\
+             border-radius:6px;padding:1em 1.2em;margin:0 0 1em 0;color:#1d2125\">\n",
+        );
+        if let Some(headline) = &self.headline {
+            out.push_str(&format!(
+                "<p style=\"font-size:1.15em;font-weight:bold;margin:0 0 .6em 0\">{}</p>\n",
+                escape(headline)
+            ));
+            if let Some(comment) = &self.comment {
+                out.push_str(&format!(
+                    "<blockquote style=\"margin:0 0 .8em 0;padding-left:.8em;border-left:3px solid #d0d4da;\
+                     color:#4a5159\">{}</blockquote>\n",
+                    escape(comment).replace('\n', "<br>")
+                ));
+            }
+        }
+        if !self.rows.is_empty() {
+            out.push_str("<table style=\"border-collapse:collapse\">\n");
+            for (label, lines) in &self.rows {
+                out.push_str(&format!(
+                    "<tr><th style=\"text-align:left;vertical-align:top;padding:.15em 1em .15em 0;\
+                     color:#4a5159;font-weight:normal\">{}</th><td style=\"padding:.15em 0\">{}</td></tr>\n",
+                    escape(label),
+                    lines.iter().map(|l| escape(l)).collect::<Vec<_>>().join("<br>")
+                ));
+            }
+            out.push_str("</table>\n");
+        }
+        if let Some((label, text)) = &self.description {
+            out.push_str(&format!(
+                "<p style=\"margin:.8em 0 0 0;color:#4a5159\">{}</p>\n<p style=\"margin:.2em 0 0 0;white-space:pre-wrap\">{}</p>\n",
+                escape(label),
+                escape(text)
+            ));
+        }
+        out.push_str("</div>\n");
+        out
+    }
+}
+
+/// Text as HTML text: `&`, `<`, `>`, `"` and `'` escaped.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
         }
     }
     out
@@ -396,5 +492,31 @@ ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR
             assert!(!text.contains("headline-") && !text.contains("label-"), "a message id leaked: {text}");
             insta::assert_snapshot!(format!("summaries_{}", lang.tag()), text);
         }
+    }
+
+    #[test]
+    fn the_html_card_is_escaped_and_self_contained() {
+        let q1 = SchedulingObject::parse(Q1).unwrap();
+        let reader = Reader { lang: Lang::En, zone: chrono_tz::Europe::Oslo };
+        let html =
+            card(Some(&notice(NoticeKind::Invitation, &q1, "carol@contoso.example")), &q1, &reader).to_html();
+        insta::assert_snapshot!("card_html_en", html);
+        let hostile = Q1
+            .replace("SUMMARY:Q1 planning", "SUMMARY:<script>alert(1)</script> & \"x\"")
+            .replace("LOCATION:Room 4.12\\, Building B", "LOCATION:<img src=http://evil.example/x.png>");
+        let hostile = SchedulingObject::parse(&hostile).unwrap();
+        let html =
+            card(Some(&notice(NoticeKind::Invitation, &hostile, "carol@contoso.example")), &hostile, &reader)
+                .to_html();
+        assert!(!html.contains("<script") && !html.contains("<img"), "{html}");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;"), "{html}");
+        // Only these elements, so nothing loads or runs: no img, link,
+        // script, style sheet or url().
+        let allowed = ["div", "p", "table", "tr", "th", "td", "br", "blockquote"];
+        for tag in html.split('<').skip(1).map(|t| t.trim_start_matches('/')) {
+            let name: String = tag.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+            assert!(allowed.contains(&name.as_str()), "<{name}> in {html}");
+        }
+        assert!(!html.contains("url("), "{html}");
     }
 }

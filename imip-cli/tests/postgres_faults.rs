@@ -48,8 +48,9 @@ fn control(command: &str, what: &str) {
     assert!(status.success(), "{command} {what} failed");
 }
 
-fn replies(dir: &Path) -> BTreeMap<String, usize> {
-    let mut found = BTreeMap::new();
+/// The REPLYs sent, by UID: the Message-ID of each copy sent.
+fn replies(dir: &Path) -> BTreeMap<String, Vec<String>> {
+    let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for file in files(&dir.join("sent")) {
         let text = String::from_utf8_lossy(&std::fs::read(&file).expect("sent mail")).replace("\r\n ", "");
         if !text.contains("METHOD:REPLY") {
@@ -57,7 +58,9 @@ fn replies(dir: &Path) -> BTreeMap<String, usize> {
         }
         let uid =
             text.split("UID:").nth(1).and_then(|r| r.split_whitespace().next()).expect("UID").to_string();
-        *found.entry(uid).or_default() += 1;
+        let message_id =
+            text.lines().find_map(|l| l.strip_prefix("Message-ID: ")).map(str::to_string).unwrap_or_default();
+        found.entry(uid).or_default().push(message_id);
     }
     found
 }
@@ -130,9 +133,22 @@ fn a_server_stopped_mid_stream_gives_75_and_every_retry_applies_once() {
     assert_eq!(flush.status.code(), Some(0), "{}", stderr(&flush));
     let answered = replies(dir.path());
     assert_eq!(answered.len(), REQUESTS, "every request has a REPLY: {answered:?}");
-    for (uid, count) in &answered {
-        assert_eq!(*count, 1, "{uid} has {count} REPLYs");
+    // One decision per request: every copy of a UID's REPLY is the same
+    // mail (one Message-ID). The outbox is at least once: a mail the
+    // transport took just before an immediate stop lost the removal (and
+    // its asynchronous lease) may go again, byte for byte, which the
+    // organizer's agent recognises as a duplicate. Only the mail around
+    // the one stop may.
+    let mut resent = 0;
+    for (uid, ids) in &answered {
+        let mut distinct = ids.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), 1, "{uid} was answered twice, differently: {ids:?}");
+        resent += ids.len() - 1;
     }
+    eprintln!("the PostgreSQL fault test: {resent} REPLY(s) sent again after the stop");
+    assert!(resent <= 2, "{resent} REPLYs sent again: more than the mail around the one stop");
     let accepted = files(&dir.path().join("sent"))
         .iter()
         .filter(|f| String::from_utf8_lossy(&std::fs::read(f).expect("sent")).contains("PARTSTAT=ACCEPTED"))

@@ -68,3 +68,17 @@ summary-refused = imip har ikke anvendt denne kalenderbesked: { $reason }.
 summary-unchanged = Din kalender er uændret: { $reason }.
 summary-ignored = imip har ladet denne kalenderbesked være: { $reason }.
 summary-updated = Din kalender er opdateret.
+
+headline-refresh-request = { $who } beder om den seneste udgave af “{ $title }”.
+calendar-attached = Kalenderdata er vedhæftet til kalenderprogrammer.
+subject = { $method ->
+    [PUBLISH] Offentliggjort
+    [REQUEST] Invitation
+    [REPLY] Svar
+    [ADD] Flere gange
+    [CANCEL] Aflyst
+    [REFRESH] Anmodning om opdatering
+    [COUNTER] Modforslag
+    [DECLINECOUNTER] Modforslag afslået
+    *[other] Kalender
+  }: { $title }

@@ -68,3 +68,17 @@ summary-refused = imip hat diese Kalendernachricht nicht übernommen: { $reason 
 summary-unchanged = Ihr Kalender ist unverändert: { $reason }.
 summary-ignored = imip hat diese Kalendernachricht nicht verarbeitet: { $reason }.
 summary-updated = Ihr Kalender wurde aktualisiert.
+
+headline-refresh-request = { $who } bittet um die aktuelle Fassung von „{ $title }“.
+calendar-attached = Die Kalenderdaten sind für Kalenderprogramme angehängt.
+subject = { $method ->
+    [PUBLISH] Veröffentlicht
+    [REQUEST] Einladung
+    [REPLY] Antwort
+    [ADD] Weitere Termine
+    [CANCEL] Abgesagt
+    [REFRESH] Bitte um Aktualisierung
+    [COUNTER] Gegenvorschlag
+    [DECLINECOUNTER] Gegenvorschlag abgelehnt
+    *[other] Kalender
+  }: { $title }

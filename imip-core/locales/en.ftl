@@ -69,3 +69,17 @@ summary-refused = imip did not apply this calendar message: { $reason }.
 summary-unchanged = Your calendar is unchanged: { $reason }.
 summary-ignored = imip left this calendar message alone: { $reason }.
 summary-updated = Your calendar was updated.
+
+headline-refresh-request = { $who } asks for the latest version of “{ $title }”.
+calendar-attached = The calendar data is attached for calendar programs.
+subject = { $method ->
+    [PUBLISH] Published
+    [REQUEST] Invitation
+    [REPLY] Reply
+    [ADD] New occurrences
+    [CANCEL] Cancelled
+    [REFRESH] Refresh request
+    [COUNTER] Counter-proposal
+    [DECLINECOUNTER] Counter-proposal declined
+    *[other] Calendar
+  }: { $title }

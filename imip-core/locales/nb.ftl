@@ -68,3 +68,17 @@ summary-refused = imip har ikke tatt i bruk denne kalendermeldingen: { $reason }
 summary-unchanged = Kalenderen din er uendret: { $reason }.
 summary-ignored = imip har latt denne kalendermeldingen være: { $reason }.
 summary-updated = Kalenderen din er oppdatert.
+
+headline-refresh-request = { $who } ber om den nyeste utgaven av «{ $title }».
+calendar-attached = Kalenderdataene er vedlagt for kalenderprogrammer.
+subject = { $method ->
+    [PUBLISH] Publisert
+    [REQUEST] Invitasjon
+    [REPLY] Svar
+    [ADD] Flere ganger
+    [CANCEL] Avlyst
+    [REFRESH] Forespørsel om oppdatering
+    [COUNTER] Motforslag
+    [DECLINECOUNTER] Motforslag avslått
+    *[other] Kalender
+  }: { $title }

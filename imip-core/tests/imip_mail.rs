@@ -244,3 +244,26 @@ fn objects_with_more_components_than_the_limit_are_refused() {
         .expect("no store to fail");
     assert_eq!(outcome.disposition, Disposition::Refused(Violation::TooLarge(Limit::Components)));
 }
+
+/// The iMIP mail's words are the sender's: with `CN`, `LANG` and `TZID`
+/// set, the From: has the name, and the subject and text part are German
+/// with times in Berlin (RFC 6047 §2.4 leaves the text part to us).
+#[test]
+fn the_sender_speaks_their_language() {
+    use imip_core::Store;
+    let mut w = World::new();
+    let alice = CalAddress::parse("alice@example.com").unwrap();
+    for (key, value) in [("CN", "Alice Aalto"), ("LANG", "de"), ("TZID", "Europe/Berlin")] {
+        w.store.set_pref(&alice, key, Some(value)).unwrap();
+    }
+    w.save("alice@example.com", &meeting("snap@example.com", "20250310T140000Z", "20250310T150000Z"));
+    let mail = w.outgoing().remove(0);
+    let parsed = mail_parser::MessageParser::default().parse(&mail.bytes[..]).unwrap();
+    assert_eq!(parsed.subject(), Some("Einladung: Planning"));
+    let from = parsed.from().and_then(|f| f.first()).unwrap();
+    assert_eq!((from.name(), from.address()), (Some("Alice Aalto"), Some("alice@example.com")));
+    let text = parsed.body_text(0).unwrap();
+    assert!(text.contains("lädt Sie zu „Planning“ ein."), "{text}");
+    assert!(text.contains("Montag, 10. März 2025, 15:00–16:00 (Europe/Berlin)"), "{text}");
+    assert!(text.contains("Die Kalenderdaten sind für Kalenderprogramme angehängt."), "{text}");
+}

@@ -11,4 +11,4 @@ mod render;
 
 pub use extract::{ExtractError, ItipPart, MailLimits, PartProblem, ReceivedMail, extract};
 pub(crate) use render::render_owner_notice;
-pub use render::{AutoSubmitted, render};
+pub use render::{AutoSubmitted, Voice, render};

@@ -35,18 +35,46 @@ impl AutoSubmitted {
     }
 }
 
-/// Renders an iTIP message as an iMIP mail.
-pub fn render(message: &ItipMessage, env: &mut Env<'_>, auto_submitted: AutoSubmitted) -> OutgoingMail {
+/// Who a mail imip writes comes from, for people: the sender's display
+/// name (their `CN` preference) and their language and zone (`LANG`,
+/// `TZID`), in which the mail's words are written.
+#[derive(Debug, Clone, Default)]
+pub struct Voice {
+    /// The `From:` display name.
+    pub name: Option<String>,
+    /// The language and zone of the text part.
+    pub reader: crate::words::Reader,
+}
+
+impl Voice {
+    /// The voice of stored preferences (`CN`, `LANG`, `TZID`).
+    pub fn from_prefs(prefs: &std::collections::BTreeMap<String, String>) -> Voice {
+        Voice {
+            name: prefs.get("CN").map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+            reader: crate::words::Reader::from_prefs(
+                prefs.get("LANG").map(String::as_str),
+                prefs.get("TZID").map(String::as_str),
+            ),
+        }
+    }
+}
+
+/// Renders an iTIP message as an iMIP mail, its words in `voice`.
+pub fn render(
+    message: &ItipMessage,
+    env: &mut Env<'_>,
+    auto_submitted: AutoSubmitted,
+    voice: &Voice,
+) -> OutgoingMail {
     let id = env.ids.next_id();
     let domain = message.from.domain().to_string();
     // The UID goes into the Message-ID, so that a delivery report for
     // this mail finds the organizer's copy (crate::itip::delivery).
     let message_id = super::dsn::message_id(&id, &message.uid, &domain);
     let ics = message.to_ics();
-    let text = format!(
-        "{}\r\n\r\n{}: {}\r\n\r\nThe calendar data is attached for calendar programs.\r\n",
-        message.explanation, message.method, message.title
-    );
+    let (subject, card) = crate::words::message_card(message, &voice.reader);
+    let text = format!("{}\n{}\n", card.to_text(), voice.reader.lang.text("calendar-attached", &[]))
+        .replace('\n', "\r\n");
     let body = MimePart::new(
         ContentType::new("multipart/alternative").attribute("boundary", format!("imip-{id}")),
         BodyPart::Multipart(vec![
@@ -65,9 +93,9 @@ pub fn render(message: &ItipMessage, env: &mut Env<'_>, auto_submitted: AutoSubm
     let to: Vec<Address<'_>> =
         message.to.iter().map(|a| Address::new_address(None::<&str>, a.as_written())).collect();
     let bytes = MessageBuilder::new()
-        .from(Address::new_address(None::<&str>, message.from.as_str()))
+        .from(Address::new_address(voice.name.as_deref(), message.from.as_str()))
         .to(Address::new_list(to))
-        .subject(subject(message))
+        .subject(subject)
         .date(Date::new(env.now.seconds()))
         .message_id(message_id.clone())
         .header("Auto-Submitted", HeaderType::Text(Text::new(auto_submitted.as_str())))
@@ -81,21 +109,6 @@ pub fn render(message: &ItipMessage, env: &mut Env<'_>, auto_submitted: AutoSubm
         bytes,
         undeliverable: None,
     }
-}
-
-fn subject(message: &ItipMessage) -> String {
-    use crate::Method::*;
-    let prefix = match message.method {
-        Publish => "Published",
-        Request => "Invitation",
-        Reply => "Reply",
-        Add => "New occurrences",
-        Cancel => "Cancelled",
-        Refresh => "Refresh request",
-        Counter => "Counter-proposal",
-        DeclineCounter => "Counter-proposal declined",
-    };
-    format!("{prefix}: {}", message.title)
 }
 
 /// The mail telling a resource's owner what `resource` decided

@@ -24,6 +24,13 @@ pub struct Reader {
     pub zone: chrono_tz::Tz,
 }
 
+impl Default for Reader {
+    /// English, UTC.
+    fn default() -> Self {
+        Reader { lang: Lang::En, zone: chrono_tz::UTC }
+    }
+}
+
 impl Reader {
     /// A reader of `LANG` and `TZID` preference values (English and UTC
     /// when unset or unknown).
@@ -217,6 +224,45 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// The card and the subject of an iMIP mail imip sends (RFC 6047 §2.4:
+/// the text part beside the calendar), in the sender's language and
+/// zone: who asks or answers what, and the event's details.
+pub fn message_card(message: &crate::ItipMessage, reader: &Reader) -> (String, Card) {
+    use crate::Method;
+    let lang = reader.lang;
+    let subject = lang.text(
+        "subject",
+        &[("method", Arg::Text(message.method.as_str())), ("title", Arg::Text(&message.title))],
+    );
+    let Ok(object) = SchedulingObject::from_calendar(message.calendar.clone()) else {
+        let card =
+            Card { headline: Some(subject.clone()), comment: None, rows: Vec::new(), description: None };
+        return (subject, card);
+    };
+    let mut card = card(None, &object, reader);
+    let sender = find(&object, &message.from);
+    let who = sender.as_ref().map(person).unwrap_or_else(|| message.from.as_written().to_string());
+    let updated = object.instances().any(|(_, c)| component::sequence(c) > 0);
+    let id = match message.method {
+        Method::Publish => "headline-published",
+        Method::Request if updated => "headline-update",
+        Method::Request => "headline-invitation",
+        Method::Reply => "headline-reply",
+        Method::Add => "headline-added",
+        Method::Cancel => "headline-cancellation",
+        Method::Refresh => "headline-refresh-request",
+        Method::Counter => "headline-counter",
+        Method::DeclineCounter => "headline-counter-declined",
+    };
+    let answer = sender.map(|p| partstat_key(p.partstat)).unwrap_or("other");
+    card.headline = Some(lang.text(
+        id,
+        &[("who", Arg::Text(&who)), ("title", Arg::Text(&message.title)), ("answer", Arg::Text(answer))],
+    ));
+    card.comment = object.instances().find_map(|(_, c)| crate::itip::compose::comment_of(c));
+    (subject, card)
 }
 
 /// A line broken between words so that no piece is wider than `width`

@@ -82,3 +82,16 @@ subject = { $method ->
     [DECLINECOUNTER] Modforslag afslået
     *[other] Kalender
   }: { $title }
+
+label-changed = Ændret
+change-time = tidspunktet; før { $before }
+change-place = stedet; før { $before }
+change-place-none = stedet; før intet
+change-added = nu også inviteret: { $who }
+change-removed = ikke længere inviteret: { $who }
+label-cancelled = Aflyst
+cancelled-occurrences = { $count ->
+    [one] denne gang: { $dates }
+    *[other] { $count } gange: { $dates }
+  }
+cancelled-series = hele serien

@@ -82,3 +82,16 @@ subject = { $method ->
     [DECLINECOUNTER] Gegenvorschlag abgelehnt
     *[other] Kalender
   }: { $title }
+
+label-changed = Geändert
+change-time = die Zeit; vorher { $before }
+change-place = der Ort; vorher { $before }
+change-place-none = der Ort; vorher keiner
+change-added = jetzt auch eingeladen: { $who }
+change-removed = nicht mehr eingeladen: { $who }
+label-cancelled = Abgesagt
+cancelled-occurrences = { $count ->
+    [one] dieser Termin: { $dates }
+    *[other] { $count } Termine: { $dates }
+  }
+cancelled-series = die ganze Serie

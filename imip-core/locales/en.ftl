@@ -83,3 +83,16 @@ subject = { $method ->
     [DECLINECOUNTER] Counter-proposal declined
     *[other] Calendar
   }: { $title }
+
+label-changed = Changed
+change-time = the time; it was { $before }
+change-place = the place; it was { $before }
+change-place-none = the place; there was none
+change-added = now also invited: { $who }
+change-removed = no longer invited: { $who }
+label-cancelled = Cancelled
+cancelled-occurrences = { $count ->
+    [one] this occurrence: { $dates }
+    *[other] { $count } occurrences: { $dates }
+  }
+cancelled-series = the whole series

@@ -82,3 +82,16 @@ subject = { $method ->
     [DECLINECOUNTER] Motforslag avslått
     *[other] Kalender
   }: { $title }
+
+label-changed = Endret
+change-time = tidspunktet; før { $before }
+change-place = stedet; før { $before }
+change-place-none = stedet; før ingen
+change-added = nå også invitert: { $who }
+change-removed = ikke lenger invitert: { $who }
+label-cancelled = Avlyst
+cancelled-occurrences = { $count ->
+    [one] denne gangen: { $dates }
+    *[other] { $count } ganger: { $dates }
+  }
+cancelled-series = hele serien

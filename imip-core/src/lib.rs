@@ -142,7 +142,7 @@ pub use input::{Incoming, Input, LocalAction};
 pub use itip::ItipMessage;
 pub use model::{InstanceId, Method, PartStat, Participant, SchedulingObject};
 pub use outcome::{
-    Applied, BookingNotice, Disposition, Effect, Ignored, Notice, NoticeKind, Outcome, OwnerAction,
+    Applied, BookingNotice, Change, Disposition, Effect, Ignored, Notice, NoticeKind, Outcome, OwnerAction,
     PendingKind, PendingRequest, ResourceAnswer, Unchanged,
 };
 pub use store::{

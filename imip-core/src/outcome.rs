@@ -189,6 +189,37 @@ pub struct Notice {
     /// The other side's own words, quoted to the reader: the COMMENT of
     /// a reply or counter-proposal, or a mail system's diagnostic.
     pub comment: Option<String>,
+    /// What an update changed, or what a cancellation cancels.
+    pub changes: Vec<Change>,
+}
+
+/// One thing an update changed, old against new, or what a cancellation
+/// covers, for the person told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Change {
+    /// The (first) occurrence moved: its start and end before.
+    Time {
+        /// Start and end before the change.
+        before: (Timestamp, Timestamp),
+    },
+    /// The place changed: what it was.
+    Place {
+        /// LOCATION before, if any.
+        before: Option<String>,
+    },
+    /// Attendees invited or uninvited.
+    Attendees {
+        /// Newly invited.
+        added: Vec<CalAddress>,
+        /// No longer invited.
+        removed: Vec<CalAddress>,
+    },
+    /// These occurrences (their original starts) are cancelled; the rest
+    /// of the series stands.
+    Occurrences(Vec<Timestamp>),
+    /// The whole series is cancelled.
+    WholeSeries,
 }
 
 impl Notice {
@@ -202,7 +233,13 @@ impl Notice {
             text,
             booking: None,
             comment: None,
+            changes: Vec::new(),
         }
+    }
+
+    pub(crate) fn with_changes(mut self, changes: Vec<Change>) -> Notice {
+        self.changes = changes;
+        self
     }
 
     pub(crate) fn with_comment(mut self, comment: Option<String>) -> Notice {

@@ -340,3 +340,36 @@ fn an_attendees_alarm_survives_the_organizers_update() {
     assert!(updated.contains("TRIGGER:-PT15M"), "the alarm was lost: {updated}");
     assert_eq!(updated.matches("BEGIN:VALARM").count(), 1, "{updated}");
 }
+
+/// An update tells the attendee what changed, old against new: the time
+/// it was, and who is newly invited (for the summary, `words::card`).
+#[test]
+fn an_update_says_what_changed() {
+    let mut w = World::new();
+    let first = meeting("chg@example.com", "20250310T140000Z", "20250310T150000Z");
+    let request = |ics: &str, sequence: u32| {
+        ics.replace("BEGIN:VEVENT\r\n", &format!("BEGIN:VEVENT\r\nSEQUENCE:{sequence}\r\n"))
+            .replace("BEGIN:VCALENDAR\r\n", "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\n")
+    };
+    w.receive("bob@example.com", "alice@example.com", &request(&first, 0));
+    let moved = meeting("chg@example.com", "20250310T160000Z", "20250310T170000Z").replace(
+        "ATTENDEE;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:carol@example.com",
+        "ATTENDEE;RSVP=TRUE:mailto:dave@example.com",
+    );
+    let report = w.receive("bob@example.com", "alice@example.com", &request(&moved, 1));
+    let notice = report.outcome.notices().next().expect("a notice");
+    assert_eq!(notice.kind, NoticeKind::Update);
+    let at = |t| Timestamp::parse_utc(t).unwrap();
+    assert!(
+        notice.changes.contains(&Change::Time { before: (at("20250310T140000Z"), at("20250310T150000Z")) })
+    );
+    assert!(
+        notice.changes.contains(&Change::Attendees {
+            added: vec![addr("dave@example.com")],
+            removed: vec![addr("carol@example.com")],
+        }),
+        "{:?}",
+        notice.changes
+    );
+    assert!(!notice.changes.iter().any(|c| matches!(c, Change::Place { .. })), "the place did not change");
+}

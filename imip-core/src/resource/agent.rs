@@ -258,6 +258,7 @@ fn answer(
             actions,
         }),
         comment: None,
+        changes: Vec::new(),
     }));
     Outcome { disposition: Disposition::Applied(Applied::ResourceAnswered(kind)), effects, trace: run.trace }
 }

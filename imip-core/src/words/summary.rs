@@ -69,6 +69,9 @@ pub fn card(notice: Option<&Notice>, object: &SchedulingObject, reader: &Reader)
     let main = object.main_component();
     let title = notice.map(|n| n.title.clone()).unwrap_or_else(|| object.title());
     let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+    if let Some(notice) = notice {
+        rows.extend(changes(&notice.changes, reader));
+    }
     let mut row = |label: &str, value: String| {
         rows.push((lang.text(label, &[]), value.lines().map(str::to_string).collect()));
     };
@@ -263,6 +266,57 @@ pub fn message_card(message: &crate::ItipMessage, reader: &Reader) -> (String, C
     ));
     card.comment = object.instances().find_map(|(_, c)| crate::itip::compose::comment_of(c));
     (subject, card)
+}
+
+/// The rows saying what an update changed (old against new: the new
+/// values are in the rows below) or what a cancellation covers.
+fn changes(changes: &[crate::Change], reader: &Reader) -> Vec<(String, Vec<String>)> {
+    use crate::Change;
+    let lang = reader.lang;
+    let (mut changed, mut cancelled) = (Vec::new(), Vec::new());
+    let names =
+        |list: &[CalAddress]| list.iter().map(|a| a.as_written().to_string()).collect::<Vec<_>>().join(", ");
+    for change in changes {
+        match change {
+            Change::Time { before: (start, end) } => {
+                let zone = reader.zone;
+                let was =
+                    format!("{}, {}–{}", date(*start, zone, lang), time(*start, zone), time(*end, zone));
+                changed.push(lang.text("change-time", &[("before", Arg::Text(&was))]));
+            }
+            Change::Place { before: Some(place) } => {
+                changed.push(lang.text("change-place", &[("before", Arg::Text(place))]))
+            }
+            Change::Place { before: None } => changed.push(lang.text("change-place-none", &[])),
+            Change::Attendees { added, removed } => {
+                if !added.is_empty() {
+                    changed.push(lang.text("change-added", &[("who", Arg::Text(&names(added)))]));
+                }
+                if !removed.is_empty() {
+                    changed.push(lang.text("change-removed", &[("who", Arg::Text(&names(removed)))]));
+                }
+            }
+            Change::Occurrences(starts) => {
+                let dates: Vec<String> = starts
+                    .iter()
+                    .map(|at| format!("{} {}", date(*at, reader.zone, lang), time(*at, reader.zone)))
+                    .collect();
+                cancelled.push(lang.text(
+                    "cancelled-occurrences",
+                    &[("count", Arg::Number(starts.len() as i64)), ("dates", Arg::Text(&dates.join("; ")))],
+                ));
+            }
+            Change::WholeSeries => cancelled.push(lang.text("cancelled-series", &[])),
+        }
+    }
+    let mut rows = Vec::new();
+    if !changed.is_empty() {
+        rows.push((lang.text("label-changed", &[]), changed));
+    }
+    if !cancelled.is_empty() {
+        rows.push((lang.text("label-cancelled", &[]), cancelled));
+    }
+    rows
 }
 
 /// A line broken between words so that no piece is wider than `width`
@@ -526,6 +580,25 @@ ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR
             out.push_str(&format!("----- {kind:?}\n"));
             out.push_str(&summary(Some(&notice(kind, &q1, who)), &q1, &reader));
         }
+        let at = |t| Timestamp::parse_utc(t).unwrap();
+        let moved = notice(NoticeKind::Update, &q1, carol).with_changes(vec![
+            crate::Change::Time { before: (at("20250311T120000Z"), at("20250311T133000Z")) },
+            crate::Change::Place { before: Some("Room 1".into()) },
+            crate::Change::Attendees {
+                added: vec![CalAddress::parse("erik@example.net").unwrap()],
+                removed: vec![CalAddress::parse("frank@example.com").unwrap()],
+            },
+        ]);
+        out.push_str("----- update with changes\n");
+        out.push_str(&summary(Some(&moved), &q1, &reader));
+        let one = notice(NoticeKind::Cancellation, &q1, carol)
+            .with_changes(vec![crate::Change::Occurrences(vec![at("20250318T130000Z")])]);
+        out.push_str("----- one occurrence cancelled\n");
+        out.push_str(&summary(Some(&one), &q1, &reader));
+        let series =
+            notice(NoticeKind::Cancellation, &q1, carol).with_changes(vec![crate::Change::WholeSeries]);
+        out.push_str("----- whole series cancelled\n");
+        out.push_str(&summary(Some(&series), &q1, &reader));
         out.push_str("----- all-day invitation\n");
         out.push_str(&summary(Some(&notice(NoticeKind::Invitation, &offsite, carol)), &offsite, &reader));
         out

@@ -58,8 +58,26 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     if whole && ctx.record.pending.is_some() {
         outcome = outcome.with(Effect::Dequeue);
     }
+    let scope = if !whole {
+        let starts = newer
+            .iter()
+            .filter_map(|id| match id {
+                InstanceId::Occurrence { start, .. } => Some(*start),
+                InstanceId::Master => None,
+            })
+            .collect();
+        vec![crate::Change::Occurrences(starts)]
+    } else if !uninvited
+        && stored.master().is_some_and(|m| {
+            m.property(&ICalendarProperty::Rrule).is_some() || m.property(&ICalendarProperty::Rdate).is_some()
+        })
+    {
+        vec![crate::Change::WholeSeries]
+    } else {
+        Vec::new()
+    };
     outcome
-        .with(Effect::Notify(notice(NoticeKind::Cancellation, &updated, text)))
+        .with(Effect::Notify(notice(NoticeKind::Cancellation, &updated, text).with_changes(scope)))
         .with(Effect::PutObject(updated))
 }
 

@@ -203,7 +203,8 @@ fn update(ctx: &Ctx<'_>, incoming: &Incoming, stored: &SchedulingObject, delegat
         }
     }
     if !ctx.by_policy {
-        outcome = outcome.with(Effect::Notify(notice(kind, &merged, text)));
+        let changes = if kind == NoticeKind::Update { changes(stored, &merged) } else { Vec::new() };
+        outcome = outcome.with(Effect::Notify(notice(kind, &merged, text).with_changes(changes)));
     }
     outcome.with(Effect::PutObject(merged)).note(format!("applied {} newer component(s)", newer.len()))
 }
@@ -323,4 +324,34 @@ fn unusable_timezone(
         .filter_map(|e| e.tz_id())
         .find(|tzid| zones.unusable(tzid))
         .map(str::to_string)
+}
+
+/// What an update changed, for the person told: the first occurrence's
+/// time, the place, and who is invited (RFC 6638 §3.2.8 calls the first
+/// significant; people ask about all three).
+fn changes(before: &SchedulingObject, after: &SchedulingObject) -> Vec<crate::Change> {
+    use crate::Change;
+    let mut changes = Vec::new();
+    if let Some(span) = before.first_span().filter(|span| Some(*span) != after.first_span()) {
+        changes.push(Change::Time { before: span });
+    }
+    let place = |object: &SchedulingObject| {
+        object
+            .main_component()
+            .property(&ICalendarProperty::Location)
+            .and_then(|e| e.values.first())
+            .and_then(|v| v.as_text())
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+    };
+    if place(before) != place(after) {
+        changes.push(Change::Place { before: place(before) });
+    }
+    let (old, new) = (before.attendee_addresses(), after.attendee_addresses());
+    let added: Vec<_> = new.iter().filter(|a| !old.contains(a)).cloned().collect();
+    let removed: Vec<_> = old.iter().filter(|a| !new.contains(a)).cloned().collect();
+    if !added.is_empty() || !removed.is_empty() {
+        changes.push(Change::Attendees { added, removed });
+    }
+    changes
 }

@@ -95,3 +95,22 @@ cancelled-occurrences = { $count ->
     *[other] { $count } gange: { $dates }
   }
 cancelled-series = hele serien
+
+label-booking = Booking
+owner-answer = { $resource } { $answer ->
+    [accepted] har accepteret den
+    [partly-accepted] har accepteret den, med enkelte gange afslået
+    [declined] har afslået den
+    [countered] har foreslået et andet tidspunkt
+    [delegated] har givet den videre til en anden ressource
+    [held] holder den tilbage til din godkendelse
+    [released] har frigivet tiden
+    *[other] har svaret
+  }.
+owner-held-by = Holdt tilbage af reglen “{ $policy }”.
+owner-can = { $actions ->
+    [both] Du kan godkende eller afslå denne booking.
+    [approve] Du kan godkende denne booking.
+    [decline] Du kan afslå denne booking.
+    *[other] Du behøver ikke at gøre noget.
+  }

@@ -95,3 +95,22 @@ cancelled-occurrences = { $count ->
     *[other] { $count } Termine: { $dates }
   }
 cancelled-series = die ganze Serie
+
+label-booking = Buchung
+owner-answer = { $resource } { $answer ->
+    [accepted] hat sie angenommen
+    [partly-accepted] hat sie angenommen, einzelne Termine abgelehnt
+    [declined] hat sie abgelehnt
+    [countered] hat eine andere Zeit vorgeschlagen
+    [delegated] hat sie an eine andere Ressource weitergegeben
+    [held] hält sie für Ihre Zustimmung zurück
+    [released] hat die Zeit freigegeben
+    *[other] hat geantwortet
+  }.
+owner-held-by = Zurückgehalten durch die Regel „{ $policy }“.
+owner-can = { $actions ->
+    [both] Sie können diese Buchung annehmen oder ablehnen.
+    [approve] Sie können diese Buchung annehmen.
+    [decline] Sie können diese Buchung ablehnen.
+    *[other] Sie müssen nichts tun.
+  }

@@ -96,3 +96,22 @@ cancelled-occurrences = { $count ->
     *[other] { $count } occurrences: { $dates }
   }
 cancelled-series = the whole series
+
+label-booking = Booking
+owner-answer = { $resource } { $answer ->
+    [accepted] has accepted it
+    [partly-accepted] has accepted it, with some occurrences declined
+    [declined] has declined it
+    [countered] has proposed another time
+    [delegated] has passed it to another resource
+    [held] holds it for your approval
+    [released] has released the time
+    *[other] has answered
+  }.
+owner-held-by = Held by its “{ $policy }” policy.
+owner-can = { $actions ->
+    [both] You can approve or decline this booking.
+    [approve] You can approve this booking.
+    [decline] You can decline this booking.
+    *[other] There is nothing for you to do.
+  }

@@ -95,3 +95,22 @@ cancelled-occurrences = { $count ->
     *[other] { $count } ganger: { $dates }
   }
 cancelled-series = hele serien
+
+label-booking = Booking
+owner-answer = { $resource } { $answer ->
+    [accepted] har godtatt den
+    [partly-accepted] har godtatt den, med enkelte ganger avslått
+    [declined] har avslått den
+    [countered] har foreslått et annet tidspunkt
+    [delegated] har gitt den videre til en annen ressurs
+    [held] holder den tilbake for godkjenningen din
+    [released] har frigitt tiden
+    *[other] har svart
+  }.
+owner-held-by = Holdt tilbake av regelen «{ $policy }».
+owner-can = { $actions ->
+    [both] Du kan godkjenne eller avslå denne bookingen.
+    [approve] Du kan godkjenne denne bookingen.
+    [decline] Du kan avslå denne bookingen.
+    *[other] Du trenger ikke å gjøre noe.
+  }

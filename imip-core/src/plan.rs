@@ -79,7 +79,7 @@ pub fn plan(
     };
     let voice = crate::imip::Voice::from_prefs(&loaded.prefs);
     let mut outbox: Vec<_> = outcome.messages().map(|m| render(m, env, auto, &voice)).collect();
-    outbox.extend(owner_notice(engine, env, principal, outcome, &expansion));
+    outbox.extend(owner_notice(engine, env, principal, outcome, loaded, &voice, &expansion));
     let old = &loaded.record.value;
     let mut record = old.clone().apply(&outcome.effects);
     record_sent(&mut record, old, principal, outcome.messages().zip(&outbox));
@@ -201,6 +201,8 @@ fn owner_notice(
     env: &mut Env<'_>,
     principal: &CalAddress,
     outcome: &Outcome,
+    loaded: &Loaded,
+    voice: &crate::imip::Voice,
     expansion: &Expansion,
 ) -> Option<crate::OutgoingMail> {
     let resource = engine.config().resources.resource(principal)?;
@@ -210,5 +212,17 @@ fn owner_notice(
         return None;
     }
     let from = engine.config().sender.as_ref().unwrap_or(principal);
-    Some(render_owner_notice(&notices, principal, from, owner, expansion.zone, env))
+    // The resource's copy as the decision leaves it holds the details.
+    let object = outcome
+        .effects
+        .iter()
+        .rev()
+        .find_map(|e| match e {
+            Effect::PutObject(object) => Some(object),
+            _ => None,
+        })
+        .or(loaded.record.value.object.as_ref());
+    // In the resource's language, and in the zone its times are read in.
+    let reader = crate::words::Reader { lang: voice.reader.lang, zone: expansion.zone };
+    Some(render_owner_notice(&notices, object, principal, from, owner, &reader, env))
 }

@@ -229,6 +229,55 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// The card a resource's owner reads about a booking (a notice carrying
+/// a [`crate::BookingNotice`]): who asks for what, what the resource
+/// answered and why (its reason, quoted), which policy held it, and
+/// what the owner can do, in words: never a command line.
+pub fn owner_card(notice: &Notice, object: Option<&SchedulingObject>, reader: &Reader) -> Card {
+    use crate::{OwnerAction, ResourceAnswer};
+    let lang = reader.lang;
+    let mut card = match object {
+        Some(object) => card(Some(notice), object, reader),
+        None => Card { headline: None, comment: None, rows: Vec::new(), description: None },
+    };
+    if card.headline.is_none() {
+        let who = notice.who.as_ref().map(|w| w.as_written().to_string()).unwrap_or_default();
+        card.headline = Some(lang.text(
+            "headline-booking",
+            &[("who", Arg::Text(&who)), ("title", Arg::Text(&notice.title)), ("answer", Arg::Text("other"))],
+        ));
+    }
+    let Some(booking) = &notice.booking else { return card };
+    let answer = match booking.answer {
+        ResourceAnswer::Accepted => "accepted",
+        ResourceAnswer::PartlyAccepted => "partly-accepted",
+        ResourceAnswer::Declined => "declined",
+        ResourceAnswer::Countered => "countered",
+        ResourceAnswer::Delegated => "delegated",
+        ResourceAnswer::Held => "held",
+        ResourceAnswer::Released => "released",
+    };
+    let mut lines = vec![lang.text(
+        "owner-answer",
+        &[("resource", Arg::Text(booking.resource.as_written())), ("answer", Arg::Text(answer))],
+    )];
+    if let Some(policy) = booking.held_by {
+        lines.push(lang.text("owner-held-by", &[("policy", Arg::Text(policy))]));
+    }
+    let (approve, decline) =
+        (booking.actions.contains(&OwnerAction::Approve), booking.actions.contains(&OwnerAction::Decline));
+    let actions = match (approve, decline) {
+        (true, true) => "both",
+        (true, false) => "approve",
+        (false, true) => "decline",
+        (false, false) => "none",
+    };
+    lines.push(lang.text("owner-can", &[("actions", Arg::Text(actions))]));
+    card.rows.insert(0, (lang.text("label-booking", &[]), lines));
+    card.comment = Some(booking.reason.clone()).filter(|r| !r.trim().is_empty());
+    card
+}
+
 /// The card and the subject of an iMIP mail imip sends (RFC 6047 §2.4:
 /// the text part beside the calendar), in the sender's language and
 /// zone: who asks or answers what, and the event's details.
@@ -599,6 +648,16 @@ ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR
             notice(NoticeKind::Cancellation, &q1, carol).with_changes(vec![crate::Change::WholeSeries]);
         out.push_str("----- whole series cancelled\n");
         out.push_str(&summary(Some(&series), &q1, &reader));
+        let mut held = notice(NoticeKind::ApprovalNeeded, &q1, carol);
+        held.booking = Some(crate::BookingNotice {
+            resource: CalAddress::parse("room-4@example.com").unwrap(),
+            answer: crate::ResourceAnswer::Held,
+            reason: "room-4@example.com has reserved the requested time, pending approval.".into(),
+            held_by: Some("hold"),
+            actions: vec![crate::OwnerAction::Approve, crate::OwnerAction::Decline],
+        });
+        out.push_str("----- to the owner: a held booking\n");
+        out.push_str(&owner_card(&held, Some(&q1), &reader).to_text());
         out.push_str("----- all-day invitation\n");
         out.push_str(&summary(Some(&notice(NoticeKind::Invitation, &offsite, carol)), &offsite, &reader));
         out

@@ -1,6 +1,6 @@
 //! Import of an imip-agent file store, so its users can move over.
 //!
-//! imip-agent (`../shared/reference/imip-agent.md` §2.9) keeps, per user
+//! imip-agent (the Python original; its file store) keeps, per user
 //! directory named by the raw URI (`mailto:user@example.com`):
 //! `objects/<UID>` and `recurrences/<UID>/<RECURRENCE-ID>` (a bare VEVENT
 //! each), the same under `cancellations/`, `counters/objects/<UID>/<who>`
@@ -122,6 +122,19 @@ pub fn import_imip_agent(
     config: &FreeBusyConfig,
     now: Timestamp,
 ) -> Result<ImportReport, StoreError> {
+    import_imip_agent_with_progress(store_dir, preferences_dir, target, config, now, &mut |_, _, _| {})
+}
+
+/// [`import_imip_agent`], calling `progress(users done, users, records)`
+/// after each user (for a progress bar; the import does not depend on it).
+pub fn import_imip_agent_with_progress(
+    store_dir: &Path,
+    preferences_dir: Option<&Path>,
+    target: &mut dyn Store,
+    config: &FreeBusyConfig,
+    now: Timestamp,
+    progress: &mut dyn FnMut(usize, usize, usize),
+) -> Result<ImportReport, StoreError> {
     if !store_dir.is_dir() {
         return Err(StoreError::Invalid(format!("{} is not a directory", store_dir.display())));
     }
@@ -130,7 +143,10 @@ pub fn import_imip_agent(
     if let Some(preferences) = preferences_dir {
         import_preferences(preferences, target, &mut report)?;
     }
-    for user in names(store_dir) {
+    let users = names(store_dir);
+    let total = users.len();
+    for (done, user) in users.into_iter().enumerate() {
+        progress(done, total, report.records);
         let Some(principal) = address_of(&user) else {
             report.skipped.push((store_dir.join(&user), "not a user URI".into()));
             continue;
@@ -141,6 +157,7 @@ pub fn import_imip_agent(
         let expansion = config.expansion(&target.prefs(&principal)?, horizon);
         import_user(&store_dir.join(&user), &principal, target, now, &expansion, &mut report)?;
     }
+    progress(total, total, report.records);
     Ok(report)
 }
 

@@ -68,3 +68,33 @@ fn an_imip_agent_tree_becomes_records_periods_and_preferences() {
     let later = Timestamp::from_seconds(now.seconds() + 86_400 * 30);
     assert!(imip_core::admin::check(&target, &FreeBusyConfig::default(), later).expect("check").is_clean());
 }
+
+/// The import reports its progress after each user, ending at all of
+/// them (the CLI draws its bar from it).
+#[test]
+fn the_import_reports_progress_per_user() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("store");
+    for user in ["alice", "bob", "carol"] {
+        write(
+            &store.join(format!("mailto:{user}@example.com")).join("objects/meeting@example.com"),
+            &EVENT.replace("{uid}", "meeting@example.com"),
+        );
+    }
+    let mut target = imip_core::MemStore::new();
+    let now = imip_core::Timestamp::parse_utc("20250301T090000Z").unwrap();
+    let mut seen = Vec::new();
+    let report = imip_store_fs::import::import_imip_agent_with_progress(
+        &store,
+        None,
+        &mut target,
+        &FreeBusyConfig::default(),
+        now,
+        &mut |done, total, records| seen.push((done, total, records)),
+    )
+    .expect("import");
+    assert_eq!(report.users, 3);
+    assert_eq!(seen.first(), Some(&(0, 3, 0)));
+    assert_eq!(seen.last(), Some(&(3, 3, report.records)));
+    assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0 && w[0].2 <= w[1].2), "{seen:?}");
+}

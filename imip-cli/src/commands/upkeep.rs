@@ -223,14 +223,26 @@ pub(crate) fn import(session: &Session, dir: &Path) -> Result<(), Failure> {
     let store_dir = if dir.join("store").is_dir() { dir.join("store") } else { dir.to_path_buf() };
     let preferences = dir.join("preferences");
     let mut target = session.open_store()?;
-    let report = imip_store_fs::import::import_imip_agent(
+    // A bar on a terminal, quiet otherwise; the summary below either way.
+    let bar = progress_bar("users");
+    let report = imip_store_fs::import::import_imip_agent_with_progress(
         &store_dir,
         preferences.is_dir().then_some(preferences.as_path()),
         target.as_mut(),
         &session.engine.config().freebusy,
         session.now,
+        &mut |done, total, records| {
+            if let Some(bar) = &bar {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+                bar.set_message(format!("{records} record(s)"));
+            }
+        },
     )
     .map_err(|e| Failure::store(&dir.display().to_string(), &e))?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     let mut text = format!(
         "imported {} user(s), {} record(s), {} period(s), {} preference(s)\n",
         report.users, report.records, report.periods, report.preferences

@@ -208,6 +208,34 @@ pub(crate) enum Command {
         #[arg(long)]
         comment: Option<String>,
     },
+    /// Ask the organizer of an event you hold for its latest version
+    /// (a REFRESH, RFC 5546 §3.2.6).
+    ///
+    /// Example: imip refresh --as bob@example.com q1@contoso.example
+    Refresh {
+        /// The user.
+        #[arg(long = "as", value_name = "ADDR")]
+        principal: String,
+        /// The UID.
+        uid: String,
+    },
+    /// Hand your place at an event to someone else: they get the
+    /// invitation, the organizer is told (RFC 5546 §3.2.2.3).
+    ///
+    /// Example: imip delegate --as bob@example.com q1@contoso.example --to dana@example.com
+    Delegate {
+        /// The user.
+        #[arg(long = "as", value_name = "ADDR")]
+        principal: String,
+        /// The UID.
+        uid: String,
+        /// Who goes instead.
+        #[arg(long, value_name = "ADDR")]
+        to: String,
+        /// A COMMENT for the organizer and the delegate.
+        #[arg(long)]
+        comment: Option<String>,
+    },
     /// Mail waiting to be sent.
     Outbox {
         #[command(subcommand)]

@@ -642,3 +642,58 @@ fn itip_process_shows_what_a_bounce_records() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("ignored: bounce: it names a mail imip never sent"), "{}", stdout(&out));
 }
+
+/// `imip refresh` asks the organizer for the latest version (RFC 5546
+/// §3.2.6), and `imip delegate` hands Bob's place to Dana (§3.2.2.3): the
+/// organizer gets a REPLY with DELEGATED and DELEGATED-TO, and Dana the
+/// invitation with DELEGATED-FROM. An unknown UID is a usage error.
+#[test]
+fn refresh_and_delegate_from_the_command_line() {
+    let smtp = Listener::start();
+    let dir = setup(
+        &format!("store = \"fs:data\"\ntransport = \"smtp:{}\"\ndelivery = \"maildir:mail\"\n", smtp.address),
+        None,
+    );
+    let request = invitation(
+        "r1@example.com",
+        "alice@example.com",
+        &["bob@example.com"],
+        "20300310T140000Z",
+        "20300310T150000Z",
+    );
+    let out =
+        imip(dir.path(), &with_config(&["person", "--recipient", "bob@example.com"]), request.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    let refresh =
+        imip(dir.path(), &with_config(&["refresh", "--as", "bob@example.com", "r1@example.com"]), b"");
+    assert_eq!(refresh.status.code(), Some(0), "{}", stderr(&refresh));
+    let sent = smtp.mails();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].to, vec!["alice@example.com".to_string()]);
+    assert!(sent[0].data.contains("METHOD:REFRESH"), "{}", sent[0].data);
+
+    let delegate = imip(
+        dir.path(),
+        &with_config(&["delegate", "--as", "bob@example.com", "r1@example.com", "--to", "dana@example.com"]),
+        b"",
+    );
+    assert_eq!(delegate.status.code(), Some(0), "{}", stderr(&delegate));
+    let sent = smtp.mails();
+    let unfold = |data: &str| data.replace("\r\n ", "");
+    let reply = sent.iter().find(|m| m.data.contains("METHOD:REPLY")).expect("a REPLY to the organizer");
+    assert_eq!(reply.to, vec!["alice@example.com".to_string()]);
+    assert!(unfold(&reply.data).contains("DELEGATED-TO=\"mailto:dana@example.com\""), "{}", reply.data);
+    assert!(unfold(&reply.data).contains("PARTSTAT=DELEGATED"), "{}", reply.data);
+    let forwarded = sent.iter().find(|m| m.data.contains("METHOD:REQUEST")).expect("the invitation for Dana");
+    assert_eq!(forwarded.to, vec!["dana@example.com".to_string()]);
+    assert!(
+        unfold(&forwarded.data).contains("DELEGATED-FROM=\"mailto:bob@example.com\""),
+        "{}",
+        forwarded.data
+    );
+
+    let unknown =
+        imip(dir.path(), &with_config(&["refresh", "--as", "bob@example.com", "nope@example.com"]), b"");
+    assert_eq!(unknown.status.code(), Some(64), "{}", stderr(&unknown));
+}

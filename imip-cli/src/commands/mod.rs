@@ -58,6 +58,10 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
         Command::Decline { principal, uid, from, comment } => {
             users::decide(session, &principal, &uid, from.as_deref(), false, comment)
         }
+        Command::Refresh { principal, uid } => users::ask(session, &principal, &uid, None),
+        Command::Delegate { principal, uid, to, comment } => {
+            users::ask(session, &principal, &uid, Some((&to, comment)))
+        }
         Command::Outbox { command: OutboxCommand::Flush } => upkeep::flush(session),
         Command::Outbox { command: OutboxCommand::List } => upkeep::list(session),
         Command::Outbox { command: OutboxCommand::Remove { id } } => upkeep::remove(session, &id),

@@ -161,12 +161,45 @@ pub(crate) fn decide(
     if record.object.is_none() {
         return Err(Failure::new(EX_USAGE, format!("{principal} holds nothing with UID {uid}")));
     }
+    act(session, store.as_mut(), &principal, uid, action)
+}
+
+/// `imip refresh` (RFC 5546 §3.2.6: ask the organizer for the latest
+/// version) and `imip delegate` (§3.2.2.3: hand one's participation to
+/// someone else), for an event the user holds.
+pub(crate) fn ask(
+    session: &mut Session,
+    principal: &str,
+    uid: &str,
+    delegate: Option<(&str, Option<String>)>,
+) -> Result<(), Failure> {
+    let principal = address(principal)?;
+    let mut store = session.open_store()?;
+    let record = store.load(&principal, uid).map_err(|e| Failure::store(principal.as_str(), &e))?.value;
+    if record.object.is_none() {
+        return Err(Failure::new(EX_USAGE, format!("{principal} holds nothing with UID {uid}")));
+    }
+    let action = match delegate {
+        Some((to, comment)) => LocalAction::Delegate { uid: uid.to_string(), to: address(to)?, comment },
+        None => LocalAction::Refresh { uid: uid.to_string() },
+    };
+    act(session, store.as_mut(), &principal, uid, action)
+}
+
+/// Runs a local action through the engine, and says what came of it.
+fn act(
+    session: &mut Session,
+    store: &mut dyn imip_core::Store,
+    principal: &CalAddress,
+    uid: &str,
+    action: LocalAction,
+) -> Result<(), Failure> {
     let mut transport = session.transport();
     let sink: &mut dyn imip_core::Transport =
         if session.dry_run { &mut session.recorded } else { transport.as_mut() };
     let mut env = Env::new(session.now, &mut session.ids);
     let input = Input::Local { principal: principal.clone(), action };
-    let report = run_once(&session.engine, &mut env, store.as_mut(), sink, &input)
+    let report = run_once(&session.engine, &mut env, store, sink, &input)
         .map_err(|e| Failure::drive(principal.as_str(), &e))?;
     tracing::info!(principal = %principal, uid, outcome = %report.outcome.disposition, "local action");
     if report.is_refused() {

@@ -32,8 +32,8 @@ pub(crate) struct Summary {
     /// The body of the HTML part (a fragment; [`summary_mail`] wraps it
     /// in a document).
     pub(crate) html: String,
-    /// The `lang` of the HTML document.
-    pub(crate) lang: &'static str,
+    /// The language of the HTML document.
+    pub(crate) lang: imip_core::words::Lang,
 }
 
 /// The mails to put in the mailbox for one received mail, in order.
@@ -51,7 +51,7 @@ pub(crate) fn compose(
 ) -> Vec<Vec<u8>> {
     let Some(summary) = summary else { return vec![original.to_vec()] };
     let with_note = Summary {
-        text: format!("{}\n{attached}\n", summary.text.trim_end_matches('\n').to_string() + "\n"),
+        text: format!("{}\n\n{attached}\n", summary.text.trim_end_matches('\n')),
         html: format!(
             "{}<p style=\"font-family:sans-serif;color:#4a5159\">{}</p>\n",
             summary.html,
@@ -108,10 +108,7 @@ fn summary_mail(original: &[u8], summary: &Summary, date: &str, message_id: &str
         boundary.push('=');
     }
     let alternative_boundary = format!("{boundary}-alt");
-    let html = format!(
-        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"></head><body>\n{}</body></html>\n",
-        summary.lang, summary.html
-    );
+    let html = imip_core::words::html_document(summary.lang, &summary.html);
     let alternative = format!(
         "Content-Type: multipart/alternative; boundary=\"{alternative_boundary}\"\r\n\r\n\
          --{alternative_boundary}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n\
@@ -333,7 +330,7 @@ mod tests {
         let summary = Summary {
             text: "Alice invites you.".into(),
             html: "<p>Alice invites you.</p>".into(),
-            lang: "en",
+            lang: imip_core::words::Lang::En,
         };
         let mails = |mode| compose(mode, ORIGINAL, Some(&summary), "Attached.", "Thu, 1 Jan 1970", "7@x");
         let wrapped = String::from_utf8(mails(IncomingMode::SummaryWrapsMessage).remove(0)).unwrap();
@@ -384,7 +381,7 @@ mod tests {
             compose(
                 IncomingMode::SummaryWrapsMessage,
                 original,
-                Some(&Summary { text: "s".into(), html: "s".into(), lang: "en" }),
+                Some(&Summary { text: "s".into(), html: "s".into(), lang: imip_core::words::Lang::En }),
                 "a",
                 "d",
                 "7@x",

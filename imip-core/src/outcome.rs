@@ -60,7 +60,16 @@ impl Outcome {
     /// The notices for the user.
     pub fn notices(&self) -> impl Iterator<Item = &Notice> {
         self.effects.iter().filter_map(|e| match e {
-            Effect::Notify(n) => Some(n),
+            Effect::Notify(notice) => Some(notice),
+            _ => None,
+        })
+    }
+
+    /// The copy the decision stores, if it stores one (its last
+    /// [`Effect::PutObject`]): what a summary of it shows.
+    pub fn stored_object(&self) -> Option<&SchedulingObject> {
+        self.effects.iter().rev().find_map(|e| match e {
+            Effect::PutObject(object) => Some(object),
             _ => None,
         })
     }

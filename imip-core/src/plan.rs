@@ -213,15 +213,7 @@ fn owner_notice(
     }
     let from = engine.config().sender.as_ref().unwrap_or(principal);
     // The resource's copy as the decision leaves it holds the details.
-    let object = outcome
-        .effects
-        .iter()
-        .rev()
-        .find_map(|e| match e {
-            Effect::PutObject(object) => Some(object),
-            _ => None,
-        })
-        .or(loaded.record.value.object.as_ref());
+    let object = outcome.stored_object().or(loaded.record.value.object.as_ref());
     // In the resource's language, and in the zone its times are read in.
     let reader = crate::words::Reader { lang: voice.reader.lang, zone: expansion.zone };
     Some(render_owner_notice(&notices, object, principal, from, owner, &reader, env))

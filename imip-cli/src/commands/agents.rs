@@ -8,7 +8,7 @@ use crate::session::Session;
 use imip_core::drive::{DriveError, MailReport, deliver_mail, record_sent_mail};
 use imip_core::prefs::PrefKey;
 use imip_core::words::{self, Arg, Reader};
-use imip_core::{CalAddress, Disposition, Effect, Env, Notice, StoreError, Transport, TransportError};
+use imip_core::{CalAddress, Disposition, Env, Notice, StoreError, Transport, TransportError};
 use std::path::PathBuf;
 
 /// `imip person`: process for each recipient, then deliver to their
@@ -215,10 +215,7 @@ fn summary_of(report: &MailReport, reader: &Reader) -> Option<mailbox::Summary> 
     for part in &report.parts {
         let notices: Vec<&Notice> = part.outcome.notices().collect();
         // The copy after the decision holds the details to show.
-        let object = part.outcome.effects.iter().rev().find_map(|e| match e {
-            Effect::PutObject(object) => Some(object),
-            _ => None,
-        });
+        let object = part.outcome.stored_object();
         for notice in &notices {
             match object {
                 Some(object) => {
@@ -251,7 +248,7 @@ fn summary_of(report: &MailReport, reader: &Reader) -> Option<mailbox::Summary> 
     }
     all_text.push_str(&text);
     all_html.push_str(&html);
-    Some(mailbox::Summary { text: all_text.trim_end().to_string() + "\n", html: all_html, lang: lang.tag() })
+    Some(mailbox::Summary { text: all_text.trim_end().to_string() + "\n", html: all_html, lang })
 }
 
 /// The info line per message and principal (no calendar content), and

@@ -124,12 +124,13 @@ pub(crate) fn expand_components<'a>(
                 let mut keys = BTreeSet::new();
                 let excluded = Exclusions::of(component, zones);
                 let rdate_list = rdates(component, zones, &span);
+                let period_ends: std::collections::BTreeMap<Timestamp, Timestamp> =
+                    rdate_list.iter().filter_map(|(key, end)| Some((*key, (*end)?))).collect();
                 // Each instance's own start and end: its RDATE period's, or
                 // the master's length.
                 let natural = |key: Timestamp| {
                     let (start, end) = span.at(key);
-                    let own = rdate_list.iter().find(|(k, _)| *k == key).and_then(|(_, end)| *end);
-                    (start, own.unwrap_or(end).max(start))
+                    (start, period_ends.get(&key).copied().unwrap_or(end).max(start))
                 };
                 let mut add = |key: Timestamp,
                                end: Option<Timestamp>,

@@ -135,10 +135,7 @@ pub(crate) fn render_owner_notice(
         text.push('\n');
         html.push_str(&card.to_html());
     }
-    let html = format!(
-        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"></head><body>\n{html}</body></html>\n",
-        reader.lang.tag()
-    );
+    let html = crate::words::html_document(reader.lang, &html);
     let title = notices.first().map(|n| n.title.as_str()).unwrap_or("");
     let bytes = MessageBuilder::new()
         .from(Address::new_address(None::<&str>, from.as_str()))

@@ -139,12 +139,7 @@ pub(crate) fn comment_of(component: &ICalendarComponent) -> Option<String> {
 
 /// The first COMMENT's text, formatted for a notice (" Comment: …").
 pub(crate) fn comment_suffix(component: &ICalendarComponent) -> String {
-    component
-        .property(&ICalendarProperty::Comment)
-        .and_then(|e| e.values.first())
-        .and_then(|v| v.as_text())
-        .map(|c| format!(" Comment: {c}"))
-        .unwrap_or_default()
+    comment_of(component).map(|c| format!(" Comment: {c}")).unwrap_or_default()
 }
 
 /// Adds a COMMENT.

@@ -7,8 +7,9 @@
 use calcard::icalendar::{ICalendarComponent, ICalendarProperty, ICalendarValue};
 
 /// The date and time properties whose every value must be a valid DATE,
-/// DATE-TIME or (for RDATE) PERIOD (RFC 5545 §3.3.4, §3.3.5, §3.3.9).
-const DATE_PROPERTIES: [ICalendarProperty; 6] = [
+/// DATE-TIME or (for RDATE) PERIOD (RFC 5545 §3.3.4, §3.3.5, §3.3.9);
+/// also the properties whose TZID must name a usable zone.
+pub(crate) const DATE_PROPERTIES: [ICalendarProperty; 6] = [
     ICalendarProperty::Dtstart,
     ICalendarProperty::Dtend,
     ICalendarProperty::Due,

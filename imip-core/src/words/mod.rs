@@ -11,7 +11,7 @@
 
 mod summary;
 
-pub use summary::{Card, Reader, card, escape, message_card, owner_card, summary};
+pub use summary::{Card, Reader, card, escape, html_document, message_card, owner_card, summary};
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};

@@ -213,6 +213,15 @@ impl Card {
     }
 }
 
+/// A whole HTML document around `body` (cards and paragraphs), in
+/// `lang`, for the HTML part of a mail.
+pub fn html_document(lang: Lang, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"></head><body>\n{body}</body></html>\n",
+        lang.tag()
+    )
+}
+
 /// Text as HTML text: `&`, `<`, `>`, `"` and `'` escaped.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -309,18 +309,10 @@ fn unusable_timezone(
     component: &calcard::icalendar::ICalendarComponent,
     zones: &crate::model::Zones,
 ) -> Option<String> {
-    const TIMED: [ICalendarProperty; 6] = [
-        ICalendarProperty::Dtstart,
-        ICalendarProperty::Dtend,
-        ICalendarProperty::Due,
-        ICalendarProperty::RecurrenceId,
-        ICalendarProperty::Exdate,
-        ICalendarProperty::Rdate,
-    ];
     component
         .entries
         .iter()
-        .filter(|e| TIMED.contains(&e.name))
+        .filter(|e| crate::model::values::DATE_PROPERTIES.contains(&e.name))
         .filter_map(|e| e.tz_id())
         .find(|tzid| zones.unusable(tzid))
         .map(str::to_string)

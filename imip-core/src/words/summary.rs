@@ -546,7 +546,10 @@ fn repeats(master: &ICalendarComponent, reader: &Reader) -> Option<String> {
             if rule.until.as_ref().is_some_and(|u| u.hour.is_none()) { chrono_tz::UTC } else { reader.zone };
         parts.push(lang.text("repeats-until", &[("date", Arg::Text(&date_only(until, zone, lang)))]));
     } else if let Some(count) = rule.count {
-        parts.push(lang.text("repeats-count", &[("count", Arg::Number(i64::from(count)))]));
+        // "every week on Monday, 20 times": the count is a clause of its own.
+        let how_often = parts.join(" ");
+        let count = lang.text("repeats-count", &[("count", Arg::Number(i64::from(count)))]);
+        return Some(format!("{how_often}, {count}"));
     }
     Some(parts.join(" "))
 }
@@ -679,6 +682,19 @@ ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR
             assert!(!text.contains("headline-") && !text.contains("label-"), "a message id leaked: {text}");
             insta::assert_snapshot!(format!("summaries_{}", lang.tag()), text);
         }
+    }
+
+    #[test]
+    fn a_count_is_its_own_clause() {
+        let weekly = Q1.replace(
+            "RRULE:FREQ=WEEKLY;BYDAY=TU;UNTIL=20250401T130000Z",
+            "RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=20",
+        );
+        let object = SchedulingObject::parse(&weekly).unwrap();
+        let text = summary(None, &object, &Reader { lang: Lang::En, zone: chrono_tz::UTC });
+        assert!(text.contains("Repeats:   every week on Tuesday, 20 times\n"), "{text}");
+        let text = summary(None, &object, &Reader { lang: Lang::De, zone: chrono_tz::UTC });
+        assert!(text.contains("jede Woche am Dienstag, 20 Mal\n"), "{text}");
     }
 
     #[test]

@@ -114,3 +114,8 @@ owner-can = { $actions ->
     [decline] Du kan afslå denne booking.
     *[other] Du behøver ikke at gøre noget.
   }
+
+agenda-title = { $who }: { $first } – { $last } ({ $zone })
+agenda-nothing = intet planlagt
+agenda-you-organize = du er arrangør
+agenda-waits = ? venter på svar

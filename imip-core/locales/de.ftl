@@ -114,3 +114,8 @@ owner-can = { $actions ->
     [decline] Sie können diese Buchung ablehnen.
     *[other] Sie müssen nichts tun.
   }
+
+agenda-title = { $who }: { $first } – { $last } ({ $zone })
+agenda-nothing = nichts geplant
+agenda-you-organize = von dir organisiert
+agenda-waits = ? wartet auf eine Antwort

@@ -115,3 +115,8 @@ owner-can = { $actions ->
     [decline] You can decline this booking.
     *[other] There is nothing for you to do.
   }
+
+agenda-title = { $who }: { $first } – { $last } ({ $zone })
+agenda-nothing = nothing planned
+agenda-you-organize = you organize
+agenda-waits = ? waits for an answer

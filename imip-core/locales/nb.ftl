@@ -114,3 +114,8 @@ owner-can = { $actions ->
     [decline] Du kan avslå denne bookingen.
     *[other] Du trenger ikke å gjøre noe.
   }
+
+agenda-title = { $who }: { $first } – { $last } ({ $zone })
+agenda-nothing = ingenting planlagt
+agenda-you-organize = du er arrangør
+agenda-waits = ? venter på svar

@@ -9,7 +9,10 @@
 //! reader's zone. Rendering is pure: it takes the notice, the object, the
 //! language and the zone as values ([`Reader`], [`summary`]).
 
+mod agenda;
 mod summary;
+
+pub use agenda::{AgendaEntry, agenda, entries};
 
 pub use summary::{Card, Reader, card, escape, html_document, message_card, owner_card, summary};
 

@@ -452,14 +452,14 @@ fn partstat_key(partstat: PartStat) -> &'static str {
     }
 }
 
-fn answer(partstat: PartStat, lang: Lang) -> String {
+pub(super) fn answer(partstat: PartStat, lang: Lang) -> String {
     match partstat_key(partstat) {
         "other" => lang.text("answer-other", &[("answer", Arg::Text(partstat.as_str()))]),
         key => lang.text(&format!("answer-{key}"), &[]),
     }
 }
 
-fn text_of(component: &ICalendarComponent, name: &ICalendarProperty) -> Option<String> {
+pub(super) fn text_of(component: &ICalendarComponent, name: &ICalendarProperty) -> Option<String> {
     component
         .property(name)
         .and_then(|e| e.values.first())
@@ -507,11 +507,11 @@ fn offset(zone: chrono_tz::Tz, at: Timestamp) -> i32 {
     zone.offset_from_utc_datetime(&at.to_chrono().naive_utc()).fix().local_minus_utc()
 }
 
-fn date(at: Timestamp, zone: chrono_tz::Tz, lang: Lang) -> String {
+pub(super) fn date(at: Timestamp, zone: chrono_tz::Tz, lang: Lang) -> String {
     at.to_chrono().with_timezone(&zone).format_localized(lang.date_pattern(), lang.locale()).to_string()
 }
 
-fn time(at: Timestamp, zone: chrono_tz::Tz) -> String {
+pub(super) fn time(at: Timestamp, zone: chrono_tz::Tz) -> String {
     at.to_chrono().with_timezone(&zone).format("%H:%M").to_string()
 }
 

@@ -167,7 +167,8 @@ pub(crate) enum Command {
         command: PolicyCommand,
     },
     /// List what waits for a decision: invitations, held bookings and
-    /// counter-proposals.
+    /// counter-proposals, with when they are (in the user's zone) and a
+    /// short handle that other commands take in place of the UID.
     ///
     /// Example: imip pending --user bob@example.com
     Pending {
@@ -184,7 +185,7 @@ pub(crate) enum Command {
         /// The user or resource.
         #[arg(long = "as", value_name = "ADDR")]
         principal: String,
-        /// The UID.
+        /// The UID, or the handle `imip pending` shows.
         uid: String,
         /// Whose counter-proposal or reply [default: the one queued].
         #[arg(long, value_name = "ADDR")]
@@ -199,7 +200,7 @@ pub(crate) enum Command {
         /// The user or resource.
         #[arg(long = "as", value_name = "ADDR")]
         principal: String,
-        /// The UID.
+        /// The UID, or the handle `imip pending` shows.
         uid: String,
         /// Whose counter-proposal or reply [default: the one queued].
         #[arg(long, value_name = "ADDR")]
@@ -216,7 +217,7 @@ pub(crate) enum Command {
         /// The user.
         #[arg(long = "as", value_name = "ADDR")]
         principal: String,
-        /// The UID.
+        /// The UID, or the handle `imip pending` shows.
         uid: String,
     },
     /// Hand your place at an event to someone else: they get the
@@ -227,7 +228,7 @@ pub(crate) enum Command {
         /// The user.
         #[arg(long = "as", value_name = "ADDR")]
         principal: String,
-        /// The UID.
+        /// The UID, or the handle `imip pending` shows.
         uid: String,
         /// Who goes instead.
         #[arg(long, value_name = "ADDR")]
@@ -235,6 +236,61 @@ pub(crate) enum Command {
         /// A COMMENT for the organizer and the delegate.
         #[arg(long)]
         comment: Option<String>,
+    },
+    /// Propose another time or place for an invitation you hold: the
+    /// organizer gets a COUNTER (RFC 5546 §3.2.7), and decides.
+    ///
+    /// UID is the event's UID or the handle `imip pending` shows. Times
+    /// are wall-clock times in --zone (default: your TZID preference).
+    ///
+    /// Example: imip counter --as bob@example.com 4kq2zr --start "2027-01-12 14:00" --duration 1h --comment "Could we meet after lunch?"
+    Counter {
+        /// The user.
+        #[arg(long = "as", value_name = "ADDR")]
+        principal: String,
+        /// The UID, or its handle.
+        uid: String,
+        #[command(flatten)]
+        time: TimeArgs,
+        /// Propose this place.
+        #[arg(long)]
+        location: Option<String>,
+        /// A COMMENT for the organizer.
+        #[arg(long)]
+        comment: Option<String>,
+    },
+    /// Organize events: create, edit and cancel them. Invitations,
+    /// updates and cancellations go out by mail through the same engine
+    /// as the agents (RFC 5546 §3.2.2, §3.2.5).
+    Event {
+        #[command(subcommand)]
+        command: EventCommand,
+    },
+    /// A calendar at a glance: a day, week or month of a person's or a
+    /// room's events, in their zone, with what waits for an answer
+    /// marked `?`.
+    ///
+    /// Example: imip agenda --as bob@example.com --week --from 2027-01-11
+    Agenda {
+        /// Whose calendar.
+        #[arg(long = "as", value_name = "ADDR")]
+        principal: String,
+        /// One day.
+        #[arg(long, conflicts_with_all = ["week", "month"])]
+        day: bool,
+        /// Seven days (the default).
+        #[arg(long, conflicts_with = "month")]
+        week: bool,
+        /// A calendar month.
+        #[arg(long)]
+        month: bool,
+        /// The first day, YYYY-MM-DD [default: today; for --week the
+        /// Monday of that week, for --month the first of the month].
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// The zone [default: the TZID preference, else UTC].
+        #[arg(long, value_name = "TZID")]
+        zone: Option<String>,
     },
     /// Mail waiting to be sent.
     Outbox {
@@ -255,6 +311,108 @@ pub(crate) enum Command {
     Store {
         #[command(subcommand)]
         command: StoreCommand,
+    },
+}
+
+/// When something happens: wall-clock times in a zone.
+#[derive(Args, Default)]
+pub(crate) struct TimeArgs {
+    /// The start: "YYYY-MM-DD HH:MM".
+    #[arg(long, value_name = "TIME")]
+    pub(crate) start: Option<String>,
+    /// The end: "YYYY-MM-DD HH:MM", or "HH:MM" on the start's day.
+    #[arg(long, value_name = "TIME", conflicts_with = "duration")]
+    pub(crate) end: Option<String>,
+    /// The length instead of an end: 90m, 1h, 1h30m.
+    #[arg(long, value_name = "LENGTH")]
+    pub(crate) duration: Option<String>,
+    /// The zone of the times [default: the TZID preference, else UTC].
+    #[arg(long, value_name = "TZID")]
+    pub(crate) zone: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum EventCommand {
+    /// Create an event and invite people and rooms.
+    ///
+    /// The UID is printed. Without attendees, the event is only stored.
+    ///
+    /// Example: imip event create --as alice@example.com --title "Q1 planning" --start "2027-01-12 10:00" --duration 1h --zone Europe/Oslo --attendee bob@example.com --room room1@example.com --repeat "FREQ=WEEKLY;COUNT=4"
+    Create {
+        /// The organizer.
+        #[arg(long = "as", value_name = "ADDR")]
+        principal: String,
+        /// The title.
+        #[arg(long)]
+        title: String,
+        #[command(flatten)]
+        time: TimeArgs,
+        /// Where.
+        #[arg(long)]
+        location: Option<String>,
+        /// What it is about.
+        #[arg(long)]
+        description: Option<String>,
+        /// Someone to invite (repeatable).
+        #[arg(long = "attendee", value_name = "ADDR")]
+        attendees: Vec<String>,
+        /// A room or equipment to book (repeatable).
+        #[arg(long = "room", value_name = "ADDR")]
+        rooms: Vec<String>,
+        /// How it repeats, as an RRULE: FREQ=WEEKLY;COUNT=4.
+        #[arg(long, value_name = "RULE")]
+        repeat: Option<String>,
+    },
+    /// Change an event you organize: everyone gets the update; people
+    /// taken off get a cancellation.
+    ///
+    /// Example: imip event edit --as alice@example.com 4kq2zr --start "2027-01-12 11:00" --duration 1h --location "Room 4.12"
+    Edit {
+        /// The organizer.
+        #[arg(long = "as", value_name = "ADDR")]
+        principal: String,
+        /// The UID, or its handle.
+        uid: String,
+        /// A new title.
+        #[arg(long)]
+        title: Option<String>,
+        #[command(flatten)]
+        time: TimeArgs,
+        /// A new place.
+        #[arg(long, conflicts_with = "no_location")]
+        location: Option<String>,
+        /// No place any more.
+        #[arg(long)]
+        no_location: bool,
+        /// A new description.
+        #[arg(long)]
+        description: Option<String>,
+        /// Someone more to invite (repeatable).
+        #[arg(long = "invite", value_name = "ADDR")]
+        invite: Vec<String>,
+        /// A room more to book (repeatable).
+        #[arg(long = "room", value_name = "ADDR")]
+        rooms: Vec<String>,
+        /// Someone (or a room) to take off the event (repeatable).
+        #[arg(long = "uninvite", value_name = "ADDR")]
+        uninvite: Vec<String>,
+        /// A new RRULE for the series.
+        #[arg(long, value_name = "RULE", conflicts_with = "once")]
+        repeat: Option<String>,
+        /// Happen once: no recurrence any more.
+        #[arg(long)]
+        once: bool,
+    },
+    /// Cancel an event you organize: everyone invited gets a
+    /// cancellation.
+    ///
+    /// Example: imip event cancel --as alice@example.com 4kq2zr
+    Cancel {
+        /// The organizer.
+        #[arg(long = "as", value_name = "ADDR")]
+        principal: String,
+        /// The UID, or its handle.
+        uid: String,
     },
 }
 

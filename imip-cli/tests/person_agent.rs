@@ -49,7 +49,7 @@ fn an_invitation_is_recorded_and_delivered_wrapped_with_a_summary() {
     assert!(data.contains("UID:p1@example.com"), "the original is attached");
     // The store holds Bob's copy, and his invitation waits for an answer.
     let pending = imip(dir.path(), &["--config", "imip.toml", "pending"], b"");
-    assert!(String::from_utf8_lossy(&pending.stdout).contains("bob@example.com\tp1@example.com\tinvitation"));
+    assert!(String::from_utf8_lossy(&pending.stdout).contains("\tbob@example.com\tinvitation to answer\t"));
     // The info line names the message, method, principal and outcome, and no content.
     let log = stderr(&out);
     assert!(log.contains("message_id=\"p1@example.com\"") && log.contains("method=\"REQUEST\""), "{log}");

@@ -292,7 +292,7 @@ impl Prefs {
 
 /// An IANA zone by name, or the IANA zone a Windows or vendor name maps
 /// to (calcard's table).
-pub(crate) fn parse_zone(name: &str) -> Option<chrono_tz::Tz> {
+pub fn parse_zone(name: &str) -> Option<chrono_tz::Tz> {
     if let Ok(zone) = chrono_tz::Tz::from_str(name) {
         return Some(zone);
     }

@@ -2,11 +2,13 @@
 
 mod agents;
 mod itip;
+mod organize;
 mod upkeep;
 mod users;
 
 use crate::args::{
-    Cli, Command, FreebusyCommand, ItipCommand, OutboxCommand, PolicyCommand, PrefsCommand, StoreCommand,
+    Cli, Command, EventCommand, FreebusyCommand, ItipCommand, OutboxCommand, PolicyCommand, PrefsCommand,
+    StoreCommand,
 };
 use crate::exit::{EX_NOINPUT, EX_USAGE, Failure};
 use crate::session::Session;
@@ -62,6 +64,68 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
         Command::Delegate { principal, uid, to, comment } => {
             users::ask(session, &principal, &uid, Some((&to, comment)))
         }
+        Command::Counter { principal, uid, time, location, comment } => {
+            organize::counter(session, &principal, &uid, &time, location, comment)
+        }
+        Command::Event { command } => match command {
+            EventCommand::Create {
+                principal,
+                title,
+                time,
+                location,
+                description,
+                attendees,
+                rooms,
+                repeat,
+            } => organize::create(
+                session,
+                &principal,
+                title,
+                &time,
+                location,
+                description,
+                &attendees,
+                &rooms,
+                repeat,
+            ),
+            EventCommand::Edit {
+                principal,
+                uid,
+                title,
+                time,
+                location,
+                no_location,
+                description,
+                invite,
+                rooms,
+                uninvite,
+                repeat,
+                once,
+            } => organize::edit(
+                session,
+                &principal,
+                &uid,
+                title,
+                &time,
+                if no_location { Some(None) } else { location.map(Some) },
+                description,
+                &invite,
+                &rooms,
+                &uninvite,
+                if once { Some(None) } else { repeat.map(Some) },
+            ),
+            EventCommand::Cancel { principal, uid } => organize::cancel(session, &principal, &uid),
+        },
+        Command::Agenda { principal, day, week: _, month, from, zone } => {
+            let span = if day {
+                organize::Span::Day
+            } else if month {
+                organize::Span::Month
+            } else {
+                organize::Span::Week
+            };
+            organize::agenda(session, &principal, span, from.as_deref(), zone.as_deref())
+        }
         Command::Outbox { command: OutboxCommand::Flush } => upkeep::flush(session),
         Command::Outbox { command: OutboxCommand::List } => upkeep::list(session),
         Command::Outbox { command: OutboxCommand::Remove { id } } => upkeep::remove(session, &id),
@@ -96,6 +160,26 @@ fn policy_check(file: &std::path::Path) -> Result<(), Failure> {
 /// Reads an address given on the command line.
 pub(crate) fn address(text: &str) -> Result<CalAddress, Failure> {
     CalAddress::parse(text).ok_or_else(|| Failure::new(EX_USAGE, format!("{text:?} is not a mail address")))
+}
+
+/// The UID a person means by `name`: a UID `principal` holds, or the
+/// handle `imip pending` and `imip agenda` show for one.
+pub(crate) fn resolve_uid(
+    store: &dyn imip_core::Store,
+    principal: &CalAddress,
+    name: &str,
+) -> Result<String, Failure> {
+    use imip_core::handle::{Resolved, resolve};
+    let uids = store.uids(principal).map_err(|e| Failure::store(principal.as_str(), &e))?;
+    match resolve(name, uids.iter().map(String::as_str)) {
+        Resolved::Uid(uid) => Ok(uid),
+        // Not held: the UID itself, for the command to say so.
+        Resolved::Unknown => Ok(name.to_string()),
+        Resolved::Ambiguous(uids) => Err(Failure::new(
+            EX_USAGE,
+            format!("{name:?} stands for more than one event; give the UID: {}", uids.join(", ")),
+        )),
+    }
 }
 
 /// Reads the message: from a file, or stdin.

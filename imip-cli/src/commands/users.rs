@@ -1,7 +1,7 @@
 //! Users and their decisions: `init-user`, `prefs`, `pending`,
 //! `approve`, `decline`, `freebusy`.
 
-use super::address;
+use super::{address, resolve_uid};
 use crate::exit::{EX_USAGE, Failure};
 use crate::session::Session;
 use imip_core::drive::run_once;
@@ -100,7 +100,9 @@ pub(crate) fn prefs_list(session: &Session, user: &str) -> Result<(), Failure> {
     crate::emit(&text)
 }
 
-/// `imip pending`: one line per queued decision.
+/// `imip pending`: one line per queued decision: the handle other
+/// commands take for the UID, the user, what waits, when the event is
+/// (in the user's zone), its title, and the UID.
 pub(crate) fn pending(session: &Session, user: Option<&str>) -> Result<(), Failure> {
     let store = session.open_existing_store()?;
     let users = match user {
@@ -109,17 +111,25 @@ pub(crate) fn pending(session: &Session, user: Option<&str>) -> Result<(), Failu
     };
     let mut text = String::new();
     for user in users {
+        let prefs = store.prefs(&user).map_err(|e| Failure::store(user.as_str(), &e))?;
+        let zone = session
+            .settings
+            .pref(&prefs, imip_core::prefs::PrefKey::Zone.name())
+            .and_then(imip_core::prefs::parse_zone)
+            .unwrap_or(chrono_tz::UTC);
         for (uid, request) in store.pending(&user).map_err(|e| Failure::store(user.as_str(), &e))? {
             // "an invitation to answer" → "invitation to answer"
             let kind = request.kind.to_string();
             let what = kind.strip_prefix("an ").or_else(|| kind.strip_prefix("a ")).unwrap_or(&kind);
-            let title = store
-                .load(&user, &uid)
-                .ok()
-                .and_then(|r| r.value.object)
-                .map(|o| o.title())
-                .unwrap_or_default();
-            text.push_str(&format!("{user}\t{uid}\t{what}\tqueued {}\t{title}\n", request.queued_at));
+            let object = store.load(&user, &uid).ok().and_then(|r| r.value.object);
+            let title = object.as_ref().map(|o| o.title()).unwrap_or_default();
+            let when = object.as_ref().and_then(|o| o.first_span()).map_or_else(String::new, |(start, _)| {
+                start.to_chrono().with_timezone(&zone).format("%Y-%m-%d %H:%M %Z").to_string()
+            });
+            text.push_str(&format!(
+                "{}\t{user}\t{what}\t{when}\t{title}\t{uid}\n",
+                imip_core::handle::handle(&uid)
+            ));
         }
     }
     crate::emit(&text)
@@ -136,6 +146,7 @@ pub(crate) fn decide(
 ) -> Result<(), Failure> {
     let principal = address(principal)?;
     let mut store = session.open_store()?;
+    let uid = &resolve_uid(store.as_ref(), &principal, uid)?;
     let record = store.load(&principal, uid).map_err(|e| Failure::store(principal.as_str(), &e))?.value;
     let from: Option<CalAddress> = from.map(address).transpose()?;
     // A counter-proposal, or a reply from someone not invited, is
@@ -175,6 +186,7 @@ pub(crate) fn ask(
 ) -> Result<(), Failure> {
     let principal = address(principal)?;
     let mut store = session.open_store()?;
+    let uid = &resolve_uid(store.as_ref(), &principal, uid)?;
     let record = store.load(&principal, uid).map_err(|e| Failure::store(principal.as_str(), &e))?.value;
     if record.object.is_none() {
         return Err(Failure::new(EX_USAGE, format!("{principal} holds nothing with UID {uid}")));
@@ -187,7 +199,7 @@ pub(crate) fn ask(
 }
 
 /// Runs a local action through the engine, and says what came of it.
-fn act(
+pub(crate) fn act(
     session: &mut Session,
     store: &mut dyn imip_core::Store,
     principal: &CalAddress,

@@ -261,3 +261,43 @@ fn the_dry_run_mbox_is_dated_and_boundaries_have_one_prefix() {
     assert!(delivered.contains("boundary=\"imip-summary-"), "{delivered}");
     assert!(!delivered.contains("imip-summary-imip-"), "{delivered}");
 }
+
+#[test]
+fn a_room_answers_in_its_own_language() {
+    let dir = setup();
+    let prefs =
+        imip(dir.path(), &["--config", "imip.toml", "prefs", "set", "room@example.com", "LANG", "de"], "");
+    assert_eq!(prefs.status.code(), Some(0), "{}", stderr(&prefs));
+    let zone = imip(
+        dir.path(),
+        &["--config", "imip.toml", "prefs", "set", "room@example.com", "TZID", "Europe/Berlin"],
+        "",
+    );
+    assert_eq!(zone.status.code(), Some(0), "{}", stderr(&zone));
+    // The calendar part of the one mail in a dry run's mbox, decoded.
+    let calendar = |out: &Output| {
+        let mbox = String::from_utf8_lossy(&out.stdout).into_owned();
+        let mail = mbox.split_once('\n').map(|(_, rest)| rest.to_string()).unwrap_or_default();
+        let message = mail_parser::MessageParser::default().parse(mail.as_bytes()).expect("a mail");
+        let part = message
+            .parts
+            .iter()
+            .find(|p| {
+                mail_parser::MimeHeaders::content_type(*p).is_some_and(|c| c.subtype() == Some("calendar"))
+            })
+            .expect("a calendar part");
+        part.text_contents().unwrap_or_default().replace("\r\n ", "").replace("\n ", "")
+    };
+    let first = imip(dir.path(), RUN, &request("de1@example.com", "alice@example.com"));
+    let mbox = calendar(&first);
+    assert!(mbox.contains("COMMENT:room@example.com hat die gewünschte Zeit gebucht."), "{mbox}");
+    let second = imip(dir.path(), RUN, &request("de2@example.com", "bob@example.com"));
+    let mbox = calendar(&second);
+    // 14:00 UTC is 15:00 in Berlin in March.
+    assert!(
+        mbox.contains(
+            "COMMENT:room@example.com ist um 2030-03-10 15:00 (Europe/Berlin) nicht frei: bereits gebucht."
+        ),
+        "{mbox}"
+    );
+}

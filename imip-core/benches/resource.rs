@@ -76,8 +76,17 @@ fn bench(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("evaluate", n), &n, |b, _| {
             b.iter(|| {
                 black_box(
-                    evaluate(&directory, resource, &booking, &store, now, expansion.zone, false)
-                        .expect("evaluate"),
+                    evaluate(
+                        &directory,
+                        resource,
+                        &booking,
+                        &store,
+                        now,
+                        expansion.zone,
+                        imip_core::words::Lang::En,
+                        false,
+                    )
+                    .expect("evaluate"),
                 )
             })
         });

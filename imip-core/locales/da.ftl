@@ -119,3 +119,41 @@ agenda-title = { $who }: { $first } – { $last } ({ $zone })
 agenda-nothing = intet planlagt
 agenda-you-organize = du er arrangør
 agenda-waits = ? venter på svar
+
+reason-not-allowed = { $resource } kan ikke bookes af { $organizer }.
+reason-only-from-domain = { $resource } kan kun bookes fra { $domain }.
+reason-needs-approval = bookinger fra { $organizer } skal godkendes af { $owner }.
+reason-no-free-slot = { $resource } er optaget { $at } og har ingen ledig tid af den længde i de følgende { $days } dag(e).
+reason-delegated = { $resource } { $kind ->
+    [busy] er optaget
+    *[collection] er en samling
+  }; { $to } bliver bedt om at tage bookingen.
+reason-no-member-free = Beklager: intet medlem af { $resource } er ledigt på det tidspunkt.
+reason-beyond-window = { $resource } tager imod bookinger op til { $days } dag(e) frem, indtil { $latest }.
+reason-not-booked-after = Forekomster efter { $latest } er ikke booket.
+reason-too-short = { $resource } bookes i mindst { $length }.
+reason-too-long = { $resource } bookes i højst { $length }.
+reason-no-working-hours = { $resource } kan ikke læse sin arbejdstid.
+reason-no-recurring = { $resource } tager ikke imod gentagne bookinger.
+reason-unavailable = { $resource } er ikke ledig { $at }: { $why }.
+reason-instance-declined = Forekomsten { $at } er afslået: { $why }.
+reason-no-quota = Du har ingen kvote for { $resource }.
+reason-open-ended-under-quota = En serie uden slutning kan ikke bookes under en kvote for { $resource }.
+reason-quota-exceeded = Bookingen overskrider din kvote for { $resource }: { $limit } { $per ->
+    [day] pr. dag
+    [week] pr. uge
+    [month] pr. måned
+    *[upcoming] i kommende bookinger
+  }, { $used } allerede brugt.
+reason-already-holds-member = { $organizer } har allerede { $member } { $at }; kun én ressource fra denne gruppe ad gangen.
+reason-only-at = { $resource } kan kun bookes { $times }; { $at } kan ikke.
+reason-nothing-to-book = { $resource } kan ikke tage nogen forekomst af denne booking.
+reason-suggests = { $resource } foreslår et andet tidspunkt: { $start } til { $end }.
+reason-reserved = { $resource } har reserveret det ønskede tidspunkt, afventer godkendelse: { $why }
+reason-scheduled = { $resource } har booket det ønskede tidspunkt.
+reason-no-instance = { $resource } har ingen forekomst at booke i de dage, den planlægger.
+trouble-already-booked = allerede booket
+trouble-outside-working-hours = uden for arbejdstiden
+permitted-any-minute = ethvert minut
+permitted-past-the-hour = { $minutes } over hver time
+permitted-of-hours = { $minutes } i timerne { $hours }

@@ -119,3 +119,41 @@ agenda-title = { $who }: { $first } – { $last } ({ $zone })
 agenda-nothing = nichts geplant
 agenda-you-organize = von dir organisiert
 agenda-waits = ? wartet auf eine Antwort
+
+reason-not-allowed = { $resource } kann nicht von { $organizer } gebucht werden.
+reason-only-from-domain = { $resource } kann nur von { $domain } aus gebucht werden.
+reason-needs-approval = Buchungen von { $organizer } muss { $owner } genehmigen.
+reason-no-free-slot = { $resource } ist um { $at } nicht frei und hat in den folgenden { $days } Tag(en) keinen freien Zeitraum dieser Länge.
+reason-delegated = { $resource } { $kind ->
+    [busy] ist belegt
+    *[collection] ist eine Gruppe
+  }; { $to } wird gebeten, die Buchung zu übernehmen.
+reason-no-member-free = Leider ist zu dieser Zeit kein Mitglied von { $resource } frei.
+reason-beyond-window = { $resource } nimmt Buchungen bis zu { $days } Tag(e) im Voraus an, bis { $latest }.
+reason-not-booked-after = Termine nach { $latest } sind nicht gebucht.
+reason-too-short = { $resource } wird für mindestens { $length } gebucht.
+reason-too-long = { $resource } wird für höchstens { $length } gebucht.
+reason-no-working-hours = { $resource } kann seine Arbeitszeiten nicht lesen.
+reason-no-recurring = { $resource } nimmt keine Serienbuchungen an.
+reason-unavailable = { $resource } ist um { $at } nicht frei: { $why }.
+reason-instance-declined = Der Termin um { $at } ist abgelehnt: { $why }.
+reason-no-quota = Sie haben kein Kontingent für { $resource }.
+reason-open-ended-under-quota = Eine Serie ohne Ende kann mit einem Kontingent für { $resource } nicht gebucht werden.
+reason-quota-exceeded = Die Buchung überschreitet Ihr Kontingent für { $resource }: { $limit } { $per ->
+    [day] pro Tag
+    [week] pro Woche
+    [month] pro Monat
+    *[upcoming] in kommenden Buchungen
+  }, { $used } bereits verbraucht.
+reason-already-holds-member = { $organizer } hat um { $at } bereits { $member }; nur eine Ressource dieser Gruppe zugleich.
+reason-only-at = { $resource } kann nur { $times } gebucht werden; { $at } geht nicht.
+reason-nothing-to-book = { $resource } kann keinen Termin dieser Buchung übernehmen.
+reason-suggests = { $resource } schlägt eine andere Zeit vor: { $start } bis { $end }.
+reason-reserved = { $resource } hat die gewünschte Zeit vorgemerkt, die Genehmigung steht aus: { $why }
+reason-scheduled = { $resource } hat die gewünschte Zeit gebucht.
+reason-no-instance = { $resource } hat in den Tagen, die es plant, keinen Termin zu buchen.
+trouble-already-booked = bereits gebucht
+trouble-outside-working-hours = außerhalb der Arbeitszeit
+permitted-any-minute = jeder Minute
+permitted-past-the-hour = zu { $minutes } jeder Stunde
+permitted-of-hours = zu { $minutes } der Stunden { $hours }

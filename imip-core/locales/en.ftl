@@ -120,3 +120,42 @@ agenda-title = { $who }: { $first } – { $last } ({ $zone })
 agenda-nothing = nothing planned
 agenda-you-organize = you organize
 agenda-waits = ? waits for an answer
+
+# What a resource writes in the COMMENT of its answer.
+reason-not-allowed = { $resource } may not be booked by { $organizer }.
+reason-only-from-domain = { $resource } can only be booked from { $domain }.
+reason-needs-approval = bookings by { $organizer } need approval by { $owner }.
+reason-no-free-slot = { $resource } is unavailable at { $at } and has no free slot of that length in the following { $days } day(s).
+reason-delegated = { $resource } { $kind ->
+    [busy] is busy
+    *[collection] is a collection
+  }; { $to } is asked to take the booking.
+reason-no-member-free = Sorry: no member of { $resource } is free at that time.
+reason-beyond-window = { $resource } takes bookings up to { $days } day(s) ahead, until { $latest }.
+reason-not-booked-after = Instances after { $latest } are not booked.
+reason-too-short = { $resource } is booked for at least { $length }.
+reason-too-long = { $resource } is booked for at most { $length }.
+reason-no-working-hours = { $resource } cannot read its working hours.
+reason-no-recurring = { $resource } does not take recurring bookings.
+reason-unavailable = { $resource } is unavailable at { $at }: { $why }.
+reason-instance-declined = The instance at { $at } is declined: { $why }.
+reason-no-quota = You have no quota allocation for { $resource }.
+reason-open-ended-under-quota = A series without an end cannot be booked under a quota on { $resource }.
+reason-quota-exceeded = The booking exceeds your quota for { $resource }: { $limit } { $per ->
+    [day] per day
+    [week] per week
+    [month] per month
+    *[upcoming] in upcoming bookings
+  }, { $used } already used.
+reason-already-holds-member = { $organizer } already holds { $member } at { $at }; only one resource of this group at a time.
+reason-only-at = { $resource } can be booked only { $times }; { $at } is not.
+reason-nothing-to-book = { $resource } cannot take any instance of this booking.
+reason-suggests = { $resource } suggests another time: { $start } to { $end }.
+reason-reserved = { $resource } has reserved the requested time, pending approval: { $why }
+reason-scheduled = { $resource } has scheduled the requested time.
+reason-no-instance = { $resource } has no instance to book in the next days it schedules.
+trouble-already-booked = already booked
+trouble-outside-working-hours = outside working hours
+permitted-any-minute = any minute
+permitted-past-the-hour = at { $minutes } past the hour
+permitted-of-hours = at { $minutes } of hours { $hours }

@@ -119,3 +119,41 @@ agenda-title = { $who }: { $first } – { $last } ({ $zone })
 agenda-nothing = ingenting planlagt
 agenda-you-organize = du er arrangør
 agenda-waits = ? venter på svar
+
+reason-not-allowed = { $resource } kan ikke bookes av { $organizer }.
+reason-only-from-domain = { $resource } kan bare bookes fra { $domain }.
+reason-needs-approval = bookinger fra { $organizer } må godkjennes av { $owner }.
+reason-no-free-slot = { $resource } er opptatt { $at } og har ingen ledig tid av den lengden de neste { $days } dag(ene).
+reason-delegated = { $resource } { $kind ->
+    [busy] er opptatt
+    *[collection] er en samling
+  }; { $to } blir bedt om å ta bookingen.
+reason-no-member-free = Beklager: ingen i { $resource } er ledig på det tidspunktet.
+reason-beyond-window = { $resource } tar imot bookinger inntil { $days } dag(er) fram i tid, til { $latest }.
+reason-not-booked-after = Forekomster etter { $latest } er ikke booket.
+reason-too-short = { $resource } bookes i minst { $length }.
+reason-too-long = { $resource } bookes i høyst { $length }.
+reason-no-working-hours = { $resource } kan ikke lese arbeidstiden sin.
+reason-no-recurring = { $resource } tar ikke imot gjentatte bookinger.
+reason-unavailable = { $resource } er ikke ledig { $at }: { $why }.
+reason-instance-declined = Forekomsten { $at } er avslått: { $why }.
+reason-no-quota = Du har ingen kvote for { $resource }.
+reason-open-ended-under-quota = En serie uten slutt kan ikke bookes under en kvote for { $resource }.
+reason-quota-exceeded = Bookingen overskrider kvoten din for { $resource }: { $limit } { $per ->
+    [day] per dag
+    [week] per uke
+    [month] per måned
+    *[upcoming] i kommende bookinger
+  }, { $used } allerede brukt.
+reason-already-holds-member = { $organizer } har allerede { $member } { $at }; bare én ressurs fra denne gruppen om gangen.
+reason-only-at = { $resource } kan bare bookes { $times }; { $at } går ikke.
+reason-nothing-to-book = { $resource } kan ikke ta noen forekomst av denne bookingen.
+reason-suggests = { $resource } foreslår et annet tidspunkt: { $start } til { $end }.
+reason-reserved = { $resource } har reservert det ønskede tidspunktet, venter på godkjenning: { $why }
+reason-scheduled = { $resource } har booket det ønskede tidspunktet.
+reason-no-instance = { $resource } har ingen forekomst å booke i dagene den planlegger.
+trouble-already-booked = allerede booket
+trouble-outside-working-hours = utenfor arbeidstiden
+permitted-any-minute = hvert minutt
+permitted-past-the-hour = { $minutes } over hver time
+permitted-of-hours = { $minutes } i timene { $hours }

@@ -13,7 +13,9 @@ use crate::outcome::{
     Applied, BookingNotice, Disposition, Effect, Notice, NoticeKind, Outcome, OwnerAction, PendingKind,
     PendingRequest, ResourceAnswer,
 };
+use crate::prefs::PrefKey;
 use crate::store::{Record, ScheduleReader, StoreError};
+use crate::words::Lang;
 use crate::{CalAddress, Engine, Input, LocalAction, Timestamp, Violation};
 use calcard::icalendar::{ICalendarEntry, ICalendarProperty, ICalendarValue};
 use chrono::{Duration, NaiveDate};
@@ -52,18 +54,20 @@ pub(crate) fn answers(message: &SchedulingObject, first: &Outcome) -> bool {
         )
 }
 
-/// The expansion a resource's bookings are judged with: its zone, and
-/// the horizon its next commit will hold.
+/// The expansion a resource's bookings are judged with (its zone, and
+/// the horizon its next commit will hold), and the language it answers
+/// in (its `LANG` preference).
 fn expansion_of(
     engine: &Engine,
     resource: &Resource,
     reader: &dyn ScheduleReader,
     now: Timestamp,
-) -> Result<Expansion, StoreError> {
+) -> Result<(Expansion, Lang), StoreError> {
     let config = &engine.config().freebusy;
     let prefs = reader.read_prefs(&resource.address)?;
     let horizon = config.plan_horizon(FreeBusyConfig::stored_horizon(&prefs), now).horizon();
-    Ok(config.expansion(&prefs, horizon))
+    let lang = prefs.get(PrefKey::Language.name()).map(|tag| Lang::from_tag(tag)).unwrap_or_default();
+    Ok((config.expansion(&prefs, horizon), lang))
 }
 
 /// The owner approves a held booking (`LocalAction::Approve`): the
@@ -80,12 +84,12 @@ pub(crate) fn approve(
     let Some(object) = loaded.object.as_ref().filter(|_| held) else {
         return Ok(Outcome::refused(Violation::NothingToApprove(me.to_string())));
     };
-    let expansion = expansion_of(engine, resource, reader, now)?;
+    let (expansion, lang) = expansion_of(engine, resource, reader, now)?;
     let Some(booking) = Booking::from_object(me, object, &expansion) else {
         return Ok(Outcome::refused(Violation::NothingToApprove(me.to_string())));
     };
     let directory = &engine.config().resources;
-    let evaluation = evaluate(directory, resource, &booking, reader, now, expansion.zone, true)?;
+    let evaluation = evaluate(directory, resource, &booking, reader, now, expansion.zone, lang, true)?;
     let mut outcome = answer(engine, resource, now, loaded.clone(), Vec::new(), &booking, evaluation);
     if !outcome.effects.iter().any(|e| matches!(e, Effect::Queue(_) | Effect::Dequeue)) {
         outcome.effects.push(Effect::Dequeue);
@@ -114,13 +118,13 @@ pub(crate) fn respond(
         }
         return Ok(outcome);
     }
-    let expansion = expansion_of(engine, resource, reader, now)?;
+    let (expansion, lang) = expansion_of(engine, resource, reader, now)?;
     let record = loaded.clone().apply(&first.effects);
     let Some(booking) = record.object.as_ref().and_then(|o| Booking::from_object(me, o, &expansion)) else {
         return Ok(first);
     };
     let directory = &engine.config().resources;
-    let evaluation = evaluate(directory, resource, &booking, reader, now, expansion.zone, false)?;
+    let evaluation = evaluate(directory, resource, &booking, reader, now, expansion.zone, lang, false)?;
     let mut outcome = answer(engine, resource, now, record, first.effects, &booking, evaluation);
     let mut trace = first.trace;
     trace.append(&mut outcome.trace);

@@ -9,8 +9,10 @@
 
 use super::booking::{Booking, Slot};
 use super::config::{Directory, Policy, Resource};
-use super::policy::{self, Cx, State, Step, local_time};
+use super::policy::{self, Cx, State, Step};
+use super::reason::{Reason, sentence};
 use crate::store::{ScheduleReader, StoreError};
+use crate::words::Lang;
 use crate::{CalAddress, InstanceId, Timestamp};
 use chrono_tz::Tz;
 
@@ -50,8 +52,8 @@ pub enum Verdict {
 pub struct Evaluation {
     /// The answer.
     pub verdict: Verdict,
-    /// A short reason for the organizer (sent as COMMENT and in the
-    /// mail's text).
+    /// A short reason for the organizer, in the resource's language
+    /// (sent as COMMENT and in the mail's text).
     pub reason: String,
     /// One line per policy applied.
     pub trace: Vec<String>,
@@ -61,8 +63,10 @@ pub struct Evaluation {
 }
 
 /// Evaluates `resource`'s chain for `booking`. `zone` is the resource's
-/// time zone; `approving` is set when the owner approves a held request.
-/// Reads only through `reader`.
+/// time zone and `lang` its language (its `TZID` and `LANG`
+/// preferences), in which the reason is written; `approving` is set when
+/// the owner approves a held request. Reads only through `reader`.
+#[allow(clippy::too_many_arguments)]
 pub fn evaluate(
     directory: &Directory,
     resource: &Resource,
@@ -70,15 +74,17 @@ pub fn evaluate(
     reader: &dyn ScheduleReader,
     now: Timestamp,
     zone: Tz,
+    lang: Lang,
     approving: bool,
 ) -> Result<Evaluation, StoreError> {
     let cx = Cx { directory, resource, booking, reader, now, zone, approving };
     let mut state = State { slots: booking.slots.clone(), ..State::default() };
     let name = &resource.address;
+    let words = |reason: &Reason| reason.text(lang, zone);
     if state.slots.is_empty() {
         return Ok(Evaluation {
             verdict: Verdict::Decline,
-            reason: format!("{name} has no instance to book in the next days it schedules."),
+            reason: words(&Reason::NoInstance { resource: name.to_string() }),
             trace: vec!["no instance within the horizon".into()],
             held_by: None,
         });
@@ -118,7 +124,7 @@ pub fn evaluate(
             Step::Decline(reason) => {
                 return Ok(Evaluation {
                     verdict: Verdict::Decline,
-                    reason,
+                    reason: words(&reason),
                     trace: state.trace,
                     held_by: None,
                 });
@@ -126,22 +132,22 @@ pub fn evaluate(
             Step::Delegate(to, reason) => {
                 return Ok(Evaluation {
                     verdict: Verdict::Delegate { to },
-                    reason,
+                    reason: words(&reason),
                     trace: state.trace,
                     held_by: None,
                 });
             }
         }
     }
-    Ok(conclude(&cx, state))
+    Ok(conclude(&cx, state, lang))
 }
 
-fn conclude(cx: &Cx<'_>, mut state: State) -> Evaluation {
-    let name = &cx.resource.address;
+fn conclude(cx: &Cx<'_>, state: State, lang: Lang) -> Evaluation {
+    let resource = cx.resource.address.to_string();
     if state.slots.is_empty() {
         return Evaluation {
             verdict: Verdict::Decline,
-            reason: format!("{name} cannot take any instance of this booking."),
+            reason: Reason::NothingToBook { resource }.text(lang, cx.zone),
             trace: state.trace,
             held_by: None,
         };
@@ -149,11 +155,7 @@ fn conclude(cx: &Cx<'_>, mut state: State) -> Evaluation {
     let declined: Vec<InstanceId> = state.declined.iter().map(|s| s.id).collect();
     if state.corrected {
         let first = state.slots[0];
-        let reason = format!(
-            "{name} suggests another time: {} to {}.",
-            local_time(first.start, cx.zone),
-            local_time(first.end, cx.zone)
-        );
+        let reason = Reason::Suggests { resource, start: first.start, end: first.end }.text(lang, cx.zone);
         return Evaluation {
             verdict: Verdict::Counter { slots: state.slots },
             reason,
@@ -161,14 +163,11 @@ fn conclude(cx: &Cx<'_>, mut state: State) -> Evaluation {
             held_by: None,
         };
     }
-    let mut reason = match &state.hold {
-        Some(why) => format!("{name} has reserved the requested time, pending approval: {why}"),
-        None => format!("{name} has scheduled the requested time."),
+    let reason = match &state.hold {
+        Some(why) => Reason::Reserved { resource, why: Box::new(why.clone()) },
+        None => Reason::Scheduled { resource },
     };
-    for remark in state.remarks.drain(..) {
-        reason.push(' ');
-        reason.push_str(&remark);
-    }
+    let reason = sentence(&reason, &state.remarks, lang, cx.zone);
     let verdict = if state.hold.is_some() {
         Verdict::Hold { declined }
     } else {

@@ -70,16 +70,14 @@ impl PermittedTimes {
         self.align_up(at, zone) == at
     }
 
-    /// A description for humans: "at minutes 00, 30 of hours 8–17".
-    pub fn describe(&self) -> String {
-        let minutes: Vec<String> = self.minutes.iter().map(|m| format!(":{m:02}")).collect();
-        let minutes = if self.minutes.len() == 60 { "any minute".to_string() } else { minutes.join(", ") };
-        if self.hours.len() == 24 {
-            format!("at {minutes} past the hour")
-        } else {
-            let hours: Vec<String> = self.hours.iter().map(|h| h.to_string()).collect();
-            format!("at {minutes} of hours {}", hours.join(", "))
-        }
+    /// The permitted hours (0–23), in order.
+    pub fn hours(&self) -> &[u32] {
+        &self.hours
+    }
+
+    /// The permitted minutes (0–59), in order.
+    pub fn minutes(&self) -> &[u32] {
+        &self.minutes
     }
 }
 

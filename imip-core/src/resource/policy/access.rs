@@ -3,6 +3,7 @@
 use crate::resource::config::AclRule;
 use crate::resource::pattern::AddressPattern;
 use crate::resource::policy::{Cx, State, Step};
+use crate::resource::reason::Reason;
 
 /// The last matching rule decides; `default_accept` when none matches.
 /// A rule matches when the organizer matches one of its `organizer`
@@ -25,7 +26,10 @@ pub(crate) fn acl(cx: &Cx<'_>, state: &mut State, default_accept: bool, rules: &
     if accept {
         Step::Continue
     } else {
-        Step::Decline(format!("{} may not be booked by {}.", cx.resource.address, booking.organizer))
+        Step::Decline(Reason::NotAllowed {
+            resource: cx.resource.address.to_string(),
+            organizer: booking.organizer.to_string(),
+        })
     }
 }
 
@@ -37,7 +41,10 @@ pub(crate) fn same_domain(cx: &Cx<'_>, state: &mut State) -> Step {
         Step::Continue
     } else {
         state.trace.push(format!("same-domain: {theirs} is not {mine}"));
-        Step::Decline(format!("{} can only be booked from {mine}.", cx.resource.address))
+        Step::Decline(Reason::OnlyFromDomain {
+            resource: cx.resource.address.to_string(),
+            domain: mine.to_string(),
+        })
     }
 }
 
@@ -49,9 +56,11 @@ pub(crate) fn hold(cx: &Cx<'_>, state: &mut State, trusted: &[AddressPattern]) -
         state.trace.push("hold: trusted organizer".into());
     } else {
         state.trace.push("hold: needs the owner's approval".into());
-        let owner = cx.resource.owner.as_ref().map(|o| o.to_string()).unwrap_or_else(|| "its owner".into());
         state.held_by = Some("hold");
-        state.hold = Some(format!("bookings by {} need approval by {owner}.", cx.booking.organizer));
+        state.hold = Some(Reason::NeedsApproval {
+            organizer: cx.booking.organizer.to_string(),
+            owner: cx.resource.owner.as_ref().map(|o| o.to_string()),
+        });
     }
     Step::Continue
 }

@@ -6,6 +6,7 @@ use crate::Timestamp;
 use crate::freebusy::{BusyPeriod, FbType, PeriodSet, peak_concurrency};
 use crate::resource::booking::Slot;
 use crate::resource::policy::{Cx, State, Step, local_time};
+use crate::resource::reason::{Reason, Trouble};
 use crate::store::StoreError;
 
 /// Most candidate starts `next-available` examines.
@@ -24,7 +25,7 @@ pub(crate) fn free_busy(cx: &Cx<'_>, state: &mut State, capacity: u32) -> Result
             .push(format!("free-busy: {} instance(s) fit under capacity {capacity}", state.slots.len()));
         return Ok(Step::Continue);
     }
-    Ok(decline_or_tolerate(cx, state, "free-busy", busy, "already booked"))
+    Ok(decline_or_tolerate(cx, state, "free-busy", busy, Trouble::AlreadyBooked))
 }
 
 /// As [`free_busy`]; when a single booking does not fit, propose the
@@ -49,7 +50,7 @@ pub(crate) fn next_available(
     }
     if cx.booking.recurring || state.slots.len() != 1 {
         state.trace.push("next-available: a series is not moved".into());
-        return Ok(decline_or_tolerate(cx, state, "next-available", busy, "already booked"));
+        return Ok(decline_or_tolerate(cx, state, "next-available", busy, Trouble::AlreadyBooked));
     }
     let requested = state.slots[0];
     let length = requested.seconds();
@@ -86,11 +87,11 @@ pub(crate) fn next_available(
     }
     state.trace.push("next-available: no free slot found".into());
     let days = search / 86_400;
-    Ok(Step::Decline(format!(
-        "{} is unavailable at {} and has no free slot of that length in the following {days} day(s).",
-        cx.resource.address,
-        local_time(requested.start, cx.zone)
-    )))
+    Ok(Step::Decline(Reason::NoFreeSlot {
+        resource: cx.resource.address.to_string(),
+        at: requested.start,
+        days,
+    }))
 }
 
 /// The resource's bookings and live offers of other UIDs in `[from, to)`.

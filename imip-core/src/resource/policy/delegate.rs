@@ -5,6 +5,7 @@ use super::{busy_slots, decline_or_tolerate};
 use crate::freebusy::{FbType, PeriodSet};
 use crate::resource::config::Strategy;
 use crate::resource::policy::{Cx, State, Step, length};
+use crate::resource::reason::{Reason, Trouble};
 use crate::store::StoreError;
 use crate::{CalAddress, Timestamp};
 
@@ -34,7 +35,7 @@ pub(crate) fn delegate(
     let booking = cx.booking;
     if booking.delegated_from.is_some() {
         state.trace.push(format!("{name}: delegated to us already, not passed on"));
-        return Ok(decline_or_tolerate(cx, state, name, busy, "already booked"));
+        return Ok(decline_or_tolerate(cx, state, name, busy, Trouble::AlreadyBooked));
     }
     let candidates = pool
         .members
@@ -64,18 +65,22 @@ pub(crate) fn delegate(
         }
     }
     let kind = if include_self { "is busy" } else { "is a collection" };
+    let resource = me.to_string();
     match best {
         Some((_, to)) => {
             state.trace.push(format!("{name}: {me} {kind}; delegated to {to}"));
-            Ok(Step::Delegate(to.clone(), format!("{me} {kind}; {to} is asked to take the booking.")))
+            Ok(Step::Delegate(
+                to.clone(),
+                Reason::Delegated { resource, busy: include_self, to: to.to_string() },
+            ))
         }
         None if include_self => {
             state.trace.push(format!("{name}: no other member of {pool_name} is free"));
-            Ok(decline_or_tolerate(cx, state, name, busy, "already booked"))
+            Ok(decline_or_tolerate(cx, state, name, busy, Trouble::AlreadyBooked))
         }
         None => {
             state.trace.push(format!("{name}: no member of {pool_name} is free"));
-            Ok(Step::Decline(format!("Sorry: no member of {me} is free at that time.")))
+            Ok(Step::Decline(Reason::NoMemberFree { resource }))
         }
     }
 }

@@ -6,6 +6,7 @@ use crate::Timestamp;
 use crate::freebusy::{AVAILABILITY_PREF, Availability, Expansion};
 use crate::resource::config::Tolerance;
 use crate::resource::policy::{Cx, State, Step, length, local_time};
+use crate::resource::reason::{Reason, Trouble};
 use crate::store::StoreError;
 
 /// Bookings may start at most `max_advance` seconds ahead. A series that
@@ -24,10 +25,7 @@ pub(crate) fn booking_window(cx: &Cx<'_>, state: &mut State, max_advance: i64, t
     let days = max_advance / 86_400;
     if !booking.recurring || !truncate || beyond == state.slots.len() {
         state.trace.push("booking-window: past the window: decline".into());
-        return Step::Decline(format!(
-            "{name} takes bookings up to {days} day(s) ahead, until {}.",
-            local_time(latest, cx.zone)
-        ));
+        return Step::Decline(Reason::BeyondWindow { resource: name.to_string(), days, latest });
     }
     // The instances past the window are declined one by one in the
     // REPLY (with their RECURRENCE-ID), as the recurring policy does, so
@@ -37,7 +35,7 @@ pub(crate) fn booking_window(cx: &Cx<'_>, state: &mut State, max_advance: i64, t
     state.slots = inside;
     state.declined.extend(beyond);
     state.booked_until = Some(latest);
-    state.remarks.push(format!("Instances after {} are not booked.", local_time(latest, cx.zone)));
+    state.remarks.push(Reason::NotBookedAfter { latest });
     state.trace.push(format!("booking-window: series truncated at {}", local_time(latest, cx.zone)));
     Step::Continue
 }
@@ -51,13 +49,13 @@ pub(crate) fn duration(cx: &Cx<'_>, state: &mut State, min: Option<i64>, max: Op
             && seconds < min
         {
             state.trace.push(format!("duration: {} is too short", length(seconds)));
-            return Step::Decline(format!("{name} is booked for at least {}.", length(min)));
+            return Step::Decline(Reason::TooShort { resource: name.to_string(), min });
         }
         if let Some(max) = max
             && seconds > max
         {
             state.trace.push(format!("duration: {} is too long", length(seconds)));
-            return Step::Decline(format!("{name} is booked for at most {}.", length(max)));
+            return Step::Decline(Reason::TooLong { resource: name.to_string(), max });
         }
     }
     state.trace.push("duration: within limits".into());
@@ -78,7 +76,7 @@ pub(crate) fn working_hours(cx: &Cx<'_>, state: &mut State) -> Result<Step, Stor
             // The owner's data, not the organizer's fault: refuse rather
             // than book outside hours nobody can read.
             state.trace.push(format!("working-hours: unreadable ({error})"));
-            return Ok(Step::Decline(format!("{} cannot read its working hours.", cx.resource.address)));
+            return Ok(Step::Decline(Reason::NoWorkingHours { resource: cx.resource.address.to_string() }));
         }
     };
     let outside: Vec<_> = state
@@ -94,7 +92,7 @@ pub(crate) fn working_hours(cx: &Cx<'_>, state: &mut State) -> Result<Step, Stor
         state.trace.push("working-hours: inside".into());
         return Ok(Step::Continue);
     }
-    Ok(decline_or_tolerate(cx, state, "working-hours", outside, "outside working hours"))
+    Ok(decline_or_tolerate(cx, state, "working-hours", outside, Trouble::OutsideWorkingHours))
 }
 
 /// The expansion availability is read with, over `[from, to)`.
@@ -115,7 +113,7 @@ pub(crate) fn recurring(cx: &Cx<'_>, state: &mut State, allowed: bool, max_confl
     state.tolerance = max_conflicts;
     if cx.booking.recurring && !allowed {
         state.trace.push("recurring: series refused".into());
-        return Step::Decline(format!("{} does not take recurring bookings.", cx.resource.address));
+        return Step::Decline(Reason::NoRecurring { resource: cx.resource.address.to_string() });
     }
     state.trace.push("recurring: allowed".into());
     Step::Continue

@@ -14,6 +14,7 @@ use super::booking::Booking;
 use super::booking::Slot;
 use super::config::{Directory, Resource, Tolerance};
 use super::permitted::PermittedTimes;
+use super::reason::{Reason, Trouble};
 use crate::CalAddress;
 use crate::Timestamp;
 use crate::freebusy::Availability;
@@ -44,8 +45,9 @@ pub(crate) fn decline_or_tolerate(
     state: &mut State,
     policy: &str,
     troubled: Vec<Slot>,
-    why: &str,
+    trouble: Trouble,
 ) -> Step {
+    let why = trouble.trace();
     let total = cx.booking.slots.len();
     let declined = state.declined.len() + troubled.len();
     let name = &cx.resource.address;
@@ -55,17 +57,15 @@ pub(crate) fn decline_or_tolerate(
     {
         state.trace.push(format!("{policy}: {} instance(s) {why}, declined one by one", troubled.len()));
         for slot in &troubled {
-            state
-                .remarks
-                .push(format!("The instance at {} is declined: {why}.", local_time(slot.start, cx.zone)));
+            state.remarks.push(Reason::InstanceDeclined { at: slot.start, trouble });
         }
         state.slots.retain(|s| !troubled.contains(s));
         state.declined.extend(troubled);
         return Step::Continue;
     }
-    let first = troubled.first().map(|s| local_time(s.start, cx.zone)).unwrap_or_default();
+    let at = troubled.first().map(|s| s.start).unwrap_or(cx.now);
     state.trace.push(format!("{policy}: {} instance(s) {why}, so the request is declined", troubled.len()));
-    Step::Decline(format!("{name} is unavailable at {first}: {why}."))
+    Step::Decline(Reason::Unavailable { resource: name.to_string(), at, trouble })
 }
 
 /// What the policies read.
@@ -97,7 +97,7 @@ pub(crate) struct State {
     /// The latest start the booking window allows.
     pub(crate) latest_start: Option<Timestamp>,
     /// Why the request is held, if it is.
-    pub(crate) hold: Option<String>,
+    pub(crate) hold: Option<Reason>,
     /// The kind of the policy that held it.
     pub(crate) held_by: Option<&'static str>,
     /// Permitted times, for next-available.
@@ -105,7 +105,7 @@ pub(crate) struct State {
     /// Working hours, for next-available.
     pub(crate) working_hours: Option<Availability>,
     /// Remarks for the reason of an acceptance.
-    pub(crate) remarks: Vec<String>,
+    pub(crate) remarks: Vec<Reason>,
     /// The trace.
     pub(crate) trace: Vec<String>,
 }
@@ -115,9 +115,9 @@ pub(crate) enum Step {
     /// Go on with the next policy.
     Continue,
     /// Stop: decline, with the reason.
-    Decline(String),
+    Decline(Reason),
     /// Stop: delegate, with the reason.
-    Delegate(CalAddress, String),
+    Delegate(CalAddress, Reason),
 }
 
 /// A time for humans, in the resource's zone: `2025-03-10 15:00 (Europe/Berlin)`.

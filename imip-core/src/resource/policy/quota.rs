@@ -7,7 +7,8 @@
 
 use crate::freebusy::{BusyPeriod, FbType, PeriodSet};
 use crate::resource::config::{Quota, QuotaPeriod};
-use crate::resource::policy::{Cx, State, Step, length, local_time};
+use crate::resource::policy::{Cx, State, Step, length};
+use crate::resource::reason::{Per, Reason};
 use crate::store::StoreError;
 use crate::{CalAddress, Timestamp};
 use chrono::{Datelike, Duration, NaiveDate};
@@ -21,7 +22,7 @@ pub(crate) fn quota(cx: &Cx<'_>, state: &mut State, name: &str) -> Result<Step, 
     let resource = &cx.resource.address;
     let Some((index, limit)) = limit_for(cx, quota, &booking.organizer) else {
         state.trace.push(format!("quota {name}: no allocation"));
-        return Ok(Step::Decline(format!("You have no quota allocation for {resource}.")));
+        return Ok(Step::Decline(Reason::NoQuota { resource: resource.to_string() }));
     };
     let Some(limit) = limit else {
         state.trace.push(format!("quota {name}: unlimited"));
@@ -29,9 +30,7 @@ pub(crate) fn quota(cx: &Cx<'_>, state: &mut State, name: &str) -> Result<Step, 
     };
     if booking.open_ended {
         state.trace.push(format!("quota {name}: open-ended series"));
-        return Ok(Step::Decline(format!(
-            "A series without an end cannot be booked under a quota on {resource}."
-        )));
+        return Ok(Step::Decline(Reason::OpenEndedUnderQuota { resource: resource.to_string() }));
     }
     let mut requested: BTreeMap<(Timestamp, Timestamp), i64> = BTreeMap::new();
     for slot in &state.slots {
@@ -57,17 +56,18 @@ pub(crate) fn quota(cx: &Cx<'_>, state: &mut State, name: &str) -> Result<Step, 
                 length(asked),
                 length(limit)
             ));
-            let period = match quota.period {
-                QuotaPeriod::Day => "per day",
-                QuotaPeriod::Week => "per week",
-                QuotaPeriod::Month => "per month",
-                QuotaPeriod::Upcoming => "in upcoming bookings",
+            let per = match quota.period {
+                QuotaPeriod::Day => Per::Day,
+                QuotaPeriod::Week => Per::Week,
+                QuotaPeriod::Month => Per::Month,
+                QuotaPeriod::Upcoming => Per::Upcoming,
             };
-            return Ok(Step::Decline(format!(
-                "The booking exceeds your quota for {resource}: {} {period}, {} already used.",
-                length(limit),
-                length(used)
-            )));
+            return Ok(Step::Decline(Reason::QuotaExceeded {
+                resource: resource.to_string(),
+                limit,
+                per,
+                used,
+            }));
         }
     }
     state.trace.push(format!("quota {name}: within {}", length(limit)));
@@ -145,11 +145,11 @@ pub(crate) fn across(cx: &Cx<'_>, state: &mut State, name: &str) -> Result<Step,
                 });
             if held {
                 state.trace.push(format!("across-quota {name}: already holds {member}"));
-                return Ok(Step::Decline(format!(
-                    "{} already holds {member} at {}; only one resource of this group at a time.",
-                    cx.booking.organizer,
-                    local_time(slot.start, cx.zone)
-                )));
+                return Ok(Step::Decline(Reason::AlreadyHoldsMember {
+                    organizer: cx.booking.organizer.to_string(),
+                    member: member.to_string(),
+                    at: slot.start,
+                }));
             }
         }
     }

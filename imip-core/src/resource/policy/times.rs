@@ -4,6 +4,7 @@ use crate::Timestamp;
 use crate::resource::booking::Slot;
 use crate::resource::permitted::PermittedTimes;
 use crate::resource::policy::{Cx, State, Step, local_time};
+use crate::resource::reason::Reason;
 
 /// Corrects every instance to permitted times (each start and end
 /// rounded up; a series moves by its first instance's correction), then
@@ -26,12 +27,12 @@ pub(crate) fn permitted(cx: &Cx<'_>, state: &mut State, times: &PermittedTimes, 
     }
     if !counter {
         state.trace.push("permitted-times: not on permitted times: decline".into());
-        return Step::Decline(format!(
-            "{} can be booked only {}; {} is not.",
-            cx.resource.address,
-            times.describe(),
-            local_time(first.start, cx.zone)
-        ));
+        return Step::Decline(Reason::OnlyAt {
+            resource: cx.resource.address.to_string(),
+            minutes: times.minutes().to_vec(),
+            hours: times.hours().to_vec(),
+            at: first.start,
+        });
     }
     let (shift_start, shift_end) =
         (start.seconds() - first.start.seconds(), end.seconds() - first.end.seconds());

@@ -115,7 +115,7 @@ mod evaluate;
 mod pattern;
 mod permitted;
 mod policy;
-mod reason;
+pub(crate) mod reason;
 
 pub(crate) use agent::{answers, approve, respond, takes};
 pub use booking::{Booking, Slot};

@@ -613,8 +613,8 @@ ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR
     }
 
     /// Every kind of notice, for one language, as the reader in Oslo
-    /// reads it.
-    fn every_kind(lang: Lang) -> String {
+    /// reads it: a name and its card.
+    fn every_card(lang: Lang) -> Vec<(String, Card)> {
         let q1 = SchedulingObject::parse(Q1).unwrap();
         let offsite = SchedulingObject::parse(OFFSITE).unwrap();
         let reader = Reader { lang, zone: chrono_tz::Europe::Oslo };
@@ -636,10 +636,13 @@ ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR
             (NoticeKind::DeliveryFailed, "dana@example.org"),
             (NoticeKind::DeliveryDelayed, "dana@example.org"),
         ];
-        let mut out = String::new();
+        let mut cards = Vec::new();
         for (kind, who) in kinds {
-            out.push_str(&format!("----- {kind:?}\n"));
-            out.push_str(&summary(Some(&notice(kind, &q1, who)), &q1, &reader));
+            let name = match kind {
+                NoticeKind::Reply => format!("{kind:?} from {}", who.split('@').next().unwrap_or(who)),
+                _ => format!("{kind:?}"),
+            };
+            cards.push((name, card(Some(&notice(kind, &q1, who)), &q1, &reader)));
         }
         let at = |t| Timestamp::parse_utc(t).unwrap();
         let moved = notice(NoticeKind::Update, &q1, carol).with_changes(vec![
@@ -650,29 +653,88 @@ ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR
                 removed: vec![CalAddress::parse("frank@example.com").unwrap()],
             },
         ]);
-        out.push_str("----- update with changes\n");
-        out.push_str(&summary(Some(&moved), &q1, &reader));
+        cards.push(("update with changes".into(), card(Some(&moved), &q1, &reader)));
         let one = notice(NoticeKind::Cancellation, &q1, carol)
             .with_changes(vec![crate::Change::Occurrences(vec![at("20250318T130000Z")])]);
-        out.push_str("----- one occurrence cancelled\n");
-        out.push_str(&summary(Some(&one), &q1, &reader));
+        cards.push(("one occurrence cancelled".into(), card(Some(&one), &q1, &reader)));
         let series =
             notice(NoticeKind::Cancellation, &q1, carol).with_changes(vec![crate::Change::WholeSeries]);
-        out.push_str("----- whole series cancelled\n");
-        out.push_str(&summary(Some(&series), &q1, &reader));
-        let mut held = notice(NoticeKind::ApprovalNeeded, &q1, carol);
-        held.booking = Some(crate::BookingNotice {
-            resource: CalAddress::parse("room-4@example.com").unwrap(),
-            answer: crate::ResourceAnswer::Held,
-            reason: "room-4@example.com has reserved the requested time, pending approval.".into(),
-            held_by: Some("hold"),
-            actions: vec![crate::OwnerAction::Approve, crate::OwnerAction::Decline],
-        });
-        out.push_str("----- to the owner: a held booking\n");
-        out.push_str(&owner_card(&held, Some(&q1), &reader).to_text());
-        out.push_str("----- all-day invitation\n");
-        out.push_str(&summary(Some(&notice(NoticeKind::Invitation, &offsite, carol)), &offsite, &reader));
-        out
+        cards.push(("whole series cancelled".into(), card(Some(&series), &q1, &reader)));
+        let mut bounce = notice(NoticeKind::DeliveryFailed, &q1, "dana@example.org");
+        bounce.comment =
+            Some("550 5.1.1 <dana@example.org>: Recipient address rejected: User unknown".into());
+        cards.push(("bounce".into(), card(Some(&bounce), &q1, &reader)));
+        use crate::resource::reason::{Per, Reason};
+        let room = || "room-4@example.com".to_string();
+        let words = |reason: Reason| reason.text(lang, reader.zone);
+        let owner = |answer, reason: &str, held_by, actions: Vec<crate::OwnerAction>| {
+            let mut n = notice(
+                if answer == crate::ResourceAnswer::Held {
+                    NoticeKind::ApprovalNeeded
+                } else {
+                    NoticeKind::Booking
+                },
+                &q1,
+                carol,
+            );
+            n.booking = Some(crate::BookingNotice {
+                resource: CalAddress::parse("room-4@example.com").unwrap(),
+                answer,
+                reason: reason.into(),
+                held_by,
+                actions,
+            });
+            owner_card(&n, Some(&q1), &reader)
+        };
+        cards.push((
+            "to the owner: a held booking".into(),
+            owner(
+                crate::ResourceAnswer::Held,
+                &words(Reason::Reserved {
+                    resource: room(),
+                    why: Box::new(Reason::NeedsApproval { organizer: carol.into(), owner: None }),
+                }),
+                Some("hold"),
+                vec![crate::OwnerAction::Approve, crate::OwnerAction::Decline],
+            ),
+        ));
+        cards.push((
+            "to the owner: a quota refusal".into(),
+            owner(
+                crate::ResourceAnswer::Declined,
+                &words(Reason::QuotaExceeded {
+                    resource: room(),
+                    limit: 36_000,
+                    per: Per::Week,
+                    used: 34_200,
+                }),
+                None,
+                Vec::new(),
+            ),
+        ));
+        cards.push((
+            "to the owner: a counter-proposal".into(),
+            owner(
+                crate::ResourceAnswer::Countered,
+                &words(Reason::Suggests {
+                    resource: room(),
+                    start: at("20250311T140000Z"),
+                    end: at("20250311T153000Z"),
+                }),
+                None,
+                Vec::new(),
+            ),
+        ));
+        cards.push((
+            "all-day invitation".into(),
+            card(Some(&notice(NoticeKind::Invitation, &offsite, carol)), &offsite, &reader),
+        ));
+        cards
+    }
+
+    /// Every card as text, one after the other.
+    fn every_kind(lang: Lang) -> String {
+        every_card(lang).into_iter().map(|(name, card)| format!("----- {name}\n{}", card.to_text())).collect()
     }
 
     #[test]
@@ -681,6 +743,15 @@ ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR
             let text = every_kind(lang);
             assert!(!text.contains("headline-") && !text.contains("label-"), "a message id leaked: {text}");
             insta::assert_snapshot!(format!("summaries_{}", lang.tag()), text);
+        }
+    }
+
+    #[test]
+    fn every_kind_as_html() {
+        for (name, card) in every_card(Lang::En) {
+            let html = card.to_html();
+            assert!(html.starts_with('<') && !html.contains("headline-"), "{name}: {html}");
+            insta::assert_snapshot!(format!("html_{}", name.replace([' ', ':'], "_").to_lowercase()), html);
         }
     }
 

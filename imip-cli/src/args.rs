@@ -292,6 +292,22 @@ pub(crate) enum Command {
         #[arg(long, value_name = "TZID")]
         zone: Option<String>,
     },
+    /// The web manager: people see their calendar, answer, propose,
+    /// organize and set their preferences in a browser; free/busy and
+    /// private calendar feeds over HTTP.
+    ///
+    /// Settings come from `[web]` in imip.toml (see the README). With
+    /// the built-in sign-in, add people with `imip web passwd ADDRESS`.
+    ///
+    /// Example: imip web --listen 127.0.0.1:8080
+    #[command(args_conflicts_with_subcommands = true)]
+    Web {
+        #[command(subcommand)]
+        command: Option<WebCommand>,
+        /// Where to listen [default: web.listen, else 127.0.0.1:8080].
+        #[arg(long, value_name = "ADDR:PORT")]
+        listen: Option<String>,
+    },
     /// Mail waiting to be sent.
     Outbox {
         #[command(subcommand)]
@@ -413,6 +429,19 @@ pub(crate) enum EventCommand {
         principal: String,
         /// The UID, or its handle.
         uid: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum WebCommand {
+    /// Set a person's password for the web manager's sign-in: reads it
+    /// from stdin (one line) and writes its argon2 hash to the users
+    /// file (web.users_file).
+    ///
+    /// Example: imip web passwd bob@example.com < password.txt
+    Passwd {
+        /// The person's mail address.
+        address: String,
     },
 }
 

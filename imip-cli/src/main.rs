@@ -18,6 +18,7 @@ mod mailer;
 mod session;
 mod settings;
 mod transport;
+mod web;
 
 use clap::Parser;
 use std::process::ExitCode;

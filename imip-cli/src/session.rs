@@ -106,13 +106,7 @@ impl Session {
 
     /// The transport for replies: the configured one, or none.
     pub(crate) fn transport(&self) -> Box<dyn Transport> {
-        match &self.settings.transport {
-            Some(SendSpec::Sendmail(command)) => Box::new(transport::Sendmail { command: command.clone() }),
-            Some(SendSpec::Peer(protocol, endpoint)) => {
-                Box::new(transport::Peer { mailer: self.mailer(*protocol, endpoint.clone()) })
-            }
-            None => Box::new(transport::Unconfigured),
-        }
+        transport_for(&self.settings)
     }
 
     /// The configured mailbox delivery, if any.
@@ -132,14 +126,7 @@ impl Session {
     }
 
     fn mailer(&self, protocol: Protocol, endpoint: crate::mailer::Endpoint) -> Mailer {
-        let helo = self
-            .settings
-            .sender
-            .as_ref()
-            .map(|s| s.domain().to_string())
-            .unwrap_or_else(|| "localhost".into());
-        let timeout = Duration::from_secs(self.settings.limits.peer_timeout_seconds.max(1));
-        Mailer { endpoint, protocol, helo, timeout }
+        mailer_for(&self.settings, protocol, endpoint)
     }
 
     /// Prints what a dry run would have sent and delivered, as an mbox:
@@ -176,6 +163,23 @@ impl Session {
             .format("%a, %d %b %Y %H:%M:%S +0000")
             .to_string()
     }
+}
+
+/// The transport for replies that `settings` configure, or none.
+pub(crate) fn transport_for(settings: &Settings) -> Box<dyn Transport> {
+    match &settings.transport {
+        Some(SendSpec::Sendmail(command)) => Box::new(transport::Sendmail { command: command.clone() }),
+        Some(SendSpec::Peer(protocol, endpoint)) => {
+            Box::new(transport::Peer { mailer: mailer_for(settings, *protocol, endpoint.clone()) })
+        }
+        None => Box::new(transport::Unconfigured),
+    }
+}
+
+fn mailer_for(settings: &Settings, protocol: Protocol, endpoint: crate::mailer::Endpoint) -> Mailer {
+    let helo = settings.sender.as_ref().map(|s| s.domain().to_string()).unwrap_or_else(|| "localhost".into());
+    let timeout = Duration::from_secs(settings.limits.peer_timeout_seconds.max(1));
+    Mailer { endpoint, protocol, helo, timeout }
 }
 
 /// Lays the global flags over the settings.

@@ -132,6 +132,61 @@ pub(crate) struct Settings {
     pub(crate) source: String,
     /// Whether they came from a file (without one, imip runs dry).
     pub(crate) from_file: bool,
+    /// The web manager (`imip web`).
+    pub(crate) web: WebSettings,
+}
+
+/// How people sign in to the web manager.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum WebAuth {
+    /// imip's own login page, against a users file of argon2 hashes.
+    Login {
+        /// `ADDRESS:$argon2id$…` per line.
+        users_file: PathBuf,
+    },
+    /// A reverse proxy authenticates and names the user in a header,
+    /// believed only from these addresses.
+    Proxy {
+        /// The header (`X-Remote-User`).
+        header: String,
+        /// The proxies' addresses.
+        from: Vec<std::net::IpAddr>,
+    },
+}
+
+/// The `[web]` section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct WebSettings {
+    /// Where to listen.
+    pub(crate) listen: String,
+    /// The address people reach it at, for links in mail
+    /// (`https://calendar.example.com/`); `None` leaves links out.
+    pub(crate) base_url: Option<String>,
+    /// The file holding the site key that signs sessions and links
+    /// (created with a random key when missing).
+    pub(crate) key_file: PathBuf,
+    /// How people sign in.
+    pub(crate) auth: WebAuth,
+    /// Mark cookies Secure (behind TLS).
+    pub(crate) secure_cookies: bool,
+    /// How long a sign-in lasts, in seconds.
+    pub(crate) session_seconds: i64,
+    /// How long a one-click answer link in mail stays valid, in seconds.
+    pub(crate) link_seconds: i64,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        WebSettings {
+            listen: "127.0.0.1:8080".into(),
+            base_url: None,
+            key_file: PathBuf::from("imip-web.key"),
+            auth: WebAuth::Login { users_file: PathBuf::from("imip-users") },
+            secure_cookies: false,
+            session_seconds: 12 * 3600,
+            link_seconds: 30 * 86_400,
+        }
+    }
 }
 
 /// What one message may contain.
@@ -211,6 +266,7 @@ impl Default for Settings {
             log_level: "info".into(),
             source: "built-in defaults".into(),
             from_file: false,
+            web: WebSettings::default(),
         }
     }
 }
@@ -235,6 +291,23 @@ struct RawSettings {
     postgres: RawPostgres,
     #[serde(default)]
     security: RawSecurity,
+    web: Option<RawWeb>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawWeb {
+    listen: Option<String>,
+    base_url: Option<String>,
+    key_file: Option<PathBuf>,
+    auth: Option<String>,
+    users_file: Option<PathBuf>,
+    proxy_header: Option<String>,
+    #[serde(default)]
+    proxy_addresses: Vec<String>,
+    secure_cookies: Option<bool>,
+    session_hours: Option<u32>,
+    link_days: Option<u32>,
 }
 
 #[derive(Deserialize, Default)]
@@ -308,6 +381,9 @@ impl Settings {
             settings.delivery = Some(parse_delivery_spec(&spec).map_err(at)?);
         }
         settings.delivery_prefix = raw.delivery_prefix.unwrap_or_default();
+        if let Some(web) = raw.web {
+            settings.web = web_settings(web, &relative).map_err(at)?;
+        }
         settings.freebusy_dir = raw.freebusy_dir.map(relative);
         if let Some(id) = raw.security.authserv_id {
             if id.is_empty() || id.contains(|c: char| c.is_whitespace() || c == ';') {
@@ -446,6 +522,56 @@ pub(crate) fn parse_delivery_spec(spec: &str) -> Result<DeliverySpec, String> {
 fn program_words(text: &str) -> Option<Vec<String>> {
     let words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
     (!words.is_empty()).then_some(words)
+}
+
+/// Reads `[web]`: relative files are beside the configuration.
+fn web_settings(raw: RawWeb, relative: &dyn Fn(PathBuf) -> PathBuf) -> Result<WebSettings, String> {
+    let mut web = WebSettings::default();
+    if let Some(listen) = raw.listen {
+        listen
+            .parse::<std::net::SocketAddr>()
+            .map_err(|_| format!("web.listen {listen:?}: give ADDRESS:PORT"))?;
+        web.listen = listen;
+    }
+    if let Some(url) = raw.base_url {
+        if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(char::is_whitespace) {
+            return Err(format!("web.base_url {url:?}: give an http:// or https:// address"));
+        }
+        web.secure_cookies = url.starts_with("https://");
+        web.base_url = Some(if url.ends_with('/') { url } else { format!("{url}/") });
+    }
+    web.key_file = relative(raw.key_file.unwrap_or_else(|| web.key_file.clone()));
+    web.auth = match raw.auth.as_deref().unwrap_or("login") {
+        "login" => {
+            WebAuth::Login { users_file: relative(raw.users_file.unwrap_or_else(|| "imip-users".into())) }
+        }
+        "proxy" => {
+            let header = raw.proxy_header.unwrap_or_else(|| "X-Remote-User".into());
+            if header.is_empty() || !header.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                return Err(format!("web.proxy_header {header:?}: give a header name"));
+            }
+            let from = raw
+                .proxy_addresses
+                .iter()
+                .map(|a| a.parse().map_err(|_| format!("web.proxy_addresses: {a:?} is not an IP address")))
+                .collect::<Result<Vec<std::net::IpAddr>, String>>()?;
+            if from.is_empty() {
+                return Err("web.proxy_addresses: name the proxy's addresses (say [\"127.0.0.1\"])".into());
+            }
+            WebAuth::Proxy { header, from }
+        }
+        other => return Err(format!("web.auth {other:?}: give \"login\" or \"proxy\"")),
+    };
+    if let Some(secure) = raw.secure_cookies {
+        web.secure_cookies = secure;
+    }
+    if let Some(hours) = raw.session_hours {
+        web.session_seconds = i64::from(hours.clamp(1, 24 * 30)) * 3600;
+    }
+    if let Some(days) = raw.link_days {
+        web.link_seconds = i64::from(days.clamp(1, 365)) * 86_400;
+    }
+    Ok(web)
 }
 
 #[cfg(test)]

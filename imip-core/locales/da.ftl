@@ -157,3 +157,8 @@ trouble-outside-working-hours = uden for arbejdstiden
 permitted-any-minute = ethvert minut
 permitted-past-the-hour = { $minutes } over hver time
 permitted-of-hours = { $minutes } i timerne { $hours }
+
+answer-links = Svar med ét klik:
+link-accept = Accepter
+link-tentative = Foreløbig
+link-decline = Afslå

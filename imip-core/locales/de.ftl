@@ -157,3 +157,8 @@ trouble-outside-working-hours = außerhalb der Arbeitszeit
 permitted-any-minute = jeder Minute
 permitted-past-the-hour = zu { $minutes } jeder Stunde
 permitted-of-hours = zu { $minutes } der Stunden { $hours }
+
+answer-links = Mit einem Klick antworten:
+link-accept = Zusagen
+link-tentative = Vorläufig
+link-decline = Absagen

@@ -159,3 +159,8 @@ trouble-outside-working-hours = outside working hours
 permitted-any-minute = any minute
 permitted-past-the-hour = at { $minutes } past the hour
 permitted-of-hours = at { $minutes } of hours { $hours }
+
+answer-links = Answer in one click:
+link-accept = Accept
+link-tentative = Tentative
+link-decline = Decline

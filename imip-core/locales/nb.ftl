@@ -157,3 +157,8 @@ trouble-outside-working-hours = utenfor arbeidstiden
 permitted-any-minute = hvert minutt
 permitted-past-the-hour = { $minutes } over hver time
 permitted-of-hours = { $minutes } i timene { $hours }
+
+answer-links = Svar med ett klikk:
+link-accept = Ja
+link-tentative = Kanskje
+link-decline = Nei

@@ -189,8 +189,12 @@ pub fn check(key: &str, value: &str) -> Result<(PrefKey, String), PrefError> {
 
 /// Whether a stored key is engine state rather than a preference.
 pub fn is_engine_state(key: &str) -> bool {
-    key == HORIZON_PREF
+    key == HORIZON_PREF || key == FEED_PREF
 }
+
+/// The generation of a user's private calendar feed link (`imip web`):
+/// a new generation revokes the links of older ones.
+pub const FEED_PREF: &str = "web_feed";
 
 /// How the person agent puts received calendar mail in the mailbox
 /// (imip-agent's `incoming` preference).

@@ -57,7 +57,16 @@ pub(crate) fn person(
             match deliver_mail(&session.engine, &mut env, store.as_mut(), sink, recipient, &raw, &limits) {
                 Ok(report) => {
                     log_report("person", recipient, &report);
-                    summary_of(&report, &reader)
+                    summary_of(&report, &reader).map(|summary| {
+                        with_answer_links(
+                            summary,
+                            &report,
+                            &session.settings,
+                            recipient,
+                            session.now,
+                            &reader,
+                        )
+                    })
                 }
                 // A damaged record must not hold the person's mail back:
                 // it is delivered as it came, and the administrator is
@@ -249,6 +258,55 @@ fn summary_of(report: &MailReport, reader: &Reader) -> Option<mailbox::Summary> 
     all_text.push_str(&text);
     all_html.push_str(&html);
     Some(mailbox::Summary { text: all_text.trim_end().to_string() + "\n", html: all_html, lang })
+}
+
+/// The summary with one-click answer links, for an invitation or an
+/// update the recipient is asked to answer, when the web manager is
+/// configured (`[web]` base_url).
+fn with_answer_links(
+    mut summary: mailbox::Summary,
+    report: &MailReport,
+    settings: &crate::settings::Settings,
+    recipient: &imip_core::CalAddress,
+    now: imip_core::Timestamp,
+    reader: &Reader,
+) -> mailbox::Summary {
+    use imip_core::NoticeKind;
+    let asked = report.parts.iter().find_map(|part| {
+        let asks =
+            part.outcome.notices().any(|n| matches!(n.kind, NoticeKind::Invitation | NoticeKind::Update));
+        part.outcome.stored_object().filter(|_| asks)
+    });
+    let Some(links) = asked.and_then(|object| crate::web::answer_links(settings, recipient, object, now))
+    else {
+        return summary;
+    };
+    let lang = reader.lang;
+    let label = |p: imip_core::PartStat| {
+        lang.text(
+            match p {
+                imip_core::PartStat::Accepted => "link-accept",
+                imip_core::PartStat::Tentative => "link-tentative",
+                _ => "link-decline",
+            },
+            &[],
+        )
+    };
+    let mut text = format!("{}\n", lang.text("answer-links", &[]));
+    let mut html =
+        format!("<p style=\"font-family:sans-serif\">{}", words::escape(&lang.text("answer-links", &[])));
+    for (answer, url) in &links {
+        text.push_str(&format!("  {}: {url}\n", label(*answer)));
+        html.push_str(&format!(
+            " <a href=\"{}\" style=\"margin-right:1em\">{}</a>",
+            words::escape(url),
+            words::escape(&label(*answer))
+        ));
+    }
+    html.push_str("</p>\n");
+    summary.text = format!("{}\n{text}", summary.text);
+    summary.html.push_str(&html);
+    summary
 }
 
 /// The info line per message and principal (no calendar content), and

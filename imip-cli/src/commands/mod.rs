@@ -8,7 +8,7 @@ mod users;
 
 use crate::args::{
     Cli, Command, EventCommand, FreebusyCommand, ItipCommand, OutboxCommand, PolicyCommand, PrefsCommand,
-    StoreCommand,
+    StoreCommand, WebCommand,
 };
 use crate::exit::{EX_NOINPUT, EX_USAGE, Failure};
 use crate::session::Session;
@@ -22,8 +22,13 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
         return policy_check(file);
     }
     let mut session = Session::start(&cli.common)?;
+    if let Command::Web { command: None, listen } = cli.command {
+        return crate::web::serve(session, listen);
+    }
     let session = &mut session;
     match cli.command {
+        Command::Web { command: Some(WebCommand::Passwd { address }), .. } => passwd(session, &address),
+        Command::Web { command: None, .. } => unreachable!("served above"),
         Command::Person { recipients, envelope_from, message } => {
             agents::person(session, &recipients, envelope_from.as_deref(), message.as_ref())
         }
@@ -137,6 +142,45 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
             StoreCommand::ImportImipAgent { dir } => upkeep::import(session, &dir),
         },
     }
+}
+
+/// `imip web passwd ADDRESS`: a password from stdin, hashed into the
+/// users file (replacing the person's line, keeping the others).
+fn passwd(session: &Session, address: &str) -> Result<(), Failure> {
+    let address = self::address(address)?;
+    let crate::settings::WebAuth::Login { users_file } = &session.settings.web.auth else {
+        return Err(Failure::config("web.auth is \"proxy\": the proxy signs people in"));
+    };
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).map_err(|e| Failure::new(EX_NOINPUT, format!("stdin: {e}")))?;
+    let password = line.trim_end_matches(['\r', '\n']);
+    if password.chars().count() < 8 {
+        return Err(Failure::new(EX_USAGE, "give a password of at least 8 characters on stdin"));
+    }
+    let hash = crate::web::hash_password(password)?;
+    let old = match std::fs::read_to_string(users_file) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(Failure::config(format!("{}: {e}", users_file.display()))),
+    };
+    let mut text: String = old
+        .lines()
+        .filter(|l| l.split_once(':').and_then(|(a, _)| CalAddress::parse(a)).as_ref() != Some(&address))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    text.push_str(&format!("{address}:{hash}\n"));
+    let partial = users_file.with_extension("tmp");
+    use std::os::unix::fs::OpenOptionsExt;
+    let write = || -> std::io::Result<()> {
+        use std::io::Write;
+        let mut out =
+            std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&partial)?;
+        out.write_all(text.as_bytes())?;
+        out.sync_all()?;
+        std::fs::rename(&partial, users_file)
+    };
+    write().map_err(|e| Failure::new(crate::exit::EX_CANTCREAT, format!("{}: {e}", users_file.display())))?;
+    crate::emit(&format!("{address}: password set in {}\n", users_file.display()))
 }
 
 /// `imip policy check FILE`: needs no store or configuration.

@@ -77,41 +77,47 @@ pub fn entries(
         .collect()
 }
 
-/// The agenda of `who` for `days` days from `first`: each day's entries
-/// in order of time, a `?` before what waits for an answer, and each
-/// entry's handle ([`crate::handle`]) for the commands that act on it.
-/// With `skip_empty`, days without entries are left out (a month).
-pub fn agenda(
-    who: &str,
+/// One day of an agenda, ready to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgendaDay {
+    /// The date.
+    pub date: NaiveDate,
+    /// The date in words, in the reader's language.
+    pub heading: String,
+    /// The entries, in order of time.
+    pub lines: Vec<AgendaLine>,
+}
+
+/// One entry on one day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgendaLine {
+    /// "10:00–11:00", "…–11:00" when it began the day before, or "all day".
+    pub when: String,
+    /// The owner's part in words: their answer, or "you organize".
+    pub part: String,
+    /// The entry.
+    pub entry: AgendaEntry,
+}
+
+/// The days of an agenda: `days` days from `first`, each with its
+/// entries in order of time; with `skip_empty`, days without entries are
+/// left out (a month).
+pub fn agenda_days(
     entries: &[AgendaEntry],
     first: NaiveDate,
     days: u32,
     skip_empty: bool,
     reader: &Reader,
-) -> String {
+) -> Vec<AgendaDay> {
     let lang = reader.lang;
     let zone = reader.zone;
-    let last = first + chrono::Days::new(u64::from(days.max(1) - 1));
-    let day_start =
-        |day: NaiveDate| crate::time::local_instant(&zone, day.and_hms_opt(0, 0, 0).unwrap_or_default());
-    let noon = |day: NaiveDate| Timestamp::from_seconds(day_start(day).seconds() + 12 * 3600);
-    let mut text = lang.text(
-        "agenda-title",
-        &[
-            ("who", Arg::Text(who)),
-            ("first", Arg::Text(&date(noon(first), zone, lang))),
-            ("last", Arg::Text(&date(noon(last), zone, lang))),
-            ("zone", Arg::Text(zone.name())),
-        ],
-    );
-    text.push('\n');
     let mut sorted: Vec<&AgendaEntry> = entries.iter().collect();
     sorted.sort_by(|a, b| (a.start, a.end, &a.title, &a.uid).cmp(&(b.start, b.end, &b.title, &b.uid)));
-    let mut any_pending = false;
+    let mut out = Vec::new();
     for offset in 0..days.max(1) {
         let day = first + chrono::Days::new(u64::from(offset));
-        let (from, to) = (day_start(day), day_start(day + chrono::Days::new(1)));
-        let on_day: Vec<&&AgendaEntry> = sorted
+        let (from, to) = (day_start(day, zone), day_start(day + chrono::Days::new(1), zone));
+        let lines: Vec<AgendaLine> = sorted
             .iter()
             .filter(|e| {
                 if e.all_day {
@@ -126,36 +132,86 @@ pub fn agenda(
                     e.start < to && (e.end > from || (e.start == e.end && e.start >= from))
                 }
             })
+            .map(|entry| {
+                let when = if entry.all_day {
+                    lang.text("all-day", &[])
+                } else {
+                    let start = if entry.start < from { "…".to_string() } else { time(entry.start, zone) };
+                    let end = if entry.end > to { "…".to_string() } else { time(entry.end, zone) };
+                    format!("{start}–{end}")
+                };
+                let part = match entry.answer {
+                    None => lang.text("agenda-you-organize", &[]),
+                    Some(partstat) => answer(partstat, lang),
+                };
+                AgendaLine { when, part, entry: (*entry).clone() }
+            })
             .collect();
-        if on_day.is_empty() && skip_empty {
+        if lines.is_empty() && skip_empty {
             continue;
         }
+        out.push(AgendaDay { date: day, heading: date(noon(day, zone), zone, lang), lines });
+    }
+    out
+}
+
+fn day_start(day: NaiveDate, zone: chrono_tz::Tz) -> Timestamp {
+    crate::time::local_instant(&zone, day.and_hms_opt(0, 0, 0).unwrap_or_default())
+}
+
+fn noon(day: NaiveDate, zone: chrono_tz::Tz) -> Timestamp {
+    Timestamp::from_seconds(day_start(day, zone).seconds() + 12 * 3600)
+}
+
+/// The agenda's title: whose, which days, in which zone.
+pub fn agenda_title(who: &str, first: NaiveDate, days: u32, reader: &Reader) -> String {
+    let (lang, zone) = (reader.lang, reader.zone);
+    let last = first + chrono::Days::new(u64::from(days.max(1) - 1));
+    lang.text(
+        "agenda-title",
+        &[
+            ("who", Arg::Text(who)),
+            ("first", Arg::Text(&date(noon(first, zone), zone, lang))),
+            ("last", Arg::Text(&date(noon(last, zone), zone, lang))),
+            ("zone", Arg::Text(zone.name())),
+        ],
+    )
+}
+
+/// The agenda of `who` for `days` days from `first`, as text: each day's
+/// entries in order of time, a `?` before what waits for an answer, and
+/// each entry's handle ([`crate::handle`]) for the commands that act on
+/// it. With `skip_empty`, days without entries are left out (a month).
+pub fn agenda(
+    who: &str,
+    entries: &[AgendaEntry],
+    first: NaiveDate,
+    days: u32,
+    skip_empty: bool,
+    reader: &Reader,
+) -> String {
+    let lang = reader.lang;
+    let mut text = agenda_title(who, first, days, reader);
+    text.push('\n');
+    let mut any_pending = false;
+    for day in agenda_days(entries, first, days, skip_empty, reader) {
         text.push('\n');
-        text.push_str(&date(noon(day), zone, lang));
+        text.push_str(&day.heading);
         text.push('\n');
-        if on_day.is_empty() {
+        if day.lines.is_empty() {
             text.push_str(&format!("  {}\n", lang.text("agenda-nothing", &[])));
         }
-        for entry in on_day {
-            any_pending |= entry.pending;
-            let when = if entry.all_day {
-                lang.text("all-day", &[])
-            } else {
-                let start = if entry.start < from { "…".to_string() } else { time(entry.start, zone) };
-                let end = if entry.end > to { "…".to_string() } else { time(entry.end, zone) };
-                format!("{start}–{end}")
-            };
-            let mut parts = vec![entry.title.clone()];
-            parts.extend(entry.location.clone());
-            parts.push(match entry.answer {
-                None => lang.text("agenda-you-organize", &[]),
-                Some(partstat) => answer(partstat, lang),
-            });
+        for line in day.lines {
+            any_pending |= line.entry.pending;
+            let mut parts = vec![line.entry.title.clone()];
+            parts.extend(line.entry.location.clone());
+            parts.push(line.part);
             text.push_str(&format!(
-                "{} {when:<11} {}  [{}]\n",
-                if entry.pending { '?' } else { ' ' },
+                "{} {:<11} {}  [{}]\n",
+                if line.entry.pending { '?' } else { ' ' },
+                line.when,
                 parts.join(" · "),
-                crate::handle::handle(&entry.uid)
+                crate::handle::handle(&line.entry.uid)
             ));
         }
     }

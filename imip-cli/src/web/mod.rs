@@ -1,0 +1,283 @@
+//! `imip web`: the web manager. People see their calendar and what waits
+//! for them, answer, propose, delegate, organize events and set their
+//! preferences; free/busy and private calendar feeds are served over
+//! HTTP. Pages are rendered on the server (maud) and work without
+//! JavaScript.
+//!
+//! Every action goes through the engine and the store exactly as the
+//! mail agents' do (`drive::run_once`, under the store's locks), on a
+//! blocking thread: an answer given here and the same answer given by
+//! mail store the same result and send the same mail.
+//!
+//! Security: sign-in by imip's login page (argon2 users file, failures
+//! rate-limited) or by a trusted reverse proxy's header; sessions and
+//! CSRF tokens are HMAC-signed with the site key ([`tokens`]); a person
+//! acts only for themselves and the resources they own; no GET changes
+//! anything; every response carries a strict Content-Security-Policy.
+
+mod actions;
+mod auth;
+mod pages;
+mod tokens;
+
+use crate::exit::Failure;
+use crate::session::Session;
+use crate::settings::Settings;
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use imip_core::{CalAddress, Engine, Store, Timestamp};
+use std::sync::Arc;
+
+pub(crate) use auth::hash_password;
+
+/// What every request shares.
+pub(crate) struct Web {
+    pub(crate) settings: Settings,
+    pub(crate) engine: Engine,
+    pub(crate) signer: tokens::Signer,
+    pub(crate) dry_run: bool,
+    pub(crate) users: auth::Users,
+    pub(crate) limiter: auth::Limiter,
+    /// A counter for fresh ids within this process.
+    pub(crate) ids: std::sync::atomic::AtomicU64,
+    /// Used one-click tokens (their signature), so each works once.
+    pub(crate) used_links: std::sync::Mutex<std::collections::BTreeSet<String>>,
+}
+
+impl Web {
+    /// The time now.
+    pub(crate) fn now(&self) -> Timestamp {
+        let clock = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        Timestamp::from_seconds(i64::try_from(clock.as_secs()).unwrap_or(i64::MAX))
+    }
+
+    /// Opens the store (per request, as each agent run does).
+    pub(crate) fn store(&self) -> Result<Box<dyn Store>, WebError> {
+        crate::session::open_store(
+            &self.settings.store,
+            &self.settings.postgres,
+            crate::session::Access::Create,
+        )
+        .map_err(|f| WebError::Unavailable(f.to_string()))
+    }
+
+    /// Whether `user` may see and act for `principal`: themselves, or a
+    /// resource they are the owner of.
+    pub(crate) fn may_act_for(&self, user: &CalAddress, principal: &CalAddress) -> bool {
+        user == principal
+            || self.settings.resources.resource(principal).is_some_and(|r| r.owner.as_ref() == Some(user))
+    }
+
+    /// The principals `user` may act for: themselves, then the resources
+    /// they own.
+    pub(crate) fn principals_of(&self, user: &CalAddress) -> Vec<CalAddress> {
+        let mut all = vec![user.clone()];
+        all.extend(
+            self.settings
+                .resources
+                .resources()
+                .filter(|r| r.owner.as_ref() == Some(user))
+                .map(|r| r.address.clone()),
+        );
+        all
+    }
+}
+
+/// What goes wrong, as a person reads it; never a panic, never a 500
+/// for bad input.
+#[derive(Debug)]
+pub(crate) enum WebError {
+    /// Bad input: 400 with the reason.
+    BadRequest(String),
+    /// Not signed in: to the login page.
+    SignIn,
+    /// Signed in, but not for this principal: 403.
+    Forbidden,
+    /// Nothing there: 404.
+    NotFound(String),
+    /// A form without a valid CSRF token: 403.
+    Csrf,
+    /// Too many failed sign-ins: 429.
+    TooMany,
+    /// The store or the mail system cannot be reached: 503.
+    Unavailable(String),
+    /// A link that expired or was altered or used: 410 or 400.
+    Link(String, StatusCode),
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (status, title, text) = match self {
+            WebError::SignIn => {
+                return (StatusCode::SEE_OTHER, [(header::LOCATION, HeaderValue::from_static("/login"))])
+                    .into_response();
+            }
+            WebError::BadRequest(why) => (StatusCode::BAD_REQUEST, "That did not work", why),
+            WebError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "Not yours",
+                "You can see and act only for yourself and the resources you own.".into(),
+            ),
+            WebError::NotFound(what) => (StatusCode::NOT_FOUND, "Not found", what),
+            WebError::Csrf => (
+                StatusCode::FORBIDDEN,
+                "Please try again",
+                "This form is out of date or did not come from this site. Go back, reload the page and send it again."
+                    .into(),
+            ),
+            WebError::TooMany => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many attempts",
+                "Too many failed sign-ins. Wait a few minutes and try again.".into(),
+            ),
+            WebError::Unavailable(why) => {
+                tracing::warn!(%why, "web: store or transport unavailable");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Try again in a moment",
+                    "The calendar store cannot be reached just now. Nothing was changed.".into(),
+                )
+            }
+            WebError::Link(why, status) => (status, "This link cannot be used", why),
+        };
+        (status, pages::message_page(title, &text)).into_response()
+    }
+}
+
+/// One-click answer links for a summary mail: Accept, Tentative and
+/// Decline for `principal`'s invitation to `object`, when `[web]` names
+/// the site's address and its key exists. Each link holds a signed token
+/// (principal, UID, answer, SEQUENCE, expiry); opening it shows a page
+/// that asks, and only that page's POST answers.
+pub(crate) fn answer_links(
+    settings: &Settings,
+    principal: &CalAddress,
+    object: &imip_core::SchedulingObject,
+    now: Timestamp,
+) -> Option<Vec<(imip_core::model::PartStat, String)>> {
+    use imip_core::model::PartStat;
+    let base = settings.web.base_url.as_ref()?;
+    if object.organizer().is_some_and(|o| &o.address == principal) || object.attendee(principal).is_none() {
+        return None;
+    }
+    let key = match std::fs::read(&settings.web.key_file) {
+        Ok(key) if key.len() >= 32 => key,
+        _ => {
+            tracing::debug!(file = %settings.web.key_file.display(), "no web site key: no answer links");
+            return None;
+        }
+    };
+    let signer = tokens::Signer::new(key);
+    let expires = now.seconds() + settings.web.link_seconds;
+    Some(
+        [PartStat::Accepted, PartStat::Tentative, PartStat::Declined]
+            .into_iter()
+            .map(|answer| {
+                let token = actions::link_token(
+                    &signer,
+                    principal,
+                    object.uid(),
+                    answer,
+                    object.max_sequence(),
+                    expires,
+                );
+                (answer, format!("{base}rsvp?t={token}"))
+            })
+            .collect(),
+    )
+}
+
+/// Runs `imip web`: serves until interrupted.
+pub(crate) fn serve(session: Session, listen: Option<String>) -> Result<(), Failure> {
+    let settings = session.settings.clone();
+    let listen = listen.unwrap_or_else(|| settings.web.listen.clone());
+    let key = auth::site_key(&settings.web.key_file)?;
+    let users = auth::Users::load(&settings.web.auth)?;
+    let web = Arc::new(Web {
+        engine: session.engine.clone(),
+        signer: tokens::Signer::new(key),
+        dry_run: session.dry_run,
+        users,
+        limiter: auth::Limiter::default(),
+        ids: std::sync::atomic::AtomicU64::new(0),
+        used_links: std::sync::Mutex::new(Default::default()),
+        settings,
+    });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(crate::exit::EX_SOFTWARE, format!("cannot start: {e}")))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&listen).await.map_err(|e| {
+            Failure::config(format!("cannot listen on {listen}: {e} (see web.listen or --listen)"))
+        })?;
+        let address =
+            listener.local_addr().map_err(|e| Failure::new(crate::exit::EX_SOFTWARE, e.to_string()))?;
+        crate::emit(&format!("imip web: open http://{address}/ in a browser\n"))?;
+        if web.dry_run {
+            eprintln!("imip web: dry run (no configuration file): mail is not sent");
+        }
+        let app = router(web).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| Failure::new(crate::exit::EX_SOFTWARE, e.to_string()))
+    })
+}
+
+/// Every route.
+pub(crate) fn router(web: Arc<Web>) -> Router {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/style.css", get(pages::style))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/calendar", get(pages::calendar))
+        .route("/pending", get(pages::pending))
+        .route("/event", get(pages::event))
+        .route("/new", get(pages::new_event))
+        .route("/prefs", get(pages::prefs))
+        .route("/act/answer", post(actions::answer))
+        .route("/act/counter", post(actions::counter))
+        .route("/act/delegate", post(actions::delegate))
+        .route("/act/decide", post(actions::decide))
+        .route("/act/create", post(actions::create))
+        .route("/act/edit", post(actions::edit))
+        .route("/act/cancel", post(actions::cancel))
+        .route("/act/prefs", post(actions::prefs))
+        .route("/act/feed", post(actions::feed))
+        .route("/rsvp", get(pages::rsvp_page).post(actions::rsvp))
+        .route("/freebusy/{address}", get(pages::freebusy))
+        .route("/feed/{token}", get(pages::feed))
+        .fallback(|| async { WebError::NotFound("There is no such page.".into()) })
+        .layer(axum::middleware::map_response(security_headers))
+        .with_state(web)
+}
+
+/// The headers every response carries.
+async fn security_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+             frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Runs blocking store work off the async threads.
+pub(crate) async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, WebError> + Send + 'static,
+) -> Result<T, WebError> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| WebError::Unavailable(e.to_string()))?
+}

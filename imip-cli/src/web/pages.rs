@@ -1,0 +1,848 @@
+//! The pages: server-rendered HTML (maud escapes every value), one
+//! style sheet from the site itself, no script.
+
+use super::auth::User;
+use super::{Web, WebError, blocking};
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use imip_core::handle::{Resolved, handle, resolve};
+use imip_core::model::PartStat;
+use imip_core::prefs::PrefKey;
+use imip_core::words::{Reader, agenda_days, agenda_title, card, entries};
+use imip_core::{CalAddress, SchedulingObject, Store, Timestamp};
+use maud::{DOCTYPE, Markup, html};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Query parameters, as given.
+pub(crate) type Params = Query<BTreeMap<String, String>>;
+
+/// The page around everything: navigation, who is signed in, and for
+/// whom they act.
+pub(crate) fn layout(title: &str, user: &User, principal: &CalAddress, web: &Web, body: Markup) -> Markup {
+    let owned = web.principals_of(&user.address);
+    let q = |path: &str| format!("{path}?as={}", encode(principal.as_str()));
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · imip" }
+                link rel="stylesheet" href="/style.css";
+            }
+            body {
+                header {
+                    a href=(q("/calendar")) { "Calendar" }
+                    a href=(q("/pending")) { "Waiting" }
+                    a href=(q("/new")) { "New event" }
+                    a href=(q("/prefs")) { "Preferences" }
+                    span class="who" {
+                        (user.address.as_str())
+                        @if owned.len() > 1 {
+                            " · acting for "
+                            @for p in &owned {
+                                @if p == principal { strong { (p.as_str()) } } @else { a href=(format!("/calendar?as={}", encode(p.as_str()))) { (p.as_str()) } }
+                                " "
+                            }
+                        }
+                    }
+                    form method="post" action="/logout" {
+                        input type="hidden" name="csrf" value=(user.csrf);
+                        button class="link" type="submit" { "Sign out" }
+                    }
+                }
+                main { (body) }
+            }
+        }
+    }
+}
+
+/// A page that only says something (errors, confirmations).
+pub(crate) fn message_page(title: &str, text: &str) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · imip" }
+                link rel="stylesheet" href="/style.css";
+            }
+            body { main { h1 { (title) } div class="notice" { p { (text) } } p { a href="/calendar" { "To your calendar" } } } }
+        }
+    }
+}
+
+/// The login page.
+pub(crate) fn login_page(error: Option<&str>) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { "Sign in · imip" }
+                link rel="stylesheet" href="/style.css";
+            }
+            body {
+                main {
+                    h1 { "Sign in to your calendar" }
+                    @if let Some(error) = error { div class="notice error" { (error) } }
+                    form class="box" method="post" action="/login" {
+                        label for="address" { "Mail address" }
+                        input type="email" id="address" name="address" autocomplete="username" required;
+                        label for="password" { "Password" }
+                        input type="password" id="password" name="password" autocomplete="current-password" required;
+                        button type="submit" { "Sign in" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Percent-encodes a query value.
+pub(crate) fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The principal a page is for: `as`, which the user must be allowed to
+/// act for, else the user.
+pub(crate) fn principal(
+    web: &Web,
+    user: &User,
+    params: &BTreeMap<String, String>,
+) -> Result<CalAddress, WebError> {
+    let principal = match params.get("as") {
+        Some(text) => CalAddress::parse(text)
+            .ok_or_else(|| WebError::BadRequest(format!("{text:?} is not a mail address.")))?,
+        None => user.address.clone(),
+    };
+    if !web.may_act_for(&user.address, &principal) {
+        return Err(WebError::Forbidden);
+    }
+    Ok(principal)
+}
+
+/// The reader a principal is: their language and zone.
+pub(crate) fn reader_of(web: &Web, store: &dyn Store, principal: &CalAddress) -> Result<Reader, WebError> {
+    let prefs = store.prefs(principal).map_err(|e| WebError::Unavailable(e.to_string()))?;
+    Ok(Reader::from_prefs(
+        web.settings.pref(&prefs, PrefKey::Language.name()),
+        web.settings.pref(&prefs, PrefKey::Zone.name()),
+    ))
+}
+
+/// `GET /`.
+pub(crate) async fn home() -> Redirect {
+    Redirect::to("/calendar")
+}
+
+/// `GET /style.css`.
+pub(crate) async fn style() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("style.css")).into_response()
+}
+
+/// Which days a calendar view shows.
+fn window(view: &str, day: chrono::NaiveDate) -> Result<(chrono::NaiveDate, u32, bool), WebError> {
+    use chrono::Datelike;
+    Ok(match view {
+        "day" => (day, 1, false),
+        "week" => (day - chrono::Days::new(u64::from(day.weekday().num_days_from_monday())), 7, false),
+        "month" => {
+            let first = day.with_day(1).unwrap_or(day);
+            let next = first.checked_add_months(chrono::Months::new(1)).unwrap_or(first);
+            (first, u32::try_from((next - first).num_days()).unwrap_or(31), true)
+        }
+        "agenda" => (day, 30, true),
+        other => {
+            return Err(WebError::BadRequest(format!(
+                "{other:?} is not a view: day, week, month or agenda."
+            )));
+        }
+    })
+}
+
+fn parse_date(text: &str) -> Result<chrono::NaiveDate, WebError> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| WebError::BadRequest(format!("{text:?} is not a date; give one like 2027-01-11.")))
+}
+
+/// `GET /calendar?view=day|week|month|agenda&from=DATE&as=ADDR`.
+pub(crate) async fn calendar(
+    State(web): State<Arc<Web>>,
+    user: User,
+    Query(params): Params,
+) -> Result<Markup, WebError> {
+    let principal = principal(&web, &user, &params)?;
+    let view = params.get("view").cloned().unwrap_or_else(|| "week".into());
+    let from = params.get("from").map(|d| parse_date(d)).transpose()?;
+    let w = web.clone();
+    let p = principal.clone();
+    let v = view.clone();
+    let (title, days, reader, first) = blocking(move || {
+        let store = w.store()?;
+        let reader = reader_of(&w, store.as_ref(), &p)?;
+        let today = w.now().to_chrono().with_timezone(&reader.zone).date_naive();
+        let (first, count, skip_empty) = window(&v, from.unwrap_or(today))?;
+        let start = local_midnight(first, reader.zone);
+        let end = local_midnight(first + chrono::Days::new(u64::from(count)), reader.zone);
+        let unavailable = |e: imip_core::StoreError| WebError::Unavailable(e.to_string());
+        let pending: std::collections::BTreeSet<String> =
+            store.pending(&p).map_err(unavailable)?.into_iter().map(|(uid, _)| uid).collect();
+        let mut all = Vec::new();
+        for uid in store.uids(&p).map_err(unavailable)? {
+            if let Some(object) = store.load(&p, &uid).map_err(unavailable)?.value.object {
+                all.extend(entries(&object, &p, pending.contains(&uid), start, end, reader.zone));
+            }
+        }
+        let title = agenda_title(p.as_str(), first, count, &reader);
+        Ok((title, agenda_days(&all, first, count, skip_empty, &reader), reader, first))
+    })
+    .await?;
+    let step = |forward: bool| {
+        let (_, count, _) = window(&view, first).unwrap_or((first, 7, false));
+        let other = if view == "month" {
+            if forward {
+                first.checked_add_months(chrono::Months::new(1))
+            } else {
+                first.checked_sub_months(chrono::Months::new(1))
+            }
+        } else if forward {
+            first.checked_add_days(chrono::Days::new(u64::from(count)))
+        } else {
+            first.checked_sub_days(chrono::Days::new(u64::from(count)))
+        };
+        format!("/calendar?as={}&view={view}&from={}", encode(principal.as_str()), other.unwrap_or(first))
+    };
+    let link = |v: &str| format!("/calendar?as={}&view={v}&from={first}", encode(principal.as_str()));
+    let event_link = |uid: &str| format!("/event?as={}&e={}", encode(principal.as_str()), handle(uid));
+    let body = html! {
+        h1 { (title) }
+        p class="views" {
+            a href=(step(false)) { "← Earlier" }
+            a href=(link("day")) { "Day" }
+            a href=(link("week")) { "Week" }
+            a href=(link("month")) { "Month" }
+            a href=(link("agenda")) { "Next 30 days" }
+            a href=(step(true)) { "Later →" }
+        }
+        @if days.is_empty() { div class="notice" { p { "Nothing planned in these days." } } }
+        @for day in &days {
+            section class="day" {
+                h2 { (day.heading) }
+                @if day.lines.is_empty() { p class="muted" { (reader.lang.text("agenda-nothing", &[])) } }
+                ul {
+                    @for line in &day.lines {
+                        li {
+                            span class="when" { (line.when) }
+                            a href=(event_link(&line.entry.uid)) { (line.entry.title) }
+                            @if let Some(place) = &line.entry.location { span class="muted" { " · " (place) } }
+                            " · "
+                            @if line.entry.pending { span class="pending" { (line.part) " — waits for your answer" } } @else { span class="muted" { (line.part) } }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout("Calendar", &user, &principal, &web, body))
+}
+
+/// Local midnight of `day` in `zone` (the first instant of the day).
+pub(crate) fn local_midnight(day: chrono::NaiveDate, zone: chrono_tz::Tz) -> Timestamp {
+    use chrono::TimeZone;
+    let local = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    let at =
+        zone.from_local_datetime(&local).earliest().map_or(local.and_utc().timestamp(), |t| t.timestamp());
+    Timestamp::from_seconds(at)
+}
+
+/// `GET /pending?as=ADDR`.
+pub(crate) async fn pending(
+    State(web): State<Arc<Web>>,
+    user: User,
+    Query(params): Params,
+) -> Result<Markup, WebError> {
+    let principal = principal(&web, &user, &params)?;
+    let (w, p) = (web.clone(), principal.clone());
+    let items = blocking(move || {
+        let store = w.store()?;
+        let reader = reader_of(&w, store.as_ref(), &p)?;
+        let unavailable = |e: imip_core::StoreError| WebError::Unavailable(e.to_string());
+        let mut items = Vec::new();
+        for (uid, request) in store.pending(&p).map_err(unavailable)? {
+            let object = store.load(&p, &uid).map_err(unavailable)?.value.object;
+            let title = object.as_ref().map(|o| o.title()).unwrap_or_default();
+            let when = object.as_ref().and_then(|o| o.first_span()).map_or_else(String::new, |(start, _)| {
+                start.to_chrono().with_timezone(&reader.zone).format("%Y-%m-%d %H:%M").to_string()
+            });
+            items.push((uid, request.kind.to_string(), title, when));
+        }
+        Ok(items)
+    })
+    .await?;
+    let body = html! {
+        h1 { "Waiting for you" }
+        @if items.is_empty() { div class="notice" { p { "Nothing waits for an answer." } } }
+        ul class="plain" {
+            @for (uid, kind, title, when) in &items {
+                li class="card" {
+                    a href=(format!("/event?as={}&e={}", encode(principal.as_str()), handle(uid))) { strong { (title) } }
+                    " · " (when) br;
+                    span class="muted" { (kind) } " " span class="handle" { (handle(uid)) }
+                }
+            }
+        }
+    };
+    Ok(layout("Waiting", &user, &principal, &web, body))
+}
+
+/// Finds the event a page names (`e`: a handle or a UID) among the
+/// principal's.
+pub(crate) fn find_uid(store: &dyn Store, principal: &CalAddress, name: &str) -> Result<String, WebError> {
+    if name.is_empty() || name.len() > 1024 {
+        return Err(WebError::BadRequest("Name an event.".into()));
+    }
+    let uids = store.uids(principal).map_err(|e| WebError::Unavailable(e.to_string()))?;
+    match resolve(name, uids.iter().map(String::as_str)) {
+        Resolved::Uid(uid) => Ok(uid),
+        Resolved::Unknown => Err(WebError::NotFound("There is no such event in this calendar.".into())),
+        Resolved::Ambiguous(_) => {
+            Err(WebError::BadRequest("That short name fits more than one event.".into()))
+        }
+    }
+}
+
+/// Everything the event page shows.
+struct EventView {
+    uid: String,
+    object: SchedulingObject,
+    card: imip_core::words::Card,
+    organizing: bool,
+    partstat: Option<PartStat>,
+    pending: Option<String>,
+    held: bool,
+    counters: Vec<(CalAddress, String)>,
+    occurrences: Vec<(String, String)>,
+    zone: String,
+}
+
+/// `GET /event?e=HANDLE&as=ADDR`.
+pub(crate) async fn event(
+    State(web): State<Arc<Web>>,
+    user: User,
+    Query(params): Params,
+) -> Result<Markup, WebError> {
+    let principal = principal(&web, &user, &params)?;
+    let name = params.get("e").cloned().unwrap_or_default();
+    let (w, p) = (web.clone(), principal.clone());
+    let view = blocking(move || {
+        let store = w.store()?;
+        let uid = find_uid(store.as_ref(), &p, &name)?;
+        let reader = reader_of(&w, store.as_ref(), &p)?;
+        let record = store.load(&p, &uid).map_err(|e| WebError::Unavailable(e.to_string()))?.value;
+        let object = record
+            .object
+            .ok_or_else(|| WebError::NotFound("This event is no longer in the calendar.".into()))?;
+        let organizing = object.organizer().is_some_and(|o| o.address == p);
+        let partstat = object.attendee(&p).map(|a| a.partstat);
+        let card = card(None, &object, &reader);
+        let counters = record
+            .counters
+            .iter()
+            .map(|(from, proposal)| {
+                let when = proposal.first_span().map_or_else(String::new, |(s, e)| {
+                    let f = |t: Timestamp| {
+                        t.to_chrono().with_timezone(&reader.zone).format("%Y-%m-%d %H:%M").to_string()
+                    };
+                    format!("{} – {}", f(s), f(e))
+                });
+                (from.clone(), when)
+            })
+            .collect();
+        let expansion = imip_core::freebusy::Expansion {
+            zone: reader.zone,
+            from: w.now(),
+            until: Timestamp::from_seconds(w.now().seconds() + 366 * 86_400),
+            max_occurrences: 12,
+            max_scan: 10_000,
+        };
+        let occurrences = if object.is_recurring() {
+            imip_core::freebusy::expand(&object, &expansion)
+                .occurrences
+                .iter()
+                .filter_map(|o| o.recurrence_id.map(|rid| (rid, o.start)))
+                .map(|(rid, start)| {
+                    (
+                        rid.to_ical(),
+                        start.to_chrono().with_timezone(&reader.zone).format("%Y-%m-%d %H:%M").to_string(),
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(EventView {
+            held: record.pending.as_ref().is_some_and(|p| p.kind == imip_core::PendingKind::Approval),
+            pending: record.pending.map(|p| p.kind.to_string()),
+            uid,
+            object,
+            card,
+            organizing,
+            partstat,
+            counters,
+            occurrences,
+            zone: reader.zone.name().to_string(),
+        })
+    })
+    .await?;
+    let done = params.get("done").map(String::as_str);
+    let body = html! {
+        h1 { (view.object.title()) }
+        @if let Some(done) = done { div class="notice ok" { (done) } }
+        @if let Some(pending) = &view.pending { div class="notice" { "Waiting: " (pending) } }
+        (card_html(&view.card))
+        p class="muted" { "Short name: " span class="handle" { (handle(&view.uid)) } }
+        @if view.held {
+            form class="box" method="post" action="/act/decide" {
+                (hidden(&user, &principal, &view.uid))
+                h2 { "This booking waits for your approval" }
+                label for="c0" { "Comment (optional)" }
+                input type="text" id="c0" name="comment";
+                button type="submit" name="decision" value="approve" { "Approve" }
+                button class="danger" type="submit" name="decision" value="decline" { "Decline" }
+            }
+        }
+        @if !view.organizing && view.partstat.is_some() && !view.held {
+            form class="box" method="post" action="/act/answer" {
+                (hidden(&user, &principal, &view.uid))
+                h2 { "Your answer" }
+                @if let Some(partstat) = view.partstat { p class="muted" { "Now: " (partstat.as_str()) } }
+                @if !view.occurrences.is_empty() {
+                    label for="instance" { "For" }
+                    select id="instance" name="instance" {
+                        option value="" { "every occurrence" }
+                        @for (rid, when) in &view.occurrences { option value=(rid) { "only " (when) } }
+                    }
+                }
+                label for="comment" { "Comment (optional)" }
+                input type="text" id="comment" name="comment" maxlength="1000";
+                button type="submit" name="answer" value="ACCEPTED" { "Accept" }
+                button class="secondary" type="submit" name="answer" value="TENTATIVE" { "Tentative" }
+                button class="danger" type="submit" name="answer" value="DECLINED" { "Decline" }
+            }
+            form class="box" method="post" action="/act/counter" {
+                (hidden(&user, &principal, &view.uid))
+                h2 { "Propose another time or place" }
+                (time_fields(&view.zone))
+                label for="location" { "Place" }
+                input type="text" id="location" name="location" maxlength="500";
+                label for="ccomment" { "Comment" }
+                input type="text" id="ccomment" name="comment" maxlength="1000";
+                button type="submit" { "Send proposal" }
+            }
+            form class="box" method="post" action="/act/delegate" {
+                (hidden(&user, &principal, &view.uid))
+                h2 { "Send someone in your place" }
+                label for="to" { "Their mail address" }
+                input type="email" id="to" name="to" required;
+                label for="dcomment" { "Comment" }
+                input type="text" id="dcomment" name="comment" maxlength="1000";
+                button class="secondary" type="submit" { "Delegate" }
+            }
+        }
+        @if view.organizing {
+            @for (from, when) in &view.counters {
+                form class="box" method="post" action="/act/decide" {
+                    (hidden(&user, &principal, &view.uid))
+                    input type="hidden" name="from" value=(from.as_str());
+                    h2 { (from.as_str()) " proposes " (when) }
+                    label for=(format!("r-{}", from.as_str())) { "Comment (optional)" }
+                    input type="text" id=(format!("r-{}", from.as_str())) name="comment";
+                    button type="submit" name="decision" value="approve" { "Accept the proposal" }
+                    button class="danger" type="submit" name="decision" value="decline" { "Decline it" }
+                }
+            }
+            form class="box" method="post" action="/act/edit" {
+                (hidden(&user, &principal, &view.uid))
+                h2 { "Change the event" }
+                label for="title" { "Title" }
+                input type="text" id="title" name="title" maxlength="500";
+                (time_fields(&view.zone))
+                label for="elocation" { "Place" }
+                input type="text" id="elocation" name="location" maxlength="500";
+                label for="invite" { "Invite (addresses, comma-separated)" }
+                input type="text" id="invite" name="invite";
+                label for="uninvite" { "Take off (addresses, comma-separated)" }
+                input type="text" id="uninvite" name="uninvite";
+                button type="submit" { "Send the update" }
+            }
+            form class="box" method="post" action="/act/cancel" {
+                (hidden(&user, &principal, &view.uid))
+                h2 { "Cancel the event" }
+                p class="muted" { "Everyone invited is told." }
+                button class="danger" type="submit" { "Cancel the event" }
+            }
+        }
+    };
+    Ok(layout(&view.object.title(), &user, &principal, &web, body))
+}
+
+/// The fields every form carries: CSRF token, principal, event.
+fn hidden(user: &User, principal: &CalAddress, uid: &str) -> Markup {
+    html! {
+        input type="hidden" name="csrf" value=(user.csrf);
+        input type="hidden" name="as" value=(principal.as_str());
+        input type="hidden" name="uid" value=(uid);
+    }
+}
+
+/// Start, end and zone inputs.
+pub(crate) fn time_fields(zone: &str) -> Markup {
+    html! {
+        label for="start" { "Start" }
+        input type="datetime-local" id="start" name="start";
+        label for="end" { "End" }
+        input type="datetime-local" id="end" name="end";
+        label for="zone" { "Time zone" }
+        input type="text" id="zone" name="zone" value=(zone);
+    }
+}
+
+/// A summary card, with classes instead of inline styles (the page's
+/// Content-Security-Policy allows no inline style).
+pub(crate) fn card_html(card: &imip_core::words::Card) -> Markup {
+    html! {
+        div class="card" {
+            @if let Some(headline) = &card.headline { p class="headline" { (headline) } }
+            @if let Some(comment) = &card.comment { blockquote { (comment) } }
+            table {
+                @for (label, lines) in &card.rows {
+                    tr { th { (label) } td { @for (i, line) in lines.iter().enumerate() { @if i > 0 { br; } (line) } } }
+                }
+            }
+            @if let Some((label, text)) = &card.description {
+                p class="muted" { (label) }
+                p class="description" { (text) }
+            }
+        }
+    }
+}
+
+/// `GET /new?as=ADDR`: the form for a new event.
+pub(crate) async fn new_event(
+    State(web): State<Arc<Web>>,
+    user: User,
+    Query(params): Params,
+) -> Result<Markup, WebError> {
+    let principal = principal(&web, &user, &params)?;
+    let (w, p) = (web.clone(), principal.clone());
+    let zone = blocking(move || {
+        let store = w.store()?;
+        Ok(reader_of(&w, store.as_ref(), &p)?.zone.name().to_string())
+    })
+    .await?;
+    let rooms: Vec<String> = web.settings.resources.resources().map(|r| r.address.to_string()).collect();
+    let body = html! {
+        h1 { "New event" }
+        form class="box" method="post" action="/act/create" {
+            input type="hidden" name="csrf" value=(user.csrf);
+            input type="hidden" name="as" value=(principal.as_str());
+            label for="title" { "Title" }
+            input type="text" id="title" name="title" required maxlength="500";
+            (time_fields(&zone))
+            label for="location" { "Place" }
+            input type="text" id="location" name="location" maxlength="500";
+            label for="attendees" { "Invite (addresses, comma-separated)" }
+            input type="text" id="attendees" name="attendees";
+            @if !rooms.is_empty() {
+                label for="room" { "Room or equipment" }
+                select id="room" name="room" {
+                    option value="" { "none" }
+                    @for room in &rooms { option value=(room) { (room) } }
+                }
+            }
+            label for="repeat" { "Repeats" }
+            select id="repeat" name="repeat" {
+                option value="" { "once" }
+                option value="FREQ=DAILY;COUNT=5" { "every weekday, 5 times" }
+                option value="FREQ=WEEKLY;COUNT=4" { "every week, 4 times" }
+                option value="FREQ=WEEKLY;COUNT=10" { "every week, 10 times" }
+                option value="FREQ=MONTHLY;COUNT=6" { "every month, 6 times" }
+            }
+            label for="description" { "Description" }
+            textarea id="description" name="description" maxlength="5000" {}
+            button type="submit" { "Create and invite" }
+        }
+    };
+    Ok(layout("New event", &user, &principal, &web, body))
+}
+
+/// `GET /prefs?as=ADDR`.
+pub(crate) async fn prefs(
+    State(web): State<Arc<Web>>,
+    user: User,
+    Query(params): Params,
+) -> Result<Markup, WebError> {
+    let principal = principal(&web, &user, &params)?;
+    let (w, p) = (web.clone(), principal.clone());
+    let (values, feed) = blocking(move || {
+        let store = w.store()?;
+        let own = store.prefs(&p).map_err(|e| WebError::Unavailable(e.to_string()))?;
+        let values: BTreeMap<String, String> = PrefKey::ALL
+            .iter()
+            .filter_map(|k| w.settings.pref(&own, k.name()).map(|v| (k.name().to_string(), v.to_string())))
+            .collect();
+        let feed = own.get(imip_core::prefs::FEED_PREF).map(|generation| {
+            format!("/feed/{}", w.signer.sign("feed", &[p.as_str(), generation], i64::MAX))
+        });
+        Ok((values, feed))
+    })
+    .await?;
+    let value = |key: PrefKey| values.get(key.name()).cloned().unwrap_or_default();
+    let select = |key: PrefKey, options: &[(&str, &str)]| {
+        let current = value(key);
+        html! {
+            select id=(key.name()) name=(key.name()) {
+                @for (v, label) in options { option value=(v) selected[current == *v] { (label) } }
+            }
+        }
+    };
+    let body = html! {
+        h1 { "Preferences" }
+        @if let Some(done) = params.get("done") { div class="notice ok" { (done) } }
+        form class="box" method="post" action="/act/prefs" {
+            input type="hidden" name="csrf" value=(user.csrf);
+            input type="hidden" name="as" value=(principal.as_str());
+            label for="CN" { "Your name" }
+            input type="text" id="CN" name="CN" value=(value(PrefKey::Name)) maxlength="200";
+            label for="LANG" { "Language" }
+            (select(PrefKey::Language, &[("en", "English"), ("de", "Deutsch"), ("da", "Dansk"), ("nb", "Norsk bokmål")]))
+            label for="TZID" { "Time zone" }
+            input type="text" id="TZID" name="TZID" value=(value(PrefKey::Zone)) placeholder="Europe/Oslo";
+            label for="incoming" { "Calendar mail in your mailbox" }
+            (select(PrefKey::Incoming, &[
+                ("summary-wraps-message", "a summary, with the original attached"),
+                ("summary-then-message", "a summary, then the original"),
+                ("message-then-summary", "the original, then a summary"),
+                ("summary-only", "only a summary"),
+                ("message-only", "only the original"),
+            ]))
+            label for="participating" { "The calendar agent" }
+            (select(PrefKey::Participating, &[("participate", "keeps my calendar"), ("no", "leaves my mail alone")]))
+            label for="freebusy_sharing" { "Free/busy requests" }
+            (select(PrefKey::Sharing, &[("share", "are answered"), ("no", "are not answered")]))
+            label for="freebusy_publishing" { "Free/busy on the web" }
+            (select(PrefKey::Publishing, &[("publish", "is published"), ("no", "is not published")]))
+            label for="availability" { "Working hours (VAVAILABILITY, RFC 7953)" }
+            textarea id="availability" name="availability" { (value(PrefKey::Availability)) }
+            button type="submit" { "Save" }
+        }
+        form class="box" method="post" action="/act/feed" {
+            input type="hidden" name="csrf" value=(user.csrf);
+            input type="hidden" name="as" value=(principal.as_str());
+            h2 { "Calendar feed" }
+            @if let Some(feed) = &feed {
+                p { "Subscribe to this private address in your calendar app (read only): " }
+                p { code { (feed) } }
+                button class="secondary" type="submit" name="feed" value="new" { "Make a new address (the old one stops working)" }
+                button class="danger" type="submit" name="feed" value="off" { "Turn the feed off" }
+            } @else {
+                p class="muted" { "No feed yet." }
+                button type="submit" name="feed" value="new" { "Make a private feed address" }
+            }
+        }
+    };
+    Ok(layout("Preferences", &user, &principal, &web, body))
+}
+
+/// `GET /rsvp?t=TOKEN`: what the link answers, and a button to do it.
+/// Opening it changes nothing, so mail scanners that follow links answer
+/// for nobody.
+pub(crate) async fn rsvp_page(
+    State(web): State<Arc<Web>>,
+    Query(params): Params,
+) -> Result<Markup, WebError> {
+    let token = params.get("t").cloned().unwrap_or_default();
+    let link = super::actions::read_link(&web, &token)?;
+    let w = web.clone();
+    let l = link.clone();
+    let card = blocking(move || {
+        let store = w.store()?;
+        let reader = reader_of(&w, store.as_ref(), &l.principal)?;
+        let object = store
+            .load(&l.principal, &l.uid)
+            .map_err(|e| WebError::Unavailable(e.to_string()))?
+            .value
+            .object
+            .ok_or_else(|| WebError::NotFound("This event is no longer in the calendar.".into()))?;
+        Ok(card(None, &object, &reader))
+    })
+    .await?;
+    let answer = match link.partstat {
+        PartStat::Accepted => "Accept",
+        PartStat::Tentative => "Accept tentatively",
+        _ => "Decline",
+    };
+    Ok(html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { "Your answer · imip" }
+                link rel="stylesheet" href="/style.css";
+            }
+            body {
+                main {
+                    h1 { (answer) "?" }
+                    p { "For " (link.principal.as_str()) }
+                    (card_html(&card))
+                    form class="box" method="post" action="/rsvp" {
+                        input type="hidden" name="t" value=(token);
+                        label for="comment" { "Comment (optional)" }
+                        input type="text" id="comment" name="comment" maxlength="1000";
+                        button type="submit" { (answer) }
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// `GET /freebusy/ADDRESS`: the user's VFREEBUSY for the next 90 days,
+/// when they share and publish it (resources by default).
+pub(crate) async fn freebusy(
+    State(web): State<Arc<Web>>,
+    Path(address): Path<String>,
+) -> Result<Response, WebError> {
+    let address = address.strip_suffix(".ifb").unwrap_or(&address).to_string();
+    let user = CalAddress::parse(&address)
+        .ok_or_else(|| WebError::BadRequest(format!("{address:?} is not a mail address.")))?;
+    let w = web.clone();
+    let text = blocking(move || {
+        let store = w.store()?;
+        let unavailable = |e: imip_core::StoreError| WebError::Unavailable(e.to_string());
+        let prefs = store.prefs(&user).map_err(unavailable)?;
+        let is_resource = w.engine.config().resources.resource(&user).is_some();
+        let by_default = w.engine.config().share_freebusy_by_default || is_resource;
+        if !imip_core::freebusy::shares_freebusy(&prefs, by_default) {
+            return Err(WebError::NotFound("This free/busy is not published.".into()));
+        }
+        let now = w.now();
+        let to = Timestamp::from_seconds(now.seconds() + 90 * 86_400);
+        let config = &w.engine.config().freebusy;
+        let busy = imip_core::freebusy::busy_time(store.as_ref(), &user, now, to, config, now)
+            .map_err(unavailable)?;
+        let uid = format!("freebusy-{}", user.as_str());
+        Ok(imip_core::freebusy::FreeBusyMessage {
+            method: imip_core::Method::Publish,
+            uid: &uid,
+            stamp: now,
+            from: now,
+            to,
+            organizer: &user,
+            attendee: None,
+            busy: &busy,
+            comment: None,
+            prodid: &w.engine.config().prodid,
+        }
+        .to_ics())
+    })
+    .await?;
+    Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], text).into_response())
+}
+
+/// `GET /feed/TOKEN`: the user's calendar, read only, for a calendar
+/// app; the token names the user and the feed's generation.
+pub(crate) async fn feed(
+    State(web): State<Arc<Web>>,
+    Path(token): Path<String>,
+) -> Result<Response, WebError> {
+    let token = token.strip_suffix(".ics").unwrap_or(&token).to_string();
+    let fields = web
+        .signer
+        .verify("feed", &token, web.now().seconds())
+        .map_err(|_| WebError::NotFound("There is no such feed.".into()))?;
+    let [address, generation] = fields.as_slice() else {
+        return Err(WebError::NotFound("There is no such feed.".into()));
+    };
+    let user =
+        CalAddress::parse(address).ok_or_else(|| WebError::NotFound("There is no such feed.".into()))?;
+    let generation = generation.clone();
+    let w = web.clone();
+    let text = blocking(move || {
+        let store = w.store()?;
+        let unavailable = |e: imip_core::StoreError| WebError::Unavailable(e.to_string());
+        let prefs = store.prefs(&user).map_err(unavailable)?;
+        if prefs.get(imip_core::prefs::FEED_PREF) != Some(&generation) {
+            return Err(WebError::NotFound("This feed address was turned off.".into()));
+        }
+        let mut objects = Vec::new();
+        for uid in store.uids(&user).map_err(unavailable)? {
+            if let Some(object) = store.load(&user, &uid).map_err(unavailable)?.value.object {
+                objects.push(object.without_private_data());
+            }
+        }
+        Ok(feed_text(&objects, &w.engine.config().prodid))
+    })
+    .await?;
+    Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], text).into_response())
+}
+
+/// One VCALENDAR of every object's components, each VTIMEZONE once.
+fn feed_text(objects: &[SchedulingObject], prodid: &str) -> String {
+    let mut zones: BTreeMap<String, String> = BTreeMap::new();
+    let mut events = String::new();
+    for object in objects {
+        let ics = object.to_ics();
+        let mut depth = 0usize;
+        let mut block = String::new();
+        let mut tzid: Option<String> = None;
+        for line in ics.split_inclusive("\r\n") {
+            let bare = line.trim_end_matches("\r\n");
+            if bare.starts_with("BEGIN:") && bare != "BEGIN:VCALENDAR" {
+                depth += 1;
+            }
+            if depth > 0 {
+                block.push_str(line);
+                if depth == 1 && bare.starts_with("TZID:") {
+                    tzid = Some(bare["TZID:".len()..].to_string());
+                }
+            }
+            if bare.starts_with("END:") && bare != "END:VCALENDAR" {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    match tzid.take() {
+                        Some(id) if bare == "END:VTIMEZONE" => {
+                            zones.entry(id).or_insert_with(|| std::mem::take(&mut block));
+                        }
+                        _ => events.push_str(&block),
+                    }
+                    block.clear();
+                }
+            }
+        }
+    }
+    let mut out = format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:{prodid}\r\nCALSCALE:GREGORIAN\r\n");
+    for zone in zones.values() {
+        out.push_str(zone);
+    }
+    out.push_str(&events);
+    out.push_str("END:VCALENDAR\r\n");
+    out
+}
+
+/// A 303 to `path` with a message.
+pub(crate) fn done(path: &str, principal: &CalAddress, extra: &str, message: &str) -> Response {
+    let location = format!("{path}?as={}{extra}&done={}", encode(principal.as_str()), encode(message));
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
+}

@@ -1,0 +1,519 @@
+//! `imip web` over HTTP (reqwest): every route, who may see and do what,
+//! CSRF, one-click answer links (valid, replayed, tampered, expired),
+//! bad input (4xx, never 500), and that an answer on the web sends the
+//! same REPLY as the same answer from the command line.
+
+mod common;
+use common::{Listener, imip, invitation, setup, stderr, with_config};
+use reqwest::StatusCode;
+use reqwest::blocking::{Client, Response};
+use std::io::BufRead;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+const RESOURCES: &str = "[[resource]]\naddress = \"room@example.com\"\n[[resource.policy]]\nkind = \"free-busy\"\n\n\
+[[resource]]\naddress = \"studio@example.com\"\nowner = \"bob@example.com\"\n[[resource.policy]]\nkind = \"hold\"\n";
+
+/// A running `imip web`, killed when dropped.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(dir: &Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_imip"))
+        .args(["--config", "imip.toml", "web", "--listen", "127.0.0.1:0"])
+        .current_dir(dir)
+        .env_remove("IMIP_CONFIG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("imip web runs");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("a line");
+    let url =
+        line.split_whitespace().find(|w| w.starts_with("http://")).expect("the URL").trim_end_matches('/');
+    Server { url: url.to_string(), child }
+}
+
+fn config(smtp: &Listener, extra: &str) -> String {
+    format!(
+        "store = \"fs:data\"\nresources = \"resources.toml\"\nsender = \"calendar@example.com\"\n\
+         transport = \"smtp:{}\"\ndelivery = \"maildir:mail\"\n[web]\nbase_url = \"http://calendar.example.com/\"\n\
+         secure_cookies = false\n{extra}",
+        smtp.address
+    )
+}
+
+fn passwd(dir: &Path, address: &str, password: &str) {
+    let out = imip(dir, &with_config(&["web", "passwd", address]), format!("{password}\n").as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+fn client() -> Client {
+    Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+fn sign_in(server: &Server, address: &str, password: &str) -> Client {
+    let client = client();
+    let out = client
+        .post(format!("{}/login", server.url))
+        .form(&[("address", address), ("password", password)])
+        .send()
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER, "signed in as {address}");
+    client
+}
+
+fn body(response: Response) -> String {
+    response.text().unwrap()
+}
+
+/// The CSRF token on a page.
+fn csrf(page: &str) -> String {
+    let at = page.find("name=\"csrf\" value=\"").expect("a CSRF field") + "name=\"csrf\" value=\"".len();
+    page[at..].split('"').next().unwrap().to_string()
+}
+
+fn handle(page: &str) -> String {
+    let at = page.find("class=\"handle\">").expect("a handle") + "class=\"handle\">".len();
+    page[at..at + 6].to_string()
+}
+
+/// A directory with Bob invited to `uid` by Alice.
+fn invited(smtp: &Listener, uid: &str) -> tempfile::TempDir {
+    let dir = setup(&config(smtp, ""), Some(RESOURCES));
+    passwd(dir.path(), "bob@example.com", "bob's password");
+    passwd(dir.path(), "carol@example.com", "carol's password");
+    let request =
+        invitation(uid, "alice@example.com", &["bob@example.com"], "20300310T140000Z", "20300310T150000Z");
+    let out =
+        imip(dir.path(), &with_config(&["person", "--recipient", "bob@example.com"]), request.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    dir
+}
+
+#[test]
+fn a_person_signs_in_sees_the_invitation_and_answers_it() {
+    let smtp = Listener::start();
+    let dir = invited(&smtp, "w1@example.com");
+    let server = start(dir.path());
+    let web = client();
+    // Not signed in: to the login page; every response has the headers.
+    let out = web.get(format!("{}/calendar", server.url)).send().unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    assert_eq!(out.headers()["location"], "/login");
+    let csp = out.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(out.headers()["x-frame-options"], "DENY");
+    let login = web.get(format!("{}/login", server.url)).send().unwrap();
+    assert_eq!(login.status(), StatusCode::OK);
+    let wrong = web
+        .post(format!("{}/login", server.url))
+        .form(&[("address", "bob@example.com"), ("password", "nope")])
+        .send()
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert!(body(wrong).contains("do not match"));
+
+    let bob = sign_in(&server, "bob@example.com", "bob's password");
+    let week = body(bob.get(format!("{}/calendar?view=week&from=2030-03-10", server.url)).send().unwrap());
+    assert!(week.contains("Planning") && week.contains("waits for your answer"), "{week}");
+    let pending = body(bob.get(format!("{}/pending", server.url)).send().unwrap());
+    let short = handle(&pending);
+    let page = body(bob.get(format!("{}/event?e={short}", server.url)).send().unwrap());
+    assert!(page.contains("alice@example.com") && page.contains("Accept"), "{page}");
+
+    // A form without its CSRF token does nothing.
+    let forged = bob
+        .post(format!("{}/act/answer", server.url))
+        .form(&[("uid", short.as_str()), ("answer", "ACCEPTED"), ("csrf", "forged")])
+        .send()
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert!(smtp.mails().is_empty());
+    // No GET acts.
+    let get = bob.get(format!("{}/act/answer?uid={short}&answer=ACCEPTED", server.url)).send().unwrap();
+    assert_eq!(get.status(), StatusCode::METHOD_NOT_ALLOWED);
+
+    let answered = bob
+        .post(format!("{}/act/answer", server.url))
+        .form(&[
+            ("uid", short.as_str()),
+            ("answer", "ACCEPTED"),
+            ("comment", "Gladly"),
+            ("csrf", &csrf(&page)),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(answered.status(), StatusCode::SEE_OTHER);
+    let mails = smtp.mails();
+    assert_eq!(mails.len(), 1, "one REPLY");
+    assert_eq!(mails[0].to, vec!["alice@example.com".to_string()]);
+    let reply = mails[0].data.replace("\r\n ", "");
+    assert!(
+        reply.contains("METHOD:REPLY")
+            && reply.contains("PARTSTAT=ACCEPTED")
+            && reply.contains("COMMENT:Gladly"),
+        "{reply}"
+    );
+    let pending = body(bob.get(format!("{}/pending", server.url)).send().unwrap());
+    assert!(pending.contains("Nothing waits"), "{pending}");
+}
+
+/// The calendar part of an SMTP mail, without what differs by the
+/// moment (DTSTAMP) or the run (ids).
+fn calendar_part(data: &str) -> String {
+    let data = data.replace("\r\n ", "");
+    let start = data.find("BEGIN:VCALENDAR").expect("a calendar");
+    let end = data.find("END:VCALENDAR").expect("its end");
+    data[start..end].lines().filter(|l| !l.starts_with("DTSTAMP")).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn an_answer_on_the_web_sends_what_the_same_answer_from_the_command_line_sends() {
+    let (web_smtp, cli_smtp) = (Listener::start(), Listener::start());
+    let (web_dir, cli_dir) = (invited(&web_smtp, "same@example.com"), invited(&cli_smtp, "same@example.com"));
+    let server = start(web_dir.path());
+    let bob = sign_in(&server, "bob@example.com", "bob's password");
+    let page = body(bob.get(format!("{}/event?e=same@example.com", server.url)).send().unwrap());
+    let out = bob
+        .post(format!("{}/act/answer", server.url))
+        .form(&[("uid", "same@example.com"), ("answer", "ACCEPTED"), ("csrf", &csrf(&page))])
+        .send()
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    let cli =
+        imip(cli_dir.path(), &with_config(&["approve", "--as", "bob@example.com", "same@example.com"]), b"");
+    assert_eq!(cli.status.code(), Some(0), "{}", stderr(&cli));
+    let (by_web, by_cli) = (web_smtp.mails(), cli_smtp.mails());
+    assert_eq!(by_web.len(), 1);
+    assert_eq!(by_cli.len(), 1);
+    assert_eq!(calendar_part(&by_web[0].data), calendar_part(&by_cli[0].data));
+}
+
+#[test]
+fn nobody_sees_or_acts_for_someone_else_and_owners_act_for_their_resources() {
+    let smtp = Listener::start();
+    let dir = invited(&smtp, "p1@example.com");
+    let server = start(dir.path());
+    let carol = sign_in(&server, "carol@example.com", "carol's password");
+    for path in [
+        "/calendar?as=bob@example.com",
+        "/pending?as=bob@example.com",
+        "/event?as=bob@example.com&e=p1@example.com",
+        "/prefs?as=bob@example.com",
+    ] {
+        let out = carol.get(format!("{}{path}", server.url)).send().unwrap();
+        assert_eq!(out.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    let own = body(carol.get(format!("{}/calendar", server.url)).send().unwrap());
+    let out = carol
+        .post(format!("{}/act/answer", server.url))
+        .form(&[
+            ("as", "bob@example.com"),
+            ("uid", "p1@example.com"),
+            ("answer", "DECLINED"),
+            ("csrf", &csrf(&own)),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::FORBIDDEN);
+    // Carol's own calendar does not hold Bob's invitation.
+    let out = carol.get(format!("{}/event?e=p1@example.com", server.url)).send().unwrap();
+    assert_eq!(out.status(), StatusCode::NOT_FOUND);
+    assert!(smtp.mails().is_empty());
+    // Bob owns the studio: he may look at its calendar; Carol may not.
+    let bob = sign_in(&server, "bob@example.com", "bob's password");
+    assert_eq!(
+        bob.get(format!("{}/calendar?as=studio@example.com", server.url)).send().unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        carol.get(format!("{}/calendar?as=studio@example.com", server.url)).send().unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[test]
+fn bad_input_gets_a_4xx_with_a_reason_never_a_500() {
+    let smtp = Listener::start();
+    let dir = invited(&smtp, "b1@example.com");
+    let server = start(dir.path());
+    let bob = sign_in(&server, "bob@example.com", "bob's password");
+    let page = body(bob.get(format!("{}/event?e=b1@example.com", server.url)).send().unwrap());
+    let token = csrf(&page);
+    for (path, status) in [
+        ("/calendar?from=tomorrow", StatusCode::BAD_REQUEST),
+        ("/calendar?view=year", StatusCode::BAD_REQUEST),
+        ("/calendar?as=not%20an%20address", StatusCode::BAD_REQUEST),
+        ("/event?e=%00%01..%2F..%2Fetc", StatusCode::NOT_FOUND),
+        ("/event", StatusCode::BAD_REQUEST),
+        ("/freebusy/..%2F..%2Fetc%2Fpasswd", StatusCode::BAD_REQUEST),
+        ("/feed/garbage", StatusCode::NOT_FOUND),
+        ("/rsvp?t=garbage", StatusCode::BAD_REQUEST),
+        ("/no/such/page", StatusCode::NOT_FOUND),
+    ] {
+        let out = bob.get(format!("{}{path}", server.url)).send().unwrap();
+        assert_eq!(out.status(), status, "{path}");
+    }
+    for form in [
+        vec![("uid", "b1@example.com"), ("answer", "MAYBE")],
+        vec![("uid", "b1@example.com"), ("answer", "ACCEPTED"), ("instance", "yesterday")],
+        vec![("uid", "b1@example.com"), ("start", "2030-03-31 02:30"), ("zone", "Europe/Oslo")],
+        vec![("uid", "b1@example.com"), ("start", "2030-03-10 12:00"), ("end", "2030-03-10 11:00")],
+        vec![("uid", "b1@example.com"), ("to", "nobody")],
+    ] {
+        let path = if form.iter().any(|(k, _)| *k == "answer") {
+            "/act/answer"
+        } else if form.iter().any(|(k, _)| *k == "to") {
+            "/act/delegate"
+        } else {
+            "/act/counter"
+        };
+        let mut form = form;
+        form.push(("csrf", &token));
+        let out = bob.post(format!("{}{path}", server.url)).form(&form).send().unwrap();
+        assert_eq!(out.status(), StatusCode::BAD_REQUEST, "{path} {form:?}");
+    }
+    let out = bob
+        .post(format!("{}/act/prefs", server.url))
+        .form(&[("TZID", "Mars/Olympus"), ("csrf", &token)])
+        .send()
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::BAD_REQUEST);
+    assert!(smtp.mails().is_empty(), "nothing was sent");
+}
+
+#[test]
+fn preferences_feed_free_busy_and_a_new_event_with_a_room() {
+    let smtp = Listener::start();
+    let dir = invited(&smtp, "f1@example.com");
+    let server = start(dir.path());
+    let bob = sign_in(&server, "bob@example.com", "bob's password");
+    let page = body(bob.get(format!("{}/prefs", server.url)).send().unwrap());
+    let token = csrf(&page);
+    let out = bob
+        .post(format!("{}/act/prefs", server.url))
+        .form(&[("LANG", "de"), ("TZID", "Europe/Berlin"), ("CN", "Bob Berg"), ("csrf", &token)])
+        .send()
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    let week = body(bob.get(format!("{}/calendar?from=2030-03-10", server.url)).send().unwrap());
+    assert!(week.contains("Sonntag, 10. März 2030") && week.contains("15:00–16:00"), "{week}");
+
+    // A private feed: made, read without signing in, turned off.
+    let out = bob
+        .post(format!("{}/act/feed", server.url))
+        .form(&[("feed", "new"), ("csrf", &token)])
+        .send()
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    let page = body(bob.get(format!("{}/prefs", server.url)).send().unwrap());
+    let at = page.find("/feed/").expect("a feed address");
+    let feed = page[at..].split('<').next().unwrap().to_string();
+    let ics = body(client().get(format!("{}{feed}", server.url)).send().unwrap());
+    assert!(
+        ics.starts_with("BEGIN:VCALENDAR\r\n")
+            && ics.contains("UID:f1@example.com")
+            && !ics.contains("METHOD"),
+        "{ics}"
+    );
+    bob.post(format!("{}/act/feed", server.url)).form(&[("feed", "off"), ("csrf", &token)]).send().unwrap();
+    assert_eq!(client().get(format!("{}{feed}", server.url)).send().unwrap().status(), StatusCode::NOT_FOUND);
+
+    // Free/busy: a room publishes by default; Bob only if he says so.
+    let room = client().get(format!("{}/freebusy/room@example.com", server.url)).send().unwrap();
+    assert_eq!(room.status(), StatusCode::OK);
+    assert!(body(room).contains("BEGIN:VFREEBUSY"));
+
+    // A new event with the room: both get the REQUEST.
+    let out = bob
+        .post(format!("{}/act/create", server.url))
+        .form(&[
+            ("title", "Web review"),
+            ("start", "2030-03-12T10:00"),
+            ("end", "2030-03-12T11:00"),
+            ("zone", "Europe/Berlin"),
+            ("attendees", "carol@example.com"),
+            ("room", "room@example.com"),
+            ("csrf", &token),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    let mails = smtp.mails();
+    let request =
+        mails.iter().find(|m| m.to.iter().any(|t| t == "room@example.com")).expect("the room's REQUEST");
+    let data = request.data.replace("\r\n ", "");
+    assert!(
+        data.contains("DTSTART;TZID=Europe/Berlin:20300312T100000") && data.contains("CN=\"Bob Berg\""),
+        "{data}"
+    );
+    assert!(mails.iter().any(|m| m.to.iter().any(|t| t == "carol@example.com")));
+}
+
+/// Signs a one-click token as the server does, with its key file.
+fn mint(dir: &Path, fields: &[&str], expires: i64) -> String {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+    use hmac::Mac;
+    let key = std::fs::read(dir.join("imip-web.key")).unwrap();
+    let mut payload = "rsvp".to_string();
+    for f in fields {
+        payload.push('\n');
+        payload.push_str(&B64.encode(f));
+    }
+    payload.push_str(&format!("\n{expires}"));
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap();
+    mac.update(payload.as_bytes());
+    format!("{}.{}", B64.encode(payload), B64.encode(mac.finalize().into_bytes()))
+}
+
+#[test]
+fn a_one_click_link_asks_first_acts_on_post_once_and_refuses_tampering_and_age() {
+    let smtp = Listener::start();
+    let dir = invited(&smtp, "r1@example.com");
+    let server = start(dir.path());
+    let web = client();
+    let far = 4_102_444_800; // 2100
+    let token = mint(dir.path(), &["bob@example.com", "r1@example.com", "ACCEPTED", "0"], far);
+    // Opening the link (a mail scanner, say) changes nothing.
+    for _ in 0..3 {
+        let page = web.get(format!("{}/rsvp?t={token}", server.url)).send().unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        assert!(body(page).contains("Accept?"));
+    }
+    assert!(smtp.mails().is_empty(), "a GET answers for nobody");
+    let out = web.post(format!("{}/rsvp", server.url)).form(&[("t", token.as_str())]).send().unwrap();
+    assert_eq!(out.status(), StatusCode::OK);
+    assert_eq!(smtp.mails().len(), 1, "the REPLY went out");
+    assert!(smtp.mails()[0].data.contains("ACCEPTED"));
+    let again = web.post(format!("{}/rsvp", server.url)).form(&[("t", token.as_str())]).send().unwrap();
+    assert_eq!(again.status(), StatusCode::GONE, "once");
+    assert_eq!(smtp.mails().len(), 1);
+
+    // Another principal or event in the same signature: refused.
+    let (payload, tag) = token.split_once('.').unwrap();
+    let forged = format!("{}.{tag}", payload.replace('A', "B"));
+    let out = web.post(format!("{}/rsvp", server.url)).form(&[("t", forged.as_str())]).send().unwrap();
+    assert_eq!(out.status(), StatusCode::BAD_REQUEST);
+    let expired = mint(dir.path(), &["bob@example.com", "r1@example.com", "DECLINED", "0"], 1_000_000_000);
+    let out = web.get(format!("{}/rsvp?t={expired}", server.url)).send().unwrap();
+    assert_eq!(out.status(), StatusCode::GONE);
+    assert!(body(out).contains("expired"));
+    // A link for an older version of the invitation: refused.
+    let stale = mint(dir.path(), &["bob@example.com", "r1@example.com", "DECLINED", "7"], far);
+    let out = web.post(format!("{}/rsvp", server.url)).form(&[("t", stale.as_str())]).send().unwrap();
+    assert_eq!(out.status(), StatusCode::CONFLICT);
+    assert_eq!(smtp.mails().len(), 1);
+}
+
+#[test]
+fn too_many_failed_sign_ins_are_refused_for_a_while() {
+    let smtp = Listener::start();
+    let dir = invited(&smtp, "l1@example.com");
+    let server = start(dir.path());
+    let web = client();
+    let mut statuses = Vec::new();
+    for _ in 0..7 {
+        let out = web
+            .post(format!("{}/login", server.url))
+            .form(&[("address", "bob@example.com"), ("password", "guess")])
+            .send()
+            .unwrap();
+        statuses.push(out.status());
+    }
+    assert_eq!(statuses[..5], [StatusCode::UNAUTHORIZED; 5]);
+    assert_eq!(statuses[5..], [StatusCode::TOO_MANY_REQUESTS; 2]);
+    // Even the right password waits now.
+    let out = web
+        .post(format!("{}/login", server.url))
+        .form(&[("address", "bob@example.com"), ("password", "bob's password")])
+        .send()
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[test]
+fn behind_a_proxy_the_header_is_believed_only_from_the_proxy() {
+    let smtp = Listener::start();
+    let dir = setup(
+        &config(
+            &smtp,
+            "auth = \"proxy\"\nproxy_header = \"X-Remote-User\"\nproxy_addresses = [\"127.0.0.1\"]\n",
+        ),
+        Some(RESOURCES),
+    );
+    let server = start(dir.path());
+    let web = client();
+    let out = web
+        .get(format!("{}/calendar", server.url))
+        .header("X-Remote-User", "bob@example.com")
+        .send()
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::OK);
+    assert!(body(out).contains("bob@example.com"));
+    let out = web.get(format!("{}/calendar", server.url)).send().unwrap();
+    assert_eq!(out.status(), StatusCode::FORBIDDEN, "no header, nobody");
+    let untrusted =
+        setup(&config(&smtp, "auth = \"proxy\"\nproxy_addresses = [\"10.9.9.9\"]\n"), Some(RESOURCES));
+    let server = start(untrusted.path());
+    let out = web
+        .get(format!("{}/calendar", server.url))
+        .header("X-Remote-User", "bob@example.com")
+        .send()
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::FORBIDDEN, "from an address that is not the proxy");
+}
+
+#[test]
+fn the_summary_mail_carries_one_click_links_that_answer() {
+    let smtp = Listener::start();
+    let dir = setup(&config(&smtp, ""), Some(RESOURCES));
+    let server = start(dir.path()); // makes the site key
+    let request = invitation(
+        "m1@example.com",
+        "alice@example.com",
+        &["bob@example.com"],
+        "20300310T140000Z",
+        "20300310T150000Z",
+    );
+    let out =
+        imip(dir.path(), &with_config(&["person", "--recipient", "bob@example.com"]), request.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let maildir =
+        std::fs::read_dir(dir.path().join("mail")).unwrap().flatten().next().unwrap().path().join("new");
+    let file = std::fs::read_dir(maildir).unwrap().flatten().next().unwrap().path();
+    let raw = std::fs::read(file).unwrap();
+    let message = mail_parser::MessageParser::default().parse(&raw).unwrap();
+    let text = message.body_text(0).unwrap().into_owned();
+    assert!(text.contains("Answer in one click:"), "{text}");
+    let link = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("Accept: "))
+        .and_then(|l| l.split_whitespace().last())
+        .expect("an Accept link")
+        .to_string();
+    assert!(link.starts_with("http://calendar.example.com/rsvp?t="), "{link}");
+    let html = message.body_html(0).unwrap().into_owned();
+    assert!(html.contains("href=\"http://calendar.example.com/rsvp?t="), "{html}");
+    let local = link.replace("http://calendar.example.com", &server.url);
+    let web = client();
+    let page = web.get(&local).send().unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(smtp.mails().is_empty(), "opening the link answers nothing");
+    let token = local.split("t=").nth(1).unwrap().to_string();
+    let out = web.post(format!("{}/rsvp", server.url)).form(&[("t", token.as_str())]).send().unwrap();
+    assert_eq!(out.status(), StatusCode::OK);
+    let mails = smtp.mails();
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].data.contains("PARTSTAT=ACCEPTED"), "{}", mails[0].data);
+}

@@ -276,7 +276,9 @@ fn every_command_has_an_example_in_its_help() {
         "store check",
         "store repair",
         "store copy",
-        "store import-imip-agent", "web", "web passwd",
+        "store import-imip-agent",
+        "web",
+        "web passwd",
     ];
     for command in commands {
         let mut args = vec!["help"];

@@ -328,6 +328,7 @@ struct EventView {
     card: imip_core::words::Card,
     organizing: bool,
     partstat: Option<PartStat>,
+    answer_now: Option<String>,
     pending: Option<String>,
     held: bool,
     counters: Vec<(CalAddress, String)>,
@@ -355,6 +356,16 @@ pub(crate) async fn event(
         let organizing = object.organizer().is_some_and(|o| o.address == p);
         let partstat = object.attendee(&p).map(|a| a.partstat);
         let card = card(None, &object, &reader);
+        let answer_now = partstat.map(|p| {
+            let key = match p {
+                PartStat::Accepted => "answer-accepted",
+                PartStat::Declined => "answer-declined",
+                PartStat::Tentative => "answer-tentative",
+                PartStat::Delegated => "answer-delegated",
+                _ => "answer-needs-action",
+            };
+            reader.lang.text(key, &[])
+        });
         let counters = record
             .counters
             .iter()
@@ -398,6 +409,7 @@ pub(crate) async fn event(
             card,
             organizing,
             partstat,
+            answer_now,
             counters,
             occurrences,
             zone: reader.zone.name().to_string(),
@@ -425,7 +437,7 @@ pub(crate) async fn event(
             form class="box" method="post" action="/act/answer" {
                 (hidden(&user, &principal, &view.uid))
                 h2 { "Your answer" }
-                @if let Some(partstat) = view.partstat { p class="muted" { "Now: " (partstat.as_str()) } }
+                @if let Some(now) = &view.answer_now { p class="muted" { "Your answer now: " (now) } }
                 @if !view.occurrences.is_empty() {
                     label for="instance" { "For" }
                     select id="instance" name="instance" {
@@ -675,7 +687,7 @@ pub(crate) async fn rsvp_page(
     let link = super::actions::read_link(&web, &token)?;
     let w = web.clone();
     let l = link.clone();
-    let card = blocking(move || {
+    let (title, card) = blocking(move || {
         let store = w.store()?;
         let reader = reader_of(&w, store.as_ref(), &l.principal)?;
         let object = store
@@ -684,7 +696,7 @@ pub(crate) async fn rsvp_page(
             .value
             .object
             .ok_or_else(|| WebError::NotFound("This event is no longer in the calendar.".into()))?;
-        Ok(card(None, &object, &reader))
+        Ok((object.title(), card(None, &object, &reader)))
     })
     .await?;
     let answer = match link.partstat {
@@ -703,7 +715,7 @@ pub(crate) async fn rsvp_page(
             }
             body {
                 main {
-                    h1 { (answer) "?" }
+                    h1 { (answer) ": " (title) "?" }
                     p { "For " (link.principal.as_str()) }
                     (card_html(&card))
                     form class="box" method="post" action="/rsvp" {

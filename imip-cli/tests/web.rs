@@ -389,7 +389,7 @@ fn a_one_click_link_asks_first_acts_on_post_once_and_refuses_tampering_and_age()
     for _ in 0..3 {
         let page = web.get(format!("{}/rsvp?t={token}", server.url)).send().unwrap();
         assert_eq!(page.status(), StatusCode::OK);
-        assert!(body(page).contains("Accept?"));
+        assert!(body(page).contains("Accept: Planning?"));
     }
     assert!(smtp.mails().is_empty(), "a GET answers for nobody");
     let out = web.post(format!("{}/rsvp", server.url)).form(&[("t", token.as_str())]).send().unwrap();

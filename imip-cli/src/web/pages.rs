@@ -194,15 +194,7 @@ pub(crate) async fn calendar(
         let (first, count, skip_empty) = window(&v, from.unwrap_or(today))?;
         let start = local_midnight(first, reader.zone);
         let end = local_midnight(first + chrono::Days::new(u64::from(count)), reader.zone);
-        let unavailable = |e: imip_core::StoreError| WebError::Unavailable(e.to_string());
-        let pending: std::collections::BTreeSet<String> =
-            store.pending(&p).map_err(unavailable)?.into_iter().map(|(uid, _)| uid).collect();
-        let mut all = Vec::new();
-        for uid in store.uids(&p).map_err(unavailable)? {
-            if let Some(object) = store.load(&p, &uid).map_err(unavailable)?.value.object {
-                all.extend(entries(&object, &p, pending.contains(&uid), start, end, reader.zone));
-            }
-        }
+        let all = calendar_entries(&w, store.as_ref(), &p, start, end, reader.zone)?;
         let title = agenda_title(p.as_str(), first, count, &reader);
         Ok((title, agenda_days(&all, first, count, skip_empty, &reader), reader, first))
     })
@@ -254,6 +246,47 @@ pub(crate) async fn calendar(
         }
     };
     Ok(layout("Calendar", &user, &principal, &web, body))
+}
+
+/// The calendar's entries between `start` and `end`. Within the
+/// principal's expanded horizon, the events come from the store's index
+/// of their own busy time (so a page costs what the window holds, not
+/// what the calendar holds), together with everything that waits for an
+/// answer; events that take no time (declined, TRANSP:TRANSPARENT) are
+/// then not shown. Past the horizon every event is read.
+pub(crate) fn calendar_entries(
+    web: &Web,
+    store: &dyn Store,
+    principal: &CalAddress,
+    start: Timestamp,
+    end: Timestamp,
+    zone: chrono_tz::Tz,
+) -> Result<Vec<imip_core::words::AgendaEntry>, WebError> {
+    let unavailable = |e: imip_core::StoreError| WebError::Unavailable(e.to_string());
+    let pending: std::collections::BTreeSet<String> =
+        store.pending(principal).map_err(unavailable)?.into_iter().map(|(uid, _)| uid).collect();
+    let prefs = store.prefs(principal).map_err(unavailable)?;
+    let known = web.engine.config().freebusy.known_until(&prefs, web.now());
+    let uids: std::collections::BTreeSet<String> = if end <= known {
+        let own = imip_core::freebusy::PeriodSet::Own;
+        let mut uids: std::collections::BTreeSet<String> = store
+            .periods(principal, &own, start, end)
+            .map_err(unavailable)?
+            .into_iter()
+            .map(|p| p.uid)
+            .collect();
+        uids.extend(pending.iter().cloned());
+        uids
+    } else {
+        store.uids(principal).map_err(unavailable)?.into_iter().collect()
+    };
+    let mut all = Vec::new();
+    for uid in uids {
+        if let Some(object) = store.load(principal, &uid).map_err(unavailable)?.value.object {
+            all.extend(entries(&object, principal, pending.contains(&uid), start, end, zone));
+        }
+    }
+    Ok(all)
 }
 
 /// Local midnight of `day` in `zone` (the first instant of the day).

@@ -84,7 +84,13 @@ fn main() {
         return;
     }
     let test = std::env::args().any(|a| a == "--test");
-    let (events, clients, requests) = if test { (200, 10, 100) } else { (10_000, 50, 2_000) };
+    let (events, mut clients, mut requests) = if test { (200, 10, 100) } else { (10_000, 50, 2_000) };
+    // IMIP_WEB_CLIENTS=N: N clients, 40 requests each (to see the cost of
+    // one request without contention, say).
+    if let Some(n) = std::env::var("IMIP_WEB_CLIENTS").ok().and_then(|n| n.parse::<usize>().ok()) {
+        clients = n.max(1);
+        requests = clients * 40;
+    }
     let invitations = 20;
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("imip.toml"), "store = \"sqlite:imip.db\"\n[web]\nsession_hours = 2\n")
@@ -117,7 +123,7 @@ fn main() {
     let base =
         line.split_whitespace().find(|w| w.starts_with("http://")).unwrap().trim_end_matches('/').to_string();
 
-    let latencies = Arc::new(Mutex::new(Vec::new()));
+    let latencies: Arc<Mutex<Vec<(usize, Duration)>>> = Arc::new(Mutex::new(Vec::new()));
     let failures = Arc::new(Mutex::new(Vec::new()));
     let per_client = requests / clients;
     let started = Instant::now();
@@ -168,7 +174,7 @@ fn main() {
                             if response.status().is_success() || response.status().as_u16() == 303 =>
                         {
                             let _ = response.bytes();
-                            latencies.lock().unwrap().push(sent.elapsed());
+                            latencies.lock().unwrap().push((k % 5, sent.elapsed()));
                         }
                         Ok(response) => failures.lock().unwrap().push(format!("{k}: {}", response.status())),
                         Err(error) => failures.lock().unwrap().push(format!("{k}: {error}")),
@@ -190,7 +196,15 @@ fn main() {
         failures.len(),
         &failures[..failures.len().min(10)]
     );
-    let mut times = latencies.lock().unwrap().clone();
+    let all = latencies.lock().unwrap().clone();
+    for (kind, name) in ["week", "waiting list", "event page", "answer", "month"].iter().enumerate() {
+        let mut of: Vec<Duration> = all.iter().filter(|(k, _)| *k == kind).map(|(_, t)| *t).collect();
+        of.sort();
+        if let Some(median) = of.get(of.len() / 2) {
+            println!("  {name}: median {:.1} ms over {}", median.as_secs_f64() * 1e3, of.len());
+        }
+    }
+    let mut times: Vec<Duration> = all.into_iter().map(|(_, t)| t).collect();
     times.sort();
     let at =
         |q: f64| times[((times.len() as f64 * q).ceil() as usize).saturating_sub(1).min(times.len() - 1)];

@@ -239,6 +239,16 @@ pub(crate) fn open_store(
     postgres: &imip_store_postgres::Options,
     access: Access,
 ) -> Result<Box<dyn Store>, Failure> {
+    open_shared_store(spec, postgres, access).map(|store| store as Box<dyn Store>)
+}
+
+/// [`open_store`], as a store that can move between threads (the web
+/// manager keeps a few open).
+pub(crate) fn open_shared_store(
+    spec: &str,
+    postgres: &imip_store_postgres::Options,
+    access: Access,
+) -> Result<Box<dyn Store + Send>, Failure> {
     settings::check_store_spec(spec).map_err(Failure::config)?;
     let shown = imip_store_postgres::redact(spec);
     let absent = |what: &str| {
@@ -252,7 +262,7 @@ pub(crate) fn open_store(
             Access::Create => imip_store_postgres::PgStore::connect(spec, postgres),
             Access::Existing => imip_store_postgres::PgStore::connect_existing(spec, postgres),
         };
-        return opened.map(|s| Box::new(s) as Box<dyn Store>).map_err(|e| Failure::store(&shown, &e));
+        return opened.map(|s| Box::new(s) as Box<dyn Store + Send>).map_err(|e| Failure::store(&shown, &e));
     }
     match spec.split_once(':') {
         Some(("sqlite", path)) => {
@@ -260,12 +270,12 @@ pub(crate) fn open_store(
                 return Err(absent("the database"));
             }
             match imip_store_sqlite::SqliteStore::open(path, Default::default()) {
-                Ok(store) => Ok(Box::new(store) as Box<dyn Store>),
+                Ok(store) => Ok(Box::new(store) as Box<dyn Store + Send>),
                 // On read-only media a command that only reads still can.
                 Err(error) if access == Access::Existing && read_only_media(Path::new(path)) => {
                     tracing::debug!(%error, "the database is on read-only media; reading it as immutable");
                     imip_store_sqlite::SqliteStore::open_read_only(path)
-                        .map(|s| Box::new(s) as Box<dyn Store>)
+                        .map(|s| Box::new(s) as Box<dyn Store + Send>)
                         .map_err(|e| Failure::store(spec, &e))
                 }
                 Err(error) => Err(Failure::store(spec, &error)),
@@ -276,7 +286,7 @@ pub(crate) fn open_store(
                 return Err(absent("the store directory"));
             }
             imip_store_fs::FsStore::open(dir, Default::default())
-                .map(|s| Box::new(s) as Box<dyn Store>)
+                .map(|s| Box::new(s) as Box<dyn Store + Send>)
                 .map_err(|e| Failure::store(spec, &e))
         }
         None => Err(Failure::config(format!("store {shown:?}"))),

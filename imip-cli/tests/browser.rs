@@ -181,6 +181,14 @@ fn a_person_uses_the_web_manager_in_chromium() {
         assert_eq!(replies.len(), 1, "the REPLY is in the outbox and went out");
         assert!(replies[0].data.contains("PARTSTAT=ACCEPTED"));
 
+        // The slot finder: who is busy when on that day, and free slots.
+        c.goto(&format!("{base}/new?day=2030-03-12&attendees=carol@contoso.example&room=room@example.com"))
+            .await
+            .unwrap();
+        let finder = c.source().await.unwrap();
+        assert!(finder.contains("Free for everyone"), "{finder}");
+        shoot("slot-finder").await;
+
         // A new event with the room.
         c.goto(&format!("{base}/new")).await.unwrap();
         c.find(Locator::Id("title")).await.unwrap().send_keys("Design review").await.unwrap();
@@ -189,7 +197,12 @@ fn a_person_uses_the_web_manager_in_chromium() {
         c.find(Locator::Id("attendees")).await.unwrap().send_keys("carol@contoso.example").await.unwrap();
         c.find(Locator::Css("#room option[value='room@example.com']")).await.unwrap().click().await.unwrap();
         shoot("new-event").await;
-        c.find(Locator::Css("form.box button[type=submit]")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Css("form[action='/act/create'] button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         c.wait().for_element(Locator::Css(".notice.ok")).await.unwrap();
         let to_room = smtp
             .mails()

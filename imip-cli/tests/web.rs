@@ -517,3 +517,42 @@ fn the_summary_mail_carries_one_click_links_that_answer() {
     assert_eq!(mails.len(), 1);
     assert!(mails[0].data.contains("PARTSTAT=ACCEPTED"), "{}", mails[0].data);
 }
+
+#[test]
+fn the_slot_finder_shows_who_is_busy_and_suggests_free_slots() {
+    let smtp = Listener::start();
+    let dir = invited(&smtp, "s1@example.com"); // Bob: 2030-03-10 14:00–15:00 UTC
+    // The room is booked 09:00–10:00 UTC that day.
+    let booking = invitation(
+        "s2@example.com",
+        "dana@example.com",
+        &["room@example.com"],
+        "20300310T090000Z",
+        "20300310T100000Z",
+    );
+    let out =
+        imip(dir.path(), &with_config(&["resource", "--recipient", "room@example.com"]), booking.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let server = start(dir.path());
+    let bob = sign_in(&server, "bob@example.com", "bob's password");
+    let page = body(
+        bob.get(format!(
+            "{}/new?day=2030-03-10&attendees=erin@example.org&room=room@example.com&length=60",
+            server.url
+        ))
+        .send()
+        .unwrap(),
+    );
+    assert!(page.contains("<th>bob@example.com</th><td>14:00–15:00</td>"), "{page}");
+    assert!(page.contains("<th>room@example.com</th><td>09:00–10:00</td>"), "{page}");
+    assert!(
+        page.contains("<th>erin@example.org</th><td><span class=\"muted\">free (nothing known)</span>"),
+        "{page}"
+    );
+    // 08:00 is free; 08:30 and 09:00 are not (the room); 10:00 is.
+    let free = &page[page.find("Free for everyone").unwrap()..];
+    assert!(free.contains("<li>08:00–09:00</li><li>10:00–11:00</li>"), "{free}");
+    assert!(page.contains("value=\"2030-03-10T08:00\""), "the first free slot fills the form: {page}");
+    let out = bob.get(format!("{}/new?day=2030-03-10&length=forever", server.url)).send().unwrap();
+    assert_eq!(out.status(), StatusCode::BAD_REQUEST);
+}

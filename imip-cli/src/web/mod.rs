@@ -42,6 +42,8 @@ pub(crate) struct Web {
     pub(crate) limiter: auth::Limiter,
     /// A counter for fresh ids within this process.
     pub(crate) ids: std::sync::atomic::AtomicU64,
+    /// Stores kept open between requests.
+    pub(crate) stores: std::sync::Mutex<Vec<Box<dyn Store + Send>>>,
     /// Used one-click tokens (their signature), so each works once.
     pub(crate) used_links: std::sync::Mutex<std::collections::BTreeSet<String>>,
 }
@@ -53,14 +55,22 @@ impl Web {
         Timestamp::from_seconds(i64::try_from(clock.as_secs()).unwrap_or(i64::MAX))
     }
 
-    /// Opens the store (per request, as each agent run does).
-    pub(crate) fn store(&self) -> Result<Box<dyn Store>, WebError> {
-        crate::session::open_store(
-            &self.settings.store,
-            &self.settings.postgres,
-            crate::session::Access::Create,
-        )
-        .map_err(|f| WebError::Unavailable(f.to_string()))
+    /// A store to work with: one kept open from an earlier request, or
+    /// a new one; it goes back when dropped. Each operation on it is its
+    /// own transaction under the store's locks, as in the agents, so
+    /// keeping it open changes nothing but the cost of opening it.
+    pub(crate) fn store(&self) -> Result<PooledStore<'_>, WebError> {
+        let kept = self.stores.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let store = match kept {
+            Some(store) => store,
+            None => crate::session::open_shared_store(
+                &self.settings.store,
+                &self.settings.postgres,
+                crate::session::Access::Create,
+            )
+            .map_err(|f| WebError::Unavailable(f.to_string()))?,
+        };
+        Ok(PooledStore { store: Some(store), web: self })
     }
 
     /// Whether `user` may see and act for `principal`: themselves, or a
@@ -82,6 +92,52 @@ impl Web {
                 .map(|r| r.address.clone()),
         );
         all
+    }
+}
+
+/// Most stores kept open between requests.
+const KEPT_STORES: usize = 16;
+
+/// A store borrowed from the web manager's pool.
+pub(crate) struct PooledStore<'a> {
+    store: Option<Box<dyn Store + Send>>,
+    web: &'a Web,
+}
+
+impl PooledStore<'_> {
+    /// The store, to read.
+    pub(crate) fn as_ref(&self) -> &dyn Store {
+        self.store.as_deref().expect("held until dropped")
+    }
+
+    /// The store, to write.
+    pub(crate) fn as_mut(&mut self) -> &mut dyn Store {
+        self.store.as_deref_mut().expect("held until dropped")
+    }
+}
+
+impl std::ops::Deref for PooledStore<'_> {
+    type Target = dyn Store;
+
+    fn deref(&self) -> &(dyn Store + 'static) {
+        self.store.as_deref().expect("held until dropped")
+    }
+}
+
+impl std::ops::DerefMut for PooledStore<'_> {
+    fn deref_mut(&mut self) -> &mut (dyn Store + 'static) {
+        self.store.as_deref_mut().expect("held until dropped")
+    }
+}
+
+impl Drop for PooledStore<'_> {
+    fn drop(&mut self) {
+        if let Some(store) = self.store.take() {
+            let mut kept = self.web.stores.lock().unwrap_or_else(|p| p.into_inner());
+            if kept.len() < KEPT_STORES {
+                kept.push(store);
+            }
+        }
     }
 }
 
@@ -203,6 +259,7 @@ pub(crate) fn serve(session: Session, listen: Option<String>) -> Result<(), Fail
         limiter: auth::Limiter::default(),
         ids: std::sync::atomic::AtomicU64::new(0),
         used_links: std::sync::Mutex::new(Default::default()),
+        stores: std::sync::Mutex::new(Vec::new()),
         settings,
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -582,43 +582,198 @@ pub(crate) fn card_html(card: &imip_core::words::Card) -> Markup {
     }
 }
 
-/// `GET /new?as=ADDR`: the form for a new event.
+/// One participant's busy times on the day the slot finder looks at.
+struct Busy {
+    who: String,
+    /// Where the times come from, in words.
+    source: &'static str,
+    spans: Vec<(Timestamp, Timestamp)>,
+}
+
+/// The busy times of `who` between `from` and `to`, as `organizer` may
+/// know them: a local user's or room's own schedule when they share it,
+/// else what `organizer` learned from their replies and published
+/// free/busy (freebusy-other).
+fn busy_of(
+    web: &Web,
+    store: &dyn Store,
+    organizer: &CalAddress,
+    who: &CalAddress,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Busy, WebError> {
+    let unavailable = |e: imip_core::StoreError| WebError::Unavailable(e.to_string());
+    let config = web.engine.config();
+    let local = who == organizer || store.principals().map_err(unavailable)?.contains(who);
+    let prefs = store.prefs(who).map_err(unavailable)?;
+    let by_default = config.share_freebusy_by_default || config.resources.resource(who).is_some();
+    if local && (who == organizer || imip_core::freebusy::shares_freebusy(&prefs, by_default)) {
+        let busy = imip_core::freebusy::busy_time(store, who, from, to, &config.freebusy, web.now())
+            .map_err(unavailable)?;
+        return Ok(Busy {
+            who: who.to_string(),
+            source: "their calendar",
+            spans: busy.iter().map(|b| (b.start, b.end)).collect(),
+        });
+    }
+    let learned = imip_core::freebusy::PeriodSet::Other(who.clone());
+    let periods = store.periods(organizer, &learned, from, to).map_err(unavailable)?;
+    Ok(Busy {
+        who: who.to_string(),
+        source: if periods.is_empty() { "nothing known" } else { "what they have told you" },
+        spans: periods.iter().map(|p| (p.start, p.end)).collect(),
+    })
+}
+
+/// Free slots of `minutes` between 08:00 and 18:00 on `day` in `zone`,
+/// every half hour, where nobody is busy: at most `count`.
+fn free_slots(
+    day: chrono::NaiveDate,
+    zone: chrono_tz::Tz,
+    minutes: i64,
+    busy: &[Busy],
+    count: usize,
+) -> Vec<(chrono::NaiveDateTime, chrono::NaiveDateTime)> {
+    let mut slots = Vec::new();
+    let mut start = day.and_hms_opt(8, 0, 0).unwrap_or_default();
+    let last = day.and_hms_opt(18, 0, 0).unwrap_or_default();
+    while start + chrono::TimeDelta::minutes(minutes) <= last && slots.len() < count {
+        let end = start + chrono::TimeDelta::minutes(minutes);
+        let (s, e) = (local_midnight_of(start, zone), local_midnight_of(end, zone));
+        if !busy.iter().any(|b| b.spans.iter().any(|(bs, be)| *bs < e && *be > s)) {
+            slots.push((start, end));
+        }
+        start += chrono::TimeDelta::minutes(30);
+    }
+    slots
+}
+
+fn local_midnight_of(local: chrono::NaiveDateTime, zone: chrono_tz::Tz) -> Timestamp {
+    use chrono::TimeZone;
+    let at =
+        zone.from_local_datetime(&local).earliest().map_or(local.and_utc().timestamp(), |t| t.timestamp());
+    Timestamp::from_seconds(at)
+}
+
+/// `GET /new?as=ADDR`: the form for a new event, with a slot finder:
+/// given a day, the people and the room, it shows who is busy when (from
+/// the local store and from learned free/busy) and suggests free slots.
 pub(crate) async fn new_event(
     State(web): State<Arc<Web>>,
     user: User,
     Query(params): Params,
 ) -> Result<Markup, WebError> {
     let principal = principal(&web, &user, &params)?;
+    let day = params.get("day").filter(|d| !d.is_empty()).map(|d| parse_date(d)).transpose()?;
+    let minutes: i64 =
+        match params.get("length").filter(|l| !l.is_empty()) {
+            Some(text) => text.parse().ok().filter(|m| (15..=600).contains(m)).ok_or_else(|| {
+                WebError::BadRequest(format!("{text:?}: give a length in minutes, 15 to 600."))
+            })?,
+            None => 60,
+        };
+    let mut wanted: Vec<CalAddress> = Vec::new();
+    for key in ["attendees", "room"] {
+        for text in params
+            .get(key)
+            .map(String::as_str)
+            .unwrap_or("")
+            .split([',', ' ', ';'])
+            .filter(|t| !t.is_empty())
+            .take(50)
+        {
+            wanted.push(
+                CalAddress::parse(text)
+                    .ok_or_else(|| WebError::BadRequest(format!("{text:?} is not a mail address.")))?,
+            );
+        }
+    }
     let (w, p) = (web.clone(), principal.clone());
-    let zone = blocking(move || {
+    let (zone, finder) = blocking(move || {
         let store = w.store()?;
-        Ok(reader_of(&w, store.as_ref(), &p)?.zone.name().to_string())
+        let zone = reader_of(&w, store.as_ref(), &p)?.zone;
+        let Some(day) = day else { return Ok((zone, None)) };
+        let (from, to) = (local_midnight(day, zone), local_midnight(day + chrono::Days::new(1), zone));
+        let mut busy = vec![busy_of(&w, store.as_ref(), &p, &p, from, to)?];
+        for who in wanted.iter().filter(|a| **a != p) {
+            busy.push(busy_of(&w, store.as_ref(), &p, who, from, to)?);
+        }
+        let slots = free_slots(day, zone, minutes, &busy, 6);
+        Ok((zone, Some((day, busy, slots))))
     })
     .await?;
+    let zone_name = zone.name().to_string();
     let rooms: Vec<String> = web.settings.resources.resources().map(|r| r.address.to_string()).collect();
+    let given = |key: &str| params.get(key).cloned().unwrap_or_default();
+    let clock = |t: Timestamp| t.to_chrono().with_timezone(&zone).format("%H:%M").to_string();
     let body = html! {
         h1 { "New event" }
+        form class="box" method="get" action="/new" {
+            input type="hidden" name="as" value=(principal.as_str());
+            h2 { "Find a time" }
+            label for="day" { "Day" }
+            input type="date" id="day" name="day" value=(given("day"));
+            label for="fattendees" { "People (addresses, comma-separated)" }
+            input type="text" id="fattendees" name="attendees" value=(given("attendees"));
+            @if !rooms.is_empty() {
+                label for="froom" { "Room or equipment" }
+                select id="froom" name="room" {
+                    option value="" { "none" }
+                    @for room in &rooms { option value=(room) selected[given("room") == *room] { (room) } }
+                }
+            }
+            label for="length" { "Length in minutes" }
+            input type="text" id="length" name="length" value=(minutes);
+            button class="secondary" type="submit" { "Show busy times" }
+        }
+        @if let Some((day, busy, slots)) = &finder {
+            div class="card" {
+                h2 { "Busy on " (day) " (" (zone_name) ")" }
+                table {
+                    @for b in busy {
+                        tr {
+                            th { (b.who) }
+                            td {
+                                @if b.spans.is_empty() { span class="muted" { "free (" (b.source) ")" } }
+                                @for (i, (s, e)) in b.spans.iter().enumerate() { @if i > 0 { ", " } (clock(*s)) "–" (clock(*e)) }
+                            }
+                        }
+                    }
+                }
+                h2 { "Free for everyone" }
+                @if slots.is_empty() { p class="muted" { "No free slot between 08:00 and 18:00." } }
+                ul class="plain" {
+                    @for (s, e) in slots { li { (s.format("%H:%M")) "–" (e.format("%H:%M")) } }
+                }
+            }
+        }
         form class="box" method="post" action="/act/create" {
             input type="hidden" name="csrf" value=(user.csrf);
             input type="hidden" name="as" value=(principal.as_str());
+            h2 { "The event" }
             label for="title" { "Title" }
             input type="text" id="title" name="title" required maxlength="500";
-            (time_fields(&zone))
+            label for="start" { "Start" }
+            input type="datetime-local" id="start" name="start" value=(finder.as_ref().and_then(|(_, _, s)| s.first()).map(|(s, _)| s.format("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default());
+            label for="end" { "End" }
+            input type="datetime-local" id="end" name="end" value=(finder.as_ref().and_then(|(_, _, s)| s.first()).map(|(_, e)| e.format("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default());
+            label for="zone" { "Time zone" }
+            input type="text" id="zone" name="zone" value=(zone_name);
             label for="location" { "Place" }
             input type="text" id="location" name="location" maxlength="500";
             label for="attendees" { "Invite (addresses, comma-separated)" }
-            input type="text" id="attendees" name="attendees";
+            input type="text" id="attendees" name="attendees" value=(given("attendees"));
             @if !rooms.is_empty() {
                 label for="room" { "Room or equipment" }
                 select id="room" name="room" {
                     option value="" { "none" }
-                    @for room in &rooms { option value=(room) { (room) } }
+                    @for room in &rooms { option value=(room) selected[given("room") == *room] { (room) } }
                 }
             }
             label for="repeat" { "Repeats" }
             select id="repeat" name="repeat" {
                 option value="" { "once" }
-                option value="FREQ=DAILY;COUNT=5" { "every weekday, 5 times" }
+                option value="FREQ=DAILY;COUNT=5" { "every day, 5 times" }
                 option value="FREQ=WEEKLY;COUNT=4" { "every week, 4 times" }
                 option value="FREQ=WEEKLY;COUNT=10" { "every week, 10 times" }
                 option value="FREQ=MONTHLY;COUNT=6" { "every month, 6 times" }

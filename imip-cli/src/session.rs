@@ -58,6 +58,7 @@ impl Session {
             sender: settings.sender.clone(),
             authserv_id: settings.authserv_id.clone(),
             relays: settings.relays.clone(),
+            manager_url: settings.web.base_url.clone(),
             ..Config::default()
         };
         config.limits.max_attendees = settings.limits.max_attendees;

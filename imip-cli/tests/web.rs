@@ -556,3 +556,51 @@ fn the_slot_finder_shows_who_is_busy_and_suggests_free_slots() {
     let out = bob.get(format!("{}/new?day=2030-03-10&length=forever", server.url)).send().unwrap();
     assert_eq!(out.status(), StatusCode::BAD_REQUEST);
 }
+
+#[test]
+fn an_owner_follows_the_notice_link_and_approves_a_held_booking() {
+    let smtp = Listener::start();
+    let dir = invited(&smtp, "h0@example.com");
+    let booking = invitation(
+        "h1@example.com",
+        "dana@example.com",
+        &["studio@example.com"],
+        "20300311T090000Z",
+        "20300311T100000Z",
+    );
+    let out = imip(
+        dir.path(),
+        &with_config(&["resource", "--recipient", "studio@example.com"]),
+        booking.as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let notice = smtp.mails().into_iter().find(|m| m.to == ["bob@example.com"]).expect("the owner's notice");
+    let data = notice.data.replace("=\r\n", "").replace("=3D", "=");
+    let at = data.find("http://calendar.example.com/event?").expect("a link to the web manager");
+    let link: String =
+        data[at..].chars().take_while(|c| !c.is_whitespace() && *c != '"' && *c != '<').collect();
+    assert!(link.contains("as=studio%40example.com&e="), "{link}");
+    let server = start(dir.path());
+    let bob = sign_in(&server, "bob@example.com", "bob's password");
+    let page = body(bob.get(link.replace("http://calendar.example.com", &server.url)).send().unwrap());
+    assert!(page.contains("waits for your approval"), "{page}");
+    let handle = link.rsplit("e=").next().unwrap().to_string();
+    let seen = smtp.mails().len();
+    let out = bob
+        .post(format!("{}/act/decide", server.url))
+        .form(&[
+            ("as", "studio@example.com"),
+            ("uid", handle.as_str()),
+            ("decision", "approve"),
+            ("csrf", &csrf(&page)),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    let reply = smtp.mails()[seen..]
+        .iter()
+        .find(|m| m.to == ["dana@example.com"])
+        .cloned()
+        .expect("the studio answers");
+    assert!(reply.data.contains("PARTSTAT=ACCEPTED"), "{}", reply.data);
+}

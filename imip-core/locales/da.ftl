@@ -162,3 +162,5 @@ answer-links = Svar med ét klik:
 link-accept = Accepter
 link-tentative = Foreløbig
 link-decline = Afslå
+
+owner-open = Åbn den i webhåndteringen:

@@ -162,3 +162,5 @@ answer-links = Mit einem Klick antworten:
 link-accept = Zusagen
 link-tentative = Vorläufig
 link-decline = Absagen
+
+owner-open = Im Web-Manager öffnen:

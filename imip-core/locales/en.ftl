@@ -164,3 +164,5 @@ answer-links = Answer in one click:
 link-accept = Accept
 link-tentative = Tentative
 link-decline = Decline
+
+owner-open = Open it in the web manager:

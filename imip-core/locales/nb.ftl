@@ -162,3 +162,5 @@ answer-links = Svar med ett klikk:
 link-accept = Ja
 link-tentative = Kanskje
 link-decline = Nei
+
+owner-open = Åpne den i nettbehandleren:

@@ -76,6 +76,9 @@ pub struct Config {
     /// The From: of mail the agent writes itself (a resource's notices to
     /// its owner). `None`: the resource's own address.
     pub sender: Option<crate::CalAddress>,
+    /// The web manager's address (`https://calendar.example.com/`), when
+    /// there is one: owner notices link to the booking's page there.
+    pub manager_url: Option<String>,
     /// Trust a mail's `From:` only when an `Authentication-Results`
     /// header from the MTA with this authserv-id shows DKIM or DMARC
     /// passing for its domain ([`crate::imip::auth`], RFC 8601). `None`
@@ -112,6 +115,7 @@ impl Default for Config {
             share_freebusy_by_default: false,
             resources: crate::resource::Directory::default(),
             sender: None,
+            manager_url: None,
             authserv_id: None,
             relays: Vec::new(),
         }

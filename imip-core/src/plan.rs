@@ -216,5 +216,6 @@ fn owner_notice(
     let object = outcome.stored_object().or(loaded.record.value.object.as_ref());
     // In the resource's language, and in the zone its times are read in.
     let reader = crate::words::Reader { lang: voice.reader.lang, zone: expansion.zone };
-    Some(render_owner_notice(&notices, object, principal, from, owner, &reader, env))
+    let manager = engine.config().manager_url.as_deref();
+    Some(render_owner_notice(&notices, object, principal, from, owner, &reader, manager, env))
 }

@@ -105,12 +105,7 @@ pub(crate) fn login_page(error: Option<&str>) -> Markup {
 
 /// Percent-encodes a query value.
 pub(crate) fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    imip_core::words::percent_encode(text)
 }
 
 /// The principal a page is for: `as`, which the user must be allowed to

@@ -116,7 +116,9 @@ pub fn render(
 /// holds it), from `from`, in `reader`'s language and zone (the
 /// resource's `LANG` and `TZID`): plain text and an HTML card
 /// ([`crate::words::owner_card`]). The owner is told what they can do in
-/// words, never as a command line.
+/// words, never as a command line; with a web manager
+/// ([`crate::Config::manager_url`]), a link opens the booking there.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn render_owner_notice(
     notices: &[&crate::Notice],
     object: Option<&crate::SchedulingObject>,
@@ -124,6 +126,7 @@ pub(crate) fn render_owner_notice(
     from: &crate::CalAddress,
     owner: &crate::CalAddress,
     reader: &crate::words::Reader,
+    manager_url: Option<&str>,
     env: &mut Env<'_>,
 ) -> OutgoingMail {
     let id = env.ids.next_id();
@@ -134,6 +137,20 @@ pub(crate) fn render_owner_notice(
         text.push_str(&card.to_text());
         text.push('\n');
         html.push_str(&card.to_html());
+    }
+    if let (Some(base), Some(object)) = (manager_url, object) {
+        let url = format!(
+            "{base}event?as={}&e={}",
+            crate::words::percent_encode(resource.as_str()),
+            crate::handle::handle(object.uid())
+        );
+        let open = reader.lang.text("owner-open", &[]);
+        text.push_str(&format!("{open} {url}\n"));
+        html.push_str(&format!(
+            "<p style=\"font-family:sans-serif\"><a href=\"{}\">{}</a></p>\n",
+            crate::words::escape(&url),
+            crate::words::escape(&open)
+        ));
     }
     let html = crate::words::html_document(reader.lang, &html);
     let title = notices.first().map(|n| n.title.as_str()).unwrap_or("");

@@ -163,6 +163,21 @@ pub enum Arg<'a> {
     Number(i64),
 }
 
+/// Percent-encodes a URL query value (RFC 3986 unreserved characters
+/// stay).
+///
+/// ```
+/// assert_eq!(imip_core::words::percent_encode("room+1@example.com"), "room%2B1%40example.com");
+/// ```
+pub fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

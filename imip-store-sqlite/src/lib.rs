@@ -37,6 +37,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
+/// How much of the database file reads may map (SQLite's `mmap_size`).
+const MMAP_BYTES: i64 = 256 * 1024 * 1024;
+
 /// The schema migrations, in order; `PRAGMA user_version` counts how
 /// many have been applied.
 pub const MIGRATIONS: &[&str] = &[
@@ -208,6 +211,10 @@ impl SqliteStore {
         connection
             .pragma_update(None, "synchronous", if options.full_sync { "FULL" } else { "NORMAL" })
             .map_err(db)?;
+        // Reads map the database instead of copying each page out of the
+        // kernel's cache: a long-lived reader (the web manager) whose page
+        // cache every writer invalidates reads pages at memory speed.
+        connection.pragma_update(None, "mmap_size", MMAP_BYTES).map_err(db)?;
         let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
         let applied: usize = tx.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(db)?;
         if applied > MIGRATIONS.len() {

@@ -123,11 +123,8 @@ fn instance(fields: &BTreeMap<String, String>) -> Result<Option<InstanceId>, Web
 async fn act(web: &Arc<Web>, form: &Form, action: LocalAction) -> Result<Response, WebError> {
     let (w, p) = (web.clone(), form.principal.clone());
     let message = blocking(move || run(&w, &p, action)).await?;
-    let back = if form.uid.is_empty() {
-        String::new()
-    } else {
-        format!("&e={}", imip_core::handle::handle(&form.uid))
-    };
+    let back =
+        if form.uid.is_empty() { String::new() } else { format!("&e={}", super::pages::encode(&form.uid)) };
     Ok(done(if form.uid.is_empty() { "/calendar" } else { "/event" }, &form.principal, &back, &message))
 }
 

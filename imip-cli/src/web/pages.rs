@@ -210,7 +210,7 @@ pub(crate) async fn calendar(
         format!("/calendar?as={}&view={view}&from={}", encode(principal.as_str()), other.unwrap_or(first))
     };
     let link = |v: &str| format!("/calendar?as={}&view={v}&from={first}", encode(principal.as_str()));
-    let event_link = |uid: &str| format!("/event?as={}&e={}", encode(principal.as_str()), handle(uid));
+    let event_link = |uid: &str| format!("/event?as={}&e={}", encode(principal.as_str()), encode(uid));
     let body = html! {
         h1 { (title) }
         p class="views" {
@@ -323,7 +323,7 @@ pub(crate) async fn pending(
         ul class="plain" {
             @for (uid, kind, title, when) in &items {
                 li class="card" {
-                    a href=(format!("/event?as={}&e={}", encode(principal.as_str()), handle(uid))) { strong { (title) } }
+                    a href=(format!("/event?as={}&e={}", encode(principal.as_str()), encode(uid))) { strong { (title) } }
                     " · " (when) br;
                     span class="muted" { (kind) } " " span class="handle" { (handle(uid)) }
                 }
@@ -333,13 +333,22 @@ pub(crate) async fn pending(
     Ok(layout("Waiting", &user, &principal, &web, body))
 }
 
-/// Finds the event a page names (`e`: a handle or a UID) among the
-/// principal's.
+/// Finds the event a page names (`e`: a UID, or a handle) among the
+/// principal's. A UID is looked up directly; only a six-character name
+/// that is not a UID is resolved as a handle, which reads the list of the
+/// principal's UIDs.
 pub(crate) fn find_uid(store: &dyn Store, principal: &CalAddress, name: &str) -> Result<String, WebError> {
     if name.is_empty() || name.len() > 1024 {
         return Err(WebError::BadRequest("Name an event.".into()));
     }
-    let uids = store.uids(principal).map_err(|e| WebError::Unavailable(e.to_string()))?;
+    let unavailable = |e: imip_core::StoreError| WebError::Unavailable(e.to_string());
+    let held = |uid: &str| -> Result<bool, WebError> {
+        Ok(store.load(principal, uid).map_err(unavailable)?.value.object.is_some())
+    };
+    if name.len() != imip_core::handle::HANDLE_CHARS && held(name)? {
+        return Ok(name.to_string());
+    }
+    let uids = store.uids(principal).map_err(unavailable)?;
     match resolve(name, uids.iter().map(String::as_str)) {
         Resolved::Uid(uid) => Ok(uid),
         Resolved::Unknown => Err(WebError::NotFound("There is no such event in this calendar.".into())),

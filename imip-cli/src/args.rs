@@ -506,8 +506,9 @@ pub(crate) enum ItipCommand {
 
 #[derive(Subcommand)]
 pub(crate) enum FreebusyCommand {
-    /// Write DIR/ADDRESS.ifb for every user who shares free/busy, for a
-    /// web server to serve at their free/busy URL.
+    /// Write DIR/ADDRESS.ifb for every user who publishes free/busy
+    /// (`freebusy_publishing = publish`, with sharing; resources do by
+    /// default), for a web server to serve at their free/busy URL.
     ///
     /// Example: imip freebusy publish --dir /var/www/freebusy
     Publish {

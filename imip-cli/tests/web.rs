@@ -333,6 +333,15 @@ fn preferences_feed_free_busy_and_a_new_event_with_a_room() {
     let room = client().get(format!("{}/freebusy/room@example.com", server.url)).send().unwrap();
     assert_eq!(room.status(), StatusCode::OK);
     assert!(body(room).contains("BEGIN:VFREEBUSY"));
+    let url = format!("{}/freebusy/bob@example.com", server.url);
+    assert_eq!(client().get(&url).send().unwrap().status(), StatusCode::NOT_FOUND, "not published");
+    let out = bob
+        .post(format!("{}/act/prefs", server.url))
+        .form(&[("freebusy_sharing", "share"), ("freebusy_publishing", "publish"), ("csrf", &token)])
+        .send()
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    assert_eq!(client().get(&url).send().unwrap().status(), StatusCode::OK, "published");
 
     // A new event with the room: both get the REQUEST.
     let out = bob
@@ -603,4 +612,65 @@ fn an_owner_follows_the_notice_link_and_approves_a_held_booking() {
         .cloned()
         .expect("the studio answers");
     assert!(reply.data.contains("PARTSTAT=ACCEPTED"), "{}", reply.data);
+}
+
+#[test]
+fn web_answers_and_mail_deliveries_at_once_lose_nothing() {
+    let smtp = Listener::start();
+    let dir = invited(&smtp, "c0@example.com");
+    let deliver = |uid: &str| {
+        let mail = invitation(
+            uid,
+            "alice@example.com",
+            &["bob@example.com"],
+            "20300310T140000Z",
+            "20300310T150000Z",
+        );
+        let out =
+            imip(dir.path(), &with_config(&["person", "--recipient", "bob@example.com"]), mail.as_bytes());
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    };
+    for i in 1..=8 {
+        deliver(&format!("c{i}@example.com"));
+    }
+    let server = start(dir.path());
+    let bob = sign_in(&server, "bob@example.com", "bob's password");
+    let page = body(bob.get(format!("{}/pending", server.url)).send().unwrap());
+    let token = csrf(&page);
+    std::thread::scope(|scope| {
+        let web = scope.spawn(|| {
+            for i in 1..=8 {
+                let uid = format!("c{i}@example.com");
+                let out = bob
+                    .post(format!("{}/act/answer", server.url))
+                    .form(&[("uid", uid.as_str()), ("answer", "ACCEPTED"), ("csrf", token.as_str())])
+                    .send()
+                    .unwrap();
+                assert_eq!(out.status(), StatusCode::SEE_OTHER, "{uid}");
+            }
+        });
+        let mta = scope.spawn(|| {
+            for i in 11..=18 {
+                deliver(&format!("c{i}@example.com"));
+            }
+        });
+        web.join().unwrap();
+        mta.join().unwrap();
+    });
+    let replies = smtp.mails().into_iter().filter(|m| m.data.contains("METHOD:REPLY")).count();
+    assert_eq!(replies, 8, "every web answer went out");
+    let pending =
+        stdout_text(&imip(dir.path(), &with_config(&["pending", "--user", "bob@example.com"]), b""));
+    for i in (0..=0).chain(11..=18) {
+        assert!(pending.contains(&format!("c{i}@example.com")), "c{i} waits: {pending}");
+    }
+    for i in 1..=8 {
+        assert!(!pending.contains(&format!("\tc{i}@example.com\n")), "c{i} was answered: {pending}");
+    }
+    let check = imip(dir.path(), &with_config(&["store", "check"]), b"");
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+}
+
+fn stdout_text(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }

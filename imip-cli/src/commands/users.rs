@@ -5,7 +5,7 @@ use super::{address, resolve_uid};
 use crate::exit::{EX_USAGE, Failure};
 use crate::session::Session;
 use imip_core::drive::run_once;
-use imip_core::freebusy::{FreeBusyMessage, SHARING_PREF, busy_time, shares_freebusy};
+use imip_core::freebusy::{FreeBusyMessage, SHARING_PREF, busy_time};
 use imip_core::{CalAddress, Env, Input, LocalAction, Method, PartStat, PendingKind, Store, Timestamp};
 use std::path::PathBuf;
 
@@ -261,9 +261,9 @@ pub(crate) fn publish(session: &Session, dir: Option<PathBuf>, days: u32) -> Res
     for user in store.principals().map_err(|e| Failure::store("store", &e))? {
         let prefs = store.prefs(&user).map_err(|e| Failure::store(user.as_str(), &e))?;
         let is_resource = session.engine.config().resources.resource(&user).is_some();
-        let by_default = session.engine.config().share_freebusy_by_default || is_resource;
+        let shares_by_default = session.engine.config().share_freebusy_by_default || is_resource;
         let file = dir.join(format!("{}.ifb", crate::mailbox::encode_name(user.as_str())));
-        if !shares_freebusy(&prefs, by_default) {
+        if !imip_core::freebusy::publishes_freebusy(&prefs, shares_by_default, is_resource) {
             let _ = std::fs::remove_file(&file);
             continue;
         }

@@ -937,8 +937,8 @@ pub(crate) async fn freebusy(
         let unavailable = |e: imip_core::StoreError| WebError::Unavailable(e.to_string());
         let prefs = store.prefs(&user).map_err(unavailable)?;
         let is_resource = w.engine.config().resources.resource(&user).is_some();
-        let by_default = w.engine.config().share_freebusy_by_default || is_resource;
-        if !imip_core::freebusy::shares_freebusy(&prefs, by_default) {
+        let shares_by_default = w.engine.config().share_freebusy_by_default || is_resource;
+        if !imip_core::freebusy::publishes_freebusy(&prefs, shares_by_default, is_resource) {
             return Err(WebError::NotFound("This free/busy is not published.".into()));
         }
         let now = w.now();

@@ -32,7 +32,9 @@ pub use index::{LENGTH_TIERS, length_tier};
 pub(crate) use own::is_transparent;
 pub use own::own_periods;
 pub(crate) use query::vfreebusy_window;
-pub use query::{FreeBusyEntry, FreeBusyMessage, SHARING_PREF, busy_time, merge, shares_freebusy};
+pub use query::{
+    FreeBusyEntry, FreeBusyMessage, SHARING_PREF, busy_time, merge, publishes_freebusy, shares_freebusy,
+};
 pub use settings::{FreeBusyConfig, HORIZON_PREF};
 pub(crate) use settings::{HorizonPlan, ZONE_PREF};
 

@@ -38,6 +38,36 @@ pub fn shares_freebusy(prefs: &BTreeMap<String, String>, by_default: bool) -> bo
     }
 }
 
+/// Whether a principal's free/busy is published for HTTP (`imip
+/// freebusy publish`, the web manager's `/freebusy/ADDRESS`): only when
+/// they share it ([`shares_freebusy`]) and their `freebusy_publishing`
+/// preference says `publish`; without a readable value, `by_default`
+/// (resources publish, people do not, as in imip-agent).
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use imip_core::freebusy::publishes_freebusy;
+/// let mut prefs = BTreeMap::new();
+/// assert!(!publishes_freebusy(&prefs, false, false));
+/// prefs.insert("freebusy_sharing".to_string(), "share".to_string());
+/// prefs.insert("freebusy_publishing".to_string(), "publish".to_string());
+/// assert!(publishes_freebusy(&prefs, false, false));
+/// prefs.insert("freebusy_sharing".to_string(), "no".to_string());
+/// assert!(!publishes_freebusy(&prefs, true, true), "publishing needs sharing");
+/// ```
+pub fn publishes_freebusy(
+    prefs: &BTreeMap<String, String>,
+    shares_by_default: bool,
+    by_default: bool,
+) -> bool {
+    let key = crate::prefs::PrefKey::Publishing;
+    let publishing = match prefs.get(key.name()).map(|v| key.check(v)) {
+        Some(Ok(value)) => value == "publish",
+        _ => by_default,
+    };
+    publishing && shares_freebusy(prefs, shares_by_default)
+}
+
 /// Clips periods to `[from, to)`, drops empty and FREE ones, and
 /// coalesces overlapping or adjacent periods of the same type. The
 /// result is sorted by start, end and type; periods of different types

@@ -308,6 +308,13 @@ fn preferences_feed_free_busy_and_a_new_event_with_a_room() {
     assert_eq!(out.status(), StatusCode::SEE_OTHER);
     let week = body(bob.get(format!("{}/calendar?from=2030-03-10", server.url)).send().unwrap());
     assert!(week.contains("Sonntag, 10. März 2030") && week.contains("15:00–16:00"), "{week}");
+    // The page speaks German too.
+    assert!(
+        week.contains("lang=\"de\"") && week.contains(">Kalender<") && week.contains("Später →"),
+        "{week}"
+    );
+    let event = body(bob.get(format!("{}/event?e=f1@example.com", server.url)).send().unwrap());
+    assert!(event.contains(">Zusagen<") && event.contains("Ihre Antwort"), "{event}");
 
     // A private feed: made, read without signing in, turned off.
     let out = bob

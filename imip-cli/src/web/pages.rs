@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use imip_core::handle::{Resolved, handle, resolve};
 use imip_core::model::PartStat;
 use imip_core::prefs::PrefKey;
-use imip_core::words::{Reader, agenda_days, agenda_title, card, entries};
+use imip_core::words::{Lang, Reader, agenda_days, agenda_title, card, entries};
 use imip_core::{CalAddress, SchedulingObject, Store, Timestamp};
 use maud::{DOCTYPE, Markup, html};
 use std::collections::BTreeMap;
@@ -20,12 +20,20 @@ pub(crate) type Params = Query<BTreeMap<String, String>>;
 
 /// The page around everything: navigation, who is signed in, and for
 /// whom they act.
-pub(crate) fn layout(title: &str, user: &User, principal: &CalAddress, web: &Web, body: Markup) -> Markup {
+pub(crate) fn layout(
+    title: &str,
+    user: &User,
+    principal: &CalAddress,
+    web: &Web,
+    lang: Lang,
+    body: Markup,
+) -> Markup {
+    let t = |key: &str| lang.text(key, &[]);
     let owned = web.principals_of(&user.address);
     let q = |path: &str| format!("{path}?as={}", encode(principal.as_str()));
     html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(lang.tag()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -34,14 +42,14 @@ pub(crate) fn layout(title: &str, user: &User, principal: &CalAddress, web: &Web
             }
             body {
                 header {
-                    a href=(q("/calendar")) { "Calendar" }
-                    a href=(q("/pending")) { "Waiting" }
-                    a href=(q("/new")) { "New event" }
-                    a href=(q("/prefs")) { "Preferences" }
+                    a href=(q("/calendar")) { (t("web-calendar")) }
+                    a href=(q("/pending")) { (t("web-waiting")) }
+                    a href=(q("/new")) { (t("web-new-event")) }
+                    a href=(q("/prefs")) { (t("web-preferences")) }
                     span class="who" {
                         (user.address.as_str())
                         @if owned.len() > 1 {
-                            " · acting for "
+                            " · " (t("web-acting-for")) " "
                             @for p in &owned {
                                 @if p == principal { strong { (p.as_str()) } } @else { a href=(format!("/calendar?as={}", encode(p.as_str()))) { (p.as_str()) } }
                                 " "
@@ -50,7 +58,7 @@ pub(crate) fn layout(title: &str, user: &User, principal: &CalAddress, web: &Web
                     }
                     form method="post" action="/logout" {
                         input type="hidden" name="csrf" value=(user.csrf);
-                        button class="link" type="submit" { "Sign out" }
+                        button class="link" type="submit" { (t("web-sign-out")) }
                     }
                 }
                 main { (body) }
@@ -210,18 +218,20 @@ pub(crate) async fn calendar(
         format!("/calendar?as={}&view={view}&from={}", encode(principal.as_str()), other.unwrap_or(first))
     };
     let link = |v: &str| format!("/calendar?as={}&view={v}&from={first}", encode(principal.as_str()));
+    let lang = reader.lang;
+    let t = |key: &str| lang.text(key, &[]);
     let event_link = |uid: &str| format!("/event?as={}&e={}", encode(principal.as_str()), encode(uid));
     let body = html! {
         h1 { (title) }
         p class="views" {
-            a href=(step(false)) { "← Earlier" }
-            a href=(link("day")) { "Day" }
-            a href=(link("week")) { "Week" }
-            a href=(link("month")) { "Month" }
-            a href=(link("agenda")) { "Next 30 days" }
-            a href=(step(true)) { "Later →" }
+            a href=(step(false)) { (t("web-earlier")) }
+            a href=(link("day")) { (t("web-day")) }
+            a href=(link("week")) { (t("web-week")) }
+            a href=(link("month")) { (t("web-month")) }
+            a href=(link("agenda")) { (t("web-next-30")) }
+            a href=(step(true)) { (t("web-later")) }
         }
-        @if days.is_empty() { div class="notice" { p { "Nothing planned in these days." } } }
+        @if days.is_empty() { div class="notice" { p { (t("web-nothing-in-days")) } } }
         @for day in &days {
             section class="day" {
                 h2 { (day.heading) }
@@ -233,14 +243,14 @@ pub(crate) async fn calendar(
                             a href=(event_link(&line.entry.uid)) { (line.entry.title) }
                             @if let Some(place) = &line.entry.location { span class="muted" { " · " (place) } }
                             " · "
-                            @if line.entry.pending { span class="pending" { (line.part) " — waits for your answer" } } @else { span class="muted" { (line.part) } }
+                            @if line.entry.pending { span class="pending" { (line.part) " — " (t("web-waits")) } } @else { span class="muted" { (line.part) } }
                         }
                     }
                 }
             }
         }
     };
-    Ok(layout("Calendar", &user, &principal, &web, body))
+    Ok(layout(&t("web-calendar"), &user, &principal, &web, reader.lang, body))
 }
 
 /// The calendar's entries between `start` and `end`. Within the
@@ -301,7 +311,7 @@ pub(crate) async fn pending(
 ) -> Result<Markup, WebError> {
     let principal = principal(&web, &user, &params)?;
     let (w, p) = (web.clone(), principal.clone());
-    let items = blocking(move || {
+    let (lang, items) = blocking(move || {
         let store = w.store()?;
         let reader = reader_of(&w, store.as_ref(), &p)?;
         let unavailable = |e: imip_core::StoreError| WebError::Unavailable(e.to_string());
@@ -314,12 +324,13 @@ pub(crate) async fn pending(
             });
             items.push((uid, request.kind.to_string(), title, when));
         }
-        Ok(items)
+        Ok((reader.lang, items))
     })
     .await?;
+    let t = |key: &str| lang.text(key, &[]);
     let body = html! {
-        h1 { "Waiting for you" }
-        @if items.is_empty() { div class="notice" { p { "Nothing waits for an answer." } } }
+        h1 { (t("web-waiting-title")) }
+        @if items.is_empty() { div class="notice" { p { (t("web-nothing-waits")) } } }
         ul class="plain" {
             @for (uid, kind, title, when) in &items {
                 li class="card" {
@@ -330,7 +341,7 @@ pub(crate) async fn pending(
             }
         }
     };
-    Ok(layout("Waiting", &user, &principal, &web, body))
+    Ok(layout(&t("web-waiting"), &user, &principal, &web, lang, body))
 }
 
 /// Finds the event a page names (`e`: a UID, or a handle) among the
@@ -371,6 +382,7 @@ struct EventView {
     counters: Vec<(CalAddress, String)>,
     occurrences: Vec<(String, String)>,
     zone: String,
+    lang: Lang,
 }
 
 /// `GET /event?e=HANDLE&as=ADDR`.
@@ -450,62 +462,65 @@ pub(crate) async fn event(
             counters,
             occurrences,
             zone: reader.zone.name().to_string(),
+            lang: reader.lang,
         })
     })
     .await?;
     let done = params.get("done").map(String::as_str);
+    let lang = view.lang;
+    let t = |key: &str| lang.text(key, &[]);
     let body = html! {
         h1 { (view.object.title()) }
         @if let Some(done) = done { div class="notice ok" { (done) } }
-        @if let Some(pending) = &view.pending { div class="notice" { "Waiting: " (pending) } }
+        @if let Some(pending) = &view.pending { div class="notice" { (t("web-waiting")) ": " (pending) } }
         (card_html(&view.card))
-        p class="muted" { "Short name: " span class="handle" { (handle(&view.uid)) } }
+        p class="muted" { (t("web-short-name")) " " span class="handle" { (handle(&view.uid)) } }
         @if view.held {
             form class="box" method="post" action="/act/decide" {
                 (hidden(&user, &principal, &view.uid))
-                h2 { "This booking waits for your approval" }
-                label for="c0" { "Comment (optional)" }
+                h2 { (t("web-approval-title")) }
+                label for="c0" { (t("web-comment-optional")) }
                 input type="text" id="c0" name="comment";
-                button type="submit" name="decision" value="approve" { "Approve" }
-                button class="danger" type="submit" name="decision" value="decline" { "Decline" }
+                button type="submit" name="decision" value="approve" { (t("web-approve")) }
+                button class="danger" type="submit" name="decision" value="decline" { (t("web-decline")) }
             }
         }
         @if !view.organizing && view.partstat.is_some() && !view.held {
             form class="box" method="post" action="/act/answer" {
                 (hidden(&user, &principal, &view.uid))
-                h2 { "Your answer" }
-                @if let Some(now) = &view.answer_now { p class="muted" { "Your answer now: " (now) } }
+                h2 { (t("web-your-answer")) }
+                @if let Some(now) = &view.answer_now { p class="muted" { (t("web-answer-now")) " " (now) } }
                 @if !view.occurrences.is_empty() {
-                    label for="instance" { "For" }
+                    label for="instance" { (t("web-for")) }
                     select id="instance" name="instance" {
-                        option value="" { "every occurrence" }
-                        @for (rid, when) in &view.occurrences { option value=(rid) { "only " (when) } }
+                        option value="" { (t("web-every-occurrence")) }
+                        @for (rid, when) in &view.occurrences { option value=(rid) { (t("web-only")) " " (when) } }
                     }
                 }
-                label for="comment" { "Comment (optional)" }
+                label for="comment" { (t("web-comment-optional")) }
                 input type="text" id="comment" name="comment" maxlength="1000";
-                button type="submit" name="answer" value="ACCEPTED" { "Accept" }
-                button class="secondary" type="submit" name="answer" value="TENTATIVE" { "Tentative" }
-                button class="danger" type="submit" name="answer" value="DECLINED" { "Decline" }
+                button type="submit" name="answer" value="ACCEPTED" { (t("web-accept")) }
+                button class="secondary" type="submit" name="answer" value="TENTATIVE" { (t("web-tentative")) }
+                button class="danger" type="submit" name="answer" value="DECLINED" { (t("web-decline")) }
             }
             form class="box" method="post" action="/act/counter" {
                 (hidden(&user, &principal, &view.uid))
-                h2 { "Propose another time or place" }
-                (time_fields(&view.zone))
-                label for="location" { "Place" }
+                h2 { (t("web-propose-title")) }
+                (time_fields(&view.zone, lang))
+                label for="location" { (t("web-place")) }
                 input type="text" id="location" name="location" maxlength="500";
-                label for="ccomment" { "Comment" }
+                label for="ccomment" { (t("web-comment")) }
                 input type="text" id="ccomment" name="comment" maxlength="1000";
-                button type="submit" { "Send proposal" }
+                button type="submit" { (t("web-send-proposal")) }
             }
             form class="box" method="post" action="/act/delegate" {
                 (hidden(&user, &principal, &view.uid))
-                h2 { "Send someone in your place" }
-                label for="to" { "Their mail address" }
+                h2 { (t("web-delegate-title")) }
+                label for="to" { (t("web-their-address")) }
                 input type="email" id="to" name="to" required;
-                label for="dcomment" { "Comment" }
+                label for="dcomment" { (t("web-comment")) }
                 input type="text" id="dcomment" name="comment" maxlength="1000";
-                button class="secondary" type="submit" { "Delegate" }
+                button class="secondary" type="submit" { (t("web-delegate")) }
             }
         }
         @if view.organizing {
@@ -513,36 +528,36 @@ pub(crate) async fn event(
                 form class="box" method="post" action="/act/decide" {
                     (hidden(&user, &principal, &view.uid))
                     input type="hidden" name="from" value=(from.as_str());
-                    h2 { (from.as_str()) " proposes " (when) }
-                    label for=(format!("r-{}", from.as_str())) { "Comment (optional)" }
+                    h2 { (from.as_str()) " " (t("web-proposes")) " " (when) }
+                    label for=(format!("r-{}", from.as_str())) { (t("web-comment-optional")) }
                     input type="text" id=(format!("r-{}", from.as_str())) name="comment";
-                    button type="submit" name="decision" value="approve" { "Accept the proposal" }
-                    button class="danger" type="submit" name="decision" value="decline" { "Decline it" }
+                    button type="submit" name="decision" value="approve" { (t("web-accept-proposal")) }
+                    button class="danger" type="submit" name="decision" value="decline" { (t("web-decline-proposal")) }
                 }
             }
             form class="box" method="post" action="/act/edit" {
                 (hidden(&user, &principal, &view.uid))
-                h2 { "Change the event" }
-                label for="title" { "Title" }
+                h2 { (t("web-change-title")) }
+                label for="title" { (t("web-title")) }
                 input type="text" id="title" name="title" maxlength="500";
-                (time_fields(&view.zone))
-                label for="elocation" { "Place" }
+                (time_fields(&view.zone, lang))
+                label for="elocation" { (t("web-place")) }
                 input type="text" id="elocation" name="location" maxlength="500";
-                label for="invite" { "Invite (addresses, comma-separated)" }
+                label for="invite" { (t("web-invite")) }
                 input type="text" id="invite" name="invite";
-                label for="uninvite" { "Take off (addresses, comma-separated)" }
+                label for="uninvite" { (t("web-uninvite")) }
                 input type="text" id="uninvite" name="uninvite";
-                button type="submit" { "Send the update" }
+                button type="submit" { (t("web-send-update")) }
             }
             form class="box" method="post" action="/act/cancel" {
                 (hidden(&user, &principal, &view.uid))
-                h2 { "Cancel the event" }
-                p class="muted" { "Everyone invited is told." }
-                button class="danger" type="submit" { "Cancel the event" }
+                h2 { (t("web-cancel-title")) }
+                p class="muted" { (t("web-cancel-note")) }
+                button class="danger" type="submit" { (t("web-cancel-title")) }
             }
         }
     };
-    Ok(layout(&view.object.title(), &user, &principal, &web, body))
+    Ok(layout(&view.object.title(), &user, &principal, &web, lang, body))
 }
 
 /// The fields every form carries: CSRF token, principal, event.
@@ -555,13 +570,14 @@ fn hidden(user: &User, principal: &CalAddress, uid: &str) -> Markup {
 }
 
 /// Start, end and zone inputs.
-pub(crate) fn time_fields(zone: &str) -> Markup {
+pub(crate) fn time_fields(zone: &str, lang: Lang) -> Markup {
+    let t = |key: &str| lang.text(key, &[]);
     html! {
-        label for="start" { "Start" }
+        label for="start" { (t("web-start")) }
         input type="datetime-local" id="start" name="start";
-        label for="end" { "End" }
+        label for="end" { (t("web-end")) }
         input type="datetime-local" id="end" name="end";
-        label for="zone" { "Time zone" }
+        label for="zone" { (t("web-zone")) }
         input type="text" id="zone" name="zone" value=(zone);
     }
 }
@@ -693,19 +709,21 @@ pub(crate) async fn new_event(
         }
     }
     let (w, p) = (web.clone(), principal.clone());
-    let (zone, finder) = blocking(move || {
+    let (reader, finder) = blocking(move || {
         let store = w.store()?;
-        let zone = reader_of(&w, store.as_ref(), &p)?.zone;
-        let Some(day) = day else { return Ok((zone, None)) };
+        let reader = reader_of(&w, store.as_ref(), &p)?;
+        let zone = reader.zone;
+        let Some(day) = day else { return Ok((reader, None)) };
         let (from, to) = (local_midnight(day, zone), local_midnight(day + chrono::Days::new(1), zone));
         let mut busy = vec![busy_of(&w, store.as_ref(), &p, &p, from, to)?];
         for who in wanted.iter().filter(|a| **a != p) {
             busy.push(busy_of(&w, store.as_ref(), &p, who, from, to)?);
         }
         let slots = free_slots(day, zone, minutes, &busy, 6);
-        Ok((zone, Some((day, busy, slots))))
+        Ok((reader, Some((day, busy, slots))))
     })
     .await?;
+    let (zone, lang) = (reader.zone, reader.lang);
     let zone_name = zone.name().to_string();
     let rooms: Vec<String> = web.settings.resources.resources().map(|r| r.address.to_string()).collect();
     let given = |key: &str| params.get(key).cloned().unwrap_or_default();
@@ -787,7 +805,7 @@ pub(crate) async fn new_event(
             button type="submit" { "Create and invite" }
         }
     };
-    Ok(layout("New event", &user, &principal, &web, body))
+    Ok(layout(&lang.text("web-new-event", &[]), &user, &principal, &web, lang, body))
 }
 
 /// `GET /prefs?as=ADDR`.
@@ -798,8 +816,9 @@ pub(crate) async fn prefs(
 ) -> Result<Markup, WebError> {
     let principal = principal(&web, &user, &params)?;
     let (w, p) = (web.clone(), principal.clone());
-    let (values, feed) = blocking(move || {
+    let (values, feed, lang) = blocking(move || {
         let store = w.store()?;
+        let lang = reader_of(&w, store.as_ref(), &p)?.lang;
         let own = store.prefs(&p).map_err(|e| WebError::Unavailable(e.to_string()))?;
         let values: BTreeMap<String, String> = PrefKey::ALL
             .iter()
@@ -808,7 +827,7 @@ pub(crate) async fn prefs(
         let feed = own.get(imip_core::prefs::FEED_PREF).map(|generation| {
             format!("/feed/{}", w.signer.sign("feed", &[p.as_str(), generation], i64::MAX))
         });
-        Ok((values, feed))
+        Ok((values, feed, lang))
     })
     .await?;
     let value = |key: PrefKey| values.get(key.name()).cloned().unwrap_or_default();
@@ -865,7 +884,7 @@ pub(crate) async fn prefs(
             }
         }
     };
-    Ok(layout("Preferences", &user, &principal, &web, body))
+    Ok(layout(&lang.text("web-preferences", &[]), &user, &principal, &web, lang, body))
 }
 
 /// `GET /rsvp?t=TOKEN`: what the link answers, and a button to do it.
@@ -879,7 +898,7 @@ pub(crate) async fn rsvp_page(
     let link = super::actions::read_link(&web, &token)?;
     let w = web.clone();
     let l = link.clone();
-    let (title, card) = blocking(move || {
+    let (title, card, lang) = blocking(move || {
         let store = w.store()?;
         let reader = reader_of(&w, store.as_ref(), &l.principal)?;
         let object = store
@@ -888,31 +907,34 @@ pub(crate) async fn rsvp_page(
             .value
             .object
             .ok_or_else(|| WebError::NotFound("This event is no longer in the calendar.".into()))?;
-        Ok((object.title(), card(None, &object, &reader)))
+        Ok((object.title(), card(None, &object, &reader), reader.lang))
     })
     .await?;
-    let answer = match link.partstat {
-        PartStat::Accepted => "Accept",
-        PartStat::Tentative => "Accept tentatively",
-        _ => "Decline",
-    };
+    let answer = lang.text(
+        match link.partstat {
+            PartStat::Accepted => "link-accept",
+            PartStat::Tentative => "link-tentative",
+            _ => "link-decline",
+        },
+        &[],
+    );
     Ok(html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(lang.tag()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { "Your answer · imip" }
+                title { (answer) " · imip" }
                 link rel="stylesheet" href="/style.css";
             }
             body {
                 main {
                     h1 { (answer) ": " (title) "?" }
-                    p { "For " (link.principal.as_str()) }
+                    p { (lang.text("web-for", &[])) " " (link.principal.as_str()) }
                     (card_html(&card))
                     form class="box" method="post" action="/rsvp" {
                         input type="hidden" name="t" value=(token);
-                        label for="comment" { "Comment (optional)" }
+                        label for="comment" { (lang.text("web-comment-optional", &[])) }
                         input type="text" id="comment" name="comment" maxlength="1000";
                         button type="submit" { (answer) }
                     }

@@ -208,12 +208,22 @@ impl FromRequestParts<Arc<Web>> for User {
     }
 }
 
+/// The browser's first language (`Accept-Language`), English by default.
+fn browser_lang(headers: &HeaderMap) -> imip_core::words::Lang {
+    let first = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(|tag| tag.split(';').next().unwrap_or("").trim().to_string());
+    first.map(|tag| imip_core::words::Lang::from_tag(&tag)).unwrap_or_default()
+}
+
 /// `GET /login`.
-pub(crate) async fn login_page(State(web): State<Arc<Web>>) -> Response {
+pub(crate) async fn login_page(State(web): State<Arc<Web>>, headers: HeaderMap) -> Response {
     if web.users.proxy.is_some() {
         return Redirect::to("/calendar").into_response();
     }
-    pages::login_page(None).into_response()
+    pages::login_page(browser_lang(&headers), false).into_response()
 }
 
 /// The login form.
@@ -227,6 +237,7 @@ pub(crate) struct LoginForm {
 pub(crate) async fn login(
     State(web): State<Arc<Web>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     axum::Form(form): axum::Form<LoginForm>,
 ) -> Result<Response, WebError> {
     if web.users.proxy.is_some() {
@@ -248,11 +259,9 @@ pub(crate) async fn login(
     let Some(address) = address.filter(|_| checked) else {
         keys.iter().for_each(|k| web.limiter.fail(k, now));
         tracing::warn!(client = %peer.ip(), "web: a failed sign-in");
-        return Ok((
-            StatusCode::UNAUTHORIZED,
-            pages::login_page(Some("That address and password do not match.")),
-        )
-            .into_response());
+        return Ok(
+            (StatusCode::UNAUTHORIZED, pages::login_page(browser_lang(&headers), true)).into_response()
+        );
     };
     let token = web.signer.sign("session", &[address.as_str()], now + web.settings.web.session_seconds);
     let secure = if web.settings.web.secure_cookies { "; Secure" } else { "" };

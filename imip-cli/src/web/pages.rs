@@ -83,27 +83,29 @@ pub(crate) fn message_page(title: &str, text: &str) -> Markup {
     }
 }
 
-/// The login page.
-pub(crate) fn login_page(error: Option<&str>) -> Markup {
+/// The login page, in `lang` (the browser's language: nobody is signed
+/// in yet); with `failed`, it says that the last try did not match.
+pub(crate) fn login_page(lang: Lang, failed: bool) -> Markup {
+    let t = |key: &str| lang.text(key, &[]);
     html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(lang.tag()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { "Sign in · imip" }
+                title { (t("web-sign-in")) " · imip" }
                 link rel="stylesheet" href="/style.css";
             }
             body {
                 main {
-                    h1 { "Sign in to your calendar" }
-                    @if let Some(error) = error { div class="notice error" { (error) } }
+                    h1 { (t("web-sign-in-title")) }
+                    @if failed { div class="notice error" { (t("web-login-wrong")) } }
                     form class="box" method="post" action="/login" {
-                        label for="address" { "Mail address" }
+                        label for="address" { (t("web-mail-address")) }
                         input type="email" id="address" name="address" autocomplete="username" required;
-                        label for="password" { "Password" }
+                        label for="password" { (t("web-password")) }
                         input type="password" id="password" name="password" autocomplete="current-password" required;
-                        button type="submit" { "Sign in" }
+                        button type="submit" { (t("web-sign-in")) }
                     }
                 }
             }
@@ -725,32 +727,33 @@ pub(crate) async fn new_event(
     .await?;
     let (zone, lang) = (reader.zone, reader.lang);
     let zone_name = zone.name().to_string();
+    let t = |key: &str| lang.text(key, &[]);
     let rooms: Vec<String> = web.settings.resources.resources().map(|r| r.address.to_string()).collect();
     let given = |key: &str| params.get(key).cloned().unwrap_or_default();
     let clock = |t: Timestamp| t.to_chrono().with_timezone(&zone).format("%H:%M").to_string();
     let body = html! {
-        h1 { "New event" }
+        h1 { (t("web-new-event")) }
         form class="box" method="get" action="/new" {
             input type="hidden" name="as" value=(principal.as_str());
-            h2 { "Find a time" }
-            label for="day" { "Day" }
+            h2 { (t("web-find-time")) }
+            label for="day" { (t("web-day")) }
             input type="date" id="day" name="day" value=(given("day"));
-            label for="fattendees" { "People (addresses, comma-separated)" }
+            label for="fattendees" { (t("web-people")) }
             input type="text" id="fattendees" name="attendees" value=(given("attendees"));
             @if !rooms.is_empty() {
-                label for="froom" { "Room or equipment" }
+                label for="froom" { (t("web-room")) }
                 select id="froom" name="room" {
-                    option value="" { "none" }
+                    option value="" { (t("web-none")) }
                     @for room in &rooms { option value=(room) selected[given("room") == *room] { (room) } }
                 }
             }
-            label for="length" { "Length in minutes" }
+            label for="length" { (t("web-length")) }
             input type="text" id="length" name="length" value=(minutes);
-            button class="secondary" type="submit" { "Show busy times" }
+            button class="secondary" type="submit" { (t("web-show-busy")) }
         }
         @if let Some((day, busy, slots)) = &finder {
             div class="card" {
-                h2 { "Busy on " (day) " (" (zone_name) ")" }
+                h2 { (t("web-busy-on")) " " (day) " (" (zone_name) ")" }
                 table {
                     @for b in busy {
                         tr {
@@ -762,8 +765,8 @@ pub(crate) async fn new_event(
                         }
                     }
                 }
-                h2 { "Free for everyone" }
-                @if slots.is_empty() { p class="muted" { "No free slot between 08:00 and 18:00." } }
+                h2 { (t("web-free-for-all")) }
+                @if slots.is_empty() { p class="muted" { (t("web-no-free-slot")) } }
                 ul class="plain" {
                     @for (s, e) in slots { li { (s.format("%H:%M")) "–" (e.format("%H:%M")) } }
                 }
@@ -772,37 +775,37 @@ pub(crate) async fn new_event(
         form class="box" method="post" action="/act/create" {
             input type="hidden" name="csrf" value=(user.csrf);
             input type="hidden" name="as" value=(principal.as_str());
-            h2 { "The event" }
-            label for="title" { "Title" }
+            h2 { (t("web-the-event")) }
+            label for="title" { (t("web-title")) }
             input type="text" id="title" name="title" required maxlength="500";
-            label for="start" { "Start" }
+            label for="start" { (t("web-start")) }
             input type="datetime-local" id="start" name="start" value=(finder.as_ref().and_then(|(_, _, s)| s.first()).map(|(s, _)| s.format("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default());
-            label for="end" { "End" }
+            label for="end" { (t("web-end")) }
             input type="datetime-local" id="end" name="end" value=(finder.as_ref().and_then(|(_, _, s)| s.first()).map(|(_, e)| e.format("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default());
-            label for="zone" { "Time zone" }
+            label for="zone" { (t("web-zone")) }
             input type="text" id="zone" name="zone" value=(zone_name);
-            label for="location" { "Place" }
+            label for="location" { (t("web-place")) }
             input type="text" id="location" name="location" maxlength="500";
-            label for="attendees" { "Invite (addresses, comma-separated)" }
+            label for="attendees" { (t("web-invite")) }
             input type="text" id="attendees" name="attendees" value=(given("attendees"));
             @if !rooms.is_empty() {
-                label for="room" { "Room or equipment" }
+                label for="room" { (t("web-room")) }
                 select id="room" name="room" {
-                    option value="" { "none" }
+                    option value="" { (t("web-none")) }
                     @for room in &rooms { option value=(room) selected[given("room") == *room] { (room) } }
                 }
             }
-            label for="repeat" { "Repeats" }
+            label for="repeat" { (t("web-repeats")) }
             select id="repeat" name="repeat" {
-                option value="" { "once" }
-                option value="FREQ=DAILY;COUNT=5" { "every day, 5 times" }
-                option value="FREQ=WEEKLY;COUNT=4" { "every week, 4 times" }
-                option value="FREQ=WEEKLY;COUNT=10" { "every week, 10 times" }
-                option value="FREQ=MONTHLY;COUNT=6" { "every month, 6 times" }
+                option value="" { (t("web-once")) }
+                option value="FREQ=DAILY;COUNT=5" { (t("web-daily-5")) }
+                option value="FREQ=WEEKLY;COUNT=4" { (t("web-weekly-4")) }
+                option value="FREQ=WEEKLY;COUNT=10" { (t("web-weekly-10")) }
+                option value="FREQ=MONTHLY;COUNT=6" { (t("web-monthly-6")) }
             }
-            label for="description" { "Description" }
+            label for="description" { (t("web-description")) }
             textarea id="description" name="description" maxlength="5000" {}
-            button type="submit" { "Create and invite" }
+            button type="submit" { (t("web-create")) }
         }
     };
     Ok(layout(&lang.text("web-new-event", &[]), &user, &principal, &web, lang, body))
@@ -830,8 +833,9 @@ pub(crate) async fn prefs(
         Ok((values, feed, lang))
     })
     .await?;
+    let t = |key: &str| lang.text(key, &[]);
     let value = |key: PrefKey| values.get(key.name()).cloned().unwrap_or_default();
-    let select = |key: PrefKey, options: &[(&str, &str)]| {
+    let select = |key: PrefKey, options: &[(&str, String)]| {
         let current = value(key);
         html! {
             select id=(key.name()) name=(key.name()) {
@@ -840,47 +844,47 @@ pub(crate) async fn prefs(
         }
     };
     let body = html! {
-        h1 { "Preferences" }
+        h1 { (t("web-preferences")) }
         @if let Some(done) = params.get("done") { div class="notice ok" { (done) } }
         form class="box" method="post" action="/act/prefs" {
             input type="hidden" name="csrf" value=(user.csrf);
             input type="hidden" name="as" value=(principal.as_str());
-            label for="CN" { "Your name" }
+            label for="CN" { (t("web-your-name")) }
             input type="text" id="CN" name="CN" value=(value(PrefKey::Name)) maxlength="200";
-            label for="LANG" { "Language" }
-            (select(PrefKey::Language, &[("en", "English"), ("de", "Deutsch"), ("da", "Dansk"), ("nb", "Norsk bokmål")]))
-            label for="TZID" { "Time zone" }
+            label for="LANG" { (t("web-language")) }
+            (select(PrefKey::Language, &[("en", "English".to_string()), ("de", "Deutsch".to_string()), ("da", "Dansk".to_string()), ("nb", "Norsk bokmål".to_string())]))
+            label for="TZID" { (t("web-zone")) }
             input type="text" id="TZID" name="TZID" value=(value(PrefKey::Zone)) placeholder="Europe/Oslo";
-            label for="incoming" { "Calendar mail in your mailbox" }
+            label for="incoming" { (t("web-incoming")) }
             (select(PrefKey::Incoming, &[
-                ("summary-wraps-message", "a summary, with the original attached"),
-                ("summary-then-message", "a summary, then the original"),
-                ("message-then-summary", "the original, then a summary"),
-                ("summary-only", "only a summary"),
-                ("message-only", "only the original"),
+                ("summary-wraps-message", t("web-incoming-wrap")),
+                ("summary-then-message", t("web-incoming-summary-then")),
+                ("message-then-summary", t("web-incoming-message-then")),
+                ("summary-only", t("web-incoming-summary-only")),
+                ("message-only", t("web-incoming-message-only")),
             ]))
-            label for="participating" { "The calendar agent" }
-            (select(PrefKey::Participating, &[("participate", "keeps my calendar"), ("no", "leaves my mail alone")]))
-            label for="freebusy_sharing" { "Free/busy requests" }
-            (select(PrefKey::Sharing, &[("share", "are answered"), ("no", "are not answered")]))
-            label for="freebusy_publishing" { "Free/busy on the web" }
-            (select(PrefKey::Publishing, &[("publish", "is published"), ("no", "is not published")]))
-            label for="availability" { "Working hours (VAVAILABILITY, RFC 7953)" }
+            label for="participating" { (t("web-agent")) }
+            (select(PrefKey::Participating, &[("participate", t("web-agent-on")), ("no", t("web-agent-off"))]))
+            label for="freebusy_sharing" { (t("web-sharing")) }
+            (select(PrefKey::Sharing, &[("share", t("web-sharing-on")), ("no", t("web-sharing-off"))]))
+            label for="freebusy_publishing" { (t("web-publishing")) }
+            (select(PrefKey::Publishing, &[("publish", t("web-publishing-on")), ("no", t("web-publishing-off"))]))
+            label for="availability" { (t("web-availability")) }
             textarea id="availability" name="availability" { (value(PrefKey::Availability)) }
-            button type="submit" { "Save" }
+            button type="submit" { (t("web-save")) }
         }
         form class="box" method="post" action="/act/feed" {
             input type="hidden" name="csrf" value=(user.csrf);
             input type="hidden" name="as" value=(principal.as_str());
-            h2 { "Calendar feed" }
+            h2 { (t("web-feed-title")) }
             @if let Some(feed) = &feed {
-                p { "Subscribe to this private address in your calendar app (read only): " }
+                p { (t("web-feed-subscribe")) }
                 p { code { (feed) } }
-                button class="secondary" type="submit" name="feed" value="new" { "Make a new address (the old one stops working)" }
-                button class="danger" type="submit" name="feed" value="off" { "Turn the feed off" }
+                button class="secondary" type="submit" name="feed" value="new" { (t("web-feed-new")) }
+                button class="danger" type="submit" name="feed" value="off" { (t("web-feed-off")) }
             } @else {
-                p class="muted" { "No feed yet." }
-                button type="submit" name="feed" value="new" { "Make a private feed address" }
+                p class="muted" { (t("web-feed-none")) }
+                button type="submit" name="feed" value="new" { (t("web-feed-make")) }
             }
         }
     };

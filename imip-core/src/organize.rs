@@ -360,13 +360,7 @@ fn finish(calendar: calcard::icalendar::ICalendar) -> Result<SchedulingObject, D
 /// Removes VTIMEZONEs no property names any more (after a change of
 /// zone), so that the new zone's is generated in their place.
 fn drop_unused_timezones(calendar: &mut calcard::icalendar::ICalendar) {
-    let used: std::collections::BTreeSet<String> = calendar
-        .components
-        .iter()
-        .filter(|c| c.component_type != ICalendarComponentType::VTimezone)
-        .flat_map(|c| c.entries.iter())
-        .filter_map(|e| e.tz_id().map(str::to_string))
-        .collect();
+    let used = crate::model::object::referenced_tzids(calendar);
     let unused: Vec<u32> = calendar.components[0]
         .component_ids
         .iter()
@@ -374,10 +368,7 @@ fn drop_unused_timezones(calendar: &mut calcard::icalendar::ICalendar) {
         .filter(|&i| {
             let c = &calendar.components[i as usize];
             c.component_type == ICalendarComponentType::VTimezone
-                && c.property(&ICalendarProperty::Tzid)
-                    .and_then(|e| e.values.first())
-                    .and_then(|v| v.as_text())
-                    .is_none_or(|id| !used.contains(id))
+                && crate::model::object::tzid_of(c).is_none_or(|id| !used.contains(&id))
         })
         .collect();
     calendar.components[0].component_ids.retain(|i| !unused.contains(i));

@@ -459,13 +459,7 @@ pub(crate) fn copy_component(from: &ICalendar, index: u32, to: &mut ICalendar) -
 /// every message that names a TZID.
 pub(crate) fn copy_missing_timezones(from: &ICalendar, to: &mut ICalendar) {
     let defined: BTreeSet<String> = to.timezones().filter_map(tzid_of).collect();
-    let referenced: BTreeSet<String> = to
-        .components
-        .iter()
-        .filter(|c| c.component_type != ICalendarComponentType::VTimezone)
-        .flat_map(|c| c.entries.iter())
-        .filter_map(|e| e.tz_id().map(str::to_string))
-        .collect();
+    let referenced = referenced_tzids(to);
     let wanted: Vec<u32> = from.components[0]
         .component_ids
         .iter()
@@ -511,7 +505,19 @@ pub(crate) fn copy_missing_timezones(from: &ICalendar, to: &mut ICalendar) {
     }
 }
 
-fn tzid_of(component: &ICalendarComponent) -> Option<String> {
+/// The TZIDs the calendar's properties name (outside its VTIMEZONEs).
+pub(crate) fn referenced_tzids(calendar: &ICalendar) -> BTreeSet<String> {
+    calendar
+        .components
+        .iter()
+        .filter(|c| c.component_type != ICalendarComponentType::VTimezone)
+        .flat_map(|c| c.entries.iter())
+        .filter_map(|e| e.tz_id().map(str::to_string))
+        .collect()
+}
+
+/// A VTIMEZONE's TZID.
+pub(crate) fn tzid_of(component: &ICalendarComponent) -> Option<String> {
     component
         .property(&ICalendarProperty::Tzid)
         .and_then(|e| e.values.first())

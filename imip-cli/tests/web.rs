@@ -415,6 +415,32 @@ fn a_one_click_link_asks_first_acts_on_post_once_and_refuses_tampering_and_age()
     let again = web.post(format!("{}/rsvp", server.url)).form(&[("t", token.as_str())]).send().unwrap();
     assert_eq!(again.status(), StatusCode::GONE, "once");
     assert_eq!(smtp.mails().len(), 1);
+    // Still once after a restart, even once Bob has changed his answer.
+    let page = body(
+        sign_in(&server, "bob@example.com", "bob's password")
+            .get(format!("{}/event?e=r1@example.com", server.url))
+            .send()
+            .unwrap(),
+    );
+    let bob = sign_in(&server, "bob@example.com", "bob's password");
+    let out = bob
+        .post(format!("{}/act/answer", server.url))
+        .form(&[("uid", "r1@example.com"), ("answer", "DECLINED"), ("csrf", &csrf(&page))])
+        .send()
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::FORBIDDEN, "the CSRF token belongs to the other session");
+    let page = body(bob.get(format!("{}/event?e=r1@example.com", server.url)).send().unwrap());
+    let out = bob
+        .post(format!("{}/act/answer", server.url))
+        .form(&[("uid", "r1@example.com"), ("answer", "DECLINED"), ("csrf", &csrf(&page))])
+        .send()
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    drop(server);
+    let server = start(dir.path());
+    let replay = web.post(format!("{}/rsvp", server.url)).form(&[("t", token.as_str())]).send().unwrap();
+    assert_eq!(replay.status(), StatusCode::GONE, "once, across restarts");
+    let sent = smtp.mails().len();
 
     // Another principal or event in the same signature: refused.
     let (payload, tag) = token.split_once('.').unwrap();
@@ -429,7 +455,7 @@ fn a_one_click_link_asks_first_acts_on_post_once_and_refuses_tampering_and_age()
     let stale = mint(dir.path(), &["bob@example.com", "r1@example.com", "DECLINED", "7"], far);
     let out = web.post(format!("{}/rsvp", server.url)).form(&[("t", stale.as_str())]).send().unwrap();
     assert_eq!(out.status(), StatusCode::CONFLICT);
-    assert_eq!(smtp.mails().len(), 1);
+    assert_eq!(smtp.mails().len(), sent);
 }
 
 #[test]

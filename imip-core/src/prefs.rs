@@ -189,8 +189,12 @@ pub fn check(key: &str, value: &str) -> Result<(PrefKey, String), PrefError> {
 
 /// Whether a stored key is engine state rather than a preference.
 pub fn is_engine_state(key: &str) -> bool {
-    key == HORIZON_PREF || key == FEED_PREF
+    key == HORIZON_PREF || key == FEED_PREF || key == USED_LINKS_PREF
 }
+
+/// The answer links (`imip web`) a user has already used, newest last,
+/// so that each works once even across restarts.
+pub const USED_LINKS_PREF: &str = "web_used_links";
 
 /// The generation of a user's private calendar feed link (`imip web`):
 /// a new generation revokes the links of older ones.

@@ -479,22 +479,35 @@ pub(crate) fn read_link(web: &Web, token: &str) -> Result<Link, WebError> {
     })
 }
 
-/// `POST /rsvp`: the answer of a one-click link, once.
+/// How many used links are remembered per user.
+const REMEMBERED_LINKS: usize = 64;
+
+/// The part of a link's signature remembered once it is used.
+fn link_mark(link: &Link) -> String {
+    link.signature.chars().take(22).collect()
+}
+
+/// `POST /rsvp`: the answer of a one-click link, once: a used link is
+/// remembered in the user's store (the last 64), so it stays used after
+/// a restart and on every host.
 pub(crate) async fn rsvp(
     State(web): State<Arc<Web>>,
     axum::Form(fields): Fields,
 ) -> Result<Response, WebError> {
     let token = fields.get("t").cloned().unwrap_or_default();
     let link = read_link(&web, &token)?;
-    {
-        let used = web.used_links.lock().unwrap_or_else(|p| p.into_inner());
-        if used.contains(&link.signature) {
-            return Err(WebError::Link("This answer link has already been used.".into(), StatusCode::GONE));
-        }
-    }
     let (w, l) = (web.clone(), link.clone());
     let comment = comment(&fields);
     let message = blocking(move || {
+        let used = || WebError::Link("This answer link has already been used.".into(), StatusCode::GONE);
+        let mark = link_mark(&l);
+        {
+            let store = w.store()?;
+            let prefs = store.prefs(&l.principal).map_err(|e| WebError::Unavailable(e.to_string()))?;
+            if prefs.get(imip_core::prefs::USED_LINKS_PREF).is_some_and(|v| v.split(' ').any(|m| m == mark)) {
+                return Err(used());
+            }
+        }
         let object = load(&w, &l.principal, &l.uid)?;
         if object.max_sequence() != l.sequence {
             return Err(WebError::Link(
@@ -509,10 +522,22 @@ pub(crate) async fn rsvp(
             ));
         }
         let action = LocalAction::Respond { uid: l.uid.clone(), instance: None, partstat: l.partstat, comment };
-        run(&w, &l.principal, action)
+        let message = run(&w, &l.principal, action)?;
+        let mut store = w.store()?;
+        let unavailable = |e: imip_core::StoreError| WebError::Unavailable(e.to_string());
+        let prefs = store.prefs(&l.principal).map_err(unavailable)?;
+        let mut marks: Vec<String> = prefs
+            .get(imip_core::prefs::USED_LINKS_PREF)
+            .map(|v| v.split(' ').filter(|m| !m.is_empty()).map(str::to_string).collect())
+            .unwrap_or_default();
+        marks.push(mark);
+        let keep = marks.len().saturating_sub(REMEMBERED_LINKS);
+        store
+            .set_pref(&l.principal, imip_core::prefs::USED_LINKS_PREF, Some(&marks[keep..].join(" ")))
+            .map_err(unavailable)?;
+        Ok(message)
     })
     .await?;
-    web.used_links.lock().unwrap_or_else(|p| p.into_inner()).insert(link.signature.clone());
     Ok((StatusCode::OK, super::pages::message_page("Thank you", &message)).into_response_ok())
 }
 

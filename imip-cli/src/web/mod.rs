@@ -44,8 +44,6 @@ pub(crate) struct Web {
     pub(crate) ids: std::sync::atomic::AtomicU64,
     /// Stores kept open between requests.
     pub(crate) stores: std::sync::Mutex<Vec<Box<dyn Store + Send>>>,
-    /// Used one-click tokens (their signature), so each works once.
-    pub(crate) used_links: std::sync::Mutex<std::collections::BTreeSet<String>>,
 }
 
 impl Web {
@@ -258,7 +256,6 @@ pub(crate) fn serve(session: Session, listen: Option<String>) -> Result<(), Fail
         users,
         limiter: auth::Limiter::default(),
         ids: std::sync::atomic::AtomicU64::new(0),
-        used_links: std::sync::Mutex::new(Default::default()),
         stores: std::sync::Mutex::new(Vec::new()),
         settings,
     });

@@ -1,0 +1,97 @@
+#![allow(missing_docs)] // criterion_group! generates an undocumented function
+//! The engine's decision alone, without parsing or serialising, for the
+//! four inputs that matter most, against the same floor as
+//! `process_request` (calcard parsing and serialising the REQUEST): a
+//! REQUEST to an attendee, a REPLY the organizer applies (its SEQUENCE
+//! matches the stored copy), a CANCEL, and a REQUEST to a room that
+//! books by its free/busy. Each input and stored record is prepared
+//! once; the loop is `Engine::decide` only. Divide a decision's time by
+//! the floor's for the ratio issue 21 asks for.
+
+use calcard::icalendar::ICalendar;
+use criterion::{Criterion, criterion_group, criterion_main};
+use imip_core::resource::Directory;
+use imip_core::*;
+use std::hint::black_box;
+
+const REQUEST: &str = "BEGIN:VCALENDAR\r\nPRODID:-//Example Corp.//CalDAV Client//EN\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\n\
+BEGIN:VEVENT\r\nUID:bench-7f3a2c@example.com\r\nDTSTAMP:20250301T090000Z\r\nSEQUENCE:0\r\n\
+DTSTART:20250303T090000Z\r\nDTEND:20250303T100000Z\r\nRRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=20\r\n\
+SUMMARY:Weekly engineering review\r\nLOCATION:Conference room B (second floor)\r\n\
+DESCRIPTION:Review of the week's engineering work: incidents\\, releases\\, and the roadmap. Bring your notes.\r\n\
+ORGANIZER;CN=Alice Example:mailto:alice@example.com\r\n\
+ATTENDEE;CN=Alice Example;ROLE=CHAIR;PARTSTAT=ACCEPTED:mailto:alice@example.com\r\n\
+ATTENDEE;CN=Bob Example;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:bob@example.com\r\n\
+ATTENDEE;CN=Carol Example;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:carol@example.com\r\n\
+ATTENDEE;CN=Dave Example;ROLE=OPT-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:dave@example.com\r\n\
+ATTENDEE;CN=Room B;CUTYPE=ROOM;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:room-b@example.com\r\n\
+END:VEVENT\r\nEND:VCALENDAR\r\n";
+
+/// Bob's REPLY to the REQUEST, at the same SEQUENCE: the organizer
+/// applies it (RFC 5546 §3.2.3).
+const REPLY: &str = "BEGIN:VCALENDAR\r\nPRODID:-//Example Corp.//CalDAV Client//EN\r\nVERSION:2.0\r\nMETHOD:REPLY\r\n\
+BEGIN:VEVENT\r\nUID:bench-7f3a2c@example.com\r\nDTSTAMP:20250301T110000Z\r\nSEQUENCE:0\r\n\
+DTSTART:20250303T090000Z\r\nDTEND:20250303T100000Z\r\nSUMMARY:Weekly engineering review\r\n\
+ORGANIZER;CN=Alice Example:mailto:alice@example.com\r\n\
+ATTENDEE;CN=Bob Example;PARTSTAT=ACCEPTED:mailto:bob@example.com\r\n\
+END:VEVENT\r\nEND:VCALENDAR\r\n";
+
+/// The organizer cancels the whole series (RFC 5546 §3.2.5).
+const CANCEL: &str = "BEGIN:VCALENDAR\r\nPRODID:-//Example Corp.//CalDAV Client//EN\r\nVERSION:2.0\r\nMETHOD:CANCEL\r\n\
+BEGIN:VEVENT\r\nUID:bench-7f3a2c@example.com\r\nDTSTAMP:20250302T090000Z\r\nSEQUENCE:1\r\n\
+DTSTART:20250303T090000Z\r\nSTATUS:CANCELLED\r\nSUMMARY:Weekly engineering review\r\n\
+ORGANIZER;CN=Alice Example:mailto:alice@example.com\r\n\
+ATTENDEE;CN=Bob Example;PARTSTAT=NEEDS-ACTION:mailto:bob@example.com\r\n\
+END:VEVENT\r\nEND:VCALENDAR\r\n";
+
+fn incoming(principal: &CalAddress, sender: &CalAddress, text: &str) -> Input {
+    Input::Incoming(Incoming {
+        principal: principal.clone(),
+        senders: vec![sender.clone()],
+        message: SchedulingObject::parse(text).unwrap(),
+    })
+}
+
+fn bench(c: &mut Criterion) {
+    let directory = Directory::from_toml(
+        "[[resource]]\naddress = \"room-b@example.com\"\n[[resource.policy]]\nkind = \"free-busy\"\n",
+    )
+    .unwrap();
+    let engine = Engine::new(Config { resources: directory, ..Config::default() }).unwrap();
+    let (alice, bob) =
+        (CalAddress::parse("alice@example.com").unwrap(), CalAddress::parse("bob@example.com").unwrap());
+    let room = CalAddress::parse("room-b@example.com").unwrap();
+    let now = Timestamp::parse_utc("20250301T120000Z").unwrap();
+    let schedule = MemStore::new();
+    let stored = || Record {
+        object: Some(SchedulingObject::parse(REQUEST).unwrap().without_method()),
+        ..Record::default()
+    };
+    let cases = [
+        ("REQUEST to an attendee", incoming(&bob, &alice, REQUEST), &bob, Record::default()),
+        ("REPLY applied by the organizer", incoming(&alice, &bob, REPLY), &alice, stored()),
+        ("CANCEL of a stored series", incoming(&bob, &alice, CANCEL), &bob, stored()),
+        ("REQUEST to a room (free-busy policy)", incoming(&room, &alice, REQUEST), &room, Record::default()),
+    ];
+    for (name, input, _, record) in &cases {
+        let outcome = engine.decide(now, input, record, &schedule).unwrap();
+        assert!(matches!(outcome.disposition, Disposition::Applied(_)), "{name}: {}", outcome.disposition);
+    }
+
+    let mut group = c.benchmark_group("decide");
+    group.bench_function("floor: calcard parse + serialise", |b| {
+        b.iter(|| {
+            let calendar = ICalendar::parse(black_box(REQUEST)).unwrap();
+            black_box(calendar.to_string())
+        })
+    });
+    for (name, input, _, record) in &cases {
+        group.bench_function(*name, |b| {
+            b.iter(|| black_box(engine.decide(now, black_box(input), black_box(record), &schedule).unwrap()))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

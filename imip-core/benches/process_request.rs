@@ -1,4 +1,5 @@
 #![allow(missing_docs)] // criterion_group! generates an undocumented function
+#![allow(clippy::disallowed_methods)] // the shared bench module may read its sizes from the environment
 //! How long it takes to process a REQUEST (about 1 KB of iCalendar, five
 //! attendees, weekly RRULE) into an attendee's in-memory store, against
 //! the floor: parsing and serialising the same object with calcard.
@@ -8,18 +9,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use imip_core::*;
 use std::hint::black_box;
 
-const REQUEST: &str = "BEGIN:VCALENDAR\r\nPRODID:-//Example Corp.//CalDAV Client//EN\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\n\
-BEGIN:VEVENT\r\nUID:bench-7f3a2c@example.com\r\nDTSTAMP:20250301T090000Z\r\nSEQUENCE:0\r\n\
-DTSTART:20250303T090000Z\r\nDTEND:20250303T100000Z\r\nRRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=20\r\n\
-SUMMARY:Weekly engineering review\r\nLOCATION:Conference room B (second floor)\r\n\
-DESCRIPTION:Review of the week's engineering work: incidents\\, releases\\, and the roadmap. Bring your notes.\r\n\
-ORGANIZER;CN=Alice Example:mailto:alice@example.com\r\n\
-ATTENDEE;CN=Alice Example;ROLE=CHAIR;PARTSTAT=ACCEPTED:mailto:alice@example.com\r\n\
-ATTENDEE;CN=Bob Example;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:bob@example.com\r\n\
-ATTENDEE;CN=Carol Example;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:carol@example.com\r\n\
-ATTENDEE;CN=Dave Example;ROLE=OPT-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:dave@example.com\r\n\
-ATTENDEE;CN=Room B;CUTYPE=ROOM;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:room-b@example.com\r\n\
-END:VEVENT\r\nEND:VCALENDAR\r\n";
+mod common;
+use common::REQUEST;
 
 fn bench(c: &mut Criterion) {
     assert!((900..1400).contains(&REQUEST.len()), "about 1 KB: {}", REQUEST.len());

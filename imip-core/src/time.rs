@@ -57,6 +57,19 @@ impl Timestamp {
         self.to_chrono().to_rfc2822()
     }
 
+    /// The instant a wall-clock time denotes in `zone`, as RFC 5545
+    /// §3.3.5 reads it: a time that occurs twice is its first occurrence,
+    /// a time the clocks skip moves forward by the gap.
+    ///
+    /// ```
+    /// use imip_core::Timestamp;
+    /// let local = chrono::NaiveDate::from_ymd_opt(2027, 1, 12).unwrap().and_hms_opt(10, 0, 0).unwrap();
+    /// assert_eq!(Timestamp::from_local(&chrono_tz::Europe::Oslo, local).to_ical(), "20270112T090000Z");
+    /// ```
+    pub fn from_local<Z: chrono::TimeZone>(zone: &Z, local: chrono::NaiveDateTime) -> Timestamp {
+        local_instant(zone, local)
+    }
+
     /// As a chrono UTC date-time (clamped to the epoch if out of range).
     pub fn to_chrono(self) -> DateTime<Utc> {
         DateTime::from_timestamp(self.0, 0).unwrap_or_default()

@@ -275,25 +275,14 @@ pub(crate) fn agenda(
             .map_err(|_| Failure::new(EX_USAGE, format!("{text:?}: give a date like 2027-01-11")))?,
         None => today,
     };
-    use chrono::Datelike;
-    let (first, days, skip_empty) = match span {
-        Span::Day => (day, 1, false),
-        Span::Week => (day - chrono::Days::new(u64::from(day.weekday().num_days_from_monday())), 7, false),
-        Span::Month => {
-            let first = day.with_day(1).unwrap_or(day);
-            let next = first.checked_add_months(chrono::Months::new(1)).unwrap_or(first);
-            (first, u32::try_from((next - first).num_days()).unwrap_or(31), true)
-        }
+    let view = match span {
+        Span::Day => "day",
+        Span::Week => "week",
+        Span::Month => "month",
     };
-    let instant = |date: chrono::NaiveDate| {
-        let local = date.and_hms_opt(0, 0, 0).unwrap_or_default();
-        use chrono::TimeZone;
-        let at = zone
-            .from_local_datetime(&local)
-            .earliest()
-            .map_or(local.and_utc().timestamp(), |t| t.timestamp());
-        Timestamp::from_seconds(at)
-    };
+    let (first, days, skip_empty) = imip_core::words::agenda_window(view, day).unwrap_or((day, 7, false));
+    let instant =
+        |date: chrono::NaiveDate| Timestamp::from_local(&zone, date.and_hms_opt(0, 0, 0).unwrap_or_default());
     let (start, end) = (instant(first), instant(first + chrono::Days::new(u64::from(days))));
     let pending: std::collections::BTreeSet<String> = store
         .pending(&principal)

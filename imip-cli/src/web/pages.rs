@@ -155,24 +155,10 @@ pub(crate) async fn style() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("style.css")).into_response()
 }
 
-/// Which days a calendar view shows.
+/// Which days a calendar view shows ([`imip_core::words::agenda_window`]).
 fn window(view: &str, day: chrono::NaiveDate) -> Result<(chrono::NaiveDate, u32, bool), WebError> {
-    use chrono::Datelike;
-    Ok(match view {
-        "day" => (day, 1, false),
-        "week" => (day - chrono::Days::new(u64::from(day.weekday().num_days_from_monday())), 7, false),
-        "month" => {
-            let first = day.with_day(1).unwrap_or(day);
-            let next = first.checked_add_months(chrono::Months::new(1)).unwrap_or(first);
-            (first, u32::try_from((next - first).num_days()).unwrap_or(31), true)
-        }
-        "agenda" => (day, 30, true),
-        other => {
-            return Err(WebError::BadRequest(format!(
-                "{other:?} is not a view: day, week, month or agenda."
-            )));
-        }
-    })
+    imip_core::words::agenda_window(view, day)
+        .ok_or_else(|| WebError::BadRequest(format!("{view:?} is not a view: day, week, month or agenda.")))
 }
 
 fn parse_date(text: &str) -> Result<chrono::NaiveDate, WebError> {
@@ -298,11 +284,7 @@ pub(crate) fn calendar_entries(
 
 /// Local midnight of `day` in `zone` (the first instant of the day).
 pub(crate) fn local_midnight(day: chrono::NaiveDate, zone: chrono_tz::Tz) -> Timestamp {
-    use chrono::TimeZone;
-    let local = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    let at =
-        zone.from_local_datetime(&local).earliest().map_or(local.and_utc().timestamp(), |t| t.timestamp());
-    Timestamp::from_seconds(at)
+    Timestamp::from_local(&zone, day.and_hms_opt(0, 0, 0).unwrap_or_default())
 }
 
 /// `GET /pending?as=ADDR`.
@@ -661,20 +643,13 @@ fn free_slots(
     let last = day.and_hms_opt(18, 0, 0).unwrap_or_default();
     while start + chrono::TimeDelta::minutes(minutes) <= last && slots.len() < count {
         let end = start + chrono::TimeDelta::minutes(minutes);
-        let (s, e) = (local_midnight_of(start, zone), local_midnight_of(end, zone));
+        let (s, e) = (Timestamp::from_local(&zone, start), Timestamp::from_local(&zone, end));
         if !busy.iter().any(|b| b.spans.iter().any(|(bs, be)| *bs < e && *be > s)) {
             slots.push((start, end));
         }
         start += chrono::TimeDelta::minutes(30);
     }
     slots
-}
-
-fn local_midnight_of(local: chrono::NaiveDateTime, zone: chrono_tz::Tz) -> Timestamp {
-    use chrono::TimeZone;
-    let at =
-        zone.from_local_datetime(&local).earliest().map_or(local.and_utc().timestamp(), |t| t.timestamp());
-    Timestamp::from_seconds(at)
 }
 
 /// `GET /new?as=ADDR`: the form for a new event, with a slot finder:

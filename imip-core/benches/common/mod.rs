@@ -5,6 +5,21 @@ use imip_core::backend::Version;
 use imip_core::freebusy::{BusyPeriod, FbType, PeriodSet, PeriodUpdate};
 use imip_core::{CalAddress, Commit, MemStore, Store, Timestamp};
 
+/// A REQUEST of about 1 KB: five attendees, a weekly RRULE (the
+/// `process_request` and `decide` benches).
+pub const REQUEST: &str = "BEGIN:VCALENDAR\r\nPRODID:-//Example Corp.//CalDAV Client//EN\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\n\
+BEGIN:VEVENT\r\nUID:bench-7f3a2c@example.com\r\nDTSTAMP:20250301T090000Z\r\nSEQUENCE:0\r\n\
+DTSTART:20250303T090000Z\r\nDTEND:20250303T100000Z\r\nRRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=20\r\n\
+SUMMARY:Weekly engineering review\r\nLOCATION:Conference room B (second floor)\r\n\
+DESCRIPTION:Review of the week's engineering work: incidents\\, releases\\, and the roadmap. Bring your notes.\r\n\
+ORGANIZER;CN=Alice Example:mailto:alice@example.com\r\n\
+ATTENDEE;CN=Alice Example;ROLE=CHAIR;PARTSTAT=ACCEPTED:mailto:alice@example.com\r\n\
+ATTENDEE;CN=Bob Example;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:bob@example.com\r\n\
+ATTENDEE;CN=Carol Example;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:carol@example.com\r\n\
+ATTENDEE;CN=Dave Example;ROLE=OPT-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:dave@example.com\r\n\
+ATTENDEE;CN=Room B;CUTYPE=ROOM;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:room-b@example.com\r\n\
+END:VEVENT\r\nEND:VCALENDAR\r\n";
+
 pub const HOUR: i64 = 3_600;
 pub const START: i64 = 1_735_689_600; // 2025-01-01T00:00:00Z
 

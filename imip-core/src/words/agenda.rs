@@ -163,6 +163,32 @@ fn noon(day: NaiveDate, zone: chrono_tz::Tz) -> Timestamp {
     Timestamp::from_seconds(day_start(day, zone).seconds() + 12 * 3600)
 }
 
+/// The days a calendar view shows around `day`: `day` one day, `week`
+/// the week from its Monday, `month` the calendar month (days without
+/// entries left out), `agenda` 30 days from `day` (likewise); `None` for
+/// another name. Returns the first day, how many, and whether empty days
+/// are left out.
+///
+/// ```
+/// let day = chrono::NaiveDate::from_ymd_opt(2027, 1, 14).unwrap(); // a Thursday
+/// let (first, days, _) = imip_core::words::agenda_window("week", day).unwrap();
+/// assert_eq!((first.to_string(), days), ("2027-01-11".to_string(), 7));
+/// ```
+pub fn agenda_window(view: &str, day: NaiveDate) -> Option<(NaiveDate, u32, bool)> {
+    use chrono::Datelike;
+    Some(match view {
+        "day" => (day, 1, false),
+        "week" => (day - chrono::Days::new(u64::from(day.weekday().num_days_from_monday())), 7, false),
+        "month" => {
+            let first = day.with_day(1).unwrap_or(day);
+            let next = first.checked_add_months(chrono::Months::new(1)).unwrap_or(first);
+            (first, u32::try_from((next - first).num_days()).unwrap_or(31), true)
+        }
+        "agenda" => (day, 30, true),
+        _ => return None,
+    })
+}
+
 /// The agenda's title: whose, which days, in which zone.
 pub fn agenda_title(who: &str, first: NaiveDate, days: u32, reader: &Reader) -> String {
     let (lang, zone) = (reader.lang, reader.zone);

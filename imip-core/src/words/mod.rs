@@ -12,7 +12,9 @@
 mod agenda;
 mod summary;
 
-pub use agenda::{AgendaDay, AgendaEntry, AgendaLine, agenda, agenda_days, agenda_title, entries};
+pub use agenda::{
+    AgendaDay, AgendaEntry, AgendaLine, agenda, agenda_days, agenda_title, agenda_window, entries,
+};
 
 pub use summary::{Card, Reader, card, escape, html_document, message_card, owner_card, summary};
 

@@ -263,7 +263,16 @@ pub(crate) async fn login(
             (StatusCode::UNAUTHORIZED, pages::login_page(browser_lang(&headers), true)).into_response()
         );
     };
-    let token = web.signer.sign("session", &[address.as_str()], now + web.settings.web.session_seconds);
+    // A random nonce makes each sign-in its own session (and its own CSRF
+    // token), even two in the same second.
+    let mut nonce = [0u8; 16];
+    getrandom(&mut nonce).map_err(|e| WebError::Unavailable(format!("random bytes: {e}")))?;
+    let nonce: String = nonce.iter().map(|b| format!("{b:02x}")).collect();
+    let token = web.signer.sign(
+        "session",
+        &[address.as_str(), nonce.as_str()],
+        now + web.settings.web.session_seconds,
+    );
     let secure = if web.settings.web.secure_cookies { "; Secure" } else { "" };
     let cookie = format!(
         "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",

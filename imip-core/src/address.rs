@@ -72,21 +72,33 @@ impl CalAddress {
     /// `None` for non-mail URIs (`urn:`, `http:`, principal paths) and for
     /// anything that is not `local@domain`.
     pub fn parse(value: &str) -> Option<Self> {
-        let value = value.trim().trim_matches(|c| c == '<' || c == '>').trim();
-        let rest = match value.get(..7) {
-            Some(scheme) if scheme.eq_ignore_ascii_case("mailto:") => &value[7..],
-            _ if value.contains(':') => return None,
-            _ => value,
-        };
-        let rest = rest.split('?').next().unwrap_or_default();
-        let decoded = percent_decode(rest)?;
+        let decoded = percent_decode(unwrap_uri(value)?)?;
         let written = decoded.trim();
-        let address = written.to_lowercase();
+        let address = if written.is_ascii() { written.to_ascii_lowercase() } else { written.to_lowercase() };
         if address.len() > MAX_ADDRESS_LEN || !is_plausible_mailbox(&address) {
             return None;
         }
         let written = (written != address).then(|| written.into());
         Some(CalAddress { normal: address, written })
+    }
+
+    /// Whether `value`, read as [`CalAddress::parse`] reads it, is this
+    /// address: `Some(true)` or `Some(false)` for an address, `None` for
+    /// something that is not one (a `urn:` URI, say). The same answer as
+    /// `CalAddress::parse(value).map(|a| a == *self)`, without building
+    /// an address for the common case of plain ASCII: finding one
+    /// attendee among many is a comparison per ATTENDEE, not a parse.
+    pub fn matches(&self, value: &str) -> Option<bool> {
+        let rest = unwrap_uri(value)?;
+        if !rest.is_ascii() || rest.contains('%') {
+            return CalAddress::parse(value).map(|a| a == *self);
+        }
+        let written = rest.trim();
+        // ASCII lower-casing changes no character the checks look at.
+        if written.len() > MAX_ADDRESS_LEN || !is_plausible_mailbox(written) {
+            return None;
+        }
+        Some(written.eq_ignore_ascii_case(&self.normal))
     }
 
     /// The bare, lower-cased e-mail address.
@@ -116,15 +128,31 @@ impl fmt::Display for CalAddress {
     }
 }
 
+/// The address part of a `mailto:` URI or a bare address: surrounding
+/// whitespace, angle brackets, the scheme and a `?query` removed. `None`
+/// for another scheme.
+fn unwrap_uri(value: &str) -> Option<&str> {
+    let value = value.trim().trim_matches(|c| c == '<' || c == '>').trim();
+    let rest = match value.get(..7) {
+        Some(scheme) if scheme.eq_ignore_ascii_case("mailto:") => &value[7..],
+        _ if value.contains(':') => return None,
+        _ => value,
+    };
+    Some(rest.split('?').next().unwrap_or_default())
+}
+
 fn is_plausible_mailbox(address: &str) -> bool {
     let Some((local, domain)) = address.rsplit_once('@') else {
         return false;
     };
-    !local.is_empty()
-        && !domain.is_empty()
-        && !address
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"'))
+    let refused = |c: char| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"');
+    let clean = if address.is_ascii() {
+        // The same test, a byte at a time (the common case).
+        !address.bytes().any(|b| refused(char::from(b)))
+    } else {
+        !address.chars().any(refused)
+    };
+    !local.is_empty() && !domain.is_empty() && clean
 }
 
 /// Decodes `%XX` escapes (RFC 3986 §2.1); `None` if one is malformed or
@@ -171,6 +199,32 @@ mod tests {
         for raw in ["", "urn:uuid:x", "/principals/users/a", "http://x/a", "a", "@x", "a@", "a b@x"] {
             assert!(CalAddress::parse(raw).is_none(), "{raw}");
         }
+    }
+
+    proptest::proptest! {
+        /// `matches` answers as parsing and comparing would.
+        #[test]
+        fn matches_agrees_with_parse(
+            value in "[ <>]{0,2}((?i:mailto:)|urn:|)[a-zA-Z0-9.%@ <>?=:,\u{e9}\u{c9}\u{130}]{0,24}",
+            other in "(?i:mailto:)?[a-zA-Z\u{e9}]{1,3}@[a-zA-Z.]{1,6}",
+        ) {
+            let other = CalAddress::parse(&other).unwrap();
+            let expected = CalAddress::parse(&value).map(|a| a == other);
+            proptest::prop_assert_eq!(other.matches(&value), expected);
+            if let Some(same) = CalAddress::parse(&value) {
+                proptest::prop_assert_eq!(same.matches(&value), Some(true));
+            }
+        }
+    }
+
+    #[test]
+    fn matches_without_parsing() {
+        let a = CalAddress::parse("a@example.com").unwrap();
+        assert_eq!(a.matches("MAILTO:A@Example.COM"), Some(true));
+        assert_eq!(a.matches("mailto:b@example.com"), Some(false));
+        assert_eq!(a.matches("mailto:a%40example.com"), Some(true));
+        assert_eq!(a.matches("urn:uuid:1234"), None);
+        assert_eq!(a.matches("not an address"), None);
     }
 
     #[test]

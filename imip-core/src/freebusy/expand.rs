@@ -22,6 +22,7 @@
 //! is the *real* instant in the principal's zone. EXDATEs and overrides
 //! are matched by key.
 
+use super::simple_rule;
 use crate::Timestamp;
 use crate::model::component::instant_of;
 use crate::model::{InstanceId, SchedulingObject};
@@ -71,6 +72,33 @@ pub struct Expanded<'a> {
     /// False when the RRULE runs past the horizon or a bound cut it, so
     /// a later, larger horizon may add occurrences.
     pub complete: bool,
+}
+
+/// What was read from each component of an expansion, by component: the
+/// occurrences of a series share its master, so whatever a caller derives
+/// from an occurrence's component (the principal's participation, its
+/// summary) is derived once per component, not once per occurrence.
+pub(crate) struct PerComponent<'a, T> {
+    read: Vec<(&'a ICalendarComponent, T)>,
+}
+
+impl<'a, T> PerComponent<'a, T> {
+    /// Nothing read yet.
+    pub(crate) fn new() -> Self {
+        PerComponent { read: Vec::new() }
+    }
+
+    /// What `derive` gives for `component`, derived on first use.
+    pub(crate) fn get(&mut self, component: &'a ICalendarComponent, derive: impl FnOnce() -> T) -> &T {
+        let index = match self.read.iter().position(|(c, _)| std::ptr::eq(*c, component)) {
+            Some(index) => index,
+            None => {
+                self.read.push((component, derive()));
+                self.read.len() - 1
+            }
+        };
+        &self.read[index].1
+    }
 }
 
 /// Expands an object's occurrences (RFC 5545 §3.8.5).
@@ -480,34 +508,27 @@ fn rule_keys(
     }
     let dtstart_tz = component.property(&ICalendarProperty::Dtstart).and_then(|e| e.tz_id());
     let until_key = rule.until.as_ref().and_then(|until| until_key(until, dtstart_tz, zones));
-    let mut bare = (**rule).clone();
-    bare.until = None;
-    let parsed = rrule::RRule::<rrule::Unvalidated>::from_str(&bare.to_string()).ok()?;
-    // A custom zone's rule is expanded on the wall clock (read as UTC),
-    // and each reading placed by the zone's own rules.
-    let (zone, local_start): (rrule::Tz, _) = match &span.rule_zone {
-        Some(RuleZone::Named(named)) => {
-            ((*named).into(), named.timestamp_opt(span.start_key.seconds(), 0).single()?.naive_local())
-        }
-        Some(custom @ RuleZone::Rules(_)) => (rrule::Tz::UTC, custom.local(span.start_key)?),
-        None => (rrule::Tz::UTC, naive(span.start_key)?),
+    let local_start = match &span.rule_zone {
+        Some(zone) => zone.local(span.start_key)?,
+        None => naive(span.start_key)?,
     };
-    let dtstart = match zone.from_local_datetime(&local_start) {
-        LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => at,
-        LocalResult::None => return None,
+    // The instant of a wall-clock start: by the rule's zone (a custom
+    // VTIMEZONE's own rules included), or read as UTC.
+    let key_of = |local: NaiveDateTime| match &span.rule_zone {
+        Some(zone) => zone.instant(local),
+        None => Timestamp::from_seconds(local.and_utc().timestamp()),
     };
-    let set = parsed.build(dtstart).ok()?;
+    let starts: Box<dyn Iterator<Item = Timestamp>> = match simple_rule::occurrences(rule, local_start) {
+        Some(starts) => Box::new(starts.map(key_of)),
+        None => Box::new(crate_rule_keys(rule, span, local_start)?),
+    };
     let mut keys = Vec::new();
     let mut complete = true;
-    for (scanned, date) in set.into_iter().enumerate() {
+    for (scanned, key) in starts.enumerate() {
         if scanned >= options.max_scan {
             complete = false;
             break;
         }
-        let key = match &span.rule_zone {
-            Some(custom @ RuleZone::Rules(_)) => custom.instant(date.naive_utc()),
-            _ => Timestamp::from_seconds(date.timestamp()),
-        };
         if until_key.is_some_and(|until| key > until) {
             break;
         }
@@ -526,6 +547,37 @@ fn rule_keys(
         }
     }
     Some((keys, complete))
+}
+
+/// The RRULE's occurrence keys by the `rrule` crate (every rule
+/// [`simple_rule`] does not take), without UNTIL (the caller applies it).
+fn crate_rule_keys(
+    rule: &calcard::icalendar::ICalendarRecurrenceRule,
+    span: &Span,
+    local_start: NaiveDateTime,
+) -> Option<impl Iterator<Item = Timestamp>> {
+    let mut bare = rule.clone();
+    bare.until = None;
+    let parsed = rrule::RRule::<rrule::Unvalidated>::from_str(&bare.to_string()).ok()?;
+    // A custom zone's rule is expanded on the wall clock (read as UTC),
+    // and each reading placed by the zone's own rules.
+    let zone: rrule::Tz = match &span.rule_zone {
+        Some(RuleZone::Named(named)) => (*named).into(),
+        Some(RuleZone::Rules(_)) | None => rrule::Tz::UTC,
+    };
+    let dtstart = match zone.from_local_datetime(&local_start) {
+        LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => at,
+        LocalResult::None => return None,
+    };
+    let set = parsed.build(dtstart).ok()?;
+    let custom = match &span.rule_zone {
+        Some(custom @ RuleZone::Rules(_)) => Some(custom.clone()),
+        _ => None,
+    };
+    Some(set.into_iter().map(move |date| match &custom {
+        Some(custom) => custom.instant(date.naive_utc()),
+        None => Timestamp::from_seconds(date.timestamp()),
+    }))
 }
 
 /// UNTIL as a key (RFC 5545 §3.3.10): a UTC value is exact; a DATE means

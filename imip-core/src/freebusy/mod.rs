@@ -19,10 +19,12 @@ mod index;
 mod own;
 mod query;
 mod settings;
+mod simple_rule;
 
 pub use availability::{AVAILABILITY_PREF, Availability, AvailabilityError};
 pub(crate) use conflict::peak_concurrency;
 pub use conflict::{Conflict, conflicts};
+pub(crate) use expand::PerComponent;
 pub(crate) use expand::expand_components;
 pub use expand::{Expanded, Expansion, Occurrence, expand};
 pub(crate) use implied::implied_periods;

@@ -1,6 +1,6 @@
 //! A principal's own busy time, derived from their copy of an object.
 
-use super::expand::{Expansion, expand};
+use super::expand::{Expansion, PerComponent, expand};
 use super::{BusyPeriod, FbType};
 use crate::CalAddress;
 use crate::model::component;
@@ -37,28 +37,21 @@ pub fn own_periods(
         .master()
         .and_then(|m| component::x_property(m, component::BOOKED_UNTIL))
         .and_then(crate::Timestamp::parse_utc);
-    // The occurrences of a series share its master component: what the
-    // principal's participation and the summary are is read once per
-    // component, not once per occurrence.
-    let mut read: Vec<(&ICalendarComponent, Option<FbType>, Option<String>)> = Vec::new();
+    let mut read = PerComponent::new();
     let mut periods: Vec<BusyPeriod> = expand(object, expansion)
         .occurrences
         .into_iter()
         .filter(|occurrence| booked_until.is_none_or(|until| occurrence.start <= until))
         .filter_map(|occurrence| {
-            let known = read.iter().position(|(c, _, _)| std::ptr::eq(*c, occurrence.component));
-            let index = known.unwrap_or_else(|| {
-                let fbtype = occupancy(principal, organizer.as_ref(), occurrence.component);
-                let summary = occurrence
-                    .component
+            let component = occurrence.component;
+            let (fbtype, summary) = read.get(component, || {
+                let summary = component
                     .property(&ICalendarProperty::Summary)
                     .and_then(|e| e.values.first())
                     .and_then(ICalendarValue::as_text)
                     .map(str::to_string);
-                read.push((occurrence.component, fbtype, summary));
-                read.len() - 1
+                (occupancy(principal, organizer.as_ref(), component), summary)
             });
-            let (_, fbtype, summary) = &read[index];
             let fbtype = (*fbtype)?;
             let summary = summary.clone();
             Some(BusyPeriod {

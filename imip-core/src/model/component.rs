@@ -5,7 +5,7 @@
 //! place. Properties and parameters imip adds for its own bookkeeping are
 //! named `X-IMIP-*` and are stripped from every message sent.
 
-use super::participant::{Participant, entry_address};
+use super::participant::{Participant, entry_is};
 use super::{InstanceId, PartStat};
 use crate::{CalAddress, Timestamp};
 use calcard::common::PartialDateTime;
@@ -153,8 +153,8 @@ pub(crate) fn attendees(component: &ICalendarComponent) -> Vec<Participant> {
 pub(crate) fn attendee(component: &ICalendarComponent, address: &CalAddress) -> Option<Participant> {
     component
         .properties(&ICalendarProperty::Attendee)
-        .filter_map(Participant::from_entry)
-        .find(|p| &p.address == address)
+        .find(|e| entry_is(e, address))
+        .and_then(Participant::from_entry)
 }
 
 /// Mutable access to the ATTENDEE property for `address`.
@@ -162,10 +162,7 @@ pub(crate) fn attendee_entry_mut<'a>(
     component: &'a mut ICalendarComponent,
     address: &CalAddress,
 ) -> Option<&'a mut ICalendarEntry> {
-    component
-        .entries
-        .iter_mut()
-        .find(|e| e.name == ICalendarProperty::Attendee && entry_address(e).as_ref() == Some(address))
+    component.entries.iter_mut().find(|e| e.name == ICalendarProperty::Attendee && entry_is(e, address))
 }
 
 /// Mutable access to the ORGANIZER property.
@@ -176,9 +173,7 @@ pub(crate) fn organizer_entry_mut(component: &mut ICalendarComponent) -> Option<
 /// Removes the ATTENDEE property for `address`. Returns whether it was there.
 pub(crate) fn remove_attendee(component: &mut ICalendarComponent, address: &CalAddress) -> bool {
     let before = component.entries.len();
-    component
-        .entries
-        .retain(|e| !(e.name == ICalendarProperty::Attendee && entry_address(e).as_ref() == Some(address)));
+    component.entries.retain(|e| !(e.name == ICalendarProperty::Attendee && entry_is(e, address)));
     before != component.entries.len()
 }
 

@@ -239,6 +239,19 @@ pub(crate) fn entry_address(entry: &ICalendarEntry) -> Option<CalAddress> {
     })
 }
 
+/// Whether `entry` (an ATTENDEE or ORGANIZER) names `address`, read as
+/// [`entry_address`] reads it, without building the address.
+pub(crate) fn entry_is(entry: &ICalendarEntry, address: &CalAddress) -> bool {
+    let by_value = entry.values.first().and_then(|v| v.as_text()).and_then(|t| address.matches(t));
+    by_value.unwrap_or_else(|| {
+        entry
+            .parameter(&ICalendarParameterName::Email)
+            .and_then(param_text)
+            .and_then(|t| address.matches(t))
+            .unwrap_or(false)
+    })
+}
+
 pub(crate) fn param_text(value: &ICalendarParameterValue) -> Option<&str> {
     match value {
         ICalendarParameterValue::Text(t) => Some(t),

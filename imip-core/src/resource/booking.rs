@@ -1,7 +1,7 @@
 //! What a resource is asked to book: the facts the policies judge,
 //! read from the resource's copy of the object.
 
-use crate::freebusy::{Expansion, expand};
+use crate::freebusy::{Expansion, PerComponent, expand};
 use crate::model::component;
 use crate::model::{ComponentKind, InstanceId, SchedulingObject};
 use crate::{CalAddress, Timestamp};
@@ -69,11 +69,16 @@ impl Booking {
         }
         let organizer = object.organizer()?.address;
         let expanded = expand(object, expansion);
+        let mut booked = PerComponent::new();
         let mut slots: Vec<Slot> = expanded
             .occurrences
             .iter()
-            .filter(|o| !component::is_cancelled(o.component))
-            .filter(|o| component::attendee(o.component, resource).is_some())
+            .filter(|o| {
+                *booked.get(o.component, || {
+                    !component::is_cancelled(o.component)
+                        && component::attendee(o.component, resource).is_some()
+                })
+            })
             .map(|o| Slot {
                 id: o.recurrence_id.map(InstanceId::occurrence).unwrap_or(InstanceId::Master),
                 start: o.start,

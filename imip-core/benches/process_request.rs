@@ -5,7 +5,7 @@
 //! the floor: parsing and serialising the same object with calcard.
 
 use calcard::icalendar::ICalendar;
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use imip_core::*;
 use std::hint::black_box;
 
@@ -27,21 +27,27 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.bench_function("process into attendee store (parse, decide, commit, serialise)", |b| {
-        b.iter(|| {
-            let mut store = MemStore::new();
-            let mut transport = RecordingTransport::default();
-            let mut ids = SeqIds::new("b");
-            let mut env = Env::new(now, &mut ids);
-            let input = Input::Incoming(Incoming {
-                principal: bob.clone(),
-                senders: vec![alice.clone()],
-                message: SchedulingObject::parse(black_box(REQUEST)).unwrap(),
-            });
-            let report = drive::run_once(&engine, &mut env, &mut store, &mut transport, &input).unwrap();
-            assert!(matches!(report.outcome.disposition, Disposition::Applied(_)));
-            // A real store writes the object out as text.
-            black_box(store.object(&bob, "bench-7f3a2c@example.com").unwrap().to_ics())
-        })
+        // A fresh store per iteration, made and dropped outside the
+        // timing: freeing a test fixture is not processing a REQUEST.
+        b.iter_batched(
+            MemStore::new,
+            |mut store| {
+                let mut transport = RecordingTransport::default();
+                let mut ids = SeqIds::new("b");
+                let mut env = Env::new(now, &mut ids);
+                let input = Input::Incoming(Incoming {
+                    principal: bob.clone(),
+                    senders: vec![alice.clone()],
+                    message: SchedulingObject::parse(black_box(REQUEST)).unwrap(),
+                });
+                let report = drive::run_once(&engine, &mut env, &mut store, &mut transport, &input).unwrap();
+                assert!(matches!(report.outcome.disposition, Disposition::Applied(_)));
+                // A real store writes the object out as text.
+                black_box(store.object(&bob, "bench-7f3a2c@example.com").unwrap().to_ics());
+                store
+            },
+            BatchSize::SmallInput,
+        )
     });
     group.finish();
 }

@@ -72,8 +72,14 @@ impl CalAddress {
     /// `None` for non-mail URIs (`urn:`, `http:`, principal paths) and for
     /// anything that is not `local@domain`.
     pub fn parse(value: &str) -> Option<Self> {
-        let decoded = percent_decode(unwrap_uri(value)?)?;
-        let written = decoded.trim();
+        let rest = unwrap_uri(value)?;
+        let decoded;
+        let written = if rest.contains('%') {
+            decoded = percent_decode(rest)?;
+            decoded.trim()
+        } else {
+            rest.trim()
+        };
         let address = if written.is_ascii() { written.to_ascii_lowercase() } else { written.to_lowercase() };
         if address.len() > MAX_ADDRESS_LEN || !is_plausible_mailbox(&address) {
             return None;

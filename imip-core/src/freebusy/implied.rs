@@ -1,11 +1,11 @@
 //! Every period a principal's copy of an object implies: their own busy
 //! time, and as organizer, what the attendees' answers say of theirs.
 
+use super::PerComponent;
 use super::own::{occupancy, own_periods};
 use super::{BusyPeriod, Expansion, FbType, PeriodSet, PeriodUpdate, expand};
 use crate::CalAddress;
 use crate::model::{ComponentKind, PartStat, SchedulingObject, component};
-use calcard::icalendar::ICalendarComponent;
 use std::collections::BTreeMap;
 
 /// The periods `object`, as `principal`'s copy, implies in each set:
@@ -28,29 +28,23 @@ pub(crate) fn implied_periods(
     let organizer = Some(principal.clone());
     // Who is busy in an occurrence depends only on its component, which
     // a series' occurrences share: read once per component.
-    let mut read: Vec<(&ICalendarComponent, Vec<(CalAddress, FbType)>)> = Vec::new();
+    let mut read = PerComponent::new();
     for occurrence in expand(object, expansion).occurrences {
-        let index = match read.iter().position(|(c, _)| std::ptr::eq(*c, occurrence.component)) {
-            Some(index) => index,
-            None => {
-                let busy = component::attendees(occurrence.component)
-                    .into_iter()
-                    .filter(|a| {
-                        &a.address != principal
-                            && matches!(a.partstat, PartStat::Accepted | PartStat::Tentative)
-                    })
-                    .filter_map(|a| {
-                        let fbtype = occupancy(&a.address, organizer.as_ref(), occurrence.component)?;
-                        let fbtype =
-                            if a.partstat == PartStat::Tentative { FbType::BusyTentative } else { fbtype };
-                        Some((a.address, fbtype))
-                    })
-                    .collect();
-                read.push((occurrence.component, busy));
-                read.len() - 1
-            }
-        };
-        for (address, fbtype) in &read[index].1 {
+        let busy: &Vec<(CalAddress, FbType)> = read.get(occurrence.component, || {
+            component::attendees(occurrence.component)
+                .into_iter()
+                .filter(|a| {
+                    &a.address != principal && matches!(a.partstat, PartStat::Accepted | PartStat::Tentative)
+                })
+                .filter_map(|a| {
+                    let fbtype = occupancy(&a.address, organizer.as_ref(), occurrence.component)?;
+                    let fbtype =
+                        if a.partstat == PartStat::Tentative { FbType::BusyTentative } else { fbtype };
+                    Some((a.address, fbtype))
+                })
+                .collect()
+        });
+        for (address, fbtype) in busy {
             let fbtype = *fbtype;
             sets.entry(PeriodSet::Other(address.clone())).or_insert_with(Vec::new).push(BusyPeriod {
                 start: occurrence.start,

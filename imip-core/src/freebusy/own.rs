@@ -66,7 +66,10 @@ pub fn own_periods(
             })
         })
         .collect();
-    periods.sort();
+    // Occurrences come sorted by start: sorting is rarely needed.
+    if !periods.is_sorted() {
+        periods.sort();
+    }
     periods.dedup();
     periods
 }

@@ -124,22 +124,20 @@ impl Iterator for Dates {
                     }
                 }
                 Step::Weeks { interval, days, week_start } => {
-                    let offset = self.start.weekday().days_since(week_start);
-                    let first_week = self.start.checked_sub_days(Days::new(u64::from(offset)))?;
-                    let weeks = u64::from(self.period) * u64::from(interval);
-                    let date = first_week.checked_add_days(Days::new(weeks * 7 + u64::from(self.day)))?;
+                    let (period, day) = (self.period, self.day);
                     self.day += 1;
                     if self.day == 7 {
                         self.day = 0;
                         self.period = self.period.checked_add(1)?;
                     }
-                    if date < self.start || !days[date.weekday().num_days_from_monday() as usize] {
-                        if date.year() > LAST_YEAR {
-                            return None;
-                        }
+                    // The days of DTSTART's week before it are not taken.
+                    let offset = self.start.weekday().days_since(week_start);
+                    let weekday = (week_start.num_days_from_monday() + day) % 7;
+                    if (period == 0 && day < offset) || !days[weekday as usize] {
                         continue;
                     }
-                    date
+                    let weeks = u64::from(period) * u64::from(interval);
+                    self.start.checked_add_days(Days::new(weeks * 7 + u64::from(day) - u64::from(offset)))?
                 }
             };
             if date.year() > LAST_YEAR {

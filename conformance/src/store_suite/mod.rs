@@ -70,6 +70,7 @@ macro_rules! store_suite {
             preferences_are_kept_and_keys_checked,
             outbox_claims_lease_release_and_remove,
             refused_mail_is_set_aside_and_never_claimed,
+            a_commit_claims_its_mail_and_the_rest_at_once,
             hostile_keys_stay_distinct_and_round_trip,
             a_scheduling_exchange_gives_the_same_state_as_memory,
             check_finds_and_repair_fixes_free_busy_drift,
@@ -508,6 +509,46 @@ pub fn outbox_claims_lease_release_and_remove(make: Factory<'_>) {
         store.remove_from_outbox(&id).expect("remove");
     }
     assert!(store.outbox().expect("outbox").is_empty());
+}
+
+/// `commit_and_claim` commits and hands back, claimed, the mail it queued
+/// and any other mail nobody holds: no later claim takes them again until
+/// the lease lapses. A commit that conflicts writes and claims nothing.
+pub fn a_commit_claims_its_mail_and_the_rest_at_once(make: Factory<'_>) {
+    let mut fixture = make();
+    let store = fixture.store.as_mut();
+    let alice = addr("alice@example.com");
+    store.enqueue(mail("left@x")).expect("enqueue");
+    let held = store.enqueue(mail("held@x")).expect("enqueue");
+    let now = at("20250301T100000Z");
+    let taken = store.claim_outbox(now, 600).expect("claim");
+    for (id, _) in taken.iter().filter(|(id, _)| *id != held) {
+        store.release_outbox(id).expect("release");
+    }
+    let commit = |expected: u64, id: &str| Commit {
+        principal: alice.clone(),
+        uid: "1@x".into(),
+        expected: Version(expected),
+        record: with_object(event("1@x", 0, "20250310T140000Z", "20250310T150000Z")),
+        periods: Vec::new(),
+        outbox: vec![mail(id)],
+        guards: Vec::new(),
+        prefs: Vec::new(),
+    };
+    let ids = |list: &[(imip_core::backend::OutboxId, OutgoingMail)]| -> Vec<String> {
+        let mut ids: Vec<String> = list.iter().map(|(_, m)| m.message_id.clone()).collect();
+        ids.sort();
+        ids
+    };
+    let claimed = store.commit_and_claim(commit(0, "new@x"), now, 600).expect("commit and claim");
+    assert_eq!(ids(&claimed), ["left@x", "new@x"], "its own mail and the free mail; not what another holds");
+    assert_eq!(store.load(&alice, "1@x").expect("load").version, Version(1), "committed");
+    assert!(store.claim_outbox(now, 600).expect("claim").is_empty(), "all of it is held");
+    let conflict = store.commit_and_claim(commit(0, "stale@x"), now, 600);
+    assert!(matches!(conflict, Err(StoreError::Conflict)), "{conflict:?}");
+    assert_eq!(store.outbox().expect("outbox").len(), 3, "the stale commit queued nothing");
+    let later = Timestamp::from_seconds(now.seconds() + 601);
+    assert_eq!(ids(&store.claim_outbox(later, 600).expect("lapsed")), ["held@x", "left@x", "new@x"]);
 }
 
 /// Mail the transport refused for good is kept, marked undeliverable with

@@ -46,12 +46,20 @@ pub mod crash {
     }
 
     /// Commits step after step, forever (until the process is killed).
-    /// Each step first gives a new principal a preference.
+    /// Each step first gives a new principal a preference; every other
+    /// step commits and claims its mail at once, as an agent does
+    /// (claimed mail stays in the outbox until it is removed).
     pub fn child_loop(store: &mut dyn Store) -> ! {
         loop {
             let version = store.load(&principal(), UID).expect("child load").version.0;
             store.set_pref(&newcomer(version + 1), "TZID", Some("UTC")).expect("child set_pref");
-            store.commit(commit_for(version + 1)).expect("child commit");
+            let commit = commit_for(version + 1);
+            if version.is_multiple_of(2) {
+                store.commit(commit).expect("child commit");
+            } else {
+                let now = start_of(version);
+                store.commit_and_claim(commit, now, 600).expect("child commit and claim");
+            }
         }
     }
 

@@ -2,7 +2,7 @@
 //! twice; given back on a temporary failure, so nothing is lost.
 
 use crate::Timestamp;
-use crate::store::{OutgoingMail, Store, StoreError, Transport, TransportError};
+use crate::store::{OutboxId, OutgoingMail, Store, StoreError, Transport, TransportError};
 
 /// How long a sender may hold outbox mail before others may send it
 /// (an SMTP transaction with generous timeouts fits well within).
@@ -32,8 +32,19 @@ pub fn flush_outbox(
     transport: &mut dyn Transport,
     now: Timestamp,
 ) -> Result<Flush, StoreError> {
+    let claimed = store.claim_outbox(now, OUTBOX_LEASE_SECONDS)?;
+    send_claimed(store, transport, claimed)
+}
+
+/// Sends mail already claimed ([`Store::claim_outbox`] or
+/// [`Store::commit_and_claim`]), as [`flush_outbox`] does.
+pub(crate) fn send_claimed(
+    store: &mut dyn Store,
+    transport: &mut dyn Transport,
+    claimed: Vec<(OutboxId, OutgoingMail)>,
+) -> Result<Flush, StoreError> {
     let mut flush = Flush::default();
-    for (id, mail) in store.claim_outbox(now, OUTBOX_LEASE_SECONDS)? {
+    for (id, mail) in claimed {
         match transport.send(&mail) {
             Ok(()) => {
                 store.remove_from_outbox(&id)?;

@@ -1,7 +1,7 @@
 //! One input through the loop: load, decide, plan, commit, flush.
 
 use super::MAX_ATTEMPTS;
-use super::outbox::flush_outbox;
+use super::outbox::{OUTBOX_LEASE_SECONDS, flush_outbox, send_claimed};
 use crate::freebusy::{BusyPeriod, PeriodSet};
 use crate::plan::{Loaded, plan};
 use crate::store::{
@@ -60,21 +60,26 @@ pub fn run_once(
     input: &Input,
 ) -> Result<Report, DriveError> {
     let mut attempt = 0;
-    let outcome = loop {
+    let (outcome, claimed) = loop {
         attempt += 1;
         let loaded = load(engine, &*store, input, env.now)?;
         let reader = GuardedReader::new(&*store, input.principal(), &loaded.prefs);
         let outcome = engine.decide(env.now, input, &loaded.record.value, &reader)?;
         let guards = reader.into_guards();
-        let Some(commit) = plan(engine, env, input, &loaded, &outcome, guards) else { break outcome };
-        match store.commit(commit) {
-            Ok(()) => break outcome,
+        let Some(commit) = plan(engine, env, input, &loaded, &outcome, guards) else { break (outcome, None) };
+        // The commit claims the outbox in the same step, so that a store
+        // that can writes both at once.
+        match store.commit_and_claim(commit, env.now, OUTBOX_LEASE_SECONDS) {
+            Ok(claimed) => break (outcome, Some(claimed)),
             Err(StoreError::Conflict) if attempt < MAX_ATTEMPTS => continue,
             Err(StoreError::Conflict) => return Err(DriveError::Contention(attempt)),
             Err(other) => return Err(other.into()),
         }
     };
-    let flush = flush_outbox(store, transport, env.now)?;
+    let flush = match claimed {
+        Some(claimed) => send_claimed(store, transport, claimed)?,
+        None => flush_outbox(store, transport, env.now)?,
+    };
     Ok(Report {
         outcome,
         sent: flush.sent,

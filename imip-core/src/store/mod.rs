@@ -274,6 +274,22 @@ pub trait Store {
         lease_seconds: i64,
     ) -> Result<Vec<(OutboxId, OutgoingMail)>, StoreError>;
 
+    /// [`Store::commit`], then [`Store::claim_outbox`]: the mail the
+    /// commit queued, and any other mail nobody holds, claimed for the
+    /// caller to send. Nothing is claimed when the commit fails. A store
+    /// that can do both in one transaction should (the SQLite store does:
+    /// one write, one fsync, instead of two); the default does one after
+    /// the other.
+    fn commit_and_claim(
+        &mut self,
+        commit: Commit,
+        now: Timestamp,
+        lease_seconds: i64,
+    ) -> Result<Vec<(OutboxId, OutgoingMail)>, StoreError> {
+        self.commit(commit)?;
+        self.claim_outbox(now, lease_seconds)
+    }
+
     /// Gives a claimed mail back (its send failed), for the next flush.
     fn release_outbox(&mut self, id: &OutboxId) -> Result<(), StoreError>;
 

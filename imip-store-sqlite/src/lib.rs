@@ -389,7 +389,7 @@ impl SqliteStore {
             return Err(StoreError::Conflict);
         }
         for guard in &commit.guards {
-            if Self::schedule_in(&tx, &guard.principal)? != guard.version {
+            if Self::schedule_in(tx, &guard.principal)? != guard.version {
                 return Err(StoreError::Conflict);
             }
         }
@@ -458,7 +458,7 @@ impl SqliteStore {
             .map_err(db)?;
         }
         for update in &commit.periods {
-            Self::write_periods(&tx, &commit.principal, update)?;
+            Self::write_periods(tx, &commit.principal, update)?;
         }
         let mut queued = Vec::new();
         let mut insert = tx

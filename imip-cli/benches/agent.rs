@@ -5,7 +5,8 @@
 //!
 //! Run: `cargo bench -p imip-cli --bench agent`. Prints the median and
 //! the 99th percentile over the samples (IMIP_BENCH_SAMPLES, default
-//! 300). A plain timing harness, not criterion: criterion reports means
+//! 300), and the median as a ratio to spawning `/bin/true` (measured in
+//! the same run): the cost of a process per mail is the floor here. A plain timing harness, not criterion: criterion reports means
 //! and confidence intervals, and the figure asked for here is a
 //! percentile of single process runs.
 
@@ -61,7 +62,28 @@ fn seed(store: &mut dyn Store, bookings: usize) {
     }
 }
 
-fn measure(dir: &Path, label: &str, samples: usize, bookings: usize) {
+/// The median wall time of spawning `/bin/true` with a piped stdin, as
+/// the runs of imip below are spawned: the floor a process per mail has.
+fn spawn_floor(samples: usize) -> Duration {
+    let mut times: Vec<Duration> = (0..samples)
+        .map(|_| {
+            let started = Instant::now();
+            let mut child = Command::new("/bin/true")
+                .stdin(Stdio::piped())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("/bin/true runs");
+            drop(child.stdin.take());
+            child.wait().expect("wait");
+            started.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn measure(dir: &Path, label: &str, samples: usize, bookings: usize, floor: Duration) {
     let mut times = Vec::with_capacity(samples);
     for i in 0..samples {
         // Alternate free slots (accepted) and booked ones (declined).
@@ -86,8 +108,11 @@ fn measure(dir: &Path, label: &str, samples: usize, bookings: usize) {
     let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
     let ms = |d: Duration| d.as_secs_f64() * 1_000.0;
     println!(
-        "imip resource, {label} store with {bookings} bookings: median {:.2} ms, p99 {:.2} ms, max {:.2} ms ({samples} runs)",
+        "imip resource, {label} store with {bookings} bookings: median {:.2} ms = {:.2}x spawning /bin/true \
+         ({:.2} ms), p99 {:.2} ms, max {:.2} ms ({samples} runs)",
         ms(at(0.5)),
+        at(0.5).as_secs_f64() / floor.as_secs_f64(),
+        ms(floor),
         ms(at(0.99)),
         ms(at(1.0))
     );
@@ -129,6 +154,9 @@ fn main() {
             None => unreachable!(),
         }
         eprintln!("seeded {label} with {bookings} bookings in {:.1} s", started.elapsed().as_secs_f64());
-        measure(dir.path(), label, samples, bookings);
+        // The floor is measured next to each store's runs, in the same
+        // process, so that both see the same machine.
+        let floor = spawn_floor(samples.max(20));
+        measure(dir.path(), label, samples, bookings, floor);
     }
 }

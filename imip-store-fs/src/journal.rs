@@ -3,8 +3,10 @@
 //! A commit first writes every change it will make (whole new file
 //! contents, or deletions) into one journal file, made durable and then
 //! renamed into place: the rename is the commit point. The changes are
-//! then applied, each file by write-to-temporary-and-rename, and the
-//! journal is removed. After a crash, whoever next takes the principal's
+//! then applied, each file by write-to-temporary-and-rename, made durable
+//! together (one `syncfs` on Linux), and the journal is removed; its
+//! removal becomes durable with the next durable write, and until then a
+//! crash only applies the same changes again. After a crash, whoever next takes the principal's
 //! lock finds the journal and applies it again (every step is
 //! idempotent). So the store holds either the state before (no journal)
 //! or the state after (journal present, or applied), never a mix.
@@ -90,19 +92,56 @@ fn is_relative_inside(path: &Path) -> bool {
     path.components().all(|c| matches!(c, Component::Normal(_))) && path.components().next().is_some()
 }
 
+/// On Linux one `syncfs(2)` makes every write before it durable at once
+/// (files, renames and removals alike): a commit syncs twice (its
+/// journal, then its changes) instead of once per file and directory.
+/// Elsewhere each file and directory is synced on its own.
+const WHOLE_FS_SYNC: bool = cfg!(target_os = "linux");
+
 /// File writing with optional durability.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Disk {
-    /// fsync files and directories (off only for bulk loads and tests).
+    /// Make writes durable (off only for bulk loads and tests).
     pub(crate) sync: bool,
 }
 
 impl Disk {
     /// Writes `data` to `path` atomically: a temporary file in the same
-    /// directory, synced, then renamed over the target.
+    /// directory, synced, then renamed over the target; durable on return.
     pub(crate) fn write_atomic(&self, path: &Path, data: &[u8]) -> Result<(), StoreError> {
         self.write_file(path, data, self.sync)?;
-        path.parent().map_or(Ok(()), |dir| self.sync_dir(dir))
+        path.parent().map_or(Ok(()), |dir| self.sync_dir(dir))?;
+        self.flush(path)
+    }
+
+    /// Makes every write so far on the filesystem holding `near` durable
+    /// (`syncfs`; nothing to do where files are synced one by one).
+    pub(crate) fn flush(&self, near: &Path) -> Result<(), StoreError> {
+        #[cfg(target_os = "linux")]
+        if self.sync {
+            let dir = if near.is_dir() { near } else { near.parent().unwrap_or(near) };
+            let handle = File::open(dir).map_err(StoreError::unavailable)?;
+            rustix::fs::syncfs(&handle).map_err(|e| StoreError::unavailable(std::io::Error::from(e)))?;
+        }
+        #[cfg(not(target_os = "linux"))]
+        let _ = near;
+        Ok(())
+    }
+
+    /// Removes a file without waiting for the disk: for what a crash may
+    /// bring back harmlessly (a journal already applied, whose removal
+    /// the next durable write makes durable too; sent or claimed mail,
+    /// which at worst is sent again). Durable at once where files are
+    /// synced one by one. Absent is fine.
+    pub(crate) fn delete_lazily(&self, path: &Path) -> Result<(), StoreError> {
+        if !WHOLE_FS_SYNC {
+            return self.delete(path);
+        }
+        match fs::remove_file(path) {
+            Ok(()) => Ok(()),
+            Err(error) if error.kind() == ErrorKind::NotFound => Ok(()),
+            Err(error) => Err(StoreError::unavailable(error)),
+        }
     }
 
     /// As [`Disk::write_atomic`], syncing the file only when `sync`, and
@@ -119,17 +158,17 @@ impl Disk {
         let temporary = dir.join(format!(".tmp-{}-{serial}-{name}", std::process::id()));
         let mut file = File::create(&temporary).map_err(StoreError::unavailable)?;
         file.write_all(data).map_err(StoreError::unavailable)?;
-        if sync {
+        if sync && !WHOLE_FS_SYNC {
             file.sync_all().map_err(StoreError::unavailable)?;
         }
         drop(file);
         fs::rename(&temporary, path).map_err(StoreError::unavailable)
     }
 
-    /// Removes a file; absent is fine.
+    /// Removes a file, durably; absent is fine.
     pub(crate) fn delete(&self, path: &Path) -> Result<(), StoreError> {
         match fs::remove_file(path) {
-            Ok(()) => path.parent().map_or(Ok(()), |dir| self.sync_dir(dir)),
+            Ok(()) => path.parent().map_or(Ok(()), |dir| self.sync_dir(dir).and_then(|()| self.flush(dir))),
             Err(error) if error.kind() == ErrorKind::NotFound => Ok(()),
             Err(error) => Err(StoreError::unavailable(error)),
         }
@@ -137,7 +176,7 @@ impl Disk {
 
     /// Makes a directory's entries durable.
     pub(crate) fn sync_dir(&self, dir: &Path) -> Result<(), StoreError> {
-        if self.sync {
+        if self.sync && !WHOLE_FS_SYNC {
             File::open(dir).and_then(|d| d.sync_all()).map_err(StoreError::unavailable)?;
         }
         Ok(())
@@ -147,7 +186,7 @@ impl Disk {
     pub(crate) fn commit(&self, root: &Path, journal: &Path, changes: &[Change]) -> Result<(), StoreError> {
         self.write_atomic(journal, &encode(changes))?;
         self.apply(root, changes)?;
-        self.delete(journal)
+        self.delete_lazily(journal)
     }
 
     /// Applies changes (idempotent), then removes directories that the
@@ -175,7 +214,7 @@ impl Disk {
                 },
             }
         }
-        if self.sync {
+        if self.sync && !WHOLE_FS_SYNC {
             for path in &written {
                 match File::open(path).and_then(|f| f.sync_all()) {
                     Ok(()) => {}
@@ -191,6 +230,7 @@ impl Disk {
         for dir in &touched {
             self.sync_dir(dir)?;
         }
+        self.flush(root)?;
         for change in changes {
             if let Change::Delete(path) = change {
                 let mut dir = path.parent();
@@ -219,7 +259,7 @@ impl Disk {
             reason: "malformed journal".into(),
         })?;
         self.apply(root, &changes)?;
-        self.delete(journal)?;
+        self.delete_lazily(journal)?;
         Ok(true)
     }
 }

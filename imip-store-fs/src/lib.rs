@@ -316,7 +316,7 @@ impl FsStore {
         fs::create_dir(&staging).map_err(io)?;
         self.disk().write_atomic(&staging.join("address"), principal.as_str().as_bytes())?;
         match fs::rename(&staging, dir) {
-            Ok(()) => self.disk().sync_dir(parent),
+            Ok(()) => self.disk().sync_dir(parent).and_then(|()| self.disk().flush(parent)),
             Err(_) if dir.is_dir() => fs::remove_dir_all(&staging).map_err(io),
             Err(error) => {
                 let _ = fs::remove_dir_all(&staging);
@@ -700,7 +700,9 @@ impl Store for FsStore {
     fn remove_from_outbox(&mut self, id: &OutboxId) -> Result<(), StoreError> {
         for (entry_id, name, _) in self.outbox_entries()? {
             if entry_id == id.0 {
-                self.disk().delete(&self.outbox_dir().join(name))?;
+                // Sent: a crash that brings it back sends it again, at
+                // worst; delivery is at least once.
+                self.disk().delete_lazily(&self.outbox_dir().join(name))?;
             }
         }
         Ok(())

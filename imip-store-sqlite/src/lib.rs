@@ -109,7 +109,7 @@ pub const MIGRATIONS: &[&str] = &[
 
 /// Pages in the write-ahead log that start a checkpoint (4 MiB with
 /// 4 KiB pages: about a thousand bookings between checkpoints).
-const WAL_CHECKPOINT_PAGES: i64 = 1_000;
+const WAL_CHECKPOINT_PAGES: i64 = 128;
 
 /// The size the write-ahead log is cut back to after a checkpoint.
 const WAL_LIMIT_BYTES: i64 = 8 << 20;

@@ -101,24 +101,22 @@ impl Lang {
         }
     }
 
+    /// This language's messages, parsed on first use: an agent run that
+    /// writes in one language parses that one file (and English only if
+    /// a message is missing), not all of them.
     fn bundle(self) -> &'static FluentBundle<FluentResource> {
-        static BUNDLES: OnceLock<Vec<FluentBundle<FluentResource>>> = OnceLock::new();
-        let bundles = BUNDLES.get_or_init(|| {
-            Lang::ALL
-                .iter()
-                .map(|lang| {
-                    let id: unic_langid::LanguageIdentifier = lang.tag().parse().expect("a valid tag");
-                    let mut bundle = FluentBundle::new_concurrent(vec![id]);
-                    // Plain text mail: no Unicode isolation marks.
-                    bundle.set_use_isolating(false);
-                    let resource = FluentResource::try_new(lang.source().to_string())
-                        .unwrap_or_else(|(partial, _)| partial);
-                    let _ = bundle.add_resource(resource);
-                    bundle
-                })
-                .collect()
-        });
-        &bundles[self as usize]
+        static BUNDLES: [OnceLock<FluentBundle<FluentResource>>; Lang::ALL.len()] =
+            [const { OnceLock::new() }; Lang::ALL.len()];
+        BUNDLES[self as usize].get_or_init(|| {
+            let id: unic_langid::LanguageIdentifier = self.tag().parse().expect("a valid tag");
+            let mut bundle = FluentBundle::new_concurrent(vec![id]);
+            // Plain text mail: no Unicode isolation marks.
+            bundle.set_use_isolating(false);
+            let resource =
+                FluentResource::try_new(self.source().to_string()).unwrap_or_else(|(partial, _)| partial);
+            let _ = bundle.add_resource(resource);
+            bundle
+        })
     }
 
     /// The message `id` with `args`, in this language, else in English,

@@ -9,6 +9,18 @@
 //! transaction, so concurrent deliveries serialise without lost updates.
 //! All SQL is parameterised; UIDs and addresses are values, never SQL.
 //!
+//! ## Durability and fsyncs
+//!
+//! With the default `synchronous=FULL`, a commit is durable when it
+//! returns: one sync of the write-ahead log. An agent run commits and
+//! claims its outgoing mail in that one transaction
+//! ([`Store::commit_and_claim`]); removing sent mail does not wait for
+//! the disk (a power loss that undoes it resends the mail). The log is
+//! kept between processes, checkpointed as it grows past
+//! `wal_autocheckpoint`, not as each process closes. Measured with
+//! `strace -c` over 100 bookings by `imip resource`: 112 fsyncs, 1.1 per
+//! mail (one per commit, and the checkpoints).
+//!
 //! ## Schema
 //!
 //! Versioned with `PRAGMA user_version` and migrated on open (see
@@ -107,8 +119,10 @@ pub const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;",
 ];
 
-/// Pages in the write-ahead log that start a checkpoint (4 MiB with
-/// 4 KiB pages: about a thousand bookings between checkpoints).
+/// Pages in the write-ahead log that start a checkpoint (512 KiB with
+/// 4 KiB pages, a few bookings' worth). Small, because each process
+/// that opens the database first reads the whole log to index it: a
+/// 4 MiB log cost every agent run about a millisecond.
 const WAL_CHECKPOINT_PAGES: i64 = 128;
 
 /// The size the write-ahead log is cut back to after a checkpoint.

@@ -162,6 +162,24 @@ fn execute_cached(
     connection.prepare_cached(sql)?.execute(params)
 }
 
+/// The outbox mail a statement returns as `(id, mail)` rows.
+fn outbox_rows(
+    statement: &mut rusqlite::CachedStatement<'_>,
+    params: impl rusqlite::Params,
+) -> Result<Vec<(OutboxId, OutgoingMail)>, StoreError> {
+    let rows = statement
+        .query_map(params, |row| Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?)))
+        .map_err(db)?;
+    let mut mail = Vec::new();
+    for row in rows {
+        let (id, bytes) = row.map_err(db)?;
+        let message =
+            decode_mail(&bytes).ok_or_else(|| corrupt(&format!("outbox/{id}"), "malformed mail"))?;
+        mail.push((OutboxId(format!("{id:020}")), message));
+    }
+    Ok(mail)
+}
+
 fn db(error: rusqlite::Error) -> StoreError {
     if let rusqlite::Error::SqliteFailure(code, _) = &error
         && matches!(code.code, rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
@@ -498,19 +516,7 @@ impl SqliteStore {
                  RETURNING id, mail",
             )
             .map_err(db)?;
-        let rows = statement
-            .query_map(params![lease, now.seconds()], |row| {
-                Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?))
-            })
-            .map_err(db)?;
-        let mut claimed = Vec::new();
-        for row in rows {
-            let (id, bytes) = row.map_err(db)?;
-            let message =
-                decode_mail(&bytes).ok_or_else(|| corrupt(&format!("outbox/{id}"), "malformed mail"))?;
-            claimed.push((OutboxId(format!("{id:020}")), message));
-        }
-        Ok(claimed)
+        outbox_rows(&mut statement, params![lease, now.seconds()])
     }
 
     fn strings(&self, sql: &str, principal: &CalAddress) -> Result<Vec<String>, StoreError> {
@@ -673,17 +679,7 @@ impl Store for SqliteStore {
     fn outbox(&self) -> Result<Vec<(OutboxId, OutgoingMail)>, StoreError> {
         let mut statement =
             self.connection.prepare_cached("SELECT id, mail FROM outbox ORDER BY id").map_err(db)?;
-        let rows = statement
-            .query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?)))
-            .map_err(db)?;
-        let mut mail = Vec::new();
-        for row in rows {
-            let (id, bytes) = row.map_err(db)?;
-            let message =
-                decode_mail(&bytes).ok_or_else(|| corrupt(&format!("outbox/{id}"), "malformed mail"))?;
-            mail.push((OutboxId(format!("{id:020}")), message));
-        }
-        Ok(mail)
+        outbox_rows(&mut statement, [])
     }
 
     fn enqueue(&mut self, mail: OutgoingMail) -> Result<OutboxId, StoreError> {

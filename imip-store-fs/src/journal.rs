@@ -6,9 +6,9 @@
 //! then applied, each file by write-to-temporary-and-rename, made durable
 //! together (one `syncfs` on Linux), and the journal is removed; its
 //! removal becomes durable with the next durable write, and until then a
-//! crash only applies the same changes again. After a crash, whoever next takes the principal's
-//! lock finds the journal and applies it again (every step is
-//! idempotent). So the store holds either the state before (no journal)
+//! crash only applies the same changes again. After a crash, whoever next
+//! takes the principal's lock finds the journal and applies it again
+//! (every step is idempotent). So the store holds either the state before (no journal)
 //! or the state after (journal present, or applied), never a mix.
 //!
 //! Journal format: `imip-journal 1\n`, then per change

@@ -237,7 +237,7 @@ impl Notice {
             kind,
             uid: object.uid().to_string(),
             title: object.title(),
-            who: object.organizer().map(|o| o.address),
+            who: object.organizer_address(),
             when: object.first_span(),
             text,
             booking: None,

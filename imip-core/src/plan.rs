@@ -127,7 +127,7 @@ fn record_sent<'a>(
     sent: impl Iterator<Item = (&'a crate::ItipMessage, &'a crate::store::OutgoingMail)>,
 ) {
     let Some(object) = record.object.as_mut() else { return };
-    if object.organizer().map(|o| o.address).as_ref() != Some(principal) {
+    if !object.is_organized_by(principal) {
         return;
     }
     let recorded = |object: &SchedulingObject| {

@@ -21,7 +21,7 @@ pub(crate) fn implied_periods(
 ) -> BTreeMap<PeriodSet, Vec<BusyPeriod>> {
     let mut sets = BTreeMap::new();
     sets.insert(PeriodSet::Own, own_periods(principal, object, expansion));
-    let organizes = object.organizer().is_some_and(|o| &o.address == principal);
+    let organizes = object.is_organized_by(principal);
     if !organizes || object.kind() != ComponentKind::Event || object.is_cancelled() {
         return sets;
     }

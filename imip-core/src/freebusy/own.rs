@@ -32,7 +32,7 @@ pub fn own_periods(
     if object.kind() != ComponentKind::Event || object.is_cancelled() {
         return Vec::new();
     }
-    let organizer = object.organizer().map(|p| p.address);
+    let organizer = object.organizer_address();
     let booked_until = object
         .master()
         .and_then(|m| component::x_property(m, component::BOOKED_UNTIL))

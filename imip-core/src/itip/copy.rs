@@ -64,7 +64,7 @@ pub(crate) fn with_partstat(
 }
 
 pub(crate) fn is_organizer(ctx: &Ctx<'_>, object: &SchedulingObject) -> bool {
-    object.organizer().is_some_and(|o| &o.address == ctx.principal)
+    object.is_organized_by(ctx.principal)
 }
 
 /// The attendee's copy marked as awaiting the organizer's answer to a

@@ -39,7 +39,7 @@ pub(crate) fn handle(ctx: &Ctx<'_>, senders: &[CalAddress], report: &DeliveryRep
     let Some(stored) = ctx.record.object.as_ref() else {
         return ignore("it names no object the principal holds");
     };
-    if stored.organizer().map(|o| o.address).as_ref() != Some(ctx.principal) {
+    if !stored.is_organized_by(ctx.principal) {
         return ignore("it names an object the principal does not organize");
     }
     let mut updated = stored.clone();

@@ -247,6 +247,25 @@ impl SchedulingObject {
         self.instances().find_map(|(_, c)| component::organizer(c))
     }
 
+    /// The ORGANIZER's address alone: what [`SchedulingObject::organizer`]
+    /// gives as `address`, without reading the rest of the property.
+    pub fn organizer_address(&self) -> Option<crate::CalAddress> {
+        self.instances().find_map(|(_, c)| {
+            c.property(&ICalendarProperty::Organizer).and_then(super::participant::entry_address)
+        })
+    }
+
+    /// Whether `address` is the ORGANIZER, compared without building an
+    /// address ([`crate::CalAddress::matches`]).
+    pub fn is_organized_by(&self, address: &crate::CalAddress) -> bool {
+        self.instances()
+            .find_map(|(_, c)| {
+                c.property(&ICalendarProperty::Organizer)
+                    .and_then(|entry| super::participant::entry_matches(entry, address))
+            })
+            .unwrap_or(false)
+    }
+
     /// An ATTENDEE of the main component (the master, else the first
     /// instance), by address.
     pub fn attendee(&self, address: &crate::CalAddress) -> Option<Participant> {
@@ -523,4 +542,34 @@ pub(crate) fn tzid_of(component: &ICalendarComponent) -> Option<String> {
         .and_then(|e| e.values.first())
         .and_then(|v| v.as_text())
         .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::CalAddress;
+
+    /// The cheap readings of the ORGANIZER agree with the full one: case,
+    /// scheme, percent-encoding, and an opaque value with EMAIL=.
+    #[test]
+    fn the_organizer_is_read_alike_every_way() {
+        let alice = CalAddress::parse("alice@example.com").unwrap();
+        for organizer in [
+            "ORGANIZER:MAILTO:Alice@Example.COM",
+            "ORGANIZER:mailto:alice%40example.com",
+            "ORGANIZER;EMAIL=alice@example.com:urn:uuid:1234",
+            "ORGANIZER:mailto:bob@example.com",
+            "ORGANIZER:urn:uuid:1234",
+        ] {
+            let object = SchedulingObject::parse(&format!(
+                "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:u\r\n\
+                 DTSTAMP:20250301T090000Z\r\nDTSTART:20250310T140000Z\r\n{organizer}\r\n\
+                 END:VEVENT\r\nEND:VCALENDAR\r\n"
+            ))
+            .unwrap();
+            let full = object.organizer().map(|o| o.address);
+            assert_eq!(object.organizer_address(), full, "{organizer}");
+            assert_eq!(object.is_organized_by(&alice), full.as_ref() == Some(&alice), "{organizer}");
+        }
+    }
 }

@@ -240,16 +240,17 @@ pub(crate) fn entry_address(entry: &ICalendarEntry) -> Option<CalAddress> {
 }
 
 /// Whether `entry` (an ATTENDEE or ORGANIZER) names `address`, read as
-/// [`entry_address`] reads it, without building the address.
-pub(crate) fn entry_is(entry: &ICalendarEntry, address: &CalAddress) -> bool {
-    let by_value = entry.values.first().and_then(|v| v.as_text()).and_then(|t| address.matches(t));
-    by_value.unwrap_or_else(|| {
-        entry
-            .parameter(&ICalendarParameterName::Email)
-            .and_then(param_text)
-            .and_then(|t| address.matches(t))
-            .unwrap_or(false)
+/// [`entry_address`] reads it, without building the address: `None` when
+/// the entry names no mail address at all.
+pub(crate) fn entry_matches(entry: &ICalendarEntry, address: &CalAddress) -> Option<bool> {
+    entry.values.first().and_then(|v| v.as_text()).and_then(|t| address.matches(t)).or_else(|| {
+        entry.parameter(&ICalendarParameterName::Email).and_then(param_text).and_then(|t| address.matches(t))
     })
+}
+
+/// Whether `entry` names `address` ([`entry_matches`]).
+pub(crate) fn entry_is(entry: &ICalendarEntry, address: &CalAddress) -> bool {
+    entry_matches(entry, address) == Some(true)
 }
 
 pub(crate) fn param_text(value: &ICalendarParameterValue) -> Option<&str> {

@@ -47,7 +47,7 @@ pub fn entries(
     zone: chrono_tz::Tz,
 ) -> Vec<AgendaEntry> {
     let options = Expansion { zone, from, until: to, max_occurrences: MAX_OCCURRENCES, max_scan: MAX_SCAN };
-    let organizing = object.organizer().is_some_and(|o| &o.address == principal);
+    let organizing = object.is_organized_by(principal);
     expand(object, &options)
         .occurrences
         .into_iter()

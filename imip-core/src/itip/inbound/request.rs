@@ -225,7 +225,7 @@ fn may_replace_organizer(
     message: &SchedulingObject,
 ) -> Result<(), Violation> {
     let stored_org = stored.organizer().map(|p| p.address.to_string()).unwrap_or_default();
-    let new_org = message.organizer().map(|p| p.address);
+    let new_org = message.organizer_address();
     let mismatch = || Violation::OrganizerMismatch {
         stored: stored_org.clone(),
         claimed: new_org.as_ref().map(|a| a.to_string()).unwrap_or_default(),

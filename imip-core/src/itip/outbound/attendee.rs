@@ -33,7 +33,7 @@ pub(crate) fn attendee_changes(
     let Some(mut new) = new else {
         return Ok(Scheduled { object: None, messages: decline_all(ctx, old, &organizer.address, comment) });
     };
-    if new.organizer().map(|o| o.address) != Some(organizer.address.clone()) {
+    if new.organizer_address() != Some(organizer.address.clone()) {
         return Err(Violation::AttendeeCannotModify("ORGANIZER".into()));
     }
     check_allowed(ctx, old, &new)?;

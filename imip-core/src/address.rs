@@ -153,8 +153,10 @@ fn is_plausible_mailbox(address: &str) -> bool {
     };
     let refused = |c: char| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"');
     let clean = if address.is_ascii() {
-        // The same test, a byte at a time (the common case).
-        !address.bytes().any(|b| refused(char::from(b)))
+        // The same test, a byte at a time (the common case): in ASCII,
+        // whitespace and control characters are the bytes up to the
+        // space, and DEL.
+        !address.bytes().any(|b| b <= b' ' || b == 0x7f || matches!(b, b'<' | b'>' | b',' | b';' | b'"'))
     } else {
         !address.chars().any(refused)
     };

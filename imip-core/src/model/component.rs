@@ -5,7 +5,8 @@
 //! place. Properties and parameters imip adds for its own bookkeeping are
 //! named `X-IMIP-*` and are stripped from every message sent.
 
-use super::participant::{Participant, entry_is};
+use super::participant::Participant;
+pub(crate) use super::participant::entry_is;
 use super::{InstanceId, PartStat};
 use crate::{CalAddress, Timestamp};
 use calcard::common::PartialDateTime;

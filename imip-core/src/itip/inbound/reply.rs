@@ -73,7 +73,7 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     for (id, component) in message.instances() {
         let Some(line) = component
             .properties(&ICalendarProperty::Attendee)
-            .find(|e| Participant::from_entry(e).is_some_and(|p| p.address == replier.address))
+            .find(|e| crate::model::component::entry_is(e, &replier.address))
         else {
             continue;
         };
@@ -191,7 +191,7 @@ fn is_known_delegate(stored: &SchedulingObject, replier: &Participant) -> bool {
 fn last_reply(target: &ICalendarComponent, address: &CalAddress) -> Option<StampedSequence> {
     let entry = target
         .properties(&ICalendarProperty::Attendee)
-        .find(|e| Participant::from_entry(e).is_some_and(|p| &p.address == address))?;
+        .find(|e| crate::model::component::entry_is(e, address))?;
     let sequence = component::text_param(entry, REPLY_SEQUENCE)?.parse().ok()?;
     let dtstamp = component::text_param(entry, REPLY_DTSTAMP).and_then(Timestamp::parse_utc);
     Some(StampedSequence { sequence, dtstamp })
@@ -226,7 +226,7 @@ fn add_delegates(target: &mut ICalendarComponent, replier: &Participant, reply: 
         }
         let line = reply
             .properties(&ICalendarProperty::Attendee)
-            .find(|e| Participant::from_entry(e).is_some_and(|p| &p.address == delegate))
+            .find(|e| crate::model::component::entry_is(e, delegate))
             .map(clean_line)
             .unwrap_or_else(|| {
                 let mut entry = ICalendarEntry::new(ICalendarProperty::Attendee)

@@ -418,15 +418,13 @@ fn attendee_line(
     address: &CalAddress,
 ) -> Option<calcard::icalendar::ICalendarEntry> {
     c.properties(&ICalendarProperty::Attendee)
-        .find(|e| crate::Participant::from_entry(e).is_some_and(|p| &p.address == address))
+        .find(|e| crate::model::component::entry_is(e, address))
         .cloned()
 }
 
 fn keep_only_attendee(c: &mut calcard::icalendar::ICalendarComponent, address: &CalAddress) {
-    c.entries.retain(|e| {
-        e.name != ICalendarProperty::Attendee
-            || crate::Participant::from_entry(e).is_some_and(|p| &p.address == address)
-    });
+    c.entries
+        .retain(|e| e.name != ICalendarProperty::Attendee || crate::model::component::entry_is(e, address));
     keep_properties(
         c,
         &[

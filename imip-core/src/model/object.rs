@@ -64,7 +64,8 @@ impl SchedulingObject {
     }
 
     /// Validates and indexes a parsed calendar.
-    pub fn from_calendar(calendar: ICalendar) -> Result<Self, Violation> {
+    pub fn from_calendar(mut calendar: ICalendar) -> Result<Self, Violation> {
+        drop_malformed_names(&mut calendar);
         let root = calendar.components.first().ok_or(Violation::Unparseable)?;
         if root.component_type != ICalendarComponentType::VCalendar {
             return Err(Violation::Unparseable);
@@ -544,10 +545,42 @@ pub(crate) fn tzid_of(component: &ICalendarComponent) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Drops properties whose names no iCalendar allows (RFC 5545 §3.1: a
+/// name is letters, digits and "-"). The lenient parser keeps such a line
+/// whole, line breaks included, and written out again it could read as
+/// another line (a stray `END:VCALENDAR`); nothing in a name like that
+/// means anything to scheduling.
+fn drop_malformed_names(calendar: &mut ICalendar) {
+    for component in &mut calendar.components {
+        component.entries.retain(|entry| match &entry.name {
+            ICalendarProperty::Other(name) => {
+                !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            }
+            _ => true,
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::CalAddress;
+
+    /// A line whose name holds line breaks (found by fuzzing) is dropped,
+    /// so that the object written out parses again as the same object.
+    #[test]
+    fn a_property_name_with_line_breaks_is_dropped() {
+        let text = "BEGIN:VCALENDAR\r\nPRODID:-//t//EN\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\n\
+                    EN\r\r\r\rD:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:u\r\nDTSTAMP:20250301T090000Z\r\n\
+                    SEQUEN@CE:1\r\nDTSTART:20250310T140000Z\r\nX-OK:kept\r\n\
+                    ORGANIZER:mailto:a@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        let object = SchedulingObject::parse(text).unwrap();
+        let written = object.to_ics();
+        assert!(!written.contains("SEQUEN@CE") && written.contains("X-OK:kept"), "{written}");
+        let again = SchedulingObject::parse(&written).unwrap();
+        assert_eq!(again.uid(), "u");
+        assert_eq!(again.to_ics(), written);
+    }
 
     /// The cheap readings of the ORGANIZER agree with the full one: case,
     /// scheme, percent-encoding, and an opaque value with EMAIL=.

@@ -35,6 +35,7 @@ fn a_room_accepts_then_declines_the_same_slot_and_ignores_a_duplicate() {
     let mbox = String::from_utf8_lossy(&first.stdout).replace("\n ", "");
     assert!(mbox.starts_with("From room@example.com "), "{mbox}");
     assert!(mbox.contains("ACCEPTED"), "{mbox}");
+    assert!(mbox.contains("boundary=\"imip-") && !mbox.contains("imip-imip-"), "one prefix: {mbox}");
 
     let again = imip(dir.path(), RUN, &request("a1@example.com", "alice@example.com"));
     assert_eq!(again.status.code(), Some(0));

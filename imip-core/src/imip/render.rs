@@ -76,7 +76,7 @@ pub fn render(
     let text = format!("{}\n{}\n", card.to_text(), voice.reader.lang.text("calendar-attached", &[]))
         .replace('\n', "\r\n");
     let body = MimePart::new(
-        ContentType::new("multipart/alternative").attribute("boundary", format!("imip-{id}")),
+        ContentType::new("multipart/alternative").attribute("boundary", boundary(&id)),
         BodyPart::Multipart(vec![
             MimePart::new(
                 ContentType::new("text/plain").attribute("charset", "utf-8"),
@@ -164,7 +164,7 @@ pub(crate) fn render_owner_notice(
         // The boundary comes from the id source, so the bytes are
         // deterministic (mail-builder's own would be random).
         .body(MimePart::new(
-            ContentType::new("multipart/alternative").attribute("boundary", format!("imip-{id}")),
+            ContentType::new("multipart/alternative").attribute("boundary", boundary(&id)),
             BodyPart::Multipart(vec![
                 MimePart::new(
                     ContentType::new("text/plain").attribute("charset", "utf-8"),
@@ -184,5 +184,24 @@ pub(crate) fn render_owner_notice(
         message_id,
         bytes,
         undeliverable: None,
+    }
+}
+
+/// The MIME boundary for a mail whose id is `id`: taken from the id
+/// source, so the bytes are deterministic (mail-builder's own would be
+/// random), and prefixed `imip-` once, whether or not the id already is.
+fn boundary(id: &str) -> String {
+    if id.starts_with("imip-") { id.to_string() } else { format!("imip-{id}") }
+}
+
+#[cfg(test)]
+mod boundary_tests {
+    use super::boundary;
+
+    #[test]
+    fn a_boundary_carries_the_prefix_once() {
+        assert_eq!(boundary("t-1"), "imip-t-1");
+        assert_eq!(boundary("imip-18c4-77-3"), "imip-18c4-77-3");
+        assert_eq!(boundary("imip-web-9-1-2"), "imip-web-9-1-2");
     }
 }

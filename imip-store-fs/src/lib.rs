@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! ROOT/
-//!   imip-store-fs.version          layout version ("1")
+//!   imip-store-fs.version          layout version ("2")
 //!   principals/<addr>/             one directory per principal
 //!     address                      the address, as given
 //!     .lock                        flock(2) target (see below)
@@ -18,8 +18,11 @@
 //!     schedule                     schedule version (decimal; absent: 0)
 //!     periods/<set>/               busy periods, one set per directory
 //!       max                        longest period ever stored (seconds)
-//!       months/YYYY-MM.tsv         periods starting in that month
-//!       uids/<uid>                 the months a UID has periods in
+//!       months/YYYY-MM.tsv         periods starting in that month, and
+//!                                  removals ("-<TAB>uid<TAB>n": the n
+//!                                  periods of uid above are gone)
+//!       uids/<uid>                 the months a UID has periods in, and
+//!                                  how many ("YYYY-MM<TAB>n")
 //!     prefs/<key>                  one preference per file
 //!   outbox/<id>.mail               mail to send (<id>.claim-<until> while
 //!                                  a process is sending it)
@@ -52,11 +55,13 @@
 //! ## Cost
 //!
 //! * Load of a UID: O(1) files (the record directory).
-//! * Commit of a UID: O(1) record files, plus a rewrite of each month
-//!   bucket its old and new periods touch: O(periods in those months).
-//!   Month buckets suit schedules (hundreds of periods a month); a set
-//!   with many thousands of periods in one month makes its commits
-//!   proportionally slower, and belongs in the SQLite store.
+//! * Commit of a UID: O(1) record files, plus an append to each month
+//!   bucket its old and new periods touch (a removal line, then the new
+//!   periods): O(its own periods). Changing a UID that already has
+//!   periods in a month also reads that bucket's bytes (not its
+//!   periods) to count removed lines, and the bucket is rewritten whole,
+//!   O(periods in that month), when they would outnumber live ones: at
+//!   most once per as many changes as the bucket has live periods.
 //! * Period query over a window: lists the set's month names, then reads
 //!   only the buckets from `start − max` to `end`: O(months + k) for k
 //!   periods in those buckets, independent of the number of records.
@@ -69,11 +74,13 @@ mod names;
 mod outbox;
 mod periods;
 mod state;
+mod tx;
 
 pub mod import;
 
-use crate::journal::{Change, Disk};
+use crate::journal::Disk;
 use crate::state::{State, escape, unescape};
+use crate::tx::Tx;
 use imip_core::backend::{OutboxId, Version, Versioned};
 use imip_core::backend::{check_pref_key, encode_mail, parse_stored_object, valid_pref_key};
 use imip_core::freebusy::{BusyPeriod, PeriodSet};
@@ -85,7 +92,12 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The layout version this crate writes and reads.
-pub const LAYOUT_VERSION: u32 = 1;
+///
+/// Layout 2 added removal lines to month buckets (see `periods.rs`) and
+/// period counts to `uids/<uid>`. A layout 1 store is read as it is, and
+/// its version file says 2 from its first commit on (written in that
+/// commit), so an older imip refuses it instead of misreading a bucket.
+pub const LAYOUT_VERSION: u32 = 2;
 const VERSION_FILE: &str = "imip-store-fs.version";
 
 /// Refuses, as a configuration mistake ([`StoreError::Invalid`]), a root
@@ -133,6 +145,8 @@ impl Default for Options {
 pub struct FsStore {
     root: PathBuf,
     options: Options,
+    /// The layout the version file gave at opening.
+    layout: u32,
 }
 
 fn io(error: std::io::Error) -> StoreError {
@@ -180,39 +194,6 @@ fn month_of(at: Timestamp) -> Option<String> {
     (0..=9999).contains(&year).then(|| date.format("%Y-%m").to_string())
 }
 
-/// Changes being prepared for one commit, readable before they land.
-struct Tx<'a> {
-    root: &'a Path,
-    changes: BTreeMap<PathBuf, Option<Vec<u8>>>,
-}
-
-impl Tx<'_> {
-    fn read(&self, rel: &Path) -> Result<Option<Vec<u8>>, StoreError> {
-        match self.changes.get(rel) {
-            Some(pending) => Ok(pending.clone()),
-            None => read_optional(&self.root.join(rel)),
-        }
-    }
-
-    fn write(&mut self, rel: PathBuf, data: Vec<u8>) {
-        self.changes.insert(rel, Some(data));
-    }
-
-    fn delete(&mut self, rel: PathBuf) {
-        self.changes.insert(rel, None);
-    }
-
-    fn into_changes(self) -> Vec<Change> {
-        self.changes
-            .into_iter()
-            .map(|(path, data)| match data {
-                Some(data) => Change::Write(path, data),
-                None => Change::Delete(path),
-            })
-            .collect()
-    }
-}
-
 impl FsStore {
     /// Opens the store in `root`, creating it if the directory is absent
     /// or empty. Refuses a non-empty directory that is not an imip store,
@@ -220,7 +201,7 @@ impl FsStore {
     pub fn open(root: impl Into<PathBuf>, options: Options) -> Result<FsStore, StoreError> {
         let root = root.into();
         check_root(&root)?;
-        let store = FsStore { root, options };
+        let mut store = FsStore { root, options, layout: LAYOUT_VERSION };
         let version_path = store.root.join(VERSION_FILE);
         let version = match read_optional(&version_path)? {
             Some(version) => Some(version),
@@ -249,6 +230,7 @@ impl FsStore {
                         store.root.display()
                     )));
                 }
+                store.layout = found;
             }
             None => {
                 store.disk().write_atomic(&version_path, format!("{LAYOUT_VERSION}\n").as_bytes())?;
@@ -312,7 +294,7 @@ impl FsStore {
             dir.parent().ok_or_else(|| StoreError::Invalid(format!("no parent: {}", dir.display())))?;
         fs::create_dir_all(parent).map_err(io)?;
         let serial = CREATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let staging = parent.join(format!(".new-{}-{serial}", std::process::id()));
+        let staging = parent.join(format!(".new-{}-{serial}", crate::journal::process_id()));
         fs::create_dir(&staging).map_err(io)?;
         self.disk().write_atomic(&staging.join("address"), principal.as_str().as_bytes())?;
         match fs::rename(&staging, dir) {
@@ -497,7 +479,7 @@ impl Store for FsStore {
         for (key, _) in &commit.prefs {
             check_pref_key(key)?;
         }
-        let mut tx = Tx { root: &self.root, changes: BTreeMap::new() };
+        let mut tx = Tx::new(&self.root);
         self.stage_record(&mut tx, &commit.principal, &commit.uid, &old, &commit.record)?;
         for (key, value) in &commit.prefs {
             let rel = Self::principal_rel(&commit.principal).join("prefs").join(key);
@@ -513,6 +495,9 @@ impl Store for FsStore {
             let next = self.schedule_version_locked(&commit.principal)?.0 + 1;
             tx.write(Self::principal_rel(&commit.principal).join("schedule"), next.to_string().into_bytes());
         }
+        if self.layout < LAYOUT_VERSION {
+            tx.write(PathBuf::from(VERSION_FILE), format!("{LAYOUT_VERSION}\n").into_bytes());
+        }
         for mail in &commit.outbox {
             tx.write(
                 Path::new("outbox").join(format!("{}.mail", Self::new_outbox_name())),
@@ -520,7 +505,9 @@ impl Store for FsStore {
             );
         }
         let journal = self.root.join(Self::principal_rel(&commit.principal)).join("journal");
-        self.disk().commit(&self.root, &journal, &tx.into_changes())
+        self.disk().commit(&self.root, &journal, &tx.into_changes())?;
+        self.layout = LAYOUT_VERSION;
+        Ok(())
     }
 
     fn schedule_version(&self, principal: &CalAddress) -> Result<Version, StoreError> {

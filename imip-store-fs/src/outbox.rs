@@ -24,7 +24,7 @@ impl FsStore {
             .map(|d| d.as_nanos())
             .unwrap_or_default();
         let sequence = OUTBOX_SEQUENCE.fetch_add(1, Ordering::Relaxed);
-        format!("{nanos:020}-{:010}-{sequence:06}", std::process::id())
+        format!("{nanos:020}-{:010}-{sequence:06}", crate::journal::process_id())
     }
 
     /// The outbox entries: (id, current file name, lease end if claimed).

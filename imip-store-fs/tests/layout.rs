@@ -87,3 +87,129 @@ fn processes_that_create_the_store_at_once_all_open_it() {
         }
     }
 }
+
+mod periods_on_disk {
+    use imip_core::freebusy::{BusyPeriod, FbType, PeriodSet, PeriodUpdate};
+    use imip_core::{CalAddress, Commit, Record, Store, Timestamp};
+    use imip_store_fs::{FsStore, Options};
+    use std::os::unix::fs::MetadataExt;
+    use std::path::{Path, PathBuf};
+
+    fn room() -> CalAddress {
+        CalAddress::parse("room@example.com").expect("address")
+    }
+
+    /// `uid`'s periods: `count` half hours from the `first`-th hour of March 2030.
+    fn periods(uid: &str, first: i64, count: i64) -> Vec<BusyPeriod> {
+        (first..first + count)
+            .map(|hour| BusyPeriod {
+                start: Timestamp::from_seconds(1_898_553_600 + hour * 3600),
+                end: Timestamp::from_seconds(1_898_553_600 + hour * 3600 + 1800),
+                fbtype: FbType::Busy,
+                uid: uid.into(),
+                recurrence_id: None,
+                summary: None,
+                organizer: None,
+                expires: None,
+            })
+            .collect()
+    }
+
+    fn set(store: &mut FsStore, uid: &str, periods: Vec<BusyPeriod>) {
+        let loaded = store.load(&room(), uid).expect("load");
+        store
+            .commit(Commit {
+                principal: room(),
+                uid: uid.into(),
+                expected: loaded.version,
+                record: Record::default(),
+                periods: vec![PeriodUpdate { set: PeriodSet::Own, uid: uid.into(), periods }],
+                outbox: Vec::new(),
+                guards: Vec::new(),
+                prefs: Vec::new(),
+            })
+            .expect("commit");
+    }
+
+    fn bucket(root: &Path) -> PathBuf {
+        root.join("principals/room@example.com/periods/own/months/2030-03.tsv")
+    }
+
+    fn all(store: &FsStore) -> Vec<BusyPeriod> {
+        store
+            .periods(
+                &room(),
+                &PeriodSet::Own,
+                Timestamp::from_seconds(0),
+                Timestamp::from_seconds(i64::MAX / 2),
+            )
+            .expect("periods")
+    }
+
+    #[test]
+    fn a_commit_adds_to_its_month_instead_of_rewriting_it_and_the_month_stays_small() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store =
+            FsStore::open(dir.path(), Options { sync: false, ..Options::default() }).expect("open");
+        set(&mut store, "first@x", periods("first@x", 0, 1));
+        let inode = std::fs::metadata(bucket(dir.path())).expect("bucket").ino();
+        for n in 1..100 {
+            let uid = format!("b{n}@x");
+            set(&mut store, &uid, periods(&uid, n, 1));
+        }
+        // The same file, added to: not replaced by a rewrite.
+        assert_eq!(std::fs::metadata(bucket(dir.path())).expect("bucket").ino(), inode);
+        // One UID changed 300 times: removed lines never outnumber live ones.
+        for round in 0..300 {
+            set(&mut store, "moving@x", periods("moving@x", 100 + round % 50, 2));
+            let text = std::fs::read_to_string(bucket(dir.path())).expect("bucket");
+            assert!(text.lines().count() <= 2 * 102 + 3, "round {round}: {} lines", text.lines().count());
+        }
+        let found = all(&store);
+        assert_eq!(found.len(), 102);
+        assert_eq!(found.iter().filter(|p| p.uid == "moving@x").count(), 2);
+        // Emptied, the month's file goes.
+        for n in 1..100 {
+            set(&mut store, &format!("b{n}@x"), Vec::new());
+        }
+        set(&mut store, "first@x", Vec::new());
+        set(&mut store, "moving@x", Vec::new());
+        assert!(!bucket(dir.path()).exists());
+        assert!(all(&store).is_empty());
+    }
+
+    #[test]
+    fn a_layout_1_store_reads_as_it_is_and_says_2_from_its_first_commit() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store =
+            FsStore::open(dir.path(), Options { sync: false, ..Options::default() }).expect("open");
+        for n in 0..5 {
+            let uid = format!("u{n}@x");
+            set(&mut store, &uid, periods(&uid, n * 3, 2));
+        }
+        let before = all(&store);
+        drop(store);
+        // As layout 1 wrote it: periods only, months without counts.
+        let text = std::fs::read_to_string(bucket(dir.path())).expect("bucket");
+        let periods_only: String =
+            text.lines().filter(|l| !l.starts_with('-')).map(|l| format!("{l}\n")).collect();
+        std::fs::write(bucket(dir.path()), periods_only).expect("bucket");
+        let uids = dir.path().join("principals/room@example.com/periods/own/uids");
+        for entry in std::fs::read_dir(&uids).expect("uids").flatten() {
+            std::fs::write(entry.path(), "2030-03\n").expect("uids file");
+        }
+        std::fs::write(dir.path().join("imip-store-fs.version"), "1\n").expect("version");
+
+        let mut store =
+            FsStore::open(dir.path(), Options { sync: false, ..Options::default() }).expect("open");
+        assert_eq!(all(&store), before, "read as it was");
+        let version = || std::fs::read_to_string(dir.path().join("imip-store-fs.version")).expect("version");
+        assert_eq!(version(), "1\n", "opening alone changes nothing");
+        set(&mut store, "u2@x", periods("u2@x", 40, 1));
+        assert_eq!(version(), "2\n");
+        let mut expected: Vec<BusyPeriod> = before.into_iter().filter(|p| p.uid != "u2@x").collect();
+        expected.extend(periods("u2@x", 40, 1));
+        expected.sort();
+        assert_eq!(all(&store), expected);
+    }
+}

@@ -22,6 +22,7 @@ use imip_core::{
 use imip_core::{Commit, OutgoingMail, Record, Store, StoreError};
 use imip_core::{PendingKind, PendingRequest};
 use std::any::Any;
+use std::collections::BTreeMap;
 
 /// A store under test, with whatever must live as long as it (a
 /// temporary directory, say).
@@ -66,6 +67,7 @@ macro_rules! store_suite {
             empty_records_are_deleted,
             period_queries_return_overlaps_sorted,
             period_updates_replace_one_uid_in_one_set,
+            many_period_updates_read_as_the_last_of_each,
             pending_requests_are_listed_by_uid,
             preferences_are_kept_and_keys_checked,
             outbox_claims_lease_release_and_remove,
@@ -423,6 +425,49 @@ pub fn period_updates_replace_one_uid_in_one_set(make: Factory<'_>) {
     set_periods(store, &room, PeriodSet::Own, "b@x", Vec::new());
     assert_eq!(store.periods(&room, &PeriodSet::Own, EVER.0, EVER.1).expect("own").len(), 2);
     assert_eq!(store.period_sets(&room).expect("sets"), vec![PeriodSet::Own, bob]);
+}
+
+/// Hundreds of updates, of a few UIDs over a few months (growing,
+/// shrinking, moving, emptied and back), and after each one the set
+/// reads as the last update of every UID, sorted, as a window query and
+/// as a whole. (A store that appends to what it holds and compacts it
+/// now and then must never show a removed period or lose a live one.)
+pub fn many_period_updates_read_as_the_last_of_each(make: Factory<'_>) {
+    let mut fixture = make();
+    let store = fixture.store.as_mut();
+    let room = addr("room@example.com");
+    let mut model: BTreeMap<String, Vec<BusyPeriod>> = BTreeMap::new();
+    // A fixed linear congruential sequence: the same steps on every store.
+    let mut seed: u64 = 0x1d_2b_3c_4d;
+    let mut next = |bound: u64| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % bound
+    };
+    let base = at("20250301T000000Z").seconds();
+    for step in 0..300 {
+        let uid = format!("u{}@x", next(6));
+        let count = if next(7) == 0 { 0 } else { next(5) };
+        let periods: Vec<BusyPeriod> = (0..count)
+            .map(|_| {
+                // Within three months, so that buckets are shared.
+                let start = base + 3600 * next(24 * 90) as i64;
+                let mut p = period(&uid, "20250301T000000Z", "20250301T010000Z");
+                p.start = Timestamp::from_seconds(start);
+                p.end = Timestamp::from_seconds(start + 1800 + 900 * next(4) as i64);
+                p
+            })
+            .collect();
+        set_periods(store, &room, PeriodSet::Own, &uid, periods.clone());
+        model.insert(uid, periods);
+        let mut expected: Vec<BusyPeriod> = model.values().flatten().cloned().collect();
+        expected.sort();
+        let found = store.periods(&room, &PeriodSet::Own, EVER.0, EVER.1).expect("own");
+        assert_eq!(found, expected, "after step {step}");
+        let (from, to) =
+            (Timestamp::from_seconds(base + 86_400 * 20), Timestamp::from_seconds(base + 86_400 * 50));
+        let window: Vec<BusyPeriod> = expected.iter().filter(|p| p.overlaps(from, to)).cloned().collect();
+        assert_eq!(store.periods(&room, &PeriodSet::Own, from, to).expect("window"), window, "step {step}");
+    }
 }
 
 /// The pending queue lists each UID with a pending decision, by UID.

@@ -50,6 +50,10 @@ pub mod crash {
     /// step commits and claims its mail at once, as an agent does
     /// (claimed mail stays in the outbox until it is removed).
     pub fn child_loop(store: &mut dyn Store) -> ! {
+        let background = store.load(&principal(), BACKGROUND).expect("child load background");
+        if background.value.is_empty() {
+            store.commit(background_commit()).expect("child background commit");
+        }
         loop {
             let version = store.load(&principal(), UID).expect("child load").version.0;
             store.set_pref(&newcomer(version + 1), "TZID", Some("UTC")).expect("child set_pref");
@@ -60,6 +64,34 @@ pub mod crash {
                 let now = start_of(version);
                 store.commit_and_claim(commit, now, 600).expect("child commit and claim");
             }
+        }
+    }
+
+    /// A second record, committed once before the first step: hourly
+    /// periods in the same month as the steps', so that a step's commit
+    /// shares its month with other live periods (a store that appends to
+    /// a month and compacts it is then killed in both).
+    const BACKGROUND: &str = "background@example.com";
+
+    fn background_commit() -> Commit {
+        let object = SchedulingObject::parse(
+            "BEGIN:VCALENDAR\r\nPRODID:-//test//EN\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\n\
+             UID:background@example.com\r\nDTSTAMP:20250301T090000Z\r\nSEQUENCE:0\r\n\
+             DTSTART:20250301T000000Z\r\nDTEND:20250301T001500Z\r\nRRULE:FREQ=HOURLY;COUNT=20\r\n\
+             SUMMARY:Background\r\nORGANIZER:mailto:alice@example.com\r\n\
+             ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        )
+        .expect("background event");
+        let periods = imip_core::freebusy::own_periods(&principal(), &object, &default_expansion());
+        Commit {
+            principal: principal(),
+            uid: BACKGROUND.into(),
+            expected: Version(0),
+            record: with_object(object),
+            periods: vec![PeriodUpdate { set: PeriodSet::Own, uid: BACKGROUND.into(), periods }],
+            outbox: Vec::new(),
+            guards: Vec::new(),
+            prefs: Vec::new(),
         }
     }
 
@@ -86,7 +118,7 @@ pub mod crash {
             assert_eq!(prefs.get("TZID").map(String::as_str), Some("UTC"), "newcomer {step}");
         }
         if version == 0 {
-            assert!(loaded.value.is_empty() && periods.is_empty());
+            assert!(loaded.value.is_empty() && periods.iter().all(|p| p.uid == BACKGROUND));
             return 0;
         }
         let object = loaded.value.object.expect("object at a non-zero version");
@@ -95,7 +127,13 @@ pub mod crash {
             i64::try_from(version).unwrap_or(-1),
             "object at version {version}"
         );
-        assert_eq!(periods.iter().map(|p| p.start).collect::<Vec<_>>(), vec![start_of(version)]);
+        // The background's 20 periods (committed before step 1), and
+        // the step's one.
+        let background: Vec<Timestamp> =
+            periods.iter().filter(|p| p.uid == BACKGROUND).map(|p| p.start).collect();
+        assert_eq!(background.len(), 20, "the background's periods at version {version}");
+        let own: Vec<Timestamp> = periods.iter().filter(|p| p.uid == UID).map(|p| p.start).collect();
+        assert_eq!(own, vec![start_of(version)], "the step's period at version {version}");
         version
     }
 }

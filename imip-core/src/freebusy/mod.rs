@@ -164,10 +164,16 @@ pub struct BusyPeriod {
 }
 
 fn escape_field(text: &str) -> String {
+    if !text.contains(['%', '\t', '\r', '\n']) {
+        return text.to_string();
+    }
     text.replace('%', "%25").replace('\t', "%09").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 fn unescape_field(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
     text.replace("%09", "\t").replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
 }
 

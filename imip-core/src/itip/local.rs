@@ -4,7 +4,7 @@
 use super::Ctx;
 use super::compose::{Composer, add_comment, keep_carried};
 use super::copy::{is_organizer, mark_counter_sent, with_extra_effects, with_partstat};
-use super::outbound::{Scheduled, attendee_changes, message, organizer_changes};
+use super::outbound::{Edit, Scheduled, attendee_changes, message, organizer_changes};
 use crate::model::component::{self, attendee as find_attendee};
 use crate::model::{InstanceId, Method, PartStat, SchedulingObject};
 use crate::outcome::{Applied, Disposition, Effect, Outcome, PendingKind, Unchanged};
@@ -29,14 +29,14 @@ fn run(ctx: &Ctx<'_>, action: &LocalAction) -> Result<Outcome, Violation> {
             let scheduled = if is_organizer(ctx, old) {
                 organizer_changes(ctx, Some(old), None)?
             } else {
-                attendee_changes(ctx, old, None, None)?
+                attendee_changes(ctx, old, None, None, Edit::OwnLine)?
             };
             Ok(finish(ctx, scheduled, Vec::new()))
         }
         LocalAction::Respond { instance, partstat, comment, .. } => {
             let old = attendee_copy(ctx, stored)?;
             let new = with_partstat(ctx.principal, old, *instance, *partstat)?;
-            let scheduled = attendee_changes(ctx, old, Some(new), comment.as_deref())?;
+            let scheduled = attendee_changes(ctx, old, Some(new), comment.as_deref(), Edit::OwnLine)?;
             let mut extra = Vec::new();
             if ctx
                 .record
@@ -52,7 +52,7 @@ fn run(ctx: &Ctx<'_>, action: &LocalAction) -> Result<Outcome, Violation> {
             let old = attendee_copy(ctx, stored)?;
             let mut new = old.clone();
             new.edit_all(|_, c| delegate(c, ctx.principal, to));
-            let scheduled = attendee_changes(ctx, old, Some(new), comment.as_deref())?;
+            let scheduled = attendee_changes(ctx, old, Some(new), comment.as_deref(), Edit::OwnLine)?;
             Ok(finish(ctx, scheduled, vec![Effect::Dequeue]))
         }
         LocalAction::Counter { proposal, comment } => counter(ctx, stored, proposal, comment.as_deref()),
@@ -148,7 +148,7 @@ fn save(
         // A copy of someone else's event the user is not in: stored,
         // nothing to schedule.
         Some(old) if !attends(old) && !attends(&new) => Scheduled { object: Some(new), messages: Vec::new() },
-        Some(old) => attendee_changes(ctx, old, Some(new), comment)?,
+        Some(old) => attendee_changes(ctx, old, Some(new), comment, Edit::Client)?,
         // An invitation imported by the user: stored, nothing sent.
         None => Scheduled { object: Some(new), messages: Vec::new() },
     };

@@ -20,25 +20,44 @@ use calcard::icalendar::{
     ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarProperty, ICalendarValue,
 };
 
+/// Where an attendee's new copy comes from, which says what may differ
+/// from the old one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Edit {
+    /// The engine set the principal's own ATTENDEE line (an answer; a
+    /// delegation, which also adds the delegate's line) and nothing
+    /// else: no other property can differ, so there is nothing to check
+    /// and no EXDATE to read as declined.
+    OwnLine,
+    /// The principal's client saved a whole copy: every difference is
+    /// checked (an attendee changes only their own participation, RFC
+    /// 5546 §3.2.3), and EXDATEs it added decline those occurrences.
+    Client,
+}
+
 pub(crate) fn attendee_changes(
     ctx: &Ctx<'_>,
     old: &SchedulingObject,
     new: Option<SchedulingObject>,
     comment: Option<&str>,
+    edit: Edit,
 ) -> Result<Scheduled, Violation> {
     let organizer = old.organizer().ok_or(Violation::MissingOrganizer)?;
-    if !old.attendee_addresses().contains(ctx.principal) {
+    if !old.instances().any(|(_, c)| find_attendee(c, ctx.principal).is_some()) {
         return Err(Violation::NotAnAttendee(ctx.principal.to_string()));
     }
     let Some(mut new) = new else {
         return Ok(Scheduled { object: None, messages: decline_all(ctx, old, &organizer.address, comment) });
     };
-    if new.organizer_address() != Some(organizer.address.clone()) {
+    let new_organizer = new.organizer();
+    if new_organizer.as_ref().map(|o| &o.address) != Some(&organizer.address) {
         return Err(Violation::AttendeeCannotModify("ORGANIZER".into()));
     }
-    check_allowed(ctx, old, &new)?;
-    let scheduled = new.organizer().is_some_and(|o| o.scheduled_by_us());
-    let forced = new.organizer().is_some_and(|o| o.force_send);
+    if edit == Edit::Client {
+        check_allowed(ctx, old, &new)?;
+    }
+    let scheduled = new_organizer.as_ref().is_some_and(|o| o.scheduled_by_us());
+    let forced = new_organizer.as_ref().is_some_and(|o| o.force_send);
     if !scheduled {
         new.edit_all(|_, c| component::strip_force_send(c));
         return Ok(Scheduled { object: Some(new), messages: Vec::new() });
@@ -64,7 +83,7 @@ pub(crate) fn attendee_changes(
         }
     }
     let declined_dates = match (old.master(), new.master()) {
-        (Some(before), Some(after)) => {
+        (Some(before), Some(after)) if edit == Edit::Client => {
             only_exdates_added((before, old.zones()), (after, new.zones())).unwrap_or_default()
         }
         _ => Vec::new(),

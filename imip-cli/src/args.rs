@@ -420,15 +420,26 @@ pub(crate) enum EventCommand {
         once: bool,
     },
     /// Cancel an event you organize: everyone invited gets a
-    /// cancellation.
+    /// cancellation. With --occurrence, only that occurrence of a series
+    /// is cancelled (its attendees get a cancellation for it alone).
     ///
     /// Example: imip event cancel --as alice@example.com 4kq2zr
+    ///
+    /// Example: imip event cancel --as alice@example.com 4kq2zr --occurrence "2027-01-19 10:00"
     Cancel {
         /// The organizer.
         #[arg(long = "as", value_name = "ADDR")]
         principal: String,
         /// The UID, or its handle.
         uid: String,
+        /// Cancel only the occurrence that starts (or started, before it
+        /// was moved) at this time: "YYYY-MM-DD HH:MM" in the organizer's
+        /// zone, or in --zone.
+        #[arg(long, value_name = "TIME")]
+        occurrence: Option<String>,
+        /// The zone of --occurrence (default: the organizer's TZID).
+        #[arg(long, value_name = "TZID", requires = "occurrence")]
+        zone: Option<String>,
     },
 }
 

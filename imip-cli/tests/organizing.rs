@@ -165,6 +165,79 @@ fn create_edit_and_cancel_an_event_with_a_room_that_answers() {
     assert!(room.contains("nothing planned"), "{room}");
 }
 
+/// RFC 5546 §3.2.5: the organizer cancels one occurrence of a weekly
+/// meeting; Bob and the room get a CANCEL for it alone, the room frees
+/// that week only, and the other weeks stand.
+#[test]
+fn cancel_one_occurrence_of_a_series_and_the_room_frees_that_week_only() {
+    let smtp = Listener::start();
+    let dir = setup(&config(&smtp), Some(RESOURCES));
+    let run = |args: &[&str], stdin: &[u8]| imip(dir.path(), &with_config(args), stdin);
+    ok(&run(&["prefs", "set", "alice@example.com", "TZID", "Europe/Oslo"], b""));
+    let created = run(
+        &[
+            "event",
+            "create",
+            "--as",
+            "alice@example.com",
+            "--title",
+            "Weekly",
+            "--start",
+            "2030-03-12 10:00",
+            "--duration",
+            "1h",
+            "--repeat",
+            "FREQ=WEEKLY;COUNT=4",
+            "--attendee",
+            "bob@example.com",
+            "--room",
+            "room@example.com",
+        ],
+        b"",
+    );
+    ok(&created);
+    let printed = stdout(&created);
+    let (_, handle) = printed.lines().next().and_then(|l| l.split_once('\t')).expect("UID and handle");
+    let to_room = sent_to(&smtp, 0, "room@example.com");
+    ok(&run(&["resource", "--recipient", "room@example.com"], to_room[0].as_bytes()));
+    let month =
+        ["agenda", "--as", "room@example.com", "--month", "--from", "2030-03-01", "--zone", "Europe/Oslo"];
+    let before = text(&run(&month, b""));
+    assert!(before.contains("Tuesday 19 March 2030\n  10:00–11:00 Weekly"), "{before}");
+
+    // Not an occurrence: refused, saying why, nothing sent.
+    let seen = smtp.mails().len();
+    let off = run(
+        &["event", "cancel", "--as", "alice@example.com", handle, "--occurrence", "2030-03-19 11:00"],
+        b"",
+    );
+    assert_eq!(off.status.code(), Some(64), "{}", stderr(&off));
+    assert!(stderr(&off).contains("no occurrence"), "{}", stderr(&off));
+    assert_eq!(smtp.mails().len(), seen);
+
+    ok(&run(
+        &["event", "cancel", "--as", "alice@example.com", handle, "--occurrence", "2030-03-19 10:00"],
+        b"",
+    ));
+    for who in ["bob@example.com", "room@example.com"] {
+        let mails = sent_to(&smtp, seen, who);
+        assert_eq!(mails.len(), 1, "{who} is told once");
+        let cancel = unfold(&mails[0]);
+        assert!(cancel.contains("METHOD:CANCEL"), "{cancel}");
+        assert!(cancel.contains("RECURRENCE-ID;TZID=Europe/Oslo:20300319T100000"), "{cancel}");
+        assert!(!cancel.contains("RRULE"), "{cancel}");
+    }
+    let to_room = sent_to(&smtp, seen, "room@example.com");
+    ok(&run(&["resource", "--recipient", "room@example.com"], to_room[0].as_bytes()));
+    let room = text(&run(&month, b""));
+    assert!(room.contains("Tuesday 12 March 2030\n  10:00–11:00 Weekly"), "{room}");
+    assert!(!room.contains("Tuesday 19 March 2030\n  10:00"), "that week is free: {room}");
+    assert!(room.contains("Tuesday 26 March 2030\n  10:00–11:00 Weekly"), "{room}");
+    let alice = text(&run(&["agenda", "--as", "alice@example.com", "--month", "--from", "2030-03-01"], b""));
+    assert!(!alice.contains("Tuesday 19 March 2030\n  10:00"), "{alice}");
+    assert!(alice.contains("Tuesday 26 March 2030\n  10:00–11:00 Weekly"), "{alice}");
+}
+
 #[test]
 fn what_people_type_wrong_is_refused_with_a_reason() {
     let smtp = Listener::start();

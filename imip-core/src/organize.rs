@@ -57,6 +57,22 @@ pub enum DraftError {
     /// The object is not an event.
     #[error("only events can be edited here")]
     NotAnEvent,
+    /// One occurrence was named, but the event does not repeat.
+    #[error("this event does not repeat: cancel the event itself")]
+    NotRecurring,
+    /// The series is all-day or floating: its occurrences are not fixed
+    /// instants, so one cannot be named by its time here.
+    #[error(
+        "one occurrence of an all-day or floating series cannot be cancelled here; edit or cancel the series"
+    )]
+    FloatingSeries,
+    /// No occurrence of the series starts at the time given (or it is
+    /// cancelled already).
+    #[error("the series has no occurrence at {at} to cancel")]
+    NoSuchOccurrence {
+        /// The time, as given (UTC).
+        at: String,
+    },
     /// The result is not a valid scheduling object.
     #[error(transparent)]
     Invalid(#[from] Violation),
@@ -338,6 +354,61 @@ impl EventEdit {
     }
 }
 
+/// The organizer's copy of a series with one occurrence cancelled: the
+/// one whose original start (its RECURRENCE-ID) is `at`. An override
+/// of it gets STATUS:CANCELLED; any other occurrence an EXDATE written
+/// as DTSTART is. Saved with [`crate::LocalAction::Save`], it makes the
+/// engine send the attendees of that occurrence a CANCEL with its
+/// RECURRENCE-ID and a raised SEQUENCE (RFC 5546 §3.2.5), and the rest
+/// of the series stands.
+pub fn cancel_occurrence(object: &SchedulingObject, at: Timestamp) -> Result<SchedulingObject, DraftError> {
+    use crate::model::InstanceId;
+    if object.kind() != crate::model::ComponentKind::Event {
+        return Err(DraftError::NotAnEvent);
+    }
+    if !object.is_recurring() {
+        return Err(DraftError::NotRecurring);
+    }
+    let dtstart = object.master().and_then(|m| m.property(&ICalendarProperty::Dtstart));
+    let form = dtstart.and_then(|e| e.values.first()).and_then(ICalendarValue::as_partial_date_time);
+    let fixed = form.is_some_and(|f| {
+        f.hour.is_some() && (f.tz_hour.is_some() || dtstart.and_then(|e| e.tz_id()).is_some())
+    });
+    if !fixed {
+        return Err(DraftError::FloatingSeries);
+    }
+    let missing = || DraftError::NoSuchOccurrence { at: at.to_ical() };
+    let id = InstanceId::occurrence(at);
+    let mut edited = object.clone();
+    if let Some(component) = edited.component_mut(id) {
+        if component::is_cancelled(component) {
+            return Err(missing());
+        }
+        component::set_status(component, calcard::icalendar::ICalendarStatus::Cancelled);
+    } else {
+        // One of the series' own occurrences: the instants the series
+        // gives near `at` (read in UTC: the series is fixed in time).
+        let near = crate::freebusy::Expansion {
+            zone: chrono_tz::UTC,
+            from: at,
+            until: Timestamp::from_seconds(at.seconds().saturating_add(1)),
+            max_occurrences: 16,
+            max_scan: 100_000,
+        };
+        let occurs =
+            crate::freebusy::expand(object, &near).occurrences.iter().any(|o| o.recurrence_id == Some(at));
+        if !occurs {
+            return Err(missing());
+        }
+        let exdate = crate::itip::outbound::exdate_at(object, at).ok_or_else(missing)?;
+        if let Some(master) = edited.component_mut(InstanceId::Master) {
+            master.entries.push(exdate);
+        }
+    }
+    let calendar = edited.into_calendar();
+    finish(calendar)
+}
+
 /// Validates, indexes, and adds the VTIMEZONEs the times need.
 fn finish(calendar: calcard::icalendar::ICalendar) -> Result<SchedulingObject, DraftError> {
     for c in &calendar.components {
@@ -470,6 +541,74 @@ mod tests {
 
     fn now() -> Timestamp {
         Timestamp::parse_utc("20270101T000000Z").unwrap()
+    }
+
+    /// RFC 5546 §3.2.5: cancelling one instance of a series. Bob is
+    /// invited to four weekly meetings from 28 March 2027 09:00 in Oslo
+    /// (the clocks go forward that night: every meeting is 07:00Z).
+    #[test]
+    fn one_occurrence_cancelled_gets_an_exdate_and_its_attendees_a_cancel_for_it_alone() {
+        let series = NewEvent { repeat: Some("FREQ=WEEKLY;COUNT=4".into()), rooms: Vec::new(), ..draft() };
+        let object = series.to_object(now()).unwrap();
+        let second = Timestamp::parse_utc("20270404T070000Z").unwrap();
+        let cancelled = cancel_occurrence(&object, second).unwrap();
+        let ics = cancelled.to_ics().replace("\r\n ", "");
+        assert!(ics.contains("EXDATE;TZID=Europe/Oslo:20270404T090000\r\n"), "{ics}");
+
+        // Through the engine, as `imip event cancel --occurrence` saves it.
+        let engine = crate::Engine::new(crate::Config::default()).unwrap();
+        let alice = address("alice@example.com");
+        let record = crate::Record { object: Some(object.clone()), ..crate::Record::default() };
+        let outcome = engine.decide_locally(now(), &alice, &crate::LocalAction::Save(cancelled), &record);
+        let messages: Vec<_> = outcome.messages().collect();
+        assert_eq!(messages.len(), 1, "{outcome:?}");
+        let cancel = messages[0];
+        assert_eq!(cancel.method, crate::Method::Cancel);
+        assert_eq!(cancel.to, vec![address("bob@example.com")]);
+        let text = cancel.to_ics().replace("\r\n ", "");
+        assert!(text.contains("RECURRENCE-ID;TZID=Europe/Oslo:20270404T090000\r\n"), "{text}");
+        assert!(text.contains("SEQUENCE:1\r\n"), "{text}");
+        assert!(!text.contains("RRULE"), "the CANCEL names the one occurrence: {text}");
+        // The series stands: three occurrences are left.
+        let stored = outcome.stored_object().expect("the organizer's copy");
+        let everything = crate::freebusy::Expansion {
+            zone: chrono_tz::UTC,
+            from: now(),
+            until: Timestamp::parse_utc("20280101T000000Z").unwrap(),
+            max_occurrences: 100,
+            max_scan: 1000,
+        };
+        let left: Vec<Timestamp> =
+            crate::freebusy::expand(stored, &everything).occurrences.iter().map(|o| o.start).collect();
+        assert_eq!(left.len(), 3, "{left:?}");
+        assert!(!left.contains(&second));
+    }
+
+    #[test]
+    fn an_occurrence_is_cancelled_only_where_there_is_one() {
+        let single = draft().to_object(now()).unwrap();
+        let at = Timestamp::parse_utc("20270328T070000Z").unwrap();
+        assert_eq!(cancel_occurrence(&single, at).err(), Some(DraftError::NotRecurring));
+        let series =
+            NewEvent { repeat: Some("FREQ=WEEKLY;COUNT=4".into()), ..draft() }.to_object(now()).unwrap();
+        let off = Timestamp::parse_utc("20270404T080000Z").unwrap();
+        assert_eq!(
+            cancel_occurrence(&series, off).err(),
+            Some(DraftError::NoSuchOccurrence { at: "20270404T080000Z".into() })
+        );
+        // Twice: the second time there is nothing left to cancel.
+        let once = cancel_occurrence(&series, at).unwrap();
+        assert!(matches!(cancel_occurrence(&once, at), Err(DraftError::NoSuchOccurrence { .. })));
+        // An all-day series has no fixed instants to name.
+        let all_day = crate::SchedulingObject::parse(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:d@x\r\n\
+             DTSTAMP:20270101T000000Z\r\nDTSTART;VALUE=DATE:20270301\r\nRRULE:FREQ=DAILY;COUNT=3\r\n\
+             SUMMARY:Off\r\nORGANIZER:mailto:alice@example.com\r\n\
+             ATTENDEE:mailto:bob@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        )
+        .unwrap();
+        let midnight = Timestamp::parse_utc("20270302T000000Z").unwrap();
+        assert_eq!(cancel_occurrence(&all_day, midnight).err(), Some(DraftError::FloatingSeries));
     }
 
     #[test]

@@ -119,7 +119,9 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
                 &uninvite,
                 if once { Some(None) } else { repeat.map(Some) },
             ),
-            EventCommand::Cancel { principal, uid } => organize::cancel(session, &principal, &uid),
+            EventCommand::Cancel { principal, uid, occurrence, zone } => {
+                organize::cancel(session, &principal, &uid, occurrence.as_deref(), zone.as_deref())
+            }
         },
         Command::Agenda { principal, day, week: _, month, from, zone } => {
             let span = if day {

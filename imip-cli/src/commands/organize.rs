@@ -211,12 +211,30 @@ pub(crate) fn edit(
 }
 
 /// `imip event cancel`.
-pub(crate) fn cancel(session: &mut Session, principal: &str, name: &str) -> Result<(), Failure> {
+/// `imip event cancel`: the whole event, or with `occurrence` (a local
+/// time in the organizer's zone, or `zone`) one occurrence of a series.
+pub(crate) fn cancel(
+    session: &mut Session,
+    principal: &str,
+    name: &str,
+    occurrence: Option<&str>,
+    zone: Option<&str>,
+) -> Result<(), Failure> {
     let principal = address(principal)?;
     let mut store = session.open_store()?;
     let (uid, object) = stored(store.as_ref(), &principal, name)?;
     organized_by(&object, &principal)?;
-    act(session, store.as_mut(), &principal, &uid, LocalAction::Delete { uid: uid.clone() })
+    let Some(occurrence) = occurrence else {
+        return act(session, store.as_mut(), &principal, &uid, LocalAction::Delete { uid: uid.clone() });
+    };
+    let zone = zone_of(session, store.as_ref(), &principal, zone)?;
+    let local = parse_local(occurrence).ok_or_else(|| {
+        Failure::new(EX_USAGE, format!("{occurrence:?}: give a time like \"2027-01-12 10:00\""))
+    })?;
+    let at = Timestamp::from_local(&zone, local);
+    let cancelled = imip_core::organize::cancel_occurrence(&object, at)
+        .map_err(|e| Failure::new(EX_USAGE, format!("{e} (the time was read in {})", zone.name())))?;
+    act(session, store.as_mut(), &principal, &uid, LocalAction::Save(cancelled))
 }
 
 /// `imip counter`: the stored invitation with the proposed time or place,

@@ -90,6 +90,24 @@ fn exdate_for(object: &SchedulingObject, id: InstanceId, c: &ICalendarComponent)
     if same_zone && !rid_is_date && rid_value.tz_hour.is_some() == form.tz_hour.is_some() {
         return Some(exdate(rid.params.clone(), rid_value.clone()));
     }
+    exdate_at(object, start)
+}
+
+/// An EXDATE naming the occurrence of `object` that starts (originally)
+/// at `start`, written as the master's DTSTART is: DATE for an all-day
+/// series, local time with its TZID for a zoned one (IANA or the
+/// object's own VTIMEZONE), UTC otherwise (RFC 5545 §3.8.5.1).
+pub(crate) fn exdate_at(object: &SchedulingObject, start: crate::Timestamp) -> Option<ICalendarEntry> {
+    let dtstart = object.master()?.property(&ICalendarProperty::Dtstart)?;
+    let form = dtstart.values.first()?.as_partial_date_time()?;
+    let exdate = |params: Vec<ICalendarParameter>, value: PartialDateTime| ICalendarEntry {
+        name: ICalendarProperty::Exdate,
+        params,
+        values: vec![ICalendarValue::PartialDateTime(Box::new(value))],
+    };
+    if form.hour.is_none() {
+        return Some(exdate(date_params(), date_of(start.to_chrono().date_naive())));
+    }
     match dtstart.tz_id().and_then(|name| object.zones().resolve(name).map(|tz| (name, tz))) {
         Some((name, tz)) if !tz.is_floating() => {
             let local = start.to_chrono().with_timezone(&tz).naive_local();

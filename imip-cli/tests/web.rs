@@ -376,6 +376,70 @@ fn preferences_feed_free_busy_and_a_new_event_with_a_room() {
     assert!(mails.iter().any(|m| m.to.iter().any(|t| t == "carol@example.com")));
 }
 
+/// RFC 5546 §3.2.5 on the web: the organizer cancels one occurrence of
+/// a weekly meeting from its page; Carol gets a CANCEL for that week
+/// alone. A time that is no occurrence, or no time at all, is a 400.
+#[test]
+fn the_organizer_cancels_one_occurrence_from_the_event_page() {
+    let smtp = Listener::start();
+    let dir = invited(&smtp, "o1@example.com");
+    let server = start(dir.path());
+    let bob = sign_in(&server, "bob@example.com", "bob's password");
+    let token = csrf(&body(bob.get(format!("{}/new", server.url)).send().unwrap()));
+    let out = bob
+        .post(format!("{}/act/create", server.url))
+        .form(&[
+            ("title", "Weekly sync"),
+            ("start", "2030-03-12T10:00"),
+            ("end", "2030-03-12T11:00"),
+            ("zone", "Europe/Berlin"),
+            ("attendees", "carol@example.com"),
+            ("repeat", "FREQ=WEEKLY;COUNT=3"),
+            ("csrf", &token),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    let invitation = smtp.mails().last().expect("Carol's invitation").data.replace("\r\n ", "");
+    let uid = invitation.split("UID:").nth(1).and_then(|r| r.split("\r\n").next()).expect("UID").to_string();
+    let page = body(bob.get(format!("{}/event?e={uid}", server.url)).send().unwrap());
+    assert!(page.contains("Cancel one occurrence") && page.contains("value=\"20300319T090000Z\""), "{page}");
+
+    let cancel = |instance: &str| {
+        bob.post(format!("{}/act/cancel", server.url))
+            .form(&[
+                ("as", "bob@example.com"),
+                ("uid", uid.as_str()),
+                ("instance", instance),
+                ("csrf", &token),
+            ])
+            .send()
+            .unwrap()
+    };
+    let seen = smtp.mails().len();
+    for wrong in ["20300320T090000Z", "next Tuesday"] {
+        let out = cancel(wrong);
+        assert_eq!(out.status(), StatusCode::BAD_REQUEST, "{wrong}");
+        assert!(body(out).contains("occurrence"), "{wrong}: a reason");
+    }
+    assert_eq!(smtp.mails().len(), seen, "nothing sent for a wrong time");
+    assert_eq!(cancel("20300319T090000Z").status(), StatusCode::SEE_OTHER);
+    let mails = smtp.mails();
+    assert_eq!(mails.len(), seen + 1, "one mail");
+    let data = mails[seen].data.replace("\r\n ", "");
+    assert!(mails[seen].to.iter().any(|t| t == "carol@example.com"), "to Carol");
+    assert!(
+        data.contains("METHOD:CANCEL") && data.contains("RECURRENCE-ID;TZID=Europe/Berlin:20300319T100000"),
+        "{data}"
+    );
+    // The week is gone from the page's list; the others stand.
+    let page = body(bob.get(format!("{}/event?e={uid}", server.url)).send().unwrap());
+    assert!(
+        !page.contains("value=\"20300319T090000Z\"") && page.contains("value=\"20300326T090000Z\""),
+        "{page}"
+    );
+}
+
 /// Signs a one-click token as the server does, with its key file.
 fn mint(dir: &Path, fields: &[&str], expires: i64) -> String {
     use base64::Engine as _;

@@ -350,19 +350,38 @@ pub(crate) async fn edit(
     act(&web, &form, action).await
 }
 
-/// `POST /act/cancel`: the organizer cancels the event.
+/// `POST /act/cancel`: the organizer cancels the event, or with an
+/// `instance` (a RECURRENCE-ID in UTC) that one occurrence of it.
 pub(crate) async fn cancel(
     State(web): State<Arc<Web>>,
     user: User,
     axum::Form(fields): Fields,
 ) -> Result<Response, WebError> {
     let mut form = checked(&web, &user, fields, true).await?;
+    let instance = match field(&form.fields, "instance") {
+        Some(text) => Some(
+            Timestamp::parse_utc(text)
+                .ok_or_else(|| WebError::BadRequest(format!("{text:?} is not an occurrence.")))?,
+        ),
+        None => None,
+    };
     let (w, p, uid) = (web.clone(), form.principal.clone(), form.uid.clone());
-    blocking(move || {
+    let one = blocking(move || {
         let object = load(&w, &p, &uid)?;
-        if object.organizer().is_some_and(|o| o.address == p) { Ok(()) } else { Err(WebError::Forbidden) }
+        if object.organizer().is_none_or(|o| o.address != p) {
+            return Err(WebError::Forbidden);
+        }
+        instance
+            .map(|at| {
+                imip_core::organize::cancel_occurrence(&object, at)
+                    .map_err(|e| WebError::BadRequest(format!("{e}.")))
+            })
+            .transpose()
     })
     .await?;
+    if let Some(cancelled) = one {
+        return act(&web, &form, LocalAction::Save(cancelled)).await;
+    }
     let action = LocalAction::Delete { uid: form.uid.clone() };
     let (w, p) = (web.clone(), form.principal.clone());
     let message = blocking(move || run(&w, &p, action)).await?;

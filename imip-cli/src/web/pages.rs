@@ -412,10 +412,13 @@ pub(crate) async fn event(
                 (from.clone(), when)
             })
             .collect();
+        // The occurrences of the coming year, or of the series' first
+        // year when it starts later than that.
+        let from = object.first_span().map_or(w.now(), |(start, _)| start.max(w.now()));
         let expansion = imip_core::freebusy::Expansion {
             zone: reader.zone,
             from: w.now(),
-            until: Timestamp::from_seconds(w.now().seconds() + 366 * 86_400),
+            until: Timestamp::from_seconds(from.seconds() + 366 * 86_400),
             max_occurrences: 12,
             max_scan: 10_000,
         };
@@ -532,6 +535,18 @@ pub(crate) async fn event(
                 label for="uninvite" { (t("web-uninvite")) }
                 input type="text" id="uninvite" name="uninvite";
                 button type="submit" { (t("web-send-update")) }
+            }
+            @if !view.occurrences.is_empty() {
+                form class="box" method="post" action="/act/cancel" {
+                    (hidden(&user, &principal, &view.uid))
+                    h2 { (t("web-cancel-occurrence-title")) }
+                    p class="muted" { (t("web-cancel-occurrence-note")) }
+                    label for="cinstance" { (t("web-which-occurrence")) }
+                    select id="cinstance" name="instance" required {
+                        @for (rid, when) in &view.occurrences { option value=(rid) { (when) } }
+                    }
+                    button class="danger" type="submit" { (t("web-cancel-occurrence-title")) }
+                }
             }
             form class="box" method="post" action="/act/cancel" {
                 (hidden(&user, &principal, &view.uid))

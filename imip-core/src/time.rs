@@ -49,7 +49,17 @@ impl Timestamp {
 
     /// The iCalendar UTC form, `YYYYMMDDTHHMMSSZ`.
     pub fn to_ical(self) -> String {
-        self.to_chrono().format("%Y%m%dT%H%M%SZ").to_string()
+        use chrono::{Datelike, Timelike};
+        let at = self.to_chrono();
+        format!(
+            "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+            at.year(),
+            at.month(),
+            at.day(),
+            at.hour(),
+            at.minute(),
+            at.second()
+        )
     }
 
     /// The RFC 5322 `Date:` form.
@@ -108,6 +118,18 @@ pub(crate) fn local_instant<Z: chrono::TimeZone>(zone: &Z, local: chrono::NaiveD
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The hand-written form is chrono's `%Y%m%dT%H%M%SZ` for every
+        /// instant of years 0 to 9999, and parses back to the instant.
+        #[test]
+        fn the_ical_form_is_chronos_and_parses_back(seconds in -62_167_219_200i64..253_402_300_800i64) {
+            let at = Timestamp::from_seconds(seconds);
+            let text = at.to_ical();
+            proptest::prop_assert_eq!(&text, &at.to_chrono().format("%Y%m%dT%H%M%SZ").to_string());
+            proptest::prop_assert_eq!(Timestamp::parse_utc(&text), Some(at));
+        }
+    }
 
     fn local(text: &str) -> chrono::NaiveDateTime {
         chrono::NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M%S").unwrap()

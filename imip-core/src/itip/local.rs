@@ -187,7 +187,7 @@ fn attendee_copy<'a>(
     stored: Option<&'a SchedulingObject>,
 ) -> Result<&'a SchedulingObject, Violation> {
     stored
-        .filter(|o| o.attendee_addresses().contains(ctx.principal))
+        .filter(|o| o.has_attendee(ctx.principal))
         .ok_or_else(|| Violation::NotAnAttendee(ctx.principal.to_string()))
 }
 

@@ -157,10 +157,10 @@ fn own_attendee_copy<'a>(
     stored: Option<&'a SchedulingObject>,
     message: &SchedulingObject,
 ) -> Result<Option<&'a SchedulingObject>, Violation> {
-    if !message.attendee_addresses().contains(ctx.principal) {
+    if !message.has_attendee(ctx.principal) {
         return Err(Violation::NotAnAttendee(ctx.principal.to_string()));
     }
-    Ok(stored.filter(|o| o.attendee_addresses().contains(ctx.principal)))
+    Ok(stored.filter(|o| o.has_attendee(ctx.principal)))
 }
 
 /// PUBLISH, REQUEST or ADD by the organizer: the version they sent.

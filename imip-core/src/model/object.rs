@@ -299,6 +299,13 @@ impl SchedulingObject {
         self.instances().flat_map(|(_, c)| component::attendees(c)).map(|p| p.address).collect()
     }
 
+    /// Whether `address` is listed as ATTENDEE in any instance: the same
+    /// answer as `attendee_addresses().contains(address)`, reading only
+    /// the line that names it.
+    pub fn has_attendee(&self, address: &crate::CalAddress) -> bool {
+        self.instances().any(|(_, c)| component::attendee(c, address).is_some())
+    }
+
     /// Whether every instance present is cancelled (STATUS:CANCELLED).
     pub fn is_cancelled(&self) -> bool {
         self.component(InstanceId::Master)

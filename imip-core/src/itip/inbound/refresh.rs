@@ -21,7 +21,7 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         Ok(p) => p.address.clone(),
         Err(violation) => return Outcome::refused(violation),
     };
-    if !stored.attendee_addresses().contains(&requester) {
+    if !stored.has_attendee(&requester) {
         return Outcome::refused(Violation::NotAnAttendee(requester.to_string()));
     }
     let stamp = component::dtstamp(message.main_component());

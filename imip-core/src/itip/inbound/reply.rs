@@ -44,7 +44,7 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     if &replier.address == ctx.principal {
         return Outcome::ignored(crate::Ignored::OwnMessage);
     }
-    let invited = stored.attendee_addresses().contains(&replier.address);
+    let invited = stored.has_attendee(&replier.address);
     let delegate = !invited && is_known_delegate(stored, &replier);
     if !invited && !delegate {
         match ctx.config.uninvited_replies {

@@ -232,9 +232,7 @@ fn may_replace_organizer(
     };
     let allowed = match ctx.config.organizer_replacement {
         OrganizerReplacement::Never => false,
-        OrganizerReplacement::ByAttendee => {
-            new_org.as_ref().is_some_and(|o| stored.attendee_addresses().contains(o))
-        }
+        OrganizerReplacement::ByAttendee => new_org.as_ref().is_some_and(|o| stored.has_attendee(o)),
         OrganizerReplacement::Any => true,
     };
     // RFC 5546 §4.2.11: the replacement raises SEQUENCE.

@@ -43,7 +43,7 @@ pub(crate) fn attendee_changes(
     edit: Edit,
 ) -> Result<Scheduled, Violation> {
     let organizer = old.organizer().ok_or(Violation::MissingOrganizer)?;
-    if !old.instances().any(|(_, c)| find_attendee(c, ctx.principal).is_some()) {
+    if !old.has_attendee(ctx.principal) {
         return Err(Violation::NotAnAttendee(ctx.principal.to_string()));
     }
     let Some(mut new) = new else {

@@ -158,6 +158,21 @@ pub(crate) fn attendee(component: &ICalendarComponent, address: &CalAddress) -> 
         .and_then(Participant::from_entry)
 }
 
+/// Whether an ATTENDEE line names `address`: `attendee(..).is_some()`
+/// without reading the line's parameters.
+pub(crate) fn lists_attendee(component: &ICalendarComponent, address: &CalAddress) -> bool {
+    component.properties(&ICalendarProperty::Attendee).any(|e| entry_is(e, address))
+}
+
+/// The answer of the ATTENDEE line for `address`, if listed: the
+/// PARTSTAT `attendee(..)` would give, reading that parameter alone.
+pub(crate) fn attendee_partstat(component: &ICalendarComponent, address: &CalAddress) -> Option<PartStat> {
+    component
+        .properties(&ICalendarProperty::Attendee)
+        .find(|e| entry_is(e, address))
+        .map(super::participant::entry_partstat)
+}
+
 /// Mutable access to the ATTENDEE property for `address`.
 pub(crate) fn attendee_entry_mut<'a>(
     component: &'a mut ICalendarComponent,

@@ -303,7 +303,7 @@ impl SchedulingObject {
     /// answer as `attendee_addresses().contains(address)`, reading only
     /// the line that names it.
     pub fn has_attendee(&self, address: &crate::CalAddress) -> bool {
-        self.instances().any(|(_, c)| component::attendee(c, address).is_some())
+        self.instances().any(|(_, c)| component::lists_attendee(c, address))
     }
 
     /// Whether every instance present is cancelled (STATUS:CANCELLED).

@@ -150,11 +150,8 @@ impl Participant {
         };
         for param in &entry.params {
             match (&param.name, &param.value) {
-                (ICalendarParameterName::Partstat, ICalendarParameterValue::Partstat(p)) => {
-                    participant.partstat = PartStat::from_calcard(p).unwrap_or(PartStat::NeedsAction)
-                }
-                (ICalendarParameterName::Partstat, ICalendarParameterValue::Text(t)) => {
-                    participant.partstat = PartStat::parse(t).unwrap_or(PartStat::NeedsAction)
+                (ICalendarParameterName::Partstat, value) => {
+                    participant.partstat = partstat_value(value).unwrap_or(participant.partstat)
                 }
                 (ICalendarParameterName::Rsvp, ICalendarParameterValue::Bool(b)) => participant.rsvp = *b,
                 (ICalendarParameterName::Rsvp, ICalendarParameterValue::Text(t)) => {
@@ -239,6 +236,29 @@ pub(crate) fn entry_address(entry: &ICalendarEntry) -> Option<CalAddress> {
     })
 }
 
+/// A PARTSTAT parameter's value: `None` for a value of another type
+/// (which leaves the answer as it was), NEEDS-ACTION for one imip does
+/// not know.
+fn partstat_value(value: &ICalendarParameterValue) -> Option<PartStat> {
+    match value {
+        ICalendarParameterValue::Partstat(p) => {
+            Some(PartStat::from_calcard(p).unwrap_or(PartStat::NeedsAction))
+        }
+        ICalendarParameterValue::Text(t) => Some(PartStat::parse(t).unwrap_or(PartStat::NeedsAction)),
+        _ => None,
+    }
+}
+
+/// The answer an ATTENDEE line gives, as [`Participant::from_entry`]
+/// reads it, without reading the rest of the line.
+pub(crate) fn entry_partstat(entry: &ICalendarEntry) -> PartStat {
+    entry
+        .params
+        .iter()
+        .filter(|p| p.name == ICalendarParameterName::Partstat)
+        .fold(PartStat::NeedsAction, |answer, p| partstat_value(&p.value).unwrap_or(answer))
+}
+
 /// Whether `entry` (an ATTENDEE or ORGANIZER) names `address`, read as
 /// [`entry_address`] reads it, without building the address: `None` when
 /// the entry names no mail address at all.
@@ -263,4 +283,45 @@ pub(crate) fn param_text(value: &ICalendarParameterValue) -> Option<&str> {
 
 fn param_addresses(value: &ICalendarParameterValue) -> Vec<CalAddress> {
     param_text(value).map(|t| t.split(',').filter_map(CalAddress::parse).collect()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SchedulingObject;
+    use crate::model::component;
+
+    /// The shortcuts read each ATTENDEE line as the full reading does:
+    /// the line found, and its answer, whatever PARTSTAT says.
+    #[test]
+    fn the_answer_and_the_listing_read_alone_agree_with_the_whole_line() {
+        let lines = [
+            "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@example.com",
+            "ATTENDEE:mailto:b@example.com",
+            "ATTENDEE;PARTSTAT=tentative:MAILTO:C@Example.com",
+            "ATTENDEE;PARTSTAT=X-SOMETHING:mailto:d@example.com",
+            "ATTENDEE;PARTSTAT=DECLINED;PARTSTAT=ACCEPTED:mailto:e@example.com",
+            "ATTENDEE;EMAIL=f@example.com;PARTSTAT=DELEGATED:urn:uuid:1234",
+            "ATTENDEE;PARTSTAT=ACCEPTED:urn:uuid:no-mail",
+        ];
+        let ics = format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:p@x\r\n\
+             DTSTAMP:20250101T000000Z\r\nDTSTART:20250101T100000Z\r\nORGANIZER:mailto:o@example.com\r\n{}\r\n\
+             END:VEVENT\r\nEND:VCALENDAR\r\n",
+            lines.join("\r\n")
+        );
+        let object = SchedulingObject::parse(&ics).unwrap();
+        let master = object.master().unwrap();
+        for who in ["a", "b", "c", "d", "e", "f", "g", "no-mail"] {
+            let address = CalAddress::parse(&format!("{who}@example.com")).unwrap();
+            let whole = component::attendee(master, &address);
+            assert_eq!(component::lists_attendee(master, &address), whole.is_some(), "{who}");
+            assert_eq!(component::attendee_partstat(master, &address), whole.map(|p| p.partstat), "{who}");
+            assert_eq!(
+                object.has_attendee(&address),
+                object.attendee_addresses().contains(&address),
+                "{who}"
+            );
+        }
+    }
 }

@@ -21,15 +21,19 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     if &organizer.address == ctx.principal {
         return Outcome::ignored(crate::Ignored::OwnMessage);
     }
-    if !message.instances().any(|(_, c)| attendee(c, ctx.principal).is_some()) {
+    if !message.has_attendee(ctx.principal) {
         return Outcome::refused(Violation::NotAddressed(ctx.principal.to_string()));
     }
 
     // Who may send it: the organizer (or its SENT-BY), or an attendee
     // delegating to us (RFC 5546 §3.2.2.3).
+    // Only lines with DELEGATED-TO can name us there: the others are not
+    // read.
     let delegator = message
         .instances()
-        .flat_map(|(_, c)| component::attendees(c))
+        .flat_map(|(_, c)| c.properties(&ICalendarProperty::Attendee))
+        .filter(|e| e.parameter(&calcard::icalendar::ICalendarParameterName::DelegatedTo).is_some())
+        .filter_map(crate::model::Participant::from_entry)
         .find(|p| p.delegated_to.contains(ctx.principal) && incoming.senders.contains(&p.address));
     if delegator.is_none()
         && let Err(violation) = check_organizer(ctx.config, &incoming.senders, &organizer)
@@ -113,7 +117,7 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
 fn create(ctx: &Ctx<'_>, message: &SchedulingObject, delegated: bool) -> Outcome {
     let object = message.clone().without_method();
     let mut outcome = Outcome::new(Disposition::Applied(Applied::Created));
-    let organizer = object.organizer().map(|o| o.address.to_string()).unwrap_or_default();
+    let organizer = object.organizer_address().map(|o| o.to_string()).unwrap_or_default();
     let text = if delegated {
         format!("You have been delegated an invitation from {organizer}.")
     } else {
@@ -291,8 +295,8 @@ fn queue_if_unanswered(ctx: &Ctx<'_>, object: &SchedulingObject, outcome: Outcom
     }
     let unanswered = object
         .instances()
-        .filter_map(|(_, c)| attendee(c, ctx.principal))
-        .any(|p| p.partstat == PartStat::NeedsAction);
+        .filter_map(|(_, c)| component::attendee_partstat(c, ctx.principal))
+        .any(|answer| answer == PartStat::NeedsAction);
     if unanswered {
         outcome.with(Effect::Queue(PendingRequest { kind: PendingKind::Invitation, queued_at: ctx.now }))
     } else if ctx.record.pending.is_some() {

@@ -195,16 +195,8 @@ mod tests {
     use imip_core::freebusy::FbType;
 
     fn period(uid: &str, hour: i64) -> BusyPeriod {
-        BusyPeriod {
-            start: Timestamp::from_seconds(1_735_689_600 + hour * 3600),
-            end: Timestamp::from_seconds(1_735_689_600 + hour * 3600 + 1800),
-            fbtype: FbType::Busy,
-            uid: uid.into(),
-            recurrence_id: None,
-            summary: None,
-            organizer: None,
-            expires: None,
-        }
+        let start = Timestamp::from_seconds(1_735_689_600 + hour * 3600);
+        BusyPeriod::new(uid, start, Timestamp::from_seconds(start.seconds() + 1800), FbType::Busy)
     }
 
     #[test]

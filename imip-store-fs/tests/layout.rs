@@ -102,15 +102,9 @@ mod periods_on_disk {
     /// `uid`'s periods: `count` half hours from the `first`-th hour of March 2030.
     fn periods(uid: &str, first: i64, count: i64) -> Vec<BusyPeriod> {
         (first..first + count)
-            .map(|hour| BusyPeriod {
-                start: Timestamp::from_seconds(1_898_553_600 + hour * 3600),
-                end: Timestamp::from_seconds(1_898_553_600 + hour * 3600 + 1800),
-                fbtype: FbType::Busy,
-                uid: uid.into(),
-                recurrence_id: None,
-                summary: None,
-                organizer: None,
-                expires: None,
+            .map(|hour| {
+                let start = Timestamp::from_seconds(1_898_553_600 + hour * 3600);
+                BusyPeriod::new(uid, start, Timestamp::from_seconds(start.seconds() + 1800), FbType::Busy)
             })
             .collect()
     }

@@ -182,6 +182,21 @@ fn optional(field: Option<&str>) -> Option<&str> {
 }
 
 impl BusyPeriod {
+    /// A period of `uid` from `start` to `end`, without RECURRENCE-ID,
+    /// SUMMARY, ORGANIZER or expiry.
+    pub fn new(uid: impl Into<String>, start: Timestamp, end: Timestamp, fbtype: FbType) -> BusyPeriod {
+        BusyPeriod {
+            start,
+            end,
+            fbtype,
+            uid: uid.into(),
+            recurrence_id: None,
+            summary: None,
+            organizer: None,
+            expires: None,
+        }
+    }
+
     /// Whether the period overlaps `[from, to)`.
     pub fn overlaps(&self, from: Timestamp, to: Timestamp) -> bool {
         // An empty window takes no time and overlaps nothing (RFC 5545

@@ -71,11 +71,6 @@ fn exdate_for(object: &SchedulingObject, id: InstanceId, c: &ICalendarComponent)
     let rid = c.property(&ICalendarProperty::RecurrenceId)?;
     let dtstart = object.master()?.property(&ICalendarProperty::Dtstart)?;
     let form = dtstart.values.first()?.as_partial_date_time()?;
-    let exdate = |params: Vec<ICalendarParameter>, value: PartialDateTime| ICalendarEntry {
-        name: ICalendarProperty::Exdate,
-        params,
-        values: vec![ICalendarValue::PartialDateTime(Box::new(value))],
-    };
     let same_zone = rid.tz_id() == dtstart.tz_id();
     let rid_value = rid.values.first()?.as_partial_date_time()?;
     let rid_is_date = rid_value.hour.is_none();
@@ -100,11 +95,6 @@ fn exdate_for(object: &SchedulingObject, id: InstanceId, c: &ICalendarComponent)
 pub(crate) fn exdate_at(object: &SchedulingObject, start: crate::Timestamp) -> Option<ICalendarEntry> {
     let dtstart = object.master()?.property(&ICalendarProperty::Dtstart)?;
     let form = dtstart.values.first()?.as_partial_date_time()?;
-    let exdate = |params: Vec<ICalendarParameter>, value: PartialDateTime| ICalendarEntry {
-        name: ICalendarProperty::Exdate,
-        params,
-        values: vec![ICalendarValue::PartialDateTime(Box::new(value))],
-    };
     if form.hour.is_none() {
         return Some(exdate(date_params(), date_of(start.to_chrono().date_naive())));
     }
@@ -123,6 +113,14 @@ pub(crate) fn exdate_at(object: &SchedulingObject, start: crate::Timestamp) -> O
             }
             None => Some(exdate(Vec::new(), start.to_partial())),
         },
+    }
+}
+
+fn exdate(params: Vec<ICalendarParameter>, value: PartialDateTime) -> ICalendarEntry {
+    ICalendarEntry {
+        name: ICalendarProperty::Exdate,
+        params,
+        values: vec![ICalendarValue::PartialDateTime(Box::new(value))],
     }
 }
 

@@ -440,6 +440,48 @@ fn the_organizer_cancels_one_occurrence_from_the_event_page() {
     );
 }
 
+/// As imip-manager's event page did, the page lists what else the
+/// person's calendar holds at the event's time, linked; what only
+/// touches it (one ends as the other starts) is no clash.
+#[test]
+fn the_event_page_shows_what_clashes_with_it() {
+    let smtp = Listener::start();
+    let dir = invited(&smtp, "c1@example.com");
+    let server = start(dir.path());
+    let bob = sign_in(&server, "bob@example.com", "bob's password");
+    let token = csrf(&body(bob.get(format!("{}/new", server.url)).send().unwrap()));
+    for (title, start, end) in [
+        ("Overlap", "2030-03-10T14:30", "2030-03-10T15:30"),
+        ("Later", "2030-03-10T15:00", "2030-03-10T16:00"),
+    ] {
+        let out = bob
+            .post(format!("{}/act/create", server.url))
+            .form(&[
+                ("title", title),
+                ("start", start),
+                ("end", end),
+                ("zone", "UTC"),
+                ("attendees", "carol@example.com"),
+                ("csrf", &token),
+            ])
+            .send()
+            .unwrap();
+        assert_eq!(out.status(), StatusCode::SEE_OTHER, "{title}");
+    }
+    let invitation = body(bob.get(format!("{}/event?e=c1@example.com", server.url)).send().unwrap());
+    assert!(invitation.contains("At the same time in your calendar:"), "{invitation}");
+    assert!(invitation.contains("2030-03-10 14:30") && invitation.contains(">Overlap<"), "{invitation}");
+    assert!(!invitation.contains(">Later<"), "touching is no clash: {invitation}");
+    let calendar = body(bob.get(format!("{}/calendar?from=2030-03-10&view=day", server.url)).send().unwrap());
+    let at = calendar.find(">Later<").expect("Later in the calendar");
+    let link =
+        calendar[..at].rsplit("href=\"").next().unwrap().split('"').next().unwrap().replace("&amp;", "&");
+    let later = body(bob.get(format!("{}{link}", server.url)).send().unwrap());
+    // 15:00-16:00 overlaps Overlap (14:30-15:30), and only touches the
+    // invitation (14:00-15:00).
+    assert!(later.contains(">Overlap<") && !later.contains(">Planning<"), "{later}");
+}
+
 /// Signs a one-click token as the server does, with its key file.
 fn mint(dir: &Path, fields: &[&str], expires: i64) -> String {
     use base64::Engine as _;

@@ -365,6 +365,9 @@ struct EventView {
     held: bool,
     counters: Vec<(CalAddress, String)>,
     occurrences: Vec<(String, String)>,
+    /// What else the person's calendar holds at the event's times:
+    /// when (in their zone), the other event's title and UID.
+    clashes: Vec<(String, String, String)>,
     zone: String,
     lang: Lang,
 }
@@ -422,21 +425,26 @@ pub(crate) async fn event(
             max_occurrences: 12,
             max_scan: 10_000,
         };
-        let occurrences = if object.is_recurring() {
+        let spans: Vec<(Option<Timestamp>, Timestamp, Timestamp)> = if object.is_recurring() {
             imip_core::freebusy::expand(&object, &expansion)
                 .occurrences
                 .iter()
-                .filter_map(|o| o.recurrence_id.map(|rid| (rid, o.start)))
-                .map(|(rid, start)| {
-                    (
-                        rid.to_ical(),
-                        start.to_chrono().with_timezone(&reader.zone).format("%Y-%m-%d %H:%M").to_string(),
-                    )
-                })
+                .map(|o| (o.recurrence_id, o.start, o.end))
                 .collect()
+        } else {
+            object.first_span().map(|(start, end)| (None, start, end)).into_iter().collect()
+        };
+        let local =
+            |t: Timestamp| t.to_chrono().with_timezone(&reader.zone).format("%Y-%m-%d %H:%M").to_string();
+        let occurrences = if object.is_recurring() {
+            spans.iter().filter_map(|(rid, start, _)| rid.map(|rid| (rid.to_ical(), local(*start)))).collect()
         } else {
             Vec::new()
         };
+        let clashes = clashes(store.as_ref(), &p, &uid, &spans)?
+            .into_iter()
+            .map(|period| (local(period.start), period.summary.unwrap_or_default(), period.uid))
+            .collect();
         Ok(EventView {
             held: record.pending.as_ref().is_some_and(|p| p.kind == imip_core::PendingKind::Approval),
             pending: record.pending.map(|p| p.kind.to_string()),
@@ -448,6 +456,7 @@ pub(crate) async fn event(
             answer_now,
             counters,
             occurrences,
+            clashes,
             zone: reader.zone.name().to_string(),
             lang: reader.lang,
         })
@@ -461,6 +470,21 @@ pub(crate) async fn event(
         @if let Some(done) = done { div class="notice ok" { (done) } }
         @if let Some(pending) = &view.pending { div class="notice" { (t("web-waiting")) ": " (pending) } }
         (card_html(&view.card))
+        @if !view.clashes.is_empty() {
+            div class="notice" {
+                (t("web-clashes"))
+                ul {
+                    @for (when, title, uid) in &view.clashes {
+                        li {
+                            (when) " "
+                            a href=(format!("/event?as={}&e={}", encode(principal.as_str()), encode(uid))) {
+                                @if title.is_empty() { (t("web-busy-untitled")) } @else { (title) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         p class="muted" { (t("web-short-name")) " " span class="handle" { (handle(&view.uid)) } }
         @if view.held {
             form class="box" method="post" action="/act/decide" {
@@ -557,6 +581,30 @@ pub(crate) async fn event(
         }
     };
     Ok(layout(&view.object.title(), &user, &principal, &web, lang, body))
+}
+
+/// The periods of `principal`'s own calendar, other than `uid`'s, that
+/// overlap one of `spans` (the event's occurrences shown): one query
+/// over the window the spans cover, at most 20 found.
+fn clashes(
+    store: &dyn imip_core::Store,
+    principal: &CalAddress,
+    uid: &str,
+    spans: &[(Option<Timestamp>, Timestamp, Timestamp)],
+) -> Result<Vec<imip_core::freebusy::BusyPeriod>, WebError> {
+    let (Some(from), Some(to)) = (spans.iter().map(|s| s.1).min(), spans.iter().map(|s| s.2).max()) else {
+        return Ok(Vec::new());
+    };
+    let own = store
+        .periods(principal, &imip_core::freebusy::PeriodSet::Own, from, to)
+        .map_err(|e| WebError::Unavailable(e.to_string()))?;
+    Ok(own
+        .into_iter()
+        .filter(|period| {
+            period.uid != uid && spans.iter().any(|(_, start, end)| period.overlaps(*start, *end))
+        })
+        .take(20)
+        .collect())
 }
 
 /// The fields every form carries: CSRF token, principal, event.

@@ -232,8 +232,14 @@ pub(crate) fn cancel(
         Failure::new(EX_USAGE, format!("{occurrence:?}: give a time like \"2027-01-12 10:00\""))
     })?;
     let at = Timestamp::from_local(&zone, local);
-    let cancelled = imip_core::organize::cancel_occurrence(&object, at)
-        .map_err(|e| Failure::new(EX_USAGE, format!("{e} (the time was read in {})", zone.name())))?;
+    let cancelled = imip_core::organize::cancel_occurrence(&object, at).map_err(|e| match e {
+        // Said in the time the person typed, not in UTC.
+        imip_core::organize::DraftError::NoSuchOccurrence { .. } => Failure::new(
+            EX_USAGE,
+            format!("the series has no occurrence at {} ({}) to cancel", occurrence.trim(), zone.name()),
+        ),
+        other => refused(other),
+    })?;
     act(session, store.as_mut(), &principal, &uid, LocalAction::Save(cancelled))
 }
 

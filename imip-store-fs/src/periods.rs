@@ -34,7 +34,11 @@ impl FsStore {
             Some(tx) => tx.read(rel)?,
             None => read_optional(&self.root.join(rel))?,
         };
-        let Some(bytes) = bytes else { return Ok(Vec::new()) };
+        bytes.map_or(Ok(Vec::new()), |bytes| self.parse_bucket(rel, bytes))
+    }
+
+    /// The live periods of the bucket `rel` holding `bytes`.
+    fn parse_bucket(&self, rel: &Path, bytes: Vec<u8>) -> Result<Vec<BusyPeriod>, StoreError> {
         let path = self.root.join(rel);
         live_periods(&text(&path, bytes)?).map_err(|line| corrupt(&path, format!("bad period {line:?}")))
     }
@@ -76,24 +80,24 @@ impl FsStore {
             };
             let bytes = tx.read(&bucket_rel)?.unwrap_or_default();
             let stats = BucketStats::of(&bytes);
-            let appended = removal.map(|removed| {
+            // Removed lines would not outnumber live ones after a removal
+            // line and the new periods are appended.
+            let appendable = removal.filter(|removed| {
                 let dead = stats.dead + 1 + removed;
-                let live = (stats.lines - stats.dead).saturating_sub(removed) + added.len();
-                (dead, live)
+                let live = (stats.lines - stats.dead).saturating_sub(*removed) + added.len();
+                live > 0 && dead <= live
             });
-            match appended {
-                // A removal and the new periods at the end, while removed
-                // lines do not outnumber live ones.
-                Some((dead, live)) if live > 0 && dead <= live => {
-                    let mut data = format!("-\t{}\t{}\n", escape(&update.uid), removal.unwrap_or(0));
+            match appendable {
+                Some(removed) => {
+                    let mut data = format!("-\t{}\t{removed}\n", escape(&update.uid));
                     data.push_str(&lines);
                     tx.append(bucket_rel, data.as_bytes())?;
                 }
                 // Otherwise (or when the count is unknown) the bucket is
                 // rewritten with its live periods only.
-                _ => {
+                None => {
                     let mut bucket: Vec<BusyPeriod> = self
-                        .read_bucket(Some(tx), &bucket_rel)?
+                        .parse_bucket(&bucket_rel, bytes)?
                         .into_iter()
                         .filter(|p| p.uid != update.uid)
                         .collect();

@@ -303,9 +303,10 @@ pub(crate) async fn pending(
         for (uid, request) in store.pending(&p).map_err(unavailable)? {
             let object = store.load(&p, &uid).map_err(unavailable)?.value.object;
             let title = object.as_ref().map(|o| o.title()).unwrap_or_default();
-            let when = object.as_ref().and_then(|o| o.first_span()).map_or_else(String::new, |(start, _)| {
-                start.to_chrono().with_timezone(&reader.zone).format("%Y-%m-%d %H:%M").to_string()
-            });
+            let when = object
+                .as_ref()
+                .and_then(|o| o.first_span())
+                .map_or_else(String::new, |(start, _)| short_time(start, reader.zone));
             items.push((uid, request.kind.to_string(), title, when));
         }
         Ok((reader.lang, items))
@@ -407,10 +408,7 @@ pub(crate) async fn event(
             .iter()
             .map(|(from, proposal)| {
                 let when = proposal.first_span().map_or_else(String::new, |(s, e)| {
-                    let f = |t: Timestamp| {
-                        t.to_chrono().with_timezone(&reader.zone).format("%Y-%m-%d %H:%M").to_string()
-                    };
-                    format!("{} – {}", f(s), f(e))
+                    format!("{} – {}", short_time(s, reader.zone), short_time(e, reader.zone))
                 });
                 (from.clone(), when)
             })
@@ -434,8 +432,7 @@ pub(crate) async fn event(
         } else {
             object.first_span().map(|(start, end)| (None, start, end)).into_iter().collect()
         };
-        let local =
-            |t: Timestamp| t.to_chrono().with_timezone(&reader.zone).format("%Y-%m-%d %H:%M").to_string();
+        let local = |t: Timestamp| short_time(t, reader.zone);
         let occurrences = if object.is_recurring() {
             spans.iter().filter_map(|(rid, start, _)| rid.map(|rid| (rid.to_ical(), local(*start)))).collect()
         } else {
@@ -581,6 +578,11 @@ pub(crate) async fn event(
         }
     };
     Ok(layout(&view.object.title(), &user, &principal, &web, lang, body))
+}
+
+/// An instant as `YYYY-MM-DD HH:MM` in `zone`, for lists and menus.
+fn short_time(at: Timestamp, zone: chrono_tz::Tz) -> String {
+    at.to_chrono().with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()
 }
 
 /// The periods of `principal`'s own calendar, other than `uid`'s, that

@@ -107,6 +107,26 @@ impl CalAddress {
         Some(written.eq_ignore_ascii_case(&self.normal))
     }
 
+    /// Whether `value` names this address: `self.matches(value) ==
+    /// Some(true)`, cheaper. The address itself already passed the
+    /// mailbox checks, so a value equal to it needs none; one that is not
+    /// equal is `false` whether or not it is an address at all.
+    pub fn is(&self, value: &str) -> bool {
+        // The form almost every client writes: `mailto:` and the address.
+        if let (Some(scheme), Some(rest)) = (value.get(..7), value.get(7..))
+            && scheme.eq_ignore_ascii_case("mailto:")
+            && rest.len() == self.normal.len()
+            && rest.eq_ignore_ascii_case(&self.normal)
+        {
+            return true;
+        }
+        let Some(rest) = unwrap_uri(value) else { return false };
+        if !rest.is_ascii() || rest.contains('%') {
+            return CalAddress::parse(value).is_some_and(|a| a == *self);
+        }
+        rest.trim().eq_ignore_ascii_case(&self.normal)
+    }
+
     /// The bare, lower-cased e-mail address.
     pub fn as_str(&self) -> &str {
         &self.normal
@@ -219,8 +239,10 @@ mod tests {
             let other = CalAddress::parse(&other).unwrap();
             let expected = CalAddress::parse(&value).map(|a| a == other);
             proptest::prop_assert_eq!(other.matches(&value), expected);
+            proptest::prop_assert_eq!(other.is(&value), expected == Some(true));
             if let Some(same) = CalAddress::parse(&value) {
                 proptest::prop_assert_eq!(same.matches(&value), Some(true));
+                proptest::prop_assert!(same.is(&value));
             }
         }
     }

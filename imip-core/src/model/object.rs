@@ -37,7 +37,9 @@ impl fmt::Display for StampedSequence {
 /// ORGANIZER (RFC 6638 §3.2.4.2) when they name one.
 #[derive(Clone)]
 pub struct SchedulingObject {
-    calendar: ICalendar,
+    /// Shared between clones and copied on the first edit of one: a
+    /// record, its effect and the message it came from hold one calendar.
+    calendar: std::sync::Arc<ICalendar>,
     kind: ComponentKind,
     uid: String,
     method: Option<Method>,
@@ -110,7 +112,7 @@ impl SchedulingObject {
         }
         let kind = kind.ok_or(Violation::NoComponent)?;
         let uid = uid.ok_or(Violation::MissingUid)?;
-        Ok(SchedulingObject { calendar, kind, uid, method, instances, zones })
+        Ok(SchedulingObject { calendar: std::sync::Arc::new(calendar), kind, uid, method, instances, zones })
     }
 
     /// Whether the master has an RRULE or RDATE (RFC 5545 §3.8.5).
@@ -196,7 +198,7 @@ impl SchedulingObject {
 
     /// Gives back the calendar.
     pub fn into_calendar(self) -> ICalendar {
-        self.calendar
+        std::sync::Arc::unwrap_or_clone(self.calendar)
     }
 
     /// The time zones the object defines or names.
@@ -228,7 +230,7 @@ impl SchedulingObject {
     /// its RECURRENCE-ID alone (use [`SchedulingObject::edit`] otherwise).
     pub(crate) fn component_mut(&mut self, id: InstanceId) -> Option<&mut ICalendarComponent> {
         let idx = *self.instances.get(&id)?;
-        self.calendar.components.get_mut(idx as usize)
+        self.calendar_mut().components.get_mut(idx as usize)
     }
 
     /// The master component, if present.
@@ -315,7 +317,7 @@ impl SchedulingObject {
 
     /// Removes METHOD, turning a message into a stored object.
     pub fn without_method(mut self) -> Self {
-        component::remove_property(&mut self.calendar.components[0], &ICalendarProperty::Method);
+        component::remove_property(&mut self.calendar_mut().components[0], &ICalendarProperty::Method);
         self.method = None;
         self
     }
@@ -326,9 +328,10 @@ impl SchedulingObject {
     pub fn put_component_from(&mut self, source: &SchedulingObject, id: InstanceId) -> Option<InstanceId> {
         let index = source.component_index(id)?;
         self.remove_instance(id);
-        let new_index = copy_component(&source.calendar, index, &mut self.calendar);
-        self.calendar.components[0].component_ids.push(new_index);
-        copy_missing_timezones(&source.calendar, &mut self.calendar);
+        let calendar = self.calendar_mut();
+        let new_index = copy_component(&source.calendar, index, calendar);
+        calendar.components[0].component_ids.push(new_index);
+        copy_missing_timezones(&source.calendar, calendar);
         self.instances.insert(id, new_index);
         self.refresh_zones();
         Some(id)
@@ -339,9 +342,10 @@ impl SchedulingObject {
     /// [`SchedulingObject::rekey`].
     pub fn put_component(&mut self, id: InstanceId, component: ICalendarComponent) {
         self.remove_instance(id);
-        let new_index = self.calendar.components.len() as u32;
-        self.calendar.components.push(component);
-        self.calendar.components[0].component_ids.push(new_index);
+        let calendar = self.calendar_mut();
+        let new_index = calendar.components.len() as u32;
+        calendar.components.push(component);
+        calendar.components[0].component_ids.push(new_index);
         self.instances.insert(id, new_index);
     }
 
@@ -350,7 +354,7 @@ impl SchedulingObject {
     /// instance exists.
     pub fn edit(&mut self, id: InstanceId, edit: impl FnOnce(&mut ICalendarComponent)) -> bool {
         let Some(index) = self.instances.get(&id).copied() else { return false };
-        edit(&mut self.calendar.components[index as usize]);
+        edit(&mut self.calendar_mut().components[index as usize]);
         let key = instance_id(&self.calendar.components[index as usize], &self.zones).unwrap_or(id);
         if key != id {
             self.reindex();
@@ -363,7 +367,7 @@ impl SchedulingObject {
         let Some(index) = self.instances.get(&id).copied() else {
             return false;
         };
-        self.calendar.remove_component_ids(&[index]);
+        self.calendar_mut().remove_component_ids(&[index]);
         self.reindex();
         true
     }
@@ -376,15 +380,16 @@ impl SchedulingObject {
             .filter_map(|(id, _)| self.instances.get(&id).copied())
             .collect();
         if !drop.is_empty() {
-            self.calendar.remove_component_ids(&drop);
+            self.calendar_mut().remove_component_ids(&drop);
             self.reindex();
         }
     }
 
     /// Applies `edit` to every instance's component.
     pub fn edit_all(&mut self, mut edit: impl FnMut(InstanceId, &mut ICalendarComponent)) {
+        let calendar = std::sync::Arc::make_mut(&mut self.calendar);
         for (id, idx) in &self.instances {
-            edit(*id, &mut self.calendar.components[*idx as usize]);
+            edit(*id, &mut calendar.components[*idx as usize]);
         }
     }
 
@@ -408,16 +413,17 @@ impl SchedulingObject {
         if alarms.is_empty() {
             return;
         }
-        let kept: Vec<u32> = self.calendar.components[new as usize]
+        let calendar = self.calendar_mut();
+        let kept: Vec<u32> = calendar.components[new as usize]
             .component_ids
             .iter()
             .copied()
-            .filter(|&i| !is_alarm(&self.calendar, i))
+            .filter(|&i| !is_alarm(calendar, i))
             .collect();
-        self.calendar.components[new as usize].component_ids = kept;
+        calendar.components[new as usize].component_ids = kept;
         for alarm in alarms {
-            let copy = copy_component(&source.calendar, alarm, &mut self.calendar);
-            self.calendar.components[new as usize].component_ids.push(copy);
+            let copy = copy_component(&source.calendar, alarm, calendar);
+            calendar.components[new as usize].component_ids.push(copy);
         }
     }
 
@@ -429,6 +435,11 @@ impl SchedulingObject {
     pub fn rekey(&mut self) {
         self.refresh_zones();
         self.reindex();
+    }
+
+    /// The calendar, to edit: copied first if another clone shares it.
+    fn calendar_mut(&mut self) -> &mut ICalendar {
+        std::sync::Arc::make_mut(&mut self.calendar)
     }
 
     fn reindex(&mut self) {
@@ -450,7 +461,7 @@ impl SchedulingObject {
 
     /// Copies the VTIMEZONEs this object now references from `other`.
     pub fn put_timezones_from(&mut self, other: &SchedulingObject) {
-        copy_missing_timezones(&other.calendar, &mut self.calendar);
+        copy_missing_timezones(&other.calendar, self.calendar_mut());
         self.reindex();
         self.refresh_zones();
     }

@@ -268,9 +268,15 @@ pub(crate) fn entry_matches(entry: &ICalendarEntry, address: &CalAddress) -> Opt
     })
 }
 
-/// Whether `entry` names `address` ([`entry_matches`]).
+/// Whether `entry` names `address` ([`entry_matches`]): its value does,
+/// or, when its value is no mail address, its EMAIL parameter does.
 pub(crate) fn entry_is(entry: &ICalendarEntry, address: &CalAddress) -> bool {
-    entry_matches(entry, address) == Some(true)
+    let value = entry.values.first().and_then(|v| v.as_text());
+    if value.is_some_and(|t| address.is(t)) {
+        return true;
+    }
+    entry.params.iter().any(|p| p.name == ICalendarParameterName::Email)
+        && entry_matches(entry, address) == Some(true)
 }
 
 pub(crate) fn param_text(value: &ICalendarParameterValue) -> Option<&str> {
@@ -303,6 +309,8 @@ mod tests {
             "ATTENDEE;PARTSTAT=DECLINED;PARTSTAT=ACCEPTED:mailto:e@example.com",
             "ATTENDEE;EMAIL=f@example.com;PARTSTAT=DELEGATED:urn:uuid:1234",
             "ATTENDEE;PARTSTAT=ACCEPTED:urn:uuid:no-mail",
+            "ATTENDEE;EMAIL=h@example.com:mailto:other@example.com",
+            "ATTENDEE: <mailto:i@example.com?subject=x> ",
         ];
         let ics = format!(
             "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:p@x\r\n\
@@ -312,8 +320,11 @@ mod tests {
         );
         let object = SchedulingObject::parse(&ics).unwrap();
         let master = object.master().unwrap();
-        for who in ["a", "b", "c", "d", "e", "f", "g", "no-mail"] {
+        for who in ["a", "b", "c", "d", "e", "f", "g", "h", "i", "other", "no-mail"] {
             let address = CalAddress::parse(&format!("{who}@example.com")).unwrap();
+            for entry in master.properties(&calcard::icalendar::ICalendarProperty::Attendee) {
+                assert_eq!(entry_is(entry, &address), entry_matches(entry, &address) == Some(true), "{who}");
+            }
             let whole = component::attendee(master, &address);
             assert_eq!(component::lists_attendee(master, &address), whole.is_some(), "{who}");
             assert_eq!(component::attendee_partstat(master, &address), whole.map(|p| p.partstat), "{who}");

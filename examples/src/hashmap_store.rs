@@ -100,7 +100,7 @@ impl Store for HashMapStore {
         }
         for update in commit.periods {
             let periods = account.periods.entry(update.set.clone()).or_default();
-            periods.retain(|p| p.uid != update.uid);
+            periods.retain(|p| *p.uid != *update.uid);
             periods.extend(update.periods);
             if periods.is_empty() {
                 account.periods.remove(&update.set);

@@ -9,6 +9,7 @@
 //! such as iCloud's `…@imip.me.com` addresses are.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// A calendar user address: compared as the lower-cased e-mail address,
 /// and sent to as it was written.
@@ -27,12 +28,15 @@ use std::fmt;
 /// assert_eq!(a.to_uri(), "mailto:dave@example.com");
 /// assert!(CalAddress::parse("urn:uuid:1234").is_none());
 /// ```
+///
+/// Cloning is cheap (shared text): every period and participant of an
+/// expanded series carries its organizer.
 #[derive(Debug, Clone)]
 pub struct CalAddress {
     /// Lower-cased: what comparisons, keys and logs use.
-    normal: String,
+    normal: Arc<str>,
     /// As written, when that differs from `normal`.
-    written: Option<Box<str>>,
+    written: Option<Arc<str>>,
 }
 
 impl PartialEq for CalAddress {
@@ -80,12 +84,17 @@ impl CalAddress {
         } else {
             rest.trim()
         };
-        let address = if written.is_ascii() { written.to_ascii_lowercase() } else { written.to_lowercase() };
-        if address.len() > MAX_ADDRESS_LEN || !is_plausible_mailbox(&address) {
+        let lower = |w: &str| if w.is_ascii() { w.to_ascii_lowercase() } else { w.to_lowercase() };
+        let normal: Arc<str> = if written.bytes().any(|b| b.is_ascii_uppercase()) || !written.is_ascii() {
+            lower(written).into()
+        } else {
+            written.into()
+        };
+        if normal.len() > MAX_ADDRESS_LEN || !is_plausible_mailbox(&normal) {
             return None;
         }
-        let written = (written != address).then(|| written.into());
-        Some(CalAddress { normal: address, written })
+        let written = (written != &*normal).then(|| written.into());
+        Some(CalAddress { normal, written })
     }
 
     /// Whether `value`, read as [`CalAddress::parse`] reads it, is this

@@ -189,7 +189,7 @@ fn published_free_busy_replaces_what_was_known_of_its_sender() {
     let known = world.store.periods(&addr("bob@example.com"), &dave, EVER.0, EVER.1).expect("periods");
     assert_eq!(known.len(), 1);
     assert_eq!(
-        (known[0].start, known[0].end, known[0].uid.as_str()),
+        (known[0].start, known[0].end, known[0].uid.as_ref()),
         (at("20250313T090000Z"), at("20250313T110000Z"), LEARNED_UID)
     );
 }

@@ -103,9 +103,9 @@ fn period_line(line: &str, with_expiry: bool) -> Option<Option<BusyPeriod>> {
         start,
         end: end.max(start),
         fbtype: FbType::Busy,
-        uid: field(2).unwrap_or("").to_string(),
+        uid: field(2).unwrap_or("").into(),
         recurrence_id: field(4).and_then(Timestamp::parse_utc),
-        summary: field(5).map(str::to_string),
+        summary: field(5).map(Into::into),
         organizer: field(6).and_then(address_of),
         expires: if with_expiry { field(7).and_then(Timestamp::parse_utc) } else { None },
     }))
@@ -302,7 +302,7 @@ fn import_user(
         let mut by_uid: BTreeMap<String, Vec<BusyPeriod>> = BTreeMap::new();
         for line in content.lines().filter(|l| !l.trim().is_empty()) {
             match period_line(line, with_expiry) {
-                Some(Some(period)) => by_uid.entry(period.uid.clone()).or_default().push(period),
+                Some(Some(period)) => by_uid.entry(period.uid.to_string()).or_default().push(period),
                 Some(None) => {}
                 None => report.skipped.push((path.clone(), format!("unreadable period {line:?}"))),
             }

@@ -99,7 +99,7 @@ impl FsStore {
                     let mut bucket: Vec<BusyPeriod> = self
                         .parse_bucket(&bucket_rel, bytes)?
                         .into_iter()
-                        .filter(|p| p.uid != update.uid)
+                        .filter(|p| *p.uid != *update.uid)
                         .collect();
                     bucket.extend(added.into_iter().cloned());
                     bucket.sort();
@@ -160,7 +160,7 @@ fn live_periods(text: &str) -> Result<Vec<BusyPeriod>, String> {
             continue;
         }
         let period = BusyPeriod::from_line(line).ok_or_else(|| line.to_string())?;
-        if removed.is_empty() || !removed.contains(&period.uid) {
+        if removed.is_empty() || !removed.contains(&*period.uid) {
             live.push(period);
         }
     }

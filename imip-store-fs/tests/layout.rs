@@ -161,7 +161,7 @@ mod periods_on_disk {
         }
         let found = all(&store);
         assert_eq!(found.len(), 102);
-        assert_eq!(found.iter().filter(|p| p.uid == "moving@x").count(), 2);
+        assert_eq!(found.iter().filter(|p| &*p.uid == "moving@x").count(), 2);
         // Emptied, the month's file goes.
         for n in 1..100 {
             set(&mut store, &format!("b{n}@x"), Vec::new());
@@ -201,7 +201,7 @@ mod periods_on_disk {
         assert_eq!(version(), "1\n", "opening alone changes nothing");
         set(&mut store, "u2@x", periods("u2@x", 40, 1));
         assert_eq!(version(), "2\n");
-        let mut expected: Vec<BusyPeriod> = before.into_iter().filter(|p| p.uid != "u2@x").collect();
+        let mut expected: Vec<BusyPeriod> = before.into_iter().filter(|p| &*p.uid != "u2@x").collect();
         expected.extend(periods("u2@x", 40, 1));
         expected.sort();
         assert_eq!(all(&store), expected);

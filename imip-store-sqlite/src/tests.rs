@@ -8,7 +8,7 @@ fn period(start: i64, length: i64) -> BusyPeriod {
         start: Timestamp::from_seconds(start),
         end: Timestamp::from_seconds(start + length),
         fbtype: FbType::Busy,
-        uid: format!("len-{length}"),
+        uid: format!("len-{length}").into(),
         recurrence_id: None,
         summary: None,
         organizer: None,
@@ -52,12 +52,12 @@ fn queries_find_periods_of_every_tier() {
         store
             .commit(Commit {
                 principal: who.clone(),
-                uid: p.uid.clone(),
+                uid: p.uid.to_string(),
                 expected: imip_core::backend::Version(0),
                 record: Default::default(),
                 periods: vec![PeriodUpdate {
                     set: PeriodSet::Own,
-                    uid: p.uid.clone(),
+                    uid: p.uid.to_string(),
                     periods: vec![p.clone()],
                 }],
                 outbox: Vec::new(),

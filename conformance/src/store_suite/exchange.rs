@@ -245,7 +245,7 @@ pub fn racing_bookings_are_decided_again(make: Factory<'_>) {
         "the raced decision was taken again and saw the other booking"
     );
     let booked = racer.inner.periods(&room, &PeriodSet::Own, EVER.0, EVER.1).expect("periods");
-    assert_eq!(booked.iter().map(|p| p.uid.as_str()).collect::<Vec<_>>(), vec!["bob-1@example.com"]);
+    assert_eq!(booked.iter().map(|p| &*p.uid).collect::<Vec<_>>(), vec!["bob-1@example.com"]);
     assert_eq!(racer.transport.sent.len() + transport.sent.len(), 2, "one reply each");
 }
 

@@ -127,7 +127,7 @@ fn period(uid: &str, start: &str, end: &str) -> BusyPeriod {
         start: at(start),
         end: at(end),
         fbtype: FbType::Busy,
-        uid: uid.to_string(),
+        uid: uid.into(),
         recurrence_id: None,
         summary: Some("Test".into()),
         organizer: Some(addr("alice@example.com")),
@@ -409,7 +409,7 @@ pub fn period_updates_replace_one_uid_in_one_set(make: Factory<'_>) {
         .periods(&room, &PeriodSet::Own, EVER.0, EVER.1)
         .expect("own")
         .into_iter()
-        .map(|p| (p.uid, p.start))
+        .map(|p| (p.uid.to_string(), p.start))
         .collect();
     assert_eq!(
         own,
@@ -677,7 +677,7 @@ pub fn hostile_keys_stay_distinct_and_round_trip(make: Factory<'_>) {
             .periods(principal, &set, EVER.0, EVER.1)
             .expect("periods")
             .into_iter()
-            .map(|p| p.uid)
+            .map(|p| p.uid.to_string())
             .collect();
         found.sort();
         assert_eq!(found, expected);

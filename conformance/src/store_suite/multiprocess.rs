@@ -118,7 +118,7 @@ pub mod crash {
             assert_eq!(prefs.get("TZID").map(String::as_str), Some("UTC"), "newcomer {step}");
         }
         if version == 0 {
-            assert!(loaded.value.is_empty() && periods.iter().all(|p| p.uid == BACKGROUND));
+            assert!(loaded.value.is_empty() && periods.iter().all(|p| *p.uid == *BACKGROUND));
             return 0;
         }
         let object = loaded.value.object.expect("object at a non-zero version");
@@ -130,9 +130,9 @@ pub mod crash {
         // The background's 20 periods (committed before step 1), and
         // the step's one.
         let background: Vec<Timestamp> =
-            periods.iter().filter(|p| p.uid == BACKGROUND).map(|p| p.start).collect();
+            periods.iter().filter(|p| *p.uid == *BACKGROUND).map(|p| p.start).collect();
         assert_eq!(background.len(), 20, "the background's periods at version {version}");
-        let own: Vec<Timestamp> = periods.iter().filter(|p| p.uid == UID).map(|p| p.start).collect();
+        let own: Vec<Timestamp> = periods.iter().filter(|p| *p.uid == *UID).map(|p| p.start).collect();
         assert_eq!(own, vec![start_of(version)], "the step's period at version {version}");
         version
     }

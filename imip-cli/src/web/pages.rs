@@ -266,7 +266,7 @@ pub(crate) fn calendar_entries(
             .periods(principal, &own, start, end)
             .map_err(unavailable)?
             .into_iter()
-            .map(|p| p.uid)
+            .map(|p| p.uid.to_string())
             .collect();
         uids.extend(pending.iter().cloned());
         uids
@@ -440,7 +440,13 @@ pub(crate) async fn event(
         };
         let clashes = clashes(store.as_ref(), &p, &uid, &spans)?
             .into_iter()
-            .map(|period| (local(period.start), period.summary.unwrap_or_default(), period.uid))
+            .map(|period| {
+                (
+                    local(period.start),
+                    period.summary.as_deref().unwrap_or_default().to_string(),
+                    period.uid.to_string(),
+                )
+            })
             .collect();
         Ok(EventView {
             held: record.pending.as_ref().is_some_and(|p| p.kind == imip_core::PendingKind::Approval),
@@ -603,7 +609,7 @@ fn clashes(
     Ok(own
         .into_iter()
         .filter(|period| {
-            period.uid != uid && spans.iter().any(|(_, start, end)| period.overlaps(*start, *end))
+            *period.uid != *uid && spans.iter().any(|(_, start, end)| period.overlaps(*start, *end))
         })
         .take(20)
         .collect())

@@ -36,7 +36,7 @@ fn period(uid: &str, start: i64, length: i64, recurrence: bool) -> BusyPeriod {
         start: Timestamp::from_seconds(start),
         end: Timestamp::from_seconds(start + length),
         fbtype: FbType::Busy,
-        uid: uid.to_string(),
+        uid: uid.into(),
         recurrence_id: recurrence.then(|| Timestamp::from_seconds(start)),
         summary: None,
         organizer: CalAddress::parse("someone@example.com"),

@@ -28,7 +28,7 @@ pub fn expire_offers(
             Timestamp::from_seconds(i64::MIN),
             Timestamp::from_seconds(i64::MAX),
         )?;
-        let mut by_uid: BTreeMap<String, Vec<BusyPeriod>> = BTreeMap::new();
+        let mut by_uid: BTreeMap<std::sync::Arc<str>, Vec<BusyPeriod>> = BTreeMap::new();
         for offer in all {
             by_uid.entry(offer.uid.clone()).or_default().push(offer);
         }
@@ -39,7 +39,7 @@ pub fn expire_offers(
                 offers.into_iter().partition(|o| o.expires.is_some_and(|e| e <= now));
             if !gone.is_empty() {
                 expired += gone.len();
-                updates.push(PeriodUpdate { set: PeriodSet::Offers, uid, periods: kept });
+                updates.push(PeriodUpdate { set: PeriodSet::Offers, uid: uid.to_string(), periods: kept });
             }
         }
         let Some(first) = updates.first() else { return Ok(0) };

@@ -41,13 +41,13 @@ pub fn conflicts<R: ScheduleReader + ?Sized>(
         let mut overlapping: Vec<BusyPeriod> = store
             .read_periods(principal, &PeriodSet::Own, start, end)?
             .into_iter()
-            .filter(|p| p.uid != uid && p.fbtype != FbType::Free)
+            .filter(|p| *p.uid != *uid && p.fbtype != FbType::Free)
             .collect();
         overlapping.extend(
             store
                 .read_periods(principal, &PeriodSet::Offers, start, end)?
                 .into_iter()
-                .filter(|p| p.uid != uid && p.expires.is_none_or(|e| e > now)),
+                .filter(|p| *p.uid != *uid && p.expires.is_none_or(|e| e > now)),
         );
         overlapping.sort();
         let peak = peak_concurrency(&overlapping, start, end);

@@ -50,7 +50,7 @@ pub(crate) fn implied_periods(
                 start: occurrence.start,
                 end: occurrence.end,
                 fbtype,
-                uid: object.uid().to_string(),
+                uid: object.uid().into(),
                 recurrence_id: occurrence.recurrence_id,
                 summary: None,
                 organizer: organizer.clone(),

@@ -129,7 +129,7 @@ mod tests {
             start: Timestamp::from_seconds(start),
             end: Timestamp::from_seconds(start + length),
             fbtype: FbType::Busy,
-            uid: uid.to_string(),
+            uid: uid.into(),
             recurrence_id: None,
             summary: None,
             organizer: None,

@@ -42,6 +42,7 @@ pub(crate) use settings::{HorizonPlan, ZONE_PREF};
 
 use crate::{CalAddress, Timestamp};
 use std::fmt;
+use std::sync::Arc;
 
 /// FBTYPE (RFC 5545 §3.2.9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -151,12 +152,12 @@ pub struct BusyPeriod {
     /// FBTYPE.
     pub fbtype: FbType,
     /// The UID of the object implying the period (for received free/busy
-    /// data, the VFREEBUSY's UID).
-    pub uid: String,
+    /// data, the VFREEBUSY's UID). Shared by every period of a series.
+    pub uid: Arc<str>,
     /// The instance, for a recurring object.
     pub recurrence_id: Option<Timestamp>,
-    /// SUMMARY, if the period may show it.
-    pub summary: Option<String>,
+    /// SUMMARY, if the period may show it. Shared, like `uid`.
+    pub summary: Option<Arc<str>>,
     /// The ORGANIZER of the object (quotas count per organizer).
     pub organizer: Option<CalAddress>,
     /// When an offer lapses ([`PeriodSet::Offers`] only).
@@ -184,7 +185,7 @@ fn optional(field: Option<&str>) -> Option<&str> {
 impl BusyPeriod {
     /// A period of `uid` from `start` to `end`, without RECURRENCE-ID,
     /// SUMMARY, ORGANIZER or expiry.
-    pub fn new(uid: impl Into<String>, start: Timestamp, end: Timestamp, fbtype: FbType) -> BusyPeriod {
+    pub fn new(uid: impl Into<Arc<str>>, start: Timestamp, end: Timestamp, fbtype: FbType) -> BusyPeriod {
         BusyPeriod {
             start,
             end,
@@ -245,9 +246,9 @@ impl BusyPeriod {
             start,
             end,
             fbtype,
-            uid,
+            uid: uid.into(),
             recurrence_id,
-            summary,
+            summary: summary.map(Arc::from),
             organizer,
             expires,
         })

@@ -37,6 +37,7 @@ pub fn own_periods(
         .master()
         .and_then(|m| component::x_property(m, component::BOOKED_UNTIL))
         .and_then(crate::Timestamp::parse_utc);
+    let uid: std::sync::Arc<str> = object.uid().into();
     let mut read = PerComponent::new();
     let mut periods: Vec<BusyPeriod> = expand(object, expansion)
         .occurrences
@@ -49,7 +50,7 @@ pub fn own_periods(
                     .property(&ICalendarProperty::Summary)
                     .and_then(|e| e.values.first())
                     .and_then(ICalendarValue::as_text)
-                    .map(str::to_string);
+                    .map(std::sync::Arc::<str>::from);
                 (occupancy(principal, organizer.as_ref(), component), summary)
             });
             let fbtype = (*fbtype)?;
@@ -58,7 +59,7 @@ pub fn own_periods(
                 start: occurrence.start,
                 end: occurrence.end,
                 fbtype,
-                uid: object.uid().to_string(),
+                uid: uid.clone(),
                 recurrence_id: occurrence.recurrence_id,
                 summary,
                 organizer: organizer.clone(),

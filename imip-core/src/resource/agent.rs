@@ -344,7 +344,7 @@ fn offer(slot: &Slot, booking: &Booking, expires: Timestamp) -> BusyPeriod {
         start: slot.start,
         end: slot.end,
         fbtype: FbType::BusyTentative,
-        uid: booking.uid.clone(),
+        uid: booking.uid.as_str().into(),
         recurrence_id: match slot.id {
             InstanceId::Occurrence { start, .. } => Some(start),
             InstanceId::Master => None,

@@ -115,7 +115,7 @@ fn all_periods(
 ) -> Result<BTreeMap<String, Vec<BusyPeriod>>, StoreError> {
     let mut by_uid: BTreeMap<String, Vec<BusyPeriod>> = BTreeMap::new();
     for period in store.periods(principal, set, ALL_TIME.0, ALL_TIME.1)? {
-        by_uid.entry(period.uid.clone()).or_default().push(period);
+        by_uid.entry(period.uid.to_string()).or_default().push(period);
     }
     Ok(by_uid)
 }

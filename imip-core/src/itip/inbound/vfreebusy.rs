@@ -180,7 +180,7 @@ fn learn(ctx: &Ctx<'_>, incoming: &Incoming, method: Method) -> Outcome {
                 start,
                 end,
                 fbtype,
-                uid: LEARNED_UID.to_string(),
+                uid: LEARNED_UID.into(),
                 recurrence_id: None,
                 summary: None,
                 organizer: None,

@@ -101,13 +101,13 @@ fn schedule(cx: &Cx<'_>, from: Timestamp, to: Timestamp) -> Result<Vec<BusyPerio
         .reader
         .read_periods(me, &PeriodSet::Own, from, to)?
         .into_iter()
-        .filter(|p| p.uid != cx.booking.uid && p.fbtype != FbType::Free)
+        .filter(|p| *p.uid != *cx.booking.uid && p.fbtype != FbType::Free)
         .collect();
     periods.extend(
         cx.reader
             .read_periods(me, &PeriodSet::Offers, from, to)?
             .into_iter()
-            .filter(|p| p.uid != cx.booking.uid && p.expires.is_none_or(|e| e > cx.now)),
+            .filter(|p| *p.uid != *cx.booking.uid && p.expires.is_none_or(|e| e > cx.now)),
     );
     Ok(periods)
 }
@@ -128,7 +128,7 @@ fn others_busy(
             cx.reader
                 .read_periods(me, &PeriodSet::Other(who.clone()), from, to)?
                 .into_iter()
-                .filter(|p| p.uid != cx.booking.uid && p.fbtype != FbType::Free),
+                .filter(|p| *p.uid != *cx.booking.uid && p.fbtype != FbType::Free),
         );
     }
     if let Some(hours) = &state.working_hours {
@@ -138,7 +138,7 @@ fn others_busy(
                 start,
                 end,
                 fbtype,
-                uid: String::new(),
+                uid: "".into(),
                 recurrence_id: None,
                 summary: None,
                 organizer: None,

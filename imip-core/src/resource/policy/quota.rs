@@ -90,7 +90,7 @@ fn limit_for(cx: &Cx<'_>, quota: &Quota, organizer: &CalAddress) -> Option<(usiz
 /// or, for a shared limit, by anyone whose first matching limit is the
 /// same one.
 fn counts(cx: &Cx<'_>, quota: &Quota, index: usize, period: &BusyPeriod) -> bool {
-    if period.fbtype != FbType::Busy || period.uid == cx.booking.uid {
+    if period.fbtype != FbType::Busy || *period.uid == *cx.booking.uid {
         return false;
     }
     let Some(organizer) = &period.organizer else { return false };
@@ -139,7 +139,7 @@ pub(crate) fn across(cx: &Cx<'_>, state: &mut State, name: &str) -> Result<Step,
         for slot in &state.slots {
             let held =
                 cx.reader.read_periods(member, &PeriodSet::Own, slot.start, slot.end)?.into_iter().any(|p| {
-                    p.uid != cx.booking.uid
+                    *p.uid != *cx.booking.uid
                         && p.fbtype != FbType::Free
                         && p.organizer.as_ref() == Some(&cx.booking.organizer)
                 });

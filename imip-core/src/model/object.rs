@@ -5,7 +5,7 @@ use super::component::{self, instance_id};
 use super::{ComponentKind, InstanceId, Method, Participant};
 use crate::{Timestamp, Violation};
 use calcard::icalendar::{
-    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarProperty, ICalendarValue,
+    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarProperty, ICalendarValue,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -43,6 +43,9 @@ pub struct SchedulingObject {
     kind: ComponentKind,
     uid: String,
     method: Option<Method>,
+    /// Where METHOD stood among the VCALENDAR's properties, to write it
+    /// back in its place.
+    method_at: usize,
     instances: BTreeMap<InstanceId, u32>,
     zones: std::sync::Arc<crate::model::Zones>,
 }
@@ -80,6 +83,15 @@ impl SchedulingObject {
                 Some(Method::parse(&token).ok_or(Violation::UnknownMethod(token))?)
             }
         };
+        // METHOD lives in `method` alone, and is written back by `to_ics`
+        // and `into_calendar`: a message and the copy stored from it
+        // (`without_method`) then share one calendar.
+        let entries = &mut calendar.components[0].entries;
+        let method_at = entries.iter().position(|e| e.name == ICalendarProperty::Method).unwrap_or(0);
+        if method.is_some() {
+            entries.retain(|e| e.name != ICalendarProperty::Method);
+        }
+        let root = &calendar.components[0];
         let zones = std::sync::Arc::new(super::vtimezone::resolver(&calendar));
         let mut kind = None;
         let mut uid: Option<String> = None;
@@ -112,7 +124,15 @@ impl SchedulingObject {
         }
         let kind = kind.ok_or(Violation::NoComponent)?;
         let uid = uid.ok_or(Violation::MissingUid)?;
-        Ok(SchedulingObject { calendar: std::sync::Arc::new(calendar), kind, uid, method, instances, zones })
+        Ok(SchedulingObject {
+            calendar: std::sync::Arc::new(calendar),
+            kind,
+            uid,
+            method,
+            method_at,
+            instances,
+            zones,
+        })
     }
 
     /// Whether the master has an RRULE or RDATE (RFC 5545 §3.8.5).
@@ -191,14 +211,22 @@ impl SchedulingObject {
         self.method
     }
 
-    /// The underlying calendar.
+    /// The underlying calendar, without its METHOD property: that is
+    /// [`SchedulingObject::method`], and [`SchedulingObject::to_ics`] and
+    /// [`SchedulingObject::into_calendar`] write it back.
     pub fn calendar(&self) -> &ICalendar {
         &self.calendar
     }
 
-    /// Gives back the calendar.
+    /// Gives back the calendar, with METHOD where it stood when this is
+    /// a message.
     pub fn into_calendar(self) -> ICalendar {
-        std::sync::Arc::unwrap_or_clone(self.calendar)
+        let mut calendar = std::sync::Arc::unwrap_or_clone(self.calendar);
+        if let Some(method) = self.method {
+            let entries = &mut calendar.components[0].entries;
+            entries.insert(self.method_at.min(entries.len()), method_entry(method));
+        }
+        calendar
     }
 
     /// The time zones the object defines or names.
@@ -315,9 +343,9 @@ impl SchedulingObject {
             .unwrap_or_else(|| self.instances().all(|(_, c)| component::is_cancelled(c)))
     }
 
-    /// Removes METHOD, turning a message into a stored object.
+    /// Removes METHOD, turning a message into a stored object. The
+    /// calendar is not copied: it never holds METHOD.
     pub fn without_method(mut self) -> Self {
-        component::remove_property(&mut self.calendar_mut().components[0], &ICalendarProperty::Method);
         self.method = None;
         self
     }
@@ -467,8 +495,33 @@ impl SchedulingObject {
     }
 
     /// The iCalendar text (CRLF, folded at 75 octets: RFC 5545 §3.1).
+    /// A message's METHOD is written where it stood.
     pub fn to_ics(&self) -> String {
-        self.calendar.to_string()
+        let mut text = self.calendar.to_string();
+        if let Some(method) = self.method {
+            // Past BEGIN:VCALENDAR and `method_at` properties, each a line
+            // and its folded continuations (which start with a space).
+            let mut at = text.find("\r\n").map_or(0, |i| i + 2);
+            let mut before = self.method_at.min(self.calendar.components[0].entries.len());
+            while before > 0 {
+                let Some(end) = text[at..].find("\r\n").map(|i| at + i + 2) else { break };
+                at = end;
+                if !text[at..].starts_with([' ', '\t']) {
+                    before -= 1;
+                }
+            }
+            text.insert_str(at, &format!("METHOD:{}\r\n", method.as_str()));
+        }
+        text
+    }
+}
+
+/// The METHOD property (RFC 5546 §3.1).
+fn method_entry(method: Method) -> ICalendarEntry {
+    ICalendarEntry {
+        name: ICalendarProperty::Method,
+        params: Vec::new(),
+        values: vec![ICalendarValue::Method(method.to_calcard())],
     }
 }
 
@@ -583,6 +636,32 @@ fn drop_malformed_names(calendar: &mut ICalendar) {
 mod tests {
     use super::*;
     use crate::CalAddress;
+
+    /// METHOD is held apart from the calendar, so a message and its
+    /// stored copy share one; it is written back where it stood, also
+    /// after a folded property, and the stored copy has none.
+    #[test]
+    fn method_is_written_back_where_it_stood() {
+        let long = format!("X-LONG:{}", "x".repeat(200));
+        let event = "BEGIN:VEVENT\r\nUID:u\r\nDTSTAMP:20250301T090000Z\r\nDTSTART:20250310T140000Z\r\n\
+                     ORGANIZER:mailto:a@example.com\r\nEND:VEVENT\r\n";
+        for head in [
+            vec!["METHOD:REQUEST", "PRODID:-//t//EN", "VERSION:2.0"],
+            vec!["PRODID:-//t//EN", "VERSION:2.0", "METHOD:REQUEST"],
+            vec!["PRODID:-//t//EN", long.as_str(), "METHOD:REQUEST", "VERSION:2.0"],
+        ] {
+            let text = format!("BEGIN:VCALENDAR\r\n{}\r\n{event}END:VCALENDAR\r\n", head.join("\r\n"));
+            let message = SchedulingObject::parse(&text).unwrap();
+            let expected = ICalendar::parse(&text).unwrap().to_string();
+            assert_eq!(message.to_ics(), expected);
+            assert_eq!(message.method(), Some(Method::Request));
+            assert!(message.calendar().components[0].property(&ICalendarProperty::Method).is_none());
+            assert_eq!(message.clone().into_calendar().to_string(), expected);
+            let stored = message.without_method();
+            assert!(!stored.to_ics().contains("METHOD"), "{}", stored.to_ics());
+            assert_eq!(SchedulingObject::parse(&stored.to_ics()).unwrap().method(), None);
+        }
+    }
 
     /// A line whose name holds line breaks (found by fuzzing) is dropped,
     /// so that the object written out parses again as the same object.

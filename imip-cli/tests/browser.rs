@@ -160,6 +160,14 @@ fn a_person_uses_the_web_manager_in_chromium() {
         c.find(Locator::Id("address")).await.unwrap().send_keys("bob@example.com").await.unwrap();
         c.find(Locator::Id("password")).await.unwrap().send_keys("bob's password").await.unwrap();
         c.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+        // The click returns before the sign-in's redirect lands (and its
+        // cookie with it): wait for the calendar it leads to.
+        for _ in 0..100 {
+            if c.current_url().await.unwrap().path() == "/calendar" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         c.goto(&format!("{base}/calendar?view=week&from=2030-03-12")).await.unwrap();
         let week = c.source().await.unwrap();
         assert!(week.contains("Q1 planning") && week.contains("10:00–11:00"), "in Oslo time: {week}");

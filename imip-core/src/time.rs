@@ -50,6 +50,30 @@ impl Timestamp {
     /// The iCalendar UTC form, `YYYYMMDDTHHMMSSZ`.
     pub fn to_ical(self) -> String {
         use chrono::{Datelike, Timelike};
+        // Years 0 to 9999, every iCalendar time: the digits written
+        // directly (a REPLY's every answer stamps one).
+        const FIRST: i64 = -62_167_219_200; // 0000-01-01T00:00:00Z
+        const END: i64 = 253_402_300_800; // 10000-01-01T00:00:00Z
+        if (FIRST..END).contains(&self.0) {
+            let (days, second_of_day) = (self.0.div_euclid(86_400), self.0.rem_euclid(86_400));
+            let (year, month, day) = civil_from_days(days);
+            let mut text = [0u8; 16];
+            let mut put = |at: usize, width: usize, mut value: i64| {
+                for i in (at..at + width).rev() {
+                    text[i] = b'0' + (value % 10) as u8;
+                    value /= 10;
+                }
+            };
+            put(0, 4, year);
+            put(4, 2, month);
+            put(6, 2, day);
+            put(9, 2, second_of_day / 3_600);
+            put(11, 2, second_of_day / 60 % 60);
+            put(13, 2, second_of_day % 60);
+            text[8] = b'T';
+            text[15] = b'Z';
+            return text.iter().map(|&b| char::from(b)).collect();
+        }
         let at = self.to_chrono();
         format!(
             "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
@@ -84,6 +108,20 @@ impl Timestamp {
     pub fn to_chrono(self) -> DateTime<Utc> {
         DateTime::from_timestamp(self.0, 0).unwrap_or_default()
     }
+}
+
+/// The proleptic Gregorian date `days` after 1970-01-01 (Howard
+/// Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era = (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 };
+    (year_of_era + era * 400 + i64::from(month <= 2), month, day)
 }
 
 impl fmt::Display for Timestamp {
@@ -129,6 +167,24 @@ mod tests {
             proptest::prop_assert_eq!(&text, &at.to_chrono().format("%Y%m%dT%H%M%SZ").to_string());
             proptest::prop_assert_eq!(Timestamp::parse_utc(&text), Some(at));
         }
+    }
+
+    /// The edges of the written range and the leap-year rules.
+    #[test]
+    fn the_ical_form_at_the_calendar_edges() {
+        for text in [
+            "00000101T000000Z",
+            "99991231T235959Z",
+            "20000229T120000Z",
+            "19000301T000000Z",
+            "19700101T000000Z",
+            "19691231T235959Z",
+            "21000228T235959Z",
+        ] {
+            assert_eq!(Timestamp::parse_utc(text).unwrap().to_ical(), text);
+        }
+        // Past year 9999 (no iCalendar time) the fields are still written.
+        assert_eq!(Timestamp::from_seconds(253_402_300_800).to_ical(), "100000101T000000Z");
     }
 
     fn local(text: &str) -> chrono::NaiveDateTime {

@@ -6,7 +6,7 @@
 //! named `X-IMIP-*` and are stripped from every message sent.
 
 use super::participant::Participant;
-pub(crate) use super::participant::entry_is;
+pub(crate) use super::participant::{entry_is, entry_partstat};
 use super::{InstanceId, PartStat};
 use crate::{CalAddress, Timestamp};
 use calcard::common::PartialDateTime;

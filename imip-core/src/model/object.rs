@@ -289,12 +289,16 @@ impl SchedulingObject {
     /// Whether `address` is the ORGANIZER, compared without building an
     /// address ([`crate::CalAddress::matches`]).
     pub fn is_organized_by(&self, address: &crate::CalAddress) -> bool {
-        self.instances()
-            .find_map(|(_, c)| {
-                c.property(&ICalendarProperty::Organizer)
-                    .and_then(|entry| super::participant::entry_matches(entry, address))
-            })
-            .unwrap_or(false)
+        self.organizer_matches(address).unwrap_or(false)
+    }
+
+    /// Whether the ORGANIZER [`SchedulingObject::organizer`] reads is
+    /// `address`: `None` when there is none, as `organizer()` gives.
+    pub(crate) fn organizer_matches(&self, address: &crate::CalAddress) -> Option<bool> {
+        self.instances().find_map(|(_, c)| {
+            c.property(&ICalendarProperty::Organizer)
+                .and_then(|entry| super::participant::entry_matches(entry, address))
+        })
     }
 
     /// An ATTENDEE of the main component (the master, else the first

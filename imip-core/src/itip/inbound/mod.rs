@@ -75,9 +75,10 @@ fn organizer_copy<'a>(ctx: &'a Ctx<'_>, method: Method) -> Result<&'a Scheduling
     let Some(stored) = ctx.record.object.as_ref() else {
         return Err(Outcome::unchanged(crate::Unchanged::UnknownObject));
     };
-    match stored.organizer() {
-        Some(organizer) if &organizer.address == ctx.principal => Ok(stored),
-        _ => Err(Outcome::refused(Violation::MethodNotForRole { method, role: crate::Role::Attendee })),
+    if stored.is_organized_by(ctx.principal) {
+        Ok(stored)
+    } else {
+        Err(Outcome::refused(Violation::MethodNotForRole { method, role: crate::Role::Attendee }))
     }
 }
 

@@ -9,6 +9,7 @@ use crate::itip::Ctx;
 use crate::itip::authority::speaking_attendee;
 use crate::itip::ordering::{Freshness, compare};
 use crate::itip::outbound::request_to;
+use crate::model::component::entry_partstat;
 use crate::model::component::{
     self, REPLY_COMPLETED, REPLY_DTSTAMP, REPLY_PERCENT_COMPLETE, REPLY_SEQUENCE, attendee, attendees,
 };
@@ -28,8 +29,8 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         Ok(stored) => stored,
         Err(outcome) => return outcome,
     };
-    if let Some(claimed) = message.organizer()
-        && &claimed.address != ctx.principal
+    if message.organizer_matches(ctx.principal) == Some(false)
+        && let Some(claimed) = message.organizer()
     {
         return Outcome::refused(Violation::OrganizerMismatch {
             stored: ctx.principal.to_string(),
@@ -102,8 +103,8 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
                 // The same SEQUENCE and DTSTAMP with another answer is a
                 // new answer (Google sends these), not a redelivery.
                 Freshness::Same
-                    if attendee(target, &replier.address).map(|p| p.partstat)
-                        == Participant::from_entry(line).map(|p| p.partstat) =>
+                    if component::attendee_partstat(target, &replier.address)
+                        == Some(entry_partstat(line)) =>
                 {
                     skipped.get_or_insert(Unchanged::Duplicate);
                     continue;
@@ -115,11 +116,12 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
                 }
             }
         }
-        if attendee(target, &replier.address).is_none() {
+        if !component::lists_attendee(target, &replier.address) {
             target.entries.push(clean_line(line));
         }
         let status = request_status_codes(component);
-        let answer = Participant::from_entry(line).map(|p| p.partstat).unwrap_or(PartStat::NeedsAction);
+        // The line names the replier, so it reads as a participant.
+        let answer = entry_partstat(line);
         let entry = component::attendee_entry_mut(target, &replier.address).expect("just ensured");
         component::set_partstat(entry, answer);
         component::set_schedule_status(entry, &status);

@@ -232,12 +232,23 @@ pub enum Change {
 }
 
 impl Notice {
+    /// A notice about `object`, from its organizer.
     pub(crate) fn about(kind: NoticeKind, object: &SchedulingObject, text: String) -> Notice {
+        Notice::about_by(kind, object, text, object.organizer_address())
+    }
+
+    /// A notice about `object`, from `who` (the replier, say).
+    pub(crate) fn about_by(
+        kind: NoticeKind,
+        object: &SchedulingObject,
+        text: String,
+        who: Option<CalAddress>,
+    ) -> Notice {
         Notice {
             kind,
             uid: object.uid().to_string(),
             title: object.title(),
-            who: object.organizer_address(),
+            who,
             when: object.first_span(),
             text,
             booking: None,

@@ -124,7 +124,7 @@ fn delivery_notice(object: &crate::SchedulingObject, status: &RecipientStatus) -
         Some(words) => format!("{}: {words}", status.status),
         None => status.status.clone(),
     };
-    Notice::about(kind, object, text).by(&status.address).with_comment(Some(said))
+    Notice::about_by(kind, object, text, Some(status.address.clone())).with_comment(Some(said))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! deleted: the copy is marked STATUS:CANCELLED with the CANCEL's
 //! SEQUENCE, so older messages cannot revive it (ITIP-ORD-7).
 
-use super::{materialize, newer_instances, notice};
+use super::{materialize, newer_instances, notice_by};
 use crate::itip::Ctx;
 use crate::itip::authority::check_organizer;
 use crate::model::component;
@@ -46,7 +46,7 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     let uninvited = whole
         && message
             .component(InstanceId::Master)
-            .is_some_and(|c| !component::is_cancelled(c) && component::attendee(c, ctx.principal).is_some());
+            .is_some_and(|c| !component::is_cancelled(c) && component::lists_attendee(c, ctx.principal));
     let text = if uninvited {
         format!("{} has removed you from the attendees.", organizer.address)
     } else if whole {
@@ -77,7 +77,9 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         Vec::new()
     };
     outcome
-        .with(Effect::Notify(notice(NoticeKind::Cancellation, &updated, text).with_changes(scope)))
+        .with(Effect::Notify(
+            notice_by(NoticeKind::Cancellation, &updated, text, &organizer.address).with_changes(scope),
+        ))
         .with(Effect::PutObject(updated))
 }
 
@@ -100,7 +102,7 @@ fn tombstone(ctx: &Ctx<'_>, incoming: &Incoming, organizer: &crate::Participant)
         message.title()
     );
     Outcome::new(Disposition::Applied(Applied::Cancelled))
-        .with(Effect::Notify(notice(NoticeKind::Cancellation, &copy, text)))
+        .with(Effect::Notify(notice_by(NoticeKind::Cancellation, &copy, text, &organizer.address)))
         .with(Effect::PutObject(copy))
         .note("cancellation of an unknown object kept as a tombstone")
 }

@@ -82,9 +82,14 @@ fn organizer_copy<'a>(ctx: &'a Ctx<'_>, method: Method) -> Result<&'a Scheduling
     }
 }
 
-/// A notice.
+/// A notice from the object's organizer.
 fn notice(kind: NoticeKind, object: &SchedulingObject, text: String) -> Notice {
     Notice::about(kind, object, text)
+}
+
+/// A notice from `who`.
+fn notice_by(kind: NoticeKind, object: &SchedulingObject, text: String, who: &crate::CalAddress) -> Notice {
+    Notice::about_by(kind, object, text, Some(who.clone()))
 }
 
 /// The REPLY an attendee's agent sends when it cannot process a REQUEST

@@ -2,7 +2,7 @@
 //! current REQUEST (master and overrides, ITIP-RID-8), or a CANCEL when
 //! the event is cancelled; only for current attendees (§6.1.6).
 
-use super::{notice, organizer_copy};
+use super::{notice_by, organizer_copy};
 use crate::itip::Ctx;
 use crate::itip::authority::speaking_attendee;
 use crate::itip::outbound::{cancel_to, request_to};
@@ -57,6 +57,6 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     let text = format!("{requester} asked for the latest version; it was sent.");
     Outcome::new(Disposition::Applied(Applied::RefreshAnswered))
         .with(Effect::Send(answer))
-        .with(Effect::Notify(notice(NoticeKind::Refresh, stored, text).by(&requester)))
+        .with(Effect::Notify(notice_by(NoticeKind::Refresh, stored, text, &requester)))
         .with(Effect::PutObject(updated))
 }

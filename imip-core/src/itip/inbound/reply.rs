@@ -4,7 +4,7 @@
 //! instance by SEQUENCE and DTSTAMP (RFC 5546 §2.1.5 (3)–(4)), so a late
 //! older reply never overwrites a newer answer.
 
-use super::{materialize, notice, organizer_copy};
+use super::{materialize, notice_by, organizer_copy};
 use crate::itip::Ctx;
 use crate::itip::authority::speaking_attendee;
 use crate::itip::ordering::{Freshness, compare};
@@ -61,7 +61,7 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
                         kind: PendingKind::UninvitedReply { from: replier.address.clone() },
                         queued_at: ctx.now,
                     }))
-                    .with(Effect::Notify(notice(NoticeKind::Reply, stored, text).by(&replier.address)));
+                    .with(Effect::Notify(notice_by(NoticeKind::Reply, stored, text, &replier.address)));
             }
             UninvitedReplies::Accept => {}
         }
@@ -156,8 +156,7 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     let comment = crate::itip::compose::comment_suffix(message.main_component());
     let text = format!("{} has answered {}.{comment}", replier.address, describe(message, &replier.address));
     let mut outcome = Outcome::new(Disposition::Applied(Applied::ReplyRecorded)).with(Effect::Notify(
-        notice(NoticeKind::Reply, &updated, text)
-            .by(&replier.address)
+        notice_by(NoticeKind::Reply, &updated, text, &replier.address)
             .with_comment(crate::itip::compose::comment_of(message.main_component())),
     ));
     if !follow_ups.is_empty() {

@@ -117,15 +117,17 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
 fn create(ctx: &Ctx<'_>, message: &SchedulingObject, delegated: bool) -> Outcome {
     let object = message.clone().without_method();
     let mut outcome = Outcome::new(Disposition::Applied(Applied::Created));
-    let organizer = object.organizer_address().map(|o| o.to_string()).unwrap_or_default();
-    let text = if delegated {
-        format!("You have been delegated an invitation from {organizer}.")
-    } else {
-        format!("{organizer} invites you.")
-    };
     outcome = queue_if_unanswered(ctx, &object, outcome);
     if !ctx.by_policy {
-        outcome = outcome.with(Effect::Notify(notice(NoticeKind::Invitation, &object, text)));
+        let organizer = object.organizer_address();
+        let from = organizer.as_ref().map(|o| o.to_string()).unwrap_or_default();
+        let text = if delegated {
+            format!("You have been delegated an invitation from {from}.")
+        } else {
+            format!("{from} invites you.")
+        };
+        let notice = crate::Notice::about_by(NoticeKind::Invitation, &object, text, organizer);
+        outcome = outcome.with(Effect::Notify(notice));
     }
     outcome.with(Effect::PutObject(object)).note("new invitation stored")
 }

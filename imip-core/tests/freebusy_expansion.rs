@@ -80,6 +80,28 @@ fn exdate_rdate_periods_and_overrides_shape_the_set() {
     assert_eq!(found, expected);
 }
 
+/// RFC 5545 §3.8.5.2: the recurrence set is the union of DTSTART, RDATE
+/// and RRULE dates, each instance once. An RDATE that repeats DTSTART or
+/// a rule date, or comes before them, is not a second instance; an
+/// RDATE period sets the length of the instance it names.
+#[test]
+fn an_instance_named_twice_is_one_instance() {
+    let series = event(
+        "DTSTART:20250310T140000Z\nDTEND:20250310T150000Z\nRRULE:FREQ=DAILY;COUNT=3\n\
+         RDATE:20250312T140000Z,20250301T140000Z,20250310T140000Z\n\
+         RDATE;VALUE=PERIOD:20250311T140000Z/20250311T170000Z\n",
+    );
+    assert_eq!(
+        starts(&series, &expansion("UTC")),
+        pairs(&[
+            ("20250301T140000Z", "20250301T150000Z"),
+            ("20250310T140000Z", "20250310T150000Z"),
+            ("20250311T140000Z", "20250311T170000Z"),
+            ("20250312T140000Z", "20250312T150000Z"),
+        ])
+    );
+}
+
 #[test]
 fn all_day_and_floating_events_are_read_in_the_principals_zone() {
     let all_day = event("DTSTART;VALUE=DATE:20250309\nDTEND;VALUE=DATE:20250311\n");

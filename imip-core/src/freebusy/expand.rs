@@ -149,7 +149,9 @@ pub(crate) fn expand_components<'a>(
                     occurrences.push(Occurrence { start, end, recurrence_id: None, component });
                     continue;
                 }
-                let mut keys = BTreeSet::new();
+                // The keys taken so far, sorted: a rule's come in order, so
+                // each is found at the end.
+                let mut keys: Vec<Timestamp> = Vec::new();
                 let excluded = Exclusions::of(component, zones);
                 let rdate_list = rdates(component, zones, &span);
                 let period_ends: std::collections::BTreeMap<Timestamp, Timestamp> =
@@ -163,9 +165,17 @@ pub(crate) fn expand_components<'a>(
                 let mut add = |key: Timestamp,
                                end: Option<Timestamp>,
                                occurrences: &mut Vec<Occurrence<'a>>| {
-                    if overridden.contains(&key) || excluded.contains(key) || !keys.insert(key) {
+                    if overridden.contains(&key) || excluded.contains(key) {
                         return;
                     }
+                    let at = match keys.last() {
+                        Some(last) if *last < key => keys.len(),
+                        _ => match keys.binary_search(&key) {
+                            Ok(_) => return,
+                            Err(at) => at,
+                        },
+                    };
+                    keys.insert(at, key);
                     // The latest THISANDFUTURE override before this
                     // instance describes it, shifted as it was.
                     let future =

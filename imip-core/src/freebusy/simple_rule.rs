@@ -61,7 +61,10 @@ pub(super) fn occurrences(
                 return None;
             }
             let week_start = weekday_of(rule.wkst.unwrap_or(ICalendarWeekday::Monday));
-            Step::Weeks { interval, days, week_start }
+            // The week's days counted from its first day, and DTSTART's.
+            let taken =
+                std::array::from_fn(|day| days[(week_start.num_days_from_monday() as usize + day) % 7]);
+            Step::Weeks { interval, taken, offset: start.weekday().days_since(week_start) }
         }
         _ => return None,
     };
@@ -77,11 +80,12 @@ enum Step {
     Days(u32),
     /// Months (a year is twelve); DTSTART's day of the month is kept.
     Months(u32),
-    /// Weeks starting on `week_start`, on the `days` set (Monday first).
+    /// Weeks on the `taken` days, counted from the week's first day
+    /// (WKST); DTSTART is `offset` days into its week.
     Weeks {
         interval: u32,
-        days: [bool; 7],
-        week_start: Weekday,
+        taken: [bool; 7],
+        offset: u32,
     },
 }
 
@@ -123,7 +127,7 @@ impl Iterator for Dates {
                         None => continue,
                     }
                 }
-                Step::Weeks { interval, days, week_start } => {
+                Step::Weeks { interval, taken, offset } => {
                     let (period, day) = (self.period, self.day);
                     self.day += 1;
                     if self.day == 7 {
@@ -131,9 +135,7 @@ impl Iterator for Dates {
                         self.period = self.period.checked_add(1)?;
                     }
                     // The days of DTSTART's week before it are not taken.
-                    let offset = self.start.weekday().days_since(week_start);
-                    let weekday = (week_start.num_days_from_monday() + day) % 7;
-                    if (period == 0 && day < offset) || !days[weekday as usize] {
+                    if (period == 0 && day < offset) || !taken[day as usize] {
                         continue;
                     }
                     let weeks = u64::from(period) * u64::from(interval);

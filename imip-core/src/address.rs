@@ -121,13 +121,13 @@ impl CalAddress {
     /// mailbox checks, so a value equal to it needs none; one that is not
     /// equal is `false` whether or not it is an address at all.
     pub fn is(&self, value: &str) -> bool {
-        // The form almost every client writes: `mailto:` and the address.
+        // The form almost every client writes: `mailto:` and a plain
+        // address, which is this one or not, with nothing to unwrap.
         if let (Some(scheme), Some(rest)) = (value.get(..7), value.get(7..))
             && scheme.eq_ignore_ascii_case("mailto:")
-            && rest.len() == self.normal.len()
-            && rest.eq_ignore_ascii_case(&self.normal)
+            && rest.bytes().all(|b| b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'?' | b'%'))
         {
-            return true;
+            return rest.eq_ignore_ascii_case(&self.normal);
         }
         let Some(rest) = unwrap_uri(value) else { return false };
         if !rest.is_ascii() || rest.contains('%') {

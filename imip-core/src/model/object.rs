@@ -330,7 +330,11 @@ impl SchedulingObject {
 
     /// Every address listed as ATTENDEE in any instance.
     pub fn attendee_addresses(&self) -> BTreeSet<crate::CalAddress> {
-        self.instances().flat_map(|(_, c)| component::attendees(c)).map(|p| p.address).collect()
+        // Each line's address as `Participant::from_entry` reads it, alone.
+        self.instances()
+            .flat_map(|(_, c)| c.properties(&ICalendarProperty::Attendee))
+            .filter_map(super::participant::entry_address)
+            .collect()
     }
 
     /// Whether `address` is listed as ATTENDEE in any instance: the same

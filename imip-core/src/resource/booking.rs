@@ -67,7 +67,7 @@ impl Booking {
         if object.kind() != ComponentKind::Event {
             return None;
         }
-        let organizer = object.organizer()?.address;
+        let organizer = object.organizer_address()?;
         let expanded = expand(object, expansion);
         let mut booked = PerComponent::new();
         let mut slots: Vec<Slot> = expanded
@@ -75,8 +75,7 @@ impl Booking {
             .iter()
             .filter(|o| {
                 *booked.get(o.component, || {
-                    !component::is_cancelled(o.component)
-                        && component::attendee(o.component, resource).is_some()
+                    !component::is_cancelled(o.component) && component::lists_attendee(o.component, resource)
                 })
             })
             .map(|o| Slot {

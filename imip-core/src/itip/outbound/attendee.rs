@@ -231,8 +231,13 @@ fn reply_component(
     let lines: Vec<ICalendarEntry> = c
         .properties(&ICalendarProperty::Attendee)
         .filter(|e| {
-            Participant::from_entry(e)
-                .is_some_and(|p| &p.address == principal || p.delegated_from.contains(principal))
+            // Our line, or a delegate's line naming us in DELEGATED-FROM.
+            component::entry_is(e, principal)
+                || (e
+                    .params
+                    .iter()
+                    .any(|p| p.name == calcard::icalendar::ICalendarParameterName::DelegatedFrom)
+                    && Participant::from_entry(e).is_some_and(|p| p.delegated_from.contains(principal)))
         })
         .cloned()
         .collect();

@@ -172,14 +172,16 @@ pub fn carried(kind: &str, method: &str, wanted: &[ICalendarProperty]) -> Vec<IC
     let table = component_properties(kind, method);
     let mut set: Vec<ICalendarProperty> = table
         .iter()
-        .filter(|(name, presence)| {
-            matches!(presence, Presence::One | Presence::OneOrMore) && name != "ATTENDEE"
+        .filter(|row| {
+            matches!(row.presence, Presence::One | Presence::OneOrMore)
+                && row.property != Some(ICalendarProperty::Attendee)
         })
-        .filter_map(|(name, _)| <ICalendarProperty as calcard::common::IanaParse>::parse(name.as_bytes()))
+        .filter_map(|row| row.property.clone())
         .collect();
     for property in wanted {
-        let allowed =
-            table.iter().any(|(name, presence)| name == property.as_str() && *presence != Presence::Never);
+        let allowed = table
+            .iter()
+            .any(|row| row.property.as_ref() == Some(property) && row.presence != Presence::Never);
         if allowed && !set.contains(property) {
             set.push(property.clone());
         }
@@ -187,10 +189,17 @@ pub fn carried(kind: &str, method: &str, wanted: &[ICalendarProperty]) -> Vec<IC
     set
 }
 
+/// One row of [`component_properties`]: the property as the tables name
+/// it, as calcard reads that name, and its presence.
+struct PropertyRow {
+    property: Option<ICalendarProperty>,
+    presence: Presence,
+}
+
 /// The rows about the properties of a `kind` component in a `method`
 /// message (paths `KIND/PROPERTY`), in table order; indexed once.
-fn component_properties(kind: &str, method: &str) -> &'static [(String, Presence)] {
-    type Index = BTreeMap<(String, String), Vec<(String, Presence)>>;
+fn component_properties(kind: &str, method: &str) -> &'static [PropertyRow] {
+    type Index = BTreeMap<String, BTreeMap<String, Vec<PropertyRow>>>;
     static INDEX: OnceLock<Index> = OnceLock::new();
     let index = INDEX.get_or_init(|| {
         let mut index = Index::new();
@@ -203,14 +212,17 @@ fn component_properties(kind: &str, method: &str) -> &'static [(String, Presence
             if is_component_name(name) || is_extension(name) {
                 continue;
             }
+            let property = <ICalendarProperty as calcard::common::IanaParse>::parse(name.as_bytes());
             index
-                .entry((rule.component.clone(), rule.method.clone()))
+                .entry(rule.component.clone())
                 .or_default()
-                .push((name.to_string(), rule.presence));
+                .entry(rule.method.clone())
+                .or_default()
+                .push(PropertyRow { property, presence: rule.presence });
         }
         index
     });
-    index.get(&(kind.to_string(), method.to_string())).map_or(&[], Vec::as_slice)
+    index.get(kind).and_then(|methods| methods.get(method)).map_or(&[], Vec::as_slice)
 }
 
 /// Checks an iTIP message against the rows for its component type and

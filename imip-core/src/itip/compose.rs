@@ -35,12 +35,23 @@ impl<'a> Composer<'a> {
 
     /// Adds a copy of one instance, with DTSTAMP set to now, then `edit`.
     pub(crate) fn add(&mut self, id: InstanceId, edit: impl FnOnce(&mut ICalendarComponent)) {
+        self.add_only(id, |_| true, edit);
+    }
+
+    /// [`Composer::add`], copying only the properties `keep` takes (the
+    /// ones `edit` can keep: a reply copies a few of many).
+    pub(crate) fn add_only(
+        &mut self,
+        id: InstanceId,
+        keep: impl Fn(&ICalendarEntry) -> bool,
+        edit: impl FnOnce(&mut ICalendarComponent),
+    ) {
         let Some(component) = self.source.component(id) else {
             return;
         };
         let mut copy = ICalendarComponent {
             component_type: component.component_type.clone(),
-            entries: component.entries.clone(),
+            entries: component.entries.iter().filter(|e| keep(e)).cloned().collect(),
             component_ids: Vec::new(),
         };
         component::set_dtstamp(&mut copy, self.now);

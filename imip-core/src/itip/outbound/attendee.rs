@@ -97,7 +97,7 @@ pub(crate) fn attendee_changes(
     let ctx = &Ctx { now: stamp, ..*ctx };
     let mut composer = Composer::new(&new, Method::Reply, &ctx.config.prodid, ctx.now);
     for id in &answered {
-        composer.add(*id, |c| reply_component(c, ctx.principal, comment, ctx.now));
+        add_reply(&mut composer, &new, *id, ctx.principal, comment, ctx.now);
     }
     for at in &declined_dates {
         if let Some(c) = declined_occurrence(&new, ctx.principal, *at, ctx.now, comment) {
@@ -151,7 +151,7 @@ pub(crate) fn status_reply(
     let stamp = crate::itip::next_stamp(ctx.now, last_reply_stamp(object));
     let mut composer = Composer::new(object, Method::Reply, &ctx.config.prodid, stamp);
     for id in &answered {
-        composer.add(*id, |c| reply_component(c, ctx.principal, None, stamp));
+        add_reply(&mut composer, object, *id, ctx.principal, None, stamp);
     }
     let explanation =
         format!("{} (status asked for by the organizer)", describe(object, ctx.principal, &answered, 0));
@@ -220,6 +220,33 @@ fn decline_all(
 /// libical's restriction check still does; RFC 5546 allows it); one
 /// reported COMPLETED also carries PERCENT-COMPLETE:100 and COMPLETED
 /// (§4.5.5).
+/// Adds the REPLY component for instance `id` of `object`: copies only
+/// what [`reply_component`] keeps of it (the carried properties and the
+/// ATTENDEE lines it may keep), then makes it the reply.
+fn add_reply(
+    composer: &mut Composer<'_>,
+    object: &SchedulingObject,
+    id: InstanceId,
+    principal: &CalAddress,
+    comment: Option<&str>,
+    now: Timestamp,
+) {
+    let kind = object.component(id).map(|c| c.component_type.as_str().to_string()).unwrap_or_default();
+    let carried = crate::presence::carried(&kind, Method::Reply.as_str(), REPLY_DETAILS);
+    let keep = |e: &ICalendarEntry| {
+        carried.contains(&e.name) || (e.name == ICalendarProperty::Attendee && is_reply_line(e, principal))
+    };
+    composer.add_only(id, keep, |c| reply_component(c, principal, comment, now));
+}
+
+/// Whether a REPLY from `principal` carries this ATTENDEE line: its own,
+/// or a delegate's naming it in DELEGATED-FROM.
+fn is_reply_line(e: &ICalendarEntry, principal: &CalAddress) -> bool {
+    component::entry_is(e, principal)
+        || (e.params.iter().any(|p| p.name == calcard::icalendar::ICalendarParameterName::DelegatedFrom)
+            && Participant::from_entry(e).is_some_and(|p| p.delegated_from.contains(principal)))
+}
+
 fn reply_component(
     c: &mut ICalendarComponent,
     principal: &CalAddress,
@@ -228,19 +255,8 @@ fn reply_component(
 ) {
     let completed = c.component_type == ICalendarComponentType::VTodo
         && find_attendee(c, principal).is_some_and(|p| p.partstat == PartStat::Completed);
-    let lines: Vec<ICalendarEntry> = c
-        .properties(&ICalendarProperty::Attendee)
-        .filter(|e| {
-            // Our line, or a delegate's line naming us in DELEGATED-FROM.
-            component::entry_is(e, principal)
-                || (e
-                    .params
-                    .iter()
-                    .any(|p| p.name == calcard::icalendar::ICalendarParameterName::DelegatedFrom)
-                    && Participant::from_entry(e).is_some_and(|p| p.delegated_from.contains(principal)))
-        })
-        .cloned()
-        .collect();
+    let lines: Vec<ICalendarEntry> =
+        c.properties(&ICalendarProperty::Attendee).filter(|e| is_reply_line(e, principal)).cloned().collect();
     keep_carried(c, Method::Reply, REPLY_DETAILS);
     c.entries.extend(lines);
     if completed {

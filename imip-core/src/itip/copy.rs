@@ -31,6 +31,7 @@ pub(crate) fn with_partstat(
     partstat: PartStat,
 ) -> Result<SchedulingObject, Violation> {
     let mut new = old.clone();
+    let mut materialized = false;
     match instance {
         None => new.edit_all(|_, c| {
             if let Some(entry) = component::attendee_entry_mut(c, principal) {
@@ -51,6 +52,7 @@ pub(crate) fn with_partstat(
                 let occurrence = super::inbound::materialize(old, id, &rid)
                     .ok_or_else(|| Violation::NotAddressed(principal.to_string()))?;
                 new.put_component(id, occurrence);
+                materialized = true;
             }
             if let Some(entry) =
                 new.component_mut(id).and_then(|c| component::attendee_entry_mut(c, principal))
@@ -59,7 +61,11 @@ pub(crate) fn with_partstat(
             }
         }
     }
-    new.rekey();
+    // PARTSTAT edits leave RECURRENCE-IDs alone; an instance made from
+    // the master needs the index brought up to date.
+    if materialized {
+        new.rekey();
+    }
     Ok(new)
 }
 

@@ -157,6 +157,7 @@ pub(crate) fn mark_cancelled(
     newer: &[InstanceId],
 ) -> SchedulingObject {
     let mut updated = stored.clone();
+    let mut materialized = false;
     let whole = newer.contains(&InstanceId::Master);
     for id in newer {
         let Some(source) = message.component(*id) else { continue };
@@ -177,7 +178,10 @@ pub(crate) fn mark_cancelled(
         if updated.component(*id).is_none() {
             let Some(rid) = source.property(&ICalendarProperty::RecurrenceId) else { continue };
             match materialize(stored, *id, rid) {
-                Some(occurrence) => updated.put_component(*id, occurrence),
+                Some(occurrence) => {
+                    updated.put_component(*id, occurrence);
+                    materialized = true;
+                }
                 None => {
                     updated.put_component_from(message, *id);
                 }
@@ -193,6 +197,10 @@ pub(crate) fn mark_cancelled(
             });
         }
     }
-    updated.rekey();
+    // Marks leave RECURRENCE-IDs alone; an instance made from the master
+    // needs the index brought up to date.
+    if materialized {
+        updated.rekey();
+    }
     updated
 }

@@ -71,6 +71,7 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     let mut applied = 0;
     let mut skipped = None;
     let mut follow_ups: Vec<CalAddress> = Vec::new();
+    let mut materialized = false;
     for (id, component) in message.instances() {
         let Some(line) = component
             .properties(&ICalendarProperty::Attendee)
@@ -91,6 +92,7 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
                 continue;
             };
             updated.put_component(id, occurrence);
+            materialized = true;
         }
         let target = updated.component_mut(id).expect("present or materialized");
         if received.sequence < component::sequence(target) {
@@ -152,7 +154,11 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     if applied == 0 {
         return Outcome::unchanged(skipped.unwrap_or(Unchanged::UnknownObject));
     }
-    updated.rekey();
+    // Answers change only ATTENDEE lines; an instance made from the
+    // master needs the index brought up to date.
+    if materialized {
+        updated.rekey();
+    }
     let comment = crate::itip::compose::comment_suffix(message.main_component());
     let text = format!("{} has answered {}.{comment}", replier.address, describe(message, &replier.address));
     let mut outcome = Outcome::new(Disposition::Applied(Applied::ReplyRecorded)).with(Effect::Notify(

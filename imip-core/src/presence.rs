@@ -84,13 +84,13 @@ impl Presence {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rule {
     /// `VEVENT`, `VTODO`, `VJOURNAL`, `VFREEBUSY`, or `COMMON`.
-    pub component: String,
+    pub component: &'static str,
     /// The METHOD, or `ANY`.
-    pub method: String,
+    pub method: &'static str,
     /// The RFC 5546 section of the table.
-    pub section: String,
+    pub section: &'static str,
     /// The path: `METHOD`, `VEVENT`, `VEVENT/ATTENDEE`, `VTIMEZONE/STANDARD/DTSTART`, …
-    pub path: String,
+    pub path: &'static str,
     /// How often it may occur.
     pub presence: Presence,
 }
@@ -135,13 +135,7 @@ pub fn rules() -> &'static [Rule] {
                 let mut fields = line.split('\t');
                 let (component, method, section, path, presence) =
                     (fields.next()?, fields.next()?, fields.next()?, fields.next()?, fields.next()?);
-                Some(Rule {
-                    component: component.to_string(),
-                    method: method.to_string(),
-                    section: section.to_string(),
-                    path: path.to_string(),
-                    presence: Presence::parse(presence)?,
-                })
+                Some(Rule { component, method, section, path, presence: Presence::parse(presence)? })
             })
             .collect()
     })
@@ -199,14 +193,12 @@ struct PropertyRow {
 /// The rows about the properties of a `kind` component in a `method`
 /// message (paths `KIND/PROPERTY`), in table order; indexed once.
 fn component_properties(kind: &str, method: &str) -> &'static [PropertyRow] {
-    type Index = BTreeMap<String, BTreeMap<String, Vec<PropertyRow>>>;
+    type Index = BTreeMap<&'static str, BTreeMap<&'static str, Vec<PropertyRow>>>;
     static INDEX: OnceLock<Index> = OnceLock::new();
     let index = INDEX.get_or_init(|| {
         let mut index = Index::new();
         for rule in rules() {
-            let Some(name) =
-                rule.path.strip_prefix(rule.component.as_str()).and_then(|p| p.strip_prefix('/'))
-            else {
+            let Some(name) = rule.path.strip_prefix(rule.component).and_then(|p| p.strip_prefix('/')) else {
                 continue;
             };
             if is_component_name(name) || is_extension(name) {
@@ -214,9 +206,9 @@ fn component_properties(kind: &str, method: &str) -> &'static [PropertyRow] {
             }
             let property = <ICalendarProperty as calcard::common::IanaParse>::parse(name.as_bytes());
             index
-                .entry(rule.component.clone())
+                .entry(rule.component)
                 .or_default()
-                .entry(rule.method.clone())
+                .entry(rule.method)
                 .or_default()
                 .push(PropertyRow { property, presence: rule.presence });
         }
@@ -258,16 +250,16 @@ pub fn check(calendar: &ICalendar) -> Vec<PresenceProblem> {
         let found_counts = if method == "REPLY" && rule.path.ends_with("/ATTENDEE") {
             delegator_reply_counts(calendar, root, &kind)
         } else {
-            counts(calendar, root, &rule.path)
+            counts(calendar, root, rule.path)
         };
         for found in found_counts {
             if !rule.presence.allows(found) {
                 problems.push(PresenceProblem {
                     method: method.clone(),
-                    path: rule.path.clone(),
+                    path: rule.path.to_string(),
                     found,
                     presence: rule.presence,
-                    section: rule.section.clone(),
+                    section: rule.section.to_string(),
                 });
             }
         }

@@ -282,6 +282,12 @@ impl SqliteStore {
         connection.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true).map_err(db)?;
         connection.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES).map_err(db)?;
         connection.pragma_update(None, "journal_size_limit", WAL_LIMIT_BYTES).map_err(db)?;
+        // Up to date (every open but the first after an upgrade): no
+        // write lock taken to find that out.
+        let current: usize = connection.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(db)?;
+        if current == MIGRATIONS.len() {
+            return Ok(SqliteStore { connection, synchronous });
+        }
         let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
         let applied: usize = tx.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(db)?;
         if applied > MIGRATIONS.len() {

@@ -17,7 +17,8 @@ use crate::model::component::{self, attendee as find_attendee};
 use crate::model::{InstanceId, Method, PartStat, Participant, SchedulingObject};
 use crate::{CalAddress, ItipMessage, Timestamp, Violation};
 use calcard::icalendar::{
-    ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarProperty, ICalendarValue,
+    ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarParameterName, ICalendarProperty,
+    ICalendarValue,
 };
 
 /// Where an attendee's new copy comes from, which says what may differ
@@ -212,14 +213,6 @@ fn decline_all(
     )]
 }
 
-/// Reduces a component to a REPLY (RFC 5546 §3.2.3, §3.4.3): what the
-/// REPLY table requires, the instance's identity, version, times and
-/// title ([`REPLY_DETAILS`]), only our ATTENDEE (and the delegates we
-/// name, §4.2.5), and a COMMENT. A to-do's REPLY carries
-/// REQUEST-STATUS:2.0 (RFC 2446's VTODO REPLY table required one, and
-/// libical's restriction check still does; RFC 5546 allows it); one
-/// reported COMPLETED also carries PERCENT-COMPLETE:100 and COMPLETED
-/// (§4.5.5).
 /// Adds the REPLY component for instance `id` of `object`: copies only
 /// what [`reply_component`] keeps of it (the carried properties and the
 /// ATTENDEE lines it may keep), then makes it the reply.
@@ -243,10 +236,18 @@ fn add_reply(
 /// or a delegate's naming it in DELEGATED-FROM.
 fn is_reply_line(e: &ICalendarEntry, principal: &CalAddress) -> bool {
     component::entry_is(e, principal)
-        || (e.params.iter().any(|p| p.name == calcard::icalendar::ICalendarParameterName::DelegatedFrom)
+        || (e.params.iter().any(|p| p.name == ICalendarParameterName::DelegatedFrom)
             && Participant::from_entry(e).is_some_and(|p| p.delegated_from.contains(principal)))
 }
 
+/// Reduces a component to a REPLY (RFC 5546 §3.2.3, §3.4.3): what the
+/// REPLY table requires, the instance's identity, version, times and
+/// title ([`REPLY_DETAILS`]), only our ATTENDEE (and the delegates we
+/// name, §4.2.5), and a COMMENT. A to-do's REPLY carries
+/// REQUEST-STATUS:2.0 (RFC 2446's VTODO REPLY table required one, and
+/// libical's restriction check still does; RFC 5546 allows it); one
+/// reported COMPLETED also carries PERCENT-COMPLETE:100 and COMPLETED
+/// (§4.5.5).
 fn reply_component(
     c: &mut ICalendarComponent,
     principal: &CalAddress,

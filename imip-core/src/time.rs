@@ -72,7 +72,7 @@ impl Timestamp {
             put(13, 2, second_of_day % 60);
             text[8] = b'T';
             text[15] = b'Z';
-            return text.iter().map(|&b| char::from(b)).collect();
+            return String::from_utf8(text.to_vec()).expect("ASCII digits, T and Z");
         }
         let at = self.to_chrono();
         format!(

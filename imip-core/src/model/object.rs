@@ -296,8 +296,14 @@ impl SchedulingObject {
     /// `address`: `None` when there is none, as `organizer()` gives.
     pub(crate) fn organizer_matches(&self, address: &crate::CalAddress) -> Option<bool> {
         self.instances().find_map(|(_, c)| {
-            c.property(&ICalendarProperty::Organizer)
-                .and_then(|entry| super::participant::entry_matches(entry, address))
+            c.property(&ICalendarProperty::Organizer).and_then(|entry| {
+                // The usual answer first: the same plain address.
+                if super::participant::entry_is(entry, address) {
+                    Some(true)
+                } else {
+                    super::participant::entry_matches(entry, address)
+                }
+            })
         })
     }
 

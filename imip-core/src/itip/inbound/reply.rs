@@ -9,10 +9,10 @@ use crate::itip::Ctx;
 use crate::itip::authority::speaking_attendee;
 use crate::itip::ordering::{Freshness, compare};
 use crate::itip::outbound::request_to;
-use crate::model::component::entry_partstat;
 use crate::model::component::{
     self, REPLY_COMPLETED, REPLY_DTSTAMP, REPLY_PERCENT_COMPLETE, REPLY_SEQUENCE, attendee, attendees,
 };
+use crate::model::component::{entry_is, entry_partstat};
 use crate::model::{InstanceId, PartStat, Participant, SchedulingObject, StampedSequence};
 use crate::outcome::{
     Applied, Disposition, Effect, NoticeKind, Outcome, PendingKind, PendingRequest, Unchanged,
@@ -73,9 +73,8 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     let mut follow_ups: Vec<CalAddress> = Vec::new();
     let mut materialized = false;
     for (id, component) in message.instances() {
-        let Some(line) = component
-            .properties(&ICalendarProperty::Attendee)
-            .find(|e| crate::model::component::entry_is(e, &replier.address))
+        let Some(line) =
+            component.properties(&ICalendarProperty::Attendee).find(|e| entry_is(e, &replier.address))
         else {
             continue;
         };
@@ -99,15 +98,18 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
             skipped.get_or_insert(Unchanged::OutdatedResponse);
             continue;
         }
-        if let Some(previous) = last_reply(target, &replier.address) {
+        // The replier's line on the copy, found once.
+        let listed = target
+            .entries
+            .iter()
+            .position(|e| e.name == ICalendarProperty::Attendee && entry_is(e, &replier.address));
+        let answer = entry_partstat(line);
+        if let Some(previous) = listed.and_then(|at| last_reply(&target.entries[at])) {
             match compare(previous, received) {
                 Freshness::Newer => {}
                 // The same SEQUENCE and DTSTAMP with another answer is a
                 // new answer (Google sends these), not a redelivery.
-                Freshness::Same
-                    if component::attendee_partstat(target, &replier.address)
-                        == Some(entry_partstat(line)) =>
-                {
+                Freshness::Same if listed.map(|at| entry_partstat(&target.entries[at])) == Some(answer) => {
                     skipped.get_or_insert(Unchanged::Duplicate);
                     continue;
                 }
@@ -118,13 +120,12 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
                 }
             }
         }
-        if !component::lists_attendee(target, &replier.address) {
+        let at = listed.unwrap_or_else(|| {
             target.entries.push(clean_line(line));
-        }
+            target.entries.len() - 1
+        });
         let status = request_status_codes(component);
-        // The line names the replier, so it reads as a participant.
-        let answer = entry_partstat(line);
-        let entry = component::attendee_entry_mut(target, &replier.address).expect("just ensured");
+        let entry = &mut target.entries[at];
         component::set_partstat(entry, answer);
         component::set_schedule_status(entry, &status);
         component::set_text_param(entry, REPLY_SEQUENCE, received.sequence.to_string());
@@ -195,10 +196,9 @@ fn is_known_delegate(stored: &SchedulingObject, replier: &Participant) -> bool {
         .any(|p| p.delegated_to.contains(&replier.address) || replier.delegated_from.contains(&p.address))
 }
 
-fn last_reply(target: &ICalendarComponent, address: &CalAddress) -> Option<StampedSequence> {
-    let entry = target
-        .properties(&ICalendarProperty::Attendee)
-        .find(|e| crate::model::component::entry_is(e, address))?;
+/// The SEQUENCE and DTSTAMP of the last reply recorded on an attendee's
+/// line of the organizer's copy.
+fn last_reply(entry: &ICalendarEntry) -> Option<StampedSequence> {
     let sequence = component::text_param(entry, REPLY_SEQUENCE)?.parse().ok()?;
     let dtstamp = component::text_param(entry, REPLY_DTSTAMP).and_then(Timestamp::parse_utc);
     Some(StampedSequence { sequence, dtstamp })
@@ -207,6 +207,9 @@ fn last_reply(target: &ICalendarComponent, address: &CalAddress) -> Option<Stamp
 /// RFC 6638 §4.2: SCHEDULE-STATUS takes the reply's REQUEST-STATUS codes,
 /// 2.0 when there are none.
 fn request_status_codes(component: &ICalendarComponent) -> String {
+    if component.property(&ICalendarProperty::RequestStatus).is_none() {
+        return "2.0".to_string();
+    }
     let codes: Vec<String> = component
         .properties(&ICalendarProperty::RequestStatus)
         .filter_map(|e| e.values.first().and_then(|v| v.as_text()).map(|c| c.trim().to_string()))
@@ -217,6 +220,9 @@ fn request_status_codes(component: &ICalendarComponent) -> String {
 
 fn copy_delegation(entry: &mut ICalendarEntry, line: &ICalendarEntry) {
     for name in [ICalendarParameterName::DelegatedTo, ICalendarParameterName::DelegatedFrom] {
+        if !line.params.iter().any(|p| p.name == name) {
+            continue;
+        }
         let values: Vec<_> = line.params.iter().filter(|p| p.name == name).cloned().collect();
         if !values.is_empty() {
             entry.params.retain(|p| p.name != name);
@@ -281,22 +287,24 @@ fn record_progress(entry: &mut ICalendarEntry, reply: &ICalendarComponent) {
     }
 }
 
+/// The answers a REPLY gives, per instance: "ACCEPTED", "DECLINED for
+/// 20250310T090000Z", with a to-do's progress.
 fn describe(message: &SchedulingObject, replier: &CalAddress) -> String {
-    let answers: Vec<String> = message
-        .instances()
-        .filter_map(|(id, c)| {
-            let partstat = attendee(c, replier)?.partstat;
-            let percent = c
-                .property(&ICalendarProperty::PercentComplete)
-                .and_then(|p| p.values.first())
-                .and_then(|v| v.as_integer())
-                .map(|p| format!(" ({p}% complete)"))
-                .unwrap_or_default();
-            Some(match id {
-                InstanceId::Master => format!("{partstat}{percent}"),
-                other => format!("{partstat}{percent} for {other}"),
-            })
-        })
-        .collect();
-    answers.join(", ")
+    use std::fmt::Write;
+    let mut text = String::new();
+    for (id, c) in message.instances() {
+        let Some(partstat) = component::attendee_partstat(c, replier) else { continue };
+        if !text.is_empty() {
+            text.push_str(", ");
+        }
+        let _ = write!(text, "{partstat}");
+        let percent = c.property(&ICalendarProperty::PercentComplete).and_then(|p| p.values.first());
+        if let Some(percent) = percent.and_then(|v| v.as_integer()) {
+            let _ = write!(text, " ({percent}% complete)");
+        }
+        if id != InstanceId::Master {
+            let _ = write!(text, " for {id}");
+        }
+    }
+    text
 }

@@ -151,9 +151,12 @@ pub(crate) fn expand_components<'a>(
                 }
                 // The keys taken so far, sorted: a rule's come in order, so
                 // each is found at the end.
-                let mut keys: Vec<Timestamp> = Vec::new();
                 let excluded = Exclusions::of(component, zones);
                 let rdate_list = rdates(component, zones, &span);
+                let rule = rule_keys(component, zones, &span, options);
+                let expected = 1 + rdate_list.len() + rule.as_ref().map_or(0, |(keys, _)| keys.len());
+                let mut keys: Vec<Timestamp> = Vec::with_capacity(expected);
+                occurrences.reserve(expected);
                 let period_ends: std::collections::BTreeMap<Timestamp, Timestamp> =
                     rdate_list.iter().filter_map(|(key, end)| Some((*key, (*end)?))).collect();
                 // Each instance's own start and end: its RDATE period's, or
@@ -198,7 +201,7 @@ pub(crate) fn expand_components<'a>(
                 for (key, end) in rdate_list.iter().copied() {
                     add(key, end, &mut occurrences);
                 }
-                if let Some((rule, rule_complete)) = rule_keys(component, zones, &span, options) {
+                if let Some((rule, rule_complete)) = rule {
                     complete &= rule_complete;
                     for key in rule {
                         add(key, None, &mut occurrences);
@@ -532,7 +535,9 @@ fn rule_keys(
         Some(starts) => Box::new(starts.map(key_of)),
         None => Box::new(crate_rule_keys(rule, span, local_start)?),
     };
-    let mut keys = Vec::new();
+    // A counted rule says how many it gives (bounded: COUNT is input).
+    let mut keys =
+        Vec::with_capacity(rule.count.map_or(0, |n| (n as usize).min(options.max_scan).min(1_024)));
     let mut complete = true;
     for (scanned, key) in starts.enumerate() {
         if scanned >= options.max_scan {

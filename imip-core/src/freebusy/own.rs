@@ -39,34 +39,34 @@ pub fn own_periods(
         .and_then(crate::Timestamp::parse_utc);
     let uid: std::sync::Arc<str> = object.uid().into();
     let mut read = PerComponent::new();
-    let mut periods: Vec<BusyPeriod> = expand(object, expansion)
-        .occurrences
-        .into_iter()
-        .filter(|occurrence| booked_until.is_none_or(|until| occurrence.start <= until))
-        .filter_map(|occurrence| {
-            let component = occurrence.component;
-            let (fbtype, summary) = read.get(component, || {
-                let summary = component
-                    .property(&ICalendarProperty::Summary)
-                    .and_then(|e| e.values.first())
-                    .and_then(ICalendarValue::as_text)
-                    .map(std::sync::Arc::<str>::from);
-                (occupancy(principal, organizer.as_ref(), component), summary)
-            });
-            let fbtype = (*fbtype)?;
-            let summary = summary.clone();
-            Some(BusyPeriod {
-                start: occurrence.start,
-                end: occurrence.end,
-                fbtype,
-                uid: uid.clone(),
-                recurrence_id: occurrence.recurrence_id,
-                summary,
-                organizer: organizer.clone(),
-                expires: None,
-            })
-        })
-        .collect();
+    let occurrences = expand(object, expansion).occurrences;
+    // At most one period per occurrence: room for them all at once.
+    let mut periods: Vec<BusyPeriod> = Vec::with_capacity(occurrences.len());
+    for occurrence in occurrences {
+        if booked_until.is_some_and(|until| occurrence.start > until) {
+            continue;
+        }
+        let component = occurrence.component;
+        let (fbtype, summary) = read.get(component, || {
+            let summary = component
+                .property(&ICalendarProperty::Summary)
+                .and_then(|e| e.values.first())
+                .and_then(ICalendarValue::as_text)
+                .map(std::sync::Arc::<str>::from);
+            (occupancy(principal, organizer.as_ref(), component), summary)
+        });
+        let Some(fbtype) = *fbtype else { continue };
+        periods.push(BusyPeriod {
+            start: occurrence.start,
+            end: occurrence.end,
+            fbtype,
+            uid: uid.clone(),
+            recurrence_id: occurrence.recurrence_id,
+            summary: summary.clone(),
+            organizer: organizer.clone(),
+            expires: None,
+        });
+    }
     // Occurrences come sorted by start: sorting is rarely needed.
     if !periods.is_sorted() {
         periods.sort();
@@ -85,7 +85,7 @@ pub(crate) fn occupancy(
         return None;
     }
     let tentative_status = matches!(component::status(event), Some(ICalendarStatus::Tentative));
-    let answer = match component::attendee(event, principal).map(|p| p.partstat) {
+    let answer = match component::attendee_partstat(event, principal) {
         Some(answer) => answer,
         None if organizer == Some(principal) => PartStat::Accepted,
         None => PartStat::NeedsAction,

@@ -1,6 +1,7 @@
 //! The store's own checks beside the engine's: files an administrator
 //! or a crash could have left wrong.
 
+use crate::journal::{Change, JOURNAL, PUBLISHING};
 use crate::{FsStore, entries, names, read_optional};
 use imip_core::admin::Problem;
 use imip_core::{CalAddress, StoreError};
@@ -28,7 +29,7 @@ impl FsStore {
             if names::encode(address.as_str()) != name {
                 damaged(&dir, "directory name does not match its address");
             }
-            if dir.join("journal").exists() {
+            if [JOURNAL, PUBLISHING].iter().any(|n| dir.join(n).exists()) {
                 // Taking the lock finishes the interrupted commit.
                 drop(self.lock(&address)?);
             }
@@ -121,7 +122,13 @@ impl FsStore {
                         counters,
                         has_object: true,
                     };
-                    self.disk().write_atomic(&record_dir.join("state"), &state.render(&uid))?;
+                    // Through the journal, as every change to a principal's files.
+                    let change = Change::Write(rel.join("state"), state.render(&uid));
+                    self.disk().commit(
+                        &self.root,
+                        &self.root.join(Self::principal_rel(&address)),
+                        vec![change],
+                    )?;
                     rebuilt.push(format!("{address}/{uid}"));
                 }
             }

@@ -1,32 +1,71 @@
-//! All-or-nothing commits over many files: a redo journal.
+//! All-or-nothing commits over many files: a redo journal, made durable
+//! with one `syncfs` per commit on Linux.
 //!
-//! A commit first writes every change it will make (whole new file
-//! contents, bytes added at the end of a file, or deletions) into one
-//! journal file, made durable and then
-//! renamed into place: the rename is the commit point. The changes are
-//! then applied, each file by write-to-temporary-and-rename, made durable
-//! together (one `syncfs` on Linux), and the journal is removed; its
-//! removal becomes durable with the next durable write, and until then a
-//! crash only applies the same changes again. After a crash, whoever next
-//! takes the principal's lock finds the journal and applies it again
-//! (every step is idempotent). So the store holds either the state before (no journal)
-//! or the state after (journal present, or applied), never a mix.
+//! A commit first writes each outgoing mail whole under a staging name
+//! (`outbox/.staged-<id>.mail`, which no listing sees), then one journal
+//! holding every change it will make: whole new file contents, bytes
+//! added at the end of a file, removals, and the mail to publish. The
+//! journal is renamed into place as `journal`, and one `syncfs` makes it
+//! and the staged mail durable together: the commit point. The changes
+//! are then applied without waiting for the disk (files are written in
+//! place: a crash in the middle is repaired from the journal), the
+//! journal is renamed `publishing`, the staged mail is renamed into the
+//! outbox, and the journal is renamed `applied`.
 //!
-//! Journal format: `imip-journal 1\n`, then per change
+//! `applied` stays until the principal's next commit, whose `syncfs`
+//! makes the files it describes durable before a new `applied` replaces
+//! it; so no second sync is needed. A crash of the machine before then
+//! is repaired from it: the store remembers the boot it last saw
+//! (`imip-store-fs.boot`, from `/proc/sys/kernel/random/boot_id`), and
+//! the first process to open it after a restart replays every
+//! principal's journals, oldest first ([`Disk::recover_after_reboot`]),
+//! then syncs. Within one boot what the kernel holds is as good as
+//! written, so a killed process leaves only what [`Disk::recover`]
+//! finishes under the next lock: a `journal` or `publishing`.
+//!
+//! Replaying later is safe because nothing but a commit writes the files
+//! a commit writes (preference edits and repairs are commits too): the
+//! same bytes again. Mail is the exception, since it leaves the outbox
+//! when sent: replaying `applied` or `publishing` publishes only staged
+//! mail still there, so mail sent long ago is never sent again. Only a
+//! `journal` (a commit whose mail was never published) writes mail that
+//! is neither staged nor in the outbox from the journal: the crash came
+//! before the staged copy reached the disk. A journal cut short or
+//! garbled by a crash fails its checksum: it was never committed, and is
+//! dropped whole.
+//!
+//! Where the boot is unknown, or files are synced one by one (not
+//! Linux), a commit makes its changes durable before removing its
+//! journal (a second sync) and leaves no `applied`.
+//!
+//! Journal format: `imip-journal 2\n`, then per change
 //! `write <path-len> <data-len>\n<path><data>\n`,
+//! `publish <staged-len> <path-len> <data-len>\n<staged><path><data>\n`,
 //! `append <path-len> <offset> <data-len>\n<path><data>\n` (the data goes
 //! at `offset`, the file's length before the commit, so applying it twice
-//! gives the same file) or `delete <path-len>\n<path>\n`, then `end\n`. Paths are relative to the
-//! store root and were built from encoded names only.
+//! gives the same file) or `delete <path-len>\n<path>\n`, then
+//! `end <sha256>\n`, the SHA-256 in hex of every byte before it. Paths
+//! are relative to the store root and were built from encoded names only.
+//! Version 1 journals (no `publish`, `end\n` alone) are still replayed.
 
 use imip_core::StoreError;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
 use std::fs::{self, File};
 use std::io::{ErrorKind, Write};
 use std::path::{Component, Path, PathBuf};
 
-const MAGIC: &[u8] = b"imip-journal 1\n";
+const MAGIC_V1: &[u8] = b"imip-journal 1\n";
+const MAGIC: &[u8] = b"imip-journal 2\n";
 
-/// One file change.
+/// The journal of a commit in flight.
+pub(crate) const JOURNAL: &str = "journal";
+/// A journal applied, its mail being published.
+pub(crate) const PUBLISHING: &str = "publishing";
+/// The last commit's journal, kept until its changes are durable.
+pub(crate) const APPLIED: &str = "applied";
+
+/// One file change a commit asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Change {
     /// Replace (or create) a file with these bytes.
@@ -38,66 +77,151 @@ pub(crate) enum Change {
     Append(PathBuf, u64, Vec<u8>),
 }
 
-/// Serialises changes into a journal.
-pub(crate) fn encode(changes: &[Change]) -> Vec<u8> {
+/// One step of a journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Step {
+    /// Replace (or create) a file with these bytes.
+    Write(PathBuf, Vec<u8>),
+    /// Rename staged mail into the outbox; its bytes, to check the
+    /// staged copy against.
+    Publish { staged: PathBuf, path: PathBuf, data: Vec<u8> },
+    /// As [`Change::Append`].
+    Append(PathBuf, u64, Vec<u8>),
+    /// Remove a file if present.
+    Delete(PathBuf),
+}
+
+/// Why a journal cannot be replayed.
+#[derive(Debug, PartialEq, Eq)]
+enum Unreadable {
+    /// Cut short or garbled where a crash can leave it: never committed.
+    Torn,
+    /// Whole, but not something imip writes (a path that escapes, an
+    /// unknown step): corrupt.
+    Invalid,
+}
+
+/// The staging name of outgoing mail: a dot-name beside it.
+fn staged_name(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    path.with_file_name(format!(".staged-{name}"))
+}
+
+/// Whether a change is outgoing mail (published after the commit point).
+fn is_mail(path: &Path) -> bool {
+    path.starts_with("outbox")
+}
+
+/// Serialises steps into a journal, with its checksum.
+fn encode(steps: &[Step]) -> Vec<u8> {
     let mut out = MAGIC.to_vec();
-    for change in changes {
-        match change {
-            Change::Write(path, data) => {
-                let path = path.to_string_lossy();
-                out.extend_from_slice(format!("write {} {}\n", path.len(), data.len()).as_bytes());
-                out.extend_from_slice(path.as_bytes());
-                out.extend_from_slice(data);
-            }
-            Change::Delete(path) => {
-                let path = path.to_string_lossy();
-                out.extend_from_slice(format!("delete {}\n", path.len()).as_bytes());
-                out.extend_from_slice(path.as_bytes());
-            }
-            Change::Append(path, offset, data) => {
-                let path = path.to_string_lossy();
-                out.extend_from_slice(format!("append {} {offset} {}\n", path.len(), data.len()).as_bytes());
-                out.extend_from_slice(path.as_bytes());
-                out.extend_from_slice(data);
-            }
+    let put = |out: &mut Vec<u8>, header: String, parts: &[&[u8]]| {
+        out.extend_from_slice(header.as_bytes());
+        for part in parts {
+            out.extend_from_slice(part);
         }
         out.push(b'\n');
+    };
+    for step in steps {
+        match step {
+            Step::Write(path, data) => {
+                let path = path.to_string_lossy();
+                put(&mut out, format!("write {} {}\n", path.len(), data.len()), &[path.as_bytes(), data]);
+            }
+            Step::Publish { staged, path, data } => {
+                let (staged, path) = (staged.to_string_lossy(), path.to_string_lossy());
+                let header = format!("publish {} {} {}\n", staged.len(), path.len(), data.len());
+                put(&mut out, header, &[staged.as_bytes(), path.as_bytes(), data]);
+            }
+            Step::Delete(path) => {
+                let path = path.to_string_lossy();
+                put(&mut out, format!("delete {}\n", path.len()), &[path.as_bytes()]);
+            }
+            Step::Append(path, offset, data) => {
+                let path = path.to_string_lossy();
+                let header = format!("append {} {offset} {}\n", path.len(), data.len());
+                put(&mut out, header, &[path.as_bytes(), data]);
+            }
+        }
     }
-    out.extend_from_slice(b"end\n");
+    let digest = hex(&Sha256::digest(&out));
+    out.extend_from_slice(format!("end {digest}\n").as_bytes());
     out
 }
 
-/// Parses a journal; `None` if it is malformed or a path escapes.
-pub(crate) fn decode(bytes: &[u8]) -> Option<Vec<Change>> {
-    let mut rest = bytes.strip_prefix(MAGIC)?;
-    let mut changes = Vec::new();
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Parses a journal: version 2 checked against its checksum first,
+/// version 1 as it was written.
+fn decode(bytes: &[u8]) -> Result<Vec<Step>, Unreadable> {
+    if let Some(body) = bytes.strip_prefix(MAGIC_V1) {
+        return decode_steps(body, 1).ok_or(Unreadable::Invalid);
+    }
+    if !bytes.starts_with(MAGIC) {
+        // A version line cut short is a torn journal; another is not ours.
+        return Err(if MAGIC.starts_with(bytes) { Unreadable::Torn } else { Unreadable::Invalid });
+    }
+    // `end <64 hex digits>\n` closes it.
+    const END: usize = 4 + 64 + 1;
+    let Some(cut) = bytes.len().checked_sub(END).filter(|&cut| cut >= MAGIC.len()) else {
+        return Err(Unreadable::Torn);
+    };
+    let (body, end) = bytes.split_at(cut);
+    let expected = format!("end {}\n", hex(&Sha256::digest(body)));
+    if end != expected.as_bytes() {
+        return Err(Unreadable::Torn);
+    }
+    let mut closed = body[MAGIC.len()..].to_vec();
+    closed.extend_from_slice(b"end\n");
+    decode_steps(&closed, 2).ok_or(Unreadable::Invalid)
+}
+
+/// The steps of a journal body, up to `end\n`; `None` if malformed or a
+/// path escapes.
+fn decode_steps(mut rest: &[u8], version: u8) -> Option<Vec<Step>> {
+    let mut steps = Vec::new();
     loop {
         if rest == b"end\n" {
-            return Some(changes);
+            return Some(steps);
         }
         let newline = rest.iter().position(|&b| b == b'\n')?;
         let header = std::str::from_utf8(&rest[..newline]).ok()?;
         rest = &rest[newline + 1..];
         let mut words = header.split(' ');
         let kind = words.next()?;
-        let path_len: usize = words.next()?.parse().ok()?;
-        let path = PathBuf::from(std::str::from_utf8(rest.get(..path_len)?).ok()?);
-        if !is_relative_inside(&path) {
-            return None;
-        }
-        rest = &rest[path_len..];
+        let path = |rest: &mut &[u8], len: usize| -> Option<PathBuf> {
+            let path = PathBuf::from(std::str::from_utf8(rest.get(..len)?).ok()?);
+            *rest = &rest[len..];
+            is_relative_inside(&path).then_some(path)
+        };
+        let data = |rest: &mut &[u8], len: usize| -> Option<Vec<u8>> {
+            let data = rest.get(..len)?.to_vec();
+            *rest = &rest[len..];
+            Some(data)
+        };
+        let mut number = || -> Option<usize> { words.next()?.parse().ok() };
         match kind {
             "write" => {
-                let data_len: usize = words.next()?.parse().ok()?;
-                changes.push(Change::Write(path, rest.get(..data_len)?.to_vec()));
-                rest = &rest[data_len..];
+                let (path_len, data_len) = (number()?, number()?);
+                let path = path(&mut rest, path_len)?;
+                steps.push(Step::Write(path, data(&mut rest, data_len)?));
             }
-            "delete" => changes.push(Change::Delete(path)),
+            "publish" if version >= 2 => {
+                let (staged_len, path_len, data_len) = (number()?, number()?, number()?);
+                let staged = path(&mut rest, staged_len)?;
+                let path = path(&mut rest, path_len)?;
+                steps.push(Step::Publish { staged, path, data: data(&mut rest, data_len)? });
+            }
+            "delete" => {
+                let path_len = number()?;
+                steps.push(Step::Delete(path(&mut rest, path_len)?));
+            }
             "append" => {
-                let offset: u64 = words.next()?.parse().ok()?;
-                let data_len: usize = words.next()?.parse().ok()?;
-                changes.push(Change::Append(path, offset, rest.get(..data_len)?.to_vec()));
-                rest = &rest[data_len..];
+                let (path_len, offset, data_len) = (number()?, number()? as u64, number()?);
+                let path = path(&mut rest, path_len)?;
+                steps.push(Step::Append(path, offset, data(&mut rest, data_len)?));
             }
             _ => return None,
         }
@@ -146,25 +270,55 @@ pub(crate) fn process_id() -> u32 {
     *ID.get_or_init(std::process::id)
 }
 
+/// This boot of the machine (`/proc/sys/kernel/random/boot_id`), read
+/// once; `None` where there is no such file.
+pub(crate) fn boot_id() -> Option<&'static str> {
+    static ID: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    ID.get_or_init(|| {
+        if !WHOLE_FS_SYNC {
+            return None;
+        }
+        let id = fs::read_to_string("/proc/sys/kernel/random/boot_id").ok()?;
+        let id = id.trim();
+        (!id.is_empty()).then(|| id.to_string())
+    })
+    .as_deref()
+}
+
 /// Whether a path is relative and has only normal components.
 fn is_relative_inside(path: &Path) -> bool {
     path.components().all(|c| matches!(c, Component::Normal(_))) && path.components().next().is_some()
 }
 
 /// On Linux one `syncfs(2)` makes every write before it durable at once
-/// (files, renames and removals alike): a commit syncs twice (its
-/// journal, then its changes) instead of once per file and directory.
-/// Elsewhere each file and directory is synced on its own.
+/// (files, renames and removals alike). Elsewhere each file and
+/// directory is synced on its own.
 const WHOLE_FS_SYNC: bool = cfg!(target_os = "linux");
+
+/// What applying steps wrote: to make durable where files are synced
+/// one by one.
+#[derive(Default)]
+struct Touched {
+    files: Vec<PathBuf>,
+    dirs: BTreeSet<PathBuf>,
+}
 
 /// File writing with optional durability.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Disk {
     /// Make writes durable (off only for bulk loads and tests).
     pub(crate) sync: bool,
+    /// Leave each commit's journal as `applied`, made durable by the
+    /// next commit's sync (Linux, with syncing on and the boot known).
+    pub(crate) deferred: bool,
 }
 
 impl Disk {
+    /// Durable writes, deferred where the platform allows.
+    pub(crate) fn new(sync: bool) -> Disk {
+        Disk { sync, deferred: sync && boot_id().is_some() }
+    }
+
     /// Writes `data` to `path` atomically: a temporary file in the same
     /// directory, synced, then renamed over the target; durable on return.
     pub(crate) fn write_atomic(&self, path: &Path, data: &[u8]) -> Result<(), StoreError> {
@@ -214,12 +368,7 @@ impl Disk {
         static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let serial = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let temporary = dir.join(format!(".tmp-{}-{serial}-{name}", process_id()));
-        let mut file = in_new_dirs(&temporary, |path| File::create(path))?;
-        file.write_all(data).map_err(StoreError::unavailable)?;
-        if sync && !WHOLE_FS_SYNC {
-            file.sync_all().map_err(StoreError::unavailable)?;
-        }
-        drop(file);
+        write_new(&temporary, data, sync && !WHOLE_FS_SYNC)?;
         fs::rename(&temporary, path).map_err(StoreError::unavailable)
     }
 
@@ -240,62 +389,84 @@ impl Disk {
         Ok(())
     }
 
-    /// Commits `changes` under `root` through the journal at `journal`.
-    pub(crate) fn commit(&self, root: &Path, journal: &Path, changes: &[Change]) -> Result<(), StoreError> {
-        self.write_atomic(journal, &encode(changes))?;
-        self.apply(root, changes)?;
-        self.delete_lazily(journal)
+    /// Commits `changes` under `root` through the journals of the
+    /// principal directory `dir`.
+    pub(crate) fn commit(&self, root: &Path, dir: &Path, changes: Vec<Change>) -> Result<(), StoreError> {
+        let one_by_one = self.sync && !WHOLE_FS_SYNC;
+        let mut staged_dirs = BTreeSet::new();
+        let mut steps = Vec::with_capacity(changes.len());
+        for change in changes {
+            steps.push(match change {
+                Change::Write(path, data) if is_mail(&path) => {
+                    let staged = staged_name(&path);
+                    write_new(&root.join(&staged), &data, one_by_one)?;
+                    staged_dirs.extend(staged.parent().map(|d| root.join(d)));
+                    Step::Publish { staged, path, data }
+                }
+                Change::Write(path, data) => Step::Write(path, data),
+                Change::Delete(path) => Step::Delete(path),
+                Change::Append(path, offset, data) => Step::Append(path, offset, data),
+            });
+        }
+        for staged_dir in &staged_dirs {
+            self.sync_dir(staged_dir)?;
+        }
+        // The commit point: the journal and the staged mail, durable.
+        let journal = dir.join(JOURNAL);
+        self.write_atomic(&journal, &encode(&steps))?;
+        self.finish(root, dir, &steps)
     }
 
-    /// Applies changes (idempotent), then removes directories that the
-    /// deletions left empty, below `principals/<name>/`.
-    ///
-    /// The journal is already durable, so the files are written first
-    /// and made durable together afterwards (each file, then each
-    /// directory once), all before the journal goes: the flushes of one
-    /// commit then share the filesystem's journal commits instead of
-    /// each waiting for its own.
-    pub(crate) fn apply(&self, root: &Path, changes: &[Change]) -> Result<(), StoreError> {
-        let mut touched = std::collections::BTreeSet::new();
-        let mut written = Vec::new();
-        for change in changes {
-            match change {
-                Change::Write(path, data) => {
+    /// Applies a committed journal's steps, publishes its mail, and
+    /// retires the journal: left as `applied` when deferred, else made
+    /// durable and removed.
+    fn finish(&self, root: &Path, dir: &Path, steps: &[Step]) -> Result<(), StoreError> {
+        let mut touched = self.apply(root, steps)?;
+        let publishing = dir.join(PUBLISHING);
+        fs::rename(dir.join(JOURNAL), &publishing).map_err(StoreError::unavailable)?;
+        self.publish(root, steps, false, &mut touched)?;
+        if self.deferred {
+            return fs::rename(&publishing, dir.join(APPLIED)).map_err(StoreError::unavailable);
+        }
+        self.settle(root, &touched)?;
+        self.delete_lazily(&publishing)
+    }
+
+    /// Applies steps other than publishing (idempotent), then removes
+    /// directories that the deletions left empty, below
+    /// `principals/<name>/`. Nothing is synced here.
+    fn apply(&self, root: &Path, steps: &[Step]) -> Result<Touched, StoreError> {
+        let mut touched = Touched::default();
+        for step in steps {
+            match step {
+                // Mail is read without the principal's lock: replaced whole.
+                Step::Write(path, data) if is_mail(path) => {
                     self.write_file(&root.join(path), data, false)?;
-                    written.push(root.join(path));
-                    touched.extend(path.parent().map(|dir| root.join(dir)));
+                    touched.files.push(root.join(path));
+                    touched.dirs.extend(path.parent().map(|dir| root.join(dir)));
                 }
-                Change::Delete(path) => match fs::remove_file(root.join(path)) {
-                    Ok(()) => touched.extend(path.parent().map(|dir| root.join(dir))),
+                Step::Write(path, data) => {
+                    write_in_place(&root.join(path), data)?;
+                    touched.files.push(root.join(path));
+                    touched.dirs.extend(path.parent().map(|dir| root.join(dir)));
+                }
+                Step::Delete(path) => match fs::remove_file(root.join(path)) {
+                    Ok(()) => {
+                        touched.dirs.extend(path.parent().map(|dir| root.join(dir)));
+                    }
                     Err(error) if error.kind() == ErrorKind::NotFound => {}
                     Err(error) => return Err(StoreError::unavailable(error)),
                 },
-                Change::Append(path, offset, data) => {
+                Step::Append(path, offset, data) => {
                     append_at(&root.join(path), *offset, data)?;
-                    written.push(root.join(path));
-                    touched.extend(path.parent().map(|dir| root.join(dir)));
+                    touched.files.push(root.join(path));
+                    touched.dirs.extend(path.parent().map(|dir| root.join(dir)));
                 }
+                Step::Publish { .. } => {}
             }
         }
-        if self.sync && !WHOLE_FS_SYNC {
-            for path in &written {
-                match File::open(path).and_then(|f| f.sync_all()) {
-                    Ok(()) => {}
-                    // Another process took it already: a flush renamed a
-                    // new outbox mail to claim it. It was written whole;
-                    // it is theirs now.
-                    Err(error) if error.kind() == ErrorKind::NotFound => {}
-                    Err(error) => return Err(StoreError::unavailable(error)),
-                }
-            }
-        }
-        // Each directory once, before the journal goes.
-        for dir in &touched {
-            self.sync_dir(dir)?;
-        }
-        self.flush(root)?;
-        for change in changes {
-            if let Change::Delete(path) = change {
+        for step in steps {
+            if let Step::Delete(path) = step {
                 let mut dir = path.parent();
                 while let Some(rel) = dir.filter(|d| d.components().count() >= 3) {
                     // Fails harmlessly when the directory is not empty.
@@ -306,67 +477,387 @@ impl Disk {
                 }
             }
         }
+        Ok(touched)
+    }
+
+    /// Renames staged mail into the outbox. Mail no longer staged was
+    /// published before (and may have been sent since), so it is left
+    /// alone, unless `recreate` (a `journal` found after a crash, whose
+    /// mail was never published) and the outbox holds no trace of it:
+    /// then it is written from the journal. A staged copy cut short by a
+    /// crash is written from the journal too.
+    fn publish(
+        &self,
+        root: &Path,
+        steps: &[Step],
+        recreate: bool,
+        touched: &mut Touched,
+    ) -> Result<(), StoreError> {
+        for step in steps {
+            let Step::Publish { staged, path, data } = step else { continue };
+            let (staged, path) = (root.join(staged), root.join(path));
+            let whole = match fs::metadata(&staged) {
+                Ok(found) => found.len() == data.len() as u64,
+                Err(error) if error.kind() == ErrorKind::NotFound => {
+                    if recreate && !mail_traced(&path)? {
+                        self.write_file(&path, data, false)?;
+                        touched.files.push(path.clone());
+                        touched.dirs.extend(path.parent().map(Path::to_path_buf));
+                    }
+                    continue;
+                }
+                Err(error) => return Err(StoreError::unavailable(error)),
+            };
+            if whole {
+                fs::rename(&staged, &path).map_err(StoreError::unavailable)?;
+            } else {
+                self.write_file(&path, data, false)?;
+                self.delete_lazily(&staged)?;
+                touched.files.push(path.clone());
+            }
+            touched.dirs.extend(path.parent().map(Path::to_path_buf));
+        }
         Ok(())
     }
 
-    /// Finishes a commit interrupted by a crash, if `journal` exists.
-    /// Returns whether there was one.
-    pub(crate) fn recover(&self, root: &Path, journal: &Path) -> Result<bool, StoreError> {
-        let bytes = match fs::read(journal) {
+    /// Makes what steps touched durable: each file, then each directory
+    /// once, where files are synced one by one; one `syncfs` on Linux.
+    fn settle(&self, root: &Path, touched: &Touched) -> Result<(), StoreError> {
+        if self.sync && !WHOLE_FS_SYNC {
+            for path in &touched.files {
+                match File::open(path).and_then(|f| f.sync_all()) {
+                    Ok(()) => {}
+                    // Another process took it already: a flush renamed a
+                    // new outbox mail to claim it. It was written whole;
+                    // it is theirs now.
+                    Err(error) if error.kind() == ErrorKind::NotFound => {}
+                    Err(error) => return Err(StoreError::unavailable(error)),
+                }
+            }
+            for dir in &touched.dirs {
+                self.sync_dir(dir)?;
+            }
+        }
+        self.flush(root)
+    }
+
+    /// Finishes, under the principal's lock, what a process killed in the
+    /// middle of a commit left in `dir`: a `journal` (applied again, and
+    /// its mail published) or `publishing` (its mail published). Returns
+    /// whether there was one. Within one boot `applied` needs nothing:
+    /// the kernel holds what it describes.
+    pub(crate) fn recover(&self, root: &Path, dir: &Path) -> Result<bool, StoreError> {
+        let mut touched = Touched::default();
+        let mut found = false;
+        if let Some(steps) = self.read_journal(dir, PUBLISHING)? {
+            self.publish(root, &steps, false, &mut touched)?;
+            found = true;
+        }
+        if let Some(steps) = self.read_journal(dir, JOURNAL)? {
+            found = true;
+            let applied = self.apply(root, &steps)?;
+            touched.files.extend(applied.files);
+            touched.dirs.extend(applied.dirs);
+            self.publish(root, &steps, true, &mut touched)?;
+        }
+        if found {
+            self.settle(root, &touched)?;
+            self.delete_lazily(&dir.join(JOURNAL))?;
+            self.delete_lazily(&dir.join(PUBLISHING))?;
+        }
+        Ok(found)
+    }
+
+    /// After the machine restarted, replays `dir`'s journals oldest
+    /// first: `applied`, `publishing` and `journal`, each committed (a
+    /// journal that was not is torn, and dropped as it is read), whose
+    /// files may not have reached the disk. Then syncs and removes them.
+    /// Returns whether there was any.
+    pub(crate) fn recover_after_reboot(&self, root: &Path, dir: &Path) -> Result<bool, StoreError> {
+        let mut found = false;
+        let mut touched = Touched::default();
+        for name in [APPLIED, PUBLISHING, JOURNAL] {
+            let Some(steps) = self.read_journal(dir, name)? else { continue };
+            found = true;
+            let applied = self.apply(root, &steps)?;
+            touched.files.extend(applied.files);
+            touched.dirs.extend(applied.dirs);
+            self.publish(root, &steps, name == JOURNAL, &mut touched)?;
+        }
+        if found {
+            self.settle(root, &touched)?;
+            for name in [JOURNAL, PUBLISHING, APPLIED] {
+                self.delete_lazily(&dir.join(name))?;
+            }
+        }
+        Ok(found)
+    }
+
+    /// Reads and decodes one of `dir`'s journals: `None` when absent or
+    /// torn (a torn journal was never committed: it is removed), an
+    /// error when it is not imip's.
+    fn read_journal(&self, dir: &Path, name: &str) -> Result<Option<Vec<Step>>, StoreError> {
+        let path = dir.join(name);
+        let bytes = match fs::read(&path) {
             Ok(bytes) => bytes,
-            Err(error) if error.kind() == ErrorKind::NotFound => return Ok(false),
+            Err(error) if error.kind() == ErrorKind::NotFound => return Ok(None),
             Err(error) => return Err(StoreError::unavailable(error)),
         };
-        let changes = decode(&bytes).ok_or_else(|| StoreError::Corrupt {
-            key: journal.display().to_string(),
-            reason: "malformed journal".into(),
-        })?;
-        self.apply(root, &changes)?;
-        self.delete_lazily(journal)?;
-        Ok(true)
+        match decode(&bytes) {
+            Ok(steps) => Ok(Some(steps)),
+            Err(Unreadable::Torn) => {
+                self.delete_lazily(&path)?;
+                Ok(None)
+            }
+            Err(Unreadable::Invalid) => Err(StoreError::Corrupt {
+                key: path.display().to_string(),
+                reason: "malformed journal".into(),
+            }),
+        }
     }
+}
+
+/// Whether the outbox holds mail `path` names, under its name or claimed
+/// or set aside (`<id>.claim-…`, `<id>.undeliverable`).
+fn mail_traced(path: &Path) -> Result<bool, StoreError> {
+    if path.exists() {
+        return Ok(true);
+    }
+    let (Some(dir), Some(id)) = (path.parent(), path.file_stem().and_then(|s| s.to_str())) else {
+        return Ok(false);
+    };
+    let listing = match fs::read_dir(dir) {
+        Ok(listing) => listing,
+        Err(error) if error.kind() == ErrorKind::NotFound => return Ok(false),
+        Err(error) => return Err(StoreError::unavailable(error)),
+    };
+    let prefix = format!("{id}.");
+    for entry in listing {
+        let entry = entry.map_err(StoreError::unavailable)?;
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Writes `data` over the file at `path` (creating it, and its
+/// directory): used after the commit point, where a crash in the middle
+/// is repaired from the journal. A file that exists keeps its inode, so
+/// a commit frees no inode it does not delete (on ext4 without a journal,
+/// every inode freed in the last minutes slows each later creation).
+fn write_in_place(path: &Path, data: &[u8]) -> Result<(), StoreError> {
+    let mut file =
+        in_new_dirs(path, |path| fs::OpenOptions::new().write(true).create(true).truncate(false).open(path))?;
+    file.write_all(data).map_err(StoreError::unavailable)?;
+    file.set_len(data.len() as u64).map_err(StoreError::unavailable)
+}
+
+/// Creates `path` (and its directory) with `data`, synced when `sync`.
+fn write_new(path: &Path, data: &[u8], sync: bool) -> Result<(), StoreError> {
+    let mut file = in_new_dirs(path, |path| File::create(path))?;
+    file.write_all(data).map_err(StoreError::unavailable)?;
+    if sync {
+        file.sync_all().map_err(StoreError::unavailable)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn read(root: &Path, rel: &str) -> Option<Vec<u8>> {
+        fs::read(root.join(rel)).ok()
+    }
+
     #[test]
     fn journals_round_trip_and_refuse_escaping_paths() {
-        let changes = vec![
-            Change::Write(PathBuf::from("a/b"), b"x\ny\n".to_vec()),
-            Change::Delete(PathBuf::from("c")),
-            Change::Write(PathBuf::from("d"), Vec::new()),
-            Change::Append(PathBuf::from("e/f"), 17, b"-\tuid\t2\n".to_vec()),
+        let steps = vec![
+            Step::Write(PathBuf::from("a/b"), b"x\ny\n".to_vec()),
+            Step::Delete(PathBuf::from("c")),
+            Step::Write(PathBuf::from("d"), Vec::new()),
+            Step::Append(PathBuf::from("e/f"), 17, b"-\tuid\t2\n".to_vec()),
+            Step::Publish {
+                staged: PathBuf::from("outbox/.staged-1.mail"),
+                path: PathBuf::from("outbox/1.mail"),
+                data: b"To: a@example.com\n".to_vec(),
+            },
         ];
-        assert_eq!(decode(&encode(&changes)), Some(changes));
-        let escaping = encode(&[Change::Delete(PathBuf::from("../x"))]);
-        assert_eq!(decode(&escaping), None);
-        let absolute = encode(&[Change::Delete(PathBuf::from("/etc/passwd"))]);
-        assert_eq!(decode(&absolute), None);
-        let mut truncated = encode(&[Change::Write(PathBuf::from("a"), b"data".to_vec())]);
-        truncated.truncate(truncated.len() - 4);
-        assert_eq!(decode(&truncated), None);
+        assert_eq!(decode(&encode(&steps)), Ok(steps.clone()));
+        // Whole and checked, but not a path imip writes: corrupt.
+        assert_eq!(decode(&encode(&[Step::Delete(PathBuf::from("../x"))])), Err(Unreadable::Invalid));
+        assert_eq!(decode(&encode(&[Step::Delete(PathBuf::from("/etc/passwd"))])), Err(Unreadable::Invalid));
+        // Cut anywhere, or one byte changed: torn, never committed.
+        let whole = encode(&steps);
+        for cut in [0, 5, MAGIC.len(), whole.len() / 2, whole.len() - 1] {
+            assert_eq!(decode(&whole[..cut]), Err(Unreadable::Torn), "cut at {cut}");
+        }
+        let mut flipped = whole.clone();
+        flipped[MAGIC.len() + 3] ^= 1;
+        assert_eq!(decode(&flipped), Err(Unreadable::Torn));
+        // A version 1 journal, as the previous imip wrote it, still replays.
+        let v1 = b"imip-journal 1\nwrite 1 2\nax\n\ndelete 1\nc\nend\n";
+        let expected =
+            vec![Step::Write(PathBuf::from("a"), b"x\n".to_vec()), Step::Delete(PathBuf::from("c"))];
+        assert_eq!(decode(v1), Ok(expected));
     }
 
     #[test]
     fn an_append_applied_twice_gives_the_same_file_and_a_short_file_is_corrupt() {
         let dir = tempfile::tempdir().unwrap();
-        let disk = Disk { sync: false };
+        let disk = Disk { sync: false, deferred: false };
         std::fs::write(dir.path().join("bucket"), b"one\n").unwrap();
-        let changes = [Change::Append(PathBuf::from("bucket"), 4, b"two\n".to_vec())];
-        disk.apply(dir.path(), &changes).unwrap();
+        let steps = [Step::Append(PathBuf::from("bucket"), 4, b"two\n".to_vec())];
+        disk.apply(dir.path(), &steps).unwrap();
         // A crash after applying, before the journal went: applied again.
-        disk.apply(dir.path(), &changes).unwrap();
+        disk.apply(dir.path(), &steps).unwrap();
         assert_eq!(std::fs::read(dir.path().join("bucket")).unwrap(), b"one\ntwo\n");
         // A crash half-way through the append: the redo ends the file right.
         std::fs::write(dir.path().join("bucket"), b"one\ntw").unwrap();
-        disk.apply(dir.path(), &changes).unwrap();
+        disk.apply(dir.path(), &steps).unwrap();
         assert_eq!(std::fs::read(dir.path().join("bucket")).unwrap(), b"one\ntwo\n");
         // Created at offset 0, in a directory that does not exist yet.
-        disk.apply(dir.path(), &[Change::Append(PathBuf::from("a/new"), 0, b"x\n".to_vec())]).unwrap();
+        disk.apply(dir.path(), &[Step::Append(PathBuf::from("a/new"), 0, b"x\n".to_vec())]).unwrap();
         assert_eq!(std::fs::read(dir.path().join("a/new")).unwrap(), b"x\n");
         std::fs::write(dir.path().join("bucket"), b"on").unwrap();
-        assert!(matches!(disk.apply(dir.path(), &changes), Err(StoreError::Corrupt { .. })));
+        assert!(matches!(disk.apply(dir.path(), &steps), Err(StoreError::Corrupt { .. })));
+    }
+
+    /// A commit as the store makes one: a record file, an append to a
+    /// bucket, and a mail.
+    fn commit(disk: &Disk, root: &Path, record: &[u8], line: &[u8], offset: u64, mail: &str) {
+        let changes = vec![
+            Change::Write(PathBuf::from("principals/p/records/r/state"), record.to_vec()),
+            Change::Append(
+                PathBuf::from("principals/p/periods/own/months/2030-01.tsv"),
+                offset,
+                line.to_vec(),
+            ),
+            Change::Write(
+                PathBuf::from(format!("outbox/{mail}.mail")),
+                format!("mail {mail}\n").into_bytes(),
+            ),
+        ];
+        fs::create_dir_all(root.join("principals/p")).unwrap();
+        disk.commit(root, &root.join("principals/p"), changes).unwrap();
+    }
+
+    /// With one sync per commit, a commit leaves its journal as
+    /// `applied` (nothing staged, nothing in flight), and the next commit
+    /// replaces it; a later lock in the same boot finds nothing to do.
+    #[test]
+    fn a_commit_leaves_its_journal_applied_until_the_next_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let disk = Disk { sync: true, deferred: true };
+        commit(&disk, root, b"v1\n", b"one\n", 0, "m1");
+        assert_eq!(read(root, "principals/p/records/r/state").as_deref(), Some(&b"v1\n"[..]));
+        assert_eq!(read(root, "outbox/m1.mail").as_deref(), Some(&b"mail m1\n"[..]));
+        assert!(root.join("principals/p/applied").exists());
+        assert!(
+            !root.join("principals/p/journal").exists() && !root.join("principals/p/publishing").exists()
+        );
+        assert!(!root.join("outbox/.staged-m1.mail").exists());
+        commit(&disk, root, b"v2\n", b"two\n", 4, "m2");
+        let applied = decode(&read(root, "principals/p/applied").unwrap()).unwrap();
+        assert!(
+            applied.contains(&Step::Write(PathBuf::from("principals/p/records/r/state"), b"v2\n".to_vec()))
+        );
+        // The same boot: the kernel holds what `applied` describes.
+        fs::write(root.join("principals/p/records/r/state"), b"edited by hand\n").unwrap();
+        assert!(!disk.recover(root, &root.join("principals/p")).unwrap());
+        assert_eq!(read(root, "principals/p/records/r/state").as_deref(), Some(&b"edited by hand\n"[..]));
+        // Where the boot is unknown the journal goes once the changes are durable.
+        let plain = Disk { sync: true, deferred: false };
+        fs::remove_file(root.join("principals/p/applied")).unwrap();
+        commit(&plain, root, b"v3\n", b"three\n", 8, "m3");
+        assert!(fs::read_dir(root.join("principals/p")).unwrap().all(|e| {
+            let name = e.unwrap().file_name();
+            name != "applied" && name != "journal" && name != "publishing"
+        }));
+    }
+
+    /// The machine stopped after a commit returned, before the kernel wrote
+    /// its files: the record and the bucket went back, and its mail, sent
+    /// in the meantime, left the outbox for good. The first opening after
+    /// the restart replays `applied`: the commit is whole again, and the
+    /// mail is not sent a second time.
+    #[test]
+    fn after_a_restart_the_last_commit_is_replayed_without_sending_its_mail_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let disk = Disk { sync: true, deferred: true };
+        commit(&disk, root, b"v1\n", b"one\n", 0, "m1");
+        commit(&disk, root, b"v2\n", b"two\n", 4, "m2");
+        // What the crash undid, and the sending did.
+        fs::write(root.join("principals/p/records/r/state"), b"v1\n").unwrap();
+        fs::write(root.join("principals/p/periods/own/months/2030-01.tsv"), b"one\n").unwrap();
+        fs::remove_file(root.join("outbox/m2.mail")).unwrap();
+        assert!(disk.recover_after_reboot(root, &root.join("principals/p")).unwrap());
+        assert_eq!(read(root, "principals/p/records/r/state").as_deref(), Some(&b"v2\n"[..]));
+        let bucket = read(root, "principals/p/periods/own/months/2030-01.tsv");
+        assert_eq!(bucket.as_deref(), Some(&b"one\ntwo\n"[..]));
+        assert_eq!(read(root, "outbox/m2.mail"), None, "sent mail is not brought back");
+        assert!(!root.join("principals/p/applied").exists());
+        assert!(!disk.recover_after_reboot(root, &root.join("principals/p")).unwrap());
+    }
+
+    /// A `journal` is a commit whose changes were not all applied. Found
+    /// after a kill, it is applied and its staged mail published; found
+    /// after a restart with its staged mail lost (the crash came before
+    /// the sync), the mail is written from the journal, unless the outbox
+    /// shows it already (claimed by a sender).
+    #[test]
+    fn an_interrupted_commit_is_finished_and_its_mail_published_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let disk = Disk { sync: true, deferred: true };
+        let steps = vec![
+            Step::Write(PathBuf::from("principals/p/state"), b"new\n".to_vec()),
+            Step::Publish {
+                staged: PathBuf::from("outbox/.staged-m1.mail"),
+                path: PathBuf::from("outbox/m1.mail"),
+                data: b"mail m1\n".to_vec(),
+            },
+        ];
+        let journal = root.join("principals/p/journal");
+        fs::create_dir_all(root.join("outbox")).unwrap();
+        fs::create_dir_all(root.join("principals/p")).unwrap();
+        fs::write(root.join("outbox/.staged-m1.mail"), b"mail m1\n").unwrap();
+        fs::write(&journal, encode(&steps)).unwrap();
+        assert!(disk.recover(root, &root.join("principals/p")).unwrap());
+        assert_eq!(read(root, "principals/p/state").as_deref(), Some(&b"new\n"[..]));
+        assert_eq!(read(root, "outbox/m1.mail").as_deref(), Some(&b"mail m1\n"[..]));
+        assert!(!journal.exists() && !root.join("outbox/.staged-m1.mail").exists());
+
+        // After a restart, staged mail lost: written from the journal.
+        fs::remove_file(root.join("outbox/m1.mail")).unwrap();
+        fs::write(&journal, encode(&steps)).unwrap();
+        assert!(disk.recover_after_reboot(root, &root.join("principals/p")).unwrap());
+        assert_eq!(read(root, "outbox/m1.mail").as_deref(), Some(&b"mail m1\n"[..]));
+        // ... but not when a sender holds it already.
+        fs::rename(root.join("outbox/m1.mail"), root.join("outbox/m1.claim-99")).unwrap();
+        fs::write(&journal, encode(&steps)).unwrap();
+        assert!(disk.recover_after_reboot(root, &root.join("principals/p")).unwrap());
+        assert_eq!(read(root, "outbox/m1.mail"), None);
+    }
+
+    /// A journal cut short by a crash was never committed: nothing of it
+    /// is applied, and it goes. One that is whole but not imip's is
+    /// reported, not guessed at.
+    #[test]
+    fn a_torn_journal_is_dropped_whole_and_a_foreign_one_is_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let disk = Disk { sync: true, deferred: true };
+        fs::create_dir_all(root.join("principals/p")).unwrap();
+        let whole = encode(&[Step::Write(PathBuf::from("principals/p/state"), b"new\n".to_vec())]);
+        fs::write(root.join("principals/p/journal"), &whole[..whole.len() - 10]).unwrap();
+        assert!(!disk.recover(root, &root.join("principals/p")).unwrap());
+        assert_eq!(read(root, "principals/p/state"), None);
+        assert!(!root.join("principals/p/journal").exists());
+        fs::write(root.join("principals/p/journal"), b"something else entirely\n").unwrap();
+        assert!(matches!(disk.recover(root, &root.join("principals/p")), Err(StoreError::Corrupt { .. })));
     }
 }

@@ -6,10 +6,14 @@
 //! ```text
 //! ROOT/
 //!   imip-store-fs.version          layout version ("2")
+//!   imip-store-fs.boot             the machine boot the store last saw
 //!   principals/<addr>/             one directory per principal
 //!     address                      the address, as given
 //!     .lock                        flock(2) target (see below)
 //!     journal                      only while a commit is in flight
+//!     publishing                   a commit applied, its mail being published
+//!     applied                      the last commit's journal, kept until the
+//!                                  next commit's sync (see `journal.rs`)
 //!     records/<xx>/<uid>/          one directory per UID (xx: hash shard)
 //!       state                      uid, version, pending line, counters
 //!       object.ics                 the principal's copy of the object
@@ -36,10 +40,13 @@
 //! ## Guarantees
 //!
 //! * **All or nothing.** A commit (record, periods, outbox mail) goes
-//!   through a per-principal redo journal: the rename of the journal is
-//!   the commit point, and an interrupted commit is finished by the next
-//!   process that takes the lock. Every file is replaced by
-//!   write-and-rename, with `fsync` of files and directories.
+//!   through a per-principal redo journal: the journal, durable, is the
+//!   commit point, and an interrupted commit is finished by the next
+//!   process that takes the lock. On Linux one `syncfs` per commit makes
+//!   the journal durable, and with it everything the previous commits
+//!   wrote; after a restart of the machine the first process to open the
+//!   store replays the last journals (see `journal.rs`). Elsewhere every
+//!   file and directory is synced on its own.
 //! * **Concurrency.** Each principal has its own lock (`flock(2)` on
 //!   `.lock`), held for the duration of each operation and released by
 //!   the kernel if the holder dies, so stale locks cannot exist. Waiting
@@ -78,7 +85,7 @@ mod tx;
 
 pub mod import;
 
-use crate::journal::Disk;
+use crate::journal::{Change, Disk};
 use crate::state::{State, escape, unescape};
 use crate::tx::Tx;
 use imip_core::backend::{OutboxId, Version, Versioned};
@@ -99,6 +106,8 @@ use std::time::Duration;
 /// commit), so an older imip refuses it instead of misreading a bucket.
 pub const LAYOUT_VERSION: u32 = 2;
 const VERSION_FILE: &str = "imip-store-fs.version";
+/// The boot of the machine the store last saw (see `journal.rs`).
+const BOOT_FILE: &str = "imip-store-fs.boot";
 
 /// Refuses, as a configuration mistake ([`StoreError::Invalid`]), a root
 /// that is a file or lies under one: no retry can cure that.
@@ -236,7 +245,30 @@ impl FsStore {
                 store.disk().write_atomic(&version_path, format!("{LAYOUT_VERSION}\n").as_bytes())?;
             }
         }
+        store.recover_after_reboot()?;
         Ok(store)
+    }
+
+    /// The first opening after the machine restarted replays every
+    /// principal's journals (see `journal.rs`): what the last commits
+    /// wrote may not have reached the disk. The boot is then remembered.
+    fn recover_after_reboot(&self) -> Result<(), StoreError> {
+        let Some(boot) = journal::boot_id() else { return Ok(()) };
+        let path = self.root.join(BOOT_FILE);
+        if read_optional(&path)?.is_some_and(|seen| seen.trim_ascii() == boot.as_bytes()) {
+            return Ok(());
+        }
+        let disk = self.disk();
+        let principals = self.root.join("principals");
+        for name in entries(&principals)? {
+            let dir = principals.join(&name);
+            if [journal::JOURNAL, journal::PUBLISHING, journal::APPLIED].iter().any(|n| dir.join(n).exists())
+            {
+                let _held = lock::lock(&dir.join(".lock"), self.options.lock_timeout)?;
+                disk.recover_after_reboot(&self.root, &dir)?;
+            }
+        }
+        disk.write_atomic(&path, format!("{boot}\n").as_bytes())
     }
 
     /// Whether `root` holds a store already (its layout version file),
@@ -251,7 +283,7 @@ impl FsStore {
     }
 
     fn disk(&self) -> Disk {
-        Disk { sync: self.options.sync }
+        Disk::new(self.options.sync)
     }
 
     fn principal_rel(principal: &CalAddress) -> PathBuf {
@@ -279,7 +311,7 @@ impl FsStore {
             // Only a tree from before atomic creation can lack it.
             self.disk().write_atomic(&address, principal.as_str().as_bytes())?;
         }
-        self.disk().recover(&self.root, &dir.join("journal"))?;
+        self.disk().recover(&self.root, &dir)?;
         Ok(held)
     }
 
@@ -504,8 +536,8 @@ impl Store for FsStore {
                 encode_mail(mail),
             );
         }
-        let journal = self.root.join(Self::principal_rel(&commit.principal)).join("journal");
-        self.disk().commit(&self.root, &journal, &tx.into_changes())?;
+        let dir = self.root.join(Self::principal_rel(&commit.principal));
+        self.disk().commit(&self.root, &dir, tx.into_changes())?;
         self.layout = LAYOUT_VERSION;
         Ok(())
     }
@@ -621,11 +653,14 @@ impl Store for FsStore {
     fn set_pref(&mut self, principal: &CalAddress, key: &str, value: Option<&str>) -> Result<(), StoreError> {
         check_pref_key(key)?;
         let _lock = self.lock(principal)?;
-        let path = self.root.join(Self::principal_rel(principal)).join("prefs").join(key);
-        match value {
-            Some(value) => self.disk().write_atomic(&path, value.as_bytes()),
-            None => self.disk().delete(&path),
-        }
+        let rel = Self::principal_rel(principal).join("prefs").join(key);
+        // Through the journal, as every change to a principal's files:
+        // a replay of an earlier commit must not undo it.
+        let change = match value {
+            Some(value) => Change::Write(rel, value.as_bytes().to_vec()),
+            None => Change::Delete(rel),
+        };
+        self.disk().commit(&self.root, &self.root.join(Self::principal_rel(principal)), vec![change])
     }
 
     fn outbox(&self) -> Result<Vec<(OutboxId, OutgoingMail)>, StoreError> {

@@ -1,7 +1,7 @@
 //! The store's own checks beside the engine's: files an administrator
 //! or a crash could have left wrong.
 
-use crate::journal::{Change, JOURNAL, PUBLISHING};
+use crate::journal::Change;
 use crate::{FsStore, entries, names, read_optional};
 use imip_core::admin::Problem;
 use imip_core::{CalAddress, StoreError};
@@ -29,10 +29,8 @@ impl FsStore {
             if names::encode(address.as_str()) != name {
                 damaged(&dir, "directory name does not match its address");
             }
-            if [JOURNAL, PUBLISHING].iter().any(|n| dir.join(n).exists()) {
-                // Taking the lock finishes the interrupted commit.
-                drop(self.lock(&address)?);
-            }
+            // Taking the lock finishes an interrupted commit.
+            drop(self.lock(&address)?);
             for shard in entries(&dir.join("records"))? {
                 for record in entries(&dir.join("records").join(&shard))? {
                     let rel = dir.join("records").join(&shard).join(&record);

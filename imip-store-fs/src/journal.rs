@@ -4,47 +4,54 @@
 //! A commit first writes each outgoing mail whole under a staging name
 //! (`outbox/.staged-<id>.mail`, which no listing sees), then one journal
 //! holding every change it will make: whole new file contents, bytes
-//! added at the end of a file, removals, and the mail to publish. The
-//! journal is renamed into place as `journal`, and one `syncfs` makes it
-//! and the staged mail durable together: the commit point. The changes
-//! are then applied without waiting for the disk (files are written in
-//! place: a crash in the middle is repaired from the journal), the
-//! journal is renamed `publishing`, the staged mail is renamed into the
-//! outbox, and the journal is renamed `applied`.
+//! added at the end of a file, removals, and the mail to publish. A
+//! principal has two journal files, `journal.0` and `journal.1`; a
+//! commit writes over the one not holding the last whole journal, in
+//! place, so that it neither creates nor frees a file for it (on ext4
+//! without a journal, every file freed in the last minutes slows each
+//! later creation). One `syncfs` then makes the journal and the staged
+//! mail durable together: the commit point. A journal cut short by a
+//! crash before that fails its checksum and is never applied. The
+//! changes are then applied without waiting for the disk (files are
+//! written in place: a crash in the middle is repaired from the journal),
+//! the staged mail is renamed into the outbox, and the journal's status
+//! byte goes from committed (`c`) through publishing (`p`) to applied
+//! (`a`).
 //!
-//! `applied` stays until the principal's next commit, whose `syncfs`
-//! makes the files it describes durable before a new `applied` replaces
-//! it; so no second sync is needed. A crash of the machine before then
-//! is repaired from it: the store remembers the boot it last saw
-//! (`imip-store-fs.boot`, from `/proc/sys/kernel/random/boot_id`), and
-//! the first process to open it after a restart replays every
-//! principal's journals, oldest first ([`Disk::recover_after_reboot`]),
+//! An applied journal is the only copy of what its commit wrote until the
+//! principal's next commit, whose `syncfs` makes those files durable (and
+//! marks it `d`); so no second sync is needed. A crash of the machine
+//! before then is repaired from it: the store remembers the boot it last
+//! saw (`imip-store-fs.boot`, from `/proc/sys/kernel/random/boot_id`),
+//! and the first process to open it after a restart replays every
+//! journal not marked durable, oldest first ([`Disk::recover_after_reboot`]),
 //! then syncs. Within one boot what the kernel holds is as good as
 //! written, so a killed process leaves only what [`Disk::recover`]
-//! finishes under the next lock: a `journal` or `publishing`.
+//! finishes under the next lock: a journal committed or publishing.
 //!
 //! Replaying later is safe because nothing but a commit writes the files
 //! a commit writes (preference edits and repairs are commits too): the
 //! same bytes again. Mail is the exception, since it leaves the outbox
-//! when sent: replaying `applied` or `publishing` publishes only staged
-//! mail still there, so mail sent long ago is never sent again. Only a
-//! `journal` (a commit whose mail was never published) writes mail that
-//! is neither staged nor in the outbox from the journal: the crash came
-//! before the staged copy reached the disk. A journal cut short or
-//! garbled by a crash fails its checksum: it was never committed, and is
-//! dropped whole.
+//! when sent: a replay publishes only staged mail still there, so mail
+//! sent long ago is never sent again. Only a journal still committed (its
+//! mail never published) writes mail that is neither staged nor in the
+//! outbox from the journal: the crash came before the staged copy
+//! reached the disk.
 //!
 //! Where the boot is unknown, or files are synced one by one (not
-//! Linux), a commit makes its changes durable before removing its
-//! journal (a second sync) and leaves no `applied`.
+//! Linux), a commit makes its changes durable before it returns (a second
+//! sync) and marks its journal durable.
 //!
-//! Journal format: `imip-journal 2\n`, then per change
+//! Journal format: `imip-journal 2 <serial> <status>\n` (the serial in
+//! 20 digits, one more than any before it; the status one byte), then
+//! per change
 //! `write <path-len> <data-len>\n<path><data>\n`,
 //! `publish <staged-len> <path-len> <data-len>\n<staged><path><data>\n`,
 //! `append <path-len> <offset> <data-len>\n<path><data>\n` (the data goes
 //! at `offset`, the file's length before the commit, so applying it twice
 //! gives the same file) or `delete <path-len>\n<path>\n`, then
-//! `end <sha256>\n`, the SHA-256 in hex of every byte before it. Paths
+//! `end <sha256>\n`, the SHA-256 in hex of every byte before it (the
+//! status read as `-`). Paths
 //! are relative to the store root and were built from encoded names only.
 //! Version 1 journals (no `publish`, `end\n` alone) are still replayed.
 
@@ -56,14 +63,65 @@ use std::io::{ErrorKind, Write};
 use std::path::{Component, Path, PathBuf};
 
 const MAGIC_V1: &[u8] = b"imip-journal 1\n";
-const MAGIC: &[u8] = b"imip-journal 2\n";
+/// A version 2 journal starts `imip-journal 2 <serial> <status>\n`: the
+/// serial in 20 digits, the status one byte at a fixed place, rewritten
+/// in place as the commit goes on (and left out of the checksum).
+const PREFIX: &[u8] = b"imip-journal 2 ";
+const STATUS_AT: usize = PREFIX.len() + 21;
+const HEADER_LEN: usize = STATUS_AT + 2;
+/// `end <64 hex digits>\n` closes a version 2 journal.
+const END_LEN: usize = 4 + 64 + 1;
 
-/// The journal of a commit in flight.
-pub(crate) const JOURNAL: &str = "journal";
-/// A journal applied, its mail being published.
-pub(crate) const PUBLISHING: &str = "publishing";
-/// The last commit's journal, kept until its changes are durable.
-pub(crate) const APPLIED: &str = "applied";
+/// A principal's two journal files, written in turn and in place, so
+/// that a commit neither creates nor frees a file for its journal: the
+/// newer holds the last commit, the older the one before.
+pub(crate) const SLOTS: [&str; 2] = ["journal.0", "journal.1"];
+/// A journal as imip wrote it before the slots (version 1), found when a
+/// commit was in flight during an upgrade.
+pub(crate) const LEGACY: &str = "journal";
+
+/// Where a journal's commit stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    /// Committed, not yet applied.
+    Committed,
+    /// Applied; its mail being published.
+    Publishing,
+    /// Applied and published; its files may not be on the disk yet.
+    Applied,
+    /// What it wrote is on the disk (a later sync came).
+    Durable,
+}
+
+impl Status {
+    fn byte(self) -> u8 {
+        match self {
+            Status::Committed => b'c',
+            Status::Publishing => b'p',
+            Status::Applied => b'a',
+            Status::Durable => b'd',
+        }
+    }
+
+    fn from_byte(byte: u8) -> Option<Status> {
+        Some(match byte {
+            b'c' => Status::Committed,
+            b'p' => Status::Publishing,
+            b'a' => Status::Applied,
+            b'd' => Status::Durable,
+            _ => return None,
+        })
+    }
+}
+
+/// A decoded journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Journal {
+    /// Increases with each commit of the principal (0 for version 1).
+    serial: u64,
+    status: Status,
+    steps: Vec<Step>,
+}
 
 /// One file change a commit asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,9 +170,10 @@ fn is_mail(path: &Path) -> bool {
     path.starts_with("outbox")
 }
 
-/// Serialises steps into a journal, with its checksum.
-fn encode(steps: &[Step]) -> Vec<u8> {
-    let mut out = MAGIC.to_vec();
+/// Serialises a journal, with its checksum.
+fn encode(serial: u64, status: Status, steps: &[Step]) -> Vec<u8> {
+    let mut out = PREFIX.to_vec();
+    out.extend_from_slice(format!("{serial:020} {}\n", char::from(status.byte())).as_bytes());
     let put = |out: &mut Vec<u8>, header: String, parts: &[&[u8]]| {
         out.extend_from_slice(header.as_bytes());
         for part in parts {
@@ -144,38 +203,55 @@ fn encode(steps: &[Step]) -> Vec<u8> {
             }
         }
     }
-    let digest = hex(&Sha256::digest(&out));
+    let digest = checksum(&out);
     out.extend_from_slice(format!("end {digest}\n").as_bytes());
     out
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// SHA-256 in hex of a journal's bytes before `end`, its status read as `-`.
+fn checksum(body: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(&body[..STATUS_AT]);
+    hasher.update(b"-");
+    hasher.update(&body[STATUS_AT + 1..]);
+    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The serial a journal's header gives, read before its checksum: a
+/// torn journal's serial still counts when the next one is numbered.
+fn header_serial(bytes: &[u8]) -> Option<u64> {
+    let digits = bytes.strip_prefix(PREFIX)?.get(..20)?;
+    std::str::from_utf8(digits).ok()?.parse().ok()
 }
 
 /// Parses a journal: version 2 checked against its checksum first,
 /// version 1 as it was written.
-fn decode(bytes: &[u8]) -> Result<Vec<Step>, Unreadable> {
+fn decode(bytes: &[u8]) -> Result<Journal, Unreadable> {
     if let Some(body) = bytes.strip_prefix(MAGIC_V1) {
-        return decode_steps(body, 1).ok_or(Unreadable::Invalid);
+        let steps = decode_steps(body, 1).ok_or(Unreadable::Invalid)?;
+        return Ok(Journal { serial: 0, status: Status::Committed, steps });
     }
-    if !bytes.starts_with(MAGIC) {
-        // A version line cut short is a torn journal; another is not ours.
-        return Err(if MAGIC.starts_with(bytes) { Unreadable::Torn } else { Unreadable::Invalid });
+    if !bytes.starts_with(PREFIX) {
+        // A first line cut short is a torn journal; another is not ours.
+        let torn = bytes.len() < PREFIX.len() && PREFIX.starts_with(bytes);
+        return Err(if torn { Unreadable::Torn } else { Unreadable::Invalid });
     }
-    // `end <64 hex digits>\n` closes it.
-    const END: usize = 4 + 64 + 1;
-    let Some(cut) = bytes.len().checked_sub(END).filter(|&cut| cut >= MAGIC.len()) else {
+    let Some(cut) = bytes.len().checked_sub(END_LEN).filter(|&cut| cut >= HEADER_LEN) else {
         return Err(Unreadable::Torn);
     };
     let (body, end) = bytes.split_at(cut);
-    let expected = format!("end {}\n", hex(&Sha256::digest(body)));
-    if end != expected.as_bytes() {
+    if end != format!("end {}\n", checksum(body)).as_bytes() {
         return Err(Unreadable::Torn);
     }
-    let mut closed = body[MAGIC.len()..].to_vec();
+    let serial = header_serial(body).ok_or(Unreadable::Invalid)?;
+    let status = Status::from_byte(body[STATUS_AT]).ok_or(Unreadable::Invalid)?;
+    if body[STATUS_AT - 1] != b' ' || body[HEADER_LEN - 1] != b'\n' {
+        return Err(Unreadable::Invalid);
+    }
+    let mut closed = body[HEADER_LEN..].to_vec();
     closed.extend_from_slice(b"end\n");
-    decode_steps(&closed, 2).ok_or(Unreadable::Invalid)
+    let steps = decode_steps(&closed, 2).ok_or(Unreadable::Invalid)?;
+    Ok(Journal { serial, status, steps })
 }
 
 /// The steps of a journal body, up to `end\n`; `None` if malformed or a
@@ -389,10 +465,16 @@ impl Disk {
         Ok(())
     }
 
-    /// Commits `changes` under `root` through the journals of the
+    /// Commits `changes` under `root` through the journal slots of the
     /// principal directory `dir`.
     pub(crate) fn commit(&self, root: &Path, dir: &Path, changes: Vec<Change>) -> Result<(), StoreError> {
         let one_by_one = self.sync && !WHOLE_FS_SYNC;
+        let slots = read_slots(dir)?;
+        // The slot of the last whole journal stays; the other is
+        // overwritten. The serial passes every one seen, torn or not.
+        let keep = slots.latest();
+        let target = dir.join(SLOTS[1 - keep.map_or(1, |(at, _)| at)]);
+        let serial = slots.highest_serial + 1;
         let mut staged_dirs = BTreeSet::new();
         let mut steps = Vec::with_capacity(changes.len());
         for change in changes {
@@ -408,28 +490,38 @@ impl Disk {
                 Change::Append(path, offset, data) => Step::Append(path, offset, data),
             });
         }
+        let created = !target.exists();
+        write_in_place(&target, &encode(serial, Status::Committed, &steps))?;
+        if one_by_one {
+            File::open(&target).and_then(|f| f.sync_all()).map_err(StoreError::unavailable)?;
+            staged_dirs.extend(created.then(|| dir.to_path_buf()));
+        }
         for staged_dir in &staged_dirs {
             self.sync_dir(staged_dir)?;
         }
-        // The commit point: the journal and the staged mail, durable.
-        let journal = dir.join(JOURNAL);
-        self.write_atomic(&journal, &encode(&steps))?;
-        self.finish(root, dir, &steps)
+        // The commit point: the journal and the staged mail durable, and
+        // with them everything the previous commit wrote.
+        self.flush(root)?;
+        if self.deferred
+            && let Some((at, _)) = keep
+        {
+            set_status(&dir.join(SLOTS[at]), Status::Durable, false)?;
+        }
+        self.finish(root, &target, &steps)
     }
 
-    /// Applies a committed journal's steps, publishes its mail, and
-    /// retires the journal: left as `applied` when deferred, else made
-    /// durable and removed.
-    fn finish(&self, root: &Path, dir: &Path, steps: &[Step]) -> Result<(), StoreError> {
+    /// Applies a committed journal's steps (`slot`), publishes its mail,
+    /// and marks it applied; where commits are not deferred, its changes
+    /// are made durable first.
+    fn finish(&self, root: &Path, slot: &Path, steps: &[Step]) -> Result<(), StoreError> {
         let mut touched = self.apply(root, steps)?;
-        let publishing = dir.join(PUBLISHING);
-        fs::rename(dir.join(JOURNAL), &publishing).map_err(StoreError::unavailable)?;
+        set_status(slot, Status::Publishing, false)?;
         self.publish(root, steps, false, &mut touched)?;
         if self.deferred {
-            return fs::rename(&publishing, dir.join(APPLIED)).map_err(StoreError::unavailable);
+            return set_status(slot, Status::Applied, false);
         }
         self.settle(root, &touched)?;
-        self.delete_lazily(&publishing)
+        set_status(slot, Status::Durable, self.sync && !WHOLE_FS_SYNC)
     }
 
     /// Applies steps other than publishing (idempotent), then removes
@@ -482,10 +574,10 @@ impl Disk {
 
     /// Renames staged mail into the outbox. Mail no longer staged was
     /// published before (and may have been sent since), so it is left
-    /// alone, unless `recreate` (a `journal` found after a crash, whose
-    /// mail was never published) and the outbox holds no trace of it:
-    /// then it is written from the journal. A staged copy cut short by a
-    /// crash is written from the journal too.
+    /// alone, unless `recreate` (a journal still committed, whose mail was
+    /// never published) and the outbox holds no trace of it: then it is
+    /// written from the journal. A staged copy a crash left short or
+    /// garbled is replaced by the journal's.
     fn publish(
         &self,
         root: &Path,
@@ -496,8 +588,8 @@ impl Disk {
         for step in steps {
             let Step::Publish { staged, path, data } = step else { continue };
             let (staged, path) = (root.join(staged), root.join(path));
-            let whole = match fs::metadata(&staged) {
-                Ok(found) => found.len() == data.len() as u64,
+            let whole = match fs::read(&staged) {
+                Ok(found) => &found == data,
                 Err(error) if error.kind() == ErrorKind::NotFound => {
                     if recreate && !mail_traced(&path)? {
                         self.write_file(&path, data, false)?;
@@ -542,79 +634,159 @@ impl Disk {
     }
 
     /// Finishes, under the principal's lock, what a process killed in the
-    /// middle of a commit left in `dir`: a `journal` (applied again, and
-    /// its mail published) or `publishing` (its mail published). Returns
-    /// whether there was one. Within one boot `applied` needs nothing:
-    /// the kernel holds what it describes.
+    /// middle of a commit left in `dir`: a journal committed but not
+    /// applied (applied again, its mail published) or one publishing (its
+    /// mail published). Returns whether there was one. Within one boot an
+    /// applied journal needs nothing: the kernel holds what it wrote.
     pub(crate) fn recover(&self, root: &Path, dir: &Path) -> Result<bool, StoreError> {
         let mut touched = Touched::default();
-        let mut found = false;
-        if let Some(steps) = self.read_journal(dir, PUBLISHING)? {
-            self.publish(root, &steps, false, &mut touched)?;
-            found = true;
+        let mut finished = Vec::new();
+        if let Some(legacy) = read_journal(&dir.join(LEGACY))? {
+            self.replay(root, &legacy, &mut touched)?;
+            finished.push(dir.join(LEGACY));
         }
-        if let Some(steps) = self.read_journal(dir, JOURNAL)? {
-            found = true;
-            let applied = self.apply(root, &steps)?;
-            touched.files.extend(applied.files);
-            touched.dirs.extend(applied.dirs);
-            self.publish(root, &steps, true, &mut touched)?;
+        for name in SLOTS {
+            let path = dir.join(name);
+            // Most locks find both applied: read the status alone.
+            if !matches!(read_status(&path)?, Some(Status::Committed | Status::Publishing)) {
+                continue;
+            }
+            if let Some(journal) = read_journal(&path)? {
+                self.replay(root, &journal, &mut touched)?;
+                finished.push(path);
+            }
         }
-        if found {
-            self.settle(root, &touched)?;
-            self.delete_lazily(&dir.join(JOURNAL))?;
-            self.delete_lazily(&dir.join(PUBLISHING))?;
+        if finished.is_empty() {
+            return Ok(false);
         }
-        Ok(found)
+        self.settle(root, &touched)?;
+        for path in &finished {
+            if path.ends_with(LEGACY) {
+                self.delete_lazily(path)?;
+            } else {
+                set_status(path, Status::Durable, self.sync && !WHOLE_FS_SYNC)?;
+            }
+        }
+        Ok(true)
     }
 
-    /// After the machine restarted, replays `dir`'s journals oldest
-    /// first: `applied`, `publishing` and `journal`, each committed (a
-    /// journal that was not is torn, and dropped as it is read), whose
-    /// files may not have reached the disk. Then syncs and removes them.
-    /// Returns whether there was any.
+    /// After the machine restarted, replays `dir`'s journals whose files
+    /// may not have reached the disk, oldest first (a torn one was never
+    /// committed, and is skipped), then syncs. Returns whether there was
+    /// any.
     pub(crate) fn recover_after_reboot(&self, root: &Path, dir: &Path) -> Result<bool, StoreError> {
-        let mut found = false;
-        let mut touched = Touched::default();
-        for name in [APPLIED, PUBLISHING, JOURNAL] {
-            let Some(steps) = self.read_journal(dir, name)? else { continue };
-            found = true;
-            let applied = self.apply(root, &steps)?;
-            touched.files.extend(applied.files);
-            touched.dirs.extend(applied.dirs);
-            self.publish(root, &steps, name == JOURNAL, &mut touched)?;
-        }
-        if found {
-            self.settle(root, &touched)?;
-            for name in [JOURNAL, PUBLISHING, APPLIED] {
-                self.delete_lazily(&dir.join(name))?;
+        let mut journals = Vec::new();
+        for name in [LEGACY, SLOTS[0], SLOTS[1]] {
+            let path = dir.join(name);
+            if let Some(journal) = read_journal(&path)?.filter(|j| j.status != Status::Durable) {
+                journals.push((journal.serial, path, journal));
             }
         }
-        Ok(found)
+        if journals.is_empty() {
+            return Ok(false);
+        }
+        journals.sort_by_key(|(serial, _, _)| *serial);
+        let mut touched = Touched::default();
+        for (_, _, journal) in &journals {
+            self.replay(root, journal, &mut touched)?;
+        }
+        self.settle(root, &touched)?;
+        for (_, path, _) in &journals {
+            if path.ends_with(LEGACY) {
+                self.delete_lazily(path)?;
+            } else {
+                set_status(path, Status::Durable, false)?;
+            }
+        }
+        Ok(true)
     }
 
-    /// Reads and decodes one of `dir`'s journals: `None` when absent or
-    /// torn (a torn journal was never committed: it is removed), an
-    /// error when it is not imip's.
-    fn read_journal(&self, dir: &Path, name: &str) -> Result<Option<Vec<Step>>, StoreError> {
-        let path = dir.join(name);
-        let bytes = match fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(error) if error.kind() == ErrorKind::NotFound => return Ok(None),
-            Err(error) => return Err(StoreError::unavailable(error)),
-        };
-        match decode(&bytes) {
-            Ok(steps) => Ok(Some(steps)),
-            Err(Unreadable::Torn) => {
-                self.delete_lazily(&path)?;
-                Ok(None)
-            }
-            Err(Unreadable::Invalid) => Err(StoreError::Corrupt {
-                key: path.display().to_string(),
-                reason: "malformed journal".into(),
-            }),
+    /// Applies a journal again and publishes its mail: mail neither
+    /// staged nor in the outbox is written from the journal only when it
+    /// was never published (the journal had not got that far).
+    fn replay(&self, root: &Path, journal: &Journal, touched: &mut Touched) -> Result<(), StoreError> {
+        let applied = self.apply(root, &journal.steps)?;
+        touched.files.extend(applied.files);
+        touched.dirs.extend(applied.dirs);
+        self.publish(root, &journal.steps, journal.status == Status::Committed, touched)
+    }
+}
+
+/// A principal's journal slots as a commit finds them.
+struct Slots {
+    /// The whole journals: slot index and serial.
+    whole: Vec<(usize, u64)>,
+    /// The highest serial any slot's header shows.
+    highest_serial: u64,
+}
+
+impl Slots {
+    /// The slot holding the newest whole journal.
+    fn latest(&self) -> Option<(usize, u64)> {
+        self.whole.iter().copied().max_by_key(|(_, serial)| *serial)
+    }
+}
+
+fn read_slots(dir: &Path) -> Result<Slots, StoreError> {
+    let mut slots = Slots { whole: Vec::new(), highest_serial: 0 };
+    for (at, name) in SLOTS.iter().enumerate() {
+        let Some(bytes) = read_bytes(&dir.join(name))? else { continue };
+        slots.highest_serial = slots.highest_serial.max(header_serial(&bytes).unwrap_or(0));
+        if let Ok(journal) = decode(&bytes) {
+            slots.whole.push((at, journal.serial));
         }
     }
+    Ok(slots)
+}
+
+fn read_bytes(path: &Path) -> Result<Option<Vec<u8>>, StoreError> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(error) if error.kind() == ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(StoreError::unavailable(error)),
+    }
+}
+
+/// A journal's status, from its header alone.
+fn read_status(path: &Path) -> Result<Option<Status>, StoreError> {
+    use std::io::Read;
+    let mut file = match File::open(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(StoreError::unavailable(error)),
+    };
+    let mut header = [0u8; HEADER_LEN];
+    match file.read_exact(&mut header) {
+        Ok(()) if header.starts_with(PREFIX) => Ok(Status::from_byte(header[STATUS_AT])),
+        Ok(()) => Ok(None),
+        Err(error) if error.kind() == ErrorKind::UnexpectedEof => Ok(None),
+        Err(error) => Err(StoreError::unavailable(error)),
+    }
+}
+
+/// Reads and decodes a journal: `None` when absent or torn (never
+/// committed), an error when it is not imip's.
+fn read_journal(path: &Path) -> Result<Option<Journal>, StoreError> {
+    let Some(bytes) = read_bytes(path)? else { return Ok(None) };
+    match decode(&bytes) {
+        Ok(journal) => Ok(Some(journal)),
+        Err(Unreadable::Torn) => Ok(None),
+        Err(Unreadable::Invalid) => {
+            Err(StoreError::Corrupt { key: path.display().to_string(), reason: "malformed journal".into() })
+        }
+    }
+}
+
+/// Rewrites a journal's status byte in place (synced when `sync`).
+fn set_status(path: &Path, status: Status, sync: bool) -> Result<(), StoreError> {
+    use std::io::{Seek, SeekFrom};
+    let mut file = fs::OpenOptions::new().write(true).open(path).map_err(StoreError::unavailable)?;
+    file.seek(SeekFrom::Start(STATUS_AT as u64)).map_err(StoreError::unavailable)?;
+    file.write_all(&[status.byte()]).map_err(StoreError::unavailable)?;
+    if sync {
+        file.sync_all().map_err(StoreError::unavailable)?;
+    }
+    Ok(())
 }
 
 /// Whether the outbox holds mail `path` names, under its name or claimed
@@ -671,6 +843,10 @@ mod tests {
         fs::read(root.join(rel)).ok()
     }
 
+    fn status(root: &Path, slot: usize) -> Option<Status> {
+        read_status(&root.join("principals/p").join(SLOTS[slot])).unwrap()
+    }
+
     #[test]
     fn journals_round_trip_and_refuse_escaping_paths() {
         let steps = vec![
@@ -684,23 +860,31 @@ mod tests {
                 data: b"To: a@example.com\n".to_vec(),
             },
         ];
-        assert_eq!(decode(&encode(&steps)), Ok(steps.clone()));
+        let journal = Journal { serial: 7, status: Status::Committed, steps: steps.clone() };
+        let whole = encode(7, Status::Committed, &steps);
+        assert_eq!(decode(&whole), Ok(journal.clone()));
+        // The status changes in place; the checksum does not cover it.
+        let mut applied = whole.clone();
+        applied[STATUS_AT] = b'a';
+        assert_eq!(decode(&applied), Ok(Journal { status: Status::Applied, ..journal }));
         // Whole and checked, but not a path imip writes: corrupt.
-        assert_eq!(decode(&encode(&[Step::Delete(PathBuf::from("../x"))])), Err(Unreadable::Invalid));
-        assert_eq!(decode(&encode(&[Step::Delete(PathBuf::from("/etc/passwd"))])), Err(Unreadable::Invalid));
+        let escaping = encode(1, Status::Committed, &[Step::Delete(PathBuf::from("../x"))]);
+        assert_eq!(decode(&escaping), Err(Unreadable::Invalid));
+        let absolute = encode(1, Status::Committed, &[Step::Delete(PathBuf::from("/etc/passwd"))]);
+        assert_eq!(decode(&absolute), Err(Unreadable::Invalid));
         // Cut anywhere, or one byte changed: torn, never committed.
-        let whole = encode(&steps);
-        for cut in [0, 5, MAGIC.len(), whole.len() / 2, whole.len() - 1] {
+        for cut in [0, 5, PREFIX.len(), HEADER_LEN, whole.len() / 2, whole.len() - 1] {
             assert_eq!(decode(&whole[..cut]), Err(Unreadable::Torn), "cut at {cut}");
         }
         let mut flipped = whole.clone();
-        flipped[MAGIC.len() + 3] ^= 1;
+        flipped[HEADER_LEN + 3] ^= 1;
         assert_eq!(decode(&flipped), Err(Unreadable::Torn));
+        assert_eq!(header_serial(&flipped), Some(7), "a torn journal's serial still counts");
         // A version 1 journal, as the previous imip wrote it, still replays.
         let v1 = b"imip-journal 1\nwrite 1 2\nax\n\ndelete 1\nc\nend\n";
         let expected =
             vec![Step::Write(PathBuf::from("a"), b"x\n".to_vec()), Step::Delete(PathBuf::from("c"))];
-        assert_eq!(decode(v1), Ok(expected));
+        assert_eq!(decode(v1), Ok(Journal { serial: 0, status: Status::Committed, steps: expected }));
     }
 
     #[test]
@@ -710,7 +894,7 @@ mod tests {
         std::fs::write(dir.path().join("bucket"), b"one\n").unwrap();
         let steps = [Step::Append(PathBuf::from("bucket"), 4, b"two\n".to_vec())];
         disk.apply(dir.path(), &steps).unwrap();
-        // A crash after applying, before the journal went: applied again.
+        // A crash after applying, before the journal was marked: applied again.
         disk.apply(dir.path(), &steps).unwrap();
         assert_eq!(std::fs::read(dir.path().join("bucket")).unwrap(), b"one\ntwo\n");
         // A crash half-way through the append: the redo ends the file right.
@@ -743,46 +927,54 @@ mod tests {
         disk.commit(root, &root.join("principals/p"), changes).unwrap();
     }
 
-    /// With one sync per commit, a commit leaves its journal as
-    /// `applied` (nothing staged, nothing in flight), and the next commit
-    /// replaces it; a later lock in the same boot finds nothing to do.
+    /// With one sync per commit, commits write the two journal slots in
+    /// turn, in place: the last one applied, the one before durable (the
+    /// last one's sync made it so). Nothing is staged or in flight after,
+    /// and a later lock in the same boot finds nothing to do.
     #[test]
-    fn a_commit_leaves_its_journal_applied_until_the_next_one() {
+    fn commits_write_their_journals_in_turn_and_in_place() {
+        use std::os::unix::fs::MetadataExt;
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         let disk = Disk { sync: true, deferred: true };
         commit(&disk, root, b"v1\n", b"one\n", 0, "m1");
         assert_eq!(read(root, "principals/p/records/r/state").as_deref(), Some(&b"v1\n"[..]));
         assert_eq!(read(root, "outbox/m1.mail").as_deref(), Some(&b"mail m1\n"[..]));
-        assert!(root.join("principals/p/applied").exists());
-        assert!(
-            !root.join("principals/p/journal").exists() && !root.join("principals/p/publishing").exists()
-        );
         assert!(!root.join("outbox/.staged-m1.mail").exists());
+        assert_eq!((status(root, 0), status(root, 1)), (Some(Status::Applied), None));
+        let inode = fs::metadata(root.join("principals/p/journal.0")).unwrap().ino();
         commit(&disk, root, b"v2\n", b"two\n", 4, "m2");
-        let applied = decode(&read(root, "principals/p/applied").unwrap()).unwrap();
+        assert_eq!((status(root, 0), status(root, 1)), (Some(Status::Durable), Some(Status::Applied)));
+        commit(&disk, root, b"v3\n", b"three\n", 8, "m3");
+        assert_eq!((status(root, 0), status(root, 1)), (Some(Status::Applied), Some(Status::Durable)));
+        let latest = read_journal(&root.join("principals/p/journal.0")).unwrap().unwrap();
+        assert_eq!(latest.serial, 3);
         assert!(
-            applied.contains(&Step::Write(PathBuf::from("principals/p/records/r/state"), b"v2\n".to_vec()))
+            latest
+                .steps
+                .contains(&Step::Write(PathBuf::from("principals/p/records/r/state"), b"v3\n".to_vec()))
         );
-        // The same boot: the kernel holds what `applied` describes.
+        assert_eq!(
+            fs::metadata(root.join("principals/p/journal.0")).unwrap().ino(),
+            inode,
+            "rewritten in place"
+        );
+        // The same boot: the kernel holds what the applied journal wrote.
         fs::write(root.join("principals/p/records/r/state"), b"edited by hand\n").unwrap();
         assert!(!disk.recover(root, &root.join("principals/p")).unwrap());
         assert_eq!(read(root, "principals/p/records/r/state").as_deref(), Some(&b"edited by hand\n"[..]));
-        // Where the boot is unknown the journal goes once the changes are durable.
+        // Where the boot is unknown, a commit makes its changes durable
+        // before it is done: its journal is left durable.
         let plain = Disk { sync: true, deferred: false };
-        fs::remove_file(root.join("principals/p/applied")).unwrap();
-        commit(&plain, root, b"v3\n", b"three\n", 8, "m3");
-        assert!(fs::read_dir(root.join("principals/p")).unwrap().all(|e| {
-            let name = e.unwrap().file_name();
-            name != "applied" && name != "journal" && name != "publishing"
-        }));
+        commit(&plain, root, b"v4\n", b"four\n", 14, "m4");
+        assert_eq!((status(root, 0), status(root, 1)), (Some(Status::Applied), Some(Status::Durable)));
     }
 
     /// The machine stopped after a commit returned, before the kernel wrote
     /// its files: the record and the bucket went back, and its mail, sent
     /// in the meantime, left the outbox for good. The first opening after
-    /// the restart replays `applied`: the commit is whole again, and the
-    /// mail is not sent a second time.
+    /// the restart replays the journals not known durable: the commit is
+    /// whole again, and the mail is not sent a second time.
     #[test]
     fn after_a_restart_the_last_commit_is_replayed_without_sending_its_mail_again() {
         let dir = tempfile::tempdir().unwrap();
@@ -799,15 +991,15 @@ mod tests {
         let bucket = read(root, "principals/p/periods/own/months/2030-01.tsv");
         assert_eq!(bucket.as_deref(), Some(&b"one\ntwo\n"[..]));
         assert_eq!(read(root, "outbox/m2.mail"), None, "sent mail is not brought back");
-        assert!(!root.join("principals/p/applied").exists());
+        assert_eq!((status(root, 0), status(root, 1)), (Some(Status::Durable), Some(Status::Durable)));
         assert!(!disk.recover_after_reboot(root, &root.join("principals/p")).unwrap());
     }
 
-    /// A `journal` is a commit whose changes were not all applied. Found
-    /// after a kill, it is applied and its staged mail published; found
-    /// after a restart with its staged mail lost (the crash came before
-    /// the sync), the mail is written from the journal, unless the outbox
-    /// shows it already (claimed by a sender).
+    /// A journal committed but not applied: found after a kill, it is
+    /// applied and its staged mail published; found after a restart with
+    /// its staged mail lost (the crash came before the sync reached it),
+    /// the mail is written from the journal, unless the outbox shows it
+    /// already (claimed by a sender).
     #[test]
     fn an_interrupted_commit_is_finished_and_its_mail_published_once() {
         let dir = tempfile::tempdir().unwrap();
@@ -821,42 +1013,54 @@ mod tests {
                 data: b"mail m1\n".to_vec(),
             },
         ];
-        let journal = root.join("principals/p/journal");
+        let slot = root.join("principals/p").join(SLOTS[1]);
         fs::create_dir_all(root.join("outbox")).unwrap();
         fs::create_dir_all(root.join("principals/p")).unwrap();
         fs::write(root.join("outbox/.staged-m1.mail"), b"mail m1\n").unwrap();
-        fs::write(&journal, encode(&steps)).unwrap();
+        fs::write(&slot, encode(4, Status::Committed, &steps)).unwrap();
         assert!(disk.recover(root, &root.join("principals/p")).unwrap());
         assert_eq!(read(root, "principals/p/state").as_deref(), Some(&b"new\n"[..]));
         assert_eq!(read(root, "outbox/m1.mail").as_deref(), Some(&b"mail m1\n"[..]));
-        assert!(!journal.exists() && !root.join("outbox/.staged-m1.mail").exists());
+        assert!(!root.join("outbox/.staged-m1.mail").exists());
+        assert_eq!(status(root, 1), Some(Status::Durable));
 
         // After a restart, staged mail lost: written from the journal.
         fs::remove_file(root.join("outbox/m1.mail")).unwrap();
-        fs::write(&journal, encode(&steps)).unwrap();
+        fs::write(&slot, encode(4, Status::Committed, &steps)).unwrap();
         assert!(disk.recover_after_reboot(root, &root.join("principals/p")).unwrap());
         assert_eq!(read(root, "outbox/m1.mail").as_deref(), Some(&b"mail m1\n"[..]));
         // ... but not when a sender holds it already.
         fs::rename(root.join("outbox/m1.mail"), root.join("outbox/m1.claim-99")).unwrap();
-        fs::write(&journal, encode(&steps)).unwrap();
+        fs::write(&slot, encode(4, Status::Committed, &steps)).unwrap();
+        assert!(disk.recover_after_reboot(root, &root.join("principals/p")).unwrap());
+        assert_eq!(read(root, "outbox/m1.mail"), None);
+        // ... nor once it was published (sent since, and gone).
+        fs::remove_file(root.join("outbox/m1.claim-99")).unwrap();
+        fs::write(&slot, encode(4, Status::Applied, &steps)).unwrap();
         assert!(disk.recover_after_reboot(root, &root.join("principals/p")).unwrap());
         assert_eq!(read(root, "outbox/m1.mail"), None);
     }
 
     /// A journal cut short by a crash was never committed: nothing of it
-    /// is applied, and it goes. One that is whole but not imip's is
-    /// reported, not guessed at.
+    /// is applied, and the next commit writes over it, keeping the last
+    /// whole journal and numbering past the torn one. A journal that is
+    /// whole but not imip's is reported, not guessed at.
     #[test]
-    fn a_torn_journal_is_dropped_whole_and_a_foreign_one_is_corrupt() {
+    fn a_torn_journal_is_never_applied_and_a_foreign_one_is_corrupt() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         let disk = Disk { sync: true, deferred: true };
-        fs::create_dir_all(root.join("principals/p")).unwrap();
-        let whole = encode(&[Step::Write(PathBuf::from("principals/p/state"), b"new\n".to_vec())]);
-        fs::write(root.join("principals/p/journal"), &whole[..whole.len() - 10]).unwrap();
+        commit(&disk, root, b"v1\n", b"one\n", 0, "m1");
+        let torn =
+            encode(9, Status::Committed, &[Step::Write(PathBuf::from("principals/p/x"), b"x\n".to_vec())]);
+        fs::write(root.join("principals/p").join(SLOTS[1]), &torn[..torn.len() - 10]).unwrap();
         assert!(!disk.recover(root, &root.join("principals/p")).unwrap());
-        assert_eq!(read(root, "principals/p/state"), None);
-        assert!(!root.join("principals/p/journal").exists());
+        disk.recover_after_reboot(root, &root.join("principals/p")).unwrap();
+        assert_eq!(read(root, "principals/p/x"), None);
+        commit(&disk, root, b"v2\n", b"two\n", 4, "m2");
+        let written = read_journal(&root.join("principals/p").join(SLOTS[1])).unwrap().unwrap();
+        assert_eq!(written.serial, 10);
+        assert!(read_journal(&root.join("principals/p").join(SLOTS[0])).unwrap().is_some());
         fs::write(root.join("principals/p/journal"), b"something else entirely\n").unwrap();
         assert!(matches!(disk.recover(root, &root.join("principals/p")), Err(StoreError::Corrupt { .. })));
     }

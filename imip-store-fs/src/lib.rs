@@ -10,10 +10,8 @@
 //!   principals/<addr>/             one directory per principal
 //!     address                      the address, as given
 //!     .lock                        flock(2) target (see below)
-//!     journal                      only while a commit is in flight
-//!     publishing                   a commit applied, its mail being published
-//!     applied                      the last commit's journal, kept until the
-//!                                  next commit's sync (see `journal.rs`)
+//!     journal.0, journal.1         the last two commits' journals, written
+//!                                  in turn (see `journal.rs`)
 //!     records/<xx>/<uid>/          one directory per UID (xx: hash shard)
 //!       state                      uid, version, pending line, counters
 //!       object.ics                 the principal's copy of the object
@@ -262,8 +260,8 @@ impl FsStore {
         let principals = self.root.join("principals");
         for name in entries(&principals)? {
             let dir = principals.join(&name);
-            if [journal::JOURNAL, journal::PUBLISHING, journal::APPLIED].iter().any(|n| dir.join(n).exists())
-            {
+            let names = [journal::LEGACY, journal::SLOTS[0], journal::SLOTS[1]];
+            if names.iter().any(|n| dir.join(n).exists()) {
                 let _held = lock::lock(&dir.join(".lock"), self.options.lock_timeout)?;
                 disk.recover_after_reboot(&self.root, &dir)?;
             }

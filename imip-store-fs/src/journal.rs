@@ -932,6 +932,7 @@ mod tests {
     /// last one's sync made it so). Nothing is staged or in flight after,
     /// and a later lock in the same boot finds nothing to do.
     #[test]
+    #[cfg(unix)] // reads inode numbers
     fn commits_write_their_journals_in_turn_and_in_place() {
         use std::os::unix::fs::MetadataExt;
         let dir = tempfile::tempdir().unwrap();

@@ -161,7 +161,13 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         updated.rekey();
     }
     let comment = crate::itip::compose::comment_suffix(message.main_component());
-    let text = format!("{} has answered {}.{comment}", replier.address, describe(message, &replier.address));
+    // "bob@example.com has answered ACCEPTED.", built in place.
+    let mut text = String::with_capacity(96);
+    text.push_str(replier.address.as_str());
+    text.push_str(" has answered ");
+    describe(&mut text, message, &replier.address);
+    text.push('.');
+    text.push_str(&comment);
     let mut outcome = Outcome::new(Disposition::Applied(Applied::ReplyRecorded)).with(Effect::Notify(
         notice_by(NoticeKind::Reply, &updated, text, &replier.address)
             .with_comment(crate::itip::compose::comment_of(message.main_component())),
@@ -287,17 +293,17 @@ fn record_progress(entry: &mut ICalendarEntry, reply: &ICalendarComponent) {
     }
 }
 
-/// The answers a REPLY gives, per instance: "ACCEPTED", "DECLINED for
-/// 20250310T090000Z", with a to-do's progress.
-fn describe(message: &SchedulingObject, replier: &CalAddress) -> String {
+/// Writes the answers a REPLY gives, per instance: "ACCEPTED", "DECLINED
+/// for 20250310T090000Z", with a to-do's progress.
+fn describe(text: &mut String, message: &SchedulingObject, replier: &CalAddress) {
     use std::fmt::Write;
-    let mut text = String::new();
+    let mut first = true;
     for (id, c) in message.instances() {
         let Some(partstat) = component::attendee_partstat(c, replier) else { continue };
-        if !text.is_empty() {
+        if !std::mem::take(&mut first) {
             text.push_str(", ");
         }
-        let _ = write!(text, "{partstat}");
+        text.push_str(partstat.as_str());
         let percent = c.property(&ICalendarProperty::PercentComplete).and_then(|p| p.values.first());
         if let Some(percent) = percent.and_then(|v| v.as_integer()) {
             let _ = write!(text, " ({percent}% complete)");
@@ -306,5 +312,4 @@ fn describe(message: &SchedulingObject, replier: &CalAddress) -> String {
             let _ = write!(text, " for {id}");
         }
     }
-    text
 }

@@ -224,16 +224,16 @@ fn request_status_codes(component: &ICalendarComponent) -> String {
     if codes.is_empty() { "2.0".to_string() } else { codes.join(",") }
 }
 
+/// The reply's DELEGATED-TO and DELEGATED-FROM replace those on the
+/// organizer's copy of the line (RFC 5546 §3.2.2.3).
 fn copy_delegation(entry: &mut ICalendarEntry, line: &ICalendarEntry) {
     for name in [ICalendarParameterName::DelegatedTo, ICalendarParameterName::DelegatedFrom] {
+        // Most replies carry neither: nothing to collect.
         if !line.params.iter().any(|p| p.name == name) {
             continue;
         }
-        let values: Vec<_> = line.params.iter().filter(|p| p.name == name).cloned().collect();
-        if !values.is_empty() {
-            entry.params.retain(|p| p.name != name);
-            entry.params.extend(values);
-        }
+        entry.params.retain(|p| p.name != name);
+        entry.params.extend(line.params.iter().filter(|p| p.name == name).cloned());
     }
 }
 

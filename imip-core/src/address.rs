@@ -191,9 +191,6 @@ impl fmt::Display for CalAddress {
     }
 }
 
-/// The address part of a `mailto:` URI or a bare address: surrounding
-/// whitespace, angle brackets, the scheme and a `?query` removed. `None`
-/// for another scheme.
 /// What [`plain_mailto`] found.
 enum Plain<'a> {
     /// A plain address after `mailto:`, and whether it has upper case.
@@ -226,6 +223,9 @@ fn plain_mailto(value: &str) -> Option<Plain<'_>> {
     Some(if mailbox { Plain::Address { rest, upper } } else { Plain::Refused })
 }
 
+/// The address part of a `mailto:` URI or a bare address: surrounding
+/// whitespace, angle brackets, the scheme and a `?query` removed. `None`
+/// for another scheme.
 fn unwrap_uri(value: &str) -> Option<&str> {
     let value = value.trim().trim_matches(|c| c == '<' || c == '>').trim();
     let rest = match value.get(..7) {

@@ -55,6 +55,7 @@
 //! are relative to the store root and were built from encoded names only.
 //! Version 1 journals (no `publish`, `end\n` alone) are still replayed.
 
+use crate::read_optional;
 use imip_core::StoreError;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
@@ -730,21 +731,13 @@ impl Slots {
 fn read_slots(dir: &Path) -> Result<Slots, StoreError> {
     let mut slots = Slots { whole: Vec::new(), highest_serial: 0 };
     for (at, name) in SLOTS.iter().enumerate() {
-        let Some(bytes) = read_bytes(&dir.join(name))? else { continue };
+        let Some(bytes) = read_optional(&dir.join(name))? else { continue };
         slots.highest_serial = slots.highest_serial.max(header_serial(&bytes).unwrap_or(0));
         if let Ok(journal) = decode(&bytes) {
             slots.whole.push((at, journal.serial));
         }
     }
     Ok(slots)
-}
-
-fn read_bytes(path: &Path) -> Result<Option<Vec<u8>>, StoreError> {
-    match fs::read(path) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(error) if error.kind() == ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(StoreError::unavailable(error)),
-    }
 }
 
 /// A journal's status, from its header alone.
@@ -767,7 +760,7 @@ fn read_status(path: &Path) -> Result<Option<Status>, StoreError> {
 /// Reads and decodes a journal: `None` when absent or torn (never
 /// committed), an error when it is not imip's.
 fn read_journal(path: &Path) -> Result<Option<Journal>, StoreError> {
-    let Some(bytes) = read_bytes(path)? else { return Ok(None) };
+    let Some(bytes) = read_optional(path)? else { return Ok(None) };
     match decode(&bytes) {
         Ok(journal) => Ok(Some(journal)),
         Err(Unreadable::Torn) => Ok(None),

@@ -5,7 +5,8 @@ use super::component::{self, instance_id};
 use super::{ComponentKind, InstanceId, Method, Participant};
 use crate::{Timestamp, Violation};
 use calcard::icalendar::{
-    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarProperty, ICalendarValue,
+    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarParameterName,
+    ICalendarProperty, ICalendarValue,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -630,20 +631,31 @@ pub(crate) fn tzid_of(component: &ICalendarComponent) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Drops properties whose names no iCalendar allows (RFC 5545 §3.1: a
-/// name is letters, digits and "-"). The lenient parser keeps such a line
-/// whole, line breaks included, and written out again it could read as
-/// another line (a stray `END:VCALENDAR`); nothing in a name like that
-/// means anything to scheduling.
+/// Drops properties and parameters whose names no iCalendar allows
+/// (RFC 5545 §3.1: a name is letters, digits and "-"). The lenient parser
+/// keeps such a name whole, line breaks, control bytes and quotes
+/// included, and written out again it could read as another line (a
+/// stray `END:VCALENDAR`) or swallow the value after it (a parameter
+/// name with a quote in it); nothing in a name like that means anything
+/// to scheduling.
 fn drop_malformed_names(calendar: &mut ICalendar) {
     for component in &mut calendar.components {
         component.entries.retain(|entry| match &entry.name {
-            ICalendarProperty::Other(name) => {
-                !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            }
+            ICalendarProperty::Other(name) => is_name(name),
             _ => true,
         });
+        for entry in &mut component.entries {
+            if entry.params.iter().any(|p| matches!(&p.name, ICalendarParameterName::Other(n) if !is_name(n)))
+            {
+                entry.params.retain(|p| !matches!(&p.name, ICalendarParameterName::Other(n) if !is_name(n)));
+            }
+        }
     }
+}
+
+/// An iana-token or x-name (RFC 5545 §3.1): letters, digits and "-".
+fn is_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 #[cfg(test)]
@@ -690,6 +702,26 @@ mod tests {
         assert!(!written.contains("SEQUEN@CE") && written.contains("X-OK:kept"), "{written}");
         let again = SchedulingObject::parse(&written).unwrap();
         assert_eq!(again.uid(), "u");
+        assert_eq!(again.to_ics(), written);
+    }
+
+    /// A parameter whose name holds a control byte and quotes (found by
+    /// fuzzing: `UID;DELEGATED-TO<GS>"mailto:e@example.com":…`) is
+    /// dropped; written back whole it lost its closing quote and the UID
+    /// line no longer read as one. Well-formed parameters stay.
+    #[test]
+    fn a_parameter_name_with_control_bytes_or_quotes_is_dropped() {
+        let text = "BEGIN:VCALENDAR\r\nPRODID:-//t//EN\r\nVERSION:2.0\r\nMETHOD:REPLY\r\n\
+                    BEGIN:VEVENT\r\nUID;DELEGATED-TO\u{1d}\"mailto:e@example.com\":mailto:b@example.com\r\n\
+                    DTSTAMP:20250301T090000Z\r\nDTSTART:20250310T140000Z\r\n\
+                    ATTENDEE;X-OK=kept;RSV\u{0}\u{0}*X=1;PARTSTAT=ACCEPTED:mailto:b@example.com\r\n\
+                    ORGANIZER:mailto:a@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        let object = SchedulingObject::parse(text).unwrap();
+        let written = object.to_ics();
+        assert!(!written.contains('\u{1d}') && !written.contains('\u{0}'), "{written:?}");
+        assert!(written.contains("X-OK=kept") && written.contains("PARTSTAT=ACCEPTED"), "{written}");
+        let again = SchedulingObject::parse(&written).unwrap();
+        assert_eq!(again.uid(), object.uid());
         assert_eq!(again.to_ics(), written);
     }
 

@@ -25,7 +25,6 @@
 //! ```
 
 use calcard::icalendar::{ICalendar, ICalendarComponent, ICalendarProperty};
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -127,18 +126,19 @@ impl fmt::Display for PresenceProblem {
 /// Every row of the tables.
 pub fn rules() -> &'static [Rule] {
     static PARSED: OnceLock<Vec<Rule>> = OnceLock::new();
-    PARSED.get_or_init(|| {
-        RULES
-            .lines()
-            .filter(|line| !line.starts_with('#') && !line.starts_with("component\t"))
-            .filter_map(|line| {
-                let mut fields = line.split('\t');
-                let (component, method, section, path, presence) =
-                    (fields.next()?, fields.next()?, fields.next()?, fields.next()?, fields.next()?);
-                Some(Rule { component, method, section, path, presence: Presence::parse(presence)? })
-            })
-            .collect()
-    })
+    PARSED.get_or_init(|| RULES.lines().filter_map(rule).collect())
+}
+
+/// One line of the tables as a [`Rule`]; `None` for the comments, the
+/// header and anything unreadable.
+fn rule(line: &'static str) -> Option<Rule> {
+    if line.starts_with('#') || line.starts_with("component\t") {
+        return None;
+    }
+    let mut fields = line.split('\t');
+    let (component, method, section, path, presence) =
+        (fields.next()?, fields.next()?, fields.next()?, fields.next()?, fields.next()?);
+    Some(Rule { component, method, section, path, presence: Presence::parse(presence)? })
 }
 
 /// The properties imip writes into a `method` message about a `kind`
@@ -163,58 +163,105 @@ pub fn rules() -> &'static [Rule] {
 /// assert_eq!(names(carried("VTODO", "REFRESH", &wanted)), ["DTSTAMP", "UID", "RECURRENCE-ID"]);
 /// ```
 pub fn carried(kind: &str, method: &str, wanted: &[ICalendarProperty]) -> Vec<ICalendarProperty> {
-    let table = component_properties(kind, method);
-    let mut set: Vec<ICalendarProperty> = table
-        .iter()
-        .filter(|row| {
-            matches!(row.presence, Presence::One | Presence::OneOrMore)
-                && row.property != Some(ICalendarProperty::Attendee)
-        })
-        .filter_map(|row| row.property.clone())
-        .collect();
+    let carried = Carried::of(kind, method, wanted);
+    let mut set = carried.required.to_vec();
     for property in wanted {
-        let allowed = table
-            .iter()
-            .any(|row| row.property.as_ref() == Some(property) && row.presence != Presence::Never);
-        if allowed && !set.contains(property) {
+        if carried.contains(property) && !set.contains(property) {
             set.push(property.clone());
         }
     }
     set
 }
 
+/// The set [`carried`] gives, as a test of one property: what a
+/// composer asks of each line it copies, without building the set.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Carried<'a> {
+    rows: &'static [PropertyRow],
+    required: &'static [ICalendarProperty],
+    wanted: &'a [ICalendarProperty],
+}
+
+impl<'a> Carried<'a> {
+    /// The properties a `method` message about a `kind` component
+    /// carries, `wanted` among them where the table allows them.
+    pub(crate) fn of(kind: &str, method: &str, wanted: &'a [ICalendarProperty]) -> Self {
+        let table = component_properties(kind, method);
+        Carried { rows: &table.rows, required: &table.required, wanted }
+    }
+
+    /// Whether `property` is in the set.
+    pub(crate) fn contains(&self, property: &ICalendarProperty) -> bool {
+        self.required.contains(property)
+            || (self.wanted.contains(property)
+                && self
+                    .rows
+                    .iter()
+                    .any(|row| row.property.as_ref() == Some(property) && row.presence != Presence::Never))
+    }
+}
+
 /// One row of [`component_properties`]: the property as the tables name
 /// it, as calcard reads that name, and its presence.
+#[derive(Debug)]
 struct PropertyRow {
     property: Option<ICalendarProperty>,
     presence: Presence,
 }
 
+/// The rows of one component kind and METHOD, and the properties among
+/// them that a message must carry (`1` or `1+`), ATTENDEE aside.
+#[derive(Debug, Default)]
+struct PropertyTable {
+    rows: Vec<PropertyRow>,
+    required: Vec<ICalendarProperty>,
+}
+
 /// The rows about the properties of a `kind` component in a `method`
-/// message (paths `KIND/PROPERTY`), in table order; indexed once.
-fn component_properties(kind: &str, method: &str) -> &'static [PropertyRow] {
-    type Index = BTreeMap<&'static str, BTreeMap<&'static str, Vec<PropertyRow>>>;
-    static INDEX: OnceLock<Index> = OnceLock::new();
-    let index = INDEX.get_or_init(|| {
-        let mut index = Index::new();
-        for rule in rules() {
-            let Some(name) = rule.path.strip_prefix(rule.component).and_then(|p| p.strip_prefix('/')) else {
-                continue;
-            };
-            if is_component_name(name) || is_extension(name) {
-                continue;
-            }
-            let property = <ICalendarProperty as calcard::common::IanaParse>::parse(name.as_bytes());
-            index
-                .entry(rule.component)
-                .or_default()
-                .entry(rule.method)
-                .or_default()
-                .push(PropertyRow { property, presence: rule.presence });
-        }
-        index
-    });
-    index.get(kind).and_then(|methods| methods.get(method)).map_or(&[], Vec::as_slice)
+/// message (paths `KIND/PROPERTY`), in table order. Each pair's rows are
+/// read from the tables on its first use, and only that pair's: an agent
+/// process composes one or two kinds of message in its life, and reading
+/// the whole table was a twentieth of its CPU.
+fn component_properties(kind: &str, method: &str) -> &'static PropertyTable {
+    const KINDS: [&str; 4] = ["VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY"];
+    const METHODS: [&str; 8] =
+        ["PUBLISH", "REQUEST", "REPLY", "ADD", "CANCEL", "REFRESH", "COUNTER", "DECLINECOUNTER"];
+    static NONE: PropertyTable = PropertyTable { rows: Vec::new(), required: Vec::new() };
+    static TABLES: [[OnceLock<PropertyTable>; METHODS.len()]; KINDS.len()] =
+        [const { [const { OnceLock::new() }; METHODS.len()] }; KINDS.len()];
+    let (Some(k), Some(m)) =
+        (KINDS.iter().position(|&k| k == kind), METHODS.iter().position(|&m| m == method))
+    else {
+        return &NONE;
+    };
+    TABLES[k][m].get_or_init(|| {
+        let (kind, method) = (KINDS[k], METHODS[m]);
+        let rows: Vec<PropertyRow> = RULES
+            .lines()
+            .filter(|line| {
+                line.strip_prefix(kind)
+                    .and_then(|rest| rest.strip_prefix('\t'))
+                    .and_then(|rest| rest.strip_prefix(method))
+                    .is_some_and(|rest| rest.starts_with('\t'))
+            })
+            .filter_map(rule)
+            .filter_map(|rule| {
+                let name = rule.path.strip_prefix(kind)?.strip_prefix('/')?;
+                if is_component_name(name) || is_extension(name) {
+                    return None;
+                }
+                let property = <ICalendarProperty as calcard::common::IanaParse>::parse(name.as_bytes());
+                Some(PropertyRow { property, presence: rule.presence })
+            })
+            .collect();
+        let required = rows
+            .iter()
+            .filter(|row| matches!(row.presence, Presence::One | Presence::OneOrMore))
+            .filter_map(|row| row.property.clone())
+            .filter(|property| *property != ICalendarProperty::Attendee)
+            .collect();
+        PropertyTable { rows, required }
+    })
 }
 
 /// Checks an iTIP message against the rows for its component type and
@@ -359,6 +406,89 @@ fn is_component_name(segment: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The membership test answers as the set does, for every kind and
+    /// METHOD, with the wanted lists the composers use and none; the
+    /// set holds each property once.
+    #[test]
+    fn the_carried_test_agrees_with_the_carried_set() {
+        use ICalendarProperty as P;
+        let all = [
+            P::Dtstamp,
+            P::Organizer,
+            P::Uid,
+            P::Sequence,
+            P::RecurrenceId,
+            P::Dtstart,
+            P::Dtend,
+            P::Duration,
+            P::Summary,
+            P::Attendee,
+            P::Comment,
+            P::Location,
+            P::Rrule,
+            P::RequestStatus,
+            P::Status,
+        ];
+        let wanted_lists: [&[P]; 4] = [
+            &[],
+            &[P::RecurrenceId],
+            crate::itip::compose::REPLY_DETAILS,
+            &[P::Attendee, P::Rrule, P::Sequence],
+        ];
+        for kind in ["VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY", "VALARM"] {
+            for method in
+                ["PUBLISH", "REQUEST", "REPLY", "ADD", "CANCEL", "REFRESH", "COUNTER", "DECLINECOUNTER"]
+            {
+                for wanted in wanted_lists {
+                    let set = carried(kind, method, wanted);
+                    let test = Carried::of(kind, method, wanted);
+                    for property in &all {
+                        assert_eq!(
+                            test.contains(property),
+                            set.contains(property),
+                            "{kind} {method} {property:?}"
+                        );
+                    }
+                    let mut unique = set.clone();
+                    unique.dedup();
+                    assert_eq!(unique.len(), set.len(), "{kind} {method}");
+                }
+            }
+        }
+    }
+
+    /// The rows read for one kind and METHOD are exactly that pair's
+    /// property rows of the whole table, in order, for every pair the
+    /// table has; a pair it lacks has none.
+    #[test]
+    fn each_pairs_rows_are_its_rows_of_the_whole_table() {
+        let mut pairs: Vec<(&str, &str)> = rules().iter().map(|r| (r.component, r.method)).collect();
+        pairs.dedup();
+        let mut seen = 0;
+        for (kind, method) in pairs.into_iter().filter(|(kind, _)| *kind != "COMMON") {
+            let expected: Vec<(Option<ICalendarProperty>, Presence)> = rules()
+                .iter()
+                .filter(|r| r.component == kind && r.method == method)
+                .filter_map(|r| Some((r.path.strip_prefix(kind)?.strip_prefix('/')?, r.presence)))
+                .filter(|(name, _)| !is_component_name(name) && !is_extension(name))
+                .map(|(name, presence)| {
+                    (<ICalendarProperty as calcard::common::IanaParse>::parse(name.as_bytes()), presence)
+                })
+                .collect();
+            let read: Vec<_> = component_properties(kind, method)
+                .rows
+                .iter()
+                .map(|r| (r.property.clone(), r.presence))
+                .collect();
+            assert!(!read.is_empty(), "{kind} {method}");
+            assert_eq!(read, expected, "{kind} {method}");
+            seen += 1;
+        }
+        assert_eq!(seen, 22, "every kind and METHOD the tables list");
+        assert!(component_properties("VJOURNAL", "REPLY").rows.is_empty());
+        assert!(component_properties("VEVENT", "NOPE").rows.is_empty());
+    }
 
     fn calendar(text: &str) -> ICalendar {
         ICalendar::parse(text.replace('\n', "\r\n")).unwrap()

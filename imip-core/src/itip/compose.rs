@@ -134,9 +134,8 @@ pub(crate) const REPLY_DETAILS: &[ICalendarProperty] = &[
 /// of `wanted`, what it allows). ATTENDEE lines go too; the caller adds
 /// the ones it means.
 pub(crate) fn keep_carried(component: &mut ICalendarComponent, method: Method, wanted: &[ICalendarProperty]) {
-    let kind = component.component_type.as_str().to_string();
-    let keep = crate::presence::carried(&kind, method.as_str(), wanted);
-    keep_properties(component, &keep);
+    let keep = crate::presence::Carried::of(component.component_type.as_str(), method.as_str(), wanted);
+    component.entries.retain(|e| keep.contains(&e.name));
 }
 
 /// The first COMMENT's text, if any.

@@ -224,8 +224,8 @@ fn add_reply(
     comment: Option<&str>,
     now: Timestamp,
 ) {
-    let kind = object.component(id).map(|c| c.component_type.as_str().to_string()).unwrap_or_default();
-    let carried = crate::presence::carried(&kind, Method::Reply.as_str(), REPLY_DETAILS);
+    let kind = object.component(id).map_or("", |c| c.component_type.as_str());
+    let carried = crate::presence::Carried::of(kind, Method::Reply.as_str(), REPLY_DETAILS);
     let keep = |e: &ICalendarEntry| {
         carried.contains(&e.name) || (e.name == ICalendarProperty::Attendee && is_reply_line(e, principal))
     };

@@ -5,8 +5,8 @@ use super::component::{self, instance_id};
 use super::{ComponentKind, InstanceId, Method, Participant};
 use crate::{Timestamp, Violation};
 use calcard::icalendar::{
-    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarParameterName,
-    ICalendarProperty, ICalendarValue,
+    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarParameter,
+    ICalendarParameterName, ICalendarProperty, ICalendarValue,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -640,16 +640,17 @@ pub(crate) fn tzid_of(component: &ICalendarComponent) -> Option<String> {
 /// to scheduling.
 fn drop_malformed_names(calendar: &mut ICalendar) {
     for component in &mut calendar.components {
-        component.entries.retain(|entry| match &entry.name {
-            ICalendarProperty::Other(name) => is_name(name),
-            _ => true,
-        });
-        for entry in &mut component.entries {
-            if entry.params.iter().any(|p| matches!(&p.name, ICalendarParameterName::Other(n) if !is_name(n)))
-            {
-                entry.params.retain(|p| !matches!(&p.name, ICalendarParameterName::Other(n) if !is_name(n)));
+        component.entries.retain_mut(|entry| {
+            if matches!(&entry.name, ICalendarProperty::Other(name) if !is_name(name)) {
+                return false;
             }
-        }
+            let malformed =
+                |p: &ICalendarParameter| matches!(&p.name, ICalendarParameterName::Other(n) if !is_name(n));
+            if entry.params.iter().any(malformed) {
+                entry.params.retain(|p| !malformed(p));
+            }
+            true
+        });
     }
 }
 

@@ -211,7 +211,7 @@ struct PropertyRow {
 
 /// The rows of one component kind and METHOD, and the properties among
 /// them that a message must carry (`1` or `1+`), ATTENDEE aside.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct PropertyTable {
     rows: Vec<PropertyRow>,
     required: Vec<ICalendarProperty>,
@@ -223,19 +223,18 @@ struct PropertyTable {
 /// process composes one or two kinds of message in its life, and reading
 /// the whole table was a twentieth of its CPU.
 fn component_properties(kind: &str, method: &str) -> &'static PropertyTable {
-    const KINDS: [&str; 4] = ["VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY"];
-    const METHODS: [&str; 8] =
-        ["PUBLISH", "REQUEST", "REPLY", "ADD", "CANCEL", "REFRESH", "COUNTER", "DECLINECOUNTER"];
+    use crate::model::{ComponentKind, Method};
     static NONE: PropertyTable = PropertyTable { rows: Vec::new(), required: Vec::new() };
-    static TABLES: [[OnceLock<PropertyTable>; METHODS.len()]; KINDS.len()] =
-        [const { [const { OnceLock::new() }; METHODS.len()] }; KINDS.len()];
-    let (Some(k), Some(m)) =
-        (KINDS.iter().position(|&k| k == kind), METHODS.iter().position(|&m| m == method))
-    else {
+    static TABLES: [[OnceLock<PropertyTable>; Method::ALL.len()]; ComponentKind::ALL.len()] =
+        [const { [const { OnceLock::new() }; Method::ALL.len()] }; ComponentKind::ALL.len()];
+    let (Some(k), Some(m)) = (
+        ComponentKind::ALL.iter().position(|k| k.as_str() == kind),
+        Method::ALL.iter().position(|m| m.as_str() == method),
+    ) else {
         return &NONE;
     };
     TABLES[k][m].get_or_init(|| {
-        let (kind, method) = (KINDS[k], METHODS[m]);
+        let (kind, method) = (ComponentKind::ALL[k].as_str(), Method::ALL[m].as_str());
         let rows: Vec<PropertyRow> = RULES
             .lines()
             .filter(|line| {
@@ -439,19 +438,12 @@ mod tests {
             &[P::Attendee, P::Rrule, P::Sequence],
             &[P::Summary, P::Summary],
         ];
-        let property = |rule: &Rule| {
-            let name = rule.path.strip_prefix(rule.component)?.strip_prefix('/')?;
-            (!is_component_name(name) && !is_extension(name))
-                .then(|| <P as calcard::common::IanaParse>::parse(name.as_bytes()))?
-        };
-        for kind in ["VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY", "VALARM"] {
-            for method in
-                ["PUBLISH", "REQUEST", "REPLY", "ADD", "CANCEL", "REFRESH", "COUNTER", "DECLINECOUNTER"]
-            {
-                let rows: Vec<(P, Presence)> = rules()
-                    .iter()
-                    .filter(|r| r.component == kind && r.method == method)
-                    .filter_map(|r| Some((property(r)?, r.presence)))
+        let kinds = crate::model::ComponentKind::ALL.map(|k| k.as_str());
+        for kind in kinds.into_iter().chain(["VALARM"]) {
+            for method in crate::Method::ALL.map(|m| m.as_str()) {
+                let rows: Vec<(P, Presence)> = whole_table_rows(kind, method)
+                    .into_iter()
+                    .filter_map(|(p, presence)| Some((p?, presence)))
                     .collect();
                 for wanted in wanted_lists {
                     let mut expected: Vec<P> = rows
@@ -486,15 +478,7 @@ mod tests {
         pairs.dedup();
         let mut seen = 0;
         for (kind, method) in pairs.into_iter().filter(|(kind, _)| *kind != "COMMON") {
-            let expected: Vec<(Option<ICalendarProperty>, Presence)> = rules()
-                .iter()
-                .filter(|r| r.component == kind && r.method == method)
-                .filter_map(|r| Some((r.path.strip_prefix(kind)?.strip_prefix('/')?, r.presence)))
-                .filter(|(name, _)| !is_component_name(name) && !is_extension(name))
-                .map(|(name, presence)| {
-                    (<ICalendarProperty as calcard::common::IanaParse>::parse(name.as_bytes()), presence)
-                })
-                .collect();
+            let expected = whole_table_rows(kind, method);
             let read: Vec<_> = component_properties(kind, method)
                 .rows
                 .iter()
@@ -507,6 +491,20 @@ mod tests {
         assert_eq!(seen, 22, "every kind and METHOD the tables list");
         assert!(component_properties("VJOURNAL", "REPLY").rows.is_empty());
         assert!(component_properties("VEVENT", "NOPE").rows.is_empty());
+    }
+
+    /// The property rows of `kind` and `method`, read from the whole
+    /// table ([`rules`]) rather than by [`component_properties`].
+    fn whole_table_rows(kind: &str, method: &str) -> Vec<(Option<ICalendarProperty>, Presence)> {
+        rules()
+            .iter()
+            .filter(|r| r.component == kind && r.method == method)
+            .filter_map(|r| Some((r.path.strip_prefix(kind)?.strip_prefix('/')?, r.presence)))
+            .filter(|(name, _)| !is_component_name(name) && !is_extension(name))
+            .map(|(name, presence)| {
+                (<ICalendarProperty as calcard::common::IanaParse>::parse(name.as_bytes()), presence)
+            })
+            .collect()
     }
 
     fn calendar(text: &str) -> ICalendar {

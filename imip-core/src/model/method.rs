@@ -113,6 +113,10 @@ pub enum ComponentKind {
 }
 
 impl ComponentKind {
+    /// Every kind, in the order of RFC 5546 §3's tables.
+    pub const ALL: [ComponentKind; 4] =
+        [ComponentKind::Event, ComponentKind::FreeBusy, ComponentKind::Todo, ComponentKind::Journal];
+
     /// The component name, e.g. `VEVENT`.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -177,7 +177,7 @@ pub fn carried(kind: &str, method: &str, wanted: &[ICalendarProperty]) -> Vec<IC
 /// composer asks of each line it copies, without building the set.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Carried<'a> {
-    rows: &'static [PropertyRow],
+    allowed: &'static [ICalendarProperty],
     required: &'static [ICalendarProperty],
     wanted: &'a [ICalendarProperty],
 }
@@ -187,44 +187,41 @@ impl<'a> Carried<'a> {
     /// carries, `wanted` among them where the table allows them.
     pub(crate) fn of(kind: &str, method: &str, wanted: &'a [ICalendarProperty]) -> Self {
         let table = component_properties(kind, method);
-        Carried { rows: &table.rows, required: &table.required, wanted }
+        Carried { allowed: &table.allowed, required: &table.required, wanted }
     }
 
     /// Whether `property` is in the set.
     pub(crate) fn contains(&self, property: &ICalendarProperty) -> bool {
         self.required.contains(property)
-            || (self.wanted.contains(property)
-                && self
-                    .rows
-                    .iter()
-                    .any(|row| row.property.as_ref() == Some(property) && row.presence != Presence::Never))
+            || (self.wanted.contains(property) && self.allowed.contains(property))
     }
 }
 
-/// One row of [`component_properties`]: the property as the tables name
-/// it, as calcard reads that name, and its presence.
+/// One row [`component_properties`] reads: the property as the tables
+/// name it, as calcard reads that name, and its presence.
 #[derive(Debug)]
 struct PropertyRow {
     property: Option<ICalendarProperty>,
     presence: Presence,
 }
 
-/// The rows of one component kind and METHOD, and the properties among
-/// them that a message must carry (`1` or `1+`), ATTENDEE aside.
+/// What the rows of one component kind and METHOD say: the properties
+/// a message must carry (`1` or `1+`), ATTENDEE aside, in table order,
+/// and those it may carry (any presence but `0`), each once.
 #[derive(Debug)]
 struct PropertyTable {
-    rows: Vec<PropertyRow>,
     required: Vec<ICalendarProperty>,
+    allowed: Vec<ICalendarProperty>,
 }
 
-/// The rows about the properties of a `kind` component in a `method`
-/// message (paths `KIND/PROPERTY`), in table order. Each pair's rows are
+/// What the rows about the properties of a `kind` component in a
+/// `method` message (paths `KIND/PROPERTY`) say. Each pair's rows are
 /// read from the tables on its first use, and only that pair's: an agent
 /// process composes one or two kinds of message in its life, and reading
 /// the whole table was a twentieth of its CPU.
 fn component_properties(kind: &str, method: &str) -> &'static PropertyTable {
     use crate::model::{ComponentKind, Method};
-    static NONE: PropertyTable = PropertyTable { rows: Vec::new(), required: Vec::new() };
+    static NONE: PropertyTable = PropertyTable { required: Vec::new(), allowed: Vec::new() };
     static TABLES: [[OnceLock<PropertyTable>; Method::ALL.len()]; ComponentKind::ALL.len()] =
         [const { [const { OnceLock::new() }; Method::ALL.len()] }; ComponentKind::ALL.len()];
     let (Some(k), Some(m)) = (
@@ -259,7 +256,15 @@ fn component_properties(kind: &str, method: &str) -> &'static PropertyTable {
             .filter_map(|row| row.property.clone())
             .filter(|property| *property != ICalendarProperty::Attendee)
             .collect();
-        PropertyTable { rows, required }
+        let mut allowed: Vec<ICalendarProperty> = Vec::new();
+        for property in
+            rows.iter().filter(|row| row.presence != Presence::Never).filter_map(|row| row.property.as_ref())
+        {
+            if !allowed.contains(property) {
+                allowed.push(property.clone());
+            }
+        }
+        PropertyTable { required, allowed }
     })
 }
 
@@ -469,28 +474,37 @@ mod tests {
         }
     }
 
-    /// The rows read for one kind and METHOD are exactly that pair's
-    /// property rows of the whole table, in order, for every pair the
-    /// table has; a pair it lacks has none.
+    /// What is read for one kind and METHOD is what that pair's property
+    /// rows of the whole table say, for every pair the table has; a pair
+    /// it lacks has nothing.
     #[test]
-    fn each_pairs_rows_are_its_rows_of_the_whole_table() {
+    fn each_pairs_sets_are_read_from_its_rows_of_the_whole_table() {
         let mut pairs: Vec<(&str, &str)> = rules().iter().map(|r| (r.component, r.method)).collect();
         pairs.dedup();
         let mut seen = 0;
         for (kind, method) in pairs.into_iter().filter(|(kind, _)| *kind != "COMMON") {
-            let expected = whole_table_rows(kind, method);
-            let read: Vec<_> = component_properties(kind, method)
-                .rows
+            let rows = whole_table_rows(kind, method);
+            let required: Vec<ICalendarProperty> = rows
                 .iter()
-                .map(|r| (r.property.clone(), r.presence))
+                .filter(|(_, presence)| matches!(presence, Presence::One | Presence::OneOrMore))
+                .filter_map(|(p, _)| p.clone())
+                .filter(|p| *p != ICalendarProperty::Attendee)
                 .collect();
-            assert!(!read.is_empty(), "{kind} {method}");
-            assert_eq!(read, expected, "{kind} {method}");
+            let mut allowed: Vec<ICalendarProperty> = Vec::new();
+            for (p, _) in rows.iter().filter(|(_, presence)| *presence != Presence::Never) {
+                if let Some(p) = p.clone().filter(|p| !allowed.contains(p)) {
+                    allowed.push(p);
+                }
+            }
+            let table = component_properties(kind, method);
+            assert!(!table.required.is_empty(), "{kind} {method}");
+            assert_eq!(table.required, required, "{kind} {method}");
+            assert_eq!(table.allowed, allowed, "{kind} {method}");
             seen += 1;
         }
         assert_eq!(seen, 22, "every kind and METHOD the tables list");
-        assert!(component_properties("VJOURNAL", "REPLY").rows.is_empty());
-        assert!(component_properties("VEVENT", "NOPE").rows.is_empty());
+        assert!(component_properties("VJOURNAL", "REPLY").allowed.is_empty());
+        assert!(component_properties("VEVENT", "NOPE").allowed.is_empty());
     }
 
     /// The property rows of `kind` and `method`, read from the whole

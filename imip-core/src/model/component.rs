@@ -173,6 +173,19 @@ pub(crate) fn attendee_partstat(component: &ICalendarComponent, address: &CalAdd
         .map(super::participant::entry_partstat)
 }
 
+/// The answer of the ATTENDEE line for `address`, if listed: its
+/// PARTSTAT and DELEGATED-TO as `attendee(..)` would give them, reading
+/// those parameters alone.
+pub(crate) fn attendee_answer(
+    component: &ICalendarComponent,
+    address: &CalAddress,
+) -> Option<(PartStat, Vec<CalAddress>)> {
+    component
+        .properties(&ICalendarProperty::Attendee)
+        .find(|e| entry_is(e, address))
+        .map(|e| (super::participant::entry_partstat(e), super::participant::entry_delegated_to(e)))
+}
+
 /// Mutable access to the ATTENDEE property for `address`.
 pub(crate) fn attendee_entry_mut<'a>(
     component: &'a mut ICalendarComponent,

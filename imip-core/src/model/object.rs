@@ -42,12 +42,14 @@ pub struct SchedulingObject {
     /// record, its effect and the message it came from hold one calendar.
     calendar: std::sync::Arc<ICalendar>,
     kind: ComponentKind,
-    uid: String,
+    /// Shared between clones, as the calendar is.
+    uid: std::sync::Arc<str>,
     method: Option<Method>,
     /// Where METHOD stood among the VCALENDAR's properties, to write it
     /// back in its place.
     method_at: usize,
-    instances: BTreeMap<InstanceId, u32>,
+    /// Shared between clones, and copied on the first change of one.
+    instances: std::sync::Arc<BTreeMap<InstanceId, u32>>,
     zones: std::sync::Arc<crate::model::Zones>,
 }
 
@@ -128,10 +130,10 @@ impl SchedulingObject {
         Ok(SchedulingObject {
             calendar: std::sync::Arc::new(calendar),
             kind,
-            uid,
+            uid: uid.into(),
             method,
             method_at,
-            instances,
+            instances: std::sync::Arc::new(instances),
             zones,
         })
     }
@@ -375,7 +377,7 @@ impl SchedulingObject {
         let new_index = copy_component(&source.calendar, index, calendar);
         calendar.components[0].component_ids.push(new_index);
         copy_missing_timezones(&source.calendar, calendar);
-        self.instances.insert(id, new_index);
+        std::sync::Arc::make_mut(&mut self.instances).insert(id, new_index);
         self.refresh_zones();
         Some(id)
     }
@@ -389,7 +391,7 @@ impl SchedulingObject {
         let new_index = calendar.components.len() as u32;
         calendar.components.push(component);
         calendar.components[0].component_ids.push(new_index);
-        self.instances.insert(id, new_index);
+        std::sync::Arc::make_mut(&mut self.instances).insert(id, new_index);
     }
 
     /// Edits one instance's component, and keeps the index right: an
@@ -431,7 +433,7 @@ impl SchedulingObject {
     /// Applies `edit` to every instance's component.
     pub fn edit_all(&mut self, mut edit: impl FnMut(InstanceId, &mut ICalendarComponent)) {
         let calendar = std::sync::Arc::make_mut(&mut self.calendar);
-        for (id, idx) in &self.instances {
+        for (id, idx) in self.instances.iter() {
             edit(*id, &mut calendar.components[*idx as usize]);
         }
     }
@@ -487,15 +489,17 @@ impl SchedulingObject {
 
     fn reindex(&mut self) {
         let zones = self.zones.clone();
-        self.instances = self.calendar.components[0]
-            .component_ids
-            .iter()
-            .filter_map(|&i| {
-                let c = self.calendar.components.get(i as usize)?;
-                ComponentKind::of(&c.component_type)?;
-                Some((instance_id(c, &zones)?, i))
-            })
-            .collect();
+        self.instances = std::sync::Arc::new(
+            self.calendar.components[0]
+                .component_ids
+                .iter()
+                .filter_map(|&i| {
+                    let c = self.calendar.components.get(i as usize)?;
+                    ComponentKind::of(&c.component_type)?;
+                    Some((instance_id(c, &zones)?, i))
+                })
+                .collect(),
+        );
     }
 
     fn refresh_zones(&mut self) {

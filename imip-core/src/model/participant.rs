@@ -259,6 +259,18 @@ pub(crate) fn entry_partstat(entry: &ICalendarEntry) -> PartStat {
         .fold(PartStat::NeedsAction, |answer, p| partstat_value(&p.value).unwrap_or(answer))
 }
 
+/// The delegates an ATTENDEE line names in DELEGATED-TO, as
+/// [`Participant::from_entry`] reads them, without reading the rest of
+/// the line.
+pub(crate) fn entry_delegated_to(entry: &ICalendarEntry) -> Vec<CalAddress> {
+    entry
+        .params
+        .iter()
+        .filter(|p| p.name == ICalendarParameterName::DelegatedTo)
+        .flat_map(|p| param_addresses(&p.value))
+        .collect()
+}
+
 /// Whether `entry` (an ATTENDEE or ORGANIZER) names `address`, read as
 /// [`entry_address`] reads it, without building the address: `None` when
 /// the entry names no mail address at all.

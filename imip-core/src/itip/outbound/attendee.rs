@@ -50,15 +50,22 @@ pub(crate) fn attendee_changes(
     let Some(mut new) = new else {
         return Ok(Scheduled { object: None, messages: decline_all(ctx, old, &organizer.address, comment) });
     };
-    let new_organizer = new.organizer();
-    if new_organizer.as_ref().map(|o| &o.address) != Some(&organizer.address) {
-        return Err(Violation::AttendeeCannotModify("ORGANIZER".into()));
-    }
-    if edit == Edit::Client {
-        check_allowed(ctx, old, &new)?;
-    }
-    let scheduled = new_organizer.as_ref().is_some_and(|o| o.scheduled_by_us());
-    let forced = new_organizer.as_ref().is_some_and(|o| o.force_send);
+    // An answer set by the engine leaves the ORGANIZER as it was: only a
+    // client's copy is read again and compared.
+    let new_organizer;
+    let new_organizer = match edit {
+        Edit::OwnLine => Some(&organizer),
+        Edit::Client => {
+            new_organizer = new.organizer();
+            if new_organizer.as_ref().map(|o| &o.address) != Some(&organizer.address) {
+                return Err(Violation::AttendeeCannotModify("ORGANIZER".into()));
+            }
+            check_allowed(ctx, old, &new)?;
+            new_organizer.as_ref()
+        }
+    };
+    let scheduled = new_organizer.is_some_and(|o| o.scheduled_by_us());
+    let forced = new_organizer.is_some_and(|o| o.force_send);
     if !scheduled {
         new.edit_all(|_, c| component::strip_force_send(c));
         return Ok(Scheduled { object: Some(new), messages: Vec::new() });
@@ -67,15 +74,17 @@ pub(crate) fn attendee_changes(
     let mut answered = Vec::new();
     let mut delegated_to: Vec<CalAddress> = Vec::new();
     for (id, after) in new.instances() {
-        let Some(mine) = find_attendee(after, ctx.principal) else { continue };
-        let before = old.component(id).or_else(|| old.master()).and_then(|c| find_attendee(c, ctx.principal));
-        let changed =
-            before.as_ref().map(|b| b.partstat != mine.partstat || b.delegated_to != mine.delegated_to);
+        let Some((partstat, delegates)) = component::attendee_answer(after, ctx.principal) else { continue };
+        let before = old
+            .component(id)
+            .or_else(|| old.master())
+            .and_then(|c| component::attendee_answer(c, ctx.principal));
+        let changed = before.as_ref().map(|b| b.0 != partstat || b.1 != delegates);
         if changed.unwrap_or(true) || forced {
             answered.push(id);
-            if mine.partstat == PartStat::Delegated {
-                for delegate in &mine.delegated_to {
-                    let known = before.as_ref().is_some_and(|b| b.delegated_to.contains(delegate));
+            if partstat == PartStat::Delegated {
+                for delegate in &delegates {
+                    let known = before.as_ref().is_some_and(|b| b.1.contains(delegate));
                     if !known && !delegated_to.contains(delegate) {
                         delegated_to.push(delegate.clone());
                     }
@@ -214,8 +223,8 @@ fn decline_all(
 }
 
 /// Adds the REPLY component for instance `id` of `object`: copies only
-/// what [`reply_component`] keeps of it (the carried properties and the
-/// ATTENDEE lines it may keep), then makes it the reply.
+/// what [`reply_component`] would keep of it (the carried properties,
+/// then the ATTENDEE lines a reply keeps), and completes it.
 fn add_reply(
     composer: &mut Composer<'_>,
     object: &SchedulingObject,
@@ -224,12 +233,19 @@ fn add_reply(
     comment: Option<&str>,
     now: Timestamp,
 ) {
-    let kind = object.component(id).map_or("", |c| c.component_type.as_str());
-    let carried = crate::presence::Carried::of(kind, Method::Reply.as_str(), REPLY_DETAILS);
-    let keep = |e: &ICalendarEntry| {
-        carried.contains(&e.name) || (e.name == ICalendarProperty::Attendee && is_reply_line(e, principal))
-    };
-    composer.add_only(id, keep, |c| reply_component(c, principal, comment, now));
+    let Some(source) = object.component(id) else { return };
+    let carried =
+        crate::presence::Carried::of(source.component_type.as_str(), Method::Reply.as_str(), REPLY_DETAILS);
+    composer.add_only(
+        id,
+        |e| carried.contains(&e.name),
+        |c| {
+            let lines =
+                source.properties(&ICalendarProperty::Attendee).filter(|e| is_reply_line(e, principal));
+            c.entries.extend(lines.cloned());
+            complete_reply(c, principal, comment, now);
+        },
+    );
 }
 
 /// Whether a REPLY from `principal` carries this ATTENDEE line: its own,
@@ -254,12 +270,19 @@ fn reply_component(
     comment: Option<&str>,
     now: Timestamp,
 ) {
-    let completed = c.component_type == ICalendarComponentType::VTodo
-        && find_attendee(c, principal).is_some_and(|p| p.partstat == PartStat::Completed);
     let lines: Vec<ICalendarEntry> =
         c.properties(&ICalendarProperty::Attendee).filter(|e| is_reply_line(e, principal)).cloned().collect();
     keep_carried(c, Method::Reply, REPLY_DETAILS);
     c.entries.extend(lines);
+    complete_reply(c, principal, comment, now);
+}
+
+/// What a REPLY component reduced to its carried properties and lines
+/// gets last: a to-do's REQUEST-STATUS (and, COMPLETED, its
+/// PERCENT-COMPLETE and COMPLETED), and the COMMENT.
+fn complete_reply(c: &mut ICalendarComponent, principal: &CalAddress, comment: Option<&str>, now: Timestamp) {
+    let completed = c.component_type == ICalendarComponentType::VTodo
+        && find_attendee(c, principal).is_some_and(|p| p.partstat == PartStat::Completed);
     if completed {
         c.entries.push(ICalendarEntry {
             name: ICalendarProperty::PercentComplete,
@@ -343,7 +366,7 @@ fn describe(
     let mut parts: Vec<String> = answered
         .iter()
         .filter_map(|id| {
-            let partstat = find_attendee(object.component(*id)?, principal)?.partstat;
+            let partstat = component::attendee_partstat(object.component(*id)?, principal)?;
             Some(match id {
                 InstanceId::Master => format!("{principal} has answered {partstat}"),
                 other => format!("{principal} has answered {partstat} for the occurrence at {other}"),

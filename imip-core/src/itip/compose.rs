@@ -6,7 +6,7 @@
 //! sender's own), and RFC 6638 and imip bookkeeping parameters removed.
 
 use crate::Timestamp;
-use crate::model::component::{self, strip_for_transport};
+use crate::model::component::strip_for_transport;
 use crate::model::object::copy_missing_timezones;
 use crate::model::{InstanceId, Method, SchedulingObject};
 use calcard::icalendar::{
@@ -49,12 +49,31 @@ impl<'a> Composer<'a> {
         let Some(component) = self.source.component(id) else {
             return;
         };
+        // DTSTAMP is now's, where the source's first stood (or last), as
+        // `component::set_dtstamp` sets it.
+        let stamp = || ICalendarEntry {
+            name: ICalendarProperty::Dtstamp,
+            params: Vec::new(),
+            values: vec![ICalendarValue::from(self.now.to_partial())],
+        };
+        let mut stamped = false;
+        let mut entries = Vec::new();
+        for entry in component.entries.iter().filter(|e| keep(e)) {
+            if entry.name == ICalendarProperty::Dtstamp && !stamped {
+                entries.push(stamp());
+                stamped = true;
+            } else {
+                entries.push(entry.clone());
+            }
+        }
         let mut copy = ICalendarComponent {
             component_type: component.component_type.clone(),
-            entries: component.entries.iter().filter(|e| keep(e)).cloned().collect(),
+            entries,
             component_ids: Vec::new(),
         };
-        component::set_dtstamp(&mut copy, self.now);
+        if !stamped {
+            copy.entries.push(stamp());
+        }
         edit(&mut copy);
         self.add_detached(copy);
     }

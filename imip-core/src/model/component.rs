@@ -6,7 +6,7 @@
 //! named `X-IMIP-*` and are stripped from every message sent.
 
 use super::participant::Participant;
-pub(crate) use super::participant::{entry_is, entry_partstat};
+pub(crate) use super::participant::{entry_delegated_from, entry_is, entry_partstat};
 use super::{InstanceId, PartStat};
 use crate::{CalAddress, Timestamp};
 use calcard::common::PartialDateTime;
@@ -158,6 +158,14 @@ pub(crate) fn attendee(component: &ICalendarComponent, address: &CalAddress) -> 
         .and_then(Participant::from_entry)
 }
 
+/// The ATTENDEE line that names `address`, the one `attendee(..)` reads.
+pub(crate) fn attendee_entry<'a>(
+    component: &'a ICalendarComponent,
+    address: &CalAddress,
+) -> Option<&'a ICalendarEntry> {
+    component.properties(&ICalendarProperty::Attendee).find(|e| entry_is(e, address))
+}
+
 /// Whether an ATTENDEE line names `address`: `attendee(..).is_some()`
 /// without reading the line's parameters.
 pub(crate) fn lists_attendee(component: &ICalendarComponent, address: &CalAddress) -> bool {
@@ -180,9 +188,7 @@ pub(crate) fn attendee_answer(
     component: &ICalendarComponent,
     address: &CalAddress,
 ) -> Option<(PartStat, Vec<CalAddress>)> {
-    component
-        .properties(&ICalendarProperty::Attendee)
-        .find(|e| entry_is(e, address))
+    attendee_entry(component, address)
         .map(|e| (super::participant::entry_partstat(e), super::participant::entry_delegated_to(e)))
 }
 

@@ -263,12 +263,18 @@ pub(crate) fn entry_partstat(entry: &ICalendarEntry) -> PartStat {
 /// [`Participant::from_entry`] reads them, without reading the rest of
 /// the line.
 pub(crate) fn entry_delegated_to(entry: &ICalendarEntry) -> Vec<CalAddress> {
-    entry
-        .params
-        .iter()
-        .filter(|p| p.name == ICalendarParameterName::DelegatedTo)
-        .flat_map(|p| param_addresses(&p.value))
-        .collect()
+    entry_param_addresses(entry, &ICalendarParameterName::DelegatedTo)
+}
+
+/// Who delegated to an ATTENDEE line (DELEGATED-FROM), as
+/// [`Participant::from_entry`] reads them, without reading the rest of
+/// the line.
+pub(crate) fn entry_delegated_from(entry: &ICalendarEntry) -> Vec<CalAddress> {
+    entry_param_addresses(entry, &ICalendarParameterName::DelegatedFrom)
+}
+
+fn entry_param_addresses(entry: &ICalendarEntry, name: &ICalendarParameterName) -> Vec<CalAddress> {
+    entry.params.iter().filter(|p| p.name == *name).flat_map(|p| param_addresses(&p.value)).collect()
 }
 
 /// Whether `entry` (an ATTENDEE or ORGANIZER) names `address`, read as

@@ -26,14 +26,16 @@ impl Slot {
 }
 
 /// A booking request as the policies see it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Booking {
     /// The object's UID.
     pub uid: String,
     /// Who asks.
     pub organizer: CalAddress,
-    /// The other attendees (neither the resource nor the organizer).
-    pub attendees: Vec<CalAddress>,
+    /// The resource asked.
+    resource: CalAddress,
+    /// The resource's copy it was read from (shared, not copied).
+    object: SchedulingObject,
     /// The instances addressed to the resource and not cancelled, within
     /// the expansion window, in order.
     pub slots: Vec<Slot>,
@@ -99,17 +101,15 @@ impl Booking {
             .and_then(|e| e.values.first())
             .and_then(|v| v.as_partial_date_time())
             .is_some_and(|d| d.hour.is_none());
-        let mut attendees: Vec<CalAddress> =
-            object.attendee_addresses().into_iter().filter(|a| a != resource && a != &organizer).collect();
-        attendees.sort();
         let delegated_from = object
             .instances()
-            .filter_map(|(_, c)| component::attendee(c, resource))
-            .find_map(|p| p.delegated_from.first().cloned());
+            .filter_map(|(_, c)| component::attendee_entry(c, resource))
+            .find_map(|e| component::entry_delegated_from(e).into_iter().next());
         Some(Booking {
             uid: object.uid().to_string(),
             organizer,
-            attendees,
+            resource: resource.clone(),
+            object: object.clone(),
             slots,
             recurring,
             open_ended,
@@ -119,5 +119,12 @@ impl Booking {
             transparent: crate::freebusy::is_transparent(main),
             delegated_from,
         })
+    }
+
+    /// The other attendees (neither the resource nor the organizer), in
+    /// order: read when a policy asks, since most never do.
+    pub fn attendees(&self) -> Vec<CalAddress> {
+        let listed = self.object.attendee_addresses().into_iter();
+        listed.filter(|a| *a != self.resource && *a != self.organizer).collect()
     }
 }

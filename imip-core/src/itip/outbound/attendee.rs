@@ -363,18 +363,29 @@ fn describe(
     answered: &[InstanceId],
     declined: usize,
 ) -> String {
-    let mut parts: Vec<String> = answered
-        .iter()
-        .filter_map(|id| {
-            let partstat = component::attendee_partstat(object.component(*id)?, principal)?;
-            Some(match id {
-                InstanceId::Master => format!("{principal} has answered {partstat}"),
-                other => format!("{principal} has answered {partstat} for the occurrence at {other}"),
-            })
-        })
-        .collect();
-    if declined > 0 {
-        parts.push(format!("{principal} has declined {declined} occurrence(s)"));
+    use std::fmt::Write;
+    let mut text = String::with_capacity(64);
+    for id in answered {
+        let Some(partstat) = object.component(*id).and_then(|c| component::attendee_partstat(c, principal))
+        else {
+            continue;
+        };
+        if !text.is_empty() {
+            text.push_str("; ");
+        }
+        text.push_str(principal.as_str());
+        text.push_str(" has answered ");
+        text.push_str(partstat.as_str());
+        if !id.is_master() {
+            let _ = write!(text, " for the occurrence at {id}");
+        }
     }
-    format!("{}.", parts.join("; "))
+    if declined > 0 {
+        if !text.is_empty() {
+            text.push_str("; ");
+        }
+        let _ = write!(text, "{principal} has declined {declined} occurrence(s)");
+    }
+    text.push('.');
+    text
 }

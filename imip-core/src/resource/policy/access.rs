@@ -16,7 +16,7 @@ pub(crate) fn acl(cx: &Cx<'_>, state: &mut State, default_accept: bool, rules: &
         let by_organizer =
             rule.organizer.is_empty() || cx.directory.matches_any(&rule.organizer, &booking.organizer);
         let by_attendee = rule.attendee.is_empty()
-            || booking.attendees.iter().any(|a| cx.directory.matches_any(&rule.attendee, a));
+            || booking.attendees().iter().any(|a| cx.directory.matches_any(&rule.attendee, a));
         if by_organizer && by_attendee {
             decision = (rule.accept, format!("rule {}", index + 1));
         }

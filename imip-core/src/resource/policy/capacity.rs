@@ -123,7 +123,7 @@ fn others_busy(
 ) -> Result<Vec<BusyPeriod>, StoreError> {
     let me = &cx.resource.address;
     let mut blocked = Vec::new();
-    for who in std::iter::once(&cx.booking.organizer).chain(&cx.booking.attendees) {
+    for who in std::iter::once(&cx.booking.organizer).chain(&cx.booking.attendees()) {
         blocked.extend(
             cx.reader
                 .read_periods(me, &PeriodSet::Other(who.clone()), from, to)?

@@ -37,10 +37,9 @@ pub(crate) fn delegate(
         state.trace.push(format!("{name}: delegated to us already, not passed on"));
         return Ok(decline_or_tolerate(cx, state, name, busy, Trouble::AlreadyBooked));
     }
-    let candidates = pool
-        .members
-        .iter()
-        .filter(|m| *m != me && **m != booking.organizer && !booking.attendees.contains(m));
+    let attendees = booking.attendees();
+    let candidates =
+        pool.members.iter().filter(|m| *m != me && **m != booking.organizer && !attendees.contains(m));
     let mut best: Option<(i64, &CalAddress)> = None;
     for candidate in candidates {
         // The delegate receives the request as the organizer sent it.

@@ -128,15 +128,19 @@ impl Iterator for Dates {
                     }
                 }
                 Step::Weeks { interval, taken, offset } => {
-                    let (period, day) = (self.period, self.day);
-                    self.day += 1;
+                    // The next taken day of this week, if any; the days of
+                    // DTSTART's week before it are not taken.
+                    let from = if self.period == 0 { self.day.max(offset) } else { self.day };
+                    let Some(day) = (from..7).find(|&day| taken[day as usize]) else {
+                        self.day = 0;
+                        self.period = self.period.checked_add(1)?;
+                        continue;
+                    };
+                    let period = self.period;
+                    self.day = day + 1;
                     if self.day == 7 {
                         self.day = 0;
                         self.period = self.period.checked_add(1)?;
-                    }
-                    // The days of DTSTART's week before it are not taken.
-                    if (period == 0 && day < offset) || !taken[day as usize] {
-                        continue;
                     }
                     let weeks = u64::from(period) * u64::from(interval);
                     self.start.checked_add_days(Days::new(weeks * 7 + u64::from(day) - u64::from(offset)))?

@@ -181,15 +181,20 @@ pub(crate) fn attendee_partstat(component: &ICalendarComponent, address: &CalAdd
         .map(super::participant::entry_partstat)
 }
 
-/// The answer of the ATTENDEE line for `address`, if listed: its
-/// PARTSTAT and DELEGATED-TO as `attendee(..)` would give them, reading
-/// those parameters alone.
-pub(crate) fn attendee_answer(
-    component: &ICalendarComponent,
-    address: &CalAddress,
-) -> Option<(PartStat, Vec<CalAddress>)> {
-    attendee_entry(component, address)
-        .map(|e| (super::participant::entry_partstat(e), super::participant::entry_delegated_to(e)))
+/// What an ATTENDEE line answers: PARTSTAT and DELEGATED-TO.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Answer {
+    pub(crate) partstat: PartStat,
+    pub(crate) delegated_to: Vec<CalAddress>,
+}
+
+/// The answer of the ATTENDEE line for `address`, if listed, as
+/// `attendee(..)` would give it, reading those two parameters alone.
+pub(crate) fn attendee_answer(component: &ICalendarComponent, address: &CalAddress) -> Option<Answer> {
+    attendee_entry(component, address).map(|e| Answer {
+        partstat: super::participant::entry_partstat(e),
+        delegated_to: super::participant::entry_delegated_to(e),
+    })
 }
 
 /// Mutable access to the ATTENDEE property for `address`.

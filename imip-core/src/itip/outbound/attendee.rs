@@ -74,17 +74,16 @@ pub(crate) fn attendee_changes(
     let mut answered = Vec::new();
     let mut delegated_to: Vec<CalAddress> = Vec::new();
     for (id, after) in new.instances() {
-        let Some((partstat, delegates)) = component::attendee_answer(after, ctx.principal) else { continue };
+        let Some(mine) = component::attendee_answer(after, ctx.principal) else { continue };
         let before = old
             .component(id)
             .or_else(|| old.master())
             .and_then(|c| component::attendee_answer(c, ctx.principal));
-        let changed = before.as_ref().map(|b| b.0 != partstat || b.1 != delegates);
-        if changed.unwrap_or(true) || forced {
+        if before.as_ref() != Some(&mine) || forced {
             answered.push(id);
-            if partstat == PartStat::Delegated {
-                for delegate in &delegates {
-                    let known = before.as_ref().is_some_and(|b| b.1.contains(delegate));
+            if mine.partstat == PartStat::Delegated {
+                for delegate in &mine.delegated_to {
+                    let known = before.as_ref().is_some_and(|b| b.delegated_to.contains(delegate));
                     if !known && !delegated_to.contains(delegate) {
                         delegated_to.push(delegate.clone());
                     }

@@ -42,14 +42,21 @@ pub struct SchedulingObject {
     /// record, its effect and the message it came from hold one calendar.
     calendar: std::sync::Arc<ICalendar>,
     kind: ComponentKind,
-    /// Shared between clones, as the calendar is.
-    uid: std::sync::Arc<str>,
     method: Option<Method>,
     /// Where METHOD stood among the VCALENDAR's properties, to write it
     /// back in its place.
     method_at: usize,
-    /// Shared between clones, and copied on the first change of one.
-    instances: std::sync::Arc<BTreeMap<InstanceId, u32>>,
+    /// What is read from the calendar once, shared between clones as the
+    /// calendar is: a clone costs two reference counts and no copy.
+    index: std::sync::Arc<Index>,
+}
+
+/// The UID, the instances by key (to their component's place in the
+/// calendar), and the time zones the calendar defines or names.
+#[derive(Clone)]
+struct Index {
+    uid: String,
+    instances: BTreeMap<InstanceId, u32>,
     zones: std::sync::Arc<crate::model::Zones>,
 }
 
@@ -57,9 +64,9 @@ impl fmt::Debug for SchedulingObject {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SchedulingObject")
             .field("kind", &self.kind)
-            .field("uid", &self.uid)
+            .field("uid", &self.index.uid)
             .field("method", &self.method)
-            .field("instances", &self.instances.keys().collect::<Vec<_>>())
+            .field("instances", &self.index.instances.keys().collect::<Vec<_>>())
             .finish()
     }
 }
@@ -130,11 +137,9 @@ impl SchedulingObject {
         Ok(SchedulingObject {
             calendar: std::sync::Arc::new(calendar),
             kind,
-            uid: uid.into(),
             method,
             method_at,
-            instances: std::sync::Arc::new(instances),
-            zones,
+            index: std::sync::Arc::new(Index { uid, instances, zones }),
         })
     }
 
@@ -201,7 +206,7 @@ impl SchedulingObject {
 
     /// The UID shared by every component.
     pub fn uid(&self) -> &str {
-        &self.uid
+        &self.index.uid
     }
 
     /// The component type.
@@ -234,33 +239,33 @@ impl SchedulingObject {
 
     /// The time zones the object defines or names.
     pub fn zones(&self) -> &crate::model::Zones {
-        &self.zones
+        &self.index.zones
     }
 
     /// The instances present, in order: master first, then by start.
     pub fn instance_ids(&self) -> impl Iterator<Item = InstanceId> + '_ {
-        self.instances.keys().copied()
+        self.index.instances.keys().copied()
     }
 
     /// Each instance with its component.
     pub fn instances(&self) -> impl Iterator<Item = (InstanceId, &ICalendarComponent)> + '_ {
-        self.instances.iter().map(|(id, idx)| (*id, &self.calendar.components[*idx as usize]))
+        self.index.instances.iter().map(|(id, idx)| (*id, &self.calendar.components[*idx as usize]))
     }
 
     /// The component for an instance.
     pub fn component(&self, id: InstanceId) -> Option<&ICalendarComponent> {
-        self.instances.get(&id).map(|idx| &self.calendar.components[*idx as usize])
+        self.index.instances.get(&id).map(|idx| &self.calendar.components[*idx as usize])
     }
 
     /// The arena index of an instance's component.
     pub fn component_index(&self, id: InstanceId) -> Option<u32> {
-        self.instances.get(&id).copied()
+        self.index.instances.get(&id).copied()
     }
 
     /// Mutable access to an instance's component, for edits that leave
     /// its RECURRENCE-ID alone (use [`SchedulingObject::edit`] otherwise).
     pub(crate) fn component_mut(&mut self, id: InstanceId) -> Option<&mut ICalendarComponent> {
-        let idx = *self.instances.get(&id)?;
+        let idx = *self.index.instances.get(&id)?;
         self.calendar_mut().components.get_mut(idx as usize)
     }
 
@@ -272,7 +277,7 @@ impl SchedulingObject {
     /// The first component: the master, or the earliest override when the
     /// object has no master (Outlook sends those for single instances).
     pub fn main_component(&self) -> &ICalendarComponent {
-        let idx = self.instances.values().next().copied().unwrap_or_default();
+        let idx = self.index.instances.values().next().copied().unwrap_or_default();
         &self.calendar.components[idx as usize]
     }
 
@@ -377,7 +382,7 @@ impl SchedulingObject {
         let new_index = copy_component(&source.calendar, index, calendar);
         calendar.components[0].component_ids.push(new_index);
         copy_missing_timezones(&source.calendar, calendar);
-        std::sync::Arc::make_mut(&mut self.instances).insert(id, new_index);
+        std::sync::Arc::make_mut(&mut self.index).instances.insert(id, new_index);
         self.refresh_zones();
         Some(id)
     }
@@ -391,16 +396,16 @@ impl SchedulingObject {
         let new_index = calendar.components.len() as u32;
         calendar.components.push(component);
         calendar.components[0].component_ids.push(new_index);
-        std::sync::Arc::make_mut(&mut self.instances).insert(id, new_index);
+        std::sync::Arc::make_mut(&mut self.index).instances.insert(id, new_index);
     }
 
     /// Edits one instance's component, and keeps the index right: an
     /// edit of its RECURRENCE-ID keys it anew. Returns whether the
     /// instance exists.
     pub fn edit(&mut self, id: InstanceId, edit: impl FnOnce(&mut ICalendarComponent)) -> bool {
-        let Some(index) = self.instances.get(&id).copied() else { return false };
+        let Some(index) = self.index.instances.get(&id).copied() else { return false };
         edit(&mut self.calendar_mut().components[index as usize]);
-        let key = instance_id(&self.calendar.components[index as usize], &self.zones).unwrap_or(id);
+        let key = instance_id(&self.calendar.components[index as usize], &self.index.zones).unwrap_or(id);
         if key != id {
             self.reindex();
         }
@@ -409,7 +414,7 @@ impl SchedulingObject {
 
     /// Removes an instance's component (and its sub-components).
     pub fn remove_instance(&mut self, id: InstanceId) -> bool {
-        let Some(index) = self.instances.get(&id).copied() else {
+        let Some(index) = self.index.instances.get(&id).copied() else {
             return false;
         };
         self.calendar_mut().remove_component_ids(&[index]);
@@ -422,7 +427,7 @@ impl SchedulingObject {
         let drop: Vec<u32> = self
             .instances()
             .filter(|(id, c)| !keep(*id, c))
-            .filter_map(|(id, _)| self.instances.get(&id).copied())
+            .filter_map(|(id, _)| self.index.instances.get(&id).copied())
             .collect();
         if !drop.is_empty() {
             self.calendar_mut().remove_component_ids(&drop);
@@ -433,7 +438,7 @@ impl SchedulingObject {
     /// Applies `edit` to every instance's component.
     pub fn edit_all(&mut self, mut edit: impl FnMut(InstanceId, &mut ICalendarComponent)) {
         let calendar = std::sync::Arc::make_mut(&mut self.calendar);
-        for (id, idx) in self.instances.iter() {
+        for (id, idx) in self.index.instances.iter() {
             edit(*id, &mut calendar.components[*idx as usize]);
         }
     }
@@ -488,22 +493,22 @@ impl SchedulingObject {
     }
 
     fn reindex(&mut self) {
-        let zones = self.zones.clone();
-        self.instances = std::sync::Arc::new(
-            self.calendar.components[0]
-                .component_ids
-                .iter()
-                .filter_map(|&i| {
-                    let c = self.calendar.components.get(i as usize)?;
-                    ComponentKind::of(&c.component_type)?;
-                    Some((instance_id(c, &zones)?, i))
-                })
-                .collect(),
-        );
+        let zones = self.index.zones.clone();
+        let instances = self.calendar.components[0]
+            .component_ids
+            .iter()
+            .filter_map(|&i| {
+                let c = self.calendar.components.get(i as usize)?;
+                ComponentKind::of(&c.component_type)?;
+                Some((instance_id(c, &zones)?, i))
+            })
+            .collect();
+        self.index = std::sync::Arc::new(Index { uid: self.index.uid.clone(), instances, zones });
     }
 
     fn refresh_zones(&mut self) {
-        self.zones = std::sync::Arc::new(super::vtimezone::resolver(&self.calendar));
+        let zones = std::sync::Arc::new(super::vtimezone::resolver(&self.calendar));
+        std::sync::Arc::make_mut(&mut self.index).zones = zones;
     }
 
     /// Copies the VTIMEZONEs this object now references from `other`.

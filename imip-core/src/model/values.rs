@@ -31,6 +31,7 @@ pub(crate) fn remove_invalid(component: &mut ICalendarComponent) {
     component.entries.retain(valid_entry);
 }
 
+#[inline]
 fn valid_entry(entry: &calcard::icalendar::ICalendarEntry) -> bool {
     if DATE_PROPERTIES.contains(&entry.name) {
         entry.values.iter().all(valid_date_value)

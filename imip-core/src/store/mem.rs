@@ -14,7 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 #[derive(Debug, Default, Clone)]
 pub struct MemStore {
     records: BTreeMap<(CalAddress, String), Versioned<Record>>,
-    periods: BTreeMap<(CalAddress, PeriodSet), PeriodIndex>,
+    /// By principal, then set: a read looks both up without building a key.
+    periods: BTreeMap<CalAddress, BTreeMap<PeriodSet, PeriodIndex>>,
     prefs: BTreeMap<CalAddress, BTreeMap<String, String>>,
     outbox: BTreeMap<u64, (OutgoingMail, Option<Timestamp>)>,
     next_outbox: u64,
@@ -85,11 +86,14 @@ impl Store for MemStore {
             self.records.insert(key.clone(), Versioned { value: commit.record, version });
         }
         for update in commit.periods {
-            let set_key = (key.0.clone(), update.set);
-            let set = self.periods.entry(set_key.clone()).or_default();
+            let sets = self.periods.entry(key.0.clone()).or_default();
+            let set = sets.entry(update.set.clone()).or_default();
             set.replace(&update.uid, update.periods);
             if set.is_empty() {
-                self.periods.remove(&set_key);
+                sets.remove(&update.set);
+            }
+            if sets.is_empty() {
+                self.periods.remove(&key.0);
             }
         }
         for mail in commit.outbox {
@@ -111,14 +115,15 @@ impl Store for MemStore {
     ) -> Result<Vec<BusyPeriod>, StoreError> {
         Ok(self
             .periods
-            .get(&(principal.clone(), set.clone()))
+            .get(principal)
+            .and_then(|sets| sets.get(set))
             .map(|index| index.overlapping(from, to))
             .unwrap_or_default())
     }
 
     fn principals(&self) -> Result<Vec<CalAddress>, StoreError> {
         let mut all: BTreeSet<CalAddress> = self.records.keys().map(|(p, _)| p.clone()).collect();
-        all.extend(self.periods.keys().map(|(p, _)| p.clone()));
+        all.extend(self.periods.keys().cloned());
         all.extend(self.prefs.keys().cloned());
         Ok(all.into_iter().collect())
     }
@@ -128,7 +133,7 @@ impl Store for MemStore {
     }
 
     fn period_sets(&self, principal: &CalAddress) -> Result<Vec<PeriodSet>, StoreError> {
-        Ok(self.periods.keys().filter(|(p, _)| p == principal).map(|(_, set)| set.clone()).collect())
+        Ok(self.periods.get(principal).map(|sets| sets.keys().cloned().collect()).unwrap_or_default())
     }
 
     fn pending(&self, principal: &CalAddress) -> Result<Vec<(String, PendingRequest)>, StoreError> {

@@ -152,10 +152,7 @@ pub(crate) fn attendees(component: &ICalendarComponent) -> Vec<Participant> {
 
 /// The ATTENDEE property for `address`, if listed.
 pub(crate) fn attendee(component: &ICalendarComponent, address: &CalAddress) -> Option<Participant> {
-    component
-        .properties(&ICalendarProperty::Attendee)
-        .find(|e| entry_is(e, address))
-        .and_then(Participant::from_entry)
+    attendee_entry(component, address).and_then(Participant::from_entry)
 }
 
 /// The ATTENDEE line that names `address`, the one `attendee(..)` reads.
@@ -169,16 +166,13 @@ pub(crate) fn attendee_entry<'a>(
 /// Whether an ATTENDEE line names `address`: `attendee(..).is_some()`
 /// without reading the line's parameters.
 pub(crate) fn lists_attendee(component: &ICalendarComponent, address: &CalAddress) -> bool {
-    component.properties(&ICalendarProperty::Attendee).any(|e| entry_is(e, address))
+    attendee_entry(component, address).is_some()
 }
 
 /// The answer of the ATTENDEE line for `address`, if listed: the
 /// PARTSTAT `attendee(..)` would give, reading that parameter alone.
 pub(crate) fn attendee_partstat(component: &ICalendarComponent, address: &CalAddress) -> Option<PartStat> {
-    component
-        .properties(&ICalendarProperty::Attendee)
-        .find(|e| entry_is(e, address))
-        .map(super::participant::entry_partstat)
+    attendee_entry(component, address).map(super::participant::entry_partstat)
 }
 
 /// What an ATTENDEE line answers: PARTSTAT and DELEGATED-TO.

@@ -281,7 +281,7 @@ fn reply_component(
 /// PERCENT-COMPLETE and COMPLETED), and the COMMENT.
 fn complete_reply(c: &mut ICalendarComponent, principal: &CalAddress, comment: Option<&str>, now: Timestamp) {
     let completed = c.component_type == ICalendarComponentType::VTodo
-        && find_attendee(c, principal).is_some_and(|p| p.partstat == PartStat::Completed);
+        && component::attendee_partstat(c, principal) == Some(PartStat::Completed);
     if completed {
         c.entries.push(ICalendarEntry {
             name: ICalendarProperty::PercentComplete,

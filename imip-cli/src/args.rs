@@ -61,7 +61,10 @@ pub(crate) struct Common {
     pub(crate) syslog: bool,
 }
 
+/// Each command's arguments are built only when it is the one run
+/// (`defer`): an agent started per mail does not build the other twenty.
 #[derive(Subcommand)]
+#[command(defer = true)]
 pub(crate) enum Command {
     /// A person's incoming mail: record invitations, replies, updates and
     /// cancellations, then deliver the mail to the mailbox.
@@ -330,7 +333,9 @@ pub(crate) enum Command {
     },
 }
 
-/// When something happens: wall-clock times in a zone.
+// When something happens: wall-clock times in a zone. (Not a doc
+// comment: clap would show it as the help of the commands that flatten
+// these arguments, in place of their own.)
 #[derive(Args, Default)]
 pub(crate) struct TimeArgs {
     /// The start: "YYYY-MM-DD HH:MM".
@@ -631,4 +636,33 @@ pub(crate) enum StoreCommand {
         /// imip-agent's directory (holding store/, preferences/, …).
         dir: PathBuf,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// clap's own consistency checks, on every command: they run only
+    /// as a command is built, and each command is built only when run.
+    #[test]
+    fn every_command_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    /// A deferred command still parses its own arguments.
+    #[test]
+    fn a_deferred_command_parses() {
+        use clap::Parser;
+        let cli = Cli::try_parse_from(["imip", "--dry-run", "resource", "--recipient", "room@example.com"])
+            .expect("parses");
+        match cli.command {
+            super::Command::Resource { recipients, message } => {
+                assert_eq!(recipients, ["room@example.com"]);
+                assert!(message.is_none());
+            }
+            _ => panic!("not the resource command"),
+        }
+        assert!(Cli::try_parse_from(["imip", "resource", "--bogus"]).is_err());
+    }
 }

@@ -20,7 +20,8 @@ pub use summary::{Card, Reader, card, escape, html_document, message_card, owner
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 /// A language imip writes in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -101,21 +102,18 @@ impl Lang {
         }
     }
 
-    /// This language's messages, parsed on first use: an agent run that
-    /// writes in one language parses that one file (and English only if
-    /// a message is missing), not all of them.
-    fn bundle(self) -> &'static FluentBundle<FluentResource> {
-        static BUNDLES: [OnceLock<FluentBundle<FluentResource>>; Lang::ALL.len()] =
-            [const { OnceLock::new() }; Lang::ALL.len()];
-        BUNDLES[self as usize].get_or_init(|| {
+    /// This language's messages: the file indexed by message id, each
+    /// message parsed the first time it is asked for. An agent run
+    /// writes two or three messages; parsing the whole file (some 200
+    /// messages) cost it more than the rest of its words together.
+    fn messages(self) -> &'static Messages {
+        static MESSAGES: [OnceLock<Messages>; Lang::ALL.len()] = [const { OnceLock::new() }; Lang::ALL.len()];
+        MESSAGES[self as usize].get_or_init(|| {
             let id: unic_langid::LanguageIdentifier = self.tag().parse().expect("a valid tag");
             let mut bundle = FluentBundle::new_concurrent(vec![id]);
             // Plain text mail: no Unicode isolation marks.
             bundle.set_use_isolating(false);
-            let resource =
-                FluentResource::try_new(self.source().to_string()).unwrap_or_else(|(partial, _)| partial);
-            let _ = bundle.add_resource(resource);
-            bundle
+            Messages { sources: message_sources(self.source()), bundle: Mutex::new(bundle) }
         })
     }
 
@@ -131,10 +129,8 @@ impl Lang {
             fluent_args.set(*name, value);
         }
         for lang in [self, Lang::En] {
-            let bundle = lang.bundle();
-            if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
-                let mut errors = Vec::new();
-                return bundle.format_pattern(pattern, Some(&fluent_args), &mut errors).into_owned();
+            if let Some(text) = lang.messages().format(id, &fluent_args) {
+                return text;
             }
         }
         id.to_string()
@@ -152,6 +148,61 @@ impl Lang {
             })
             .collect()
     }
+}
+
+/// One language's messages (see [`Lang::messages`]).
+struct Messages {
+    /// Each message's source text, by id.
+    sources: HashMap<&'static str, &'static str>,
+    /// The messages parsed so far.
+    bundle: Mutex<FluentBundle<FluentResource>>,
+}
+
+impl Messages {
+    /// The message `id` formatted with `args`, parsing it first if this
+    /// is its first use; `None` if this language lacks it.
+    fn format(&self, id: &str, args: &FluentArgs<'_>) -> Option<String> {
+        let source = *self.sources.get(id)?;
+        // A panic while formatting leaves the bundle as it was: use it.
+        let mut bundle = self.bundle.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if !bundle.has_message(id) {
+            let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(partial, _)| partial);
+            let _ = bundle.add_resource(resource);
+        }
+        let pattern = bundle.get_message(id)?.value()?;
+        let mut errors = Vec::new();
+        Some(bundle.format_pattern(pattern, Some(args), &mut errors).into_owned())
+    }
+}
+
+/// Splits a Fluent file into its messages' sources, by id. A message
+/// starts at a line that begins with its identifier and runs to the next
+/// line that begins at the margin (the next message, a comment or a
+/// term); its other lines are indented or blank (Fluent's own rule for
+/// where an entry ends). imip's files define no terms and no message
+/// refers to another, so each message parses alone; a test checks that
+/// every message reads the same parsed alone as in its whole file.
+fn message_sources(file: &'static str) -> HashMap<&'static str, &'static str> {
+    let mut sources = HashMap::new();
+    let mut current: Option<(&'static str, usize)> = None;
+    let mut offset = 0;
+    for line in file.split_inclusive('\n') {
+        let starts_entry = line.starts_with(|c: char| !c.is_whitespace());
+        if starts_entry {
+            if let Some((id, start)) = current.take() {
+                sources.insert(id, &file[start..offset]);
+            }
+            if line.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                let id = line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')).next();
+                current = id.map(|id| (id, offset));
+            }
+        }
+        offset += line.len();
+    }
+    if let Some((id, start)) = current {
+        sources.insert(id, &file[start..]);
+    }
+    sources
 }
 
 /// A value given to a message.
@@ -195,6 +246,47 @@ mod tests {
             }
             for id in &ids {
                 assert!(english.contains(id), "{lang:?} has {id}, which English lacks");
+            }
+        }
+    }
+
+    /// Each message parsed alone (as `Lang::text` parses them, on first
+    /// use) reads exactly as in a bundle of its whole file: with no
+    /// arguments, and with every variable the file names set to a number
+    /// and to a text, so every selector's branches are reached.
+    #[test]
+    fn each_message_reads_the_same_parsed_alone() {
+        for lang in Lang::ALL {
+            let sources = message_sources(lang.source());
+            let ids = lang.message_ids();
+            assert_eq!(sources.len(), ids.len(), "{lang:?}");
+            let mut whole = FluentBundle::new_concurrent(vec![lang.tag().parse().expect("tag")]);
+            whole.set_use_isolating(false);
+            let resource = FluentResource::try_new(lang.source().to_string()).expect("parses");
+            whole.add_resource(resource).expect("no duplicates");
+            let names: Vec<&str> = lang
+                .source()
+                .split('$')
+                .skip(1)
+                .map(|rest| rest.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')).next())
+                .map(|name| name.unwrap_or_default())
+                .collect();
+            let mut argument_sets = vec![FluentArgs::new()];
+            for value in [FluentValue::from(1), FluentValue::from(2), FluentValue::from("accepted")] {
+                let mut args = FluentArgs::new();
+                for name in &names {
+                    args.set(*name, value.clone());
+                }
+                argument_sets.push(args);
+            }
+            for id in &ids {
+                assert!(sources.contains_key(id.as_str()), "{lang:?}: {id} not indexed");
+                for args in &argument_sets {
+                    let pattern = whole.get_message(id).and_then(|m| m.value()).expect("a value");
+                    let expected = whole.format_pattern(pattern, Some(args), &mut Vec::new()).into_owned();
+                    let alone = lang.messages().format(id, args);
+                    assert_eq!(alone.as_deref(), Some(expected.as_str()), "{lang:?}: {id}");
+                }
             }
         }
     }

@@ -232,14 +232,13 @@ fn component_properties(kind: &str, method: &str) -> &'static PropertyTable {
     };
     TABLES[k][m].get_or_init(|| {
         let (kind, method) = (ComponentKind::ALL[k].as_str(), Method::ALL[m].as_str());
-        let rows: Vec<PropertyRow> = RULES
+        // The table keeps each pair's rows together (a test checks): find
+        // the first and read on while the lines are the pair's.
+        let prefix = format!("\n{kind}\t{method}\t");
+        let group = RULES.find(&prefix).map_or("", |at| &RULES[at + 1..]);
+        let rows: Vec<PropertyRow> = group
             .lines()
-            .filter(|line| {
-                line.strip_prefix(kind)
-                    .and_then(|rest| rest.strip_prefix('\t'))
-                    .and_then(|rest| rest.strip_prefix(method))
-                    .is_some_and(|rest| rest.starts_with('\t'))
-            })
+            .take_while(|line| line.starts_with(&prefix[1..]))
             .filter_map(rule)
             .filter_map(|rule| {
                 let name = rule.path.strip_prefix(kind)?.strip_prefix('/')?;
@@ -470,6 +469,19 @@ mod tests {
                         assert_eq!(test.contains(p), expected.contains(p), "{kind} {method} {p:?}");
                     }
                 }
+            }
+        }
+    }
+
+    /// Each kind and METHOD's rows stand together in the table, as the
+    /// lazy reading of one pair assumes.
+    #[test]
+    fn each_pairs_rows_are_contiguous() {
+        let pairs: Vec<(&str, &str)> = rules().iter().map(|r| (r.component, r.method)).collect();
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, pair) in pairs.iter().enumerate() {
+            if i == 0 || pairs[i - 1] != *pair {
+                assert!(seen.insert(*pair), "the rows of {pair:?} are split");
             }
         }
     }

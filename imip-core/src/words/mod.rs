@@ -20,7 +20,6 @@ pub use summary::{Card, Reader, card, escape, html_document, message_card, owner
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
-use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 /// A language imip writes in.
@@ -113,7 +112,7 @@ impl Lang {
             let mut bundle = FluentBundle::new_concurrent(vec![id]);
             // Plain text mail: no Unicode isolation marks.
             bundle.set_use_isolating(false);
-            Messages { sources: message_sources(self.source()), bundle: Mutex::new(bundle) }
+            Messages { file: self.source(), bundle: Mutex::new(bundle) }
         })
     }
 
@@ -150,10 +149,11 @@ impl Lang {
     }
 }
 
-/// One language's messages (see [`Lang::messages`]).
+/// One language's messages, parsed as they are first asked for (see
+/// [`Lang::messages`]).
 struct Messages {
-    /// Each message's source text, by id.
-    sources: HashMap<&'static str, &'static str>,
+    /// The language's message file.
+    file: &'static str,
     /// The messages parsed so far.
     bundle: Mutex<FluentBundle<FluentResource>>,
 }
@@ -162,10 +162,10 @@ impl Messages {
     /// The message `id` formatted with `args`, parsing it first if this
     /// is its first use; `None` if this language lacks it.
     fn format(&self, id: &str, args: &FluentArgs<'_>) -> Option<String> {
-        let source = *self.sources.get(id)?;
         // A panic while formatting leaves the bundle as it was: use it.
         let mut bundle = self.bundle.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if !bundle.has_message(id) {
+            let source = message_source(self.file, id)?;
             let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(partial, _)| partial);
             let _ = bundle.add_resource(resource);
         }
@@ -175,34 +175,31 @@ impl Messages {
     }
 }
 
-/// Splits a Fluent file into its messages' sources, by id. A message
-/// starts at a line that begins with its identifier and runs to the next
-/// line that begins at the margin (the next message, a comment or a
-/// term); its other lines are indented or blank (Fluent's own rule for
-/// where an entry ends). imip's files define no terms and no message
-/// refers to another, so each message parses alone; a test checks that
-/// every message reads the same parsed alone as in its whole file.
-fn message_sources(file: &'static str) -> HashMap<&'static str, &'static str> {
-    let mut sources = HashMap::new();
-    let mut current: Option<(&'static str, usize)> = None;
-    let mut offset = 0;
-    for line in file.split_inclusive('\n') {
-        let starts_entry = line.starts_with(|c: char| !c.is_whitespace());
-        if starts_entry {
-            if let Some((id, start)) = current.take() {
-                sources.insert(id, &file[start..offset]);
-            }
-            if line.starts_with(|c: char| c.is_ascii_alphabetic()) {
-                let id = line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')).next();
-                current = id.map(|id| (id, offset));
-            }
+/// The source of the message `id` in a Fluent file: from the line that
+/// begins with its identifier to the next line that begins at the
+/// margin (the next message, a comment or a term); its other lines are
+/// indented or blank (Fluent's own rule for where an entry ends). imip's
+/// files define no terms and no message refers to another, so a message
+/// parses alone; a test checks that every message reads the same parsed
+/// alone as in its whole file.
+fn message_source<'f>(file: &'f str, id: &str) -> Option<&'f str> {
+    let mut from = 0;
+    let start = loop {
+        let at = from + file[from..].find(id)?;
+        let line_start = at == 0 || file.as_bytes()[at - 1] == b'\n';
+        let rest = file[at + id.len()..].trim_start_matches([' ', '\t']);
+        if line_start && rest.starts_with('=') {
+            break at;
         }
-        offset += line.len();
-    }
-    if let Some((id, start)) = current {
-        sources.insert(id, &file[start..]);
-    }
-    sources
+        from = at + id.len();
+    };
+    let body = &file[start..];
+    let end = body
+        .match_indices('\n')
+        .map(|(at, _)| at + 1)
+        .find(|&next| body[next..].starts_with(|c: char| !c.is_whitespace()))
+        .unwrap_or(body.len());
+    Some(&body[..end])
 }
 
 /// A value given to a message.
@@ -257,9 +254,7 @@ mod tests {
     #[test]
     fn each_message_reads_the_same_parsed_alone() {
         for lang in Lang::ALL {
-            let sources = message_sources(lang.source());
             let ids = lang.message_ids();
-            assert_eq!(sources.len(), ids.len(), "{lang:?}");
             let mut whole = FluentBundle::new_concurrent(vec![lang.tag().parse().expect("tag")]);
             whole.set_use_isolating(false);
             let resource = FluentResource::try_new(lang.source().to_string()).expect("parses");
@@ -280,7 +275,6 @@ mod tests {
                 argument_sets.push(args);
             }
             for id in &ids {
-                assert!(sources.contains_key(id.as_str()), "{lang:?}: {id} not indexed");
                 for args in &argument_sets {
                     let pattern = whole.get_message(id).and_then(|m| m.value()).expect("a value");
                     let expected = whole.format_pattern(pattern, Some(args), &mut Vec::new()).into_owned();
@@ -289,6 +283,21 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// An id is found as a whole identifier at a line's start, not inside
+    /// another id or a message's text.
+    #[test]
+    fn a_message_source_is_the_whole_entry() {
+        let file = "# about a-b\na-b-c = x\na = says a = b\n  and more\n\n  still\n# next\na-b = { $n ->\n    [one] one\n   *[other] many\n  }\n";
+        assert_eq!(message_source(file, "a"), Some("a = says a = b\n  and more\n\n  still\n"));
+        assert_eq!(
+            message_source(file, "a-b"),
+            Some("a-b = { $n ->\n    [one] one\n   *[other] many\n  }\n")
+        );
+        assert_eq!(message_source(file, "a-b-c"), Some("a-b-c = x\n"));
+        assert_eq!(message_source(file, "b"), None);
+        assert_eq!(message_source(file, "more"), None);
     }
 
     #[test]

@@ -163,6 +163,21 @@ fn wal_path(path: &Path) -> std::path::PathBuf {
     log.into()
 }
 
+/// Which file is at `path` (device and inode), if any.
+fn file_identity(path: &Path) -> Option<(u64, u64)> {
+    let metadata = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((metadata.dev(), metadata.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = metadata;
+        Some((0, 0))
+    }
+}
+
 /// Makes the entries of `directory` durable (fsync of the directory).
 fn sync_directory(directory: &Path) -> Result<(), StoreError> {
     std::fs::File::open(directory).and_then(|d| d.sync_all()).map_err(|e| {
@@ -237,18 +252,20 @@ impl SqliteStore {
             )));
         }
         let log = wal_path(path);
-        let log_existed = log.exists();
+        let log_before = file_identity(&log);
         let connection = Connection::open(path).map_err(db)?;
         let store = Self::configure(connection, &options)?;
         // Opening a database in WAL mode creates its log if absent (SQLite
         // does so at the first read). The log is then kept for good (no
-        // checkpoint deletes it as a process closes), so the directory is
-        // synced here, once, when this open created it: then a commit
-        // written to the log survives a power loss with the log's name.
-        // SQLite would instead sync the directory at the first commit of
-        // every process, one more fsync per mail; this workspace builds
-        // it without that (SQLITE_DISABLE_DIRSYNC, in .cargo/config.toml).
-        if !log_existed && options.full_sync && log.exists() {
+        // checkpoint deletes it as a process closes, and no one can while
+        // this connection is open), so the directory is synced here when
+        // this open created it (the log is not the file that was there
+        // before, if any): then a commit written to the log survives a
+        // power loss with the log's name. SQLite would instead sync the
+        // directory at the first commit of every process, one more fsync
+        // per mail; this workspace builds it without that
+        // (SQLITE_DISABLE_DIRSYNC, in .cargo/config.toml).
+        if options.full_sync && file_identity(&log) != log_before {
             let directory = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
             sync_directory(directory)?;
         }

@@ -5,7 +5,8 @@
 //!
 //! Run: `cargo bench -p imip-cli --bench agent`. Prints the median and
 //! the 99th percentile over the samples (IMIP_BENCH_SAMPLES, default
-//! 300), and the median as a ratio to spawning `/bin/true` (measured in
+//! 300; IMIP_BENCH_KEEP=1 keeps the seeded stores, to profile a run by
+//! hand), and the median as a ratio to spawning `/bin/true` (measured in
 //! the same run, one spawn before each run of imip): the cost of a
 //! process per mail is the floor here. A plain timing harness, not
 //! criterion: criterion reports means and confidence intervals, and the
@@ -158,5 +159,9 @@ fn main() {
         }
         eprintln!("seeded {label} with {bookings} bookings in {:.1} s", started.elapsed().as_secs_f64());
         measure(dir.path(), label, samples, bookings);
+        // IMIP_BENCH_KEEP=1 keeps the seeded directories, to profile one run by hand.
+        if std::env::var_os("IMIP_BENCH_KEEP").is_some() {
+            eprintln!("kept {label} fixture in {}", dir.keep().display());
+        }
     }
 }

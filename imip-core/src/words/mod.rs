@@ -101,10 +101,10 @@ impl Lang {
         }
     }
 
-    /// This language's messages: the file indexed by message id, each
-    /// message parsed the first time it is asked for. An agent run
-    /// writes two or three messages; parsing the whole file (some 200
-    /// messages) cost it more than the rest of its words together.
+    /// This language's messages, each parsed the first time it is asked
+    /// for. An agent run writes one to three messages; parsing the whole
+    /// file (some 200 messages) cost it more than the rest of its words
+    /// together.
     fn messages(self) -> &'static Messages {
         static MESSAGES: [OnceLock<Messages>; Lang::ALL.len()] = [const { OnceLock::new() }; Lang::ALL.len()];
         MESSAGES[self as usize].get_or_init(|| {
@@ -249,8 +249,9 @@ mod tests {
 
     /// Each message parsed alone (as `Lang::text` parses them, on first
     /// use) reads exactly as in a bundle of its whole file: with no
-    /// arguments, and with every variable the file names set to a number
-    /// and to a text, so every selector's branches are reached.
+    /// arguments, and with every variable the file names set to 1, to 2
+    /// and to a text (selectors then take their plural and their default
+    /// branches).
     #[test]
     fn each_message_reads_the_same_parsed_alone() {
         for lang in Lang::ALL {

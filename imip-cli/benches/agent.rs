@@ -64,17 +64,21 @@ fn seed(store: &mut dyn Store, bookings: usize) {
     }
 }
 
-/// The wall time of spawning `/bin/true` with a piped stdin, as the runs
-/// of imip below are spawned: the floor a process per mail has.
-fn spawn_true() -> Duration {
+/// The wall time of spawning `/bin/true` exactly as the runs of imip
+/// below are spawned (in the store's directory, without IMIP_CONFIG,
+/// the mail written to its stdin): the floor a process per mail has.
+fn spawn_true(dir: &Path, mail: &str) -> Duration {
     let started = Instant::now();
     let mut child = Command::new("/bin/true")
+        .current_dir(dir)
+        .env_remove("IMIP_CONFIG")
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("/bin/true runs");
-    drop(child.stdin.take());
+    // It may have exited already: a broken pipe is expected.
+    let _ = child.stdin.take().expect("stdin").write_all(mail.as_bytes());
     child.wait().expect("wait");
     started.elapsed()
 }
@@ -112,10 +116,10 @@ fn measure(dir: &Path, label: &str, samples: usize, bookings: usize) {
     let mut times = Vec::with_capacity(samples);
     let mut floors = Vec::with_capacity(samples);
     for i in 0..samples {
-        floors.push(spawn_true());
         // Alternate free slots (accepted) and booked ones (declined).
         let hour = if i % 2 == 0 { i * 2 + 1 } else { i * 2 };
         let mail = request(&format!("bench-{i}@example.com"), "bob@example.com", hour);
+        floors.push(spawn_true(dir, &mail));
         times.push(run_imip(dir, &mail));
     }
     times.sort();

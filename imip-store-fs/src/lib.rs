@@ -44,7 +44,9 @@
 //!   the journal durable, and with it everything the previous commits
 //!   wrote; after a restart of the machine the first process to open the
 //!   store replays the last journals (see `journal.rs`). Elsewhere every
-//!   file and directory is synced on its own.
+//!   file and directory is synced on its own. `syncfs` also flushes what
+//!   other programs wrote to the same filesystem, so a store that shares
+//!   one with a busy mail queue waits for the queue's writes too.
 //! * **Concurrency.** Each principal has its own lock (`flock(2)` on
 //!   `.lock`), held for the duration of each operation and released by
 //!   the kernel if the holder dies, so stale locks cannot exist. Waiting

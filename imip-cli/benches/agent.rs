@@ -18,7 +18,7 @@ use imip_core::resource::Directory;
 use imip_core::{CalAddress, Config, Engine, Env, RecordingTransport, SeqIds, Store, Timestamp};
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 const BOOKINGS: usize = 10_000;
@@ -64,41 +64,37 @@ fn seed(store: &mut dyn Store, bookings: usize) {
     }
 }
 
-/// The wall time of spawning `/bin/true` exactly as the runs of imip
-/// below are spawned (in the store's directory, without IMIP_CONFIG,
-/// the mail written to its stdin): the floor a process per mail has.
-fn spawn_true(dir: &Path, mail: &str) -> Duration {
+/// Spawns `program` with `args` in `dir`, without IMIP_CONFIG, writes
+/// `mail` to its stdin and waits: the wall time from spawning to exit,
+/// and how it exited. imip and the floor, `/bin/true`, both run through
+/// here, so that they are spawned the same way.
+fn timed_run(program: &str, args: &[&str], dir: &Path, mail: &str) -> (Duration, ExitStatus) {
     let started = Instant::now();
-    let mut child = Command::new("/bin/true")
+    let mut child = Command::new(program)
+        .args(args)
         .current_dir(dir)
         .env_remove("IMIP_CONFIG")
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .expect("/bin/true runs");
-    // It may have exited already: a broken pipe is expected.
+        .unwrap_or_else(|e| panic!("{program}: {e}"));
+    // `/bin/true` may have exited already: a broken pipe is expected (a
+    // failing imip shows in its exit status).
     let _ = child.stdin.take().expect("stdin").write_all(mail.as_bytes());
-    child.wait().expect("wait");
-    started.elapsed()
+    let status = child.wait().expect("wait");
+    (started.elapsed(), status)
 }
 
-/// Runs `imip resource` on `mail` in `dir` and returns its wall time,
-/// from spawning to exit.
+/// The floor a process per mail has: `/bin/true`, spawned as imip is.
+fn spawn_true(dir: &Path, mail: &str) -> Duration {
+    timed_run("/bin/true", &[], dir, mail).0
+}
+
+/// Runs `imip resource` on `mail` in `dir` and returns its wall time.
 fn run_imip(dir: &Path, mail: &str) -> Duration {
-    let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_imip"))
-        .args(["--config", "imip.toml", "--dry-run", "resource", "--recipient", "room@example.com"])
-        .current_dir(dir)
-        .env_remove("IMIP_CONFIG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("imip runs");
-    child.stdin.take().expect("stdin").write_all(mail.as_bytes()).expect("write");
-    let status = child.wait().expect("wait");
-    let elapsed = started.elapsed();
+    let args = ["--config", "imip.toml", "--dry-run", "resource", "--recipient", "room@example.com"];
+    let (elapsed, status) = timed_run(env!("CARGO_BIN_EXE_imip"), &args, dir, mail);
     assert!(status.success(), "imip failed on {mail}");
     elapsed
 }

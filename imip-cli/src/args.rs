@@ -27,7 +27,7 @@ pub(crate) struct Cli {
 }
 
 /// Options every command takes; each overrides the configuration file.
-#[derive(Args)]
+#[derive(Args, Clone)]
 pub(crate) struct Common {
     /// The configuration file [default: $IMIP_CONFIG, then /etc/imip/imip.toml].
     #[arg(long, global = true, value_name = "FILE")]
@@ -89,6 +89,10 @@ pub(crate) enum Command {
         /// Return-Path header, else the null sender].
         #[arg(long, value_name = "ADDR")]
         envelope_from: Option<String>,
+        /// Hand the mail to a running `imip serve` at this socket; when none
+        /// answers there, process it here as without this option.
+        #[arg(long, value_name = "SOCKET")]
+        server: Option<PathBuf>,
         /// The message file [default: stdin].
         message: Option<PathBuf>,
     },
@@ -106,6 +110,10 @@ pub(crate) enum Command {
         /// The user who sent it [default: the first From: address].
         #[arg(long, value_name = "ADDR")]
         user: Option<String>,
+        /// Hand the mail to a running `imip serve` at this socket; when none
+        /// answers there, process it here as without this option.
+        #[arg(long, value_name = "SOCKET")]
+        server: Option<PathBuf>,
         /// The message file [default: stdin].
         message: Option<PathBuf>,
     },
@@ -124,8 +132,33 @@ pub(crate) enum Command {
         /// A resource the mail is for (repeatable).
         #[arg(long = "recipient", value_name = "ADDR")]
         recipients: Vec<String>,
+        /// Hand the mail to a running `imip serve` at this socket; when none
+        /// answers there, process it here as without this option.
+        #[arg(long, value_name = "SOCKET")]
+        server: Option<PathBuf>,
         /// The message file [default: stdin].
         message: Option<PathBuf>,
+    },
+    /// Serve the three agents on a Unix socket, so that the process an
+    /// MTA starts per mail only hands the mail over (`--server SOCKET` on
+    /// `person`, `person-outgoing` and `resource`).
+    ///
+    /// The server keeps the configuration, the engine and the store open
+    /// between mails; it reads the configuration files again when they
+    /// change. Each mail is committed (with fsync) before its answer goes
+    /// back, as when the agent runs alone, and the exit code and output
+    /// are the ones that run would give. An agent that finds no server at
+    /// its socket processes the mail itself. The socket is made readable
+    /// and writable by its owner and group only: run the MTA's pipe as a
+    /// member of that group. One mail at a time, in arrival order.
+    ///
+    /// Example (systemd service, with the pipe's argv=/usr/local/bin/imip
+    /// resource --server /run/imip/agents.sock --recipient ${recipient}):
+    ///   imip serve --socket /run/imip/agents.sock
+    Serve {
+        /// The socket to listen on.
+        #[arg(long, value_name = "PATH")]
+        socket: PathBuf,
     },
     /// The pure engine on files, without a store.
     Itip {
@@ -657,7 +690,7 @@ mod tests {
         let cli = Cli::try_parse_from(["imip", "--dry-run", "resource", "--recipient", "room@example.com"])
             .expect("parses");
         match cli.command {
-            super::Command::Resource { recipients, message } => {
+            super::Command::Resource { recipients, message, .. } => {
                 assert_eq!(recipients, ["room@example.com"]);
                 assert!(message.is_none());
             }

@@ -9,6 +9,7 @@
 //!
 //! Exit codes follow sysexits(3); 75 only for faults a retry can cure.
 
+mod agent_server;
 mod args;
 mod commands;
 mod exit;

@@ -44,6 +44,11 @@ pub(crate) struct Session {
     pub(crate) recorded: RecordingTransport,
     /// What a dry run would have delivered.
     pub(crate) dry_deliveries: DryRunMailbox,
+    /// The store an agent opened, kept for the next mail by `imip serve`.
+    store: Option<Box<dyn Store>>,
+    /// Where printed output goes instead of stdout (`imip serve`
+    /// collects each mail's output for the agent that handed it over).
+    pub(crate) output: Option<Vec<u8>>,
 }
 
 impl Session {
@@ -76,7 +81,48 @@ impl Session {
             ids: ClockIds { stamp: clock.as_nanos(), next: 0 },
             recorded: RecordingTransport::default(),
             dry_deliveries: DryRunMailbox::default(),
+            store: None,
+            output: None,
         })
+    }
+
+    /// The store for an agent's mail: the one kept from the last mail
+    /// (`imip serve`), else the configured store, opened and created on
+    /// first use. Give it back with [`Session::keep_store`] when the mail
+    /// is done; a store not given back (the mail failed) is opened afresh
+    /// for the next one.
+    pub(crate) fn take_store(&mut self) -> Result<Box<dyn Store>, Failure> {
+        match self.store.take() {
+            Some(store) => Ok(store),
+            None => self.open_store(),
+        }
+    }
+
+    /// Keeps `store` for the next mail.
+    pub(crate) fn keep_store(&mut self, store: Box<dyn Store>) {
+        self.store = Some(store);
+    }
+
+    /// Starts the next mail of `imip serve`: its own time, nothing
+    /// recorded, `dry_run` as the agent asked, output collected.
+    pub(crate) fn next_mail(&mut self, dry_run: bool) {
+        let clock = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        self.now = Timestamp::from_seconds(i64::try_from(clock.as_secs()).unwrap_or(i64::MAX));
+        self.dry_run = dry_run;
+        self.recorded = RecordingTransport::default();
+        self.dry_deliveries = DryRunMailbox::default();
+        self.output = Some(Vec::new());
+    }
+
+    /// Prints `text` on stdout, or collects it (see `output`).
+    pub(crate) fn emit(&mut self, text: &str) -> Result<(), Failure> {
+        match &mut self.output {
+            Some(output) => {
+                output.extend_from_slice(text.as_bytes());
+                Ok(())
+            }
+            None => crate::emit(text),
+        }
     }
 
     /// Makes each of `addresses` a resource that accepts when free and
@@ -133,7 +179,7 @@ impl Session {
     /// Prints what a dry run would have sent and delivered, as an mbox:
     /// replies first, then mailbox deliveries, each in the order they
     /// happened.
-    pub(crate) fn print_dry_run(&self) -> Result<(), Failure> {
+    pub(crate) fn print_dry_run(&mut self) -> Result<(), Failure> {
         if !self.dry_run {
             return Ok(());
         }
@@ -149,7 +195,8 @@ impl Session {
                 undeliverable: None,
             });
         }
-        crate::emit(&transport::mbox(&mails, self.now))
+        let mbox = transport::mbox(&mails, self.now);
+        self.emit(&mbox)
     }
 
     /// A new Message-ID for mail imip writes itself.

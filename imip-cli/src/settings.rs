@@ -130,6 +130,9 @@ pub(crate) struct Settings {
     pub(crate) log_level: String,
     /// Where the settings came from, for messages.
     pub(crate) source: String,
+    /// The files these settings were read from (the configuration, the
+    /// resource directory), for `imip serve` to notice when they change.
+    pub(crate) files: Vec<PathBuf>,
     /// Whether they came from a file (without one, imip runs dry).
     pub(crate) from_file: bool,
     /// The web manager (`imip web`).
@@ -265,6 +268,7 @@ impl Default for Settings {
             log_to: LogTarget::Stderr,
             log_level: "info".into(),
             source: "built-in defaults".into(),
+            files: Vec::new(),
             from_file: false,
             web: WebSettings::default(),
         }
@@ -364,7 +368,12 @@ impl Settings {
         let at = |reason: String| Failure::config(format!("{place}: {reason}"));
         let raw: RawSettings = toml::from_str(text).map_err(|e| at(e.to_string()))?;
         let relative = |file: PathBuf| path.parent().map(|dir| dir.join(&file)).unwrap_or(file);
-        let mut settings = Settings { source: place.clone(), from_file: true, ..Settings::default() };
+        let mut settings = Settings {
+            source: place.clone(),
+            from_file: true,
+            files: vec![path.to_path_buf()],
+            ..Settings::default()
+        };
         if let Some(store) = raw.store {
             settings.set_store(store).map_err(at)?;
         }
@@ -455,6 +464,7 @@ impl Settings {
             std::fs::read_to_string(file).map_err(|e| Failure::config(format!("{}: {e}", file.display())))?;
         self.resources =
             Directory::from_toml(&text).map_err(|e| Failure::config(format!("{}: {e}", file.display())))?;
+        self.files.push(file.to_path_buf());
         Ok(())
     }
 

@@ -1,7 +1,7 @@
 //! The three agents an MTA pipes mail into: `imip person`,
 //! `imip person-outgoing` and `imip resource`.
 
-use super::{address, envelope_recipients, read_message};
+use super::{address, envelope_recipients};
 use crate::exit::{EX_TEMPFAIL, EX_USAGE, Failure};
 use crate::mailbox::{self, Mailbox};
 use crate::session::Session;
@@ -9,7 +9,6 @@ use imip_core::drive::{DriveError, MailReport, deliver_mail, record_sent_mail};
 use imip_core::prefs::PrefKey;
 use imip_core::words::{self, Arg, Reader};
 use imip_core::{CalAddress, Disposition, Env, Notice, StoreError, Transport, TransportError};
-use std::path::PathBuf;
 
 /// `imip person`: process for each recipient, then deliver to their
 /// mailbox by their `incoming` preference.
@@ -17,9 +16,8 @@ pub(crate) fn person(
     session: &mut Session,
     recipients: &[String],
     envelope_from: Option<&str>,
-    message: Option<&PathBuf>,
+    raw: Vec<u8>,
 ) -> Result<(), Failure> {
-    let raw = read_message(message)?;
     let recipients = recipients_of(recipients, &raw)?;
     // A dry run collects the deliveries in the session instead.
     let mut mailbox: Option<Box<dyn Mailbox>> = match session.mailbox() {
@@ -33,7 +31,7 @@ pub(crate) fn person(
         }
     };
     let envelope_from = envelope_from.map(str::to_string).unwrap_or_else(|| return_path(&raw));
-    let mut store = session.open_store()?;
+    let mut store = session.take_store()?;
     let mut transport = session.transport();
     let limits = session.settings.limits.mail();
     let mut temporary = None;
@@ -109,6 +107,7 @@ pub(crate) fn person(
             }
         }
     }
+    session.keep_store(store);
     session.print_dry_run()?;
     match temporary {
         // The calendar side is committed; a retry finds it a duplicate
@@ -122,15 +121,14 @@ pub(crate) fn person(
 pub(crate) fn person_outgoing(
     session: &mut Session,
     user: Option<&str>,
-    message: Option<&PathBuf>,
+    raw: Vec<u8>,
 ) -> Result<(), Failure> {
-    let raw = read_message(message)?;
     let user = match user {
         Some(user) => address(user)?,
         None => first_from(&raw)
             .ok_or_else(|| Failure::new(EX_USAGE, "the mail has no From: address; pass --user"))?,
     };
-    let mut store = session.open_store()?;
+    let mut store = session.take_store()?;
     let mut transport = session.transport();
     let sink = sink(session.dry_run, &mut session.recorded, transport.as_mut());
     let mut env = Env::new(session.now, &mut session.ids);
@@ -138,16 +136,13 @@ pub(crate) fn person_outgoing(
     let report = record_sent_mail(&session.engine, &mut env, store.as_mut(), sink, &user, &raw, &limits)
         .map_err(|e| Failure::drive(user.as_str(), &e))?;
     log_report("person-outgoing", &user, &report);
+    drop(transport);
+    session.keep_store(store);
     session.print_dry_run()
 }
 
 /// `imip resource`: answer for each recipient by its policies.
-pub(crate) fn resource(
-    session: &mut Session,
-    recipients: &[String],
-    message: Option<&PathBuf>,
-) -> Result<(), Failure> {
-    let raw = read_message(message)?;
+pub(crate) fn resource(session: &mut Session, recipients: &[String], raw: Vec<u8>) -> Result<(), Failure> {
     let recipients = recipients_of(recipients, &raw)?;
     if !session.settings.from_file && session.settings.resources.resources().next().is_none() {
         // A newcomer without configuration: every recipient is a room
@@ -162,7 +157,7 @@ pub(crate) fn resource(
             )));
         }
     }
-    let mut store = session.open_store()?;
+    let mut store = session.take_store()?;
     let mut transport = session.transport();
     let limits = session.settings.limits.mail();
     for recipient in &recipients {
@@ -172,6 +167,8 @@ pub(crate) fn resource(
             .map_err(|e| Failure::drive(recipient.as_str(), &e))?;
         log_report("resource", recipient, &report);
     }
+    drop(transport);
+    session.keep_store(store);
     session.print_dry_run()
 }
 

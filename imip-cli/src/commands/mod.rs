@@ -1,6 +1,6 @@
 //! One module per group of commands; `run` dispatches.
 
-mod agents;
+pub(crate) mod agents;
 mod itip;
 mod organize;
 mod upkeep;
@@ -21,21 +21,37 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
     if let Command::Policy { command: PolicyCommand::Check { file } } = &cli.command {
         return policy_check(file);
     }
+    // An agent given --server hands its mail over; without a server
+    // there, it goes on here.
+    let mut raw = match crate::agent_server::hand_over(&cli) {
+        crate::agent_server::Handover::Done(result) => return result,
+        crate::agent_server::Handover::Here(raw) => raw,
+    };
     let mut session = Session::start(&cli.common)?;
     if let Command::Web { command: None, listen } = cli.command {
         return crate::web::serve(session, listen);
     }
+    if let Command::Serve { socket } = &cli.command {
+        return crate::agent_server::serve(&cli.common, session, socket);
+    }
+    let mut mail = |file: Option<&PathBuf>| match raw.take() {
+        Some(raw) => Ok(raw),
+        None => read_message(file),
+    };
     let session = &mut session;
     match cli.command {
         Command::Web { command: Some(WebCommand::Passwd { address }), .. } => passwd(session, &address),
         Command::Web { command: None, .. } => unreachable!("served above"),
-        Command::Person { recipients, envelope_from, message } => {
-            agents::person(session, &recipients, envelope_from.as_deref(), message.as_ref())
+        Command::Person { recipients, envelope_from, message, .. } => {
+            agents::person(session, &recipients, envelope_from.as_deref(), mail(message.as_ref())?)
         }
-        Command::PersonOutgoing { user, message } => {
-            agents::person_outgoing(session, user.as_deref(), message.as_ref())
+        Command::PersonOutgoing { user, message, .. } => {
+            agents::person_outgoing(session, user.as_deref(), mail(message.as_ref())?)
         }
-        Command::Resource { recipients, message } => agents::resource(session, &recipients, message.as_ref()),
+        Command::Resource { recipients, message, .. } => {
+            agents::resource(session, &recipients, mail(message.as_ref())?)
+        }
+        Command::Serve { .. } => unreachable!("served above"),
         Command::Itip {
             command: ItipCommand::Process { principal, stored, from, read_store, json, message },
         } => itip::process(session, &principal, stored.as_deref(), &from, read_store, json, &message),

@@ -1,0 +1,417 @@
+//! `imip serve`: the three agents behind a Unix socket, and the agent
+//! side that hands a mail over to it (`--server SOCKET`).
+//!
+//! An MTA starts one process per mail. Alone, that process reads the
+//! configuration, builds the engine and opens the store before it looks
+//! at the mail (for SQLite: reading the schema and indexing the
+//! write-ahead log). With a server, the process per mail only passes the
+//! mail and its arguments over the socket and prints what comes back; the
+//! server, which keeps all of that open, processes the mail exactly as
+//! the agent would have: same code, same commit with fsync before the
+//! answer, same exit code and output. (The pattern of spamc and spamd.)
+//!
+//! The exchange, one mail per connection:
+//! - agent to server: a [`Request`] as one line of JSON, then the mail's
+//!   bytes up to the end of the agent's writing half;
+//! - server to agent: a [`Response`] as one line of JSON, then the
+//!   `output` bytes (what the agent prints: a dry run's mbox).
+//!
+//! When nobody answers at the socket, the agent processes the mail
+//! itself. Once the mail is handed over, a connection lost before the
+//! answer is a temporary failure (75): the MTA retries, and the engine
+//! recognises a mail it already processed.
+
+use crate::args::{Cli, Command, Common};
+use crate::exit::{EX_SOFTWARE, EX_TEMPFAIL, EX_USAGE, Failure};
+use crate::session::Session;
+use serde::{Deserialize, Serialize};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::SyncSender;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, SystemTime};
+
+/// The longest request line the server reads.
+const MAX_REQUEST_LINE: u64 = 64 * 1024;
+/// How long the server waits for an agent to send or read (a stuck agent
+/// must not hold the others up).
+const PEER_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long an agent waits for the server's answer (a store busy with a
+/// long write can take its 30 s busy timeout, and more than one may
+/// queue).
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// A mail for an agent, and that agent's arguments.
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub(crate) struct Request {
+    /// `person`, `person-outgoing` or `resource`.
+    pub(crate) agent: String,
+    /// `--recipient` (person, resource).
+    #[serde(default)]
+    pub(crate) recipients: Vec<String>,
+    /// `--envelope-from` (person).
+    #[serde(default)]
+    pub(crate) envelope_from: Option<String>,
+    /// `--user` (person-outgoing).
+    #[serde(default)]
+    pub(crate) user: Option<String>,
+    /// `--dry-run`.
+    #[serde(default)]
+    pub(crate) dry_run: bool,
+}
+
+/// What became of a mail.
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub(crate) struct Response {
+    /// The agent's exit code; `None` when the server did not process the
+    /// mail and the agent is to process it itself (see `error`).
+    pub(crate) code: Option<u8>,
+    /// Why it failed, or why the server left the mail to the agent.
+    #[serde(default)]
+    pub(crate) error: Option<String>,
+    /// How many bytes of output follow the line.
+    #[serde(default)]
+    pub(crate) output: usize,
+}
+
+/// What the agent process does with its mail.
+pub(crate) enum Handover {
+    /// The server processed it; this is the agent's result.
+    Done(Result<(), Failure>),
+    /// Process it here: there is no server, or it left the mail to us.
+    /// The mail, when it was already read from its input.
+    Here(Option<Vec<u8>>),
+}
+
+/// The agent side: when the command is an agent given `--server`, hands
+/// the mail to the server there.
+pub(crate) fn hand_over(cli: &Cli) -> Handover {
+    let Some((socket, mut request, message)) = request_of(cli) else { return Handover::Here(None) };
+    if let Some(flag) = overridden(&cli.common) {
+        return Handover::Done(Err(Failure::new(
+            EX_USAGE,
+            format!("--{flag} with --server: the server runs by its own configuration; set it there"),
+        )));
+    }
+    request.dry_run = cli.common.dry_run;
+    let stream = match UnixStream::connect(socket) {
+        Ok(stream) => stream,
+        Err(error) => {
+            eprintln!(
+                "imip: no agent server answers at {} ({error}); processing the mail here",
+                socket.display()
+            );
+            return Handover::Here(None);
+        }
+    };
+    let raw = match crate::commands::read_message(message) {
+        Ok(raw) => raw,
+        Err(failure) => return Handover::Done(Err(failure)),
+    };
+    let lost = |e: std::io::Error| {
+        Failure::new(
+            EX_TEMPFAIL,
+            format!(
+                "agent server at {}: {e}; the mail may be processed already, and a retry is safe",
+                socket.display()
+            ),
+        )
+    };
+    let response = exchange(stream, &request, &raw).map_err(lost);
+    match response {
+        Ok((Response { code: None, error, .. }, _)) => {
+            eprintln!("imip: the agent server leaves this mail to the agent: {}", error.unwrap_or_default());
+            Handover::Here(Some(raw))
+        }
+        Ok((Response { code: Some(code), error, .. }, output)) => {
+            Handover::Done(finish(code, error, &output))
+        }
+        Err(failure) => Handover::Done(Err(failure)),
+    }
+}
+
+/// Prints the server's output and turns its answer into the agent's result.
+fn finish(code: u8, error: Option<String>, output: &[u8]) -> Result<(), Failure> {
+    if !output.is_empty() {
+        crate::emit(&String::from_utf8_lossy(output))?;
+    }
+    match code {
+        0 => Ok(()),
+        code => Err(Failure::new(code, error.unwrap_or_else(|| "the agent server gave no reason".into()))),
+    }
+}
+
+/// Sends `request` and `raw`, and reads the answer and its output.
+fn exchange(mut stream: UnixStream, request: &Request, raw: &[u8]) -> std::io::Result<(Response, Vec<u8>)> {
+    let mut line = serde_json::to_vec(request).map_err(std::io::Error::other)?;
+    line.push(b'\n');
+    stream.write_all(&line)?;
+    stream.write_all(raw)?;
+    stream.shutdown(std::net::Shutdown::Write)?;
+    stream.set_read_timeout(Some(ANSWER_TIMEOUT))?;
+    let mut reader = BufReader::new(stream);
+    let mut line = Vec::new();
+    (&mut reader).take(MAX_REQUEST_LINE).read_until(b'\n', &mut line)?;
+    if line.last() != Some(&b'\n') {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "the connection closed before the answer",
+        ));
+    }
+    let response: Response = serde_json::from_slice(&line).map_err(std::io::Error::other)?;
+    let mut output = vec![0; response.output];
+    reader.read_exact(&mut output)?;
+    Ok((response, output))
+}
+
+/// The socket, the request and the message file of an agent command
+/// given `--server`.
+fn request_of(cli: &Cli) -> Option<(&Path, Request, Option<&PathBuf>)> {
+    let request = |agent: &str| Request {
+        agent: agent.into(),
+        recipients: Vec::new(),
+        envelope_from: None,
+        user: None,
+        dry_run: false,
+    };
+    match &cli.command {
+        Command::Person { recipients, envelope_from, server: Some(socket), message } => Some((
+            socket,
+            Request {
+                recipients: recipients.clone(),
+                envelope_from: envelope_from.clone(),
+                ..request("person")
+            },
+            message.as_ref(),
+        )),
+        Command::PersonOutgoing { user, server: Some(socket), message } => {
+            Some((socket, Request { user: user.clone(), ..request("person-outgoing") }, message.as_ref()))
+        }
+        Command::Resource { recipients, server: Some(socket), message } => Some((
+            socket,
+            Request { recipients: recipients.clone(), ..request("resource") },
+            message.as_ref(),
+        )),
+        _ => None,
+    }
+}
+
+/// A global option that would change how the mail is processed, which
+/// the server cannot take from an agent.
+fn overridden(common: &Common) -> Option<&'static str> {
+    [
+        ("store", common.store.is_some()),
+        ("sender", common.sender.is_some()),
+        ("transport", common.transport.is_some()),
+        ("delivery", common.delivery.is_some()),
+        ("resources", common.resources.is_some()),
+    ]
+    .into_iter()
+    .find_map(|(flag, given)| given.then_some(flag))
+}
+
+/// The configuration files as they were read: each one's modification
+/// time and length.
+fn fingerprint(files: &[PathBuf]) -> Vec<Option<(SystemTime, u64)>> {
+    files
+        .iter()
+        .map(|file| std::fs::metadata(file).ok().and_then(|m| Some((m.modified().ok()?, m.len()))))
+        .collect()
+}
+
+/// How many agents' mails the server reads at once while it processes
+/// one (an agent that connects and stalls holds up only its own reader).
+const READERS: usize = 16;
+
+/// A mail read from an agent, waiting to be processed.
+struct Arrival {
+    stream: UnixStream,
+    request: Request,
+    raw: Vec<u8>,
+}
+
+/// `imip serve --socket PATH`: processes the mails agents hand over, one
+/// at a time in arrival order, until killed.
+pub(crate) fn serve(common: &Common, mut session: Session, socket: &Path) -> Result<(), Failure> {
+    if !session.settings.from_file {
+        return Err(Failure::config(
+            "imip serve needs a configuration file (--config, $IMIP_CONFIG or /etc/imip/imip.toml): \
+             without one every run is a dry run",
+        ));
+    }
+    let listener = listen(socket)?;
+    tracing::info!(socket = %socket.display(), config = %session.settings.source, "serving the agents");
+    let limit = Arc::new(AtomicUsize::new(session.settings.limits.max_message_bytes));
+    let (arrived, arrivals) = std::sync::mpsc::sync_channel::<Arrival>(READERS);
+    let reading_limit = Arc::clone(&limit);
+    std::thread::spawn(move || accept(&listener, &arrived, &reading_limit));
+    let mut seen = fingerprint(&session.settings.files);
+    for arrival in arrivals {
+        // The configuration as it is now: changed files are read again
+        // (a configuration that no longer reads fails each mail with 78,
+        // as the agent alone would, until it is mended).
+        let now = fingerprint(&session.settings.files);
+        let mut reloaded = Ok(());
+        if now != seen {
+            match Session::start(common) {
+                Ok(fresh) => {
+                    tracing::info!(config = %fresh.settings.source, "configuration read again");
+                    session = fresh;
+                    limit.store(session.settings.limits.max_message_bytes, Ordering::Relaxed);
+                    seen = now;
+                }
+                Err(failure) => reloaded = Err(failure),
+            }
+        }
+        let (response, output) = match reloaded {
+            Ok(()) => processed(&mut session, &arrival.request, arrival.raw),
+            Err(failure) => (refused(failure), Vec::new()),
+        };
+        if let Err(error) = respond(&arrival.stream, &response, &output) {
+            tracing::warn!(%error, "an agent left before its answer; it will retry (the mail is committed)");
+        }
+    }
+    Ok(())
+}
+
+/// Accepts agents' connections and reads each one's mail in a thread of
+/// its own (at most [`READERS`] at once), queueing them for processing.
+fn accept(listener: &UnixListener, arrived: &SyncSender<Arrival>, limit: &Arc<AtomicUsize>) {
+    let readers = Arc::new((Mutex::new(0usize), Condvar::new()));
+    for connection in listener.incoming() {
+        let stream = match connection {
+            Ok(stream) => stream,
+            Err(error) => {
+                tracing::warn!(%error, "accepting an agent's connection");
+                continue;
+            }
+        };
+        {
+            let (count, freed) = &*readers;
+            let mut count = count.lock().unwrap_or_else(|e| e.into_inner());
+            while *count >= READERS {
+                count = freed.wait(count).unwrap_or_else(|e| e.into_inner());
+            }
+            *count += 1;
+        }
+        let (arrived, readers, limit) =
+            (arrived.clone(), Arc::clone(&readers), limit.load(Ordering::Relaxed));
+        std::thread::spawn(move || {
+            match read(stream, limit) {
+                Ok(Some(arrival)) => {
+                    let _ = arrived.send(arrival);
+                }
+                Ok(None) => {}
+                Err(error) => tracing::warn!(%error, "reading an agent's mail; it will retry"),
+            }
+            let (count, freed) = &*readers;
+            *count.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
+            freed.notify_one();
+        });
+    }
+}
+
+/// Reads one agent's request and mail. A request that is malformed or a
+/// mail over `limit` is answered here (`None`).
+fn read(stream: UnixStream, limit: usize) -> std::io::Result<Option<Arrival>> {
+    stream.set_read_timeout(Some(PEER_TIMEOUT))?;
+    stream.set_write_timeout(Some(PEER_TIMEOUT))?;
+    let mut reader = BufReader::new(&stream);
+    let mut line = Vec::new();
+    (&mut reader).take(MAX_REQUEST_LINE).read_until(b'\n', &mut line)?;
+    let request: Request = match serde_json::from_slice(&line) {
+        Ok(request) => request,
+        Err(error) => {
+            let failure = Failure::new(EX_USAGE, format!("a malformed request to the agent server: {error}"));
+            respond(&stream, &refused(failure), &[])?;
+            return Ok(None);
+        }
+    };
+    let mut raw = Vec::new();
+    (&mut reader).take(limit as u64 + 1).read_to_end(&mut raw)?;
+    if raw.len() > limit {
+        // The agent alone handles an oversized mail by its own rules.
+        let response = Response {
+            code: None,
+            error: Some(format!("larger than limits.max_message_bytes ({limit})")),
+            output: 0,
+        };
+        respond(&stream, &response, &[])?;
+        return Ok(None);
+    }
+    drop(reader);
+    Ok(Some(Arrival { stream, request, raw }))
+}
+
+/// Binds `socket`, replacing a stale one that nobody listens on, and
+/// opens it to its owner and group only.
+fn listen(socket: &Path) -> Result<UnixListener, Failure> {
+    match std::fs::symlink_metadata(socket) {
+        Ok(metadata) if metadata.file_type().is_socket() => {
+            if UnixStream::connect(socket).is_ok() {
+                return Err(Failure::config(format!(
+                    "{}: another imip serve listens there",
+                    socket.display()
+                )));
+            }
+            std::fs::remove_file(socket)
+                .map_err(|e| Failure::config(format!("{}: {e}", socket.display())))?;
+        }
+        Ok(_) => {
+            return Err(Failure::config(format!("{}: exists and is not a socket", socket.display())));
+        }
+        Err(_) => {}
+    }
+    let listener =
+        UnixListener::bind(socket).map_err(|e| Failure::config(format!("{}: {e}", socket.display())))?;
+    std::fs::set_permissions(socket, std::fs::Permissions::from_mode(0o660))
+        .map_err(|e| Failure::config(format!("{}: {e}", socket.display())))?;
+    Ok(listener)
+}
+
+/// Processes one mail: the answer and the output for the agent.
+fn processed(session: &mut Session, request: &Request, raw: Vec<u8>) -> (Response, Vec<u8>) {
+    session.next_mail(request.dry_run);
+    // A panic in one mail must not take the server down (the MTA would
+    // retry the same mail into the same panic); it answers 70, as the
+    // agent alone would have died with an internal error.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process(session, request, raw)))
+        .unwrap_or_else(|_| Err(Failure::new(EX_SOFTWARE, "internal error (a panic); see the server's log")));
+    let output = session.output.take().unwrap_or_default();
+    let response = match result {
+        Ok(()) => Response { code: Some(0), error: None, output: output.len() },
+        Err(failure) => {
+            Response { code: Some(failure.code), error: Some(failure.message), output: output.len() }
+        }
+    };
+    (response, output)
+}
+
+/// The answer for a mail refused before processing.
+fn refused(failure: Failure) -> Response {
+    Response { code: Some(failure.code), error: Some(failure.message), output: 0 }
+}
+
+/// Runs the agent the request names.
+fn process(session: &mut Session, request: &Request, raw: Vec<u8>) -> Result<(), Failure> {
+    use crate::commands::agents;
+    match request.agent.as_str() {
+        "person" => agents::person(session, &request.recipients, request.envelope_from.as_deref(), raw),
+        "person-outgoing" => agents::person_outgoing(session, request.user.as_deref(), raw),
+        "resource" => agents::resource(session, &request.recipients, raw),
+        other => {
+            Err(Failure::new(EX_USAGE, format!("no agent {other:?}: person, person-outgoing or resource")))
+        }
+    }
+}
+
+fn respond(mut stream: &UnixStream, response: &Response, output: &[u8]) -> std::io::Result<()> {
+    let mut line = serde_json::to_vec(response).map_err(std::io::Error::other)?;
+    line.push(b'\n');
+    line.extend_from_slice(output);
+    stream.write_all(&line)?;
+    stream.flush()
+}

@@ -1,0 +1,252 @@
+//! `imip serve` and the agents that hand their mail to it
+//! (`--server SOCKET`): the same answers, exit codes and commits as the
+//! agent alone, and the agent processes the mail itself when no server
+//! answers.
+
+mod common;
+use common::{imip, invitation, stderr, stdout};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const RESOURCES: &str =
+    "[[resource]]\naddress = \"room@example.com\"\n[[resource.policy]]\nkind = \"free-busy\"\n";
+
+/// A directory with a SQLite store and one room.
+fn setup() -> tempfile::TempDir {
+    common::setup("store = \"sqlite:imip.db\"\nresources = \"resources.toml\"\n", Some(RESOURCES))
+}
+
+/// `imip serve` running in a directory, killed when dropped.
+struct Server {
+    child: Child,
+    socket: PathBuf,
+}
+
+impl Server {
+    fn start(dir: &Path) -> Server {
+        let socket = dir.join("agents.sock");
+        let log = std::fs::File::create(dir.join("serve.log")).expect("log");
+        let child = Command::new(env!("CARGO_BIN_EXE_imip"))
+            .args(["--config", "imip.toml", "serve", "--socket"])
+            .arg(&socket)
+            .current_dir(dir)
+            .env_remove("IMIP_CONFIG")
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("imip serve runs");
+        let started = Instant::now();
+        while UnixStream::connect(&socket).is_err() {
+            assert!(started.elapsed() < Duration::from_secs(30), "imip serve did not listen");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Server { child, socket }
+    }
+
+    /// The agent's arguments that hand the mail to this server.
+    fn resource_args(&self) -> Vec<String> {
+        ["--config", "imip.toml", "--dry-run", "resource", "--recipient", "room@example.com", "--server"]
+            .iter()
+            .map(|s| s.to_string())
+            .chain([self.socket.display().to_string()])
+            .collect()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn run(dir: &Path, args: &[String], mail: &str) -> std::process::Output {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    imip(dir, &args, mail.as_bytes())
+}
+
+const ALONE: &[&str] = &["--config", "imip.toml", "--dry-run", "resource", "--recipient", "room@example.com"];
+
+/// The output with what differs between two runs of the same mail taken
+/// out: the IDs imip makes (time and process), and the times written.
+fn comparable(output: &str) -> String {
+    output
+        .lines()
+        .map(|line| {
+            for prefix in ["From ", "Date: ", "DTSTAMP:"] {
+                if line.starts_with(prefix) {
+                    return prefix.to_string();
+                }
+            }
+            let mut kept = String::new();
+            let mut rest = line;
+            while let Some(at) = rest.find("imip-") {
+                kept.push_str(&rest[..at]);
+                kept.push_str("imip-ID");
+                let id = &rest[at + 5..];
+                let end = id.find(|c: char| !(c.is_ascii_hexdigit() || c == '-')).unwrap_or(id.len());
+                rest = &id[end..];
+            }
+            kept.push_str(rest);
+            kept
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn booking(uid: &str, organizer: &str) -> String {
+    invitation(uid, organizer, &["room@example.com"], "20300310T140000Z", "20300310T150000Z")
+}
+
+#[test]
+fn a_served_mail_gets_the_answer_exit_code_and_commit_of_the_agent_alone() {
+    let (served, alone) = (setup(), setup());
+    let server = Server::start(served.path());
+    for (uid, organizer, answer) in [
+        ("a1@example.com", "alice@example.com", "ACCEPTED"),
+        ("b1@example.com", "bob@example.com", "DECLINED"),
+    ] {
+        let mail = booking(uid, organizer);
+        let via = run(served.path(), &server.resource_args(), &mail);
+        let here = imip(alone.path(), ALONE, mail.as_bytes());
+        assert_eq!(via.status.code(), Some(0), "{}", stderr(&via));
+        assert_eq!(here.status.code(), Some(0), "{}", stderr(&here));
+        assert!(stdout(&via).contains(answer), "{}", stdout(&via));
+        assert_eq!(comparable(&stdout(&via)), comparable(&stdout(&here)), "{uid}");
+        assert!(!stderr(&via).contains("processing the mail here"), "{}", stderr(&via));
+    }
+    // The server's commits are in the store for everyone: the agent
+    // alone, in the same directory, finds the slot taken.
+    let third = imip(served.path(), ALONE, booking("c1@example.com", "carol@example.com").as_bytes());
+    assert!(stdout(&third).contains("DECLINED"), "{}", stdout(&third));
+    // And a duplicate of the first, handed over, sends nothing.
+    let again = run(served.path(), &server.resource_args(), &booking("a1@example.com", "alice@example.com"));
+    assert_eq!(again.status.code(), Some(0));
+    assert!(again.stdout.is_empty(), "{}", stdout(&again));
+}
+
+#[test]
+fn a_refused_mail_exits_with_the_agents_code_and_reason() {
+    let dir = setup();
+    let server = Server::start(dir.path());
+    let mut args = server.resource_args();
+    let at = args.iter().position(|a| a == "room@example.com").expect("recipient");
+    args[at] = "hall@example.com".into();
+    let output = run(dir.path(), &args, &booking("a1@example.com", "alice@example.com"));
+    let alone: Vec<&str> =
+        ALONE.iter().map(|a| if *a == "room@example.com" { "hall@example.com" } else { a }).collect();
+    let here = imip(dir.path(), &alone, booking("a1@example.com", "alice@example.com").as_bytes());
+    assert_eq!(output.status.code(), Some(78), "{}", stderr(&output));
+    assert_eq!(output.status.code(), here.status.code());
+    assert!(stderr(&output).contains("hall@example.com is not a resource"), "{}", stderr(&output));
+}
+
+#[test]
+fn without_a_server_the_agent_processes_the_mail_itself() {
+    let dir = setup();
+    let mut args: Vec<String> = ALONE.iter().map(|s| s.to_string()).collect();
+    args.extend(["--server".into(), dir.path().join("nobody.sock").display().to_string()]);
+    let output = run(dir.path(), &args, &booking("a1@example.com", "alice@example.com"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("ACCEPTED"), "{}", stdout(&output));
+    assert!(stderr(&output).contains("processing the mail here"), "{}", stderr(&output));
+}
+
+#[test]
+fn options_the_server_cannot_take_are_refused() {
+    let dir = setup();
+    let server = Server::start(dir.path());
+    let mut args = vec!["--store".to_string(), "fs:elsewhere".into()];
+    args.extend(server.resource_args());
+    let output = run(dir.path(), &args, &booking("a1@example.com", "alice@example.com"));
+    assert_eq!(output.status.code(), Some(64), "{}", stderr(&output));
+    assert!(stderr(&output).contains("--store with --server"), "{}", stderr(&output));
+    assert!(!dir.path().join("elsewhere").exists());
+}
+
+/// Sends raw bytes to the server as an agent would, and reads its answer
+/// line.
+fn exchange(socket: &Path, bytes: &[u8]) -> String {
+    let mut stream = UnixStream::connect(socket).expect("connect");
+    stream.write_all(bytes).expect("write");
+    stream.shutdown(std::net::Shutdown::Write).expect("shutdown");
+    let mut line = String::new();
+    BufReader::new(&stream).read_line(&mut line).expect("answer");
+    line
+}
+
+#[test]
+fn the_server_answers_a_malformed_request_and_keeps_serving() {
+    let dir = setup();
+    let server = Server::start(dir.path());
+    let answer = exchange(&server.socket, b"this is not a request\nFrom: x\r\n\r\n");
+    assert!(answer.contains("\"code\":64") && answer.contains("malformed request"), "{answer}");
+    let answer = exchange(&server.socket, b"{\"agent\":\"janitor\"}\n");
+    assert!(answer.contains("\"code\":64") && answer.contains("no agent \\\"janitor\\\""), "{answer}");
+    // While an agent that connected says nothing, the next mail is
+    // served (each agent is read in a thread of its own).
+    let silent = UnixStream::connect(&server.socket).expect("connect");
+    let output = run(dir.path(), &server.resource_args(), &booking("a1@example.com", "alice@example.com"));
+    drop(silent);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("ACCEPTED"), "{}", stdout(&output));
+}
+
+#[test]
+fn the_server_reads_a_changed_configuration_before_the_next_mail() {
+    let dir = setup();
+    let server = Server::start(dir.path());
+    let first = run(dir.path(), &server.resource_args(), &booking("a1@example.com", "alice@example.com"));
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    // The room is renamed: the next mail to it is refused, as the agent
+    // alone would refuse it.
+    std::fs::write(dir.path().join("resources.toml"), RESOURCES.replace("room@", "hall@")).expect("write");
+    let second = run(dir.path(), &server.resource_args(), &booking("b1@example.com", "bob@example.com"));
+    assert_eq!(second.status.code(), Some(78), "{}", stderr(&second));
+    // A configuration that no longer reads fails each mail with 78 until
+    // it is mended.
+    std::fs::write(dir.path().join("resources.toml"), "[[resource]]\nkind = 3\n").expect("write");
+    let broken = run(dir.path(), &server.resource_args(), &booking("c1@example.com", "carol@example.com"));
+    assert_eq!(broken.status.code(), Some(78), "{}", stderr(&broken));
+    std::fs::write(dir.path().join("resources.toml"), RESOURCES).expect("write");
+    let mended = run(dir.path(), &server.resource_args(), &booking("d1@example.com", "dave@example.com"));
+    assert_eq!(mended.status.code(), Some(0), "{}", stderr(&mended));
+    assert!(stdout(&mended).contains("DECLINED"), "a1 holds the slot: {}", stdout(&mended));
+}
+
+#[test]
+fn a_mail_over_the_servers_limit_is_processed_by_the_agent_by_its_own_rules() {
+    let dir = common::setup(
+        "store = \"sqlite:imip.db\"\nresources = \"resources.toml\"\n[limits]\nmax_message_bytes = 2000\n",
+        Some(RESOURCES),
+    );
+    let server = Server::start(dir.path());
+    let mut mail = booking("a1@example.com", "alice@example.com");
+    mail = mail.replace("SUMMARY:Planning", &format!("SUMMARY:{}", "Planning ".repeat(300)));
+    assert!(mail.len() > 2000);
+    let via = run(dir.path(), &server.resource_args(), &mail);
+    let here = imip(dir.path(), ALONE, mail.as_bytes());
+    assert_eq!(via.status.code(), here.status.code(), "{}", stderr(&via));
+    assert!(stderr(&via).contains("leaves this mail to the agent"), "{}", stderr(&via));
+}
+
+#[test]
+fn a_second_server_on_the_same_socket_is_refused() {
+    let dir = setup();
+    let server = Server::start(dir.path());
+    let args = ["--config", "imip.toml", "serve", "--socket", "agents.sock"];
+    let second = imip(dir.path(), &args, b"");
+    assert_eq!(second.status.code(), Some(78), "{}", stderr(&second));
+    assert!(stderr(&second).contains("another imip serve listens there"), "{}", stderr(&second));
+    let mut answer = String::new();
+    let mut stream = UnixStream::connect(&server.socket).expect("still served");
+    stream.write_all(b"{}\n").expect("write");
+    stream.shutdown(std::net::Shutdown::Write).expect("shutdown");
+    stream.read_to_string(&mut answer).expect("read");
+    assert!(answer.contains("\"code\":64"), "{answer}");
+}

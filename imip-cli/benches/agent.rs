@@ -1,7 +1,9 @@
 //! Per-message wall time of `imip resource`, the whole process as an MTA
 //! runs it (start, configuration, store open, decision, commit with
 //! fsync, reply printed), against a room whose store already holds
-//! 10,000 bookings, for the fs and SQLite stores.
+//! 10,000 bookings, for the fs and SQLite stores; then the same with an
+//! `imip serve` running on that store, the process per mail handing the
+//! mail over (`--server`), the commit with fsync in the server.
 //!
 //! Run: `cargo bench -p imip-cli --bench agent`. Prints the median and
 //! the 99th percentile over the samples (IMIP_BENCH_SAMPLES, default
@@ -91,40 +93,70 @@ fn spawn_true(dir: &Path, mail: &str) -> Duration {
     timed_run("/bin/true", &[], dir, mail).0
 }
 
-/// Runs `imip resource` on `mail` in `dir` and returns its wall time.
-fn run_imip(dir: &Path, mail: &str) -> Duration {
-    let args = ["--config", "imip.toml", "--dry-run", "resource", "--recipient", "room@example.com"];
+/// Runs `imip resource` on `mail` in `dir` and returns its wall time:
+/// alone, or handing the mail to the `imip serve` at `server`.
+fn run_imip(dir: &Path, mail: &str, server: Option<&str>) -> Duration {
+    let mut args = vec!["--config", "imip.toml", "--dry-run", "resource", "--recipient", "room@example.com"];
+    args.extend(server.map(|socket| ["--server", socket]).into_iter().flatten());
     let (elapsed, status) = timed_run(env!("CARGO_BIN_EXE_imip"), &args, dir, mail);
     assert!(status.success(), "imip failed on {mail}");
     elapsed
+}
+
+/// `imip serve` on `agents.sock` in `dir`, once it listens.
+fn start_server(dir: &Path) -> std::process::Child {
+    let child = Command::new(env!("CARGO_BIN_EXE_imip"))
+        .args(["--config", "imip.toml", "serve", "--socket", "agents.sock"])
+        .current_dir(dir)
+        .env_remove("IMIP_CONFIG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("imip serve");
+    let started = Instant::now();
+    while std::os::unix::net::UnixStream::connect(dir.join("agents.sock")).is_err() {
+        assert!(started.elapsed() < Duration::from_secs(30), "imip serve did not listen");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child
 }
 
 /// Runs `samples` bookings through `imip resource`, each right after a
 /// spawn of `/bin/true`, so that the floor and imip see the same
 /// machine (on a shared virtual machine the floor alone moves by half
 /// from one minute to the next), and prints both medians and their ratio.
-fn measure(dir: &Path, label: &str, samples: usize, bookings: usize) {
+fn measure(dir: &Path, label: &str, samples: usize, bookings: usize, server: Option<&str>) {
     // One run first, not measured: it would pay for the seeding's writes
     // still in the page cache (the fs store's syncfs flushes the whole
     // filesystem; the seeding did not sync) and for a cold binary.
-    let warm_up = request("warm-up@example.com", "bob@example.com", bookings * 2 + 1);
-    run_imip(dir, &warm_up);
+    let first = if server.is_some() { "warm-up-served@example.com" } else { "warm-up@example.com" };
+    let warm_up = request(first, "bob@example.com", bookings * 2 + 1 + usize::from(server.is_some()) * 2);
+    run_imip(dir, &warm_up, server);
     let mut times = Vec::with_capacity(samples);
     let mut floors = Vec::with_capacity(samples);
     for i in 0..samples {
-        // Alternate free slots (accepted) and booked ones (declined).
-        let hour = if i % 2 == 0 { i * 2 + 1 } else { i * 2 };
-        let mail = request(&format!("bench-{i}@example.com"), "bob@example.com", hour);
+        // Alternate free slots (accepted) and booked ones (declined); the
+        // served run books free slots of its own, after the ones the run
+        // alone took.
+        let free = if server.is_some() { 2 * samples + i * 2 + 1 } else { i * 2 + 1 };
+        let hour = if i % 2 == 0 { free } else { i * 2 };
+        let uid = match server {
+            Some(_) => format!("served-{i}@example.com"),
+            None => format!("bench-{i}@example.com"),
+        };
+        let mail = request(&uid, "bob@example.com", hour);
         floors.push(spawn_true(dir, &mail));
-        times.push(run_imip(dir, &mail));
+        times.push(run_imip(dir, &mail, server));
     }
     times.sort();
     floors.sort();
     let at = |times: &[Duration], q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
     let ms = |d: Duration| d.as_secs_f64() * 1_000.0;
     let (median, floor) = (at(&times, 0.5), at(&floors, 0.5));
+    let how = if server.is_some() { "imip resource --server (to imip serve)" } else { "imip resource" };
     println!(
-        "imip resource, {label} store with {bookings} bookings: median {:.2} ms = {:.2}x spawning /bin/true \
+        "{how}, {label} store with {bookings} bookings: median {:.2} ms = {:.2}x spawning /bin/true \
          ({:.2} ms), p99 {:.2} ms, max {:.2} ms ({samples} runs)",
         ms(median),
         median.as_secs_f64() / floor.as_secs_f64(),
@@ -170,7 +202,13 @@ fn main() {
             None => unreachable!(),
         }
         eprintln!("seeded {label} with {bookings} bookings in {:.1} s", started.elapsed().as_secs_f64());
-        measure(dir.path(), label, samples, bookings);
+        measure(dir.path(), label, samples, bookings, None);
+        // The same store behind `imip serve`: the process per mail only
+        // hands the mail over.
+        let mut server = start_server(dir.path());
+        measure(dir.path(), label, samples, bookings, Some("agents.sock"));
+        let _ = server.kill();
+        let _ = server.wait();
         // IMIP_BENCH_KEEP=1 keeps the seeded directories, to profile one run by hand.
         if std::env::var_os("IMIP_BENCH_KEEP").is_some() {
             eprintln!("kept {label} fixture in {}", dir.keep().display());

@@ -29,9 +29,9 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::SyncSender;
-use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, SystemTime};
 
 /// The longest request line the server reads.
@@ -223,7 +223,8 @@ fn fingerprint(files: &[PathBuf]) -> Vec<Option<(SystemTime, u64)>> {
 }
 
 /// How many agents' mails the server reads at once while it processes
-/// one (an agent that connects and stalls holds up only its own reader).
+/// one (an agent that connects and stalls holds up only its own reader
+/// thread, for [`PEER_TIMEOUT`] at most).
 const READERS: usize = 16;
 
 /// A mail read from an agent, waiting to be processed.
@@ -246,8 +247,15 @@ pub(crate) fn serve(common: &Common, mut session: Session, socket: &Path) -> Res
     tracing::info!(socket = %socket.display(), config = %session.settings.source, "serving the agents");
     let limit = Arc::new(AtomicUsize::new(session.settings.limits.max_message_bytes));
     let (arrived, arrivals) = std::sync::mpsc::sync_channel::<Arrival>(READERS);
-    let reading_limit = Arc::clone(&limit);
-    std::thread::spawn(move || accept(&listener, &arrived, &reading_limit));
+    // Readers wait on the socket together, so that an agent that connects
+    // and stalls holds up only the reader it got.
+    for _ in 0..READERS {
+        let listener =
+            listener.try_clone().map_err(|e| Failure::config(format!("{}: {e}", socket.display())))?;
+        let (arrived, limit) = (arrived.clone(), Arc::clone(&limit));
+        std::thread::spawn(move || accept(&listener, &arrived, &limit));
+    }
+    drop(arrived);
     let mut seen = fingerprint(&session.settings.files);
     for arrival in arrivals {
         // The configuration as it is now: changed files are read again
@@ -277,10 +285,9 @@ pub(crate) fn serve(common: &Common, mut session: Session, socket: &Path) -> Res
     Ok(())
 }
 
-/// Accepts agents' connections and reads each one's mail in a thread of
-/// its own (at most [`READERS`] at once), queueing them for processing.
-fn accept(listener: &UnixListener, arrived: &SyncSender<Arrival>, limit: &Arc<AtomicUsize>) {
-    let readers = Arc::new((Mutex::new(0usize), Condvar::new()));
+/// One of the [`READERS`] threads: accepts an agent's connection, reads
+/// its mail, and queues it for processing.
+fn accept(listener: &UnixListener, arrived: &SyncSender<Arrival>, limit: &AtomicUsize) {
     for connection in listener.incoming() {
         let stream = match connection {
             Ok(stream) => stream,
@@ -289,28 +296,15 @@ fn accept(listener: &UnixListener, arrived: &SyncSender<Arrival>, limit: &Arc<At
                 continue;
             }
         };
-        {
-            let (count, freed) = &*readers;
-            let mut count = count.lock().unwrap_or_else(|e| e.into_inner());
-            while *count >= READERS {
-                count = freed.wait(count).unwrap_or_else(|e| e.into_inner());
-            }
-            *count += 1;
-        }
-        let (arrived, readers, limit) =
-            (arrived.clone(), Arc::clone(&readers), limit.load(Ordering::Relaxed));
-        std::thread::spawn(move || {
-            match read(stream, limit) {
-                Ok(Some(arrival)) => {
-                    let _ = arrived.send(arrival);
+        match read(stream, limit.load(Ordering::Relaxed)) {
+            Ok(Some(arrival)) => {
+                if arrived.send(arrival).is_err() {
+                    return;
                 }
-                Ok(None) => {}
-                Err(error) => tracing::warn!(%error, "reading an agent's mail; it will retry"),
             }
-            let (count, freed) = &*readers;
-            *count.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
-            freed.notify_one();
-        });
+            Ok(None) => {}
+            Err(error) => tracing::warn!(%error, "reading an agent's mail; it will retry"),
+        }
     }
 }
 

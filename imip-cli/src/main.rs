@@ -2,6 +2,8 @@
 //!
 //! * `imip person`, `imip person-outgoing`, `imip resource`: the three
 //!   agents, one message on stdin each;
+//! * `imip serve`: those agents behind a Unix socket, for agents given
+//!   `--server` to hand their mail to;
 //! * `imip itip process|diff`: the pure engine on files;
 //! * `imip freebusy`, `init-user`, `prefs`, `pending`, `approve`,
 //!   `decline`, `policy check`, `outbox`, `maintain`, `store`: the

@@ -250,3 +250,41 @@ fn a_second_server_on_the_same_socket_is_refused() {
     stream.read_to_string(&mut answer).expect("read");
     assert!(answer.contains("\"code\":64"), "{answer}");
 }
+
+#[test]
+fn a_person_agents_mail_is_recorded_and_delivered_by_the_server() {
+    let listener = common::Listener::start();
+    let dir = common::setup(
+        &format!("store = \"sqlite:imip.db\"\ndelivery = \"lmtp:{}\"\n", listener.address),
+        None,
+    );
+    let server = Server::start(dir.path());
+    let socket = server.socket.display().to_string();
+    let invitation = invitation(
+        "p1@example.com",
+        "alice@example.com",
+        &["bob@example.com"],
+        "20300310T140000Z",
+        "20300310T150000Z",
+    );
+    let args = ["--config", "imip.toml", "person", "--recipient", "bob@example.com", "--server", &socket];
+    let output = imip(dir.path(), &args, invitation.as_bytes());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(output.stdout.is_empty(), "nothing printed outside a dry run");
+    let mails = listener.mails();
+    assert_eq!(mails.len(), 1, "the server delivered the mail to the mailbox");
+    assert!(mails[0].data.contains("alice@example.com invites you to “Planning”."), "{}", mails[0].data);
+    let pending = imip(dir.path(), &["--config", "imip.toml", "pending"], b"");
+    assert!(String::from_utf8_lossy(&pending.stdout).contains("\tbob@example.com\tinvitation to answer\t"));
+    // Alice's own client sent it: the outgoing agent records it for her.
+    let args =
+        ["--config", "imip.toml", "person-outgoing", "--user", "alice@example.com", "--server", &socket];
+    let outgoing = imip(dir.path(), &args, invitation.as_bytes());
+    assert_eq!(outgoing.status.code(), Some(0), "{}", stderr(&outgoing));
+    let agenda = imip(
+        dir.path(),
+        &["--config", "imip.toml", "agenda", "--as", "alice@example.com", "--from", "2030-03-10"],
+        b"",
+    );
+    assert!(String::from_utf8_lossy(&agenda.stdout).contains("Planning"), "{}", stdout(&agenda));
+}

@@ -1,6 +1,7 @@
 //! The command line: every command, with its help and an example.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 /// Calendar mail agent: iTIP over iMIP (RFC 5546, RFC 6047) for an MTA.
@@ -26,38 +27,107 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
-/// Options every command takes; each overrides the configuration file.
+impl Cli {
+    /// Reads the command line of this process.
+    pub(crate) fn read() -> Result<Cli, clap::Error> {
+        Cli::read_from(std::env::args_os())
+    }
+
+    /// Reads a command line. The [`Common`] options may come before or
+    /// after the command's name, as clap's global arguments may; but clap
+    /// copies each global argument into every command as it builds the
+    /// parser (22 commands times 9 options, some 60 page faults and a
+    /// tenth of a millisecond at every start, which an agent started per
+    /// mail pays). So they are declared on `imip` itself, and given as
+    /// globals to the one command the line names, before parsing: that
+    /// command and its subcommands see them as they would see clap's
+    /// globals, and its help lists them in the same places.
+    pub(crate) fn read_from<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString>,
+    {
+        let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+        let mut command = Cli::command();
+        if let Some(name) = named_command(&command, &args) {
+            let globals: Vec<clap::Arg> = Common::augment_args(clap::Command::new("common"))
+                .get_arguments()
+                .map(|arg| arg.clone().global(true))
+                .collect();
+            // Each keeps the place it has on `imip` (its display order);
+            // the command's own options are numbered from 0 as before.
+            command = command.mut_subcommand(name, |sub| sub.args(globals).next_display_order(0));
+        }
+        let mut matches = command.try_get_matches_from_mut(args)?;
+        Cli::from_arg_matches_mut(&mut matches).map_err(|error| error.format(&mut command))
+    }
+}
+
+/// The command a command line names (or asks help about), if any: the
+/// first word that is not an option of `imip` or its value.
+fn named_command(command: &clap::Command, args: &[OsString]) -> Option<String> {
+    let takes_value = |long: &str| {
+        command.get_arguments().any(|arg| arg.get_long() == Some(long) && arg.get_action().takes_values())
+    };
+    let mut words = args.iter().skip(1);
+    let mut asking_help = false;
+    while let Some(word) = words.next() {
+        let word = word.to_str()?;
+        if word == "--" {
+            return None;
+        }
+        if let Some(long) = word.strip_prefix("--") {
+            if !long.contains('=') && takes_value(long) {
+                words.next();
+            }
+            continue;
+        }
+        if word.starts_with('-') {
+            continue;
+        }
+        // `imip help COMMAND`: the help of COMMAND.
+        if word == "help" && !asking_help {
+            asking_help = true;
+            continue;
+        }
+        return command.find_subcommand(word).map(|sub| sub.get_name().to_string());
+    }
+    None
+}
+
+/// Options every command takes, before or after its name (see
+/// [`Cli::read_from`]); each overrides the configuration file.
 #[derive(Args, Clone)]
 pub(crate) struct Common {
     /// The configuration file [default: $IMIP_CONFIG, then /etc/imip/imip.toml].
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, value_name = "FILE")]
     pub(crate) config: Option<PathBuf>,
     /// The store: fs:DIR, sqlite:PATH or postgres://USER@HOST/DB [default: fs:imip-data].
-    #[arg(long, global = true, value_name = "SPEC")]
+    #[arg(long, value_name = "SPEC")]
     pub(crate) store: Option<String>,
     /// Send and deliver nothing: print the mail that would go out, as an
     /// mbox, on stdout. Always on without a configuration file.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub(crate) dry_run: bool,
     /// The system sender address (summaries, notices to owners).
-    #[arg(long, global = true, value_name = "ADDR")]
+    #[arg(long, value_name = "ADDR")]
     pub(crate) sender: Option<String>,
     /// How replies are sent: sendmail:PROGRAM, smtp:HOST:PORT or
     /// lmtp:HOST:PORT|unix:PATH.
-    #[arg(long, global = true, value_name = "SPEC")]
+    #[arg(long, value_name = "SPEC")]
     pub(crate) transport: Option<String>,
     /// How the person agent delivers to mailboxes: lmtp:HOST:PORT|unix:PATH,
     /// smtp:HOST:PORT, sendmail:PROGRAM or maildir:DIR.
-    #[arg(long, global = true, value_name = "SPEC")]
+    #[arg(long, value_name = "SPEC")]
     pub(crate) delivery: Option<String>,
     /// The resource directory (TOML).
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, value_name = "FILE")]
     pub(crate) resources: Option<PathBuf>,
     /// error, warn, info, debug or trace [default: info].
-    #[arg(long, global = true, value_name = "LEVEL")]
+    #[arg(long, value_name = "LEVEL")]
     pub(crate) log_level: Option<String>,
     /// Log to syslog instead of stderr.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub(crate) syslog: bool,
 }
 
@@ -697,5 +767,74 @@ mod tests {
             _ => panic!("not the resource command"),
         }
         assert!(Cli::try_parse_from(["imip", "resource", "--bogus"]).is_err());
+    }
+
+    /// The options of every command may come before or after its name,
+    /// also in a subcommand's subcommand; given twice, the later wins.
+    #[test]
+    fn common_options_come_before_or_after_the_command() {
+        let config = |line: &[&str]| {
+            let cli = Cli::read_from(line).unwrap_or_else(|e| panic!("{line:?}: {e}"));
+            (cli.common.config.map(|c| c.display().to_string()), cli.common.dry_run, cli.common.store)
+        };
+        let given = (Some("a.toml".to_string()), true, Some("fs:x".to_string()));
+        for line in [
+            &["imip", "--config", "a.toml", "--dry-run", "--store=fs:x", "resource"][..],
+            &["imip", "resource", "--config", "a.toml", "--dry-run", "--store", "fs:x"],
+            &["imip", "--config", "a.toml", "resource", "--store", "fs:x", "--dry-run", "mail.eml"],
+            &["imip", "--store", "fs:x", "prefs", "set", "--config=a.toml", "--dry-run", "u@x.org", "k", "v"],
+            &["imip", "--config", "resource", "--dry-run", "--store", "fs:x", "resource"],
+        ] {
+            let read = config(line);
+            let want = if line[2] == "resource" && line[3] == "--dry-run" {
+                (Some("resource".to_string()), true, Some("fs:x".to_string()))
+            } else {
+                given.clone()
+            };
+            assert_eq!(read, want, "{line:?}");
+        }
+        let later =
+            Cli::read_from(["imip", "--config", "a.toml", "pending", "--config", "b.toml"]).expect("parses");
+        assert_eq!(later.common.config.expect("config").display().to_string(), "b.toml");
+        assert!(Cli::read_from(["imip", "resource", "--config"]).is_err(), "a value is still required");
+        assert!(Cli::read_from(["imip", "nosuch", "--config", "a.toml"]).is_err());
+    }
+
+    /// Every command's help, as `--help`, `-h` and `imip help ...`, reads
+    /// as it did when the common options were clap's global arguments
+    /// (the oracle below builds that parser).
+    #[test]
+    fn every_help_reads_as_with_global_options() {
+        let old = || Cli::command().mut_args(|arg| arg.global(true));
+        let render = |result: Result<(), clap::Error>| match result {
+            Err(error) => (error.kind(), error.render().to_string()),
+            Ok(()) => panic!("help parses as a command"),
+        };
+        let mut lines: Vec<Vec<String>> = vec![vec![], vec!["help".into()]];
+        let mut all = old();
+        all.build();
+        for sub in all.get_subcommands() {
+            let name = sub.get_name().to_string();
+            lines.push(vec![name.clone()]);
+            lines.push(vec!["help".into(), name.clone()]);
+            for nested in sub.get_subcommands() {
+                lines.push(vec![name.clone(), nested.get_name().to_string()]);
+                lines.push(vec!["help".into(), name.clone(), nested.get_name().to_string()]);
+            }
+        }
+        assert!(lines.len() > 40, "every command is listed: {}", lines.len());
+        for words in lines {
+            let flags: &[&[&str]] =
+                if words.first().is_some_and(|w| w == "help") { &[&[]] } else { &[&["--help"], &["-h"]] };
+            for flag in flags {
+                let line: Vec<String> = std::iter::once("imip".to_string())
+                    .chain(words.iter().cloned())
+                    .chain(flag.iter().map(|f| f.to_string()))
+                    .collect();
+                let want = render(old().try_get_matches_from(&line).map(|_| ()));
+                let got = render(Cli::read_from(&line).map(|_| ()));
+                assert_eq!(got, want, "{line:?}");
+            }
+        }
     }
 }

@@ -23,11 +23,10 @@ mod settings;
 mod transport;
 mod web;
 
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = match args::Cli::try_parse() {
+    let cli = match args::Cli::read() {
         Ok(cli) => cli,
         Err(error) => {
             let code = if error.use_stderr() { exit::EX_USAGE } else { 0 };

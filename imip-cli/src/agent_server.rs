@@ -29,9 +29,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::SyncSender;
+use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
 /// The longest request line the server reads.
@@ -222,21 +220,50 @@ fn fingerprint(files: &[PathBuf]) -> Vec<Option<(SystemTime, u64)>> {
         .collect()
 }
 
-/// How many agents' mails the server reads at once while it processes
-/// one (an agent that connects and stalls holds up only its own reader
+/// How many agents the server reads at once while it processes one
+/// mail (an agent that connects and stalls holds up only its own reader
 /// thread, for [`PEER_TIMEOUT`] at most).
 const READERS: usize = 16;
 
-/// A mail read from an agent, waiting to be processed.
+/// A mail read from an agent, ready to be processed.
 struct Arrival {
     stream: UnixStream,
     request: Request,
     raw: Vec<u8>,
 }
 
+/// What the reader threads share: the session, one mail at a time.
+struct Served<'a> {
+    common: &'a Common,
+    session: Session,
+    /// The configuration files as last read (see [`fingerprint`]).
+    seen: Vec<Option<(SystemTime, u64)>>,
+}
+
+impl Served<'_> {
+    /// Processes one mail: the answer and the output for its agent. The
+    /// configuration is read again first if its files changed (one that
+    /// no longer reads fails each mail with 78, as the agent alone would,
+    /// until it is mended).
+    fn process(&mut self, arrival: Arrival) -> (Response, Vec<u8>) {
+        let now = fingerprint(&self.session.settings.files);
+        if now != self.seen {
+            match Session::start(self.common) {
+                Ok(fresh) => {
+                    tracing::info!(config = %fresh.settings.source, "configuration read again");
+                    self.session = fresh;
+                    self.seen = now;
+                }
+                Err(failure) => return (refused(failure), Vec::new()),
+            }
+        }
+        processed(&mut self.session, &arrival.request, arrival.raw)
+    }
+}
+
 /// `imip serve --socket PATH`: processes the mails agents hand over, one
-/// at a time in arrival order, until killed.
-pub(crate) fn serve(common: &Common, mut session: Session, socket: &Path) -> Result<(), Failure> {
+/// at a time, until killed.
+pub(crate) fn serve(common: &Common, session: Session, socket: &Path) -> Result<(), Failure> {
     if !session.settings.from_file {
         return Err(Failure::config(
             "imip serve needs a configuration file (--config, $IMIP_CONFIG or /etc/imip/imip.toml): \
@@ -245,49 +272,24 @@ pub(crate) fn serve(common: &Common, mut session: Session, socket: &Path) -> Res
     }
     let listener = listen(socket)?;
     tracing::info!(socket = %socket.display(), config = %session.settings.source, "serving the agents");
-    let limit = Arc::new(AtomicUsize::new(session.settings.limits.max_message_bytes));
-    let (arrived, arrivals) = std::sync::mpsc::sync_channel::<Arrival>(READERS);
-    // Readers wait on the socket together, so that an agent that connects
-    // and stalls holds up only the reader it got.
-    for _ in 0..READERS {
-        let listener =
-            listener.try_clone().map_err(|e| Failure::config(format!("{}: {e}", socket.display())))?;
-        let (arrived, limit) = (arrived.clone(), Arc::clone(&limit));
-        std::thread::spawn(move || accept(&listener, &arrived, &limit));
-    }
-    drop(arrived);
-    let mut seen = fingerprint(&session.settings.files);
-    for arrival in arrivals {
-        // The configuration as it is now: changed files are read again
-        // (a configuration that no longer reads fails each mail with 78,
-        // as the agent alone would, until it is mended).
-        let now = fingerprint(&session.settings.files);
-        let mut reloaded = Ok(());
-        if now != seen {
-            match Session::start(common) {
-                Ok(fresh) => {
-                    tracing::info!(config = %fresh.settings.source, "configuration read again");
-                    session = fresh;
-                    limit.store(session.settings.limits.max_message_bytes, Ordering::Relaxed);
-                    seen = now;
-                }
-                Err(failure) => reloaded = Err(failure),
-            }
+    let seen = fingerprint(&session.settings.files);
+    let served = Mutex::new(Served { common, session, seen });
+    // Readers wait on the socket together; the one that has read a mail
+    // processes it, holding the session, and answers after letting go.
+    std::thread::scope(|scope| {
+        for _ in 0..READERS {
+            let listener =
+                listener.try_clone().map_err(|e| Failure::config(format!("{}: {e}", socket.display())))?;
+            let served = &served;
+            scope.spawn(move || accept(&listener, served));
         }
-        let (response, output) = match reloaded {
-            Ok(()) => processed(&mut session, &arrival.request, arrival.raw),
-            Err(failure) => (refused(failure), Vec::new()),
-        };
-        if let Err(error) = respond(&arrival.stream, &response, &output) {
-            tracing::warn!(%error, "an agent left before its answer; it will retry (the mail is committed)");
-        }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// One of the [`READERS`] threads: accepts an agent's connection, reads
-/// its mail, and queues it for processing.
-fn accept(listener: &UnixListener, arrived: &SyncSender<Arrival>, limit: &AtomicUsize) {
+/// its mail, processes it and answers.
+fn accept(listener: &UnixListener, served: &Mutex<Served<'_>>) {
     for connection in listener.incoming() {
         let stream = match connection {
             Ok(stream) => stream,
@@ -296,14 +298,26 @@ fn accept(listener: &UnixListener, arrived: &SyncSender<Arrival>, limit: &Atomic
                 continue;
             }
         };
-        match read(stream, limit.load(Ordering::Relaxed)) {
-            Ok(Some(arrival)) => {
-                if arrived.send(arrival).is_err() {
-                    return;
-                }
+        let limit =
+            served.lock().unwrap_or_else(|e| e.into_inner()).session.settings.limits.max_message_bytes;
+        let arrival = match read(stream, limit) {
+            Ok(Some(arrival)) => arrival,
+            Ok(None) => continue,
+            Err(error) => {
+                tracing::warn!(%error, "reading an agent's mail; it will retry");
+                continue;
             }
-            Ok(None) => {}
-            Err(error) => tracing::warn!(%error, "reading an agent's mail; it will retry"),
+        };
+        let stream = match arrival.stream.try_clone() {
+            Ok(stream) => stream,
+            Err(error) => {
+                tracing::warn!(%error, "an agent's connection; it will retry");
+                continue;
+            }
+        };
+        let (response, output) = served.lock().unwrap_or_else(|e| e.into_inner()).process(arrival);
+        if let Err(error) = respond(&stream, &response, &output) {
+            tracing::warn!(%error, "an agent left before its answer; it will retry (the mail is committed)");
         }
     }
 }

@@ -45,7 +45,7 @@ pub(crate) struct Session {
     /// What a dry run would have delivered.
     pub(crate) dry_deliveries: DryRunMailbox,
     /// The store an agent opened, kept for the next mail by `imip serve`.
-    store: Option<Box<dyn Store>>,
+    store: Option<Box<dyn Store + Send>>,
     /// Where printed output goes instead of stdout (`imip serve`
     /// collects each mail's output for the agent that handed it over).
     pub(crate) output: Option<Vec<u8>>,
@@ -91,15 +91,15 @@ impl Session {
     /// first use. Give it back with [`Session::keep_store`] when the mail
     /// is done; a store not given back (the mail failed) is opened afresh
     /// for the next one.
-    pub(crate) fn take_store(&mut self) -> Result<Box<dyn Store>, Failure> {
+    pub(crate) fn take_store(&mut self) -> Result<Box<dyn Store + Send>, Failure> {
         match self.store.take() {
             Some(store) => Ok(store),
-            None => self.open_store(),
+            None => open_shared_store(&self.settings.store, &self.settings.postgres, Access::Create),
         }
     }
 
     /// Keeps `store` for the next mail.
-    pub(crate) fn keep_store(&mut self, store: Box<dyn Store>) {
+    pub(crate) fn keep_store(&mut self, store: Box<dyn Store + Send>) {
         self.store = Some(store);
     }
 

@@ -7,8 +7,8 @@ runs a private instance of each on loopback (Postfix's smtpd on
 temporary directory), and wires `imip` in with the Postfix recipe of the
 repository's README.md, read from that file, with only the paths changed.
 Then it exchanges real mail over SMTP and checks the Dovecot maildirs and
-the imip store (through `imip freebusy` and `imip pending`), never imip's
-logs:
+the imip store (through `imip freebusy` and `imip pending`), never the
+agents' logs:
 
 1. An organizer invites a person, a room and a car. The room and the car
    accept; the person's mailbox gets the invitation wrapped with a
@@ -23,6 +23,11 @@ logs:
 6. Dovecot stops while mail arrives: `imip person` exits 75, Postfix
    defers; once Dovecot is back and the queue is flushed, every message
    has arrived exactly once.
+7. `imip serve` runs and the room's pipe gets `--server` (the README's
+   "A server for busy hosts"): a booking goes through the server (its
+   log names the message) and is accepted; with the server stopped, the
+   agent processes the next request for the same slot itself, and the
+   room declines it.
 
 Skipped (exit 0, with a message) only when the packages cannot be
 installed. Cleans up after itself.
@@ -253,6 +258,36 @@ class MailSystem:
     def queue(self) -> str:
         return run("postqueue", "-c", str(self.postfix_dir), "-p", check=False).stdout
 
+    def start_server(self) -> subprocess.Popen:
+        """`imip serve` as the imip user, on a socket under the test's directory."""
+        run_dir = self.root / "run"
+        run_dir.mkdir(exist_ok=True)
+        run("chown", "imip:imip", str(run_dir))
+        self.socket = run_dir / "agents.sock"
+        with open(self.root / "serve.log", "w") as server_log:
+            server = subprocess.Popen(
+                [str(self.imip), "--config", str(self.config), "serve", "--socket", str(self.socket)],
+                user="imip", group="imip", extra_groups=[],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=server_log)
+        deadline = time.time() + 30
+        while True:
+            try:
+                with socket.socket(socket.AF_UNIX) as probe:
+                    probe.connect(str(self.socket))
+                return server
+            except OSError:
+                if time.time() > deadline or server.poll() is not None:
+                    raise AssertionError(f"imip serve did not listen:\n{tail(self.root / 'serve.log')}")
+                time.sleep(0.2)
+
+    def resource_via_server(self):
+        """The README's master.cf with `--server SOCKET` on the resource pipe."""
+        master = self.path(self.recipe["master"])
+        served = master.replace(f"{self.imip} resource ", f"{self.imip} resource --server {self.socket} ")
+        assert served != master, "the resource pipe is not in the README's master.cf"
+        (self.postfix_dir / "master.cf").write_text(MASTER_BASE + served)
+        run("postfix", "-c", str(self.postfix_dir), "reload")
+
     def imip_cmd(self, *args) -> str:
         result = run(str(self.imip), "--config", str(self.config), *args, check=False)
         if result.returncode != 0:
@@ -469,6 +504,24 @@ END:VCALENDAR""", "REQUEST")
         duplicates = {i for i in ids if ids.count(i) > 1}
         assert not duplicates, f"{user} got {duplicates} more than once"
     assert "Mail queue is empty" in system.queue(), f"mail left in the queue:\n{system.queue()}"
+
+    log("7. imip serve: the room's agent hands its mail over, and without a server processes it itself")
+    server = system.start_server()
+    try:
+        system.resource_via_server()
+        send(carol, [room], "Served booking",
+             event("REQUEST", "served@example.com", carol, [room], "1300", "1400"), "REQUEST")
+        wait_for(system, carol, "METHOD:REPLY", f"PARTSTAT=ACCEPTED:mailto:{room}", "served@example.com")
+        served = (system.root / "serve.log").read_text(errors="replace")
+        assert "served-booking-" in served and 'agent="resource"' in served, f"not through the server:\n{served}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    send(carol, [room], "Unserved booking",
+         event("REQUEST", "unserved@example.com", carol, [room], "1300", "1400"), "REQUEST")
+    wait_for(system, carol, "METHOD:REPLY", f"PARTSTAT=DECLINED:mailto:{room}", "unserved@example.com")
+    served = (system.root / "serve.log").read_text(errors="replace")
+    assert "unserved-booking-" not in served, "the server was stopped"
     log("store check: " + system.imip_cmd("store", "check").strip())
 
 

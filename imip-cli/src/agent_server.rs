@@ -30,6 +30,7 @@ use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
 /// The longest request line the server reads.
@@ -160,8 +161,16 @@ fn exchange(mut stream: UnixStream, request: &Request, raw: &[u8]) -> std::io::R
         ));
     }
     let response: Response = serde_json::from_slice(&line).map_err(std::io::Error::other)?;
-    let mut output = vec![0; response.output];
-    reader.read_exact(&mut output)?;
+    // As much as arrives of what the answer announces (not allocated
+    // ahead on its word).
+    let mut output = Vec::new();
+    reader.take(response.output as u64).read_to_end(&mut output)?;
+    if output.len() != response.output {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "the connection closed in the middle of the output",
+        ));
+    }
     Ok((response, output))
 }
 
@@ -225,19 +234,15 @@ fn fingerprint(files: &[PathBuf]) -> Vec<Option<(SystemTime, u64)>> {
 /// thread, for [`PEER_TIMEOUT`] at most).
 const READERS: usize = 16;
 
-/// A mail read from an agent, ready to be processed.
-struct Arrival {
-    stream: UnixStream,
-    request: Request,
-    raw: Vec<u8>,
-}
-
 /// What the reader threads share: the session, one mail at a time.
 struct Served<'a> {
     common: &'a Common,
     session: Session,
     /// The configuration files as last read (see [`fingerprint`]).
     seen: Vec<Option<(SystemTime, u64)>>,
+    /// `limits.max_message_bytes` of the session, for the readers to
+    /// read by while a mail is processed.
+    limit: &'a AtomicUsize,
 }
 
 impl Served<'_> {
@@ -245,7 +250,7 @@ impl Served<'_> {
     /// configuration is read again first if its files changed (one that
     /// no longer reads fails each mail with 78, as the agent alone would,
     /// until it is mended).
-    fn process(&mut self, arrival: Arrival) -> (Response, Vec<u8>) {
+    fn process(&mut self, request: &Request, raw: Vec<u8>) -> (Response, Vec<u8>) {
         let now = fingerprint(&self.session.settings.files);
         if now != self.seen {
             match Session::start(self.common) {
@@ -253,11 +258,12 @@ impl Served<'_> {
                     tracing::info!(config = %fresh.settings.source, "configuration read again");
                     self.session = fresh;
                     self.seen = now;
+                    self.limit.store(self.session.settings.limits.max_message_bytes, Ordering::Relaxed);
                 }
                 Err(failure) => return (refused(failure), Vec::new()),
             }
         }
-        processed(&mut self.session, &arrival.request, arrival.raw)
+        processed(&mut self.session, request, raw)
     }
 }
 
@@ -273,15 +279,16 @@ pub(crate) fn serve(common: &Common, session: Session, socket: &Path) -> Result<
     let listener = listen(socket)?;
     tracing::info!(socket = %socket.display(), config = %session.settings.source, "serving the agents");
     let seen = fingerprint(&session.settings.files);
-    let served = Mutex::new(Served { common, session, seen });
+    let limit = AtomicUsize::new(session.settings.limits.max_message_bytes);
+    let served = Mutex::new(Served { common, session, seen, limit: &limit });
     // Readers wait on the socket together; the one that has read a mail
     // processes it, holding the session, and answers after letting go.
     std::thread::scope(|scope| {
         for _ in 0..READERS {
             let listener =
                 listener.try_clone().map_err(|e| Failure::config(format!("{}: {e}", socket.display())))?;
-            let served = &served;
-            scope.spawn(move || accept(&listener, served));
+            let (served, limit) = (&served, &limit);
+            scope.spawn(move || accept(&listener, served, limit));
         }
         Ok(())
     })
@@ -289,7 +296,7 @@ pub(crate) fn serve(common: &Common, session: Session, socket: &Path) -> Result<
 
 /// One of the [`READERS`] threads: accepts an agent's connection, reads
 /// its mail, processes it and answers.
-fn accept(listener: &UnixListener, served: &Mutex<Served<'_>>) {
+fn accept(listener: &UnixListener, served: &Mutex<Served<'_>>, limit: &AtomicUsize) {
     for connection in listener.incoming() {
         let stream = match connection {
             Ok(stream) => stream,
@@ -298,24 +305,15 @@ fn accept(listener: &UnixListener, served: &Mutex<Served<'_>>) {
                 continue;
             }
         };
-        let limit =
-            served.lock().unwrap_or_else(|e| e.into_inner()).session.settings.limits.max_message_bytes;
-        let arrival = match read(stream, limit) {
-            Ok(Some(arrival)) => arrival,
+        let (request, raw) = match read(&stream, limit.load(Ordering::Relaxed)) {
+            Ok(Some(mail)) => mail,
             Ok(None) => continue,
             Err(error) => {
                 tracing::warn!(%error, "reading an agent's mail; it will retry");
                 continue;
             }
         };
-        let stream = match arrival.stream.try_clone() {
-            Ok(stream) => stream,
-            Err(error) => {
-                tracing::warn!(%error, "an agent's connection; it will retry");
-                continue;
-            }
-        };
-        let (response, output) = served.lock().unwrap_or_else(|e| e.into_inner()).process(arrival);
+        let (response, output) = served.lock().unwrap_or_else(|e| e.into_inner()).process(&request, raw);
         if let Err(error) = respond(&stream, &response, &output) {
             tracing::warn!(%error, "an agent left before its answer; it will retry (the mail is committed)");
         }
@@ -324,17 +322,17 @@ fn accept(listener: &UnixListener, served: &Mutex<Served<'_>>) {
 
 /// Reads one agent's request and mail. A request that is malformed or a
 /// mail over `limit` is answered here (`None`).
-fn read(stream: UnixStream, limit: usize) -> std::io::Result<Option<Arrival>> {
+fn read(stream: &UnixStream, limit: usize) -> std::io::Result<Option<(Request, Vec<u8>)>> {
     stream.set_read_timeout(Some(PEER_TIMEOUT))?;
     stream.set_write_timeout(Some(PEER_TIMEOUT))?;
-    let mut reader = BufReader::new(&stream);
+    let mut reader = BufReader::new(stream);
     let mut line = Vec::new();
     (&mut reader).take(MAX_REQUEST_LINE).read_until(b'\n', &mut line)?;
     let request: Request = match serde_json::from_slice(&line) {
         Ok(request) => request,
         Err(error) => {
             let failure = Failure::new(EX_USAGE, format!("a malformed request to the agent server: {error}"));
-            respond(&stream, &refused(failure), &[])?;
+            respond(stream, &refused(failure), &[])?;
             return Ok(None);
         }
     };
@@ -347,11 +345,10 @@ fn read(stream: UnixStream, limit: usize) -> std::io::Result<Option<Arrival>> {
             error: Some(format!("larger than limits.max_message_bytes ({limit})")),
             output: 0,
         };
-        respond(&stream, &response, &[])?;
+        respond(stream, &response, &[])?;
         return Ok(None);
     }
-    drop(reader);
-    Ok(Some(Arrival { stream, request, raw }))
+    Ok(Some((request, raw)))
 }
 
 /// Binds `socket`, replacing a stale one that nobody listens on, and

@@ -220,7 +220,7 @@ pub(crate) enum Command {
     /// are the ones that run would give. An agent that finds no server at
     /// its socket processes the mail itself. The socket is made readable
     /// and writable by its owner and group only: run the MTA's pipe as a
-    /// member of that group. One mail at a time, in arrival order.
+    /// member of that group. One mail at a time.
     ///
     /// Example (systemd service, with the pipe's argv=/usr/local/bin/imip
     /// resource --server /run/imip/agents.sock --recipient ${recipient}):

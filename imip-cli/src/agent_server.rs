@@ -383,7 +383,7 @@ fn processed(session: &mut Session, request: &Request, raw: Vec<u8>) -> (Respons
     // A panic in one mail must not take the server down (the MTA would
     // retry the same mail into the same panic); it answers 70, as the
     // agent alone would have died with an internal error.
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process(session, request, raw)))
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_agent(session, request, raw)))
         .unwrap_or_else(|_| Err(Failure::new(EX_SOFTWARE, "internal error (a panic); see the server's log")));
     let output = session.output.take().unwrap_or_default();
     let response = match result {
@@ -401,7 +401,7 @@ fn refused(failure: Failure) -> Response {
 }
 
 /// Runs the agent the request names.
-fn process(session: &mut Session, request: &Request, raw: Vec<u8>) -> Result<(), Failure> {
+fn run_agent(session: &mut Session, request: &Request, raw: Vec<u8>) -> Result<(), Failure> {
     use crate::commands::agents;
     match request.agent.as_str() {
         "person" => agents::person(session, &request.recipients, request.envelope_from.as_deref(), raw),

@@ -71,8 +71,8 @@ impl Session {
         config.freebusy.max_occurrences = settings.limits.max_occurrences;
         let engine = Engine::new(config).map_err(|e| Failure::config(e.to_string()))?;
         let dry_run = common.dry_run || !settings.from_file;
-        let clock = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-        let now = Timestamp::from_seconds(i64::try_from(clock.as_secs()).unwrap_or(i64::MAX));
+        let clock = wall_clock();
+        let now = timestamp(clock);
         Ok(Session {
             settings,
             engine,
@@ -106,8 +106,7 @@ impl Session {
     /// Starts the next mail of `imip serve`: its own time, nothing
     /// recorded, `dry_run` as the agent asked, output collected.
     pub(crate) fn next_mail(&mut self, dry_run: bool) {
-        let clock = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-        self.now = Timestamp::from_seconds(i64::try_from(clock.as_secs()).unwrap_or(i64::MAX));
+        self.now = timestamp(wall_clock());
         self.dry_run = dry_run;
         self.recorded = RecordingTransport::default();
         self.dry_deliveries = DryRunMailbox::default();
@@ -211,6 +210,16 @@ impl Session {
             .format("%a, %d %b %Y %H:%M:%S +0000")
             .to_string()
     }
+}
+
+/// The time since the Unix epoch.
+fn wall_clock() -> Duration {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default()
+}
+
+/// `clock` to the second, as a run's `now`.
+fn timestamp(clock: Duration) -> Timestamp {
+    Timestamp::from_seconds(i64::try_from(clock.as_secs()).unwrap_or(i64::MAX))
 }
 
 /// The transport for replies that `settings` configure, or none.

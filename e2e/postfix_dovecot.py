@@ -23,11 +23,11 @@ agents' logs:
 6. Dovecot stops while mail arrives: `imip person` exits 75, Postfix
    defers; once Dovecot is back and the queue is flushed, every message
    has arrived exactly once.
-7. `imip serve` runs and the room's pipe gets `--server` (the README's
-   "A server for busy hosts"): a booking goes through the server (its
-   log names the message) and is accepted; with the server stopped, the
-   agent processes the next request for the same slot itself, and the
-   room declines it.
+7. `imip serve` runs and the room's pipe becomes `imipc resource
+   --server` (the README's "A server for busy hosts"): a booking goes
+   through the server (its log names the message) and is accepted; with
+   the server stopped, imipc runs imip, which processes the next request
+   for the same slot itself, and the room declines it.
 
 Skipped (exit 0, with a message) only when the packages cannot be
 installed. Cleans up after itself.
@@ -173,6 +173,7 @@ class MailSystem:
         log("building imip")
         subprocess.run(["cargo", "build", "-q", "-p", "imip-cli"], cwd=REPO, check=True)
         shutil.copy(REPO / "target" / "debug" / "imip", self.imip)
+        shutil.copy(REPO / "target" / "debug" / "imipc", self.imip.with_name("imipc"))
         self.imip.chmod(0o755)
         self.config.write_text(
             f'store = "fs:{self.root}/store"\n'
@@ -281,9 +282,9 @@ class MailSystem:
                 time.sleep(0.2)
 
     def resource_via_server(self):
-        """The README's master.cf with `--server SOCKET` on the resource pipe."""
+        """The README's master.cf with `imipc resource --server SOCKET` on the resource pipe."""
         master = self.path(self.recipe["master"])
-        served = master.replace(f"{self.imip} resource ", f"{self.imip} resource --server {self.socket} ")
+        served = master.replace(f"{self.imip} resource ", f"{self.imip}c resource --server {self.socket} ")
         assert served != master, "the resource pipe is not in the README's master.cf"
         (self.postfix_dir / "master.cf").write_text(MASTER_BASE + served)
         run("postfix", "-c", str(self.postfix_dir), "reload")

@@ -3,7 +3,8 @@
 //! fsync, reply printed), against a room whose store already holds
 //! 10,000 bookings, for the fs and SQLite stores; then the same with an
 //! `imip serve` running on that store, the process per mail handing the
-//! mail over (`--server`), the commit with fsync in the server.
+//! mail over (`imip resource --server`, then `imipc`, the small binary
+//! made for that), the commit with fsync in the server.
 //!
 //! Run: `cargo bench -p imip-cli --bench agent`. Prints the median and
 //! the 99th percentile over the samples (IMIP_BENCH_SAMPLES, default
@@ -93,13 +94,51 @@ fn spawn_true(dir: &Path, mail: &str) -> Duration {
     timed_run("/bin/true", &[], dir, mail).0
 }
 
-/// Runs `imip resource` on `mail` in `dir` and returns its wall time:
-/// alone, or handing the mail to the `imip serve` at `server`.
-fn run_imip(dir: &Path, mail: &str, server: Option<&str>) -> Duration {
+/// How the process per mail runs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Via {
+    /// `imip resource`, processing the mail itself.
+    Alone,
+    /// `imip resource --server agents.sock`, handing it to `imip serve`.
+    Server,
+    /// `imipc resource --server agents.sock`, the same, from the small
+    /// binary.
+    Imipc,
+}
+
+impl Via {
+    const ALL: [Via; 3] = [Via::Alone, Via::Server, Via::Imipc];
+
+    fn program(self) -> &'static str {
+        match self {
+            Via::Imipc => env!("CARGO_BIN_EXE_imipc"),
+            Via::Alone | Via::Server => env!("CARGO_BIN_EXE_imip"),
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Via::Alone => "imip resource",
+            Via::Server => "imip resource --server (to imip serve)",
+            Via::Imipc => "imipc resource --server (to imip serve)",
+        }
+    }
+
+    /// Which run this is, so that each books slots of its own.
+    fn round(self) -> usize {
+        Via::ALL.iter().position(|v| *v == self).unwrap_or(0)
+    }
+}
+
+/// Runs the resource agent on `mail` in `dir`, as `via` says, and
+/// returns its wall time.
+fn run_agent(dir: &Path, mail: &str, via: Via) -> Duration {
     let mut args = vec!["--config", "imip.toml", "--dry-run", "resource", "--recipient", "room@example.com"];
-    args.extend(server.map(|socket| ["--server", socket]).into_iter().flatten());
-    let (elapsed, status) = timed_run(env!("CARGO_BIN_EXE_imip"), &args, dir, mail);
-    assert!(status.success(), "imip failed on {mail}");
+    if via != Via::Alone {
+        args.extend(["--server", "agents.sock"]);
+    }
+    let (elapsed, status) = timed_run(via.program(), &args, dir, mail);
+    assert!(status.success(), "{} failed on {mail}", via.describe());
     elapsed
 }
 
@@ -122,42 +161,38 @@ fn start_server(dir: &Path) -> std::process::Child {
     child
 }
 
-/// Runs `samples` bookings through `imip resource`, each right after a
-/// spawn of `/bin/true`, so that the floor and imip see the same
+/// Runs `samples` bookings through the resource agent, each right after
+/// a spawn of `/bin/true`, so that the floor and imip see the same
 /// machine (on a shared virtual machine the floor alone moves by half
 /// from one minute to the next), and prints both medians and their ratio.
-fn measure(dir: &Path, label: &str, samples: usize, bookings: usize, server: Option<&str>) {
+fn measure(dir: &Path, label: &str, samples: usize, bookings: usize, via: Via) {
+    let round = via.round();
     // One run first, not measured: it would pay for the seeding's writes
     // still in the page cache (the fs store's syncfs flushes the whole
     // filesystem; the seeding did not sync) and for a cold binary.
-    let first = if server.is_some() { "warm-up-served@example.com" } else { "warm-up@example.com" };
-    let warm_up = request(first, "bob@example.com", bookings * 2 + 1 + usize::from(server.is_some()) * 2);
-    run_imip(dir, &warm_up, server);
+    let warm_up =
+        request(&format!("warm-up-{round}@example.com"), "bob@example.com", bookings * 2 + 1 + round * 2);
+    run_agent(dir, &warm_up, via);
     let mut times = Vec::with_capacity(samples);
     let mut floors = Vec::with_capacity(samples);
     for i in 0..samples {
-        // Alternate free slots (accepted) and booked ones (declined); the
-        // served run books free slots of its own, after the ones the run
-        // alone took.
-        let free = if server.is_some() { 2 * samples + i * 2 + 1 } else { i * 2 + 1 };
-        let hour = if i % 2 == 0 { free } else { i * 2 };
-        let uid = match server {
-            Some(_) => format!("served-{i}@example.com"),
-            None => format!("bench-{i}@example.com"),
-        };
-        let mail = request(&uid, "bob@example.com", hour);
+        // Alternate free slots (accepted) and booked ones (declined); each
+        // run books free slots of its own, after the ones the runs before
+        // it took.
+        let hour = if i % 2 == 0 { round * 2 * samples + i * 2 + 1 } else { i * 2 };
+        let mail = request(&format!("bench-{round}-{i}@example.com"), "bob@example.com", hour);
         floors.push(spawn_true(dir, &mail));
-        times.push(run_imip(dir, &mail, server));
+        times.push(run_agent(dir, &mail, via));
     }
     times.sort();
     floors.sort();
     let at = |times: &[Duration], q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
     let ms = |d: Duration| d.as_secs_f64() * 1_000.0;
     let (median, floor) = (at(&times, 0.5), at(&floors, 0.5));
-    let how = if server.is_some() { "imip resource --server (to imip serve)" } else { "imip resource" };
     println!(
-        "{how}, {label} store with {bookings} bookings: median {:.2} ms = {:.2}x spawning /bin/true \
+        "{}, {label} store with {bookings} bookings: median {:.2} ms = {:.2}x spawning /bin/true \
          ({:.2} ms), p99 {:.2} ms, max {:.2} ms ({samples} runs)",
+        via.describe(),
         ms(median),
         median.as_secs_f64() / floor.as_secs_f64(),
         ms(floor),
@@ -202,11 +237,12 @@ fn main() {
             None => unreachable!(),
         }
         eprintln!("seeded {label} with {bookings} bookings in {:.1} s", started.elapsed().as_secs_f64());
-        measure(dir.path(), label, samples, bookings, None);
+        measure(dir.path(), label, samples, bookings, Via::Alone);
         // The same store behind `imip serve`: the process per mail only
         // hands the mail over.
         let mut server = start_server(dir.path());
-        measure(dir.path(), label, samples, bookings, Some("agents.sock"));
+        measure(dir.path(), label, samples, bookings, Via::Server);
+        measure(dir.path(), label, samples, bookings, Via::Imipc);
         let _ = server.kill();
         let _ = server.wait();
         // IMIP_BENCH_KEEP=1 keeps the seeded directories, to profile one run by hand.

@@ -10,11 +10,9 @@
 //! the agent would have: same code, same commit with fsync before the
 //! answer, same exit code and output. (The pattern of spamc and spamd.)
 //!
-//! The exchange, one mail per connection:
-//! - agent to server: a [`Request`] as one line of JSON, then the mail's
-//!   bytes up to the end of the agent's writing half;
-//! - server to agent: a [`Response`] as one line of JSON, then the
-//!   `output` bytes (what the agent prints: a dry run's mbox).
+//! The exchange, one mail per connection, is in [`crate::wire`]; `imipc`,
+//! a small binary with the agents' command line, speaks it too, and
+//! leaves to `imip` whatever it does not serve itself.
 //!
 //! When nobody answers at the socket, the agent processes the mail
 //! itself. Once the mail is handed over, a connection lost before the
@@ -24,8 +22,8 @@
 use crate::args::{Cli, Command, Common};
 use crate::exit::{EX_SOFTWARE, EX_TEMPFAIL, EX_USAGE, Failure};
 use crate::session::Session;
-use serde::{Deserialize, Serialize};
-use std::io::{BufRead, BufReader, Read, Write};
+use crate::wire::{self, Request, Response, respond};
+use std::io::{BufRead, BufReader, Read};
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
@@ -33,48 +31,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
-/// The longest request line the server reads.
-const MAX_REQUEST_LINE: u64 = 64 * 1024;
 /// How long the server waits for an agent to send or read (a stuck agent
 /// must not hold the others up).
 const PEER_TIMEOUT: Duration = Duration::from_secs(30);
-/// How long an agent waits for the server's answer (a store busy with a
-/// long write can take its 30 s busy timeout, and more than one may
-/// queue).
-const ANSWER_TIMEOUT: Duration = Duration::from_secs(300);
-
-/// A mail for an agent, and that agent's arguments.
-#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
-pub(crate) struct Request {
-    /// `person`, `person-outgoing` or `resource`.
-    pub(crate) agent: String,
-    /// `--recipient` (person, resource).
-    #[serde(default)]
-    pub(crate) recipients: Vec<String>,
-    /// `--envelope-from` (person).
-    #[serde(default)]
-    pub(crate) envelope_from: Option<String>,
-    /// `--user` (person-outgoing).
-    #[serde(default)]
-    pub(crate) user: Option<String>,
-    /// `--dry-run`.
-    #[serde(default)]
-    pub(crate) dry_run: bool,
-}
-
-/// What became of a mail.
-#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
-pub(crate) struct Response {
-    /// The agent's exit code; `None` when the server did not process the
-    /// mail and the agent is to process it itself (see `error`).
-    pub(crate) code: Option<u8>,
-    /// Why it failed, or why the server left the mail to the agent.
-    #[serde(default)]
-    pub(crate) error: Option<String>,
-    /// How many bytes of output follow the line.
-    #[serde(default)]
-    pub(crate) output: usize,
-}
 
 /// What the agent process does with its mail.
 pub(crate) enum Handover {
@@ -110,16 +69,8 @@ pub(crate) fn hand_over(cli: &Cli) -> Handover {
         Ok(raw) => raw,
         Err(failure) => return Handover::Done(Err(failure)),
     };
-    let lost = |e: std::io::Error| {
-        Failure::new(
-            EX_TEMPFAIL,
-            format!(
-                "agent server at {}: {e}; the mail may be processed already, and a retry is safe",
-                socket.display()
-            ),
-        )
-    };
-    let response = exchange(stream, &request, &raw).map_err(lost);
+    let lost = |e: std::io::Error| Failure::new(EX_TEMPFAIL, wire::lost_message(socket, &e));
+    let response = wire::exchange(stream, &request, &raw).map_err(lost);
     match response {
         Ok((Response { code: None, error, .. }, _)) => {
             eprintln!("imip: the agent server leaves this mail to the agent: {}", error.unwrap_or_default());
@@ -143,47 +94,10 @@ fn finish(code: u8, error: Option<String>, output: &[u8]) -> Result<(), Failure>
     }
 }
 
-/// Sends `request` and `raw`, and reads the answer and its output.
-fn exchange(mut stream: UnixStream, request: &Request, raw: &[u8]) -> std::io::Result<(Response, Vec<u8>)> {
-    let mut line = serde_json::to_vec(request).map_err(std::io::Error::other)?;
-    line.push(b'\n');
-    stream.write_all(&line)?;
-    stream.write_all(raw)?;
-    stream.shutdown(std::net::Shutdown::Write)?;
-    stream.set_read_timeout(Some(ANSWER_TIMEOUT))?;
-    let mut reader = BufReader::new(stream);
-    let mut line = Vec::new();
-    (&mut reader).take(MAX_REQUEST_LINE).read_until(b'\n', &mut line)?;
-    if line.last() != Some(&b'\n') {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::UnexpectedEof,
-            "the connection closed before the answer",
-        ));
-    }
-    let response: Response = serde_json::from_slice(&line).map_err(std::io::Error::other)?;
-    // As much as arrives of what the answer announces (not allocated
-    // ahead on its word).
-    let mut output = Vec::new();
-    reader.take(response.output as u64).read_to_end(&mut output)?;
-    if output.len() != response.output {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::UnexpectedEof,
-            "the connection closed in the middle of the output",
-        ));
-    }
-    Ok((response, output))
-}
-
 /// The socket, the request and the message file of an agent command
 /// given `--server`.
 fn request_of(cli: &Cli) -> Option<(&Path, Request, Option<&PathBuf>)> {
-    let request = |agent: &str| Request {
-        agent: agent.into(),
-        recipients: Vec::new(),
-        envelope_from: None,
-        user: None,
-        dry_run: false,
-    };
+    let request = Request::new;
     match &cli.command {
         Command::Person { recipients, envelope_from, server: Some(socket), message } => Some((
             socket,
@@ -327,7 +241,7 @@ fn read(stream: &UnixStream, limit: usize) -> std::io::Result<Option<(Request, V
     stream.set_write_timeout(Some(PEER_TIMEOUT))?;
     let mut reader = BufReader::new(stream);
     let mut line = Vec::new();
-    (&mut reader).take(MAX_REQUEST_LINE).read_until(b'\n', &mut line)?;
+    (&mut reader).take(wire::MAX_LINE).read_until(b'\n', &mut line)?;
     let request: Request = match serde_json::from_slice(&line) {
         Ok(request) => request,
         Err(error) => {
@@ -411,12 +325,4 @@ fn run_agent(session: &mut Session, request: &Request, raw: Vec<u8>) -> Result<(
             Err(Failure::new(EX_USAGE, format!("no agent {other:?}: person, person-outgoing or resource")))
         }
     }
-}
-
-fn respond(mut stream: &UnixStream, response: &Response, output: &[u8]) -> std::io::Result<()> {
-    let mut line = serde_json::to_vec(response).map_err(std::io::Error::other)?;
-    line.push(b'\n');
-    line.extend_from_slice(output);
-    stream.write_all(&line)?;
-    stream.flush()
 }

@@ -22,6 +22,7 @@ mod session;
 mod settings;
 mod transport;
 mod web;
+mod wire;
 
 use std::process::ExitCode;
 

@@ -288,3 +288,112 @@ fn a_person_agents_mail_is_recorded_and_delivered_by_the_server() {
     );
     assert!(String::from_utf8_lossy(&agenda.stdout).contains("Planning"), "{}", stdout(&agenda));
 }
+
+/// Runs `imipc` (the small agent binary) as `imip` runs in [`imip`].
+fn imipc(dir: &Path, args: &[String], mail: &str) -> std::process::Output {
+    imipc_at(Path::new(env!("CARGO_BIN_EXE_imipc")), dir, args, mail)
+}
+
+/// Runs the `imipc` at `program`, with only its own directory on PATH.
+fn imipc_at(program: &Path, dir: &Path, args: &[String], mail: &str) -> std::process::Output {
+    let mut child = Command::new(program)
+        .args(args)
+        .env("PATH", program.parent().expect("a directory"))
+        .current_dir(dir)
+        .env_remove("IMIP_CONFIG")
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("imipc runs");
+    let mut input = child.stdin.take().expect("stdin");
+    let mail = mail.as_bytes().to_vec();
+    let feeder = std::thread::spawn(move || {
+        let _ = input.write_all(&mail);
+    });
+    let output = child.wait_with_output().expect("imipc ends");
+    let _ = feeder.join();
+    output
+}
+
+#[test]
+fn imipc_hands_the_mail_over_with_imips_answer_exit_code_and_reason() {
+    let (small, full) = (setup(), setup());
+    let (small_server, full_server) = (Server::start(small.path()), Server::start(full.path()));
+    for (uid, organizer, room, code) in [
+        ("a1@example.com", "alice@example.com", "room@example.com", 0),
+        ("b1@example.com", "bob@example.com", "room@example.com", 0),
+        ("c1@example.com", "carol@example.com", "hall@example.com", 78),
+    ] {
+        let mail = booking(uid, organizer);
+        let with_room = |args: Vec<String>| -> Vec<String> {
+            args.into_iter().map(|a| if a == "room@example.com" { room.to_string() } else { a }).collect()
+        };
+        let by_imipc = imipc(small.path(), &with_room(small_server.resource_args()), &mail);
+        let by_imip = run(full.path(), &with_room(full_server.resource_args()), &mail);
+        assert_eq!(by_imipc.status.code(), Some(code), "{uid}: {}", stderr(&by_imipc));
+        assert_eq!(by_imipc.status.code(), by_imip.status.code(), "{uid}");
+        assert_eq!(comparable(&stdout(&by_imipc)), comparable(&stdout(&by_imip)), "{uid}");
+        assert_eq!(stderr(&by_imipc), stderr(&by_imip), "{uid}");
+    }
+    // Served, not processed by an imip it started: the server's log names
+    // the mails, and the second booking of the slot was declined there.
+    let log = std::fs::read_to_string(small.path().join("serve.log")).expect("log");
+    for served in ["message_id=\"a1@example.com\"", "message_id=\"b1@example.com\"", "resource declined"] {
+        assert!(log.contains(served), "{served}: {log}");
+    }
+    let second =
+        imipc(small.path(), &small_server.resource_args(), &booking("b1@example.com", "bob@example.com"));
+    assert!(second.stdout.is_empty(), "a duplicate sends nothing: {}", stdout(&second));
+}
+
+#[test]
+fn imipc_leaves_every_other_line_to_imip() {
+    let dir = setup();
+    // No server at the socket: imip processes the mail, and says so.
+    let mut args: Vec<String> = ALONE.iter().map(|s| s.to_string()).collect();
+    args.extend(["--server".into(), dir.path().join("nobody.sock").display().to_string()]);
+    let output = imipc(dir.path(), &args, &booking("a1@example.com", "alice@example.com"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("ACCEPTED"), "{}", stdout(&output));
+    assert!(stderr(&output).contains("processing the mail here"), "{}", stderr(&output));
+    // Without --server at all: imip alone, the slot now taken.
+    let args: Vec<String> = ALONE.iter().map(|s| s.to_string()).collect();
+    let output = imipc(dir.path(), &args, &booking("b1@example.com", "bob@example.com"));
+    assert!(stdout(&output).contains("DECLINED"), "{}", stdout(&output));
+    // Refusals, help and version are imip's, word for word.
+    let server = Server::start(dir.path());
+    let mut refused = vec!["--store".to_string(), "fs:elsewhere".into()];
+    refused.extend(server.resource_args());
+    for line in [refused, vec!["resource".into(), "--help".into()], vec!["--version".into()], vec![]] {
+        let small = imipc(dir.path(), &line, "");
+        let full = run(dir.path(), &line, "");
+        assert_eq!(small.status.code(), full.status.code(), "{line:?}");
+        assert_eq!(stdout(&small), stdout(&full), "{line:?}");
+        assert_eq!(stderr(&small), stderr(&full), "{line:?}");
+    }
+    assert!(!dir.path().join("elsewhere").exists());
+}
+
+#[test]
+fn a_mail_the_server_leaves_to_imipc_is_processed_by_imip_alone() {
+    let dir = common::setup(
+        "store = \"sqlite:imip.db\"\nresources = \"resources.toml\"\n[limits]\nmax_message_bytes = 2000\n",
+        Some(RESOURCES),
+    );
+    let twin = common::setup(
+        "store = \"sqlite:imip.db\"\nresources = \"resources.toml\"\n[limits]\nmax_message_bytes = 2000\n",
+        Some(RESOURCES),
+    );
+    let server = Server::start(dir.path());
+    let mut mail = booking("a1@example.com", "alice@example.com");
+    mail = mail.replace("SUMMARY:Planning", &format!("SUMMARY:{}", "Planning ".repeat(300)));
+    let via = imipc(dir.path(), &server.resource_args(), &mail);
+    let here = imip(twin.path(), ALONE, mail.as_bytes());
+    assert_eq!(via.status.code(), here.status.code(), "{}", stderr(&via));
+    assert_eq!(comparable(&stdout(&via)), comparable(&stdout(&here)));
+    assert!(stderr(&via).contains("leaves this mail to the agent"), "{}", stderr(&via));
+    // imip was not sent back to the server: it did not say so twice.
+    assert_eq!(stderr(&via).matches("leaves this mail").count(), 1, "{}", stderr(&via));
+}

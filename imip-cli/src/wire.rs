@@ -8,7 +8,7 @@
 //!   `output` bytes (what the agent prints: a dry run's mbox).
 
 use serde::{Deserialize, Serialize};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::os::unix::net::UnixStream;
 use std::time::Duration;
 
@@ -74,18 +74,26 @@ pub(crate) fn exchange(
 ) -> std::io::Result<(Response, Vec<u8>)> {
     let mut line = serde_json::to_vec(request).map_err(std::io::Error::other)?;
     line.push(b'\n');
-    stream.write_all(&line)?;
-    stream.write_all(raw)?;
-    stream.shutdown(std::net::Shutdown::Write)?;
+    let sent = stream.write_all(&line).and_then(|()| stream.write_all(raw));
+    // A server may answer before it has read the whole mail (one over its
+    // size limit, which it leaves to the agent) and close: the rest of
+    // the mail cannot be written, and the answer is there to read.
+    let unsent = match sent {
+        Ok(()) => None,
+        Err(e) if matches!(e.kind(), ErrorKind::BrokenPipe | ErrorKind::ConnectionReset) => Some(e),
+        Err(e) => return Err(e),
+    };
+    if unsent.is_none() {
+        stream.shutdown(std::net::Shutdown::Write)?;
+    }
     stream.set_read_timeout(Some(ANSWER_TIMEOUT))?;
     let mut reader = BufReader::new(stream);
     let mut line = Vec::new();
     (&mut reader).take(MAX_LINE).read_until(b'\n', &mut line)?;
     if line.last() != Some(&b'\n') {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::UnexpectedEof,
-            "the connection closed before the answer",
-        ));
+        return Err(unsent.unwrap_or_else(|| {
+            std::io::Error::new(ErrorKind::UnexpectedEof, "the connection closed before the answer")
+        }));
     }
     let response: Response = serde_json::from_slice(&line).map_err(std::io::Error::other)?;
     // As much as arrives of what the answer announces (not allocated
@@ -94,7 +102,7 @@ pub(crate) fn exchange(
     reader.take(response.output as u64).read_to_end(&mut output)?;
     if output.len() != response.output {
         return Err(std::io::Error::new(
-            std::io::ErrorKind::UnexpectedEof,
+            ErrorKind::UnexpectedEof,
             "the connection closed in the middle of the output",
         ));
     }

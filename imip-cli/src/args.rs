@@ -221,9 +221,11 @@ pub(crate) enum Command {
     /// are the ones that run would give. An agent that finds no server at
     /// its socket processes the mail itself. The socket is made readable
     /// and writable by its owner and group only: run the MTA's pipe as a
-    /// member of that group. One mail at a time.
+    /// member of that group. One mail at a time. For the pipe, `imipc`
+    /// (installed with imip) takes the same command line and hands the
+    /// mail over without starting imip.
     ///
-    /// Example (systemd service, with the pipe's argv=/usr/local/bin/imip
+    /// Example (systemd service, with the pipe's argv=/usr/local/bin/imipc
     /// resource --server /run/imip/agents.sock --recipient ${recipient}):
     ///   imip serve --socket /run/imip/agents.sock
     Serve {

@@ -289,6 +289,34 @@ fn a_person_agents_mail_is_recorded_and_delivered_by_the_server() {
         b"",
     );
     assert!(String::from_utf8_lossy(&agenda.stdout).contains("Planning"), "{}", stdout(&agenda));
+    // The same through imipc, for Carol, with the envelope's sender.
+    let invitation = common::invitation(
+        "p2@example.com",
+        "alice@example.com",
+        &["carol@example.com"],
+        "20300311T140000Z",
+        "20300311T150000Z",
+    );
+    let args: Vec<String> = [
+        "--config",
+        "imip.toml",
+        "person",
+        "--envelope-from",
+        "alice@example.com",
+        "--recipient",
+        "carol@example.com",
+        "--server",
+        &socket,
+    ]
+    .map(String::from)
+    .to_vec();
+    let output = imipc(dir.path(), &args, &invitation);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let mails = listener.mails();
+    assert_eq!(mails.len(), 2, "the server delivered Carol's mail");
+    assert!(mails[1].data.contains("alice@example.com invites you to"), "{}", mails[1].data);
+    let pending = imip(dir.path(), &["--config", "imip.toml", "pending"], b"");
+    assert!(String::from_utf8_lossy(&pending.stdout).contains("\tcarol@example.com\tinvitation to answer\t"));
 }
 
 /// Runs `imipc` (the small agent binary) as `imip` runs in [`imip`].

@@ -174,13 +174,17 @@ fn run_imip(args: &[OsString], input: Option<Vec<u8>>) -> ExitCode {
         Ok(child) => child,
         Err(error) => return fail(EX_CONFIG, &format!("imipc: cannot run {}: {error}", program.display())),
     };
-    let written = child.stdin.take().map(|mut stdin| stdin.write_all(&input));
+    // imip may exit before it has read it all (a refusal): its exit code
+    // says what became of the mail, not this write.
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(&input);
+    }
     match child.wait() {
         Ok(status) => match status.code() {
             Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(EX_TEMPFAIL)),
             None => fail(EX_TEMPFAIL, "imip was killed"),
         },
-        Err(error) => fail(EX_TEMPFAIL, &format!("waiting for imip: {error} ({written:?})")),
+        Err(error) => fail(EX_TEMPFAIL, &format!("waiting for imip: {error}")),
     }
 }
 

@@ -167,12 +167,12 @@ fn run_imip(args: &[OsString], input: Option<Vec<u8>>) -> ExitCode {
     command.arg0("imip").args(args);
     let Some(input) = input else {
         let error = command.exec();
-        return fail(EX_CONFIG, &format!("imipc: cannot run {}: {error}", program.display()));
+        return cannot_run(&program, &error);
     };
     command.stdin(std::process::Stdio::piped());
     let mut child = match command.spawn() {
         Ok(child) => child,
-        Err(error) => return fail(EX_CONFIG, &format!("imipc: cannot run {}: {error}", program.display())),
+        Err(error) => return cannot_run(&program, &error),
     };
     // imip may exit before it has read it all (a refusal): its exit code
     // says what became of the mail, not this write.
@@ -186,6 +186,15 @@ fn run_imip(args: &[OsString], input: Option<Vec<u8>>) -> ExitCode {
         },
         Err(error) => fail(EX_TEMPFAIL, &format!("waiting for imip: {error}")),
     }
+}
+
+/// `imip` is not where it was looked for: a broken installation (78).
+fn cannot_run(program: &Path, error: &std::io::Error) -> ExitCode {
+    eprintln!(
+        "imipc: cannot run {}: {error} (imipc runs the imip installed beside it, or on PATH)",
+        program.display()
+    );
+    ExitCode::from(EX_CONFIG)
 }
 
 /// `imip` beside this binary when it is there, else `imip` on `PATH`.

@@ -242,6 +242,12 @@ fn read(stream: &UnixStream, limit: usize) -> std::io::Result<Option<(Request, V
     let mut reader = BufReader::new(stream);
     let mut line = Vec::new();
     (&mut reader).take(wire::MAX_LINE).read_until(b'\n', &mut line)?;
+    if line.is_empty() {
+        // Closed without a word: a probe of the socket (a health check,
+        // an agent that could not read its mail). No mail, nothing to say.
+        tracing::debug!("a connection closed without a request");
+        return Ok(None);
+    }
     let request: Request = match serde_json::from_slice(&line) {
         Ok(request) => request,
         Err(error) => {

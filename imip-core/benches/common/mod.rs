@@ -90,3 +90,56 @@ pub fn calendar(room: &CalAddress, n: usize) -> MemStore {
     }
     store
 }
+
+/// Prints each benchmark of `group` as a ratio of the one named `floor`
+/// (its median time, as criterion estimated it in this run): as a
+/// percentage of the floor's time, or as a multiple of it. Criterion
+/// keeps its estimates under `target/criterion`; only the ones written
+/// since `started` are read, so a filtered run does not mix in an older
+/// run's figures, and a run in test mode (no estimates) prints nothing.
+pub fn print_ratios(group: &str, floor: &str, started: std::time::SystemTime, percent: bool) {
+    let Some(dir) = criterion_dir().map(|d| d.join(group)) else { return };
+    let Ok(entries) = std::fs::read_dir(&dir) else { return };
+    let mut medians: Vec<(String, f64)> = Vec::new();
+    for entry in entries.flatten() {
+        let new = entry.path().join("new");
+        let fresh = std::fs::metadata(new.join("estimates.json"))
+            .and_then(|m| m.modified())
+            .is_ok_and(|at| at >= started);
+        let read = |file: &str| -> Option<serde_json::Value> {
+            serde_json::from_slice(&std::fs::read(new.join(file)).ok()?).ok()
+        };
+        if let (true, Some(benchmark), Some(estimates)) =
+            (fresh, read("benchmark.json"), read("estimates.json"))
+            && let (Some(name), Some(median)) =
+                (benchmark["function_id"].as_str(), estimates["median"]["point_estimate"].as_f64())
+        {
+            medians.push((name.to_string(), median));
+        }
+    }
+    medians.sort_by(|a, b| a.0.cmp(&b.0));
+    let Some(&(_, base)) = medians.iter().find(|(name, _)| name == floor) else { return };
+    println!("{group}, median time as a ratio of the floor ({floor}: {:.2} us):", base / 1_000.0);
+    for (name, median) in medians.iter().filter(|(name, _)| name != floor) {
+        match percent {
+            true => {
+                println!("  {name}: {:.2} us = {:.1}% of the floor", median / 1_000.0, 100.0 * median / base)
+            }
+            false => println!("  {name}: {:.2} us = {:.2}x the floor", median / 1_000.0, median / base),
+        }
+    }
+}
+
+/// Where criterion writes: `$CARGO_TARGET_DIR/criterion`, or the
+/// workspace's target directory's, as criterion finds it.
+fn criterion_dir() -> Option<std::path::PathBuf> {
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
+        return Some(std::path::PathBuf::from(dir).join("criterion"));
+    }
+    let output = std::process::Command::new(std::env::var_os("CARGO")?)
+        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .output()
+        .ok()?;
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).ok()?;
+    Some(std::path::PathBuf::from(metadata["target_directory"].as_str()?).join("criterion"))
+}

@@ -37,8 +37,9 @@ impl Cli {
     /// after the command's name, as clap's global arguments may; but clap
     /// copies each global argument into every command as it builds the
     /// parser (22 commands times 9 options: some 40 page faults and 0.15
-    /// to 0.25 ms at every start, which an agent started per mail pays). So they are declared on `imip` itself, and given as
-    /// globals to the one command the line names, before parsing: that
+    /// to 0.25 ms at every start, which an agent started per mail pays).
+    /// So they are declared on `imip` itself, and given as globals to the
+    /// one command the line names, before parsing: that
     /// command and its subcommands see them as they would see clap's
     /// globals, and its help lists them in the same places.
     pub(crate) fn read_from<I, T>(args: I) -> Result<Cli, clap::Error>

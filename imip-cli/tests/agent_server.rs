@@ -326,25 +326,8 @@ fn imipc(dir: &Path, args: &[String], mail: &str) -> std::process::Output {
 
 /// Runs the `imipc` at `program`, with only its own directory on PATH.
 fn imipc_at(program: &Path, dir: &Path, args: &[String], mail: &str) -> std::process::Output {
-    let mut child = Command::new(program)
-        .args(args)
-        .env("PATH", program.parent().expect("a directory"))
-        .current_dir(dir)
-        .env_remove("IMIP_CONFIG")
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("imipc runs");
-    let mut input = child.stdin.take().expect("stdin");
-    let mail = mail.as_bytes().to_vec();
-    let feeder = std::thread::spawn(move || {
-        let _ = input.write_all(&mail);
-    });
-    let output = child.wait_with_output().expect("imipc ends");
-    let _ = feeder.join();
-    output
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    common::run_binary(program, dir, &args, mail.as_bytes(), program.parent())
 }
 
 #[test]

@@ -6,8 +6,8 @@
 //! REQUEST to an attendee, a REPLY the organizer applies (its SEQUENCE
 //! matches the stored copy), a CANCEL, and a REQUEST to a room that
 //! books by its free/busy. Each input and stored record is prepared
-//! once; the loop is `Engine::decide` only. Divide a decision's time by
-//! the floor's for the ratio issue 21 asks for.
+//! once; the loop is `Engine::decide` only. The run ends by printing each
+//! decision's median as a percentage of the floor's (issue 21's ratio).
 
 use calcard::icalendar::ICalendar;
 use criterion::{Criterion, criterion_group};

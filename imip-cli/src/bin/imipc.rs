@@ -26,6 +26,8 @@ mod wire;
 
 /// sysexits(3): the mail could not be read.
 const EX_NOINPUT: u8 = 66;
+/// sysexits(3): the output could not be written.
+const EX_IOERR: u8 = 74;
 /// sysexits(3): a retry may cure it.
 const EX_TEMPFAIL: u8 = 75;
 /// sysexits(3): `imip` is not installed where `imipc` looks for it.
@@ -59,8 +61,8 @@ fn main() -> ExitCode {
             if let Err(error) = stdout.write_all(&output).and_then(|()| stdout.flush())
                 && error.kind() != std::io::ErrorKind::BrokenPipe
             {
-                // What `imip` says of the same failure (EX_IOERR).
-                return fail(74, &format!("stdout: {error}"));
+                // What `imip` says of the same failure.
+                return fail(EX_IOERR, &format!("stdout: {error}"));
             }
             match code {
                 0 => ExitCode::SUCCESS,

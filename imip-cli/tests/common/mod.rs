@@ -19,11 +19,17 @@ pub const MEMORY_KIB: u64 = 1_536 * 1024;
 /// Runs `imip ARGS` in `dir` with `stdin`, without any inherited
 /// configuration, under the time and memory bounds above.
 pub fn imip(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut command = Command::new("sh");
+    run_binary(Path::new(env!("CARGO_BIN_EXE_imip")), dir, args, stdin, None)
+}
+
+/// Runs `program ARGS` as [`imip`] runs imip; with `path`, that is the
+/// whole of its PATH.
+pub fn run_binary(program: &Path, dir: &Path, args: &[&str], stdin: &[u8], path: Option<&Path>) -> Output {
+    let mut command = Command::new("/bin/sh");
     command
         .arg("-c")
         .arg(format!("ulimit -v {MEMORY_KIB}; exec \"$0\" \"$@\""))
-        .arg(env!("CARGO_BIN_EXE_imip"))
+        .arg(program)
         .args(args)
         .current_dir(dir)
         .env_remove("IMIP_CONFIG")
@@ -31,7 +37,10 @@ pub fn imip(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let mut child = command.spawn().expect("imip runs");
+    if let Some(path) = path {
+        command.env("PATH", path);
+    }
+    let mut child = command.spawn().expect("the binary runs");
     let mut input = child.stdin.take().expect("stdin");
     let stdin = stdin.to_vec();
     // Feed stdin from a thread: imip may answer before reading it all.
@@ -50,7 +59,7 @@ pub fn imip(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
     let output = child.wait_with_output().expect("output");
     let _ = done.send(());
     let _ = feeder.join();
-    assert!(!watchdog.join().unwrap_or(false), "imip {args:?} hung and was killed");
+    assert!(!watchdog.join().unwrap_or(false), "{} {args:?} hung and was killed", program.display());
     output
 }
 

@@ -37,11 +37,39 @@ impl Engine {
     /// read and nothing is written, so the same arguments give the same
     /// outcome, byte for byte. An error is the reader's, and only the
     /// reader's.
+    ///
+    /// `record` is left as it is: a decision that edits the stored object
+    /// edits a copy. [`Engine::decide_taking`] is the same decision for a
+    /// caller that replaces the record with the outcome's.
     pub fn decide(
         &self,
         now: Timestamp,
         input: &Input,
         record: &Record,
+        schedule: &dyn ScheduleReader,
+    ) -> Result<Outcome, StoreError> {
+        // A record's clone shares its object: the edit copies it.
+        self.decide_taking(now, input, &mut record.clone(), schedule)
+    }
+
+    /// [`Engine::decide`], where the decision may take the stored object
+    /// out of `record` and edit it in place instead of copying it: an
+    /// applied REPLY (RFC 5546 §3.2.3) or CANCEL (§3.2.5) leaves
+    /// `record.object` empty, its edited version in the outcome
+    /// ([`Outcome::stored_object`]). Every other field, and the object
+    /// whenever the decision did not take it, are left as they were. The
+    /// outcome is the one [`Engine::decide`] gives, byte for byte.
+    ///
+    /// For a driver that replaces the record with the outcome's (as
+    /// [`crate::drive::run_once`] does): the decision on a REPLY or a
+    /// CANCEL then costs no copy of the stored calendar. A caller that
+    /// needs the object as it was keeps a clone of `record` (which shares
+    /// the object, so the edit copies it, as [`Engine::decide`] does).
+    pub fn decide_taking(
+        &self,
+        now: Timestamp,
+        input: &Input,
+        record: &mut Record,
         schedule: &dyn ScheduleReader,
     ) -> Result<Outcome, StoreError> {
         let principal = input.principal();
@@ -58,6 +86,12 @@ impl Engine {
             return Ok(Outcome::ignored(crate::Ignored::PublishedToResource));
         }
         let view = self.freebusy_view(now, input, schedule)?;
+        // The stored object, owned by the handler that may edit it in
+        // place; the others read it on the record.
+        let mut stored = match input {
+            Input::Incoming(incoming) if inbound::takes_stored(&incoming.message) => record.object.take(),
+            _ => None,
+        };
         let ctx = Ctx {
             config: &self.config,
             now,
@@ -68,11 +102,14 @@ impl Engine {
             is_resource: resource.is_some(),
         };
         let first = match input {
-            Input::Incoming(incoming) => inbound::handle(&ctx, incoming),
+            Input::Incoming(incoming) => inbound::handle(&ctx, incoming, &mut stored),
             Input::Local { action, .. } => local::handle(&ctx, action),
             Input::Sent { message, .. } => sent::handle(&ctx, message),
             Input::Delivery { senders, report, .. } => delivery::handle(&ctx, senders, report),
         };
+        if stored.is_some() {
+            record.object = stored;
+        }
         match (resource, input) {
             (Some(resource), Input::Incoming(incoming)) if resource::answers(&incoming.message, &first) => {
                 resource::respond(self, now, resource, record, first, schedule)

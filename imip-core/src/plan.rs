@@ -15,8 +15,8 @@
 //!   schedule version read before those objects were loaded.
 
 use crate::freebusy::{
-    Expansion, FreeBusyConfig, HORIZON_PREF, HorizonPlan, LEARNED_UID, PeriodSet, PeriodUpdate,
-    implied_updates,
+    Expansion, FreeBusyConfig, HORIZON_PREF, HorizonPlan, LEARNED_UID, PeriodSet, PeriodUpdate, implied_sets,
+    implied_updates, updates_replacing,
 };
 use crate::imip::{AutoSubmitted, render, render_owner_notice};
 use crate::model::SchedulingObject;
@@ -25,14 +25,20 @@ use crate::outcome::{Effect, Notice};
 use crate::store::{Commit, Record, ScheduleGuard, Version, Versioned};
 use crate::{CalAddress, Engine, Env, Input, Outcome};
 use calcard::icalendar::ICalendarProperty;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What the driver loaded for one decision: the record for the input's
 /// UID and the principal's schedule state that planning needs.
 #[derive(Debug, Clone, Default)]
 pub struct Loaded {
-    /// The record, with the version the commit expects.
+    /// The record, with the version the commit expects. A decision that
+    /// takes the stored object ([`Engine::decide_taking`]) leaves it
+    /// without one.
     pub record: Versioned<Record>,
+    /// The sets in which the stored object, as loaded, may imply periods
+    /// ([`Loaded::read_sets`]): the commit empties those the new copy
+    /// no longer implies.
+    pub sets: BTreeSet<PeriodSet>,
     /// The principal's preferences (zone, horizon).
     pub prefs: BTreeMap<String, String>,
     /// The principal's schedule version, read before [`Loaded::recurring`].
@@ -44,6 +50,12 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// Notes [`Loaded::sets`] from the record as loaded, before a
+    /// decision may take its object.
+    pub fn read_sets(&mut self, principal: &CalAddress) {
+        self.sets = self.record.value.object.as_ref().map(|o| implied_sets(principal, o)).unwrap_or_default();
+    }
+
     /// Whether a commit at `now` moves the principal's horizon, so that
     /// the driver must also load [`Loaded::recurring`].
     pub fn horizon_due(&self, engine: &Engine, now: crate::Timestamp) -> bool {
@@ -85,7 +97,7 @@ pub fn plan(
     record_sent(&mut record, old, principal, outcome.messages().zip(&outbox));
     let extending = matches!(horizon, HorizonPlan::Extend(_));
     let mut periods = if extending || changed(old, &record) {
-        implied_updates(principal, uid, old.object.as_ref(), record.object.as_ref(), &expansion)
+        updates_replacing(principal, uid, &loaded.sets, record.object.as_ref(), &expansion)
     } else {
         Vec::new()
     };
@@ -166,7 +178,9 @@ fn record_sent<'a>(
     });
 }
 
-/// Whether the stored object changes.
+/// Whether the stored object changes. An object the decision took
+/// ([`Engine::decide_taking`]) is absent from `old`: the decision
+/// changed it.
 fn changed(old: &Record, new: &Record) -> bool {
     match (&old.object, &new.object) {
         (None, None) => false,

@@ -235,6 +235,24 @@ fn an_organizer_learns_attendees_busy_time_from_their_replies() {
             .expect("check")
             .is_clean()
     );
+    // Bob declines after all (a later REPLY, RFC 5546 §3.2.3): he is no
+    // longer busy then, so the time learned from his first answer goes.
+    // The REPLY edits Alice's copy in place, so the periods to clear are
+    // read from the copy as loaded, before the decision.
+    let decline = calendar(
+        "REPLY",
+        "BEGIN:VEVENT\nUID:m@x\nSEQUENCE:0\nDTSTAMP:20250301T110000Z\nDTSTART:20250310T140000Z\nDTEND:20250310T150000Z\n\
+         ORGANIZER:mailto:alice@example.com\nATTENDEE;PARTSTAT=DECLINED:mailto:bob@example.com\nEND:VEVENT\n",
+    );
+    world.deliver("alice@example.com", "bob@example.com", decline);
+    assert_eq!(world.store.periods(&alice, &bob, EVER.0, EVER.1).expect("periods"), Vec::new());
+    let copy = world.store.object(&alice, "m@x").expect("alice's copy");
+    assert!(copy.to_ics().contains("PARTSTAT=DECLINED"), "{}", copy.to_ics());
+    assert!(
+        imip_core::admin::check(&world.store, &FreeBusyConfig::default(), world.now)
+            .expect("check")
+            .is_clean()
+    );
 }
 
 #[test]

@@ -62,9 +62,11 @@ pub fn run_once(
     let mut attempt = 0;
     let (outcome, claimed) = loop {
         attempt += 1;
-        let loaded = load(engine, &*store, input, env.now)?;
+        let mut loaded = load(engine, &*store, input, env.now)?;
         let reader = GuardedReader::new(&*store, input.principal(), &loaded.prefs);
-        let outcome = engine.decide(env.now, input, &loaded.record.value, &reader)?;
+        // The loaded record is replaced by the commit: the decision may
+        // take its object and edit it in place, without a copy.
+        let outcome = engine.decide_taking(env.now, input, &mut loaded.record.value, &reader)?;
         let guards = reader.into_guards();
         let Some(commit) = plan(engine, env, input, &loaded, &outcome, guards) else { break (outcome, None) };
         // The commit claims the outbox in the same step, so that a store
@@ -99,8 +101,10 @@ fn load(engine: &Engine, store: &dyn Store, input: &Input, now: Timestamp) -> Re
         record: store.load(principal, input.uid())?,
         prefs: store.prefs(principal)?,
         schedule,
+        sets: Default::default(),
         recurring: Vec::new(),
     };
+    loaded.read_sets(principal);
     if loaded.horizon_due(engine, now) {
         for uid in store.uids(principal)? {
             if let Some(object) = store.load(principal, &uid)?.value.object

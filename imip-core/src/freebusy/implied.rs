@@ -6,7 +6,7 @@ use super::own::{occupancy, own_periods};
 use super::{BusyPeriod, Expansion, FbType, PeriodSet, PeriodUpdate, expand};
 use crate::CalAddress;
 use crate::model::{ComponentKind, PartStat, SchedulingObject, component};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The periods `object`, as `principal`'s copy, implies in each set:
 /// [`PeriodSet::Own`] always (possibly empty); and when the principal
@@ -75,15 +75,51 @@ pub fn implied_updates(
     new: Option<&SchedulingObject>,
     expansion: &Expansion,
 ) -> Vec<PeriodUpdate> {
-    let mut sets: BTreeMap<PeriodSet, Vec<BusyPeriod>> = BTreeMap::new();
+    let old_sets = old.map(|old| implied_periods(principal, old, expansion).into_keys().collect());
+    updates_replacing(principal, uid, &old_sets.unwrap_or_default(), new, expansion)
+}
+
+/// The period updates that writing `new` (or nothing) in a principal's
+/// store implies, where the copy it replaces implied periods in at most
+/// `old_sets` ([`implied_sets`]): the sets `new` implies, with their
+/// periods, and every other set of `old_sets`, emptied. Sorted by set.
+pub(crate) fn updates_replacing(
+    principal: &CalAddress,
+    uid: &str,
+    old_sets: &BTreeSet<PeriodSet>,
+    new: Option<&SchedulingObject>,
+    expansion: &Expansion,
+) -> Vec<PeriodUpdate> {
+    let mut sets: BTreeMap<PeriodSet, Vec<BusyPeriod>> =
+        old_sets.iter().map(|set| (set.clone(), Vec::new())).collect();
     sets.insert(PeriodSet::Own, Vec::new());
-    if let Some(old) = old {
-        for set in implied_periods(principal, old, expansion).into_keys() {
-            sets.insert(set, Vec::new());
-        }
-    }
     if let Some(new) = new {
         sets.extend(implied_periods(principal, new, expansion));
     }
     sets.into_iter().map(|(set, periods)| PeriodUpdate { set, uid: uid.to_string(), periods }).collect()
+}
+
+/// Every set in which `object`, as `principal`'s copy, may imply
+/// periods, read from its properties without expanding it: a superset of
+/// [`implied_periods`]' sets under any expansion. [`PeriodSet::Own`],
+/// and when the principal organizes an event that is not cancelled,
+/// [`PeriodSet::Other`] for every other attendee who answered ACCEPTED or
+/// TENTATIVE on any instance. Emptying one more set than needed removes
+/// nothing, so this is what a commit clears before it writes the new
+/// copy's periods.
+pub(crate) fn implied_sets(principal: &CalAddress, object: &SchedulingObject) -> BTreeSet<PeriodSet> {
+    let mut sets = BTreeSet::from([PeriodSet::Own]);
+    if !object.is_organized_by(principal) || object.kind() != ComponentKind::Event || object.is_cancelled() {
+        return sets;
+    }
+    for (_, instance) in object.instances() {
+        for attendee in component::attendees(instance) {
+            if &attendee.address != principal
+                && matches!(attendee.partstat, PartStat::Accepted | PartStat::Tentative)
+            {
+                sets.insert(PeriodSet::Other(attendee.address));
+            }
+        }
+    }
+    sets
 }

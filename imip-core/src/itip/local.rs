@@ -119,7 +119,8 @@ fn admit_uninvited(ctx: &Ctx<'_>, from: &CalAddress) -> Result<Outcome, Violatio
         senders: vec![from.clone()],
         message: reply.clone(),
     };
-    let mut outcome = super::inbound::handle(&admitting, &incoming);
+    // The record stays as it is: the REPLY edits a copy of its object.
+    let mut outcome = super::inbound::handle(&admitting, &incoming, &mut ctx.record.object.clone());
     if matches!(outcome.disposition, Disposition::Applied(_)) {
         outcome = outcome.with(Effect::DropCounters { from: Some(from.clone()) }).with(Effect::Dequeue);
     }

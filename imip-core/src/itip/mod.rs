@@ -42,6 +42,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) config: &'a Config,
     pub(crate) now: Timestamp,
     pub(crate) principal: &'a CalAddress,
+    /// The principal's record for the UID. Without its object when the
+    /// handler owns it ([`inbound::takes_stored`]).
     pub(crate) record: &'a Record,
     pub(crate) schedule: &'a crate::freebusy::ScheduleView,
     /// The principal is a resource whose policies answer this message

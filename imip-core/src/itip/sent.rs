@@ -245,7 +245,7 @@ fn organizer_cancel(
     let new = if uninvites {
         uninvite(old, &named)
     } else {
-        let mut new = mark_cancelled(old, message, &newer);
+        let mut new = mark_cancelled(old.clone(), message, &newer);
         new.rekey();
         new
     };

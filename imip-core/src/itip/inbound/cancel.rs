@@ -12,7 +12,9 @@ use crate::outcome::{Applied, Disposition, Effect, NoticeKind, Outcome, Unchange
 use crate::{Incoming, Violation};
 use calcard::icalendar::{ICalendarProperty, ICalendarStatus};
 
-pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
+/// `stored` is the principal's copy, taken when the CANCEL applies
+/// ([`super::handle`]).
+pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming, slot: &mut Option<SchedulingObject>) -> Outcome {
     let message = &incoming.message;
     let Some(organizer) = message.organizer() else {
         return Outcome::refused(Violation::MissingOrganizer);
@@ -20,7 +22,7 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     if &organizer.address == ctx.principal {
         return Outcome::ignored(crate::Ignored::OwnMessage);
     }
-    let Some(stored) = ctx.record.object.as_ref() else {
+    let Some(stored) = slot.as_ref() else {
         return tombstone(ctx, incoming, &organizer);
     };
     let Some(stored_organizer) = stored.organizer() else {
@@ -41,7 +43,11 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     };
 
     let whole = newer.contains(&InstanceId::Master);
-    let updated = mark_cancelled(stored, message, &newer);
+    let series = stored.master().is_some_and(|m| {
+        m.property(&ICalendarProperty::Rrule).is_some() || m.property(&ICalendarProperty::Rdate).is_some()
+    });
+    // The CANCEL applies: the copy is ours to edit.
+    let updated = mark_cancelled(slot.take().expect("read above"), message, &newer);
 
     let uninvited = whole
         && message
@@ -67,11 +73,7 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
             })
             .collect();
         vec![crate::Change::Occurrences(starts)]
-    } else if !uninvited
-        && stored.master().is_some_and(|m| {
-            m.property(&ICalendarProperty::Rrule).is_some() || m.property(&ICalendarProperty::Rdate).is_some()
-        })
-    {
+    } else if !uninvited && series {
         vec![crate::Change::WholeSeries]
     } else {
         Vec::new()
@@ -146,19 +148,24 @@ fn cancelled_instances(
     }
 }
 
-/// The stored copy with the `newer` instances of a CANCEL applied: each
+/// The stored copy, `updated`, with the `newer` instances of a CANCEL
+/// applied (an edit of a copy shared with others copies it): each
 /// marked STATUS:CANCELLED with the CANCEL's SEQUENCE and DTSTAMP, all of
 /// them when the master is cancelled, and later overrides with a
 /// RANGE=THISANDFUTURE instance (RFC 5545 §3.2.13). Shared by the
 /// attendee receiving a CANCEL and the organizer recording one they sent.
 pub(crate) fn mark_cancelled(
-    stored: &SchedulingObject,
+    mut updated: SchedulingObject,
     message: &SchedulingObject,
     newer: &[InstanceId],
 ) -> SchedulingObject {
-    let mut updated = stored.clone();
     let mut materialized = false;
     let whole = newer.contains(&InstanceId::Master);
+    // Occurrences are made from the copy as it was, before any mark: a
+    // snapshot (shared, so the marks below copy the copy) when one is
+    // needed.
+    let original =
+        (!whole && newer.iter().any(|id| updated.component(*id).is_none())).then(|| updated.clone());
     for id in newer {
         let Some(source) = message.component(*id) else { continue };
         let sequence = component::sequence(source);
@@ -177,7 +184,7 @@ pub(crate) fn mark_cancelled(
         }
         if updated.component(*id).is_none() {
             let Some(rid) = source.property(&ICalendarProperty::RecurrenceId) else { continue };
-            match materialize(stored, *id, rid) {
+            match materialize(original.as_ref().unwrap_or(&updated), *id, rid) {
                 Some(occurrence) => {
                     updated.put_component(*id, occurrence);
                     materialized = true;

@@ -14,7 +14,7 @@ use calcard::icalendar::ICalendarComponentType;
 
 pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     let message = &incoming.message;
-    let stored = match organizer_copy(ctx, crate::Method::Counter) {
+    let stored = match organizer_copy(ctx, ctx.record.object.as_ref(), crate::Method::Counter) {
         Ok(stored) => stored,
         Err(outcome) => return outcome,
     };

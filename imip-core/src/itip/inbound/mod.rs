@@ -28,8 +28,18 @@ use calcard::icalendar::{
     ICalendarValue,
 };
 
-/// Decides on one received iTIP message.
-pub(crate) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
+/// Whether the handler of `message` owns the stored object
+/// ([`handle`]'s `stored`) rather than reading it on the record: REPLY
+/// and CANCEL of a calendar component, which edit it in place.
+pub(crate) fn takes_stored(message: &SchedulingObject) -> bool {
+    message.kind() != ComponentKind::FreeBusy
+        && matches!(message.method(), Some(Method::Reply | Method::Cancel))
+}
+
+/// Decides on one received iTIP message. When [`takes_stored`], the
+/// stored object is `stored` (and absent from `ctx.record`); a handler
+/// that edits it takes it, and leaves it there otherwise.
+pub(crate) fn handle(ctx: &Ctx<'_>, incoming: &Incoming, stored: &mut Option<SchedulingObject>) -> Outcome {
     let message = &incoming.message;
     let Some(method) = message.method() else {
         return Outcome::refused(Violation::MissingMethod);
@@ -46,10 +56,10 @@ pub(crate) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     match method {
         Method::Request => request::handle(ctx, incoming),
         Method::Add => add::handle(ctx, incoming),
-        Method::Cancel => cancel::handle(ctx, incoming),
+        Method::Cancel => cancel::handle(ctx, incoming, stored),
         Method::DeclineCounter => declinecounter::handle(ctx, incoming),
         Method::Publish => publish::handle(ctx, incoming),
-        Method::Reply => reply::handle(ctx, incoming),
+        Method::Reply => reply::handle(ctx, incoming, stored),
         Method::Counter => counter::handle(ctx, incoming),
         Method::Refresh => refresh::handle(ctx, incoming),
     }
@@ -71,8 +81,12 @@ fn check_limits(ctx: &Ctx<'_>, message: &SchedulingObject) -> Result<(), Violati
 
 /// The organizer copy check shared by REPLY, COUNTER and REFRESH: we hold
 /// the object and we organize it.
-fn organizer_copy<'a>(ctx: &'a Ctx<'_>, method: Method) -> Result<&'a SchedulingObject, Outcome> {
-    let Some(stored) = ctx.record.object.as_ref() else {
+fn organizer_copy<'a>(
+    ctx: &Ctx<'_>,
+    stored: Option<&'a SchedulingObject>,
+    method: Method,
+) -> Result<&'a SchedulingObject, Outcome> {
+    let Some(stored) = stored else {
         return Err(Outcome::unchanged(crate::Unchanged::UnknownObject));
     };
     if stored.is_organized_by(ctx.principal) {

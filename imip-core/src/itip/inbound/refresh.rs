@@ -12,7 +12,7 @@ use crate::{Incoming, Violation};
 
 pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
     let message = &incoming.message;
-    let stored = match organizer_copy(ctx, crate::Method::Refresh) {
+    let stored = match organizer_copy(ctx, ctx.record.object.as_ref(), crate::Method::Refresh) {
         Ok(stored) => stored,
         Err(outcome) => return outcome,
     };

@@ -23,9 +23,11 @@ use calcard::icalendar::{
     ICalendarValue,
 };
 
-pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
+/// `slot` holds the organizer's copy, taken when the REPLY applies
+/// ([`super::handle`]).
+pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming, slot: &mut Option<SchedulingObject>) -> Outcome {
     let message = &incoming.message;
-    let stored = match organizer_copy(ctx, crate::Method::Reply) {
+    let stored = match organizer_copy(ctx, slot.as_ref(), crate::Method::Reply) {
         Ok(stored) => stored,
         Err(outcome) => return outcome,
     };
@@ -67,7 +69,12 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         }
     }
 
-    let mut updated = stored.clone();
+    // Instances the copy lacks are made from it as it was, before any
+    // answer: a snapshot (shared, so the answers below copy the copy)
+    // when one is needed. Otherwise the copy is edited in place, and
+    // only an answer edits it.
+    let original = message.instance_ids().any(|id| stored.component(id).is_none()).then(|| stored.clone());
+    let mut updated = slot.take().expect("read above");
     let mut applied = 0;
     let mut skipped = None;
     let mut follow_ups: Vec<CalAddress> = Vec::new();
@@ -85,7 +92,7 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         if updated.component(id).is_none() {
             let Some(occurrence) = component
                 .property(&ICalendarProperty::RecurrenceId)
-                .and_then(|rid| materialize(stored, id, rid))
+                .and_then(|rid| materialize(original.as_ref().unwrap_or(&updated), id, rid))
             else {
                 skipped.get_or_insert(Unchanged::UnknownObject);
                 continue;
@@ -153,6 +160,10 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming) -> Outcome {
         applied += 1;
     }
     if applied == 0 {
+        // Nothing was answered, so the copy is as it was (an instance
+        // made for an answer that was then skipped is in `updated`, but
+        // then `original` is the copy as it was).
+        *slot = Some(original.unwrap_or(updated));
         return Outcome::unchanged(skipped.unwrap_or(Unchanged::UnknownObject));
     }
     // Answers change only ATTENDEE lines; an instance made from the

@@ -161,7 +161,7 @@ fn delete(ctx: &Ctx<'_>, old: Option<&SchedulingObject>) -> Scheduled {
     // The copy records the CANCEL as an attendee's copy would.
     if let Some(Ok(sent)) = messages.first().map(|m| SchedulingObject::from_calendar(m.calendar.clone())) {
         let ids: Vec<_> = sent.instance_ids().collect();
-        cancelled = crate::itip::inbound::cancel::mark_cancelled(&cancelled, &sent, &ids);
+        cancelled = crate::itip::inbound::cancel::mark_cancelled(cancelled, &sent, &ids);
     }
     Scheduled { object: Some(cancelled), messages }
 }

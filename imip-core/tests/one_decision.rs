@@ -245,3 +245,168 @@ fn nothing_to_store_plans_no_commit() {
     quiet.effects.clear();
     assert!(plan(&engine, &mut env, &freebusy_request(), &Loaded::default(), &quiet, Vec::new()).is_none());
 }
+
+/// A weekly series Alice organizes, with Bob, as stored by either of
+/// them: parsed afresh on each call, so that the record holds the only
+/// reference to its object.
+fn series_record(sequence: u32) -> Record {
+    let object = SchedulingObject::parse(&format!(
+        "BEGIN:VCALENDAR\r\nPRODID:-//t//t//EN\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\n\
+         UID:series@example.com\r\nDTSTAMP:20250301T090000Z\r\nSEQUENCE:{sequence}\r\n\
+         DTSTART:20250303T090000Z\r\nDTEND:20250303T100000Z\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\n\
+         SUMMARY:Review\r\nORGANIZER:mailto:alice@example.com\r\n\
+         ATTENDEE;PARTSTAT=ACCEPTED:mailto:alice@example.com\r\n\
+         ATTENDEE;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:bob@example.com\r\n\
+         END:VEVENT\r\nEND:VCALENDAR\r\n"
+    ))
+    .expect("series")
+    .without_method();
+    Record { object: Some(object), ..Record::default() }
+}
+
+/// A message about the series: `method`, one VEVENT with `lines`.
+fn about_series(method: &str, lines: &str) -> SchedulingObject {
+    SchedulingObject::parse(&format!(
+        "BEGIN:VCALENDAR\r\nPRODID:-//t//t//EN\r\nVERSION:2.0\r\nMETHOD:{method}\r\nBEGIN:VEVENT\r\n\
+         UID:series@example.com\r\n{lines}ORGANIZER:mailto:alice@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    ))
+    .expect("message")
+}
+
+/// The REPLYs and CANCELs `Engine::decide_taking` may edit in place, each
+/// with its principal and sender, and whether it edits the stored copy.
+fn taking_cases() -> Vec<(&'static str, Input, bool)> {
+    let to = |principal: &str, from: &str, message| {
+        Input::Incoming(Incoming { principal: addr(principal), senders: vec![addr(from)], message })
+    };
+    let reply = |lines: &str| about_series("REPLY", lines);
+    let cancel = |lines: &str| about_series("CANCEL", lines);
+    vec![
+        (
+            "REPLY for the series",
+            to(
+                "alice@example.com",
+                "bob@example.com",
+                reply(
+                    "DTSTAMP:20250301T100000Z\r\nSEQUENCE:1\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com\r\n",
+                ),
+            ),
+            true,
+        ),
+        (
+            "REPLY for one occurrence, which the copy lacks",
+            to(
+                "alice@example.com",
+                "bob@example.com",
+                reply(
+                    "DTSTAMP:20250301T100000Z\r\nSEQUENCE:1\r\nRECURRENCE-ID:20250310T090000Z\r\n\
+                     ATTENDEE;PARTSTAT=DECLINED:mailto:bob@example.com\r\n",
+                ),
+            ),
+            true,
+        ),
+        (
+            "REPLY older than the copy (RFC 5546 §2.1.5)",
+            to(
+                "alice@example.com",
+                "bob@example.com",
+                reply(
+                    "DTSTAMP:20250301T100000Z\r\nSEQUENCE:0\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com\r\n",
+                ),
+            ),
+            false,
+        ),
+        (
+            "REPLY for one occurrence, older than the copy",
+            to(
+                "alice@example.com",
+                "bob@example.com",
+                reply(
+                    "DTSTAMP:20250301T100000Z\r\nSEQUENCE:0\r\nRECURRENCE-ID:20250310T090000Z\r\n\
+                     ATTENDEE;PARTSTAT=DECLINED:mailto:bob@example.com\r\n",
+                ),
+            ),
+            false,
+        ),
+        (
+            // Held for Alice to decide (the default policy): her copy
+            // does not change.
+            "REPLY from someone not invited",
+            to(
+                "alice@example.com",
+                "mallory@example.net",
+                reply(
+                    "DTSTAMP:20250301T100000Z\r\nSEQUENCE:1\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:mallory@example.net\r\n",
+                ),
+            ),
+            false,
+        ),
+        (
+            "CANCEL of the series",
+            to("bob@example.com", "alice@example.com", cancel("DTSTAMP:20250302T090000Z\r\nSEQUENCE:2\r\n")),
+            true,
+        ),
+        (
+            "CANCEL of one occurrence, which the copy lacks",
+            to(
+                "bob@example.com",
+                "alice@example.com",
+                cancel("DTSTAMP:20250302T090000Z\r\nSEQUENCE:2\r\nRECURRENCE-ID:20250317T090000Z\r\n"),
+            ),
+            true,
+        ),
+        (
+            "CANCEL sent by someone else",
+            to(
+                "bob@example.com",
+                "mallory@example.net",
+                cancel("DTSTAMP:20250302T090000Z\r\nSEQUENCE:2\r\n"),
+            ),
+            false,
+        ),
+    ]
+}
+
+#[test]
+fn deciding_on_an_owned_record_gives_the_same_outcome_and_edits_the_copy_in_place() {
+    let engine = Engine::new(Config::default()).expect("engine");
+    let now = Timestamp::parse_utc(NOW).expect("now");
+    for (name, input, edits) in taking_cases() {
+        let expected = engine.decide(now, &input, &series_record(1), &MemStore::new()).expect("decide");
+        assert_eq!(expected.stored_object().is_some(), edits, "{name}: {expected:?}");
+
+        let mut record = series_record(1);
+        let stored = record.object.as_ref().expect("stored").calendar() as *const _;
+        let outcome =
+            engine.decide_taking(now, &input, &mut record, &MemStore::new()).expect("decide_taking");
+        // Byte for byte the outcome `decide` gives on a shared record.
+        assert_eq!(format!("{outcome:?}"), format!("{expected:?}"), "{name}");
+        if edits {
+            // Taken and edited where it lay: the outcome's copy is the
+            // stored calendar itself, not a copy of it.
+            assert!(record.object.is_none(), "{name}: the object is taken");
+            let edited = outcome.stored_object().expect("edited copy");
+            let in_place = std::ptr::eq(edited.calendar(), stored);
+            // An occurrence the copy lacks is made from a snapshot of it,
+            // so that copy is edited, as `decide` would.
+            assert_eq!(in_place, !name.contains("lacks"), "{name}");
+        } else {
+            // Left where it was, as it was.
+            let object = record.object.as_ref().expect("left in the record");
+            assert!(std::ptr::eq(object.calendar(), stored), "{name}");
+            assert_eq!(object.to_ics(), series_record(1).object.expect("series").to_ics(), "{name}");
+        }
+    }
+}
+
+#[test]
+fn deciding_on_a_shared_record_leaves_it_as_it_was() {
+    let engine = Engine::new(Config::default()).expect("engine");
+    let now = Timestamp::parse_utc(NOW).expect("now");
+    for (name, input, _) in taking_cases() {
+        let record = series_record(1);
+        let before = record.object.as_ref().expect("stored").to_ics();
+        let _ = engine.decide(now, &input, &record, &MemStore::new()).expect("decide");
+        assert_eq!(record.object.as_ref().expect("stored").to_ics(), before, "{name}");
+    }
+}

@@ -90,6 +90,7 @@ impl Engine {
         // place; the others read it on the record.
         let mut stored = match input {
             Input::Incoming(incoming) if inbound::takes_stored(&incoming.message) => record.object.take(),
+            Input::Local { action, .. } if local::takes_stored(action) => record.object.take(),
             _ => None,
         };
         let ctx = Ctx {
@@ -103,7 +104,7 @@ impl Engine {
         };
         let first = match input {
             Input::Incoming(incoming) => inbound::handle(&ctx, incoming, &mut stored),
-            Input::Local { action, .. } => local::handle(&ctx, action),
+            Input::Local { action, .. } => local::handle(&ctx, action, &mut stored),
             Input::Sent { message, .. } => sent::handle(&ctx, message),
             Input::Delivery { senders, report, .. } => delivery::handle(&ctx, senders, report),
         };
@@ -119,15 +120,17 @@ impl Engine {
     }
 
     /// A local action decided without reading any schedule: the steps a
-    /// resource's answer is made of.
+    /// resource's answer is made of. As [`Engine::decide_taking`], an
+    /// answer takes the stored object out of `record` when it edits it.
     pub(crate) fn decide_locally(
         &self,
         now: Timestamp,
         principal: &CalAddress,
         action: &LocalAction,
-        record: &Record,
+        record: &mut Record,
     ) -> Outcome {
         let view = ScheduleView::default();
+        let mut stored = if local::takes_stored(action) { record.object.take() } else { None };
         let ctx = Ctx {
             config: &self.config,
             now,
@@ -137,7 +140,11 @@ impl Engine {
             by_policy: false,
             is_resource: false,
         };
-        local::handle(&ctx, action)
+        let outcome = local::handle(&ctx, action, &mut stored);
+        if stored.is_some() {
+            record.object = stored;
+        }
+        outcome
     }
 
     /// What a VFREEBUSY REQUEST (RFC 5546 §3.3.2) needs of the

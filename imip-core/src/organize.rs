@@ -386,17 +386,8 @@ pub fn cancel_occurrence(object: &SchedulingObject, at: Timestamp) -> Result<Sch
         }
         component::set_status(component, calcard::icalendar::ICalendarStatus::Cancelled);
     } else {
-        // One of the series' own occurrences: the instants the series
-        // gives near `at` (read in UTC: the series is fixed in time).
-        let near = crate::freebusy::Expansion {
-            zone: chrono_tz::UTC,
-            from: at,
-            until: Timestamp::from_seconds(at.seconds().saturating_add(1)),
-            max_occurrences: 16,
-            max_scan: 100_000,
-        };
-        let occurs =
-            crate::freebusy::expand(object, &near).occurrences.iter().any(|o| o.recurrence_id == Some(at));
+        // One of the series' own occurrences.
+        let occurs = crate::freebusy::occurs_at(object, at);
         if !occurs {
             return Err(missing());
         }
@@ -559,7 +550,8 @@ mod tests {
         let engine = crate::Engine::new(crate::Config::default()).unwrap();
         let alice = address("alice@example.com");
         let record = crate::Record { object: Some(object.clone()), ..crate::Record::default() };
-        let outcome = engine.decide_locally(now(), &alice, &crate::LocalAction::Save(cancelled), &record);
+        let outcome =
+            engine.decide_locally(now(), &alice, &crate::LocalAction::Save(cancelled), &mut record.clone());
         let messages: Vec<_> = outcome.messages().collect();
         assert_eq!(messages.len(), 1, "{outcome:?}");
         let cancel = messages[0];

@@ -138,6 +138,7 @@ impl std::fmt::Display for Limit {
 /// | `NotOrganizer` | 3.8 |
 /// | `NotAnAttendee` | 3.7 |
 /// | `NotAddressed` | 3.7 |
+/// | `NoSuchInstance` | 3.1 |
 /// | `TooLarge` | 3.10 |
 /// | `NotAResource` | 3.14 |
 /// | `NothingToApprove` | 3.14 |
@@ -261,6 +262,10 @@ pub enum Violation {
     /// The principal is not addressed by the message (RFC 5546 §3.2.2).
     #[error("{0} is not an attendee of this message (RFC 5546 §3.2.2)")]
     NotAddressed(String),
+    /// The series has no instance with this RECURRENCE-ID (RFC 5545
+    /// §3.8.4.4): an answer for a time the series does not occur at.
+    #[error("the series has no occurrence at {0} (RFC 5545 §3.8.4.4)")]
+    NoSuchInstance(String),
     /// An attendee tried to change what only the organizer may change
     /// (RFC 5546 §2.1, RFC 6638 §3.2.2.1).
     #[error("an attendee may not change {0} (RFC 6638 §3.2.2.1); use COUNTER")]
@@ -308,7 +313,9 @@ impl Violation {
             }
             UnsupportedComponent { .. } => RequestStatus::UNSUPPORTED_COMPONENT,
             MissingUid | MissingOrganizer | MissingProperty { .. } => RequestStatus::MISSING,
-            MultipleUids | MultipleOrganizers | InvalidOrganizer => RequestStatus::INVALID_PROPERTY_VALUE,
+            MultipleUids | MultipleOrganizers | InvalidOrganizer | NoSuchInstance(_) => {
+                RequestStatus::INVALID_PROPERTY_VALUE
+            }
             MethodNotForRole { .. } => RequestStatus::UNSUPPORTED_CAPABILITY,
             SenderNotOrganizer { .. }
             | SenderNotAttendee { .. }
@@ -386,6 +393,7 @@ mod table {
             ("NotOrganizer", Violation::NotOrganizer(text())),
             ("NotAnAttendee", Violation::NotAnAttendee(text())),
             ("NotAddressed", Violation::NotAddressed(text())),
+            ("NoSuchInstance", Violation::NoSuchInstance(text())),
             ("TooLarge", Violation::TooLarge(Limit::Components)),
             ("NotAResource", Violation::NotAResource(text())),
             ("NothingToApprove", Violation::NothingToApprove(text())),
@@ -423,6 +431,7 @@ mod table {
             NotOrganizer(_) => "NotOrganizer",
             NotAnAttendee(_) => "NotAnAttendee",
             NotAddressed(_) => "NotAddressed",
+            NoSuchInstance(_) => "NoSuchInstance",
             TooLarge(_) => "TooLarge",
             NotAResource(_) => "NotAResource",
             NothingToApprove(_) => "NothingToApprove",

@@ -106,6 +106,25 @@ pub fn expand<'a>(object: &'a SchedulingObject, options: &Expansion) -> Expanded
     expand_components(&object.instances().collect::<Vec<_>>(), object.zones(), options)
 }
 
+/// Whether `object` has an instance whose RECURRENCE-ID is `at` (RFC 5545
+/// §3.8.4.4): an override of it, or one of the series' own occurrences
+/// (RRULE and RDATE, less EXDATE). Read in UTC, where a floating or
+/// all-day key is its own wall clock, so the answer does not depend on
+/// anyone's zone.
+pub(crate) fn occurs_at(object: &SchedulingObject, at: Timestamp) -> bool {
+    if object.component(InstanceId::occurrence(at)).is_some() {
+        return true;
+    }
+    let near = Expansion {
+        zone: chrono_tz::UTC,
+        from: at,
+        until: Timestamp::from_seconds(at.seconds().saturating_add(1)),
+        max_occurrences: 16,
+        max_scan: 100_000,
+    };
+    expand(object, &near).occurrences.iter().any(|o| o.recurrence_id == Some(at))
+}
+
 /// Expands one recurrence set given as its components by instance (a
 /// master and its overrides; for example the AVAILABLE components of
 /// one UID in a VAVAILABILITY, RFC 7953 §3.1).

@@ -3,6 +3,7 @@
 //! client sent ([`super::sent`]).
 
 use super::Ctx;
+use super::outbound::Answers;
 use crate::model::component::{self, COUNTER_SENT};
 use crate::model::{InstanceId, PartStat, SchedulingObject};
 use crate::outcome::{Effect, Outcome};
@@ -21,19 +22,21 @@ pub(crate) fn with_extra_effects(ctx: &Ctx<'_>, mut outcome: Outcome, extra: Vec
     outcome
 }
 
-/// The attendee's copy with their own PARTSTAT set, for every instance
-/// or for one (materialised from the series when it has no override
-/// yet, RFC 5546 §3.2.3).
-pub(crate) fn with_partstat(
+/// Sets the attendee's own PARTSTAT on their copy, in place, for every
+/// instance or for one (materialised from the series when it has no
+/// override yet, RFC 5546 §3.2.3). Returns their answers as they were
+/// ([`Answers`], what the REPLY is decided on). An error leaves the copy
+/// as it was.
+pub(crate) fn set_partstat(
     principal: &CalAddress,
-    old: &SchedulingObject,
+    object: &mut SchedulingObject,
     instance: Option<InstanceId>,
     partstat: PartStat,
-) -> Result<SchedulingObject, Violation> {
-    let mut new = old.clone();
+) -> Result<Answers, Violation> {
+    let before = Answers::of(object, principal);
     let mut materialized = false;
     match instance {
-        None => new.edit_all(|_, c| {
+        None => object.edit_all(|_, c| {
             if let Some(entry) = component::attendee_entry_mut(c, principal) {
                 component::set_partstat(entry, partstat);
                 if partstat != PartStat::Delegated {
@@ -43,19 +46,24 @@ pub(crate) fn with_partstat(
             }
         }),
         Some(id) => {
-            if new.component(id).is_none() {
+            if object.component(id).is_none() {
+                // Only an instance the series has can be answered (RFC
+                // 5545 §3.8.4.4): not a time it does not occur at.
                 let InstanceId::Occurrence { start, .. } = id else {
                     return Err(Violation::NotAddressed(principal.to_string()));
                 };
+                if !crate::freebusy::occurs_at(object, start) {
+                    return Err(Violation::NoSuchInstance(start.to_ical()));
+                }
                 let rid = ICalendarEntry::new(ICalendarProperty::RecurrenceId)
                     .with_value(ICalendarValue::from(start.to_partial()));
-                let occurrence = super::inbound::materialize(old, id, &rid)
+                let occurrence = super::inbound::materialize(object, id, &rid)
                     .ok_or_else(|| Violation::NotAddressed(principal.to_string()))?;
-                new.put_component(id, occurrence);
+                object.put_component(id, occurrence);
                 materialized = true;
             }
             if let Some(entry) =
-                new.component_mut(id).and_then(|c| component::attendee_entry_mut(c, principal))
+                object.component_mut(id).and_then(|c| component::attendee_entry_mut(c, principal))
             {
                 component::set_partstat(entry, partstat);
             }
@@ -64,9 +72,9 @@ pub(crate) fn with_partstat(
     // PARTSTAT edits leave RECURRENCE-IDs alone; an instance made from
     // the master needs the index brought up to date.
     if materialized {
-        new.rekey();
+        object.rekey();
     }
-    Ok(new)
+    Ok(before)
 }
 
 pub(crate) fn is_organizer(ctx: &Ctx<'_>, object: &SchedulingObject) -> bool {

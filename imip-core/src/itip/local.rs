@@ -3,8 +3,8 @@
 
 use super::Ctx;
 use super::compose::{Composer, add_comment, keep_carried};
-use super::copy::{is_organizer, mark_counter_sent, with_extra_effects, with_partstat};
-use super::outbound::{Edit, Scheduled, attendee_changes, message, organizer_changes};
+use super::copy::{is_organizer, mark_counter_sent, set_partstat, with_extra_effects};
+use super::outbound::{Edit, Scheduled, attendee_changes, message, organizer_changes, own_answers};
 use crate::model::component::{self, attendee as find_attendee};
 use crate::model::{InstanceId, Method, PartStat, SchedulingObject};
 use crate::outcome::{Applied, Disposition, Effect, Outcome, PendingKind, Unchanged};
@@ -13,11 +13,68 @@ use calcard::icalendar::{
     ICalendarEntry, ICalendarParameterName, ICalendarParameterValue, ICalendarProperty, ICalendarValue,
 };
 
-pub(crate) fn handle(ctx: &Ctx<'_>, action: &LocalAction) -> Outcome {
-    match run(ctx, action) {
+/// Whether the handler of `action` owns the stored object ([`handle`]'s
+/// `slot`) rather than reading it on the record: an answer, which edits
+/// the principal's own line in place.
+pub(crate) fn takes_stored(action: &LocalAction) -> bool {
+    matches!(action, LocalAction::Respond { .. })
+}
+
+/// Decides on one of the principal's actions. When [`takes_stored`], the
+/// stored object is in `slot` (and absent from `ctx.record`); the answer
+/// takes it when it edits it, and leaves it there otherwise.
+pub(crate) fn handle(ctx: &Ctx<'_>, action: &LocalAction, slot: &mut Option<SchedulingObject>) -> Outcome {
+    let outcome = match action {
+        LocalAction::Respond { instance, partstat, comment, .. } => {
+            respond(ctx, slot, *instance, *partstat, comment.as_deref())
+        }
+        _ => run(ctx, action),
+    };
+    match outcome {
         Ok(outcome) => outcome,
         Err(violation) => Outcome::refused(violation),
     }
+}
+
+/// The principal answers (RFC 5546 §3.2.3): their PARTSTAT, set on their
+/// copy in place, and the REPLY for what it changed.
+fn respond(
+    ctx: &Ctx<'_>,
+    slot: &mut Option<SchedulingObject>,
+    instance: Option<InstanceId>,
+    partstat: PartStat,
+    comment: Option<&str>,
+) -> Result<Outcome, Violation> {
+    let old = attendee_copy(ctx, slot.as_ref())?;
+    let organizer = old.organizer();
+    // Without an ORGANIZER the answer fails below, after the instance is
+    // checked: the copy is left where it is, and a copy of it is edited.
+    let mut new = match organizer {
+        Some(_) => slot.take().expect("read above"),
+        None => old.clone(),
+    };
+    let before = match set_partstat(ctx.principal, &mut new, instance, partstat) {
+        Ok(before) => before,
+        Err(violation) => {
+            // Left as it was.
+            if slot.is_none() {
+                *slot = Some(new);
+            }
+            return Err(violation);
+        }
+    };
+    let organizer = organizer.ok_or(Violation::MissingOrganizer)?;
+    let scheduled = own_answers(ctx, &organizer, new, &before, comment);
+    let mut extra = Vec::new();
+    if ctx
+        .record
+        .pending
+        .as_ref()
+        .is_some_and(|p| matches!(p.kind, PendingKind::Invitation | PendingKind::Approval))
+    {
+        extra.push(Effect::Dequeue);
+    }
+    Ok(finish(ctx, scheduled, extra))
 }
 
 fn run(ctx: &Ctx<'_>, action: &LocalAction) -> Result<Outcome, Violation> {
@@ -33,20 +90,9 @@ fn run(ctx: &Ctx<'_>, action: &LocalAction) -> Result<Outcome, Violation> {
             };
             Ok(finish(ctx, scheduled, Vec::new()))
         }
+        // On a record of its own (`handle` gives an answer the slot).
         LocalAction::Respond { instance, partstat, comment, .. } => {
-            let old = attendee_copy(ctx, stored)?;
-            let new = with_partstat(ctx.principal, old, *instance, *partstat)?;
-            let scheduled = attendee_changes(ctx, old, Some(new), comment.as_deref(), Edit::OwnLine)?;
-            let mut extra = Vec::new();
-            if ctx
-                .record
-                .pending
-                .as_ref()
-                .is_some_and(|p| matches!(p.kind, PendingKind::Invitation | PendingKind::Approval))
-            {
-                extra.push(Effect::Dequeue);
-            }
-            Ok(finish(ctx, scheduled, extra))
+            respond(ctx, &mut ctx.record.object.clone(), *instance, *partstat, comment.as_deref())
         }
         LocalAction::Delegate { to, comment, .. } => {
             let old = attendee_copy(ctx, stored)?;

@@ -16,7 +16,7 @@
 //! | REFRESH | attendee | nothing |
 
 use super::Ctx;
-use super::copy::{is_organizer, mark_counter_sent, with_extra_effects, with_partstat};
+use super::copy::{is_organizer, mark_counter_sent, set_partstat, with_extra_effects};
 use super::inbound::cancel::mark_cancelled;
 use super::inbound::{keep_newer_overrides, newer_instances};
 use crate::model::component;
@@ -77,7 +77,7 @@ fn record(
             let whole = message.component(InstanceId::Master).is_some();
             for (id, c) in message.instances() {
                 let Some(answer) = component::attendee(c, ctx.principal) else { continue };
-                new = with_partstat(ctx.principal, &new, (!whole).then_some(id), answer.partstat)?;
+                set_partstat(ctx.principal, &mut new, (!whole).then_some(id), answer.partstat)?;
                 if whole {
                     break;
                 }

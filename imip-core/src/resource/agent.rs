@@ -279,7 +279,7 @@ struct Run<'a> {
 
 impl Run<'_> {
     fn act(&mut self, action: LocalAction) {
-        let outcome = self.engine.decide_locally(self.now, self.principal, &action, &self.record);
+        let outcome = self.engine.decide_locally(self.now, self.principal, &action, &mut self.record);
         if let Disposition::Refused(violation) = &outcome.disposition {
             self.trace.push(format!("answer refused: {violation}"));
         }

@@ -12,7 +12,7 @@ use crate::outcome::{Applied, Disposition, Effect, NoticeKind, Outcome, Unchange
 use crate::{Incoming, Violation};
 use calcard::icalendar::{ICalendarProperty, ICalendarStatus};
 
-/// `stored` is the principal's copy, taken when the CANCEL applies
+/// `slot` holds the principal's copy, taken when the CANCEL applies
 /// ([`super::handle`]).
 pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming, slot: &mut Option<SchedulingObject>) -> Outcome {
     let message = &incoming.message;

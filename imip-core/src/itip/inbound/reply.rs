@@ -5,6 +5,7 @@
 //! older reply never overwrites a newer answer.
 
 use super::{materialize, notice_by, organizer_copy};
+use crate::freebusy::occurs_at;
 use crate::itip::Ctx;
 use crate::itip::authority::speaking_attendee;
 use crate::itip::ordering::{Freshness, compare};
@@ -90,9 +91,13 @@ pub(super) fn handle(ctx: &Ctx<'_>, incoming: &Incoming, slot: &mut Option<Sched
             dtstamp: component::dtstamp(component),
         };
         if updated.component(id).is_none() {
+            // An answer for an instance the series has (RFC 5545
+            // §3.8.4.4), not for a time it does not occur at.
+            let series = original.as_ref().unwrap_or(&updated);
             let Some(occurrence) = component
                 .property(&ICalendarProperty::RecurrenceId)
-                .and_then(|rid| materialize(original.as_ref().unwrap_or(&updated), id, rid))
+                .filter(|_| matches!(id, InstanceId::Occurrence { start, .. } if occurs_at(series, start)))
+                .and_then(|rid| materialize(series, id, rid))
             else {
                 skipped.get_or_insert(Unchanged::UnknownObject);
                 continue;

@@ -13,7 +13,7 @@ use super::{Scheduled, message};
 use crate::itip::Ctx;
 use crate::itip::compose::{Composer, REPLY_DETAILS, add_comment, keep_carried};
 use crate::itip::significance::{ChangeClass, classify, only_exdates_added};
-use crate::model::component::{self, attendee as find_attendee};
+use crate::model::component::{self, Answer, attendee as find_attendee};
 use crate::model::{InstanceId, Method, PartStat, Participant, SchedulingObject};
 use crate::{CalAddress, ItipMessage, Timestamp, Violation};
 use calcard::icalendar::{
@@ -47,7 +47,7 @@ pub(crate) fn attendee_changes(
     if !old.has_attendee(ctx.principal) {
         return Err(Violation::NotAnAttendee(ctx.principal.to_string()));
     }
-    let Some(mut new) = new else {
+    let Some(new) = new else {
         return Ok(Scheduled { object: None, messages: decline_all(ctx, old, &organizer.address, comment) });
     };
     // An answer set by the engine leaves the ORGANIZER as it was: only a
@@ -64,26 +64,94 @@ pub(crate) fn attendee_changes(
             new_organizer.as_ref()
         }
     };
+    let declined_dates = match (old.master(), new.master()) {
+        (Some(before), Some(after)) if edit == Edit::Client => {
+            only_exdates_added((before, old.zones()), (after, new.zones())).unwrap_or_default()
+        }
+        _ => Vec::new(),
+    };
+    let before = Answers::of(old, ctx.principal);
+    let last_reply = last_reply_stamp(old);
+    Ok(replies(ctx, &organizer, new_organizer, new, &before, &declined_dates, last_reply, comment))
+}
+
+/// The principal's answers on their copy, read before an edit: each
+/// instance's own line, and the series' for an instance the copy did not
+/// have. What [`own_answers`] compares the edited copy with.
+#[derive(Debug, Default)]
+pub(crate) struct Answers {
+    instances: Vec<(InstanceId, Option<Answer>)>,
+    series: Option<Answer>,
+}
+
+impl Answers {
+    /// The principal's answers on `object`.
+    pub(crate) fn of(object: &SchedulingObject, principal: &CalAddress) -> Answers {
+        Answers {
+            instances: object
+                .instances()
+                .map(|(id, c)| (id, component::attendee_answer(c, principal)))
+                .collect(),
+            series: object.master().and_then(|m| component::attendee_answer(m, principal)),
+        }
+    }
+
+    /// The answer instance `id` had.
+    fn get(&self, id: InstanceId) -> Option<&Answer> {
+        match self.instances.iter().find(|(at, _)| *at == id) {
+            Some((_, answer)) => answer.as_ref(),
+            None => self.series.as_ref(),
+        }
+    }
+}
+
+/// [`attendee_changes`] for an edit of the principal's own line made in
+/// place ([`Edit::OwnLine`]): `new` is the copy after it, `before` the
+/// answers it had ([`Answers`]). The edit leaves the ORGANIZER line, the
+/// attendee list and every other property as they were, so they are read
+/// on `new`; `organizer` is the copy's (checked before the edit).
+pub(crate) fn own_answers(
+    ctx: &Ctx<'_>,
+    organizer: &Participant,
+    new: SchedulingObject,
+    before: &Answers,
+    comment: Option<&str>,
+) -> Scheduled {
+    let last_reply = last_reply_stamp(&new);
+    replies(ctx, organizer, Some(organizer), new, before, &[], last_reply, comment)
+}
+
+/// The REPLY (and delegation REQUESTs) for the principal's answers on
+/// `new` that differ from `before`, and for `declined_dates`; `new` with
+/// the reply recorded on its ORGANIZER line. RFC 5546 §3.2.3.
+#[allow(clippy::too_many_arguments)]
+fn replies(
+    ctx: &Ctx<'_>,
+    organizer: &Participant,
+    new_organizer: Option<&Participant>,
+    mut new: SchedulingObject,
+    before: &Answers,
+    declined_dates: &[Timestamp],
+    last_reply: Option<Timestamp>,
+    comment: Option<&str>,
+) -> Scheduled {
     let scheduled = new_organizer.is_some_and(|o| o.scheduled_by_us());
     let forced = new_organizer.is_some_and(|o| o.force_send);
     if !scheduled {
         new.edit_all(|_, c| component::strip_force_send(c));
-        return Ok(Scheduled { object: Some(new), messages: Vec::new() });
+        return Scheduled { object: Some(new), messages: Vec::new() };
     }
 
     let mut answered = Vec::new();
     let mut delegated_to: Vec<CalAddress> = Vec::new();
     for (id, after) in new.instances() {
         let Some(mine) = component::attendee_answer(after, ctx.principal) else { continue };
-        let before = old
-            .component(id)
-            .or_else(|| old.master())
-            .and_then(|c| component::attendee_answer(c, ctx.principal));
-        if before.as_ref() != Some(&mine) || forced {
+        let before = before.get(id);
+        if before != Some(&mine) || forced {
             answered.push(id);
             if mine.partstat == PartStat::Delegated {
                 for delegate in &mine.delegated_to {
-                    let known = before.as_ref().is_some_and(|b| b.delegated_to.contains(delegate));
+                    let known = before.is_some_and(|b| b.delegated_to.contains(delegate));
                     if !known && !delegated_to.contains(delegate) {
                         delegated_to.push(delegate.clone());
                     }
@@ -91,24 +159,18 @@ pub(crate) fn attendee_changes(
             }
         }
     }
-    let declined_dates = match (old.master(), new.master()) {
-        (Some(before), Some(after)) if edit == Edit::Client => {
-            only_exdates_added((before, old.zones()), (after, new.zones())).unwrap_or_default()
-        }
-        _ => Vec::new(),
-    };
     if answered.is_empty() && declined_dates.is_empty() {
         new.edit_all(|_, c| component::strip_force_send(c));
-        return Ok(Scheduled { object: Some(new), messages: Vec::new() });
+        return Scheduled { object: Some(new), messages: Vec::new() };
     }
 
-    let stamp = crate::itip::next_stamp(ctx.now, last_reply_stamp(old));
+    let stamp = crate::itip::next_stamp(ctx.now, last_reply);
     let ctx = &Ctx { now: stamp, ..*ctx };
     let mut composer = Composer::new(&new, Method::Reply, &ctx.config.prodid, ctx.now);
     for id in &answered {
         add_reply(&mut composer, &new, *id, ctx.principal, comment, ctx.now);
     }
-    for at in &declined_dates {
+    for at in declined_dates {
         if let Some(c) = declined_occurrence(&new, ctx.principal, *at, ctx.now, comment) {
             composer.add_detached(c);
         }
@@ -135,7 +197,7 @@ pub(crate) fn attendee_changes(
             component::set_text_param(entry, component::REPLY_DTSTAMP, stamp.to_ical());
         }
     });
-    Ok(Scheduled { object: Some(new), messages })
+    Scheduled { object: Some(new), messages }
 }
 
 /// The DTSTAMP of the last REPLY we sent, kept on our copy's ORGANIZER.

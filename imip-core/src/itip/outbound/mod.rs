@@ -4,7 +4,7 @@
 mod attendee;
 mod organizer;
 
-pub(crate) use attendee::{Edit, attendee_changes, status_reply};
+pub(crate) use attendee::{Answers, Edit, attendee_changes, own_answers, status_reply};
 pub(crate) use organizer::{organizer_changes, unscheduled};
 
 use super::Ctx;

@@ -54,15 +54,16 @@ impl Engine {
 
     /// [`Engine::decide`], where the decision may take the stored object
     /// out of `record` and edit it in place instead of copying it: an
-    /// applied REPLY (RFC 5546 §3.2.3) or CANCEL (§3.2.5) leaves
+    /// applied REPLY (RFC 5546 §3.2.3) or CANCEL (§3.2.5), or the
+    /// principal's own answer ([`LocalAction::Respond`]), leaves
     /// `record.object` empty, its edited version in the outcome
     /// ([`Outcome::stored_object`]). Every other field, and the object
     /// whenever the decision did not take it, are left as they were. The
     /// outcome is the one [`Engine::decide`] gives, byte for byte.
     ///
     /// For a driver that replaces the record with the outcome's (as
-    /// [`crate::drive::run_once`] does): the decision on a REPLY or a
-    /// CANCEL then costs no copy of the stored calendar. A caller that
+    /// [`crate::drive::run_once`] does): the decision on a REPLY, a
+    /// CANCEL or an answer then costs no copy of the stored calendar. A caller that
     /// needs the object as it was keeps a clone of `record` (which shares
     /// the object, so the edit copies it, as [`Engine::decide`] does).
     pub fn decide_taking(

@@ -72,7 +72,9 @@ pub(crate) fn attendee_changes(
     };
     let before = Answers::of(old, ctx.principal);
     let last_reply = last_reply_stamp(old);
-    Ok(replies(ctx, &organizer, new_organizer, new, &before, &declined_dates, last_reply, comment))
+    let answering =
+        Answering { organizer: &organizer, new_organizer, before: &before, declined_dates: &declined_dates };
+    Ok(replies(ctx, new, &answering, last_reply, comment))
 }
 
 /// The principal's answers on their copy, read before an edit: each
@@ -118,23 +120,36 @@ pub(crate) fn own_answers(
     comment: Option<&str>,
 ) -> Scheduled {
     let last_reply = last_reply_stamp(&new);
-    replies(ctx, organizer, Some(organizer), new, before, &[], last_reply, comment)
+    let answering = Answering { organizer, new_organizer: Some(organizer), before, declined_dates: &[] };
+    replies(ctx, new, &answering, last_reply, comment)
+}
+
+/// What the principal's copy said before their edit, and what the edit
+/// declined by EXDATE: what [`replies`] answers.
+struct Answering<'a> {
+    /// The copy's ORGANIZER, who gets the REPLY.
+    organizer: &'a Participant,
+    /// The ORGANIZER line after the edit, whose SCHEDULE-AGENT and
+    /// SCHEDULE-FORCE-SEND say whether and when to send (RFC 6638 §7.1).
+    new_organizer: Option<&'a Participant>,
+    /// The principal's answers before the edit.
+    before: &'a Answers,
+    /// Occurrences the edit declined by adding EXDATEs.
+    declined_dates: &'a [Timestamp],
 }
 
 /// The REPLY (and delegation REQUESTs) for the principal's answers on
-/// `new` that differ from `before`, and for `declined_dates`; `new` with
-/// the reply recorded on its ORGANIZER line. RFC 5546 §3.2.3.
-#[allow(clippy::too_many_arguments)]
+/// `new` that differ from what they were, and for the dates declined;
+/// `new` with the reply recorded on its ORGANIZER line, stamped after
+/// `last_reply`. RFC 5546 §3.2.3.
 fn replies(
     ctx: &Ctx<'_>,
-    organizer: &Participant,
-    new_organizer: Option<&Participant>,
     mut new: SchedulingObject,
-    before: &Answers,
-    declined_dates: &[Timestamp],
+    answering: &Answering<'_>,
     last_reply: Option<Timestamp>,
     comment: Option<&str>,
 ) -> Scheduled {
+    let Answering { organizer, new_organizer, before, declined_dates } = *answering;
     let scheduled = new_organizer.is_some_and(|o| o.scheduled_by_us());
     let forced = new_organizer.is_some_and(|o| o.force_send);
     if !scheduled {

@@ -288,29 +288,22 @@ fn taking_cases() -> Vec<(&'static str, Input, bool)> {
     let to = |principal: &str, from: &str, message| {
         Input::Incoming(Incoming { principal: addr(principal), senders: vec![addr(from)], message })
     };
-    let reply = |lines: &str| about_series("REPLY", lines);
-    let cancel = |lines: &str| about_series("CANCEL", lines);
+    let bob_replies = |lines: &str| to("alice@example.com", "bob@example.com", about_series("REPLY", lines));
+    let alice_cancels =
+        |lines: &str| to("bob@example.com", "alice@example.com", about_series("CANCEL", lines));
     vec![
         (
             "REPLY for the series",
-            to(
-                "alice@example.com",
-                "bob@example.com",
-                reply(
-                    "DTSTAMP:20250301T100000Z\r\nSEQUENCE:1\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com\r\n",
-                ),
+            bob_replies(
+                "DTSTAMP:20250301T100000Z\r\nSEQUENCE:1\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com\r\n",
             ),
             true,
         ),
         (
             "REPLY for one occurrence, which the copy lacks",
-            to(
-                "alice@example.com",
-                "bob@example.com",
-                reply(
-                    "DTSTAMP:20250301T100000Z\r\nSEQUENCE:1\r\nRECURRENCE-ID:20250310T090000Z\r\n\
+            bob_replies(
+                "DTSTAMP:20250301T100000Z\r\nSEQUENCE:1\r\nRECURRENCE-ID:20250310T090000Z\r\n\
                      ATTENDEE;PARTSTAT=DECLINED:mailto:bob@example.com\r\n",
-                ),
             ),
             true,
         ),
@@ -318,36 +311,24 @@ fn taking_cases() -> Vec<(&'static str, Input, bool)> {
             // 11 March is a Tuesday: the Monday series has no such
             // instance (RFC 5545 §3.8.4.4), so nothing is recorded.
             "REPLY for a time the series does not have",
-            to(
-                "alice@example.com",
-                "bob@example.com",
-                reply(
-                    "DTSTAMP:20250301T100000Z\r\nSEQUENCE:1\r\nRECURRENCE-ID:20250311T090000Z\r\n\
+            bob_replies(
+                "DTSTAMP:20250301T100000Z\r\nSEQUENCE:1\r\nRECURRENCE-ID:20250311T090000Z\r\n\
                      ATTENDEE;PARTSTAT=DECLINED:mailto:bob@example.com\r\n",
-                ),
             ),
             false,
         ),
         (
             "REPLY older than the copy (RFC 5546 §2.1.5)",
-            to(
-                "alice@example.com",
-                "bob@example.com",
-                reply(
-                    "DTSTAMP:20250301T100000Z\r\nSEQUENCE:0\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com\r\n",
-                ),
+            bob_replies(
+                "DTSTAMP:20250301T100000Z\r\nSEQUENCE:0\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com\r\n",
             ),
             false,
         ),
         (
             "REPLY for one occurrence, older than the copy",
-            to(
-                "alice@example.com",
-                "bob@example.com",
-                reply(
-                    "DTSTAMP:20250301T100000Z\r\nSEQUENCE:0\r\nRECURRENCE-ID:20250310T090000Z\r\n\
+            bob_replies(
+                "DTSTAMP:20250301T100000Z\r\nSEQUENCE:0\r\nRECURRENCE-ID:20250310T090000Z\r\n\
                      ATTENDEE;PARTSTAT=DECLINED:mailto:bob@example.com\r\n",
-                ),
             ),
             false,
         ),
@@ -358,24 +339,17 @@ fn taking_cases() -> Vec<(&'static str, Input, bool)> {
             to(
                 "alice@example.com",
                 "mallory@example.net",
-                reply(
+                about_series(
+                    "REPLY",
                     "DTSTAMP:20250301T100000Z\r\nSEQUENCE:1\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:mallory@example.net\r\n",
                 ),
             ),
             false,
         ),
-        (
-            "CANCEL of the series",
-            to("bob@example.com", "alice@example.com", cancel("DTSTAMP:20250302T090000Z\r\nSEQUENCE:2\r\n")),
-            true,
-        ),
+        ("CANCEL of the series", alice_cancels("DTSTAMP:20250302T090000Z\r\nSEQUENCE:2\r\n"), true),
         (
             "CANCEL of one occurrence, which the copy lacks",
-            to(
-                "bob@example.com",
-                "alice@example.com",
-                cancel("DTSTAMP:20250302T090000Z\r\nSEQUENCE:2\r\nRECURRENCE-ID:20250317T090000Z\r\n"),
-            ),
+            alice_cancels("DTSTAMP:20250302T090000Z\r\nSEQUENCE:2\r\nRECURRENCE-ID:20250317T090000Z\r\n"),
             true,
         ),
         (
@@ -383,7 +357,7 @@ fn taking_cases() -> Vec<(&'static str, Input, bool)> {
             to(
                 "bob@example.com",
                 "mallory@example.net",
-                cancel("DTSTAMP:20250302T090000Z\r\nSEQUENCE:2\r\n"),
+                about_series("CANCEL", "DTSTAMP:20250302T090000Z\r\nSEQUENCE:2\r\n"),
             ),
             false,
         ),

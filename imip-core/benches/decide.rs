@@ -5,7 +5,8 @@
 //! `process_request` (calcard parsing and serialising the REQUEST): a
 //! REQUEST to an attendee, a REPLY the organizer applies (its SEQUENCE
 //! matches the stored copy), a CANCEL, and a REQUEST to a room that
-//! books by its free/busy. Each input is prepared once. The loop is the
+//! books by its free/busy; and, besides those four, an attendee's own
+//! answer (the web's Accept button). Each input is prepared once. The loop is the
 //! driver's decision, `Engine::decide_taking`, on a stored record of its
 //! own (parsed before the timer starts, as the driver loads it), with
 //! the outcome and what is left of the record dropped inside the timed
@@ -66,6 +67,22 @@ fn bench(c: &mut Criterion) {
         ("REPLY applied by the organizer", incoming(&alice, &bob, REPLY), &alice, stored()),
         ("CANCEL of a stored series", incoming(&bob, &alice, CANCEL), &bob, stored()),
         ("REQUEST to a room (free-busy policy)", incoming(&room, &alice, REQUEST), &room, Record::default()),
+        // Not one of issue 21's four: the answer a person gives on the
+        // web, which also edits the stored copy in place.
+        (
+            "an attendee accepts (local answer)",
+            Input::Local {
+                principal: bob.clone(),
+                action: LocalAction::Respond {
+                    uid: "bench-7f3a2c@example.com".into(),
+                    instance: None,
+                    partstat: PartStat::Accepted,
+                    comment: None,
+                },
+            },
+            &bob,
+            stored(),
+        ),
     ];
     for (name, input, _, record) in &cases {
         let outcome = engine.decide(now, input, record, &schedule).unwrap();

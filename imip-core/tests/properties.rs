@@ -1,5 +1,6 @@
 //! Properties (proptest): redelivery changes nothing, and a stored
-//! SEQUENCE never decreases, whatever the order of arrival.
+//! SEQUENCE never decreases, whatever the order of arrival; the decision
+//! made in place on an owned record is the one made on a copy.
 
 mod common;
 
@@ -118,6 +119,63 @@ proptest! {
         }
         let expected = PartStat::parse(newest.unwrap().1).unwrap();
         prop_assert_eq!(w.partstat("alice@example.com", "r@example.com", "bob@example.com"), expected);
+    }
+}
+
+/// `Engine::decide` on the stored record, and `Engine::decide_taking` on
+/// a record of its own (its object parsed afresh, as a driver loads it).
+fn both_ways(w: &World, input: &Input) -> Result<(), TestCaseError> {
+    let principal = input.principal();
+    let record = w.store.load(principal, input.uid()).expect("load").value;
+    let on_copy = w.engine.decide(w.now, input, &record, &w.store).expect("decide");
+    let mut owned = Record {
+        object: record.object.as_ref().map(|o| SchedulingObject::parse(&o.to_ics()).expect("stored copy")),
+        ..record.clone()
+    };
+    let in_place = w.engine.decide_taking(w.now, input, &mut owned, &w.store).expect("decide_taking");
+    prop_assert_eq!(format!("{in_place:?}"), format!("{on_copy:?}"));
+    match (&owned.object, &record.object) {
+        // Taken: the edited copy is the outcome's.
+        (None, Some(_)) => {
+            prop_assert!(in_place.stored_object().is_some(), "taken but not put: {:?}", in_place)
+        }
+        (left, stored) => {
+            prop_assert_eq!(left.as_ref().map(|o| o.to_ics()), stored.as_ref().map(|o| o.to_ics()))
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 100, .. ProptestConfig::default() })]
+
+    /// Whatever the organizer sent before, and whatever Bob answers, the
+    /// decision made in place on an owned record (the driver's) is the one
+    /// made on a copy, and leaves the record as it was unless it took it.
+    #[test]
+    fn deciding_in_place_decides_as_on_a_copy(
+        steps in prop::collection::vec((organizer_message(), prop::option::of((prop::option::of(0u8..4), any::<bool>()))), 1..8)
+    ) {
+        let mut w = World::new();
+        for (m, answer) in &steps {
+            let input = Input::Incoming(Incoming {
+                principal: addr("bob@example.com"),
+                senders: vec![addr("alice@example.com")],
+                message: SchedulingObject::parse(&render(m)).unwrap(),
+            });
+            both_ways(&w, &input)?;
+            w.receive("bob@example.com", "alice@example.com", &render(m));
+            if let Some((week, accepts)) = answer {
+                let instance = week.map(|week| {
+                    InstanceId::occurrence(Timestamp::parse_utc(&format!("202503{:02}T100000Z", 3 + 7 * u32::from(week))).unwrap())
+                });
+                let partstat = if *accepts { PartStat::Accepted } else { PartStat::Declined };
+                let action = LocalAction::Respond { uid: "prop@example.com".into(), instance, partstat, comment: None };
+                let input = Input::Local { principal: addr("bob@example.com"), action: action.clone() };
+                both_ways(&w, &input)?;
+                w.act("bob@example.com", action);
+            }
+        }
     }
 }
 

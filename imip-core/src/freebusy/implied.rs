@@ -2,7 +2,7 @@
 //! time, and as organizer, what the attendees' answers say of theirs.
 
 use super::PerComponent;
-use super::own::{occupancy, own_periods};
+use super::own::{occupancy, own_periods, own_periods_of};
 use super::{BusyPeriod, Expansion, FbType, PeriodSet, PeriodUpdate, expand};
 use crate::CalAddress;
 use crate::model::{ComponentKind, PartStat, SchedulingObject, component};
@@ -20,16 +20,20 @@ pub(crate) fn implied_periods(
     expansion: &Expansion,
 ) -> BTreeMap<PeriodSet, Vec<BusyPeriod>> {
     let mut sets = BTreeMap::new();
-    sets.insert(PeriodSet::Own, own_periods(principal, object, expansion));
     let organizes = object.is_organized_by(principal);
     if !organizes || object.kind() != ComponentKind::Event || object.is_cancelled() {
+        sets.insert(PeriodSet::Own, own_periods(principal, object, expansion));
         return sets;
     }
+    // The organizer's own time and the attendees' read the same
+    // occurrences: the series is expanded once.
+    let occurrences = expand(object, expansion).occurrences;
+    sets.insert(PeriodSet::Own, own_periods_of(principal, object, &occurrences));
     let organizer = Some(principal.clone());
     // Who is busy in an occurrence depends only on its component, which
     // a series' occurrences share: read once per component.
     let mut read = PerComponent::new();
-    for occurrence in expand(object, expansion).occurrences {
+    for occurrence in &occurrences {
         let busy: &Vec<(CalAddress, FbType)> = read.get(occurrence.component, || {
             component::attendees(occurrence.component)
                 .into_iter()

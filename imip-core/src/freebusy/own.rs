@@ -1,6 +1,6 @@
 //! A principal's own busy time, derived from their copy of an object.
 
-use super::expand::{Expansion, PerComponent, expand};
+use super::expand::{Expansion, Occurrence, PerComponent, expand};
 use super::{BusyPeriod, FbType};
 use crate::CalAddress;
 use crate::model::component;
@@ -32,6 +32,19 @@ pub fn own_periods(
     if object.kind() != ComponentKind::Event || object.is_cancelled() {
         return Vec::new();
     }
+    own_periods_of(principal, object, &expand(object, expansion).occurrences)
+}
+
+/// [`own_periods`] of `object`'s `occurrences`, as [`expand`] gives
+/// them, for a caller that reads them for more than this.
+pub(crate) fn own_periods_of(
+    principal: &CalAddress,
+    object: &SchedulingObject,
+    occurrences: &[Occurrence<'_>],
+) -> Vec<BusyPeriod> {
+    if object.kind() != ComponentKind::Event || object.is_cancelled() {
+        return Vec::new();
+    }
     let organizer = object.organizer_address();
     let booked_until = object
         .master()
@@ -39,7 +52,6 @@ pub fn own_periods(
         .and_then(crate::Timestamp::parse_utc);
     let uid: std::sync::Arc<str> = object.uid().into();
     let mut read = PerComponent::new();
-    let occurrences = expand(object, expansion).occurrences;
     // At most one period per occurrence: room for them all at once.
     let mut periods: Vec<BusyPeriod> = Vec::with_capacity(occurrences.len());
     for occurrence in occurrences {

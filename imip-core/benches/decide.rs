@@ -20,16 +20,7 @@ use imip_core::*;
 use std::hint::black_box;
 
 mod common;
-use common::REQUEST;
-
-/// Bob's REPLY to the REQUEST, at the same SEQUENCE: the organizer
-/// applies it (RFC 5546 §3.2.3).
-const REPLY: &str = "BEGIN:VCALENDAR\r\nPRODID:-//Example Corp.//CalDAV Client//EN\r\nVERSION:2.0\r\nMETHOD:REPLY\r\n\
-BEGIN:VEVENT\r\nUID:bench-7f3a2c@example.com\r\nDTSTAMP:20250301T110000Z\r\nSEQUENCE:0\r\n\
-DTSTART:20250303T090000Z\r\nDTEND:20250303T100000Z\r\nSUMMARY:Weekly engineering review\r\n\
-ORGANIZER;CN=Alice Example:mailto:alice@example.com\r\n\
-ATTENDEE;CN=Bob Example;PARTSTAT=ACCEPTED:mailto:bob@example.com\r\n\
-END:VEVENT\r\nEND:VCALENDAR\r\n";
+use common::{REPLY, REQUEST};
 
 /// The organizer cancels the whole series (RFC 5546 §3.2.5).
 const CANCEL: &str = "BEGIN:VCALENDAR\r\nPRODID:-//Example Corp.//CalDAV Client//EN\r\nVERSION:2.0\r\nMETHOD:CANCEL\r\n\

@@ -20,6 +20,16 @@ ATTENDEE;CN=Dave Example;ROLE=OPT-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:ma
 ATTENDEE;CN=Room B;CUTYPE=ROOM;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:room-b@example.com\r\n\
 END:VEVENT\r\nEND:VCALENDAR\r\n";
 
+/// Bob's REPLY to the REQUEST, at the same SEQUENCE: the organizer
+/// applies it (RFC 5546 §3.2.3)
+/// (the `decide` and `process_request` benches).
+pub const REPLY: &str = "BEGIN:VCALENDAR\r\nPRODID:-//Example Corp.//CalDAV Client//EN\r\nVERSION:2.0\r\nMETHOD:REPLY\r\n\
+BEGIN:VEVENT\r\nUID:bench-7f3a2c@example.com\r\nDTSTAMP:20250301T110000Z\r\nSEQUENCE:0\r\n\
+DTSTART:20250303T090000Z\r\nDTEND:20250303T100000Z\r\nSUMMARY:Weekly engineering review\r\n\
+ORGANIZER;CN=Alice Example:mailto:alice@example.com\r\n\
+ATTENDEE;CN=Bob Example;PARTSTAT=ACCEPTED:mailto:bob@example.com\r\n\
+END:VEVENT\r\nEND:VCALENDAR\r\n";
+
 pub const HOUR: i64 = 3_600;
 pub const START: i64 = 1_735_689_600; // 2025-01-01T00:00:00Z
 

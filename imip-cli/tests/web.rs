@@ -267,6 +267,9 @@ fn bad_input_gets_a_4xx_with_a_reason_never_a_500() {
     for form in [
         vec![("uid", "b1@example.com"), ("answer", "MAYBE")],
         vec![("uid", "b1@example.com"), ("answer", "ACCEPTED"), ("instance", "yesterday")],
+        // A time the event does not occur at (RFC 5545 §3.8.4.4): no
+        // made-up occurrence, no REPLY for it.
+        vec![("uid", "b1@example.com"), ("answer", "DECLINED"), ("instance", "20300311T140000Z")],
         vec![("uid", "b1@example.com"), ("start", "2030-03-31 02:30"), ("zone", "Europe/Oslo")],
         vec![("uid", "b1@example.com"), ("start", "2030-03-10 12:00"), ("end", "2030-03-10 11:00")],
         vec![("uid", "b1@example.com"), ("to", "nobody")],

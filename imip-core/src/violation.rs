@@ -264,7 +264,7 @@ pub enum Violation {
     NotAddressed(String),
     /// The series has no instance with this RECURRENCE-ID (RFC 5545
     /// §3.8.4.4): an answer for a time the series does not occur at.
-    #[error("the series has no occurrence at {0} (RFC 5545 §3.8.4.4)")]
+    #[error("the event has no occurrence at {0} (RFC 5545 §3.8.4.4)")]
     NoSuchInstance(String),
     /// An attendee tried to change what only the organizer may change
     /// (RFC 5546 §2.1, RFC 6638 §3.2.2.1).

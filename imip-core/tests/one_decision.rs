@@ -435,7 +435,7 @@ fn an_answer_for_a_time_the_series_does_not_have_changes_nothing() {
         let outcome = engine.decide(now, &input, &series_record(1), &MemStore::new()).expect("decide");
         let expected = match input {
             Input::Local { .. } => {
-                "refused: the series has no occurrence at 20250311T090000Z (RFC 5545 §3.8.4.4)"
+                "refused: the event has no occurrence at 20250311T090000Z (RFC 5545 §3.8.4.4)"
             }
             _ => "unchanged: unknown object",
         };

@@ -164,8 +164,34 @@ fn a_person_signs_in_sees_the_invitation_and_answers_it() {
             && reply.contains("COMMENT:Gladly"),
         "{reply}"
     );
+    // The page it leads to says what came of it, named by a code: the
+    // address carries no text, so a crafted link cannot make the
+    // calendar say something imip did not.
+    let location = answered.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.starts_with("/event?") && location.ends_with("&done=sent"), "{location}");
+    let after = body(bob.get(format!("{}{location}", server.url)).send().unwrap());
+    assert!(after.contains("Done. The mail it needed has been sent."), "{after}");
+    let crafted = location.replace("done=sent", "done=Your+password+has+expired");
+    let spoofed = body(bob.get(format!("{}{crafted}", server.url)).send().unwrap());
+    assert!(!spoofed.contains("password has expired") && !spoofed.contains("notice ok"), "{spoofed}");
     let pending = body(bob.get(format!("{}/pending", server.url)).send().unwrap());
     assert!(pending.contains("Nothing waits"), "{pending}");
+
+    // In the person's language once they choose one.
+    let prefs = body(bob.get(format!("{}/prefs", server.url)).send().unwrap());
+    let saved = bob
+        .post(format!("{}/act/prefs", server.url))
+        .form(&[("LANG", "de"), ("csrf", &csrf(&prefs))])
+        .send()
+        .unwrap();
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let location = saved.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.ends_with("&done=preferences"), "{location}");
+    let after = body(bob.get(format!("{}{location}", server.url)).send().unwrap());
+    assert!(after.contains("Ihre Einstellungen sind gespeichert."), "{after}");
+    let week =
+        body(bob.get(format!("{}/calendar?view=week&from=2030-03-10&done=sent", server.url)).send().unwrap());
+    assert!(week.contains("Erledigt. Die E-Mail dazu ist verschickt."), "{week}");
 }
 
 /// The calendar part of an SMTP mail, without what differs by the
@@ -519,6 +545,8 @@ fn a_one_click_link_asks_first_acts_on_post_once_and_refuses_tampering_and_age()
     assert!(smtp.mails().is_empty(), "a GET answers for nobody");
     let out = web.post(format!("{}/rsvp", server.url)).form(&[("t", token.as_str())]).send().unwrap();
     assert_eq!(out.status(), StatusCode::OK);
+    let thanks = body(out);
+    assert!(thanks.contains("Thank you") && thanks.contains("The mail it needed has been sent."), "{thanks}");
     assert_eq!(smtp.mails().len(), 1, "the REPLY went out");
     assert!(smtp.mails()[0].data.contains("ACCEPTED"));
     let again = web.post(format!("{}/rsvp", server.url)).form(&[("t", token.as_str())]).send().unwrap();

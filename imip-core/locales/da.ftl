@@ -267,3 +267,13 @@ web-mail-address = Mailadresse
 web-password = Adgangskode
 web-sign-in = Log ind
 web-login-wrong = Adressen og adgangskoden passer ikke sammen.
+# Hvad en side siger efter en handling (web/done.rs i imip-cli).
+web-done-sent = Udført. Mailen er sendt.
+web-done-waiting = Udført. Mailen venter i udbakken og bliver snart sendt igen.
+web-done-recorded = Udført. Ingen skulle have besked, så der blev ikke sendt nogen mail.
+web-done-dry-run = Udført som prøvekørsel: der blev ikke sendt nogen mail.
+web-done-preferences = Dine indstillinger er gemt.
+web-done-feed-new = En ny feed-adresse er klar. Den gamle virker ikke længere.
+web-done-feed-off = Feedet er slået fra. Dets adresse virker ikke længere.
+web-thank-you = Tak
+web-to-calendar = Til din kalender

@@ -267,3 +267,13 @@ web-mail-address = Mailadresse
 web-password = Passwort
 web-sign-in = Anmelden
 web-login-wrong = Adresse und Passwort passen nicht zusammen.
+# Was eine Seite nach einer Aktion sagt (web/done.rs in imip-cli).
+web-done-sent = Erledigt. Die E-Mail dazu ist verschickt.
+web-done-waiting = Erledigt. Die E-Mail dazu wartet im Postausgang und wird gleich erneut verschickt.
+web-done-recorded = Erledigt. Niemand musste benachrichtigt werden, daher wurde keine E-Mail verschickt.
+web-done-dry-run = Erledigt, als Probelauf: Es wurde keine E-Mail verschickt.
+web-done-preferences = Ihre Einstellungen sind gespeichert.
+web-done-feed-new = Eine neue Feed-Adresse ist bereit. Die alte gilt nicht mehr.
+web-done-feed-off = Der Feed ist abgeschaltet. Seine Adresse gilt nicht mehr.
+web-thank-you = Vielen Dank
+web-to-calendar = Zu Ihrem Kalender

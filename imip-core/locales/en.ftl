@@ -270,3 +270,13 @@ web-mail-address = Mail address
 web-password = Password
 web-sign-in = Sign in
 web-login-wrong = That address and password do not match.
+# What a page says after an action (imip-cli's web/done.rs).
+web-done-sent = Done. The mail it needed has been sent.
+web-done-waiting = Done. Its mail waits in the outbox and will be sent again shortly.
+web-done-recorded = Done. Nobody needed to be told, so no mail was sent.
+web-done-dry-run = Done, as a dry run: no mail was sent.
+web-done-preferences = Your preferences are saved.
+web-done-feed-new = A new feed address is ready. The old one no longer works.
+web-done-feed-off = The feed is off. Its address no longer works.
+web-thank-you = Thank you
+web-to-calendar = To your calendar

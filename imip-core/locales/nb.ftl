@@ -267,3 +267,13 @@ web-mail-address = E-postadresse
 web-password = Passord
 web-sign-in = Logg inn
 web-login-wrong = Adressen og passordet passer ikke sammen.
+# Hva en side sier etter en handling (web/done.rs i imip-cli).
+web-done-sent = Utført. E-posten er sendt.
+web-done-waiting = Utført. E-posten venter i utboksen og blir snart sendt på nytt.
+web-done-recorded = Utført. Ingen trengte beskjed, så ingen e-post ble sendt.
+web-done-dry-run = Utført som prøvekjøring: ingen e-post ble sendt.
+web-done-preferences = Innstillingene dine er lagret.
+web-done-feed-new = En ny feed-adresse er klar. Den gamle virker ikke lenger.
+web-done-feed-off = Feeden er slått av. Adressen virker ikke lenger.
+web-thank-you = Takk
+web-to-calendar = Til kalenderen din

@@ -5,6 +5,7 @@
 //! token instead of a sign-in.
 
 use super::auth::User;
+use super::done::Done;
 use super::pages::{done, find_uid};
 use super::tokens::TokenError;
 use super::{Web, WebError, blocking};
@@ -35,8 +36,8 @@ impl IdSource for WebIds<'_> {
 }
 
 /// Runs `action` for `principal` through the engine: what came of it,
-/// in words.
-pub(crate) fn run(web: &Web, principal: &CalAddress, action: LocalAction) -> Result<String, WebError> {
+/// for the page that says so ([`Done`]).
+pub(crate) fn run(web: &Web, principal: &CalAddress, action: LocalAction) -> Result<Done, WebError> {
     let mut store = web.store()?;
     let mut recorded = RecordingTransport::default();
     let mut configured = super::super::session::transport_for(&web.settings);
@@ -53,13 +54,7 @@ pub(crate) fn run(web: &Web, principal: &CalAddress, action: LocalAction) -> Res
     if report.is_refused() {
         return Err(WebError::BadRequest(format!("Nothing was done: {}.", report.outcome.disposition)));
     }
-    let mut text = format!("Done: {}.", report.outcome.disposition);
-    if web.dry_run {
-        text.push_str(" (Dry run: no mail was sent.)");
-    } else if report.unsent > 0 || !report.undeliverable.is_empty() {
-        text.push_str(" Some mail waits to be sent.");
-    }
-    Ok(text)
+    Ok(Done::of(&report, web.dry_run))
 }
 
 /// The checked basics of every form: the CSRF token, the principal, and
@@ -122,10 +117,10 @@ fn instance(fields: &BTreeMap<String, String>) -> Result<Option<InstanceId>, Web
 
 async fn act(web: &Arc<Web>, form: &Form, action: LocalAction) -> Result<Response, WebError> {
     let (w, p) = (web.clone(), form.principal.clone());
-    let message = blocking(move || run(&w, &p, action)).await?;
+    let result = blocking(move || run(&w, &p, action)).await?;
     let back =
         if form.uid.is_empty() { String::new() } else { format!("&e={}", super::pages::encode(&form.uid)) };
-    Ok(done(if form.uid.is_empty() { "/calendar" } else { "/event" }, &form.principal, &back, &message))
+    Ok(done(if form.uid.is_empty() { "/calendar" } else { "/event" }, &form.principal, &back, result))
 }
 
 /// `POST /act/answer`: accept, tentative or decline, for the whole
@@ -384,9 +379,9 @@ pub(crate) async fn cancel(
     }
     let action = LocalAction::Delete { uid: form.uid.clone() };
     let (w, p) = (web.clone(), form.principal.clone());
-    let message = blocking(move || run(&w, &p, action)).await?;
+    let result = blocking(move || run(&w, &p, action)).await?;
     form.uid.clear();
-    Ok(done("/calendar", &form.principal, "", &message))
+    Ok(done("/calendar", &form.principal, "", result))
 }
 
 /// `POST /act/prefs`: every preference of the form, checked by its own
@@ -416,7 +411,7 @@ pub(crate) async fn prefs(
             .map_err(|e| WebError::Unavailable(e.to_string()))
     })
     .await?;
-    Ok(done("/prefs", &form.principal, "", "Saved."))
+    Ok(done("/prefs", &form.principal, "", Done::Preferences))
 }
 
 /// `POST /act/feed`: a new private feed address (revoking the old), or
@@ -443,12 +438,7 @@ pub(crate) async fn feed(
         store.set_pref(&p, imip_core::prefs::FEED_PREF, on.then_some(next.as_str())).map_err(unavailable)
     })
     .await?;
-    Ok(done(
-        "/prefs",
-        &form.principal,
-        "",
-        if on { "A new feed address is ready." } else { "The feed is off." },
-    ))
+    Ok(done("/prefs", &form.principal, "", if on { Done::FeedNew } else { Done::FeedOff }))
 }
 
 /// What a one-click answer link says.
@@ -517,7 +507,7 @@ pub(crate) async fn rsvp(
     let link = read_link(&web, &token)?;
     let (w, l) = (web.clone(), link.clone());
     let comment = comment(&fields);
-    let message = blocking(move || {
+    let (result, lang) = blocking(move || {
         let used = || WebError::Link("This answer link has already been used.".into(), StatusCode::GONE);
         let mark = link_mark(&l);
         {
@@ -541,8 +531,9 @@ pub(crate) async fn rsvp(
             ));
         }
         let action = LocalAction::Respond { uid: l.uid.clone(), instance: None, partstat: l.partstat, comment };
-        let message = run(&w, &l.principal, action)?;
+        let result = run(&w, &l.principal, action)?;
         let mut store = w.store()?;
+        let lang = super::pages::reader_of(&w, store.as_ref(), &l.principal)?.lang;
         let unavailable = |e: imip_core::StoreError| WebError::Unavailable(e.to_string());
         let prefs = store.prefs(&l.principal).map_err(unavailable)?;
         let mut marks: Vec<String> = prefs
@@ -554,10 +545,11 @@ pub(crate) async fn rsvp(
         store
             .set_pref(&l.principal, imip_core::prefs::USED_LINKS_PREF, Some(&marks[keep..].join(" ")))
             .map_err(unavailable)?;
-        Ok(message)
+        Ok((result, lang))
     })
     .await?;
-    Ok((StatusCode::OK, super::pages::message_page("Thank you", &message)).into_response_ok())
+    let page = super::pages::message_page(lang, &lang.text("web-thank-you", &[]), &result.text(lang));
+    Ok((StatusCode::OK, page).into_response_ok())
 }
 
 trait IntoResponseOk {

@@ -17,6 +17,7 @@
 
 mod actions;
 mod auth;
+mod done;
 mod pages;
 mod tokens;
 
@@ -196,7 +197,7 @@ impl IntoResponse for WebError {
             }
             WebError::Link(why, status) => (status, "This link cannot be used", why),
         };
-        (status, pages::message_page(title, &text)).into_response()
+        (status, pages::message_page(imip_core::words::Lang::En, title, &text)).into_response()
     }
 }
 

@@ -2,6 +2,7 @@
 //! style sheet from the site itself, no script.
 
 use super::auth::User;
+use super::done::Done;
 use super::{Web, WebError, blocking};
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
@@ -68,17 +69,17 @@ pub(crate) fn layout(
 }
 
 /// A page that only says something (errors, confirmations).
-pub(crate) fn message_page(title: &str, text: &str) -> Markup {
+pub(crate) fn message_page(lang: Lang, title: &str, text: &str) -> Markup {
     html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(lang.tag()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · imip" }
                 link rel="stylesheet" href="/style.css";
             }
-            body { main { h1 { (title) } div class="notice" { p { (text) } } p { a href="/calendar" { "To your calendar" } } } }
+            body { main { h1 { (title) } div class="notice" { p { (text) } } p { a href="/calendar" { (lang.text("web-to-calendar", &[])) } } } }
         }
     }
 }
@@ -211,6 +212,7 @@ pub(crate) async fn calendar(
     let event_link = |uid: &str| format!("/event?as={}&e={}", encode(principal.as_str()), encode(uid));
     let body = html! {
         h1 { (title) }
+        @if let Some(done) = done_text(&params, lang) { div class="notice ok" { (done) } }
         p class="views" {
             a href=(step(false)) { (t("web-earlier")) }
             a href=(link("day")) { (t("web-day")) }
@@ -465,8 +467,8 @@ pub(crate) async fn event(
         })
     })
     .await?;
-    let done = params.get("done").map(String::as_str);
     let lang = view.lang;
+    let done = done_text(&params, lang);
     let t = |key: &str| lang.text(key, &[]);
     let body = html! {
         h1 { (view.object.title()) }
@@ -891,7 +893,7 @@ pub(crate) async fn prefs(
     };
     let body = html! {
         h1 { (t("web-preferences")) }
-        @if let Some(done) = params.get("done") { div class="notice ok" { (done) } }
+        @if let Some(done) = done_text(&params, lang) { div class="notice ok" { (done) } }
         form class="box" method="post" action="/act/prefs" {
             input type="hidden" name="csrf" value=(user.csrf);
             input type="hidden" name="as" value=(principal.as_str());
@@ -1117,8 +1119,14 @@ fn feed_text(objects: &[SchedulingObject], prodid: &str) -> String {
     out
 }
 
-/// A 303 to `path` with a message.
-pub(crate) fn done(path: &str, principal: &CalAddress, extra: &str, message: &str) -> Response {
-    let location = format!("{path}?as={}{extra}&done={}", encode(principal.as_str()), encode(message));
+/// What the page says of the action that led to it (`done=CODE`), in
+/// `lang`: nothing for a code that names no result.
+fn done_text(params: &BTreeMap<String, String>, lang: Lang) -> Option<String> {
+    params.get("done").and_then(|code| Done::from_code(code)).map(|done| done.text(lang))
+}
+
+/// A 303 to `path`, whose page says what came of the action ([`Done`]).
+pub(crate) fn done(path: &str, principal: &CalAddress, extra: &str, result: Done) -> Response {
+    let location = format!("{path}?as={}{extra}&done={}", encode(principal.as_str()), result.code());
     (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
 }

@@ -311,6 +311,17 @@ fn bad_input_gets_a_4xx_with_a_reason_never_a_500() {
         form.push(("csrf", &token));
         let out = bob.post(format!("{}{path}", server.url)).form(&form).send().unwrap();
         assert_eq!(out.status(), StatusCode::BAD_REQUEST, "{path} {form:?}");
+        // The engine's refusal, told in the person's words and zone (Bob
+        // has set none: UTC).
+        if form.contains(&("instance", "20300311T140000Z")) {
+            let page = body(out);
+            assert!(
+                page.contains("Nothing was done")
+                    && page.contains("The event does not take place on Monday 11 March 2030 at 14:00.")
+                    && !page.contains("RFC"),
+                "{page}"
+            );
+        }
     }
     let out = bob
         .post(format!("{}/act/prefs", server.url))

@@ -277,3 +277,15 @@ web-done-feed-new = En ny feed-adresse er klar. Den gamle virker ikke længere.
 web-done-feed-off = Feedet er slået fra. Dets adresse virker ikke længere.
 web-thank-you = Tak
 web-to-calendar = Til din kalender
+# Hvorfor en persons egen handling blev afvist (words/refusal.rs).
+web-refused-title = Intet blev gjort
+refused-not-invited = { $who } er ikke inviteret til denne begivenhed, så der er intet at svare på.
+refused-not-invited-to-occurrence = { $who } er ikke inviteret til denne forekomst.
+refused-not-organizer = Kun arrangøren kan gøre det, og { $who } er ikke arrangør af denne begivenhed.
+refused-not-a-resource = { $who } er hverken et lokale eller udstyr, så der er intet at godkende.
+refused-nothing-to-approve = Ingen booking af { $who } venter på godkendelse: den er måske allerede besvaret.
+refused-no-organizer = Begivenheden nævner ingen arrangør, så der er ingen at svare.
+refused-end-before-start = Slutningen skal ligge efter starten.
+refused-attendee-cannot-change = Kun arrangøren kan ændre { $what }. Foreslå i stedet et andet tidspunkt eller sted.
+refused-no-such-occurrence = Begivenheden finder ikke sted { $date } kl. { $time }.
+refused-other = Kalenderen afviste det: { $reason }.

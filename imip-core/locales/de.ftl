@@ -277,3 +277,15 @@ web-done-feed-new = Eine neue Feed-Adresse ist bereit. Die alte gilt nicht mehr.
 web-done-feed-off = Der Feed ist abgeschaltet. Seine Adresse gilt nicht mehr.
 web-thank-you = Vielen Dank
 web-to-calendar = Zu Ihrem Kalender
+# Warum eine eigene Aktion abgelehnt wurde (words/refusal.rs).
+web-refused-title = Nichts wurde getan
+refused-not-invited = { $who } ist zu diesem Termin nicht eingeladen, es gibt also nichts zu beantworten.
+refused-not-invited-to-occurrence = { $who } ist zu diesem Einzeltermin nicht eingeladen.
+refused-not-organizer = Das kann nur der Organisator, und { $who } organisiert diesen Termin nicht.
+refused-not-a-resource = { $who } ist kein Raum und kein Gerät, es gibt also nichts zu genehmigen.
+refused-nothing-to-approve = Keine Buchung von { $who } wartet auf Genehmigung: Vielleicht wurde sie schon beantwortet.
+refused-no-organizer = Der Termin nennt keinen Organisator, es gibt also niemanden, dem Sie antworten könnten.
+refused-end-before-start = Das Ende muss nach dem Beginn liegen.
+refused-attendee-cannot-change = Nur der Organisator kann { $what } ändern. Schlagen Sie stattdessen eine andere Zeit oder einen anderen Ort vor.
+refused-no-such-occurrence = Der Termin findet am { $date } um { $time } nicht statt.
+refused-other = Der Kalender hat es abgelehnt: { $reason }.

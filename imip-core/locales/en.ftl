@@ -280,3 +280,15 @@ web-done-feed-new = A new feed address is ready. The old one no longer works.
 web-done-feed-off = The feed is off. Its address no longer works.
 web-thank-you = Thank you
 web-to-calendar = To your calendar
+# Why a person's own action was refused (words/refusal.rs).
+web-refused-title = Nothing was done
+refused-not-invited = { $who } is not invited to this event, so there is nothing to answer.
+refused-not-invited-to-occurrence = { $who } is not invited to this occurrence.
+refused-not-organizer = Only the organizer can do that, and { $who } does not organize this event.
+refused-not-a-resource = { $who } is not a room or equipment, so there is nothing to approve.
+refused-nothing-to-approve = No booking of { $who } waits for approval: it may have been answered already.
+refused-no-organizer = The event names no organizer, so there is nobody to answer.
+refused-end-before-start = The end must come after the start.
+refused-attendee-cannot-change = Only the organizer can change { $what }. Propose another time or place instead.
+refused-no-such-occurrence = The event does not take place on { $date } at { $time }.
+refused-other = The calendar refused it: { $reason }.

@@ -277,3 +277,15 @@ web-done-feed-new = En ny feed-adresse er klar. Den gamle virker ikke lenger.
 web-done-feed-off = Feeden er slått av. Adressen virker ikke lenger.
 web-thank-you = Takk
 web-to-calendar = Til kalenderen din
+# Hvorfor en persons egen handling ble avvist (words/refusal.rs).
+web-refused-title = Ingenting ble gjort
+refused-not-invited = { $who } er ikke invitert til denne hendelsen, så det er ingenting å svare på.
+refused-not-invited-to-occurrence = { $who } er ikke invitert til denne forekomsten.
+refused-not-organizer = Bare arrangøren kan gjøre det, og { $who } arrangerer ikke denne hendelsen.
+refused-not-a-resource = { $who } er verken et rom eller utstyr, så det er ingenting å godkjenne.
+refused-nothing-to-approve = Ingen booking av { $who } venter på godkjenning: den kan allerede være besvart.
+refused-no-organizer = Hendelsen oppgir ingen arrangør, så det er ingen å svare.
+refused-end-before-start = Slutten må komme etter starten.
+refused-attendee-cannot-change = Bare arrangøren kan endre { $what }. Foreslå heller et annet tidspunkt eller sted.
+refused-no-such-occurrence = Hendelsen finner ikke sted { $date } kl. { $time }.
+refused-other = Kalenderen avviste det: { $reason }.

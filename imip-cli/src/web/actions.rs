@@ -51,8 +51,9 @@ pub(crate) fn run(web: &Web, principal: &CalAddress, action: LocalAction) -> Res
         other => WebError::Unavailable(other.to_string()),
     })?;
     tracing::info!(principal = %principal, uid, outcome = %report.outcome.disposition, "web action");
-    if report.is_refused() {
-        return Err(WebError::BadRequest(format!("Nothing was done: {}.", report.outcome.disposition)));
+    if let imip_core::Disposition::Refused(violation) = &report.outcome.disposition {
+        let reader = super::pages::reader_of(web, store.as_ref(), principal)?;
+        return Err(WebError::Refused(reader.lang, imip_core::words::refusal(violation, &reader)));
     }
     Ok(Done::of(&report, web.dry_run))
 }

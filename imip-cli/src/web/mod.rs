@@ -146,6 +146,9 @@ impl Drop for PooledStore<'_> {
 pub(crate) enum WebError {
     /// Bad input: 400 with the reason.
     BadRequest(String),
+    /// The engine refused the action: 400 with why, in the person's
+    /// language ([`imip_core::words::refusal`]).
+    Refused(imip_core::words::Lang, String),
     /// Not signed in: to the login page.
     SignIn,
     /// Signed in, but not for this principal: 403.
@@ -165,6 +168,10 @@ pub(crate) enum WebError {
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let (status, title, text) = match self {
+            WebError::Refused(lang, why) => {
+                let title = lang.text("web-refused-title", &[]);
+                return (StatusCode::BAD_REQUEST, pages::message_page(lang, &title, &why)).into_response();
+            }
             WebError::SignIn => {
                 return (StatusCode::SEE_OTHER, [(header::LOCATION, HeaderValue::from_static("/login"))])
                     .into_response();

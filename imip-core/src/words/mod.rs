@@ -10,12 +10,14 @@
 //! language and the zone as values ([`Reader`], [`summary`]).
 
 mod agenda;
+mod refusal;
 mod summary;
 
 pub use agenda::{
     AgendaDay, AgendaEntry, AgendaLine, agenda, agenda_days, agenda_title, agenda_window, entries,
 };
 
+pub use refusal::refusal;
 pub use summary::{Card, Reader, card, escape, html_document, message_card, owner_card, summary};
 
 use fluent_bundle::concurrent::FluentBundle;

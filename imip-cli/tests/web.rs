@@ -192,6 +192,25 @@ fn a_person_signs_in_sees_the_invitation_and_answers_it() {
     let week =
         body(bob.get(format!("{}/calendar?view=week&from=2030-03-10&done=sent", server.url)).send().unwrap());
     assert!(week.contains("Erledigt. Die E-Mail dazu ist verschickt."), "{week}");
+    // Error pages too: in her preference's language once signed in,
+    // in the browser's before.
+    let missing = bob.get(format!("{}/event?e=nothing-like-it", server.url)).send().unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let page = body(missing);
+    assert!(
+        page.contains("lang=\"de\"")
+            && page.contains("Nicht gefunden")
+            && page.contains("Diesen Termin gibt es"),
+        "{page}"
+    );
+    let bad = bob.get(format!("{}/calendar?view=fortnight", server.url)).send().unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert!(body(bad).contains("„fortnight“ ist keine Ansicht"));
+    let danish = client().get(format!("{}/nowhere", server.url)).header("Accept-Language", "da-DK, en;q=0.5");
+    let page = body(danish.send().unwrap());
+    assert!(page.contains("Ikke fundet") && page.contains("Den side findes ikke."), "{page}");
+    let english = body(client().get(format!("{}/nowhere", server.url)).send().unwrap());
+    assert!(english.contains("There is no such page."), "{english}");
 }
 
 /// The calendar part of an SMTP mail, without what differs by the

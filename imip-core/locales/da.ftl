@@ -289,3 +289,51 @@ refused-end-before-start = Slutningen skal ligge efter starten.
 refused-attendee-cannot-change = Kun arrangøren kan ændre { $what }. Foreslå i stedet et andet tidspunkt eller sted.
 refused-no-such-occurrence = Begivenheden finder ikke sted { $date } kl. { $time }.
 refused-other = Kalenderen afviste det: { $reason }.
+# Webgrænsefladens fejlsider (web/error.rs i imip-cli).
+web-error-title-bad = Det lykkedes ikke
+web-error-title-forbidden = Ikke din
+web-error-title-not-found = Ikke fundet
+web-error-title-csrf = Prøv igen
+web-error-title-too-many = For mange forsøg
+web-error-title-unavailable = Prøv igen om et øjeblik
+web-error-title-link = Dette link kan ikke bruges
+web-error-forbidden = Du kan kun se og handle for dig selv og de ressourcer, du ejer.
+web-error-csrf = Denne formular er forældet eller kommer ikke fra dette websted. Gå tilbage, genindlæs siden, og send den igen.
+web-error-too-many = For mange mislykkede logins. Vent et par minutter, og prøv igen.
+web-error-unavailable = Kalenderlageret kan ikke nås lige nu. Intet blev ændret.
+web-error-field-too-long = Et felt er for langt.
+web-error-not-an-answer = »{ $text }« er ikke et svar.
+web-error-not-an-occurrence = »{ $text }« er ikke en forekomst.
+web-error-start-with-end = Angiv en start sammen med slutningen.
+web-error-not-a-time = »{ $text }« er ikke et tidspunkt; angiv et som 2027-01-12 10:00.
+web-error-not-a-zone = »{ $text }« er ikke en tidszone (f.eks. Europe/Copenhagen).
+web-error-not-an-address = »{ $text }« er ikke en mailadresse.
+web-error-event-gone = Denne begivenhed er ikke længere i kalenderen.
+web-error-propose-something = Foreslå et tidspunkt eller et sted.
+web-error-someone-else = Angiv en anden person.
+web-error-not-a-decision = »{ $text }« er ikke en beslutning.
+web-error-give-start = Angiv en start.
+web-error-change-something = Ændr noget først.
+web-error-feed-choice = Vælg, om der skal laves en feed-adresse, eller om feedet skal slås fra.
+web-error-link-expired = Dette svarlink er udløbet. Svar fra din kalender i stedet.
+web-error-link-altered = Dette svarlink er ugyldigt: det er måske blevet afkortet eller ændret.
+web-error-link-invalid = Dette svarlink er ugyldigt.
+web-error-link-used = Dette svarlink er allerede brugt.
+web-error-link-changed = Invitationen er ændret, siden denne mail blev sendt. Svar på den nyeste udgave fra din kalender.
+web-error-link-answered = Du har allerede { $answer ->
+    [ACCEPTED] takket ja
+    [DECLINED] takket nej
+    [TENTATIVE] svaret måske
+   *[other] svaret { $answer }
+  }.
+web-error-proxy-sign-in = Login klares af webserveren foran imip.
+web-error-no-page = Den side findes ikke.
+web-error-not-a-view = »{ $text }« er ikke en visning: dag, uge, måned eller agenda (day, week, month, agenda).
+web-error-not-a-date = »{ $text }« er ikke en dato; angiv en som 2027-01-11.
+web-error-name-event = Angiv en begivenhed.
+web-error-no-such-event = Den begivenhed findes ikke i denne kalender.
+web-error-ambiguous = Det korte navn passer på mere end én begivenhed.
+web-error-length = »{ $text }«: angiv en varighed i minutter, 15 til 600.
+web-error-freebusy-unpublished = Denne ledig/optaget-tid er ikke offentliggjort.
+web-error-no-feed = Det feed findes ikke.
+web-error-feed-off = Denne feed-adresse er slået fra.

@@ -289,3 +289,51 @@ refused-end-before-start = Das Ende muss nach dem Beginn liegen.
 refused-attendee-cannot-change = Nur der Organisator kann { $what } ändern. Schlagen Sie stattdessen eine andere Zeit oder einen anderen Ort vor.
 refused-no-such-occurrence = Der Termin findet am { $date } um { $time } nicht statt.
 refused-other = Der Kalender hat es abgelehnt: { $reason }.
+# Die Fehlerseiten der Weboberfläche (web/error.rs in imip-cli).
+web-error-title-bad = Das hat nicht geklappt
+web-error-title-forbidden = Nicht Ihres
+web-error-title-not-found = Nicht gefunden
+web-error-title-csrf = Bitte noch einmal
+web-error-title-too-many = Zu viele Versuche
+web-error-title-unavailable = Versuchen Sie es gleich noch einmal
+web-error-title-link = Dieser Link kann nicht verwendet werden
+web-error-forbidden = Sie können nur Ihre eigenen Termine und die Ihrer Ressourcen sehen und bearbeiten.
+web-error-csrf = Dieses Formular ist veraltet oder stammt nicht von dieser Seite. Gehen Sie zurück, laden Sie die Seite neu und senden Sie es noch einmal.
+web-error-too-many = Zu viele fehlgeschlagene Anmeldungen. Warten Sie ein paar Minuten und versuchen Sie es dann noch einmal.
+web-error-unavailable = Der Kalenderspeicher ist gerade nicht erreichbar. Es wurde nichts geändert.
+web-error-field-too-long = Ein Feld ist zu lang.
+web-error-not-an-answer = „{ $text }“ ist keine Antwort.
+web-error-not-an-occurrence = „{ $text }“ ist kein Einzeltermin der Serie.
+web-error-start-with-end = Geben Sie zum Ende auch einen Beginn an.
+web-error-not-a-time = „{ $text }“ ist keine Zeitangabe; geben Sie eine wie 2027-01-12 10:00 an.
+web-error-not-a-zone = „{ $text }“ ist keine Zeitzone (etwa Europe/Berlin).
+web-error-not-an-address = „{ $text }“ ist keine E-Mail-Adresse.
+web-error-event-gone = Dieser Termin ist nicht mehr im Kalender.
+web-error-propose-something = Schlagen Sie eine Zeit oder einen Ort vor.
+web-error-someone-else = Nennen Sie jemand anderen.
+web-error-not-a-decision = „{ $text }“ ist keine Entscheidung.
+web-error-give-start = Geben Sie einen Beginn an.
+web-error-change-something = Ändern Sie zuerst etwas.
+web-error-feed-choice = Wählen Sie, ob eine Feed-Adresse erstellt oder der Feed abgeschaltet werden soll.
+web-error-link-expired = Dieser Antwortlink ist abgelaufen. Antworten Sie stattdessen in Ihrem Kalender.
+web-error-link-altered = Dieser Antwortlink ist ungültig: Vielleicht wurde er abgeschnitten oder verändert.
+web-error-link-invalid = Dieser Antwortlink ist ungültig.
+web-error-link-used = Dieser Antwortlink wurde bereits verwendet.
+web-error-link-changed = Die Einladung hat sich geändert, seit diese E-Mail verschickt wurde. Beantworten Sie die neueste Fassung in Ihrem Kalender.
+web-error-link-answered = Sie haben bereits { $answer ->
+    [ACCEPTED] zugesagt
+    [DECLINED] abgesagt
+    [TENTATIVE] vorläufig zugesagt
+   *[other] mit { $answer } geantwortet
+  }.
+web-error-proxy-sign-in = Die Anmeldung übernimmt der Webserver vor imip.
+web-error-no-page = Diese Seite gibt es nicht.
+web-error-not-a-view = „{ $text }“ ist keine Ansicht: Tag, Woche, Monat oder Agenda (day, week, month, agenda).
+web-error-not-a-date = „{ $text }“ ist kein Datum; geben Sie eines wie 2027-01-11 an.
+web-error-name-event = Nennen Sie einen Termin.
+web-error-no-such-event = Diesen Termin gibt es in diesem Kalender nicht.
+web-error-ambiguous = Dieser Kurzname passt zu mehr als einem Termin.
+web-error-length = „{ $text }“: Geben Sie eine Dauer in Minuten an, 15 bis 600.
+web-error-freebusy-unpublished = Diese Frei/Belegt-Zeiten sind nicht veröffentlicht.
+web-error-no-feed = Diesen Feed gibt es nicht.
+web-error-feed-off = Diese Feed-Adresse wurde abgeschaltet.

@@ -292,3 +292,51 @@ refused-end-before-start = The end must come after the start.
 refused-attendee-cannot-change = Only the organizer can change { $what }. Propose another time or place instead.
 refused-no-such-occurrence = The event does not take place on { $date } at { $time }.
 refused-other = The calendar refused it: { $reason }.
+# The web manager's error pages (imip-cli's web/error.rs).
+web-error-title-bad = That did not work
+web-error-title-forbidden = Not yours
+web-error-title-not-found = Not found
+web-error-title-csrf = Please try again
+web-error-title-too-many = Too many attempts
+web-error-title-unavailable = Try again in a moment
+web-error-title-link = This link cannot be used
+web-error-forbidden = You can see and act only for yourself and the resources you own.
+web-error-csrf = This form is out of date or did not come from this site. Go back, reload the page and send it again.
+web-error-too-many = Too many failed sign-ins. Wait a few minutes and try again.
+web-error-unavailable = The calendar store cannot be reached just now. Nothing was changed.
+web-error-field-too-long = A field is too long.
+web-error-not-an-answer = “{ $text }” is not an answer.
+web-error-not-an-occurrence = “{ $text }” is not an occurrence.
+web-error-start-with-end = Give a start with the end.
+web-error-not-a-time = “{ $text }” is not a time; give one like 2027-01-12 10:00.
+web-error-not-a-zone = “{ $text }” is not a time zone (say Europe/Oslo).
+web-error-not-an-address = “{ $text }” is not a mail address.
+web-error-event-gone = This event is no longer in the calendar.
+web-error-propose-something = Propose a time or a place.
+web-error-someone-else = Name someone else.
+web-error-not-a-decision = “{ $text }” is not a decision.
+web-error-give-start = Give a start.
+web-error-change-something = Change something first.
+web-error-feed-choice = Choose to make a feed address or to turn it off.
+web-error-link-expired = This answer link has expired. Answer from your calendar instead.
+web-error-link-altered = This answer link is not valid: it may have been cut or changed.
+web-error-link-invalid = This answer link is not valid.
+web-error-link-used = This answer link has already been used.
+web-error-link-changed = The invitation has changed since this mail was sent. Answer the latest version from your calendar.
+web-error-link-answered = You have already answered { $answer ->
+    [ACCEPTED] accepted
+    [DECLINED] declined
+    [TENTATIVE] tentative
+   *[other] { $answer }
+  }.
+web-error-proxy-sign-in = Sign-in is done by the web server in front of imip.
+web-error-no-page = There is no such page.
+web-error-not-a-view = “{ $text }” is not a view: day, week, month or agenda.
+web-error-not-a-date = “{ $text }” is not a date; give one like 2027-01-11.
+web-error-name-event = Name an event.
+web-error-no-such-event = There is no such event in this calendar.
+web-error-ambiguous = That short name fits more than one event.
+web-error-length = “{ $text }”: give a length in minutes, 15 to 600.
+web-error-freebusy-unpublished = This free/busy is not published.
+web-error-no-feed = There is no such feed.
+web-error-feed-off = This feed address was turned off.

@@ -289,3 +289,51 @@ refused-end-before-start = Slutten må komme etter starten.
 refused-attendee-cannot-change = Bare arrangøren kan endre { $what }. Foreslå heller et annet tidspunkt eller sted.
 refused-no-such-occurrence = Hendelsen finner ikke sted { $date } kl. { $time }.
 refused-other = Kalenderen avviste det: { $reason }.
+# Feilsidene i webgrensesnittet (web/error.rs i imip-cli).
+web-error-title-bad = Det gikk ikke
+web-error-title-forbidden = Ikke din
+web-error-title-not-found = Ikke funnet
+web-error-title-csrf = Prøv igjen
+web-error-title-too-many = For mange forsøk
+web-error-title-unavailable = Prøv igjen om et øyeblikk
+web-error-title-link = Denne lenken kan ikke brukes
+web-error-forbidden = Du kan bare se og handle for deg selv og ressursene du eier.
+web-error-csrf = Dette skjemaet er utdatert eller kommer ikke fra dette nettstedet. Gå tilbake, last inn siden på nytt og send det igjen.
+web-error-too-many = For mange mislykkede innlogginger. Vent noen minutter og prøv igjen.
+web-error-unavailable = Kalenderlageret kan ikke nås akkurat nå. Ingenting ble endret.
+web-error-field-too-long = Et felt er for langt.
+web-error-not-an-answer = «{ $text }» er ikke et svar.
+web-error-not-an-occurrence = «{ $text }» er ikke en forekomst.
+web-error-start-with-end = Oppgi en start sammen med slutten.
+web-error-not-a-time = «{ $text }» er ikke et tidspunkt; oppgi et som 2027-01-12 10:00.
+web-error-not-a-zone = «{ $text }» er ikke en tidssone (for eksempel Europe/Oslo).
+web-error-not-an-address = «{ $text }» er ikke en e-postadresse.
+web-error-event-gone = Denne hendelsen er ikke lenger i kalenderen.
+web-error-propose-something = Foreslå et tidspunkt eller et sted.
+web-error-someone-else = Oppgi en annen person.
+web-error-not-a-decision = «{ $text }» er ikke en avgjørelse.
+web-error-give-start = Oppgi en start.
+web-error-change-something = Endre noe først.
+web-error-feed-choice = Velg om det skal lages en feed-adresse, eller om feeden skal slås av.
+web-error-link-expired = Denne svarlenken er utløpt. Svar fra kalenderen din i stedet.
+web-error-link-altered = Denne svarlenken er ugyldig: den kan være avkortet eller endret.
+web-error-link-invalid = Denne svarlenken er ugyldig.
+web-error-link-used = Denne svarlenken er allerede brukt.
+web-error-link-changed = Invitasjonen er endret siden denne e-posten ble sendt. Svar på den nyeste versjonen fra kalenderen din.
+web-error-link-answered = Du har allerede { $answer ->
+    [ACCEPTED] takket ja
+    [DECLINED] takket nei
+    [TENTATIVE] svart kanskje
+   *[other] svart { $answer }
+  }.
+web-error-proxy-sign-in = Innloggingen tas hånd om av webserveren foran imip.
+web-error-no-page = Den siden finnes ikke.
+web-error-not-a-view = «{ $text }» er ikke en visning: dag, uke, måned eller agenda (day, week, month, agenda).
+web-error-not-a-date = «{ $text }» er ikke en dato; oppgi en som 2027-01-11.
+web-error-name-event = Oppgi en hendelse.
+web-error-no-such-event = Den hendelsen finnes ikke i denne kalenderen.
+web-error-ambiguous = Det korte navnet passer på mer enn én hendelse.
+web-error-length = «{ $text }»: oppgi en varighet i minutter, 15 til 600.
+web-error-freebusy-unpublished = Denne ledig/opptatt-tiden er ikke publisert.
+web-error-no-feed = Den feeden finnes ikke.
+web-error-feed-off = Denne feed-adressen er slått av.

@@ -8,7 +8,7 @@ use super::auth::User;
 use super::done::Done;
 use super::pages::{done, find_uid};
 use super::tokens::TokenError;
-use super::{Web, WebError, blocking};
+use super::{Said, Web, WebError, blocking};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -78,7 +78,7 @@ async fn checked(
 ) -> Result<Form, WebError> {
     user.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or_default())?;
     if fields.values().any(|v| v.len() > 20_000) {
-        return Err(WebError::BadRequest("A field is too long.".into()));
+        return Err(WebError::bad("web-error-field-too-long"));
     }
     let principal = super::pages::principal(web, user, &fields)?;
     if !with_uid {
@@ -103,7 +103,7 @@ fn partstat(text: &str) -> Result<PartStat, WebError> {
         "ACCEPTED" => Ok(PartStat::Accepted),
         "TENTATIVE" => Ok(PartStat::Tentative),
         "DECLINED" => Ok(PartStat::Declined),
-        other => Err(WebError::BadRequest(format!("{other:?} is not an answer."))),
+        other => Err(WebError::bad_about("web-error-not-an-answer", other)),
     }
 }
 
@@ -112,7 +112,7 @@ fn instance(fields: &BTreeMap<String, String>) -> Result<Option<InstanceId>, Web
         None => Ok(None),
         Some(text) => Timestamp::parse_utc(text)
             .map(|t| Some(InstanceId::occurrence(t)))
-            .ok_or_else(|| WebError::BadRequest(format!("{text:?} is not an occurrence."))),
+            .ok_or_else(|| WebError::bad_about("web-error-not-an-occurrence", text)),
     }
 }
 
@@ -146,19 +146,18 @@ pub(crate) async fn answer(
 fn when_of(fields: &BTreeMap<String, String>, zone_default: chrono_tz::Tz) -> Result<Option<When>, WebError> {
     let Some(start) = field(fields, "start") else {
         return if field(fields, "end").is_some() {
-            Err(WebError::BadRequest("Give a start with the end.".into()))
+            Err(WebError::bad("web-error-start-with-end"))
         } else {
             Ok(None)
         };
     };
     let read = |text: &str| {
-        imip_core::organize::parse_local(text).ok_or_else(|| {
-            WebError::BadRequest(format!("{text:?} is not a time; give one like 2027-01-12 10:00."))
-        })
+        imip_core::organize::parse_local(text)
+            .ok_or_else(|| WebError::bad_about("web-error-not-a-time", text))
     };
     let zone = match field(fields, "zone") {
         Some(name) => imip_core::prefs::parse_zone(name)
-            .ok_or_else(|| WebError::BadRequest(format!("{name:?} is not a time zone (say Europe/Oslo).")))?,
+            .ok_or_else(|| WebError::bad_about("web-error-not-a-zone", name))?,
         None => zone_default,
     };
     let start = read(start)?;
@@ -167,7 +166,7 @@ fn when_of(fields: &BTreeMap<String, String>, zone_default: chrono_tz::Tz) -> Re
         None => start + chrono::TimeDelta::hours(1),
     };
     let when = When { start, end, zone };
-    when.check().map_err(|e| WebError::BadRequest(format!("{e}.")))?;
+    when.check().map_err(WebError::invalid)?;
     Ok(Some(when))
 }
 
@@ -179,8 +178,7 @@ fn addresses(fields: &BTreeMap<String, String>, name: &str) -> Result<Vec<CalAdd
                 .filter(|a| !a.is_empty())
                 .take(500)
                 .map(|a| {
-                    CalAddress::parse(a)
-                        .ok_or_else(|| WebError::BadRequest(format!("{a:?} is not a mail address.")))
+                    CalAddress::parse(a).ok_or_else(|| WebError::bad_about("web-error-not-an-address", a))
                 })
                 .collect()
         })
@@ -194,7 +192,7 @@ fn load(web: &Web, principal: &CalAddress, uid: &str) -> Result<imip_core::Sched
         .map_err(|e| WebError::Unavailable(e.to_string()))?
         .value
         .object
-        .ok_or_else(|| WebError::NotFound("This event is no longer in the calendar.".into()))
+        .ok_or_else(|| WebError::not_found("web-error-event-gone"))
 }
 
 fn zone_of(web: &Web, principal: &CalAddress) -> Result<chrono_tz::Tz, WebError> {
@@ -218,9 +216,9 @@ pub(crate) async fn counter(
             ..EventEdit::default()
         };
         if edit.is_empty() {
-            return Err(WebError::BadRequest("Propose a time or a place.".into()));
+            return Err(WebError::bad("web-error-propose-something"));
         }
-        let proposal = edit.apply(&object).map_err(|e| WebError::BadRequest(format!("{e}.")))?;
+        let proposal = edit.apply(&object).map_err(WebError::invalid)?;
         Ok(LocalAction::Counter { proposal, comment: comment(&f) })
     })
     .await?;
@@ -235,10 +233,9 @@ pub(crate) async fn delegate(
 ) -> Result<Response, WebError> {
     let form = checked(&web, &user, fields, true).await?;
     let to = field(&form.fields, "to").unwrap_or_default();
-    let to = CalAddress::parse(to)
-        .ok_or_else(|| WebError::BadRequest(format!("{to:?} is not a mail address.")))?;
+    let to = CalAddress::parse(to).ok_or_else(|| WebError::bad_about("web-error-not-an-address", to))?;
     if to == form.principal {
-        return Err(WebError::BadRequest("Name someone else.".into()));
+        return Err(WebError::bad("web-error-someone-else"));
     }
     let action = LocalAction::Delegate { uid: form.uid.clone(), to, comment: comment(&form.fields) };
     act(&web, &form, action).await
@@ -256,13 +253,11 @@ pub(crate) async fn decide(
         Some("approve") => true,
         Some("decline") => false,
         other => {
-            return Err(WebError::BadRequest(format!("{:?} is not a decision.", other.unwrap_or_default())));
+            return Err(WebError::bad_about("web-error-not-a-decision", other.unwrap_or_default()));
         }
     };
     let from = field(&form.fields, "from")
-        .map(|f| {
-            CalAddress::parse(f).ok_or_else(|| WebError::BadRequest(format!("{f:?} is not a mail address.")))
-        })
+        .map(|f| CalAddress::parse(f).ok_or_else(|| WebError::bad_about("web-error-not-an-address", f)))
         .transpose()?;
     let uid = form.uid.clone();
     let action = match (from, approve) {
@@ -289,7 +284,7 @@ pub(crate) async fn create(
     let (w, p, f) = (web.clone(), form.principal.clone(), form.fields.clone());
     let object = blocking(move || {
         let zone = zone_of(&w, &p)?;
-        let when = when_of(&f, zone)?.ok_or_else(|| WebError::BadRequest("Give a start.".into()))?;
+        let when = when_of(&f, zone)?.ok_or_else(|| WebError::bad("web-error-give-start"))?;
         let store = w.store()?;
         let prefs = store.prefs(&p).map_err(|e| WebError::Unavailable(e.to_string()))?;
         let mut ids = WebIds(&w);
@@ -309,7 +304,7 @@ pub(crate) async fn create(
             repeat: field(&f, "repeat").map(str::to_string),
         }
         .to_object(w.now())
-        .map_err(|e| WebError::BadRequest(format!("{e}.")))
+        .map_err(WebError::invalid)
     })
     .await?;
     form.uid = object.uid().to_string();
@@ -338,9 +333,9 @@ pub(crate) async fn edit(
             ..EventEdit::default()
         };
         if edit.is_empty() {
-            return Err(WebError::BadRequest("Change something first.".into()));
+            return Err(WebError::bad("web-error-change-something"));
         }
-        Ok(LocalAction::Save(edit.apply(&object).map_err(|e| WebError::BadRequest(format!("{e}.")))?))
+        Ok(LocalAction::Save(edit.apply(&object).map_err(WebError::invalid)?))
     })
     .await?;
     act(&web, &form, action).await
@@ -357,7 +352,7 @@ pub(crate) async fn cancel(
     let instance = match field(&form.fields, "instance") {
         Some(text) => Some(
             Timestamp::parse_utc(text)
-                .ok_or_else(|| WebError::BadRequest(format!("{text:?} is not an occurrence.")))?,
+                .ok_or_else(|| WebError::bad_about("web-error-not-an-occurrence", text))?,
         ),
         None => None,
     };
@@ -368,10 +363,7 @@ pub(crate) async fn cancel(
             return Err(WebError::Forbidden);
         }
         instance
-            .map(|at| {
-                imip_core::organize::cancel_occurrence(&object, at)
-                    .map_err(|e| WebError::BadRequest(format!("{e}.")))
-            })
+            .map(|at| imip_core::organize::cancel_occurrence(&object, at).map_err(WebError::invalid))
             .transpose()
     })
     .await?;
@@ -400,8 +392,7 @@ pub(crate) async fn prefs(
         if value.is_empty() {
             changes.push((key.name().to_string(), None));
         } else {
-            let (key, value) = imip_core::prefs::check(key.name(), &value)
-                .map_err(|e| WebError::BadRequest(format!("{e}.")))?;
+            let (key, value) = imip_core::prefs::check(key.name(), &value).map_err(WebError::invalid)?;
             changes.push((key.name().to_string(), Some(value)));
         }
     }
@@ -426,7 +417,7 @@ pub(crate) async fn feed(
     let on = match field(&form.fields, "feed") {
         Some("new") => true,
         Some("off") => false,
-        _ => return Err(WebError::BadRequest("Choose to make a feed address or to turn it off.".into())),
+        _ => return Err(WebError::bad("web-error-feed-choice")),
     };
     let (w, p) = (web.clone(), form.principal.clone());
     blocking(move || {
@@ -467,19 +458,15 @@ pub(crate) fn link_token(
 
 /// Reads and checks a one-click token.
 pub(crate) fn read_link(web: &Web, token: &str) -> Result<Link, WebError> {
-    let gone = |why: &str, status| WebError::Link(why.to_string(), status);
+    let gone = |why: &'static str, status| WebError::Link(Said::id(why), status);
     let fields = web.signer.verify("rsvp", token, web.now().seconds()).map_err(|e| match e {
-        TokenError::Expired => {
-            gone("This answer link has expired. Answer from your calendar instead.", StatusCode::GONE)
-        }
-        TokenError::Invalid => {
-            gone("This answer link is not valid: it may have been cut or changed.", StatusCode::BAD_REQUEST)
-        }
+        TokenError::Expired => gone("web-error-link-expired", StatusCode::GONE),
+        TokenError::Invalid => gone("web-error-link-altered", StatusCode::BAD_REQUEST),
     })?;
     let [principal, uid, answer, sequence] = fields.as_slice() else {
-        return Err(gone("This answer link is not valid.", StatusCode::BAD_REQUEST));
+        return Err(gone("web-error-link-invalid", StatusCode::BAD_REQUEST));
     };
-    let invalid = || gone("This answer link is not valid.", StatusCode::BAD_REQUEST);
+    let invalid = || gone("web-error-link-invalid", StatusCode::BAD_REQUEST);
     Ok(Link {
         principal: CalAddress::parse(principal).ok_or_else(invalid)?,
         uid: uid.clone(),
@@ -509,7 +496,7 @@ pub(crate) async fn rsvp(
     let (w, l) = (web.clone(), link.clone());
     let comment = comment(&fields);
     let (result, lang) = blocking(move || {
-        let used = || WebError::Link("This answer link has already been used.".into(), StatusCode::GONE);
+        let used = || WebError::Link(Said::id("web-error-link-used"), StatusCode::GONE);
         let mark = link_mark(&l);
         {
             let store = w.store()?;
@@ -520,18 +507,15 @@ pub(crate) async fn rsvp(
         }
         let object = load(&w, &l.principal, &l.uid)?;
         if object.max_sequence() != l.sequence {
-            return Err(WebError::Link(
-                "The invitation has changed since this mail was sent. Answer the latest version from your calendar.".into(),
-                StatusCode::CONFLICT,
-            ));
+            return Err(WebError::Link(Said::id("web-error-link-changed"), StatusCode::CONFLICT));
         }
         if object.attendee(&l.principal).is_some_and(|a| a.partstat == l.partstat) {
-            return Err(WebError::Link(
-                format!("You have already answered {}.", l.partstat.as_str().to_lowercase()),
-                StatusCode::GONE,
-            ));
+            let answered =
+                Said::Message("web-error-link-answered", vec![("answer", l.partstat.as_str().into())]);
+            return Err(WebError::Link(answered, StatusCode::GONE));
         }
-        let action = LocalAction::Respond { uid: l.uid.clone(), instance: None, partstat: l.partstat, comment };
+        let action =
+            LocalAction::Respond { uid: l.uid.clone(), instance: None, partstat: l.partstat, comment };
         let result = run(&w, &l.principal, action)?;
         let mut store = w.store()?;
         let lang = super::pages::reader_of(&w, store.as_ref(), &l.principal)?.lang;

@@ -188,28 +188,40 @@ impl FromRequestParts<Arc<Web>> for User {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, web: &Arc<Web>) -> Result<User, WebError> {
-        if let Some((name, trusted)) = &web.users.proxy {
-            let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-            if !peer.is_some_and(|p| trusted.contains(&p)) {
-                return Err(WebError::Forbidden);
-            }
-            let value =
-                parts.headers.get(name.as_str()).and_then(|v| v.to_str().ok()).ok_or(WebError::Forbidden)?;
-            let address = CalAddress::parse(value).ok_or(WebError::Forbidden)?;
-            let csrf = csrf_for(&web.signer, &address, "proxy");
-            return Ok(User { address, csrf });
-        }
-        let token = cookie(&parts.headers, COOKIE).ok_or(WebError::SignIn)?;
-        let fields =
-            web.signer.verify("session", &token, web.now().seconds()).map_err(|_| WebError::SignIn)?;
-        let address = fields.first().and_then(|a| CalAddress::parse(a)).ok_or(WebError::SignIn)?;
-        let csrf = csrf_for(&web.signer, &address, &token);
-        Ok(User { address, csrf })
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        user(web, &parts.headers, peer)
     }
 }
 
+/// Who asks: the trusted proxy's header, or the signed session cookie.
+fn user(web: &Web, headers: &HeaderMap, peer: Option<std::net::IpAddr>) -> Result<User, WebError> {
+    if let Some((name, trusted)) = &web.users.proxy {
+        if !peer.is_some_and(|p| trusted.contains(&p)) {
+            return Err(WebError::Forbidden);
+        }
+        let value = headers.get(name.as_str()).and_then(|v| v.to_str().ok()).ok_or(WebError::Forbidden)?;
+        let address = CalAddress::parse(value).ok_or(WebError::Forbidden)?;
+        let csrf = csrf_for(&web.signer, &address, "proxy");
+        return Ok(User { address, csrf });
+    }
+    let token = cookie(headers, COOKIE).ok_or(WebError::SignIn)?;
+    let fields = web.signer.verify("session", &token, web.now().seconds()).map_err(|_| WebError::SignIn)?;
+    let address = fields.first().and_then(|a| CalAddress::parse(a)).ok_or(WebError::SignIn)?;
+    let csrf = csrf_for(&web.signer, &address, &token);
+    Ok(User { address, csrf })
+}
+
+/// Who is signed in, if anyone (as [`User`] reads it).
+pub(crate) fn signed_in(
+    web: &Web,
+    headers: &HeaderMap,
+    peer: Option<std::net::IpAddr>,
+) -> Option<CalAddress> {
+    user(web, headers, peer).ok().map(|u| u.address)
+}
+
 /// The browser's first language (`Accept-Language`), English by default.
-fn browser_lang(headers: &HeaderMap) -> imip_core::words::Lang {
+pub(crate) fn browser_lang(headers: &HeaderMap) -> imip_core::words::Lang {
     let first = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
@@ -241,7 +253,7 @@ pub(crate) async fn login(
     axum::Form(form): axum::Form<LoginForm>,
 ) -> Result<Response, WebError> {
     if web.users.proxy.is_some() {
-        return Err(WebError::NotFound("Sign-in is done by the web server in front of imip.".into()));
+        return Err(WebError::not_found("web-error-proxy-sign-in"));
     }
     let now = web.now().seconds();
     let keys =

@@ -18,6 +18,7 @@
 mod actions;
 mod auth;
 mod done;
+mod error;
 mod pages;
 mod tokens;
 
@@ -25,13 +26,14 @@ use crate::exit::Failure;
 use crate::session::Session;
 use crate::settings::Settings;
 use axum::Router;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderValue, header};
+use axum::response::Response;
 use axum::routing::{get, post};
 use imip_core::{CalAddress, Engine, Store, Timestamp};
 use std::sync::Arc;
 
 pub(crate) use auth::hash_password;
+pub(crate) use error::{Said, WebError};
 
 /// What every request shares.
 pub(crate) struct Web {
@@ -137,74 +139,6 @@ impl Drop for PooledStore<'_> {
                 kept.push(store);
             }
         }
-    }
-}
-
-/// What goes wrong, as a person reads it; never a panic, never a 500
-/// for bad input.
-#[derive(Debug)]
-pub(crate) enum WebError {
-    /// Bad input: 400 with the reason.
-    BadRequest(String),
-    /// The engine refused the action: 400 with why, in the person's
-    /// language ([`imip_core::words::refusal`]).
-    Refused(imip_core::words::Lang, String),
-    /// Not signed in: to the login page.
-    SignIn,
-    /// Signed in, but not for this principal: 403.
-    Forbidden,
-    /// Nothing there: 404.
-    NotFound(String),
-    /// A form without a valid CSRF token: 403.
-    Csrf,
-    /// Too many failed sign-ins: 429.
-    TooMany,
-    /// The store or the mail system cannot be reached: 503.
-    Unavailable(String),
-    /// A link that expired or was altered or used: 410 or 400.
-    Link(String, StatusCode),
-}
-
-impl IntoResponse for WebError {
-    fn into_response(self) -> Response {
-        let (status, title, text) = match self {
-            WebError::Refused(lang, why) => {
-                let title = lang.text("web-refused-title", &[]);
-                return (StatusCode::BAD_REQUEST, pages::message_page(lang, &title, &why)).into_response();
-            }
-            WebError::SignIn => {
-                return (StatusCode::SEE_OTHER, [(header::LOCATION, HeaderValue::from_static("/login"))])
-                    .into_response();
-            }
-            WebError::BadRequest(why) => (StatusCode::BAD_REQUEST, "That did not work", why),
-            WebError::Forbidden => (
-                StatusCode::FORBIDDEN,
-                "Not yours",
-                "You can see and act only for yourself and the resources you own.".into(),
-            ),
-            WebError::NotFound(what) => (StatusCode::NOT_FOUND, "Not found", what),
-            WebError::Csrf => (
-                StatusCode::FORBIDDEN,
-                "Please try again",
-                "This form is out of date or did not come from this site. Go back, reload the page and send it again."
-                    .into(),
-            ),
-            WebError::TooMany => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "Too many attempts",
-                "Too many failed sign-ins. Wait a few minutes and try again.".into(),
-            ),
-            WebError::Unavailable(why) => {
-                tracing::warn!(%why, "web: store or transport unavailable");
-                (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "Try again in a moment",
-                    "The calendar store cannot be reached just now. Nothing was changed.".into(),
-                )
-            }
-            WebError::Link(why, status) => (status, "This link cannot be used", why),
-        };
-        (status, pages::message_page(imip_core::words::Lang::En, title, &text)).into_response()
     }
 }
 
@@ -315,7 +249,8 @@ pub(crate) fn router(web: Arc<Web>) -> Router {
         .route("/rsvp", get(pages::rsvp_page).post(actions::rsvp))
         .route("/freebusy/{address}", get(pages::freebusy))
         .route("/feed/{token}", get(pages::feed))
-        .fallback(|| async { WebError::NotFound("There is no such page.".into()) })
+        .fallback(|| async { WebError::not_found("web-error-no-page") })
+        .layer(axum::middleware::from_fn_with_state(web.clone(), error::localize_errors))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(web)
 }

@@ -127,8 +127,9 @@ pub(crate) fn principal(
     params: &BTreeMap<String, String>,
 ) -> Result<CalAddress, WebError> {
     let principal = match params.get("as") {
-        Some(text) => CalAddress::parse(text)
-            .ok_or_else(|| WebError::BadRequest(format!("{text:?} is not a mail address.")))?,
+        Some(text) => {
+            CalAddress::parse(text).ok_or_else(|| WebError::bad_about("web-error-not-an-address", text))?
+        }
         None => user.address.clone(),
     };
     if !web.may_act_for(&user.address, &principal) {
@@ -159,12 +160,12 @@ pub(crate) async fn style() -> Response {
 /// Which days a calendar view shows ([`imip_core::words::agenda_window`]).
 fn window(view: &str, day: chrono::NaiveDate) -> Result<(chrono::NaiveDate, u32, bool), WebError> {
     imip_core::words::agenda_window(view, day)
-        .ok_or_else(|| WebError::BadRequest(format!("{view:?} is not a view: day, week, month or agenda.")))
+        .ok_or_else(|| WebError::bad_about("web-error-not-a-view", view))
 }
 
 fn parse_date(text: &str) -> Result<chrono::NaiveDate, WebError> {
     chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| WebError::BadRequest(format!("{text:?} is not a date; give one like 2027-01-11.")))
+        .map_err(|_| WebError::bad_about("web-error-not-a-date", text))
 }
 
 /// `GET /calendar?view=day|week|month|agenda&from=DATE&as=ADDR`.
@@ -337,7 +338,7 @@ pub(crate) async fn pending(
 /// principal's UIDs.
 pub(crate) fn find_uid(store: &dyn Store, principal: &CalAddress, name: &str) -> Result<String, WebError> {
     if name.is_empty() || name.len() > 1024 {
-        return Err(WebError::BadRequest("Name an event.".into()));
+        return Err(WebError::bad("web-error-name-event"));
     }
     let unavailable = |e: imip_core::StoreError| WebError::Unavailable(e.to_string());
     let held = |uid: &str| -> Result<bool, WebError> {
@@ -349,10 +350,8 @@ pub(crate) fn find_uid(store: &dyn Store, principal: &CalAddress, name: &str) ->
     let uids = store.uids(principal).map_err(unavailable)?;
     match resolve(name, uids.iter().map(String::as_str)) {
         Resolved::Uid(uid) => Ok(uid),
-        Resolved::Unknown => Err(WebError::NotFound("There is no such event in this calendar.".into())),
-        Resolved::Ambiguous(_) => {
-            Err(WebError::BadRequest("That short name fits more than one event.".into()))
-        }
+        Resolved::Unknown => Err(WebError::not_found("web-error-no-such-event")),
+        Resolved::Ambiguous(_) => Err(WebError::bad("web-error-ambiguous")),
     }
 }
 
@@ -389,9 +388,7 @@ pub(crate) async fn event(
         let uid = find_uid(store.as_ref(), &p, &name)?;
         let reader = reader_of(&w, store.as_ref(), &p)?;
         let record = store.load(&p, &uid).map_err(|e| WebError::Unavailable(e.to_string()))?.value;
-        let object = record
-            .object
-            .ok_or_else(|| WebError::NotFound("This event is no longer in the calendar.".into()))?;
+        let object = record.object.ok_or_else(|| WebError::not_found("web-error-event-gone"))?;
         let organizing = object.organizer().is_some_and(|o| o.address == p);
         let partstat = object.attendee(&p).map(|a| a.partstat);
         let card = card(None, &object, &reader);
@@ -735,13 +732,14 @@ pub(crate) async fn new_event(
 ) -> Result<Markup, WebError> {
     let principal = principal(&web, &user, &params)?;
     let day = params.get("day").filter(|d| !d.is_empty()).map(|d| parse_date(d)).transpose()?;
-    let minutes: i64 =
-        match params.get("length").filter(|l| !l.is_empty()) {
-            Some(text) => text.parse().ok().filter(|m| (15..=600).contains(m)).ok_or_else(|| {
-                WebError::BadRequest(format!("{text:?}: give a length in minutes, 15 to 600."))
-            })?,
-            None => 60,
-        };
+    let minutes: i64 = match params.get("length").filter(|l| !l.is_empty()) {
+        Some(text) => text
+            .parse()
+            .ok()
+            .filter(|m| (15..=600).contains(m))
+            .ok_or_else(|| WebError::bad_about("web-error-length", text))?,
+        None => 60,
+    };
     let mut wanted: Vec<CalAddress> = Vec::new();
     for key in ["attendees", "room"] {
         for text in params
@@ -754,7 +752,7 @@ pub(crate) async fn new_event(
         {
             wanted.push(
                 CalAddress::parse(text)
-                    .ok_or_else(|| WebError::BadRequest(format!("{text:?} is not a mail address.")))?,
+                    .ok_or_else(|| WebError::bad_about("web-error-not-an-address", text))?,
             );
         }
     }
@@ -958,7 +956,7 @@ pub(crate) async fn rsvp_page(
             .map_err(|e| WebError::Unavailable(e.to_string()))?
             .value
             .object
-            .ok_or_else(|| WebError::NotFound("This event is no longer in the calendar.".into()))?;
+            .ok_or_else(|| WebError::not_found("web-error-event-gone"))?;
         Ok((object.title(), card(None, &object, &reader), reader.lang))
     })
     .await?;
@@ -1004,7 +1002,7 @@ pub(crate) async fn freebusy(
 ) -> Result<Response, WebError> {
     let address = address.strip_suffix(".ifb").unwrap_or(&address).to_string();
     let user = CalAddress::parse(&address)
-        .ok_or_else(|| WebError::BadRequest(format!("{address:?} is not a mail address.")))?;
+        .ok_or_else(|| WebError::bad_about("web-error-not-an-address", &address))?;
     let w = web.clone();
     let text = blocking(move || {
         let store = w.store()?;
@@ -1013,7 +1011,7 @@ pub(crate) async fn freebusy(
         let is_resource = w.engine.config().resources.resource(&user).is_some();
         let shares_by_default = w.engine.config().share_freebusy_by_default || is_resource;
         if !imip_core::freebusy::publishes_freebusy(&prefs, shares_by_default, is_resource) {
-            return Err(WebError::NotFound("This free/busy is not published.".into()));
+            return Err(WebError::not_found("web-error-freebusy-unpublished"));
         }
         let now = w.now();
         let to = Timestamp::from_seconds(now.seconds() + 90 * 86_400);
@@ -1049,12 +1047,11 @@ pub(crate) async fn feed(
     let fields = web
         .signer
         .verify("feed", &token, web.now().seconds())
-        .map_err(|_| WebError::NotFound("There is no such feed.".into()))?;
+        .map_err(|_| WebError::not_found("web-error-no-feed"))?;
     let [address, generation] = fields.as_slice() else {
-        return Err(WebError::NotFound("There is no such feed.".into()));
+        return Err(WebError::not_found("web-error-no-feed"));
     };
-    let user =
-        CalAddress::parse(address).ok_or_else(|| WebError::NotFound("There is no such feed.".into()))?;
+    let user = CalAddress::parse(address).ok_or_else(|| WebError::not_found("web-error-no-feed"))?;
     let generation = generation.clone();
     let w = web.clone();
     let text = blocking(move || {
@@ -1062,7 +1059,7 @@ pub(crate) async fn feed(
         let unavailable = |e: imip_core::StoreError| WebError::Unavailable(e.to_string());
         let prefs = store.prefs(&user).map_err(unavailable)?;
         if prefs.get(imip_core::prefs::FEED_PREF) != Some(&generation) {
-            return Err(WebError::NotFound("This feed address was turned off.".into()));
+            return Err(WebError::not_found("web-error-feed-off"));
         }
         let mut objects = Vec::new();
         for uid in store.uids(&user).map_err(unavailable)? {

@@ -1,0 +1,215 @@
+//! What goes wrong, as a person reads it, in their language.
+//!
+//! A handler's error says what to tell by message id ([`Said`]); the
+//! page is written once the response is known, by [`localize_errors`],
+//! in the language of whoever asked: their `LANG` preference when they
+//! are signed in, else their browser's. Never a panic, never a 500 for
+//! bad input.
+
+use super::{Web, auth, pages};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use imip_core::prefs::PrefKey;
+use imip_core::words::{Arg, Lang};
+use std::sync::Arc;
+
+/// A sentence to tell, by message id (`imip-core/locales/*.ftl`) with
+/// its text arguments, or given whole (a reason the engine or a parser
+/// wrote, which has no message of its own).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Said {
+    /// A message and its arguments.
+    Message(&'static str, Vec<(&'static str, String)>),
+    /// Text as it is.
+    Text(String),
+}
+
+impl Said {
+    /// The message `id`, without arguments.
+    pub(crate) fn id(id: &'static str) -> Said {
+        Said::Message(id, Vec::new())
+    }
+
+    /// The message `id` about `text`, what was given (each language's
+    /// message quotes it its own way).
+    pub(crate) fn about(id: &'static str, text: &str) -> Said {
+        Said::Message(id, vec![("text", text.chars().take(200).collect())])
+    }
+
+    /// In `lang`.
+    pub(crate) fn text(&self, lang: Lang) -> String {
+        match self {
+            Said::Message(id, args) => {
+                let args: Vec<(&str, Arg<'_>)> = args.iter().map(|(k, v)| (*k, Arg::Text(v))).collect();
+                lang.text(id, &args)
+            }
+            Said::Text(text) => text.clone(),
+        }
+    }
+}
+
+/// What goes wrong, with what the person is told.
+#[derive(Debug)]
+pub(crate) enum WebError {
+    /// Bad input: 400 with the reason.
+    BadRequest(Said),
+    /// The engine refused the action: 400 with why, in the person's
+    /// language ([`imip_core::words::refusal`]).
+    Refused(Lang, String),
+    /// Not signed in: to the login page.
+    SignIn,
+    /// Signed in, but not for this principal: 403.
+    Forbidden,
+    /// Nothing there: 404.
+    NotFound(Said),
+    /// A form without a valid CSRF token: 403.
+    Csrf,
+    /// Too many failed sign-ins: 429.
+    TooMany,
+    /// The store or the mail system cannot be reached: 503.
+    Unavailable(String),
+    /// A link that expired or was altered or used: 410 or 400.
+    Link(Said, StatusCode),
+}
+
+impl WebError {
+    /// Bad input, told by the message `id`.
+    pub(crate) fn bad(id: &'static str) -> WebError {
+        WebError::BadRequest(Said::id(id))
+    }
+
+    /// Bad input `text`, told by the message `id`.
+    pub(crate) fn bad_about(id: &'static str, text: &str) -> WebError {
+        WebError::BadRequest(Said::about(id, text))
+    }
+
+    /// Bad input, told by a reason written elsewhere (a parser's).
+    pub(crate) fn invalid(reason: impl std::fmt::Display) -> WebError {
+        WebError::BadRequest(Said::Text(format!("{reason}.")))
+    }
+
+    /// Nothing there, told by the message `id`.
+    pub(crate) fn not_found(id: &'static str) -> WebError {
+        WebError::NotFound(Said::id(id))
+    }
+}
+
+/// An error page still to be written in the reader's language: the
+/// response's extension until [`localize_errors`] writes it.
+#[derive(Debug, Clone)]
+struct ErrorPage {
+    title: &'static str,
+    text: Said,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (status, title, text) = match self {
+            WebError::Refused(lang, why) => {
+                let title = lang.text("web-refused-title", &[]);
+                return (StatusCode::BAD_REQUEST, pages::message_page(lang, &title, &why)).into_response();
+            }
+            WebError::SignIn => {
+                return (StatusCode::SEE_OTHER, [(header::LOCATION, HeaderValue::from_static("/login"))])
+                    .into_response();
+            }
+            WebError::BadRequest(why) => (StatusCode::BAD_REQUEST, "web-error-title-bad", why),
+            WebError::Forbidden => {
+                (StatusCode::FORBIDDEN, "web-error-title-forbidden", Said::id("web-error-forbidden"))
+            }
+            WebError::NotFound(what) => (StatusCode::NOT_FOUND, "web-error-title-not-found", what),
+            WebError::Csrf => (StatusCode::FORBIDDEN, "web-error-title-csrf", Said::id("web-error-csrf")),
+            WebError::TooMany => {
+                (StatusCode::TOO_MANY_REQUESTS, "web-error-title-too-many", Said::id("web-error-too-many"))
+            }
+            WebError::Unavailable(why) => {
+                tracing::warn!(%why, "web: store or transport unavailable");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "web-error-title-unavailable",
+                    Said::id("web-error-unavailable"),
+                )
+            }
+            WebError::Link(why, status) => (status, "web-error-title-link", why),
+        };
+        // English until the reader is known.
+        let page = ErrorPage { title, text };
+        let mut response = (status, page.render(Lang::En)).into_response();
+        response.extensions_mut().insert(page);
+        response
+    }
+}
+
+impl ErrorPage {
+    fn render(&self, lang: Lang) -> maud::Markup {
+        pages::message_page(lang, &lang.text(self.title, &[]), &self.text.text(lang))
+    }
+}
+
+/// Writes an error page in the language of whoever asked: their `LANG`
+/// preference when they are signed in, else their browser's first
+/// language (`Accept-Language`). The preference is read only for an
+/// error page.
+pub(crate) async fn localize_errors(State(web): State<Arc<Web>>, request: Request, next: Next) -> Response {
+    let headers = request.headers().clone();
+    let peer =
+        request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    let mut response = next.run(request).await;
+    let Some(page) = response.extensions_mut().remove::<ErrorPage>() else { return response };
+    let browser = auth::browser_lang(&headers);
+    let lang = match auth::signed_in(&web, &headers, peer) {
+        Some(address) => super::blocking(move || {
+            let store = web.store()?;
+            let prefs = store.prefs(&address).map_err(|e| WebError::Unavailable(e.to_string()))?;
+            Ok(web.settings.pref(&prefs, PrefKey::Language.name()).map(Lang::from_tag))
+        })
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(browser),
+        None => browser,
+    };
+    if lang != Lang::En {
+        *response.body_mut() = axum::body::Body::from(page.render(lang).into_string());
+        response.headers_mut().remove(header::CONTENT_LENGTH);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every message an error page can say exists in every language.
+    #[test]
+    fn every_error_message_is_written_in_every_language() {
+        let source = [
+            include_str!("mod.rs"),
+            include_str!("actions.rs"),
+            include_str!("pages.rs"),
+            include_str!("auth.rs"),
+            include_str!("error.rs"),
+        ]
+        .concat();
+        let used: std::collections::BTreeSet<&str> = source
+            .split('"')
+            .filter(|s| s.starts_with("web-error-") && !s.contains(' ') && !s.ends_with('-'))
+            .collect();
+        assert!(used.len() > 30, "{used:?}");
+        for lang in Lang::ALL {
+            let ids = lang.message_ids();
+            for id in &used {
+                assert!(ids.iter().any(|i| i == id), "{} lacks {id}", lang.tag());
+            }
+        }
+    }
+
+    #[test]
+    fn a_message_is_told_in_the_language_asked_and_quotes_what_was_given() {
+        let said = Said::about("web-error-not-an-address", "nobody");
+        assert_eq!(said.text(Lang::En), "“nobody” is not a mail address.");
+        assert_eq!(said.text(Lang::De), "„nobody“ ist keine E-Mail-Adresse.");
+    }
+}

@@ -203,6 +203,20 @@ fn a_person_signs_in_sees_the_invitation_and_answers_it() {
             && page.contains("Diesen Termin gibt es"),
         "{page}"
     );
+    let page = body(bob.get(format!("{}/event?e={short}", server.url)).send().unwrap());
+    let skipped = bob
+        .post(format!("{}/act/counter", server.url))
+        .form(&[
+            ("uid", short.as_str()),
+            ("start", "2030-03-31 02:30"),
+            ("zone", "Europe/Oslo"),
+            ("csrf", &csrf(&page)),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(skipped.status(), StatusCode::BAD_REQUEST);
+    let page = body(skipped);
+    assert!(page.contains("gibt es in Europe/Oslo nicht: Die Uhren werden dann vorgestellt."), "{page}");
     let bad = bob.get(format!("{}/calendar?view=fortnight", server.url)).send().unwrap();
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
     assert!(body(bad).contains("„fortnight“ ist keine Ansicht"));

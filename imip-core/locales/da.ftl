@@ -337,3 +337,13 @@ web-error-length = »{ $text }«: angiv en varighed i minutter, 15 til 600.
 web-error-freebusy-unpublished = Denne ledig/optaget-tid er ikke offentliggjort.
 web-error-no-feed = Det feed findes ikke.
 web-error-feed-off = Denne feed-adresse er slået fra.
+# Hvorfor en begivenhed, en person har udkastet eller ændret, ikke kan laves (words/refusal.rs).
+draft-no-title = Begivenheden skal have en titel.
+draft-end-not-after-start = Slutningen ({ $end }) ligger ikke efter starten ({ $start }).
+draft-skipped-time = { $time } findes ikke i { $zone }: urene stilles frem på det tidspunkt. Vælg et andet tidspunkt.
+draft-invalid-value = { $property } er ugyldig: »{ $value }«.
+draft-series-has-exceptions = Nogle forekomster i denne serie er ændret hver for sig. Aflys serien, og opret den igen for at flytte den.
+draft-not-an-event = Kun begivenheder kan ændres her.
+draft-not-recurring = Denne begivenhed gentages ikke: aflys selve begivenheden.
+draft-floating-series = En enkelt forekomst af en heldags- eller tidszoneløs serie kan ikke aflyses her. Ret eller aflys serien.
+draft-no-such-occurrence = Serien har ingen forekomst { $date } kl. { $time }, der kan aflyses.

@@ -337,3 +337,13 @@ web-error-length = „{ $text }“: Geben Sie eine Dauer in Minuten an, 15 bis 6
 web-error-freebusy-unpublished = Diese Frei/Belegt-Zeiten sind nicht veröffentlicht.
 web-error-no-feed = Diesen Feed gibt es nicht.
 web-error-feed-off = Diese Feed-Adresse wurde abgeschaltet.
+# Warum ein entworfener oder bearbeiteter Termin nicht angelegt werden kann (words/refusal.rs).
+draft-no-title = Der Termin braucht einen Titel.
+draft-end-not-after-start = Das Ende ({ $end }) liegt nicht nach dem Beginn ({ $start }).
+draft-skipped-time = { $time } gibt es in { $zone } nicht: Die Uhren werden dann vorgestellt. Wählen Sie eine andere Zeit.
+draft-invalid-value = { $property } ist ungültig: „{ $value }“.
+draft-series-has-exceptions = Einzelne Termine dieser Serie wurden eigens geändert. Sagen Sie die Serie ab und legen Sie sie neu an, um sie zu verschieben.
+draft-not-an-event = Hier lassen sich nur Termine bearbeiten.
+draft-not-recurring = Dieser Termin wiederholt sich nicht: Sagen Sie den Termin selbst ab.
+draft-floating-series = Ein einzelner Termin einer ganztägigen oder zeitzonenlosen Serie lässt sich hier nicht absagen. Bearbeiten Sie die Serie oder sagen Sie sie ab.
+draft-no-such-occurrence = Die Serie hat am { $date } um { $time } keinen Termin, der abgesagt werden könnte.

@@ -340,3 +340,13 @@ web-error-length = “{ $text }”: give a length in minutes, 15 to 600.
 web-error-freebusy-unpublished = This free/busy is not published.
 web-error-no-feed = There is no such feed.
 web-error-feed-off = This feed address was turned off.
+# Why an event a person drafted or edited cannot be made (words/refusal.rs).
+draft-no-title = The event needs a title.
+draft-end-not-after-start = The end ({ $end }) is not after the start ({ $start }).
+draft-skipped-time = { $time } does not exist in { $zone }: the clocks go forward then. Choose another time.
+draft-invalid-value = { $property } is not valid: “{ $value }”.
+draft-series-has-exceptions = Some occurrences of this series were changed on their own. Cancel the series and create it again to move it.
+draft-not-an-event = Only events can be edited here.
+draft-not-recurring = This event does not repeat: cancel the event itself.
+draft-floating-series = One occurrence of an all-day or floating series cannot be cancelled here. Edit or cancel the series.
+draft-no-such-occurrence = The series has no occurrence on { $date } at { $time } to cancel.

@@ -337,3 +337,13 @@ web-error-length = «{ $text }»: oppgi en varighet i minutter, 15 til 600.
 web-error-freebusy-unpublished = Denne ledig/opptatt-tiden er ikke publisert.
 web-error-no-feed = Den feeden finnes ikke.
 web-error-feed-off = Denne feed-adressen er slått av.
+# Hvorfor en hendelse en person har laget utkast til eller endret, ikke kan lages (words/refusal.rs).
+draft-no-title = Hendelsen trenger en tittel.
+draft-end-not-after-start = Slutten ({ $end }) er ikke etter starten ({ $start }).
+draft-skipped-time = { $time } finnes ikke i { $zone }: klokken stilles frem da. Velg et annet tidspunkt.
+draft-invalid-value = { $property } er ugyldig: «{ $value }».
+draft-series-has-exceptions = Noen forekomster i denne serien er endret hver for seg. Avlys serien og opprett den på nytt for å flytte den.
+draft-not-an-event = Bare hendelser kan endres her.
+draft-not-recurring = Denne hendelsen gjentas ikke: avlys selve hendelsen.
+draft-floating-series = En enkelt forekomst av en heldags- eller tidssoneløs serie kan ikke avlyses her. Endre eller avlys serien.
+draft-no-such-occurrence = Serien har ingen forekomst { $date } kl. { $time } som kan avlyses.

@@ -166,7 +166,7 @@ fn when_of(fields: &BTreeMap<String, String>, zone_default: chrono_tz::Tz) -> Re
         None => start + chrono::TimeDelta::hours(1),
     };
     let when = When { start, end, zone };
-    when.check().map_err(WebError::invalid)?;
+    when.check().map_err(WebError::draft)?;
     Ok(Some(when))
 }
 
@@ -218,7 +218,7 @@ pub(crate) async fn counter(
         if edit.is_empty() {
             return Err(WebError::bad("web-error-propose-something"));
         }
-        let proposal = edit.apply(&object).map_err(WebError::invalid)?;
+        let proposal = edit.apply(&object).map_err(WebError::draft)?;
         Ok(LocalAction::Counter { proposal, comment: comment(&f) })
     })
     .await?;
@@ -304,7 +304,7 @@ pub(crate) async fn create(
             repeat: field(&f, "repeat").map(str::to_string),
         }
         .to_object(w.now())
-        .map_err(WebError::invalid)
+        .map_err(WebError::draft)
     })
     .await?;
     form.uid = object.uid().to_string();
@@ -335,7 +335,7 @@ pub(crate) async fn edit(
         if edit.is_empty() {
             return Err(WebError::bad("web-error-change-something"));
         }
-        Ok(LocalAction::Save(edit.apply(&object).map_err(WebError::invalid)?))
+        Ok(LocalAction::Save(edit.apply(&object).map_err(WebError::draft)?))
     })
     .await?;
     act(&web, &form, action).await
@@ -363,7 +363,7 @@ pub(crate) async fn cancel(
             return Err(WebError::Forbidden);
         }
         instance
-            .map(|at| imip_core::organize::cancel_occurrence(&object, at).map_err(WebError::invalid))
+            .map(|at| imip_core::organize::cancel_occurrence(&object, at).map_err(WebError::draft))
             .transpose()
     })
     .await?;

@@ -11,8 +11,8 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use imip_core::prefs::PrefKey;
-use imip_core::words::{Arg, Lang};
+use imip_core::organize::DraftError;
+use imip_core::words::{Arg, Lang, Reader, draft_refusal};
 use std::sync::Arc;
 
 /// A sentence to tell, by message id (`imip-core/locales/*.ftl`) with
@@ -22,6 +22,9 @@ use std::sync::Arc;
 pub(crate) enum Said {
     /// A message and its arguments.
     Message(&'static str, Vec<(&'static str, String)>),
+    /// Why an event cannot be made as drafted, with its times in the
+    /// reader's zone ([`draft_refusal`]).
+    Draft(DraftError),
     /// Text as it is.
     Text(String),
 }
@@ -38,13 +41,14 @@ impl Said {
         Said::Message(id, vec![("text", text.chars().take(200).collect())])
     }
 
-    /// In `lang`.
-    pub(crate) fn text(&self, lang: Lang) -> String {
+    /// For `reader`.
+    pub(crate) fn text(&self, reader: &Reader) -> String {
         match self {
             Said::Message(id, args) => {
                 let args: Vec<(&str, Arg<'_>)> = args.iter().map(|(k, v)| (*k, Arg::Text(v))).collect();
-                lang.text(id, &args)
+                reader.lang.text(id, &args)
             }
+            Said::Draft(error) => draft_refusal(error, reader),
             Said::Text(text) => text.clone(),
         }
     }
@@ -83,6 +87,11 @@ impl WebError {
     /// Bad input `text`, told by the message `id`.
     pub(crate) fn bad_about(id: &'static str, text: &str) -> WebError {
         WebError::BadRequest(Said::about(id, text))
+    }
+
+    /// An event that cannot be made as drafted or edited.
+    pub(crate) fn draft(error: DraftError) -> WebError {
+        WebError::BadRequest(Said::Draft(error))
     }
 
     /// Bad input, told by a reason written elsewhere (a parser's).
@@ -136,43 +145,41 @@ impl IntoResponse for WebError {
         };
         // English until the reader is known.
         let page = ErrorPage { title, text };
-        let mut response = (status, page.render(Lang::En)).into_response();
+        let mut response = (status, page.render(&Reader::default())).into_response();
         response.extensions_mut().insert(page);
         response
     }
 }
 
 impl ErrorPage {
-    fn render(&self, lang: Lang) -> maud::Markup {
-        pages::message_page(lang, &lang.text(self.title, &[]), &self.text.text(lang))
+    fn render(&self, reader: &Reader) -> maud::Markup {
+        let lang = reader.lang;
+        pages::message_page(lang, &lang.text(self.title, &[]), &self.text.text(reader))
     }
 }
 
-/// Writes an error page in the language of whoever asked: their `LANG`
-/// preference when they are signed in, else their browser's first
-/// language (`Accept-Language`). The preference is read only for an
-/// error page.
+/// Writes an error page for whoever asked: in their `LANG` preference
+/// and `TZID` zone when they are signed in, else in their browser's first
+/// language (`Accept-Language`) and UTC. The preferences are read only
+/// for an error page.
 pub(crate) async fn localize_errors(State(web): State<Arc<Web>>, request: Request, next: Next) -> Response {
     let headers = request.headers().clone();
     let peer =
         request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
     let mut response = next.run(request).await;
     let Some(page) = response.extensions_mut().remove::<ErrorPage>() else { return response };
-    let browser = auth::browser_lang(&headers);
-    let lang = match auth::signed_in(&web, &headers, peer) {
+    let browser = Reader { lang: auth::browser_lang(&headers), ..Reader::default() };
+    let reader = match auth::signed_in(&web, &headers, peer) {
         Some(address) => super::blocking(move || {
             let store = web.store()?;
-            let prefs = store.prefs(&address).map_err(|e| WebError::Unavailable(e.to_string()))?;
-            Ok(web.settings.pref(&prefs, PrefKey::Language.name()).map(Lang::from_tag))
+            pages::reader_of(&web, store.as_ref(), &address)
         })
         .await
-        .ok()
-        .flatten()
         .unwrap_or(browser),
         None => browser,
     };
-    if lang != Lang::En {
-        *response.body_mut() = axum::body::Body::from(page.render(lang).into_string());
+    if reader != Reader::default() {
+        *response.body_mut() = axum::body::Body::from(page.render(&reader).into_string());
         response.headers_mut().remove(header::CONTENT_LENGTH);
     }
     response
@@ -209,7 +216,8 @@ mod tests {
     #[test]
     fn a_message_is_told_in_the_language_asked_and_quotes_what_was_given() {
         let said = Said::about("web-error-not-an-address", "nobody");
-        assert_eq!(said.text(Lang::En), "“nobody” is not a mail address.");
-        assert_eq!(said.text(Lang::De), "„nobody“ ist keine E-Mail-Adresse.");
+        let reader = |lang| Reader { lang, ..Reader::default() };
+        assert_eq!(said.text(&reader(Lang::En)), "“nobody” is not a mail address.");
+        assert_eq!(said.text(&reader(Lang::De)), "„nobody“ ist keine E-Mail-Adresse.");
     }
 }

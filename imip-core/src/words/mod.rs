@@ -17,7 +17,7 @@ pub use agenda::{
     AgendaDay, AgendaEntry, AgendaLine, agenda, agenda_days, agenda_title, agenda_window, entries,
 };
 
-pub use refusal::refusal;
+pub use refusal::{draft_refusal, refusal};
 pub use summary::{Card, Reader, card, escape, html_document, message_card, owner_card, summary};
 
 use fluent_bundle::concurrent::FluentBundle;

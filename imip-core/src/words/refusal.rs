@@ -5,6 +5,7 @@
 
 use super::summary::{date, time};
 use super::{Arg, Reader};
+use crate::organize::DraftError;
 use crate::{Timestamp, Violation};
 
 /// Why `violation` stopped a person's action, for `reader`.
@@ -45,6 +46,50 @@ pub fn refusal(violation: &Violation, reader: &Reader) -> String {
     }
 }
 
+/// Why an event a person drafted or edited cannot be made, for
+/// `reader` ([`DraftError`]).
+///
+/// ```
+/// use imip_core::organize::DraftError;
+/// use imip_core::words::{Reader, draft_refusal};
+///
+/// let reader = Reader::from_prefs(Some("nb"), None);
+/// let skipped = DraftError::SkippedTime { time: "2030-03-31 02:30".into(), zone: "Europe/Oslo".into() };
+/// assert_eq!(
+///     draft_refusal(&skipped, &reader),
+///     "2030-03-31 02:30 finnes ikke i Europe/Oslo: klokken stilles frem da. Velg et annet tidspunkt."
+/// );
+/// ```
+pub fn draft_refusal(error: &DraftError, reader: &Reader) -> String {
+    let lang = reader.lang;
+    match error {
+        DraftError::NoTitle => lang.text("draft-no-title", &[]),
+        DraftError::EndNotAfterStart { start, end } => {
+            lang.text("draft-end-not-after-start", &[("start", Arg::Text(start)), ("end", Arg::Text(end))])
+        }
+        DraftError::SkippedTime { time, zone } => {
+            lang.text("draft-skipped-time", &[("time", Arg::Text(time)), ("zone", Arg::Text(zone))])
+        }
+        DraftError::InvalidValue { property, value } => lang
+            .text("draft-invalid-value", &[("property", Arg::Text(property)), ("value", Arg::Text(value))]),
+        DraftError::SeriesHasExceptions => lang.text("draft-series-has-exceptions", &[]),
+        DraftError::NotAnEvent => lang.text("draft-not-an-event", &[]),
+        DraftError::NotRecurring => lang.text("draft-not-recurring", &[]),
+        DraftError::FloatingSeries => lang.text("draft-floating-series", &[]),
+        DraftError::NoSuchOccurrence { at } => match Timestamp::parse_utc(at) {
+            Some(at) => lang.text(
+                "draft-no-such-occurrence",
+                &[
+                    ("date", Arg::Text(&date(at, reader.zone, lang))),
+                    ("time", Arg::Text(&time(at, reader.zone))),
+                ],
+            ),
+            None => lang.text("refused-other", &[("reason", Arg::Text(&error.to_string()))]),
+        },
+        DraftError::Invalid(violation) => refusal(violation, reader),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,6 +125,46 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_drafts_problems_are_told_in_every_language() {
+        let cases = [
+            DraftError::NoTitle,
+            DraftError::EndNotAfterStart { start: "10:00".into(), end: "09:00".into() },
+            DraftError::SkippedTime { time: "2030-03-31 02:30".into(), zone: "Europe/Oslo".into() },
+            DraftError::InvalidValue { property: "RRULE".into(), value: "FREQ=FORTNIGHTLY".into() },
+            DraftError::SeriesHasExceptions,
+            DraftError::NotAnEvent,
+            DraftError::NotRecurring,
+            DraftError::FloatingSeries,
+            DraftError::NoSuchOccurrence { at: "20300312T090000Z".into() },
+            DraftError::Invalid(Violation::MissingOrganizer),
+        ];
+        for lang in Lang::ALL {
+            let reader = Reader { lang, zone: chrono_tz::Europe::Oslo };
+            for error in &cases {
+                let text = draft_refusal(error, &reader);
+                assert!(
+                    !text.starts_with("draft-") && !text.starts_with("refused-"),
+                    "{}: {text}",
+                    lang.tag()
+                );
+                if lang != Lang::En {
+                    assert_ne!(
+                        text,
+                        draft_refusal(error, &Reader { lang: Lang::En, ..reader }),
+                        "{}",
+                        lang.tag()
+                    );
+                }
+            }
+        }
+        let oslo = Reader { lang: Lang::En, zone: chrono_tz::Europe::Oslo };
+        assert_eq!(
+            draft_refusal(&DraftError::NoSuchOccurrence { at: "20300312T090000Z".into() }, &oslo),
+            "The series has no occurrence on Tuesday 12 March 2030 at 10:00 to cancel."
+        );
     }
 
     #[test]

@@ -362,6 +362,7 @@ fn bad_input_gets_a_4xx_with_a_reason_never_a_500() {
         .send()
         .unwrap();
     assert_eq!(out.status(), StatusCode::BAD_REQUEST);
+    assert!(body(out).contains("“Mars/Olympus” is not a time zone (say Europe/Oslo)."));
     assert!(smtp.mails().is_empty(), "nothing was sent");
 }
 

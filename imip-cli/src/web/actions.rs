@@ -392,7 +392,14 @@ pub(crate) async fn prefs(
         if value.is_empty() {
             changes.push((key.name().to_string(), None));
         } else {
-            let (key, value) = imip_core::prefs::check(key.name(), &value).map_err(WebError::invalid)?;
+            let (key, value) = imip_core::prefs::check(key.name(), &value).map_err(|e| match e {
+                // The one free-text field a person often gets wrong: said
+                // in their words; the others' reasons are the checker's.
+                imip_core::prefs::PrefError::BadValue { key: PrefKey::Zone, value } => {
+                    WebError::bad_about("web-error-not-a-zone", &value)
+                }
+                other => WebError::invalid(other),
+            })?;
             changes.push((key.name().to_string(), Some(value)));
         }
     }

@@ -291,7 +291,7 @@ refused-no-such-occurrence = Begivenheden finder ikke sted { $date } kl. { $time
 refused-other = Kalenderen afviste det: { $reason }.
 # Webgrænsefladens fejlsider (web/error.rs i imip-cli).
 web-error-title-bad = Det lykkedes ikke
-web-error-title-forbidden = Ikke din
+web-error-title-forbidden = Ingen adgang
 web-error-title-not-found = Ikke fundet
 web-error-title-csrf = Prøv igen
 web-error-title-too-many = For mange forsøg

@@ -291,9 +291,9 @@ refused-no-such-occurrence = Der Termin findet am { $date } um { $time } nicht s
 refused-other = Der Kalender hat es abgelehnt: { $reason }.
 # Die Fehlerseiten der Weboberfläche (web/error.rs in imip-cli).
 web-error-title-bad = Das hat nicht geklappt
-web-error-title-forbidden = Nicht Ihres
+web-error-title-forbidden = Kein Zugriff
 web-error-title-not-found = Nicht gefunden
-web-error-title-csrf = Bitte noch einmal
+web-error-title-csrf = Bitte erneut versuchen
 web-error-title-too-many = Zu viele Versuche
 web-error-title-unavailable = Versuchen Sie es gleich noch einmal
 web-error-title-link = Dieser Link kann nicht verwendet werden

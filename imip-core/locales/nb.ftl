@@ -291,7 +291,7 @@ refused-no-such-occurrence = Hendelsen finner ikke sted { $date } kl. { $time }.
 refused-other = Kalenderen avviste det: { $reason }.
 # Feilsidene i webgrensesnittet (web/error.rs i imip-cli).
 web-error-title-bad = Det gikk ikke
-web-error-title-forbidden = Ikke din
+web-error-title-forbidden = Ingen tilgang
 web-error-title-not-found = Ikke funnet
 web-error-title-csrf = Prøv igjen
 web-error-title-too-many = For mange forsøk

@@ -2,9 +2,9 @@
 //!
 //! A handler's error says what to tell by message id ([`Said`]); the
 //! page is written once the response is known, by [`localize_errors`],
-//! in the language of whoever asked: their `LANG` preference when they
-//! are signed in, else their browser's. Never a panic, never a 500 for
-//! bad input.
+//! for whoever asked: in their `LANG` and `TZID` preferences when they
+//! are signed in, else in their browser's language. Never a panic, never
+//! a 500 for bad input.
 
 use super::{Web, auth, pages};
 use axum::extract::{Request, State};

@@ -24,13 +24,7 @@ pub(crate) fn takes_stored(action: &LocalAction) -> bool {
 /// stored object is in `slot` (and absent from `ctx.record`); the answer
 /// takes it when it edits it, and leaves it there otherwise.
 pub(crate) fn handle(ctx: &Ctx<'_>, action: &LocalAction, slot: &mut Option<SchedulingObject>) -> Outcome {
-    let outcome = match action {
-        LocalAction::Respond { instance, partstat, comment, .. } => {
-            respond(ctx, slot, *instance, *partstat, comment.as_deref())
-        }
-        _ => run(ctx, action),
-    };
-    match outcome {
+    match run(ctx, action, slot) {
         Ok(outcome) => outcome,
         Err(violation) => Outcome::refused(violation),
     }
@@ -77,7 +71,11 @@ fn respond(
     Ok(finish(ctx, scheduled, extra))
 }
 
-fn run(ctx: &Ctx<'_>, action: &LocalAction) -> Result<Outcome, Violation> {
+fn run(
+    ctx: &Ctx<'_>,
+    action: &LocalAction,
+    slot: &mut Option<SchedulingObject>,
+) -> Result<Outcome, Violation> {
     let stored = ctx.record.object.as_ref();
     match action {
         LocalAction::Save(object) => save(ctx, stored, object.clone().without_method(), None),
@@ -90,9 +88,8 @@ fn run(ctx: &Ctx<'_>, action: &LocalAction) -> Result<Outcome, Violation> {
             };
             Ok(finish(ctx, scheduled, Vec::new()))
         }
-        // On a record of its own (`handle` gives an answer the slot).
         LocalAction::Respond { instance, partstat, comment, .. } => {
-            respond(ctx, &mut ctx.record.object.clone(), *instance, *partstat, comment.as_deref())
+            respond(ctx, slot, *instance, *partstat, comment.as_deref())
         }
         LocalAction::Delegate { to, comment, .. } => {
             let old = attendee_copy(ctx, stored)?;

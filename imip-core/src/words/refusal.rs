@@ -95,6 +95,25 @@ mod tests {
     use super::*;
     use crate::words::Lang;
 
+    /// Each case, in each language, is a sentence of its own: not a
+    /// message id, not the engine's text, and not the English one.
+    fn told_in_every_language<T>(cases: &[T], tell: impl Fn(&T, &Reader) -> String) {
+        for lang in Lang::ALL {
+            let reader = Reader { lang, zone: chrono_tz::Europe::Oslo };
+            for case in cases {
+                let text = tell(case, &reader);
+                assert!(
+                    !text.starts_with("refused-") && !text.starts_with("draft-") && !text.contains("RFC"),
+                    "{}: {text}",
+                    lang.tag()
+                );
+                if lang != Lang::En {
+                    assert_ne!(text, tell(case, &Reader { lang: Lang::En, ..reader }), "{}", lang.tag());
+                }
+            }
+        }
+    }
+
     /// Each of a person's refusals, in each language: a sentence of its
     /// own (not the engine's text, not a message id).
     #[test]
@@ -110,21 +129,7 @@ mod tests {
             Violation::AttendeeCannotModify("DTSTART".into()),
             Violation::NoSuchInstance("20300311T140000Z".into()),
         ];
-        for lang in Lang::ALL {
-            let reader = Reader { lang, zone: chrono_tz::Europe::Oslo };
-            for violation in &cases {
-                let text = refusal(violation, &reader);
-                assert!(!text.starts_with("refused-") && !text.contains("RFC"), "{}: {text}", lang.tag());
-                if lang != Lang::En {
-                    assert_ne!(
-                        text,
-                        refusal(violation, &Reader { lang: Lang::En, ..reader }),
-                        "{}",
-                        lang.tag()
-                    );
-                }
-            }
-        }
+        told_in_every_language(&cases, refusal);
     }
 
     #[test]
@@ -141,25 +146,7 @@ mod tests {
             DraftError::NoSuchOccurrence { at: "20300312T090000Z".into() },
             DraftError::Invalid(Violation::MissingOrganizer),
         ];
-        for lang in Lang::ALL {
-            let reader = Reader { lang, zone: chrono_tz::Europe::Oslo };
-            for error in &cases {
-                let text = draft_refusal(error, &reader);
-                assert!(
-                    !text.starts_with("draft-") && !text.starts_with("refused-"),
-                    "{}: {text}",
-                    lang.tag()
-                );
-                if lang != Lang::En {
-                    assert_ne!(
-                        text,
-                        draft_refusal(error, &Reader { lang: Lang::En, ..reader }),
-                        "{}",
-                        lang.tag()
-                    );
-                }
-            }
-        }
+        told_in_every_language(&cases, draft_refusal);
         let oslo = Reader { lang: Lang::En, zone: chrono_tz::Europe::Oslo };
         assert_eq!(
             draft_refusal(&DraftError::NoSuchOccurrence { at: "20300312T090000Z".into() }, &oslo),

@@ -20,6 +20,7 @@ mod own;
 mod query;
 mod settings;
 mod simple_rule;
+mod working_hours;
 
 pub use availability::{AVAILABILITY_PREF, Availability, AvailabilityError};
 pub(crate) use conflict::peak_concurrency;
@@ -39,6 +40,7 @@ pub use query::{
 };
 pub use settings::{FreeBusyConfig, HORIZON_PREF};
 pub(crate) use settings::{HorizonPlan, ZONE_PREF};
+pub use working_hours::{Hours, WEEK, WorkingHours};
 
 use crate::{CalAddress, Timestamp};
 use std::fmt;

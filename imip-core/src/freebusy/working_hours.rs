@@ -1,0 +1,426 @@
+//! Working hours: the weekly availability a person sets on a form ("Monday
+//! to Friday, 09:00 to 17:00, in Europe/Oslo"), and the VAVAILABILITY
+//! that says it (RFC 7953 §3.1).
+//!
+//! [`WorkingHours::to_ics`] writes one VAVAILABILITY without DTSTART (so
+//! its span is unbounded) and with the default BUSYTYPE, BUSY-UNAVAILABLE
+//! (RFC 7953 §3.2): every time is unavailable except its AVAILABLE
+//! components. Each set of days that share their hours is one AVAILABLE,
+//! a weekly RRULE with those days in BYDAY, its DTSTART and DTEND the
+//! hours on the wall clock of the person's zone, so that the hours stay
+//! 09:00 to 17:00 when the clocks change (RFC 5545 §3.3.10).
+//!
+//! [`WorkingHours::read`] reads such a text back, and only such a text:
+//! an availability written by hand (a vacation, a second priority, a
+//! bounded span) is not working hours, and a form that showed it as
+//! working hours would lose what it says when saved.
+
+use crate::Timestamp;
+use calcard::icalendar::{
+    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarFreeBusyType, ICalendarFrequency,
+    ICalendarProperty, ICalendarValue, ICalendarWeekday,
+};
+use chrono::{Datelike, Days, NaiveDate, NaiveTime, Timelike, Weekday};
+
+/// One day's hours: from `from` until `until` on the wall clock, `from`
+/// before `until` (a day's hours do not cross midnight).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Hours {
+    /// When the day's available time begins.
+    pub from: NaiveTime,
+    /// When it ends.
+    pub until: NaiveTime,
+}
+
+impl Hours {
+    /// The hours from `from` until `until`, to the minute (seconds are
+    /// dropped), when `from` is before `until`.
+    pub fn new(from: NaiveTime, until: NaiveTime) -> Option<Hours> {
+        let minute = |t: NaiveTime| NaiveTime::from_hms_opt(t.hour(), t.minute(), 0);
+        let (from, until) = (minute(from)?, minute(until)?);
+        (from < until).then_some(Hours { from, until })
+    }
+}
+
+/// A week of working hours in one time zone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkingHours {
+    /// The zone the hours are read in.
+    pub zone: chrono_tz::Tz,
+    /// Each day's hours, Monday first; `None` is a day off.
+    pub days: [Option<Hours>; 7],
+}
+
+/// The days of the week in the order of [`WorkingHours::days`].
+pub const WEEK: [Weekday; 7] =
+    [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
+
+impl WorkingHours {
+    /// No working hours at all, in `zone`.
+    pub fn none(zone: chrono_tz::Tz) -> WorkingHours {
+        WorkingHours { zone, days: [None; 7] }
+    }
+
+    /// Whether no day has hours: such an availability would make every
+    /// time unavailable, which is not what a person who clears the form
+    /// means (they mean "no working hours": always available).
+    pub fn is_empty(&self) -> bool {
+        self.days.iter().all(Option::is_none)
+    }
+
+    /// The VAVAILABILITY text of these hours (RFC 7953 §3.1). `uid` names
+    /// it (each AVAILABLE gets `uid` and its number); `stamp` is its
+    /// DTSTAMP, and its week is the week the AVAILABLE recurrences start
+    /// in. Days with the same hours share one AVAILABLE, in the order of
+    /// their first day.
+    pub fn to_ics(&self, uid: &str, stamp: Timestamp) -> String {
+        let stamp_text = stamp.to_ical();
+        let zone = self.zone.name();
+        // The Monday of the week that holds `stamp` on the zone's clock.
+        let today = chrono::DateTime::from_timestamp(stamp.seconds(), 0)
+            .map(|utc| utc.with_timezone(&self.zone).date_naive())
+            .unwrap_or_default();
+        let monday = today - Days::new(u64::from(today.weekday().num_days_from_monday()));
+        let mut groups: Vec<(Hours, Vec<usize>)> = Vec::new();
+        for (day, hours) in self.days.iter().enumerate() {
+            let Some(hours) = hours else { continue };
+            match groups.iter_mut().find(|(h, _)| h == hours) {
+                Some((_, days)) => days.push(day),
+                None => groups.push((*hours, vec![day])),
+            }
+        }
+        let mut text =
+            String::from("BEGIN:VCALENDAR\r\nPRODID:-//imip//working hours//EN\r\nVERSION:2.0\r\n");
+        text.push_str(&format!("BEGIN:VAVAILABILITY\r\nUID:{uid}\r\nDTSTAMP:{stamp_text}\r\n"));
+        for (number, (hours, days)) in groups.iter().enumerate() {
+            let date = monday + Days::new(days[0] as u64);
+            let at = |time: NaiveTime| format!("{}T{}", date.format("%Y%m%d"), time.format("%H%M%S"));
+            let byday = days.iter().map(|&d| day_code(WEEK[d])).collect::<Vec<_>>().join(",");
+            text.push_str(&format!(
+                "BEGIN:AVAILABLE\r\nUID:{uid}-{}\r\nDTSTAMP:{stamp_text}\r\n\
+                 DTSTART;TZID={zone}:{}\r\nDTEND;TZID={zone}:{}\r\nRRULE:FREQ=WEEKLY;BYDAY={byday}\r\n\
+                 END:AVAILABLE\r\n",
+                number + 1,
+                at(hours.from),
+                at(hours.until),
+            ));
+        }
+        text.push_str("END:VAVAILABILITY\r\nEND:VCALENDAR\r\n");
+        text
+    }
+
+    /// The working hours `text` says, when it says nothing else: one
+    /// VAVAILABILITY with no span, priority or busy type of its own, whose
+    /// AVAILABLE components are each a weekly RRULE over some days,
+    /// starting and ending on one day in one named zone, no day in two of
+    /// them. `None` for anything else, however valid.
+    pub fn read(text: &str) -> Option<WorkingHours> {
+        let calendar = ICalendar::parse(text).ok()?;
+        let mut outer = calendar.components.iter().filter(|c| {
+            !matches!(c.component_type, ICalendarComponentType::VCalendar | ICalendarComponentType::Available)
+        });
+        let availability = outer.next()?;
+        if outer.next().is_some() || availability.component_type != ICalendarComponentType::VAvailability {
+            return None;
+        }
+        let plain = availability.entries.iter().all(|e| match &e.name {
+            ICalendarProperty::Uid | ICalendarProperty::Dtstamp => true,
+            ICalendarProperty::Busytype => match e.values.first() {
+                Some(ICalendarValue::BusyType(ICalendarFreeBusyType::BusyUnavailable)) => true,
+                Some(ICalendarValue::Text(t)) => t.eq_ignore_ascii_case("BUSY-UNAVAILABLE"),
+                _ => false,
+            },
+            _ => false,
+        });
+        if !plain {
+            return None;
+        }
+        let mut zone = None;
+        let mut days = [None; 7];
+        let mut any = false;
+        for &child in &availability.component_ids {
+            let available = calendar.components.get(child as usize)?;
+            if available.component_type != ICalendarComponentType::Available {
+                return None;
+            }
+            let (their_zone, hours, weekdays) = read_available(available)?;
+            if *zone.get_or_insert(their_zone) != their_zone {
+                return None;
+            }
+            for day in weekdays {
+                let slot = &mut days[day.num_days_from_monday() as usize];
+                if slot.replace(hours).is_some() {
+                    return None;
+                }
+            }
+            any = true;
+        }
+        if !any {
+            return None;
+        }
+        Some(WorkingHours { zone: zone?, days })
+    }
+}
+
+/// An AVAILABLE of working hours: its zone, hours and days.
+fn read_available(available: &ICalendarComponent) -> Option<(chrono_tz::Tz, Hours, Vec<Weekday>)> {
+    let (mut start, mut end, mut rule) = (None, None, None);
+    for entry in &available.entries {
+        match &entry.name {
+            ICalendarProperty::Uid | ICalendarProperty::Dtstamp => {}
+            ICalendarProperty::Dtstart if start.is_none() => start = Some(entry),
+            ICalendarProperty::Dtend if end.is_none() => end = Some(entry),
+            ICalendarProperty::Rrule if rule.is_none() => rule = Some(entry),
+            _ => return None,
+        }
+    }
+    let wall = |entry: &calcard::icalendar::ICalendarEntry| {
+        let zone = crate::prefs::parse_zone(entry.tz_id()?)?;
+        let Some(ICalendarValue::PartialDateTime(value)) = entry.values.first() else { return None };
+        if value.tz_hour.is_some() || value.tz_minute.is_some() {
+            return None;
+        }
+        let date =
+            NaiveDate::from_ymd_opt(i32::from(value.year?), u32::from(value.month?), u32::from(value.day?))?;
+        let time = NaiveTime::from_hms_opt(
+            u32::from(value.hour?),
+            u32::from(value.minute?),
+            u32::from(value.second.unwrap_or(0)),
+        )?;
+        Some((zone, date, time))
+    };
+    let (zone, date, from) = wall(start?)?;
+    let (end_zone, end_date, until) = wall(end?)?;
+    if end_zone != zone || end_date != date || from.second() != 0 || until.second() != 0 {
+        return None;
+    }
+    let hours = Hours::new(from, until)?;
+    let Some(ICalendarValue::RecurrenceRule(rule)) = rule?.values.first() else { return None };
+    let weekly_by_day = rule.freq == ICalendarFrequency::Weekly
+        && rule.interval.unwrap_or(1) == 1
+        && rule.until.is_none()
+        && rule.count.is_none()
+        && rule.bysecond.is_empty()
+        && rule.byminute.is_empty()
+        && rule.byhour.is_empty()
+        && rule.bymonthday.is_empty()
+        && rule.byyearday.is_empty()
+        && rule.byweekno.is_empty()
+        && rule.bymonth.is_empty()
+        && rule.bysetpos.is_empty()
+        && rule.rscale.is_none()
+        && rule.skip.is_none()
+        && !rule.byday.is_empty()
+        && rule.byday.iter().all(|d| d.ordwk.is_none());
+    if !weekly_by_day {
+        return None;
+    }
+    let weekdays: Vec<Weekday> = rule.byday.iter().map(|d| weekday(&d.weekday)).collect();
+    // DTSTART is the series' first occurrence (RFC 5545 §3.8.5.3): on one
+    // of its days, or it would add a day the form cannot show.
+    if !weekdays.contains(&date.weekday()) {
+        return None;
+    }
+    Some((zone, hours, weekdays))
+}
+
+/// RFC 5545's two-letter code of a day (§3.3.10, "weekday").
+fn day_code(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "MO",
+        Weekday::Tue => "TU",
+        Weekday::Wed => "WE",
+        Weekday::Thu => "TH",
+        Weekday::Fri => "FR",
+        Weekday::Sat => "SA",
+        Weekday::Sun => "SU",
+    }
+}
+
+fn weekday(day: &ICalendarWeekday) -> Weekday {
+    match day {
+        ICalendarWeekday::Monday => Weekday::Mon,
+        ICalendarWeekday::Tuesday => Weekday::Tue,
+        ICalendarWeekday::Wednesday => Weekday::Wed,
+        ICalendarWeekday::Thursday => Weekday::Thu,
+        ICalendarWeekday::Friday => Weekday::Fri,
+        ICalendarWeekday::Saturday => Weekday::Sat,
+        ICalendarWeekday::Sunday => Weekday::Sun,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::freebusy::{Availability, Expansion, FbType};
+    use proptest::prelude::*;
+
+    fn t(text: &str) -> NaiveTime {
+        NaiveTime::parse_from_str(text, "%H:%M").unwrap()
+    }
+
+    fn at(text: &str) -> Timestamp {
+        Timestamp::parse_utc(text).unwrap()
+    }
+
+    /// Monday to Friday 09:00-17:00, Friday to 15:00, in Oslo.
+    fn office() -> WorkingHours {
+        let day = Hours::new(t("09:00"), t("17:00"));
+        let friday = Hours::new(t("09:00"), t("15:00"));
+        WorkingHours { zone: chrono_tz::Europe::Oslo, days: [day, day, day, day, friday, None, None] }
+    }
+
+    /// What the availability makes unavailable in `[from, to)`.
+    fn unavailable(hours: &WorkingHours, from: &str, to: &str) -> Vec<(String, String, FbType)> {
+        let text = hours.to_ics("hours-1@example.com", at("20270104T120000Z"));
+        let availability = Availability::parse(&text).unwrap();
+        let expansion = Expansion {
+            zone: chrono_tz::UTC,
+            from: at(from),
+            until: at(to),
+            max_occurrences: 10_000,
+            max_scan: 100_000,
+        };
+        availability
+            .unavailable(at(from), at(to), &expansion)
+            .into_iter()
+            .map(|(a, b, kind)| (a.to_ical(), b.to_ical(), kind))
+            .collect()
+    }
+
+    fn busy(from: &str, to: &str) -> (String, String, FbType) {
+        (from.to_string(), to.to_string(), FbType::BusyUnavailable)
+    }
+
+    /// RFC 7953 §3.1 and §4: outside the AVAILABLE times the VAVAILABILITY
+    /// makes the time BUSY-UNAVAILABLE, its default BUSYTYPE (§3.2). In
+    /// January Oslo is UTC+1: 09:00-17:00 is 08:00Z-16:00Z, and the
+    /// weekend is unavailable whole.
+    #[test]
+    fn outside_the_hours_is_unavailable_and_the_weekend_whole() {
+        assert_eq!(
+            unavailable(&office(), "20270114T000000Z", "20270118T000000Z"),
+            vec![
+                busy("20270114T000000Z", "20270114T080000Z"),
+                busy("20270114T160000Z", "20270115T080000Z"),
+                // Friday ends at 15:00 Oslo time.
+                busy("20270115T140000Z", "20270118T000000Z"),
+            ]
+        );
+    }
+
+    /// RFC 5545 §3.3.10: a zoned DTSTART's recurrences keep its wall
+    /// clock. Oslo moves to UTC+2 on Sunday 28 March 2027: the Friday
+    /// before is 08:00Z-14:00Z, the Monday after 07:00Z-15:00Z.
+    #[test]
+    fn the_hours_follow_the_clock_across_the_change_to_summer_time() {
+        assert_eq!(
+            unavailable(&office(), "20270326T000000Z", "20270330T000000Z"),
+            vec![
+                busy("20270326T000000Z", "20270326T080000Z"),
+                busy("20270326T140000Z", "20270329T070000Z"),
+                busy("20270329T150000Z", "20270330T000000Z"),
+            ]
+        );
+    }
+
+    #[test]
+    fn days_with_the_same_hours_share_one_available_and_read_back_whole() {
+        let text = office().to_ics("hours-1@example.com", at("20270104T120000Z"));
+        assert_eq!(text.matches("BEGIN:AVAILABLE").count(), 2, "{text}");
+        assert!(text.contains("DTSTART;TZID=Europe/Oslo:20270104T090000\r\n"), "{text}");
+        assert!(text.contains("RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH\r\n"), "{text}");
+        assert!(text.contains("DTSTART;TZID=Europe/Oslo:20270108T090000\r\n"), "{text}");
+        assert!(text.contains("DTEND;TZID=Europe/Oslo:20270108T150000\r\n"), "{text}");
+        assert!(!text.contains("PRIORITY") && !text.contains("BUSYTYPE"), "{text}");
+        assert_eq!(WorkingHours::read(&text), Some(office()));
+    }
+
+    /// The recurrences start in the week the hours were saved, on the
+    /// zone's clock: 23:30Z on Sunday 10 January is Monday in Auckland.
+    #[test]
+    fn the_first_week_is_the_week_of_saving_on_the_zones_clock() {
+        let mut hours = office();
+        hours.zone = chrono_tz::Pacific::Auckland;
+        let text = hours.to_ics("h@example.com", at("20270110T233000Z"));
+        assert!(text.contains("DTSTART;TZID=Pacific/Auckland:20270111T090000\r\n"), "{text}");
+        hours.zone = chrono_tz::America::New_York;
+        let text = hours.to_ics("h@example.com", at("20270110T233000Z"));
+        assert!(text.contains("DTSTART;TZID=America/New_York:20270104T090000\r\n"), "{text}");
+    }
+
+    #[test]
+    fn an_availability_that_says_more_than_working_hours_is_not_read_as_them() {
+        let ours = office().to_ics("h@example.com", at("20270104T120000Z"));
+        let edit = |from: &str, to: &str| ours.replacen(from, to, 1);
+        let others = [
+            ("a priority", edit("DTSTAMP:20270104T120000Z\r\n", "DTSTAMP:20270104T120000Z\r\nPRIORITY:1\r\n")),
+            (
+                "a bounded span",
+                edit("DTSTAMP:20270104T120000Z\r\n", "DTSTAMP:20270104T120000Z\r\nDTSTART:20270101T000000Z\r\n"),
+            ),
+            ("a busy type of its own", edit("DTSTAMP:20270104T120000Z\r\n", "DTSTAMP:20270104T120000Z\r\nBUSYTYPE:BUSY\r\n")),
+            ("a count", edit("BYDAY=MO,TU,WE,TH", "BYDAY=MO,TU,WE,TH;COUNT=10")),
+            ("every other week", edit("BYDAY=MO,TU,WE,TH", "BYDAY=MO,TU,WE,TH;INTERVAL=2")),
+            ("an ordinal day", edit("BYDAY=MO,TU,WE,TH", "BYDAY=1MO")),
+            ("a day in two", edit("BYDAY=FR", "BYDAY=TH,FR")),
+            ("a first day off its days", edit("BYDAY=FR", "BYDAY=SA")),
+            ("floating times", ours.replace(";TZID=Europe/Oslo", "")),
+            ("UTC times", edit("20270104T090000", "20270104T090000Z")),
+            ("two zones", edit("TZID=Europe/Oslo:20270108T090000", "TZID=Europe/Berlin:20270108T090000")),
+            ("an end on another day", edit("20270104T170000", "20270105T170000")),
+            ("a summary", edit("BEGIN:AVAILABLE\r\n", "BEGIN:AVAILABLE\r\nSUMMARY:Office\r\n")),
+            ("an exception", edit("RRULE:FREQ=WEEKLY;BYDAY=FR\r\n", "RRULE:FREQ=WEEKLY;BYDAY=FR\r\nEXDATE;TZID=Europe/Oslo:20270115T090000\r\n")),
+            ("a second VAVAILABILITY", ours.replace("END:VCALENDAR", "BEGIN:VAVAILABILITY\r\nUID:x\r\nDTSTAMP:20270104T120000Z\r\nEND:VAVAILABILITY\r\nEND:VCALENDAR")),
+            ("an event beside it", ours.replace("END:VCALENDAR", "BEGIN:VEVENT\r\nUID:e\r\nDTSTAMP:20270104T120000Z\r\nDTSTART:20270104T120000Z\r\nEND:VEVENT\r\nEND:VCALENDAR")),
+            ("no AVAILABLE", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VAVAILABILITY\r\nUID:x\r\nDTSTAMP:20270104T120000Z\r\nEND:VAVAILABILITY\r\nEND:VCALENDAR\r\n".to_string()),
+            ("not iCalendar", "working hours: 9 to 5".to_string()),
+        ];
+        for (what, text) in others {
+            assert_ne!(text, ours, "{what}: the edit applied");
+            assert_eq!(WorkingHours::read(&text), None, "{what}:\n{text}");
+        }
+        // The default busy type said outright is still working hours.
+        let said =
+            edit("DTSTAMP:20270104T120000Z\r\n", "DTSTAMP:20270104T120000Z\r\nBUSYTYPE:BUSY-UNAVAILABLE\r\n");
+        assert_eq!(WorkingHours::read(&said), Some(office()));
+    }
+
+    #[test]
+    fn hours_end_after_they_begin_and_are_kept_to_the_minute() {
+        assert_eq!(Hours::new(t("17:00"), t("09:00")), None);
+        assert_eq!(Hours::new(t("09:00"), t("09:00")), None);
+        let hours = Hours::new(NaiveTime::from_hms_opt(9, 0, 59).unwrap(), t("09:01")).unwrap();
+        assert_eq!((hours.from, hours.until), (t("09:00"), t("09:01")));
+        assert!(WorkingHours::none(chrono_tz::UTC).is_empty() && !office().is_empty());
+    }
+
+    fn any_hours() -> impl Strategy<Value = Option<Hours>> {
+        prop_oneof![
+            Just(None),
+            (0u32..1439, 1u32..1440).prop_filter_map("from before until", |(a, b)| {
+                let time = |m: u32| NaiveTime::from_hms_opt(m / 60, m % 60, 0);
+                Hours::new(time(a)?, time(b)?).map(Some)
+            }),
+        ]
+    }
+
+    proptest! {
+        /// Whatever a form can say is read back as it was said.
+        #[test]
+        fn what_is_written_is_read_back(
+            days in proptest::array::uniform7(any_hours()),
+            zone in prop::sample::select(vec![
+                chrono_tz::UTC, chrono_tz::Europe::Oslo, chrono_tz::America::St_Johns,
+                chrono_tz::Asia::Kolkata, chrono_tz::Australia::Lord_Howe, chrono_tz::Pacific::Kiritimati,
+            ]),
+            stamp in 1_600_000_000i64..2_200_000_000,
+        ) {
+            let hours = WorkingHours { zone, days };
+            prop_assume!(!hours.is_empty());
+            let text = hours.to_ics("h@example.com", Timestamp::from_seconds(stamp));
+            prop_assert!(Availability::parse(&text).is_ok(), "{}", text);
+            prop_assert_eq!(WorkingHours::read(&text), Some(hours));
+        }
+    }
+}

@@ -889,3 +889,106 @@ fn web_answers_and_mail_deliveries_at_once_lose_nothing() {
 fn stdout_text(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// Working hours (RFC 7953 availability) on the preferences form: a row
+/// per day, saved as a VAVAILABILITY that free/busy then shows, read back
+/// into the form; mistakes told per day in the person's language; an
+/// availability written by hand kept as its text.
+#[test]
+fn working_hours_are_set_per_day_and_shape_free_busy() {
+    let smtp = Listener::start();
+    let dir = invited(&smtp, "wh1@example.com");
+    let server = start(dir.path());
+    let bob = sign_in(&server, "bob@example.com", "bob's password");
+    let page = body(bob.get(format!("{}/prefs", server.url)).send().unwrap());
+    let token = csrf(&page);
+    // None set: every day unticked, ready at 09:00-17:00, in his zone.
+    assert!(page.contains("<legend>Working hours</legend>") && page.contains("Times are in UTC."), "{page}");
+    assert_eq!(page.matches("type=\"checkbox\"").count(), 7, "{page}");
+    assert!(!page.contains(" checked") && !page.contains("<textarea"), "{page}");
+    assert!(page.contains(">Monday</label>") || page.contains(" Monday</label>"), "{page}");
+
+    let post = |fields: &[(&str, &str)]| {
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("csrf", &token));
+        bob.post(format!("{}/act/prefs", server.url)).form(&form).send().unwrap()
+    };
+    let mut week: Vec<(String, &str)> = vec![("hours".into(), "1"), ("hours-zone".into(), "Europe/Oslo")];
+    for day in ["mon", "tue", "wed", "thu", "fri"] {
+        let until = if day == "fri" { "15:00" } else { "17:00" };
+        week.extend([
+            (format!("day-{day}"), "on"),
+            (format!("from-{day}"), "09:00"),
+            (format!("until-{day}"), until),
+        ]);
+    }
+    // Saturday's times are there but the day is not ticked.
+    week.extend([("from-sat".into(), "10:00"), ("until-sat".into(), "12:00")]);
+    week.extend([("freebusy_sharing".into(), "share"), ("freebusy_publishing".into(), "publish")]);
+    let week: Vec<(&str, &str)> = week.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    let out = post(&week);
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+
+    let page = body(bob.get(format!("{}/prefs", server.url)).send().unwrap());
+    assert_eq!(page.matches(" checked").count(), 5, "{page}");
+    assert!(page.contains("Times are in Europe/Oslo."), "{page}");
+    assert!(
+        page.contains("name=\"until-fri\" value=\"15:00\"")
+            && page.contains("name=\"until-thu\" value=\"17:00\""),
+        "{page}"
+    );
+    // RFC 7953 §3.2: outside the hours is BUSY-UNAVAILABLE.
+    let freebusy = body(client().get(format!("{}/freebusy/bob@example.com", server.url)).send().unwrap());
+    assert!(freebusy.contains("FBTYPE=BUSY-UNAVAILABLE"), "{freebusy}");
+
+    // Mistakes, per day, in the person's language.
+    let out = post(&[
+        ("hours", "1"),
+        ("hours-zone", "Europe/Oslo"),
+        ("day-sat", "on"),
+        ("from-sat", "18:00"),
+        ("until-sat", "08:00"),
+    ]);
+    assert_eq!(out.status(), StatusCode::BAD_REQUEST);
+    assert!(body(out).contains("Saturday: the hours must end after they begin."));
+    post(&[("LANG", "de")]);
+    let out = post(&[
+        ("hours", "1"),
+        ("hours-zone", "Europe/Oslo"),
+        ("day-tue", "on"),
+        ("from-tue", "9 Uhr"),
+        ("until-tue", "17:00"),
+    ]);
+    assert_eq!(out.status(), StatusCode::BAD_REQUEST);
+    assert!(body(out).contains("Dienstag: „9 Uhr“ ist keine Uhrzeit (etwa 09:00)."));
+    let long = "B".repeat(201);
+    let out = post(&[("CN", &long)]);
+    assert_eq!(out.status(), StatusCode::BAD_REQUEST);
+    assert!(body(out).contains("Ein Name hat höchstens 200 Zeichen, in einer Zeile."));
+    let out = post(&[("availability", "9 to 5")]);
+    assert_eq!(out.status(), StatusCode::BAD_REQUEST);
+    assert!(body(out).contains("Diese Verfügbarkeit lässt sich nicht lesen"));
+    // The refused forms changed nothing.
+    let page = body(bob.get(format!("{}/prefs", server.url)).send().unwrap());
+    assert_eq!(page.matches(" checked").count(), 5, "{page}");
+
+    // No day ticked: no availability at all, so free at any time.
+    let out = post(&[("hours", "1"), ("hours-zone", "Europe/Oslo")]);
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    let freebusy = body(client().get(format!("{}/freebusy/bob@example.com", server.url)).send().unwrap());
+    assert!(!freebusy.contains("BUSY-UNAVAILABLE"), "{freebusy}");
+
+    // An availability that says more (a priority, a bounded span) is
+    // shown as written, and the form does not offer to lose it.
+    let written = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//EN\r\nBEGIN:VAVAILABILITY\r\nUID:a1\r\n\
+        DTSTAMP:20270101T000000Z\r\nDTSTART:20270101T000000Z\r\nPRIORITY:1\r\nBEGIN:AVAILABLE\r\nUID:a1-1\r\n\
+        DTSTAMP:20270101T000000Z\r\nDTSTART:20270104T080000Z\r\nDTEND:20270104T120000Z\r\n\
+        RRULE:FREQ=WEEKLY\r\nEND:AVAILABLE\r\nEND:VAVAILABILITY\r\nEND:VCALENDAR\r\n";
+    assert_eq!(post(&[("availability", written)]).status(), StatusCode::SEE_OTHER);
+    let page = body(bob.get(format!("{}/prefs", server.url)).send().unwrap());
+    assert!(
+        page.contains("<textarea") && page.contains("PRIORITY:1") && !page.contains("type=\"checkbox\""),
+        "{page}"
+    );
+    assert!(page.contains("sagt mehr als Arbeitszeiten"), "{page}");
+}

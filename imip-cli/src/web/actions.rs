@@ -12,7 +12,9 @@ use super::{Said, Web, WebError, blocking};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use chrono::{NaiveTime, Weekday};
 use imip_core::drive::{DriveError, run_once};
+use imip_core::freebusy::{Hours, WEEK, WorkingHours};
 use imip_core::model::{InstanceId, PartStat};
 use imip_core::organize::{EventEdit, NewEvent, When};
 use imip_core::prefs::PrefKey;
@@ -386,22 +388,27 @@ pub(crate) async fn prefs(
 ) -> Result<Response, WebError> {
     let form = checked(&web, &user, fields, false).await?;
     let mut changes = Vec::new();
+    let hours = working_hours(&form.fields)?;
     for key in PrefKey::ALL {
         let Some(value) = form.fields.get(key.name()) else { continue };
+        // The working hours, when the form shows them, say the
+        // availability (below).
+        if key == PrefKey::Availability && hours.is_some() {
+            continue;
+        }
         let value = value.trim().replace("\r\n", "\n");
         if value.is_empty() {
             changes.push((key.name().to_string(), None));
         } else {
-            let (key, value) = imip_core::prefs::check(key.name(), &value).map_err(|e| match e {
-                // The one free-text field a person often gets wrong: said
-                // in their words; the others' reasons are the checker's.
-                imip_core::prefs::PrefError::BadValue { key: PrefKey::Zone, value } => {
-                    WebError::bad_about("web-error-not-a-zone", &value)
-                }
-                other => WebError::invalid(other),
-            })?;
+            let (key, value) = imip_core::prefs::check(key.name(), &value).map_err(pref_error)?;
             changes.push((key.name().to_string(), Some(value)));
         }
+    }
+    if let Some(hours) = hours {
+        // No day ticked: no availability, which is "available at any
+        // time"; an availability without AVAILABLE would be the opposite.
+        let text = (!hours.is_empty()).then(|| hours.to_ics(&WebIds(&web).next_id(), web.now()));
+        changes.push((PrefKey::Availability.name().to_string(), text));
     }
     let (w, p) = (web.clone(), form.principal.clone());
     blocking(move || {
@@ -411,6 +418,73 @@ pub(crate) async fn prefs(
     })
     .await?;
     Ok(done("/prefs", &form.principal, "", Done::Preferences))
+}
+
+/// Why a preference cannot be set, as the person is told it.
+fn pref_error(error: imip_core::prefs::PrefError) -> WebError {
+    use imip_core::prefs::PrefError;
+    match error {
+        PrefError::BadValue { key: PrefKey::Zone, value } => {
+            WebError::bad_about("web-error-not-a-zone", &value)
+        }
+        PrefError::BadValue { key: PrefKey::Name, .. } => WebError::bad("web-error-name"),
+        PrefError::BadValue { key: PrefKey::Language, value } => {
+            WebError::bad_about("web-error-language", &value)
+        }
+        PrefError::BadValue { value, .. } => WebError::bad_about("web-error-choice", &value),
+        PrefError::BadAvailability(_) => WebError::bad("web-error-availability"),
+        // The form names only preferences a person may set.
+        other => WebError::invalid(other),
+    }
+}
+
+/// The form field of a day's working hours: `day-mon`, `from-mon`,
+/// `until-mon`.
+pub(crate) fn day_field(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "mon",
+        Weekday::Tue => "tue",
+        Weekday::Wed => "wed",
+        Weekday::Thu => "thu",
+        Weekday::Fri => "fri",
+        Weekday::Sat => "sat",
+        Weekday::Sun => "sun",
+    }
+}
+
+/// The working hours the preferences form gives, when it shows them
+/// (its `hours` field): the ticked days with their times, in the zone
+/// the form showed them in.
+fn working_hours(fields: &BTreeMap<String, String>) -> Result<Option<WorkingHours>, WebError> {
+    if field(fields, "hours").is_none() {
+        return Ok(None);
+    }
+    let zone_name = field(fields, "hours-zone").unwrap_or("UTC");
+    let zone = imip_core::prefs::parse_zone(zone_name)
+        .ok_or_else(|| WebError::bad_about("web-error-not-a-zone", zone_name))?;
+    let mut hours = WorkingHours::none(zone);
+    for (slot, day) in hours.days.iter_mut().zip(WEEK) {
+        let code = day_field(day);
+        if field(fields, &format!("day-{code}")).is_none() {
+            continue;
+        }
+        let time = |which: &str| -> Result<NaiveTime, WebError> {
+            let text = field(fields, &format!("{which}-{code}")).unwrap_or_default();
+            NaiveTime::parse_from_str(text, "%H:%M")
+                .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M:%S"))
+                .map_err(|_| day_error("web-error-hours-time", day, Some(text)))
+        };
+        let hours = Hours::new(time("from")?, time("until")?);
+        *slot = Some(hours.ok_or_else(|| day_error("web-error-hours", day, None))?);
+    }
+    Ok(Some(hours))
+}
+
+/// Bad working hours on `day`, told by the message `id` (about `text`,
+/// what was given).
+fn day_error(id: &'static str, day: Weekday, text: Option<&str>) -> WebError {
+    let args = text.map(|text| vec![("text", text.chars().take(200).collect())]).unwrap_or_default();
+    WebError::BadRequest(Said::Day(id, day, args))
 }
 
 /// `POST /act/feed`: a new private feed address (revoking the old), or

@@ -25,6 +25,9 @@ pub(crate) enum Said {
     /// Why an event cannot be made as drafted, with its times in the
     /// reader's zone ([`draft_refusal`]).
     Draft(DraftError),
+    /// A message about a day of the week (its `day` argument, the day's
+    /// name in the reader's language) and its text arguments.
+    Day(&'static str, chrono::Weekday, Vec<(&'static str, String)>),
     /// Text as it is.
     Text(String),
 }
@@ -46,6 +49,12 @@ impl Said {
         match self {
             Said::Message(id, args) => {
                 let args: Vec<(&str, Arg<'_>)> = args.iter().map(|(k, v)| (*k, Arg::Text(v))).collect();
+                reader.lang.text(id, &args)
+            }
+            Said::Day(id, day, args) => {
+                let name = reader.lang.weekday_name(*day);
+                let mut args: Vec<(&str, Arg<'_>)> = args.iter().map(|(k, v)| (*k, Arg::Text(v))).collect();
+                args.push(("day", Arg::Text(&name)));
                 reader.lang.text(id, &args)
             }
             Said::Draft(error) => draft_refusal(error, reader),

@@ -7,10 +7,11 @@ use super::{Web, WebError, blocking};
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use imip_core::freebusy::{WEEK, WorkingHours};
 use imip_core::handle::{Resolved, handle, resolve};
 use imip_core::model::PartStat;
 use imip_core::prefs::PrefKey;
-use imip_core::words::{Lang, Reader, agenda_days, agenda_title, card, entries};
+use imip_core::words::{Arg, Lang, Reader, agenda_days, agenda_title, card, entries};
 use imip_core::{CalAddress, SchedulingObject, Store, Timestamp};
 use maud::{DOCTYPE, Markup, html};
 use std::collections::BTreeMap;
@@ -865,9 +866,9 @@ pub(crate) async fn prefs(
 ) -> Result<Markup, WebError> {
     let principal = principal(&web, &user, &params)?;
     let (w, p) = (web.clone(), principal.clone());
-    let (values, feed, lang) = blocking(move || {
+    let (values, feed, reader) = blocking(move || {
         let store = w.store()?;
-        let lang = reader_of(&w, store.as_ref(), &p)?.lang;
+        let reader = reader_of(&w, store.as_ref(), &p)?;
         let own = store.prefs(&p).map_err(|e| WebError::Unavailable(e.to_string()))?;
         let values: BTreeMap<String, String> = PrefKey::ALL
             .iter()
@@ -876,9 +877,10 @@ pub(crate) async fn prefs(
         let feed = own.get(imip_core::prefs::FEED_PREF).map(|generation| {
             format!("/feed/{}", w.signer.sign("feed", &[p.as_str(), generation], i64::MAX))
         });
-        Ok((values, feed, lang))
+        Ok((values, feed, reader))
     })
     .await?;
+    let lang = reader.lang;
     let t = |key: &str| lang.text(key, &[]);
     let value = |key: PrefKey| values.get(key.name()).cloned().unwrap_or_default();
     let select = |key: PrefKey, options: &[(&str, String)]| {
@@ -915,8 +917,7 @@ pub(crate) async fn prefs(
             (select(PrefKey::Sharing, &[("share", t("web-sharing-on")), ("no", t("web-sharing-off"))]))
             label for="freebusy_publishing" { (t("web-publishing")) }
             (select(PrefKey::Publishing, &[("publish", t("web-publishing-on")), ("no", t("web-publishing-off"))]))
-            label for="availability" { (t("web-availability")) }
-            textarea id="availability" name="availability" { (value(PrefKey::Availability)) }
+            (availability_fields(values.get(PrefKey::Availability.name()), &reader))
             button type="submit" { (t("web-save")) }
         }
         form class="box" method="post" action="/act/feed" {
@@ -935,6 +936,51 @@ pub(crate) async fn prefs(
         }
     };
     Ok(layout(&lang.text("web-preferences", &[]), &user, &principal, &web, lang, body))
+}
+
+/// The availability on the preferences form: working hours, a row per
+/// day, when the stored availability is working hours or none
+/// ([`WorkingHours::read`]); else its text as written, so that saving
+/// the form loses nothing of it.
+fn availability_fields(stored: Option<&String>, reader: &Reader) -> Markup {
+    let lang = reader.lang;
+    let t = |key: &str| lang.text(key, &[]);
+    let hours = match stored {
+        None => Some(WorkingHours::none(reader.zone)),
+        Some(text) => WorkingHours::read(text),
+    };
+    let Some(hours) = hours else {
+        return html! {
+            label for="availability" { (t("web-availability")) }
+            p class="muted" { (t("web-availability-hint")) }
+            textarea id="availability" name="availability" { (stored.map(String::as_str).unwrap_or_default()) }
+        };
+    };
+    let zone = hours.zone.name();
+    let clock = |time: chrono::NaiveTime| time.format("%H:%M").to_string();
+    html! {
+        fieldset class="hours" {
+            legend { (t("web-hours")) }
+            p class="muted" { (lang.text("web-hours-hint", &[("zone", Arg::Text(zone))])) }
+            input type="hidden" name="hours" value="1";
+            input type="hidden" name="hours-zone" value=(zone);
+            @for (day, kept) in WEEK.iter().zip(hours.days) {
+                @let code = super::actions::day_field(*day);
+                div class="row" {
+                    label class="dayname" {
+                        input type="checkbox" name=(format!("day-{code}")) value="on" checked[kept.is_some()];
+                        " " (lang.weekday_name(*day))
+                    }
+                    label for=(format!("from-{code}")) { (t("web-hours-from")) }
+                    input type="time" id=(format!("from-{code}")) name=(format!("from-{code}"))
+                        value=(kept.map_or("09:00".to_string(), |h| clock(h.from)));
+                    label for=(format!("until-{code}")) { (t("web-hours-until")) }
+                    input type="time" id=(format!("until-{code}")) name=(format!("until-{code}"))
+                        value=(kept.map_or("17:00".to_string(), |h| clock(h.until)));
+                }
+            }
+        }
+    }
 }
 
 /// `GET /rsvp?t=TOKEN`: what the link answers, and a button to do it.

@@ -17,8 +17,9 @@
 //! DTSTART is itself an occurrence are taken, so that the crate's and
 //! RFC 5545's readings of COUNT agree.
 
+use crate::model::values::weekday_of;
 use calcard::icalendar::{ICalendarDay, ICalendarFrequency, ICalendarRecurrenceRule, ICalendarWeekday};
-use chrono::{Datelike, Days, Months, NaiveDate, NaiveDateTime, Weekday};
+use chrono::{Datelike, Days, Months, NaiveDate, NaiveDateTime};
 
 /// The wall-clock starts of `rule` from `start` (its DTSTART, read on
 /// the rule's own clock), in order, or `None` when the rule is not one
@@ -151,18 +152,6 @@ impl Iterator for Dates {
             }
             return Some(date);
         }
-    }
-}
-
-fn weekday_of(day: ICalendarWeekday) -> Weekday {
-    match day {
-        ICalendarWeekday::Monday => Weekday::Mon,
-        ICalendarWeekday::Tuesday => Weekday::Tue,
-        ICalendarWeekday::Wednesday => Weekday::Wed,
-        ICalendarWeekday::Thursday => Weekday::Thu,
-        ICalendarWeekday::Friday => Weekday::Fri,
-        ICalendarWeekday::Saturday => Weekday::Sat,
-        ICalendarWeekday::Sunday => Weekday::Sun,
     }
 }
 

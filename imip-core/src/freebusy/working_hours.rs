@@ -16,9 +16,10 @@
 //! working hours would lose what it says when saved.
 
 use crate::Timestamp;
+use crate::model::values::weekday_of;
 use calcard::icalendar::{
     ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarFreeBusyType, ICalendarFrequency,
-    ICalendarProperty, ICalendarValue, ICalendarWeekday,
+    ICalendarProperty, ICalendarValue,
 };
 use chrono::{Datelike, Days, NaiveDate, NaiveTime, Timelike, Weekday};
 
@@ -215,7 +216,7 @@ fn read_available(available: &ICalendarComponent) -> Option<(chrono_tz::Tz, Hour
     if !weekly_by_day {
         return None;
     }
-    let weekdays: Vec<Weekday> = rule.byday.iter().map(|d| weekday(&d.weekday)).collect();
+    let weekdays: Vec<Weekday> = rule.byday.iter().map(|d| weekday_of(d.weekday)).collect();
     // DTSTART is the series' first occurrence (RFC 5545 §3.8.5.3): on one
     // of its days, or it would add a day the form cannot show.
     if !weekdays.contains(&date.weekday()) {
@@ -234,18 +235,6 @@ fn day_code(day: Weekday) -> &'static str {
         Weekday::Fri => "FR",
         Weekday::Sat => "SA",
         Weekday::Sun => "SU",
-    }
-}
-
-fn weekday(day: &ICalendarWeekday) -> Weekday {
-    match day {
-        ICalendarWeekday::Monday => Weekday::Mon,
-        ICalendarWeekday::Tuesday => Weekday::Tue,
-        ICalendarWeekday::Wednesday => Weekday::Wed,
-        ICalendarWeekday::Thursday => Weekday::Thu,
-        ICalendarWeekday::Friday => Weekday::Fri,
-        ICalendarWeekday::Saturday => Weekday::Sat,
-        ICalendarWeekday::Sunday => Weekday::Sun,
     }
 }
 

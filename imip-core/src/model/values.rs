@@ -64,6 +64,21 @@ fn valid_date_time(value: &calcard::common::PartialDateTime) -> bool {
     }
 }
 
+/// chrono's name for an RRULE's weekday (RFC 5545 §3.3.10).
+pub(crate) fn weekday_of(day: calcard::icalendar::ICalendarWeekday) -> chrono::Weekday {
+    use calcard::icalendar::ICalendarWeekday;
+    use chrono::Weekday;
+    match day {
+        ICalendarWeekday::Monday => Weekday::Mon,
+        ICalendarWeekday::Tuesday => Weekday::Tue,
+        ICalendarWeekday::Wednesday => Weekday::Wed,
+        ICalendarWeekday::Thursday => Weekday::Thu,
+        ICalendarWeekday::Friday => Weekday::Fri,
+        ICalendarWeekday::Saturday => Weekday::Sat,
+        ICalendarWeekday::Sunday => Weekday::Sun,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

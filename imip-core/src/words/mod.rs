@@ -93,6 +93,14 @@ impl Lang {
         }
     }
 
+    /// A weekday's name in this language ("Monday", "Montag"), from
+    /// chrono's locale tables.
+    pub fn weekday_name(self, day: chrono::Weekday) -> String {
+        chrono::NaiveDate::from_weekday_of_month_opt(2025, 1, day, 1)
+            .map(|date| date.format_localized("%A", self.locale()).to_string())
+            .unwrap_or_default()
+    }
+
     /// The strftime pattern of a date with its weekday.
     pub(crate) fn date_pattern(self) -> &'static str {
         match self {

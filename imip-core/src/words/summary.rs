@@ -562,23 +562,9 @@ fn date_only(at: Timestamp, zone: chrono_tz::Tz, lang: Lang) -> String {
     at.to_chrono().with_timezone(&zone).format_localized(pattern, lang.locale()).to_string()
 }
 
-/// A weekday's name in the language (from chrono's locale tables).
+/// A weekday's name in the language.
 fn weekday(day: ICalendarWeekday, lang: Lang) -> String {
-    // 5 January 2025 was a Sunday.
-    let offset = match day {
-        ICalendarWeekday::Sunday => 0,
-        ICalendarWeekday::Monday => 1,
-        ICalendarWeekday::Tuesday => 2,
-        ICalendarWeekday::Wednesday => 3,
-        ICalendarWeekday::Thursday => 4,
-        ICalendarWeekday::Friday => 5,
-        ICalendarWeekday::Saturday => 6,
-    };
-    let sunday = Timestamp::from_seconds(1_736_078_400);
-    Timestamp::from_seconds(sunday.seconds() + offset * 86_400)
-        .to_chrono()
-        .format_localized("%A", lang.locale())
-        .to_string()
+    lang.weekday_name(crate::model::values::weekday_of(day))
 }
 
 #[cfg(test)]

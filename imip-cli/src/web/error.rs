@@ -229,4 +229,16 @@ mod tests {
         assert_eq!(said.text(&reader(Lang::En)), "“nobody” is not a mail address.");
         assert_eq!(said.text(&reader(Lang::De)), "„nobody“ ist keine E-Mail-Adresse.");
     }
+
+    #[test]
+    fn a_day_is_named_in_the_readers_language() {
+        let said = Said::Day("web-error-hours", chrono::Weekday::Sat, Vec::new());
+        let reader = |lang| Reader { lang, ..Reader::default() };
+        assert_eq!(said.text(&reader(Lang::En)), "Saturday: the hours must end after they begin.");
+        assert_eq!(said.text(&reader(Lang::De)), "Samstag: Das Ende muss nach dem Beginn liegen.");
+        assert_eq!(said.text(&reader(Lang::Da)), "Arbejdstiden for lørdag skal slutte, efter den begynder.");
+        assert_eq!(said.text(&reader(Lang::Nb)), "Arbeidstiden for lørdag må slutte etter at den begynner.");
+        let said = Said::Day("web-error-hours-time", chrono::Weekday::Mon, vec![("text", "9h".into())]);
+        assert_eq!(said.text(&reader(Lang::En)), "Monday: “9h” is not a time of day (say 09:00).");
+    }
 }

@@ -638,6 +638,40 @@ fn a_one_click_link_asks_first_acts_on_post_once_and_refuses_tampering_and_age()
     let out = web.post(format!("{}/rsvp", server.url)).form(&[("t", stale.as_str())]).send().unwrap();
     assert_eq!(out.status(), StatusCode::CONFLICT);
     assert_eq!(smtp.mails().len(), sent);
+
+    // Nobody is signed in at a link from mail: its refusal is in the
+    // language of the person it was sent to, when it is authentic.
+    let bob = sign_in(&server, "bob@example.com", "bob's password");
+    let prefs = body(bob.get(format!("{}/prefs", server.url)).send().unwrap());
+    let out = bob
+        .post(format!("{}/act/prefs", server.url))
+        .form(&[("LANG", "de"), ("csrf", &csrf(&prefs))])
+        .send()
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    let refusal = |out: Response, status| {
+        assert_eq!(out.status(), status);
+        body(out)
+    };
+    let page = refusal(web.get(format!("{}/rsvp?t={expired}", server.url)).send().unwrap(), StatusCode::GONE);
+    assert!(page.contains("Dieser Antwortlink ist abgelaufen.") && page.contains("lang=\"de\""), "{page}");
+    let out = web.post(format!("{}/rsvp", server.url)).form(&[("t", stale.as_str())]).send().unwrap();
+    assert!(refusal(out, StatusCode::CONFLICT).contains("Die Einladung hat sich geändert"));
+    let out = web.post(format!("{}/rsvp", server.url)).form(&[("t", token.as_str())]).send().unwrap();
+    assert!(refusal(out, StatusCode::GONE).contains("Dieser Antwortlink wurde bereits verwendet."));
+    // An altered link names nobody (anyone can write an address into
+    // it): the browser's language, English by default.
+    let out = web.post(format!("{}/rsvp", server.url)).form(&[("t", forged.as_str())]).send().unwrap();
+    assert!(
+        refusal(out, StatusCode::BAD_REQUEST).contains("This answer link is not valid: it may have been cut")
+    );
+    let out = web
+        .post(format!("{}/rsvp", server.url))
+        .header("Accept-Language", "da-DK, en;q=0.5")
+        .form(&[("t", forged.as_str())])
+        .send()
+        .unwrap();
+    assert!(!refusal(out, StatusCode::BAD_REQUEST).contains("This answer link"));
 }
 
 #[test]

@@ -539,15 +539,17 @@ pub(crate) fn link_token(
 
 /// Reads and checks a one-click token.
 pub(crate) fn read_link(web: &Web, token: &str) -> Result<Link, WebError> {
-    let gone = |why: &'static str, status| WebError::Link(Said::id(why), status);
+    // An authentic link's person, from its first field.
+    let to = |fields: &[String]| fields.first().and_then(|p| CalAddress::parse(p));
+    let gone = |why: &'static str, status, to| WebError::Link { why: Said::id(why), status, to };
     let fields = web.signer.verify("rsvp", token, web.now().seconds()).map_err(|e| match e {
-        TokenError::Expired => gone("web-error-link-expired", StatusCode::GONE),
-        TokenError::Invalid => gone("web-error-link-altered", StatusCode::BAD_REQUEST),
+        TokenError::Expired(fields) => gone("web-error-link-expired", StatusCode::GONE, to(&fields)),
+        TokenError::Invalid => gone("web-error-link-altered", StatusCode::BAD_REQUEST, None),
     })?;
+    let invalid = || gone("web-error-link-invalid", StatusCode::BAD_REQUEST, to(&fields));
     let [principal, uid, answer, sequence] = fields.as_slice() else {
-        return Err(gone("web-error-link-invalid", StatusCode::BAD_REQUEST));
+        return Err(invalid());
     };
-    let invalid = || gone("web-error-link-invalid", StatusCode::BAD_REQUEST);
     Ok(Link {
         principal: CalAddress::parse(principal).ok_or_else(invalid)?,
         uid: uid.clone(),
@@ -577,7 +579,8 @@ pub(crate) async fn rsvp(
     let (w, l) = (web.clone(), link.clone());
     let comment = comment(&fields);
     let (result, lang) = blocking(move || {
-        let used = || WebError::Link(Said::id("web-error-link-used"), StatusCode::GONE);
+        let gone = |why: Said, status| WebError::Link { why, status, to: Some(l.principal.clone()) };
+        let used = || gone(Said::id("web-error-link-used"), StatusCode::GONE);
         let mark = link_mark(&l);
         {
             let store = w.store()?;
@@ -588,12 +591,12 @@ pub(crate) async fn rsvp(
         }
         let object = load(&w, &l.principal, &l.uid)?;
         if object.max_sequence() != l.sequence {
-            return Err(WebError::Link(Said::id("web-error-link-changed"), StatusCode::CONFLICT));
+            return Err(gone(Said::id("web-error-link-changed"), StatusCode::CONFLICT));
         }
         if object.attendee(&l.principal).is_some_and(|a| a.partstat == l.partstat) {
             let answered =
                 Said::Message("web-error-link-answered", vec![("answer", l.partstat.as_str().into())]);
-            return Err(WebError::Link(answered, StatusCode::GONE));
+            return Err(gone(answered, StatusCode::GONE));
         }
         let action =
             LocalAction::Respond { uid: l.uid.clone(), instance: None, partstat: l.partstat, comment };

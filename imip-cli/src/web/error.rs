@@ -11,6 +11,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use imip_core::CalAddress;
 use imip_core::organize::DraftError;
 use imip_core::words::{Arg, Lang, Reader, draft_refusal};
 use std::sync::Arc;
@@ -83,8 +84,10 @@ pub(crate) enum WebError {
     TooMany,
     /// The store or the mail system cannot be reached: 503.
     Unavailable(String),
-    /// A link that expired or was altered or used: 410 or 400.
-    Link(Said, StatusCode),
+    /// A link that expired or was altered or used: 410 or 400. Told in
+    /// the language of `to`, the person an authentic link was sent to
+    /// (an altered link names nobody: anyone can write an address in it).
+    Link { why: Said, status: StatusCode, to: Option<CalAddress> },
 }
 
 impl WebError {
@@ -120,10 +123,14 @@ impl WebError {
 struct ErrorPage {
     title: &'static str,
     text: Said,
+    /// Whose language the page is in, when the error knows better than
+    /// the request's sign-in.
+    for_whom: Option<CalAddress>,
 }
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
+        let mut for_whom = None;
         let (status, title, text) = match self {
             WebError::Refused(lang, why) => {
                 let title = lang.text("web-refused-title", &[]);
@@ -150,10 +157,13 @@ impl IntoResponse for WebError {
                     Said::id("web-error-unavailable"),
                 )
             }
-            WebError::Link(why, status) => (status, "web-error-title-link", why),
+            WebError::Link { why, status, to } => {
+                for_whom = to;
+                (status, "web-error-title-link", why)
+            }
         };
         // English until the reader is known.
-        let page = ErrorPage { title, text };
+        let page = ErrorPage { title, text, for_whom };
         let mut response = (status, page.render(&Reader::default())).into_response();
         response.extensions_mut().insert(page);
         response
@@ -168,9 +178,10 @@ impl ErrorPage {
 }
 
 /// Writes an error page for whoever asked: in their `LANG` preference
-/// and `TZID` zone when they are signed in, else in their browser's first
-/// language (`Accept-Language`) and UTC. The preferences are read only
-/// for an error page.
+/// and `TZID` zone when they are signed in (or for the person an answer
+/// link was sent to), else in their browser's first language
+/// (`Accept-Language`) and UTC. The preferences are read only for an
+/// error page.
 pub(crate) async fn localize_errors(State(web): State<Arc<Web>>, request: Request, next: Next) -> Response {
     let headers = request.headers().clone();
     let peer =
@@ -178,7 +189,7 @@ pub(crate) async fn localize_errors(State(web): State<Arc<Web>>, request: Reques
     let mut response = next.run(request).await;
     let Some(page) = response.extensions_mut().remove::<ErrorPage>() else { return response };
     let browser = Reader { lang: auth::browser_lang(&headers), ..Reader::default() };
-    let reader = match auth::signed_in(&web, &headers, peer) {
+    let reader = match page.for_whom.clone().or_else(|| auth::signed_in(&web, &headers, peer)) {
         Some(address) => super::blocking(move || {
             let store = web.store()?;
             pages::reader_of(&web, store.as_ref(), &address)

@@ -12,12 +12,12 @@ use sha2::Sha256;
 type HmacSha256 = Hmac<Sha256>;
 
 /// Why a token is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum TokenError {
     /// Not a token of ours, or altered.
     Invalid,
-    /// Past its expiry.
-    Expired,
+    /// Past its expiry: authentic, with its fields.
+    Expired(Vec<String>),
 }
 
 /// Signs and checks tokens with one site key.
@@ -62,13 +62,14 @@ impl Signer {
             return Err(TokenError::Invalid);
         }
         let expires: i64 = parts.pop().and_then(|e| e.parse().ok()).ok_or(TokenError::Invalid)?;
-        if now >= expires {
-            return Err(TokenError::Expired);
-        }
-        parts[1..]
+        let fields = parts[1..]
             .iter()
             .map(|f| B64.decode(f).ok().and_then(|b| String::from_utf8(b).ok()).ok_or(TokenError::Invalid))
-            .collect()
+            .collect::<Result<Vec<String>, TokenError>>()?;
+        if now >= expires {
+            return Err(TokenError::Expired(fields));
+        }
+        Ok(fields)
     }
 }
 
@@ -100,7 +101,14 @@ mod tests {
             signer.verify("rsvp", &token, 99),
             Ok(vec!["bob@example.com".into(), "uid\nwith newline".into(), "ACCEPTED".into()])
         );
-        assert_eq!(signer.verify("rsvp", &token, 100), Err(TokenError::Expired));
+        assert_eq!(
+            signer.verify("rsvp", &token, 100),
+            Err(TokenError::Expired(vec![
+                "bob@example.com".into(),
+                "uid\nwith newline".into(),
+                "ACCEPTED".into()
+            ]))
+        );
         assert_eq!(signer.verify("session", &token, 99), Err(TokenError::Invalid), "another purpose");
         let other = Signer::new(vec![8; 32]);
         assert_eq!(other.verify("rsvp", &token, 99), Err(TokenError::Invalid), "another key");

@@ -21,15 +21,10 @@ use crate::model::values::weekday_of;
 use calcard::icalendar::{ICalendarDay, ICalendarFrequency, ICalendarRecurrenceRule, ICalendarWeekday};
 use chrono::{Datelike, Days, Months, NaiveDate, NaiveDateTime};
 
-/// The wall-clock starts of `rule` from `start` (its DTSTART, read on
-/// the rule's own clock), in order, or `None` when the rule is not one
-/// of the simple forms. Without COUNT the iterator does not end: the
-/// caller stops at its horizon.
-pub(super) fn occurrences(
-    rule: &ICalendarRecurrenceRule,
-    start: NaiveDateTime,
-) -> Option<impl Iterator<Item = NaiveDateTime>> {
-    let untouched = rule.bysecond.is_empty()
+/// Whether `rule` has no BYxxx part but BYDAY, and neither RSCALE nor
+/// SKIP (RFC 7529): its dates are plain steps of its frequency.
+pub(crate) fn no_parts_but_byday(rule: &ICalendarRecurrenceRule) -> bool {
+    rule.bysecond.is_empty()
         && rule.byminute.is_empty()
         && rule.byhour.is_empty()
         && rule.bymonthday.is_empty()
@@ -38,7 +33,18 @@ pub(super) fn occurrences(
         && rule.bymonth.is_empty()
         && rule.bysetpos.is_empty()
         && rule.rscale.is_none()
-        && rule.skip.is_none();
+        && rule.skip.is_none()
+}
+
+/// The wall-clock starts of `rule` from `start` (its DTSTART, read on
+/// the rule's own clock), in order, or `None` when the rule is not one
+/// of the simple forms. Without COUNT the iterator does not end: the
+/// caller stops at its horizon.
+pub(super) fn occurrences(
+    rule: &ICalendarRecurrenceRule,
+    start: NaiveDateTime,
+) -> Option<impl Iterator<Item = NaiveDateTime>> {
+    let untouched = no_parts_but_byday(rule);
     let interval = u32::from(rule.interval.unwrap_or(1));
     if !untouched || interval == 0 || rule.count == Some(0) {
         return None;

@@ -201,16 +201,7 @@ fn read_available(available: &ICalendarComponent) -> Option<(chrono_tz::Tz, Hour
         && rule.interval.unwrap_or(1) == 1
         && rule.until.is_none()
         && rule.count.is_none()
-        && rule.bysecond.is_empty()
-        && rule.byminute.is_empty()
-        && rule.byhour.is_empty()
-        && rule.bymonthday.is_empty()
-        && rule.byyearday.is_empty()
-        && rule.byweekno.is_empty()
-        && rule.bymonth.is_empty()
-        && rule.bysetpos.is_empty()
-        && rule.rscale.is_none()
-        && rule.skip.is_none()
+        && super::simple_rule::no_parts_but_byday(rule)
         && !rule.byday.is_empty()
         && rule.byday.iter().all(|d| d.ordwk.is_none());
     if !weekly_by_day {

@@ -947,7 +947,14 @@ fn working_hours_are_set_per_day_and_shape_free_busy() {
         form.push(("csrf", &token));
         bob.post(format!("{}/act/prefs", server.url)).form(&form).send().unwrap()
     };
-    let mut week: Vec<(String, &str)> = vec![("hours".into(), "1"), ("hours-zone".into(), "Europe/Oslo")];
+    // As the form posts it: hours shown in UTC, his zone unset, and the
+    // zone set on the same form. The hours are meant on his new clock.
+    let mut week: Vec<(String, &str)> = vec![
+        ("hours".into(), "1"),
+        ("hours-zone".into(), "UTC"),
+        ("TZID-shown".into(), ""),
+        ("TZID".into(), "Europe/Oslo"),
+    ];
     for day in ["mon", "tue", "wed", "thu", "fri"] {
         let until = if day == "fri" { "15:00" } else { "17:00" };
         week.extend([
@@ -971,6 +978,25 @@ fn working_hours_are_set_per_day_and_shape_free_busy() {
             && page.contains("name=\"until-thu\" value=\"17:00\""),
         "{page}"
     );
+    // A zone changed elsewhere (a partial form, `imip prefs set`) leaves
+    // the hours on their own clock, and the form says which; saving it
+    // without changing the zone keeps them there.
+    assert_eq!(post(&[("TZID", "Europe/Berlin")]).status(), StatusCode::SEE_OTHER);
+    let page = body(bob.get(format!("{}/prefs", server.url)).send().unwrap());
+    assert!(page.contains("Times are in Europe/Oslo.") && page.contains("value=\"Europe/Berlin\""), "{page}");
+    let resaved = [
+        ("hours", "1"),
+        ("hours-zone", "Europe/Oslo"),
+        ("TZID-shown", "Europe/Berlin"),
+        ("TZID", "Europe/Berlin"),
+        ("day-mon", "on"),
+        ("from-mon", "09:00"),
+        ("until-mon", "17:00"),
+    ];
+    assert_eq!(post(&resaved).status(), StatusCode::SEE_OTHER);
+    let page = body(bob.get(format!("{}/prefs", server.url)).send().unwrap());
+    assert!(page.contains("Times are in Europe/Oslo.") && page.matches(" checked").count() == 1, "{page}");
+    assert_eq!(post(&week).status(), StatusCode::SEE_OTHER);
     // RFC 7953 §3.2: outside the hours is BUSY-UNAVAILABLE.
     let freebusy = body(client().get(format!("{}/freebusy/bob@example.com", server.url)).send().unwrap());
     assert!(freebusy.contains("FBTYPE=BUSY-UNAVAILABLE"), "{freebusy}");

@@ -454,12 +454,17 @@ pub(crate) fn day_field(day: Weekday) -> &'static str {
 
 /// The working hours the preferences form gives, when it shows them
 /// (its `hours` field): the ticked days with their times, in the zone
-/// the form showed them in.
+/// the form showed them in; or, when the same form changes the person's
+/// time zone (`TZID` is not what `TZID-shown` says it showed), in the new
+/// zone: working hours are kept on the clock of where one works, so a
+/// person who sets their zone and their hours at once, or who moves,
+/// means the hours in their new zone.
 fn working_hours(fields: &BTreeMap<String, String>) -> Result<Option<WorkingHours>, WebError> {
     if field(fields, "hours").is_none() {
         return Ok(None);
     }
-    let zone_name = field(fields, "hours-zone").unwrap_or("UTC");
+    let moved = field(fields, "TZID").filter(|zone| Some(*zone) != field(fields, "TZID-shown"));
+    let zone_name = moved.or_else(|| field(fields, "hours-zone")).unwrap_or("UTC");
     let zone = imip_core::prefs::parse_zone(zone_name)
         .ok_or_else(|| WebError::bad_about("web-error-not-a-zone", zone_name))?;
     let mut hours = WorkingHours::none(zone);

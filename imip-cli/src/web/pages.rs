@@ -903,6 +903,9 @@ pub(crate) async fn prefs(
             (select(PrefKey::Language, &[("en", "English".to_string()), ("de", "Deutsch".to_string()), ("da", "Dansk".to_string()), ("nb", "Norsk bokmål".to_string())]))
             label for="TZID" { (t("web-zone")) }
             input type="text" id="TZID" name="TZID" value=(value(PrefKey::Zone)) placeholder="Europe/Oslo";
+            // What the zone field said, so that the working hours follow
+            // a zone changed on this form (see `actions::working_hours`).
+            input type="hidden" name="TZID-shown" value=(value(PrefKey::Zone));
             label for="incoming" { (t("web-incoming")) }
             (select(PrefKey::Incoming, &[
                 ("summary-wraps-message", t("web-incoming-wrap")),

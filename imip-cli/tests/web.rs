@@ -1000,6 +1000,10 @@ fn working_hours_are_set_per_day_and_shape_free_busy() {
     // RFC 7953 §3.2: outside the hours is BUSY-UNAVAILABLE.
     let freebusy = body(client().get(format!("{}/freebusy/bob@example.com", server.url)).send().unwrap());
     assert!(freebusy.contains("FBTYPE=BUSY-UNAVAILABLE"), "{freebusy}");
+    // The slot finder keeps to them: on a Friday nothing before 09:00.
+    let page = body(bob.get(format!("{}/new?day=2030-03-15&length=60", server.url)).send().unwrap());
+    let free = &page[page.find("Free for everyone").expect("suggestions")..];
+    assert!(free.contains("<li>09:00–10:00</li>") && !free.contains("<li>08:"), "{free}");
 
     // Mistakes, per day, in the person's language.
     let out = post(&[

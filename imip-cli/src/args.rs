@@ -682,6 +682,22 @@ pub(crate) enum PrefsCommand {
         /// The user.
         user: String,
     },
+    /// Show or set working hours: the `availability` preference (RFC
+    /// 7953) written short. Outside them the user's free/busy shows them
+    /// unavailable, and a resource with the working-hours policy declines.
+    ///
+    /// Example: imip prefs hours room@example.com "mon-fri 08:00-18:00, sat 09:00-13:00"
+    Hours {
+        /// The user or resource.
+        user: String,
+        /// Days and times, such as "mon-thu 09:00-17:00, fri 09:00-15:00"
+        /// (days mon to sun, one or a range; times HH:MM), or "none" for
+        /// available at any time. Without it, the hours are printed.
+        hours: Option<String>,
+        /// The zone of the times [default: the user's TZID, else UTC].
+        #[arg(long)]
+        zone: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]

@@ -302,3 +302,67 @@ fn a_room_answers_in_its_own_language() {
         "{mbox}"
     );
 }
+
+/// `imip prefs hours`: a room's opening hours written short, kept as its
+/// RFC 7953 availability, which the working-hours policy then keeps to;
+/// printed back short; a mistake is bad data (65), said in words.
+#[test]
+fn opening_hours_set_from_the_command_line_are_kept_by_the_room() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("resources.toml"),
+        "[[resource]]\naddress = \"room@example.com\"\n[[resource.policy]]\nkind = \"working-hours\"\n\
+         [[resource.policy]]\nkind = \"free-busy\"\n",
+    )
+    .expect("resources");
+    std::fs::write(dir.path().join("imip.toml"), "store = \"fs:data\"\nresources = \"resources.toml\"\n")
+        .expect("config");
+    let hours = |args: &[&str]| {
+        let mut all = vec!["--config", "imip.toml", "prefs", "hours", "room@example.com"];
+        all.extend_from_slice(args);
+        imip(dir.path(), &all, "")
+    };
+    let out = hours(&["mon-fri 08:00-18:00, sat 09:00-13:00", "--zone", "Europe/Oslo"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "room@example.com: working hours mon-fri 08:00-18:00, sat 09:00-13:00 (Europe/Oslo)\n"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&hours(&[]).stdout),
+        "mon-fri 08:00-18:00, sat 09:00-13:00 (Europe/Oslo)\n"
+    );
+
+    // Oslo is UTC+1 in March: Saturday 09:00-10:00 is inside, 13:00 is not.
+    let book = |uid: &str, start: &str, end: &str| {
+        let mail = common::invitation(uid, "alice@example.com", &["room@example.com"], start, end);
+        let out = imip(dir.path(), RUN, &mail);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        String::from_utf8_lossy(&out.stdout).replace("\n ", "")
+    };
+    assert!(book("h1@example.com", "20300316T080000Z", "20300316T090000Z").contains("PARTSTAT=ACCEPTED"));
+    let late = book("h2@example.com", "20300316T120000Z", "20300316T130000Z");
+    assert!(
+        late.contains("DECLINED")
+            && late.contains("room@example.com is unavailable at 2030-03-16 12:00 (UTC): outside"),
+        "{late}"
+    );
+
+    for (bad, said) in [
+        ("mon-fri 18:00-08:00", "mon-fri 18:00-08:00: the hours must end after they begin"),
+        ("weekdays 08:00-18:00", "\"weekdays\" is not a day (mon, tue, wed, thu, fri, sat or sun)"),
+    ] {
+        let out = hours(&[bad]);
+        assert_eq!(out.status.code(), Some(65), "{bad}");
+        assert!(stderr(&out).contains(said), "{bad}: {}", stderr(&out));
+    }
+    let out = hours(&["mon 08:00-09:00", "--zone", "Mars/Olympus"]);
+    assert_eq!(out.status.code(), Some(65));
+    assert_eq!(
+        String::from_utf8_lossy(&hours(&[]).stdout),
+        "mon-fri 08:00-18:00, sat 09:00-13:00 (Europe/Oslo)\n"
+    );
+    // "none": available at any time again.
+    assert_eq!(hours(&["none"]).status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&hours(&[]).stdout), "none (available at any time)\n");
+}

@@ -72,6 +72,9 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
             PrefsCommand::Set { user, key, value } => users::prefs_set(session, &user, &key, Some(&value)),
             PrefsCommand::Unset { user, key } => users::prefs_set(session, &user, &key, None),
             PrefsCommand::List { user } => users::prefs_list(session, &user),
+            PrefsCommand::Hours { user, hours, zone } => {
+                users::prefs_hours(session, &user, hours.as_deref(), zone.as_deref())
+            }
         },
         Command::Policy { .. } => unreachable!("handled above"),
         Command::Pending { user } => users::pending(session, user.as_deref()),

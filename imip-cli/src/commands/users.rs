@@ -100,6 +100,48 @@ pub(crate) fn prefs_list(session: &Session, user: &str) -> Result<(), Failure> {
     crate::emit(&text)
 }
 
+/// `imip prefs hours`: the working hours in their short form
+/// ([`imip_core::freebusy::WorkingHours`]), printed or set. An availability that says more
+/// than working hours is printed as such, never rewritten unasked; a bad
+/// form is bad data (65), an unknown zone too.
+pub(crate) fn prefs_hours(
+    session: &mut Session,
+    user: &str,
+    hours: Option<&str>,
+    zone: Option<&str>,
+) -> Result<(), Failure> {
+    use imip_core::freebusy::{AVAILABILITY_PREF, WorkingHours};
+    use imip_core::prefs::PrefKey;
+    let user = address(user)?;
+    let mut store = if hours.is_some() { session.open_store()? } else { session.open_existing_store()? };
+    let own = store.prefs(&user).map_err(|e| Failure::store(user.as_str(), &e))?;
+    let Some(hours) = hours else {
+        let text = match session.settings.pref(&own, AVAILABILITY_PREF) {
+            None => "none (available at any time)".to_string(),
+            Some(text) => match WorkingHours::read(text) {
+                Some(hours) => format!("{hours} ({})", hours.zone.name()),
+                None => format!("not working hours alone; see `imip prefs get {user} {AVAILABILITY_PREF}`"),
+            },
+        };
+        return crate::emit(&format!("{text}\n"));
+    };
+    let zone_name = zone.or_else(|| session.settings.pref(&own, PrefKey::Zone.name())).unwrap_or("UTC");
+    let zone = imip_core::prefs::parse_zone(zone_name)
+        .ok_or_else(|| Failure::new(crate::exit::EX_DATAERR, format!("{zone_name:?} is not a time zone")))?;
+    let hours = WorkingHours::parse_spec(hours, zone)
+        .map_err(|e| Failure::new(crate::exit::EX_DATAERR, format!("working hours: {e}")))?;
+    let text = (!hours.is_empty()).then(|| hours.to_ics(&session.message_id(user.domain()), session.now));
+    let change = (AVAILABILITY_PREF.to_string(), text);
+    imip_core::drive::change_prefs(&session.engine, store.as_mut(), &user, &[change], session.now)
+        .map_err(|e| Failure::drive(user.as_str(), &e))?;
+    let said = if hours.is_empty() {
+        "none (available at any time)".to_string()
+    } else {
+        format!("{hours} ({})", zone.name())
+    };
+    crate::emit(&format!("{user}: working hours {said}\n"))
+}
+
 /// `imip pending`: one line per queued decision: the handle other
 /// commands take for the UID, the user, what waits, when the event is
 /// (in the user's zone), its title, and the UID.

@@ -438,20 +438,6 @@ fn pref_error(error: imip_core::prefs::PrefError) -> WebError {
     }
 }
 
-/// The form field of a day's working hours: `day-mon`, `from-mon`,
-/// `until-mon`.
-pub(crate) fn day_field(day: Weekday) -> &'static str {
-    match day {
-        Weekday::Mon => "mon",
-        Weekday::Tue => "tue",
-        Weekday::Wed => "wed",
-        Weekday::Thu => "thu",
-        Weekday::Fri => "fri",
-        Weekday::Sat => "sat",
-        Weekday::Sun => "sun",
-    }
-}
-
 /// The working hours the preferences form gives, when it shows them
 /// (its `hours` field): the ticked days with their times, in the zone
 /// the form showed them in; or, when the same form changes the person's
@@ -469,7 +455,7 @@ fn working_hours(fields: &BTreeMap<String, String>) -> Result<Option<WorkingHour
         .ok_or_else(|| WebError::bad_about("web-error-not-a-zone", zone_name))?;
     let mut hours = WorkingHours::none(zone);
     for (slot, day) in hours.days.iter_mut().zip(WEEK) {
-        let code = day_field(day);
+        let code = imip_core::freebusy::day_name(day);
         if field(fields, &format!("day-{code}")).is_none() {
             continue;
         }

@@ -942,7 +942,7 @@ pub(crate) async fn prefs(
 }
 
 /// The availability on the preferences form: working hours, a row per
-/// day, when the stored availability is working hours or none
+/// day (fields `day-mon`, `from-mon`, `until-mon`…), when the stored availability is working hours or none
 /// ([`WorkingHours::read`]); else its text as written, so that saving
 /// the form loses nothing of it.
 fn availability_fields(stored: Option<&String>, reader: &Reader) -> Markup {
@@ -968,7 +968,7 @@ fn availability_fields(stored: Option<&String>, reader: &Reader) -> Markup {
             input type="hidden" name="hours" value="1";
             input type="hidden" name="hours-zone" value=(zone);
             @for (day, kept) in WEEK.iter().zip(hours.days) {
-                @let code = super::actions::day_field(*day);
+                @let code = imip_core::freebusy::day_name(*day);
                 div class="row" {
                     label class="dayname" {
                         input type="checkbox" name=(format!("day-{code}")) value="on" checked[kept.is_some()];

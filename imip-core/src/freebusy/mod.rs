@@ -40,7 +40,7 @@ pub use query::{
 };
 pub use settings::{FreeBusyConfig, HORIZON_PREF};
 pub(crate) use settings::{HorizonPlan, ZONE_PREF};
-pub use working_hours::{Hours, WEEK, WorkingHours};
+pub use working_hours::{Hours, HoursSpecError, WEEK, WorkingHours, day_name};
 
 use crate::{CalAddress, Timestamp};
 use std::fmt;

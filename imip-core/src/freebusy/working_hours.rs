@@ -10,6 +10,10 @@
 //! hours on the wall clock of the person's zone, so that the hours stay
 //! 09:00 to 17:00 when the clocks change (RFC 5545 §3.3.10).
 //!
+//! Written short, for a command line or a configuration, working hours
+//! are days and times: `mon-thu 09:00-17:00, fri 09:00-15:00`
+//! ([`WorkingHours::parse_spec`], and `Display` the other way).
+//!
 //! [`WorkingHours::read`] reads such a text back, and only such a text:
 //! an availability written by hand (a vacation, a second priority, a
 //! bounded span) is not working hours, and a form that showed it as
@@ -22,6 +26,7 @@ use calcard::icalendar::{
     ICalendarProperty, ICalendarValue,
 };
 use chrono::{Datelike, Days, NaiveDate, NaiveTime, Timelike, Weekday};
+use thiserror::Error;
 
 /// One day's hours: from `from` until `until` on the wall clock, `from`
 /// before `until` (a day's hours do not cross midnight).
@@ -160,6 +165,137 @@ impl WorkingHours {
             return None;
         }
         Some(WorkingHours { zone: zone?, days })
+    }
+}
+
+/// Why a short form of working hours cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum HoursSpecError {
+    /// An item that is not days and a time range.
+    #[error("{0:?}: give days and hours, such as mon-fri 09:00-17:00")]
+    Shape(String),
+    /// Not a day of the week.
+    #[error("{0:?} is not a day (mon, tue, wed, thu, fri, sat or sun)")]
+    UnknownDay(String),
+    /// Not a time range.
+    #[error("{0:?} is not a time range such as 09:00-17:00")]
+    BadTimes(String),
+    /// A range that ends when or before it begins.
+    #[error("{0}: the hours must end after they begin")]
+    EndBeforeStart(String),
+    /// A day given twice.
+    #[error("{0} is given twice")]
+    Twice(String),
+}
+
+impl WorkingHours {
+    /// Reads the short form: items separated by `,` or `;`, each days and
+    /// a time range, such as `mon-fri 09:00-17:00, sat 10:00-14:00`. Days
+    /// are `mon` to `sun` (or their English names), one or a range (a
+    /// range may wrap: `fri-mon`); times are `HH:MM` on the clock of
+    /// `zone`. `none` (or nothing) is no working hours.
+    pub fn parse_spec(text: &str, zone: chrono_tz::Tz) -> Result<WorkingHours, HoursSpecError> {
+        let mut hours = WorkingHours::none(zone);
+        let text = text.trim();
+        if text.is_empty() || text.eq_ignore_ascii_case("none") {
+            return Ok(hours);
+        }
+        for item in text.split([',', ';']).map(str::trim) {
+            let mut words = item.split_whitespace();
+            let (Some(days), Some(range), None) = (words.next(), words.next(), words.next()) else {
+                return Err(HoursSpecError::Shape(item.chars().take(100).collect()));
+            };
+            let bad_times = || HoursSpecError::BadTimes(range.chars().take(100).collect());
+            let (from, until) = range.split_once(['-', '–']).ok_or_else(bad_times)?;
+            let time = |t: &str| NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| bad_times());
+            let span = Hours::new(time(from)?, time(until)?)
+                .ok_or_else(|| HoursSpecError::EndBeforeStart(item.to_string()))?;
+            for day in day_range(days)? {
+                let slot = &mut hours.days[day.num_days_from_monday() as usize];
+                if slot.replace(span).is_some() {
+                    return Err(HoursSpecError::Twice(day_name(day).to_string()));
+                }
+            }
+        }
+        Ok(hours)
+    }
+}
+
+/// The short form (`mon-thu 09:00-17:00, fri 09:00-15:00`, or `none`):
+/// each run of days in a row with the same hours, Monday first.
+impl std::fmt::Display for WorkingHours {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.is_empty() {
+            return f.write_str("none");
+        }
+        let mut first = true;
+        let mut day = 0;
+        while day < 7 {
+            let Some(hours) = self.days[day] else {
+                day += 1;
+                continue;
+            };
+            let mut last = day;
+            while last + 1 < 7 && self.days[last + 1] == Some(hours) {
+                last += 1;
+            }
+            if !first {
+                f.write_str(", ")?;
+            }
+            first = false;
+            f.write_str(day_name(WEEK[day]))?;
+            if last > day {
+                write!(f, "-{}", day_name(WEEK[last]))?;
+            }
+            write!(f, " {}-{}", hours.from.format("%H:%M"), hours.until.format("%H:%M"))?;
+            day = last + 1;
+        }
+        Ok(())
+    }
+}
+
+/// The days `text` names: one day, or a range from one to another.
+fn day_range(text: &str) -> Result<Vec<Weekday>, HoursSpecError> {
+    let day = |name: &str| {
+        let lower = name.to_ascii_lowercase();
+        WEEK.into_iter()
+            .find(|d| day_name(*d) == lower || full_name(*d) == lower)
+            .ok_or_else(|| HoursSpecError::UnknownDay(name.chars().take(100).collect()))
+    };
+    let Some((from, to)) = text.split_once('-') else { return Ok(vec![day(text)?]) };
+    let (mut at, to) = (day(from)?, day(to)?);
+    let mut days = vec![at];
+    while at != to {
+        at = at.succ();
+        days.push(at);
+    }
+    Ok(days)
+}
+
+/// The short name of a day in the short form: `mon` to `sun`.
+pub fn day_name(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "mon",
+        Weekday::Tue => "tue",
+        Weekday::Wed => "wed",
+        Weekday::Thu => "thu",
+        Weekday::Fri => "fri",
+        Weekday::Sat => "sat",
+        Weekday::Sun => "sun",
+    }
+}
+
+/// The English name of a day, in lower case.
+fn full_name(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "monday",
+        Weekday::Tue => "tuesday",
+        Weekday::Wed => "wednesday",
+        Weekday::Thu => "thursday",
+        Weekday::Fri => "friday",
+        Weekday::Sat => "saturday",
+        Weekday::Sun => "sunday",
     }
 }
 
@@ -375,6 +511,33 @@ mod tests {
         assert!(WorkingHours::none(chrono_tz::UTC).is_empty() && !office().is_empty());
     }
 
+    #[test]
+    fn the_short_form_reads_days_ranges_and_times() {
+        let oslo = chrono_tz::Europe::Oslo;
+        assert_eq!(WorkingHours::parse_spec("mon-thu 09:00-17:00, fri 09:00-15:00", oslo), Ok(office()));
+        assert_eq!(
+            WorkingHours::parse_spec(" Monday-Thursday 9:00-17:00; FRI 09:00–15:00 ", oslo),
+            Ok(office())
+        );
+        assert_eq!(office().to_string(), "mon-thu 09:00-17:00, fri 09:00-15:00");
+        let weekend = WorkingHours::parse_spec("fri-mon 10:00-14:00", oslo).unwrap();
+        assert_eq!(weekend.to_string(), "mon 10:00-14:00, fri-sun 10:00-14:00");
+        assert_eq!(WorkingHours::parse_spec("none", oslo), Ok(WorkingHours::none(oslo)));
+        assert_eq!(WorkingHours::none(oslo).to_string(), "none");
+        let errors = [
+            ("mon-fri", HoursSpecError::Shape("mon-fri".into())),
+            ("mon-fri 9 to 5", HoursSpecError::Shape("mon-fri 9 to 5".into())),
+            ("moon 09:00-17:00", HoursSpecError::UnknownDay("moon".into())),
+            ("mon 9-17", HoursSpecError::BadTimes("9-17".into())),
+            ("mon 25:00-26:00", HoursSpecError::BadTimes("25:00-26:00".into())),
+            ("mon 17:00-09:00", HoursSpecError::EndBeforeStart("mon 17:00-09:00".into())),
+            ("mon-fri 09:00-17:00, fri 10:00-12:00", HoursSpecError::Twice("fri".into())),
+        ];
+        for (text, error) in errors {
+            assert_eq!(WorkingHours::parse_spec(text, oslo), Err(error), "{text}");
+        }
+    }
+
     fn any_hours() -> impl Strategy<Value = Option<Hours>> {
         prop_oneof![
             Just(None),
@@ -400,7 +563,8 @@ mod tests {
             prop_assume!(!hours.is_empty());
             let text = hours.to_ics("h@example.com", Timestamp::from_seconds(stamp));
             prop_assert!(Availability::parse(&text).is_ok(), "{}", text);
-            prop_assert_eq!(WorkingHours::read(&text), Some(hours));
+            prop_assert_eq!(WorkingHours::read(&text), Some(hours.clone()));
+            prop_assert_eq!(WorkingHours::parse_spec(&hours.to_string(), zone), Ok(hours));
         }
     }
 }

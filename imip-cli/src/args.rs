@@ -690,9 +690,10 @@ pub(crate) enum PrefsCommand {
     Hours {
         /// The user or resource.
         user: String,
-        /// Days and times, such as "mon-thu 09:00-17:00, fri 09:00-15:00"
-        /// (days mon to sun, one or a range; times HH:MM), or "none" for
-        /// available at any time. Without it, the hours are printed.
+        /// Days and times, such as "mon-thu 09:00-12:00 13:00-17:00, fri
+        /// 09:00-15:00" (days mon to sun, one or a range; one or more
+        /// spans HH:MM-HH:MM), or "none" for available at any time.
+        /// Without it, the hours are printed.
         hours: Option<String>,
         /// The zone of the times [default: the user's TZID, else UTC].
         #[arg(long)]

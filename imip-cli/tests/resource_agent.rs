@@ -322,15 +322,15 @@ fn opening_hours_set_from_the_command_line_are_kept_by_the_room() {
         all.extend_from_slice(args);
         imip(dir.path(), &all, "")
     };
-    let out = hours(&["mon-fri 08:00-18:00, sat 09:00-13:00", "--zone", "Europe/Oslo"]);
+    let out = hours(&["mon-fri 08:00-12:00 13:00-18:00, sat 09:00-13:00", "--zone", "Europe/Oslo"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "room@example.com: working hours mon-fri 08:00-18:00, sat 09:00-13:00 (Europe/Oslo)\n"
+        "room@example.com: working hours mon-fri 08:00-12:00 13:00-18:00, sat 09:00-13:00 (Europe/Oslo)\n"
     );
     assert_eq!(
         String::from_utf8_lossy(&hours(&[]).stdout),
-        "mon-fri 08:00-18:00, sat 09:00-13:00 (Europe/Oslo)\n"
+        "mon-fri 08:00-12:00 13:00-18:00, sat 09:00-13:00 (Europe/Oslo)\n"
     );
 
     // Oslo is UTC+1 in March: Saturday 09:00-10:00 is inside, 13:00 is not.
@@ -341,6 +341,9 @@ fn opening_hours_set_from_the_command_line_are_kept_by_the_room() {
         String::from_utf8_lossy(&out.stdout).replace("\n ", "")
     };
     assert!(book("h1@example.com", "20300316T080000Z", "20300316T090000Z").contains("PARTSTAT=ACCEPTED"));
+    // Wednesday's lunch break, 12:00-13:00 Oslo, is outside too.
+    assert!(book("h3@example.com", "20300313T110000Z", "20300313T113000Z").contains("DECLINED"));
+    assert!(book("h4@example.com", "20300313T120000Z", "20300313T130000Z").contains("PARTSTAT=ACCEPTED"));
     let late = book("h2@example.com", "20300316T120000Z", "20300316T130000Z");
     assert!(
         late.contains("DECLINED")
@@ -360,7 +363,7 @@ fn opening_hours_set_from_the_command_line_are_kept_by_the_room() {
     assert_eq!(out.status.code(), Some(65));
     assert_eq!(
         String::from_utf8_lossy(&hours(&[]).stdout),
-        "mon-fri 08:00-18:00, sat 09:00-13:00 (Europe/Oslo)\n"
+        "mon-fri 08:00-12:00 13:00-18:00, sat 09:00-13:00 (Europe/Oslo)\n"
     );
     // "none": available at any time again.
     assert_eq!(hours(&["none"]).status.code(), Some(0));

@@ -1005,6 +1005,32 @@ fn working_hours_are_set_per_day_and_shape_free_busy() {
     let free = &page[page.find("Free for everyone").expect("suggestions")..];
     assert!(free.contains("<li>09:00–10:00</li>") && !free.contains("<li>08:"), "{free}");
 
+    // A day with a break: a second span, shown again on the form.
+    let mut split = week.clone();
+    split.extend([("until-mon", "12:00"), ("from2-mon", "13:00"), ("until2-mon", "17:00")]);
+    split.retain(|(k, v)| *k != "until-mon" || *v == "12:00");
+    assert_eq!(post(&split).status(), StatusCode::SEE_OTHER);
+    let page = body(bob.get(format!("{}/prefs", server.url)).send().unwrap());
+    assert!(
+        page.contains("name=\"until-mon\" value=\"12:00\"")
+            && page.contains("name=\"from2-mon\" value=\"13:00\"")
+            && page.contains("name=\"from2-tue\" value=\"\""),
+        "{page}"
+    );
+    let freebusy = body(client().get(format!("{}/freebusy/bob@example.com", server.url)).send().unwrap());
+    assert!(freebusy.contains("T110000Z/") || freebusy.contains("T100000Z/"), "the lunch break: {freebusy}");
+    let out = post(&[
+        ("hours", "1"),
+        ("hours-zone", "Europe/Oslo"),
+        ("day-mon", "on"),
+        ("from-mon", "09:00"),
+        ("until-mon", "13:00"),
+        ("from2-mon", "12:00"),
+        ("until2-mon", "17:00"),
+    ]);
+    assert_eq!(out.status(), StatusCode::BAD_REQUEST);
+    assert!(body(out).contains("Monday: the two spans of hours must not overlap."));
+
     // Mistakes, per day, in the person's language.
     let out = post(&[
         ("hours", "1"),

@@ -454,7 +454,7 @@ fn working_hours(fields: &BTreeMap<String, String>) -> Result<Option<WorkingHour
     let zone = imip_core::prefs::parse_zone(zone_name)
         .ok_or_else(|| WebError::bad_about("web-error-not-a-zone", zone_name))?;
     let mut hours = WorkingHours::none(zone);
-    for (slot, day) in hours.days.iter_mut().zip(WEEK) {
+    for day in WEEK {
         let code = imip_core::freebusy::day_name(day);
         if field(fields, &format!("day-{code}")).is_none() {
             continue;
@@ -465,8 +465,17 @@ fn working_hours(fields: &BTreeMap<String, String>) -> Result<Option<WorkingHour
                 .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M:%S"))
                 .map_err(|_| day_error("web-error-hours-time", day, Some(text)))
         };
-        let hours = Hours::new(time("from")?, time("until")?);
-        *slot = Some(hours.ok_or_else(|| day_error("web-error-hours", day, None))?);
+        let span = |from: &str, until: &str| {
+            Hours::new(time(from)?, time(until)?).ok_or_else(|| day_error("web-error-hours", day, None))
+        };
+        let mut spans = vec![span("from", "until")?];
+        // The second span is there when either of its times is.
+        if field(fields, &format!("from2-{code}")).is_some()
+            || field(fields, &format!("until2-{code}")).is_some()
+        {
+            spans.push(span("from2", "until2")?);
+        }
+        hours.set_day(day, spans).ok_or_else(|| day_error("web-error-hours-overlap", day, None))?;
     }
     Ok(Some(hours))
 }

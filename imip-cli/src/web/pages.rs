@@ -950,7 +950,9 @@ fn availability_fields(stored: Option<&String>, reader: &Reader) -> Markup {
     let t = |key: &str| lang.text(key, &[]);
     let hours = match stored {
         None => Some(WorkingHours::none(reader.zone)),
-        Some(text) => WorkingHours::read(text),
+        // Two spans a day fit the form (a break at lunch); more are
+        // kept as text.
+        Some(text) => WorkingHours::read(text).filter(|h| h.days.iter().all(|spans| spans.len() <= 2)),
     };
     let Some(hours) = hours else {
         return html! {
@@ -967,19 +969,27 @@ fn availability_fields(stored: Option<&String>, reader: &Reader) -> Markup {
             p class="muted" { (lang.text("web-hours-hint", &[("zone", Arg::Text(zone))])) }
             input type="hidden" name="hours" value="1";
             input type="hidden" name="hours-zone" value=(zone);
-            @for (day, kept) in WEEK.iter().zip(hours.days) {
+            @for (day, kept) in WEEK.iter().zip(&hours.days) {
                 @let code = imip_core::freebusy::day_name(*day);
+                @let (first, second) = (kept.first(), kept.get(1));
                 div class="row" {
                     label class="dayname" {
-                        input type="checkbox" name=(format!("day-{code}")) value="on" checked[kept.is_some()];
+                        input type="checkbox" name=(format!("day-{code}")) value="on" checked[!kept.is_empty()];
                         " " (lang.weekday_name(*day))
                     }
                     label for=(format!("from-{code}")) { (t("web-hours-from")) }
                     input type="time" id=(format!("from-{code}")) name=(format!("from-{code}"))
-                        value=(kept.map_or("09:00".to_string(), |h| clock(h.from)));
+                        value=(first.map_or("09:00".to_string(), |h| clock(h.from)));
                     label for=(format!("until-{code}")) { (t("web-hours-until")) }
                     input type="time" id=(format!("until-{code}")) name=(format!("until-{code}"))
-                        value=(kept.map_or("17:00".to_string(), |h| clock(h.until)));
+                        value=(first.map_or("17:00".to_string(), |h| clock(h.until)));
+                    // A second span, for a day with a break; empty unless set.
+                    label for=(format!("from2-{code}")) { (t("web-hours-and")) }
+                    input type="time" id=(format!("from2-{code}")) name=(format!("from2-{code}"))
+                        value=(second.map(|h| clock(h.from)).unwrap_or_default());
+                    label for=(format!("until2-{code}")) { (t("web-hours-until")) }
+                    input type="time" id=(format!("until2-{code}")) name=(format!("until2-{code}"))
+                        value=(second.map(|h| clock(h.until)).unwrap_or_default());
                 }
             }
         }

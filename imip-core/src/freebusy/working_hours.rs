@@ -5,13 +5,14 @@
 //! [`WorkingHours::to_ics`] writes one VAVAILABILITY without DTSTART (so
 //! its span is unbounded) and with the default BUSYTYPE, BUSY-UNAVAILABLE
 //! (RFC 7953 §3.2): every time is unavailable except its AVAILABLE
-//! components. Each set of days that share their hours is one AVAILABLE,
-//! a weekly RRULE with those days in BYDAY, its DTSTART and DTEND the
+//! components. Each span of hours (a day may have several: 09:00-12:00
+//! and 13:00-17:00) is one AVAILABLE for all the days that have it, a
+//! weekly RRULE with those days in BYDAY, its DTSTART and DTEND the
 //! hours on the wall clock of the person's zone, so that the hours stay
 //! 09:00 to 17:00 when the clocks change (RFC 5545 §3.3.10).
 //!
 //! Written short, for a command line or a configuration, working hours
-//! are days and times: `mon-thu 09:00-17:00, fri 09:00-15:00`
+//! are days and times: `mon-thu 09:00-12:00 13:00-17:00, fri 09:00-15:00`
 //! ([`WorkingHours::parse_spec`], and `Display` the other way).
 //!
 //! [`WorkingHours::read`] reads such a text back, and only such a text:
@@ -53,8 +54,10 @@ impl Hours {
 pub struct WorkingHours {
     /// The zone the hours are read in.
     pub zone: chrono_tz::Tz,
-    /// Each day's hours, Monday first; `None` is a day off.
-    pub days: [Option<Hours>; 7],
+    /// Each day's spans of hours, Monday first, in order and apart from
+    /// each other ([`WorkingHours::set_day`] keeps them so); none is a
+    /// day off.
+    pub days: [Vec<Hours>; 7],
 }
 
 /// The days of the week in the order of [`WorkingHours::days`].
@@ -64,21 +67,32 @@ pub const WEEK: [Weekday; 7] =
 impl WorkingHours {
     /// No working hours at all, in `zone`.
     pub fn none(zone: chrono_tz::Tz) -> WorkingHours {
-        WorkingHours { zone, days: [None; 7] }
+        WorkingHours { zone, days: Default::default() }
+    }
+
+    /// Gives `day` the spans `hours`, in order. `None` when two of them
+    /// overlap: a span must end before (or when) the next begins.
+    pub fn set_day(&mut self, day: Weekday, mut hours: Vec<Hours>) -> Option<()> {
+        hours.sort();
+        if hours.windows(2).any(|pair| pair[0].until > pair[1].from) {
+            return None;
+        }
+        self.days[day.num_days_from_monday() as usize] = hours;
+        Some(())
     }
 
     /// Whether no day has hours: such an availability would make every
     /// time unavailable, which is not what a person who clears the form
     /// means (they mean "no working hours": always available).
     pub fn is_empty(&self) -> bool {
-        self.days.iter().all(Option::is_none)
+        self.days.iter().all(Vec::is_empty)
     }
 
     /// The VAVAILABILITY text of these hours (RFC 7953 §3.1). `uid` names
     /// it (each AVAILABLE gets `uid` and its number); `stamp` is its
     /// DTSTAMP, and its week is the week the AVAILABLE recurrences start
-    /// in. Days with the same hours share one AVAILABLE, in the order of
-    /// their first day.
+    /// in. Days with the same span share one AVAILABLE, in the order of
+    /// their first day and then of the span.
     pub fn to_ics(&self, uid: &str, stamp: Timestamp) -> String {
         let stamp_text = stamp.to_ical();
         let zone = self.zone.name();
@@ -88,11 +102,12 @@ impl WorkingHours {
             .unwrap_or_default();
         let monday = today - Days::new(u64::from(today.weekday().num_days_from_monday()));
         let mut groups: Vec<(Hours, Vec<usize>)> = Vec::new();
-        for (day, hours) in self.days.iter().enumerate() {
-            let Some(hours) = hours else { continue };
-            match groups.iter_mut().find(|(h, _)| h == hours) {
-                Some((_, days)) => days.push(day),
-                None => groups.push((*hours, vec![day])),
+        for (day, spans) in self.days.iter().enumerate() {
+            for hours in spans {
+                match groups.iter_mut().find(|(h, _)| h == hours) {
+                    Some((_, days)) => days.push(day),
+                    None => groups.push((*hours, vec![day])),
+                }
             }
         }
         let mut text =
@@ -118,8 +133,8 @@ impl WorkingHours {
     /// The working hours `text` says, when it says nothing else: one
     /// VAVAILABILITY with no span, priority or busy type of its own, whose
     /// AVAILABLE components are each a weekly RRULE over some days,
-    /// starting and ending on one day in one named zone, no day in two of
-    /// them. `None` for anything else, however valid.
+    /// starting and ending on one day in one named zone, no two of them
+    /// overlapping on a day. `None` for anything else, however valid.
     pub fn read(text: &str) -> Option<WorkingHours> {
         let calendar = ICalendar::parse(text).ok()?;
         let mut outer = calendar.components.iter().filter(|c| {
@@ -142,7 +157,7 @@ impl WorkingHours {
             return None;
         }
         let mut zone = None;
-        let mut days = [None; 7];
+        let mut days: [Vec<Hours>; 7] = Default::default();
         let mut any = false;
         for &child in &availability.component_ids {
             let available = calendar.components.get(child as usize)?;
@@ -154,17 +169,18 @@ impl WorkingHours {
                 return None;
             }
             for day in weekdays {
-                let slot = &mut days[day.num_days_from_monday() as usize];
-                if slot.replace(hours).is_some() {
-                    return None;
-                }
+                days[day.num_days_from_monday() as usize].push(hours);
             }
             any = true;
         }
         if !any {
             return None;
         }
-        Some(WorkingHours { zone: zone?, days })
+        let mut hours = WorkingHours::none(zone?);
+        for (day, spans) in WEEK.into_iter().zip(days) {
+            hours.set_day(day, spans)?;
+        }
+        Some(hours)
     }
 }
 
@@ -172,7 +188,7 @@ impl WorkingHours {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum HoursSpecError {
-    /// An item that is not days and a time range.
+    /// An item that is not days and time spans.
     #[error("{0:?}: give days and hours, such as mon-fri 09:00-17:00")]
     Shape(String),
     /// Not a day of the week.
@@ -187,14 +203,17 @@ pub enum HoursSpecError {
     /// A day given twice.
     #[error("{0} is given twice")]
     Twice(String),
+    /// Spans of one day that overlap.
+    #[error("{0}: the hours of a day must not overlap")]
+    Overlap(String),
 }
 
 impl WorkingHours {
     /// Reads the short form: items separated by `,` or `;`, each days and
-    /// a time range, such as `mon-fri 09:00-17:00, sat 10:00-14:00`. Days
-    /// are `mon` to `sun` (or their English names), one or a range (a
-    /// range may wrap: `fri-mon`); times are `HH:MM` on the clock of
-    /// `zone`. `none` (or nothing) is no working hours.
+    /// one or more time spans, such as `mon-fri 09:00-12:00 13:00-17:00,
+    /// sat 10:00-14:00`. Days are `mon` to `sun` (or their English names),
+    /// one or a range (a range may wrap: `fri-mon`); times are `HH:MM` on
+    /// the clock of `zone`. `none` (or nothing) is no working hours.
     pub fn parse_spec(text: &str, zone: chrono_tz::Tz) -> Result<WorkingHours, HoursSpecError> {
         let mut hours = WorkingHours::none(zone);
         let text = text.trim();
@@ -203,27 +222,37 @@ impl WorkingHours {
         }
         for item in text.split([',', ';']).map(str::trim) {
             let mut words = item.split_whitespace();
-            let (Some(days), Some(range), None) = (words.next(), words.next(), words.next()) else {
-                return Err(HoursSpecError::Shape(item.chars().take(100).collect()));
-            };
-            let bad_times = || HoursSpecError::BadTimes(range.chars().take(100).collect());
-            let (from, until) = range.split_once(['-', '–']).ok_or_else(bad_times)?;
-            let time = |t: &str| NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| bad_times());
-            let span = Hours::new(time(from)?, time(until)?)
-                .ok_or_else(|| HoursSpecError::EndBeforeStart(item.to_string()))?;
+            let shape = || HoursSpecError::Shape(item.chars().take(100).collect());
+            let days = words.next().ok_or_else(shape)?;
+            let mut spans = Vec::new();
+            for range in words {
+                let bad_times = || HoursSpecError::BadTimes(range.chars().take(100).collect());
+                let (from, until) = range.split_once(['-', '–']).ok_or_else(bad_times)?;
+                let time = |t: &str| NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| bad_times());
+                spans.push(
+                    Hours::new(time(from)?, time(until)?)
+                        .ok_or_else(|| HoursSpecError::EndBeforeStart(item.to_string()))?,
+                );
+            }
+            if spans.is_empty() {
+                return Err(shape());
+            }
             for day in day_range(days)? {
-                let slot = &mut hours.days[day.num_days_from_monday() as usize];
-                if slot.replace(span).is_some() {
+                if !hours.days[day.num_days_from_monday() as usize].is_empty() {
                     return Err(HoursSpecError::Twice(day_name(day).to_string()));
                 }
+                hours
+                    .set_day(day, spans.clone())
+                    .ok_or_else(|| HoursSpecError::Overlap(item.chars().take(100).collect()))?;
             }
         }
         Ok(hours)
     }
 }
 
-/// The short form (`mon-thu 09:00-17:00, fri 09:00-15:00`, or `none`):
-/// each run of days in a row with the same hours, Monday first.
+/// The short form (`mon-thu 09:00-12:00 13:00-17:00, fri 09:00-15:00`,
+/// or `none`): each run of days in a row with the same hours, Monday
+/// first.
 impl std::fmt::Display for WorkingHours {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.is_empty() {
@@ -232,12 +261,13 @@ impl std::fmt::Display for WorkingHours {
         let mut first = true;
         let mut day = 0;
         while day < 7 {
-            let Some(hours) = self.days[day] else {
+            let spans = &self.days[day];
+            if spans.is_empty() {
                 day += 1;
                 continue;
-            };
+            }
             let mut last = day;
-            while last + 1 < 7 && self.days[last + 1] == Some(hours) {
+            while last + 1 < 7 && self.days[last + 1] == *spans {
                 last += 1;
             }
             if !first {
@@ -248,7 +278,9 @@ impl std::fmt::Display for WorkingHours {
             if last > day {
                 write!(f, "-{}", day_name(WEEK[last]))?;
             }
-            write!(f, " {}-{}", hours.from.format("%H:%M"), hours.until.format("%H:%M"))?;
+            for hours in spans {
+                write!(f, " {}-{}", hours.from.format("%H:%M"), hours.until.format("%H:%M"))?;
+            }
             day = last + 1;
         }
         Ok(())
@@ -380,10 +412,17 @@ mod tests {
     }
 
     /// Monday to Friday 09:00-17:00, Friday to 15:00, in Oslo.
+    fn span(from: &str, until: &str) -> Hours {
+        Hours::new(t(from), t(until)).unwrap()
+    }
+
     fn office() -> WorkingHours {
-        let day = Hours::new(t("09:00"), t("17:00"));
-        let friday = Hours::new(t("09:00"), t("15:00"));
-        WorkingHours { zone: chrono_tz::Europe::Oslo, days: [day, day, day, day, friday, None, None] }
+        let day = vec![span("09:00", "17:00")];
+        let friday = vec![span("09:00", "15:00")];
+        WorkingHours {
+            zone: chrono_tz::Europe::Oslo,
+            days: [day.clone(), day.clone(), day.clone(), day, friday, Vec::new(), Vec::new()],
+        }
     }
 
     /// What the availability makes unavailable in `[from, to)`.
@@ -511,6 +550,42 @@ mod tests {
         assert!(WorkingHours::none(chrono_tz::UTC).is_empty() && !office().is_empty());
     }
 
+    /// A day with a break: two spans, each its own AVAILABLE for all the
+    /// days that have it (RFC 7953 §3.1); the break is unavailable.
+    #[test]
+    fn a_day_with_a_break_is_two_spans_and_the_break_is_unavailable() {
+        let oslo = chrono_tz::Europe::Oslo;
+        let split = WorkingHours::parse_spec("mon-fri 09:00-12:00 13:00-17:00", oslo).unwrap();
+        assert_eq!(split.days[0], vec![span("09:00", "12:00"), span("13:00", "17:00")]);
+        assert_eq!(split.to_string(), "mon-fri 09:00-12:00 13:00-17:00");
+        let text = split.to_ics("h@example.com", at("20270104T120000Z"));
+        assert_eq!(text.matches("RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR\r\n").count(), 2, "{text}");
+        assert_eq!(WorkingHours::read(&text), Some(split.clone()));
+        assert_eq!(
+            unavailable(&split, "20270114T000000Z", "20270115T000000Z"),
+            vec![
+                busy("20270114T000000Z", "20270114T080000Z"),
+                busy("20270114T110000Z", "20270114T120000Z"),
+                busy("20270114T160000Z", "20270115T000000Z"),
+            ]
+        );
+        let mut hours = WorkingHours::none(oslo);
+        assert_eq!(
+            hours.set_day(Weekday::Mon, vec![span("13:00", "17:00"), span("09:00", "13:00")]),
+            Some(())
+        );
+        assert_eq!(
+            hours.days[0],
+            vec![span("09:00", "13:00"), span("13:00", "17:00")],
+            "in order; touching is fine"
+        );
+        assert_eq!(hours.set_day(Weekday::Mon, vec![span("09:00", "13:00"), span("12:00", "17:00")]), None);
+        assert_eq!(
+            WorkingHours::parse_spec("mon 09:00-13:00 12:00-17:00", oslo),
+            Err(HoursSpecError::Overlap("mon 09:00-13:00 12:00-17:00".into()))
+        );
+    }
+
     #[test]
     fn the_short_form_reads_days_ranges_and_times() {
         let oslo = chrono_tz::Europe::Oslo;
@@ -526,7 +601,7 @@ mod tests {
         assert_eq!(WorkingHours::none(oslo).to_string(), "none");
         let errors = [
             ("mon-fri", HoursSpecError::Shape("mon-fri".into())),
-            ("mon-fri 9 to 5", HoursSpecError::Shape("mon-fri 9 to 5".into())),
+            ("mon-fri 9 to 5", HoursSpecError::BadTimes("9".into())),
             ("moon 09:00-17:00", HoursSpecError::UnknownDay("moon".into())),
             ("mon 9-17", HoursSpecError::BadTimes("9-17".into())),
             ("mon 25:00-26:00", HoursSpecError::BadTimes("25:00-26:00".into())),
@@ -538,21 +613,20 @@ mod tests {
         }
     }
 
-    fn any_hours() -> impl Strategy<Value = Option<Hours>> {
-        prop_oneof![
-            Just(None),
-            (0u32..1439, 1u32..1440).prop_filter_map("from before until", |(a, b)| {
-                let time = |m: u32| NaiveTime::from_hms_opt(m / 60, m % 60, 0);
-                Hours::new(time(a)?, time(b)?).map(Some)
-            }),
-        ]
+    /// A day's spans: up to three, in order, apart.
+    fn any_day() -> impl Strategy<Value = Vec<Hours>> {
+        proptest::collection::btree_set(0u32..1440, 0..=6).prop_map(|minutes| {
+            let time = |m: u32| NaiveTime::from_hms_opt(m / 60, m % 60, 0).unwrap();
+            let minutes: Vec<u32> = minutes.into_iter().collect();
+            minutes.chunks_exact(2).filter_map(|pair| Hours::new(time(pair[0]), time(pair[1]))).collect()
+        })
     }
 
     proptest! {
         /// Whatever a form can say is read back as it was said.
         #[test]
         fn what_is_written_is_read_back(
-            days in proptest::array::uniform7(any_hours()),
+            days in proptest::array::uniform7(any_day()),
             zone in prop::sample::select(vec![
                 chrono_tz::UTC, chrono_tz::Europe::Oslo, chrono_tz::America::St_Johns,
                 chrono_tz::Asia::Kolkata, chrono_tz::Australia::Lord_Howe, chrono_tz::Pacific::Kiritimati,

@@ -518,7 +518,7 @@ mod tests {
             ("a count", edit("BYDAY=MO,TU,WE,TH", "BYDAY=MO,TU,WE,TH;COUNT=10")),
             ("every other week", edit("BYDAY=MO,TU,WE,TH", "BYDAY=MO,TU,WE,TH;INTERVAL=2")),
             ("an ordinal day", edit("BYDAY=MO,TU,WE,TH", "BYDAY=1MO")),
-            ("a day in two", edit("BYDAY=FR", "BYDAY=TH,FR")),
+            ("a day in two, overlapping", edit("BYDAY=FR", "BYDAY=TH,FR")),
             ("a first day off its days", edit("BYDAY=FR", "BYDAY=SA")),
             ("floating times", ours.replace(";TZID=Europe/Oslo", "")),
             ("UTC times", edit("20270104T090000", "20270104T090000Z")),

@@ -179,9 +179,7 @@ fn addresses(fields: &BTreeMap<String, String>, name: &str) -> Result<Vec<CalAdd
                 .map(str::trim)
                 .filter(|a| !a.is_empty())
                 .take(500)
-                .map(|a| {
-                    CalAddress::parse(a).ok_or_else(|| WebError::bad_about("web-error-not-an-address", a))
-                })
+                .map(WebError::address)
                 .collect()
         })
         .unwrap_or(Ok(Vec::new()))
@@ -235,7 +233,7 @@ pub(crate) async fn delegate(
 ) -> Result<Response, WebError> {
     let form = checked(&web, &user, fields, true).await?;
     let to = field(&form.fields, "to").unwrap_or_default();
-    let to = CalAddress::parse(to).ok_or_else(|| WebError::bad_about("web-error-not-an-address", to))?;
+    let to = WebError::address(to)?;
     if to == form.principal {
         return Err(WebError::bad("web-error-someone-else"));
     }
@@ -258,9 +256,7 @@ pub(crate) async fn decide(
             return Err(WebError::bad_about("web-error-not-a-decision", other.unwrap_or_default()));
         }
     };
-    let from = field(&form.fields, "from")
-        .map(|f| CalAddress::parse(f).ok_or_else(|| WebError::bad_about("web-error-not-an-address", f)))
-        .transpose()?;
+    let from = field(&form.fields, "from").map(WebError::address).transpose()?;
     let uid = form.uid.clone();
     let action = match (from, approve) {
         (Some(from), true) => LocalAction::AcceptCounter { uid, from },
@@ -483,8 +479,7 @@ fn working_hours(fields: &BTreeMap<String, String>) -> Result<Option<WorkingHour
 /// Bad working hours on `day`, told by the message `id` (about `text`,
 /// what was given).
 fn day_error(id: &'static str, day: Weekday, text: Option<&str>) -> WebError {
-    let args = text.map(|text| vec![("text", text.chars().take(200).collect())]).unwrap_or_default();
-    WebError::BadRequest(Said::Day(id, day, args))
+    WebError::BadRequest(Said::on_day(id, day, text))
 }
 
 /// `POST /act/feed`: a new private feed address (revoking the old), or

@@ -42,19 +42,22 @@ impl Said {
     /// The message `id` about `text`, what was given (each language's
     /// message quotes it its own way).
     pub(crate) fn about(id: &'static str, text: &str) -> Said {
-        Said::Message(id, vec![("text", text.chars().take(200).collect())])
+        Said::Message(id, vec![("text", given(text))])
+    }
+
+    /// The message `id` about `day` (and `text`, what was given, if
+    /// any), the day named in the reader's language.
+    pub(crate) fn on_day(id: &'static str, day: chrono::Weekday, text: Option<&str>) -> Said {
+        Said::Day(id, day, text.map(|text| vec![("text", given(text))]).unwrap_or_default())
     }
 
     /// For `reader`.
     pub(crate) fn text(&self, reader: &Reader) -> String {
         match self {
-            Said::Message(id, args) => {
-                let args: Vec<(&str, Arg<'_>)> = args.iter().map(|(k, v)| (*k, Arg::Text(v))).collect();
-                reader.lang.text(id, &args)
-            }
+            Said::Message(id, args) => reader.lang.text(id, &as_args(args)),
             Said::Day(id, day, args) => {
                 let name = reader.lang.weekday_name(*day);
-                let mut args: Vec<(&str, Arg<'_>)> = args.iter().map(|(k, v)| (*k, Arg::Text(v))).collect();
+                let mut args = as_args(args);
                 args.push(("day", Arg::Text(&name)));
                 reader.lang.text(id, &args)
             }
@@ -62,6 +65,16 @@ impl Said {
             Said::Text(text) => text.clone(),
         }
     }
+}
+
+/// What was given, as a message quotes it: at most 200 characters.
+fn given(text: &str) -> String {
+    text.chars().take(200).collect()
+}
+
+/// A message's text arguments, as Fluent takes them.
+fn as_args<'a>(args: &'a [(&'static str, String)]) -> Vec<(&'static str, Arg<'a>)> {
+    args.iter().map(|(name, value)| (*name, Arg::Text(value))).collect()
 }
 
 /// What goes wrong, with what the person is told.
@@ -109,6 +122,12 @@ impl WebError {
     /// Bad input, told by a reason written elsewhere (a parser's).
     pub(crate) fn invalid(reason: impl std::fmt::Display) -> WebError {
         WebError::BadRequest(Said::Text(format!("{reason}.")))
+    }
+
+    /// `text` read as a mail address, or bad input that says it is not
+    /// one.
+    pub(crate) fn address(text: &str) -> Result<CalAddress, WebError> {
+        CalAddress::parse(text).ok_or_else(|| WebError::bad_about("web-error-not-an-address", text))
     }
 
     /// Nothing there, told by the message `id`.
@@ -243,13 +262,13 @@ mod tests {
 
     #[test]
     fn a_day_is_named_in_the_readers_language() {
-        let said = Said::Day("web-error-hours", chrono::Weekday::Sat, Vec::new());
+        let said = Said::on_day("web-error-hours", chrono::Weekday::Sat, None);
         let reader = |lang| Reader { lang, ..Reader::default() };
         assert_eq!(said.text(&reader(Lang::En)), "Saturday: the hours must end after they begin.");
         assert_eq!(said.text(&reader(Lang::De)), "Samstag: Das Ende muss nach dem Beginn liegen.");
         assert_eq!(said.text(&reader(Lang::Da)), "Arbejdstiden for lørdag skal slutte, efter den begynder.");
         assert_eq!(said.text(&reader(Lang::Nb)), "Arbeidstiden for lørdag må slutte etter at den begynner.");
-        let said = Said::Day("web-error-hours-time", chrono::Weekday::Mon, vec![("text", "9h".into())]);
+        let said = Said::on_day("web-error-hours-time", chrono::Weekday::Mon, Some("9h"));
         assert_eq!(said.text(&reader(Lang::En)), "Monday: “9h” is not a time of day (say 09:00).");
     }
 }

@@ -128,9 +128,7 @@ pub(crate) fn principal(
     params: &BTreeMap<String, String>,
 ) -> Result<CalAddress, WebError> {
     let principal = match params.get("as") {
-        Some(text) => {
-            CalAddress::parse(text).ok_or_else(|| WebError::bad_about("web-error-not-an-address", text))?
-        }
+        Some(text) => WebError::address(text)?,
         None => user.address.clone(),
     };
     if !web.may_act_for(&user.address, &principal) {
@@ -751,10 +749,7 @@ pub(crate) async fn new_event(
             .filter(|t| !t.is_empty())
             .take(50)
         {
-            wanted.push(
-                CalAddress::parse(text)
-                    .ok_or_else(|| WebError::bad_about("web-error-not-an-address", text))?,
-            );
+            wanted.push(WebError::address(text)?);
         }
     }
     let (w, p) = (web.clone(), principal.clone());
@@ -1060,8 +1055,7 @@ pub(crate) async fn freebusy(
     Path(address): Path<String>,
 ) -> Result<Response, WebError> {
     let address = address.strip_suffix(".ifb").unwrap_or(&address).to_string();
-    let user = CalAddress::parse(&address)
-        .ok_or_else(|| WebError::bad_about("web-error-not-an-address", &address))?;
+    let user = WebError::address(&address)?;
     let w = web.clone();
     let text = blocking(move || {
         let store = w.store()?;

@@ -32,18 +32,24 @@ pub fn refusal(violation: &Violation, reader: &Reader) -> String {
         Violation::AttendeeCannotModify(what) => {
             lang.text("refused-attendee-cannot-change", &[("what", Arg::Text(what))])
         }
-        Violation::NoSuchInstance(at) => match Timestamp::parse_utc(at) {
-            Some(at) => lang.text(
-                "refused-no-such-occurrence",
-                &[
-                    ("date", Arg::Text(&date(at, reader.zone, lang))),
-                    ("time", Arg::Text(&time(at, reader.zone))),
-                ],
-            ),
-            None => lang.text("refused-other", &[("reason", Arg::Text(&violation.to_string()))]),
-        },
-        other => lang.text("refused-other", &[("reason", Arg::Text(&other.to_string()))]),
+        Violation::NoSuchInstance(at) => at_time("refused-no-such-occurrence", at, reader)
+            .unwrap_or_else(|| other_reason(violation, reader)),
+        other => other_reason(other, reader),
     }
+}
+
+/// The message `id` about the instant `at` (a UTC DATE-TIME text), its
+/// date and time in the reader's zone; `None` when `at` is not one.
+fn at_time(id: &str, at: &str, reader: &Reader) -> Option<String> {
+    let at = Timestamp::parse_utc(at)?;
+    let (date, time) = (date(at, reader.zone, reader.lang), time(at, reader.zone));
+    Some(reader.lang.text(id, &[("date", Arg::Text(&date)), ("time", Arg::Text(&time))]))
+}
+
+/// A refusal with no sentence of its own: the engine's reason under a
+/// lead in the reader's language.
+fn other_reason(reason: &impl std::fmt::Display, reader: &Reader) -> String {
+    reader.lang.text("refused-other", &[("reason", Arg::Text(&reason.to_string()))])
 }
 
 /// Why an event a person drafted or edited cannot be made, for
@@ -76,16 +82,9 @@ pub fn draft_refusal(error: &DraftError, reader: &Reader) -> String {
         DraftError::NotAnEvent => lang.text("draft-not-an-event", &[]),
         DraftError::NotRecurring => lang.text("draft-not-recurring", &[]),
         DraftError::FloatingSeries => lang.text("draft-floating-series", &[]),
-        DraftError::NoSuchOccurrence { at } => match Timestamp::parse_utc(at) {
-            Some(at) => lang.text(
-                "draft-no-such-occurrence",
-                &[
-                    ("date", Arg::Text(&date(at, reader.zone, lang))),
-                    ("time", Arg::Text(&time(at, reader.zone))),
-                ],
-            ),
-            None => lang.text("refused-other", &[("reason", Arg::Text(&error.to_string()))]),
-        },
+        DraftError::NoSuchOccurrence { at } => {
+            at_time("draft-no-such-occurrence", at, reader).unwrap_or_else(|| other_reason(error, reader))
+        }
         DraftError::Invalid(violation) => refusal(violation, reader),
     }
 }
